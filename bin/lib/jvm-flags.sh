@@ -1,0 +1,21 @@
+# JVM flags for Tern processes started by bin/tern; mirrors <tern.jvm.flags> in the root pom.xml.
+# Chronicle needs the exports/opens; analytics and the announcer stay off; native access is allowed
+# quietly for RocksDB and Netty; JDK 24+ also wants Unsafe memory access allowed (Kryo, Chronicle).
+tern_jvm_flags() { # $1 = java major version
+  local flags=(
+    --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED
+    --add-exports=java.base/sun.nio.ch=ALL-UNNAMED
+    --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
+    --add-opens=java.base/java.lang=ALL-UNNAMED
+    --add-opens=java.base/java.nio=ALL-UNNAMED
+    --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+    --add-opens=java.base/java.io=ALL-UNNAMED
+    --add-opens=java.base/java.util=ALL-UNNAMED
+    --add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED
+    --enable-native-access=ALL-UNNAMED
+    -Dchronicle.analytics.disable=true
+    -Dchronicle.announcer.disable=true
+  )
+  if [[ $1 -ge 24 ]]; then flags+=(--sun-misc-unsafe-memory-access=allow); fi
+  printf '%s\n' "${flags[@]}"
+}

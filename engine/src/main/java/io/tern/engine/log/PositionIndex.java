@@ -1,0 +1,69 @@
+package io.tern.engine.log;
+
+import java.util.Arrays;
+
+/**
+ * Maps each live Raft index to the queue position of the record holding it. Raft indexes are dense,
+ * so this is an array offset by the first index; truncation and compaction only move its ends.
+ */
+final class PositionIndex {
+    private long firstIndex;
+    private long[] positions = new long[1024];
+    private int size;
+
+    PositionIndex(long firstIndex) {
+        this.firstIndex = firstIndex;
+    }
+
+    long firstIndex() {
+        return firstIndex;
+    }
+
+    long lastIndex() {
+        return firstIndex + size - 1;
+    }
+
+    boolean contains(long index) {
+        return index >= firstIndex && index < firstIndex + size;
+    }
+
+    long position(long index) {
+        return positions[Math.toIntExact(index - firstIndex)];
+    }
+
+    void add(long index, long position) {
+        if (index != firstIndex + size) {
+            throw new IllegalStateException("index " + index + " does not follow " + lastIndex());
+        }
+        if (size == positions.length) {
+            positions = Arrays.copyOf(positions, size + (size >> 1));
+        }
+        positions[size++] = position;
+    }
+
+    /** Forgets {@code index} and everything after it. */
+    void truncateFrom(long index) {
+        if (index <= firstIndex) {
+            reset(index);
+        } else if (index <= lastIndex()) {
+            size = Math.toIntExact(index - firstIndex);
+        }
+    }
+
+    /** Forgets everything; the next index added is {@code nextIndex}. */
+    void reset(long nextIndex) {
+        firstIndex = nextIndex;
+        size = 0;
+    }
+
+    /** Forgets the entries below {@code newFirstIndex}, which must not pass the last index + 1. */
+    void dropBefore(long newFirstIndex) {
+        int dropped = Math.toIntExact(Math.min(newFirstIndex - firstIndex, size));
+        if (dropped <= 0) {
+            return;
+        }
+        System.arraycopy(positions, dropped, positions, 0, size - dropped);
+        size -= dropped;
+        firstIndex += dropped;
+    }
+}

@@ -1,0 +1,32 @@
+package io.tern.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.util.concurrent.Callable;
+
+/** The {@code bin/tern} command line: one picocli command per verb of the contract. */
+@Command(name = "tern", mixinStandardHelpOptions = true, version = "tern 0.1.0",
+        description = "Tern: a persistent, Raft-replicated key-value database.",
+        subcommands = {TernCli.ServerCommand.class})
+public final class TernCli implements Callable<Integer> {
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new TernCli()).execute(args));
+    }
+
+    @Override
+    public Integer call() {
+        CommandLine.usage(this, System.out);
+        return 0;
+    }
+
+    @Command(name = "server", description = "Run a Tern node.")
+    static final class ServerCommand implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            System.err.println("tern server: the server is not built yet; the storage engine comes first");
+            return 2;
+        }
+    }
+}
