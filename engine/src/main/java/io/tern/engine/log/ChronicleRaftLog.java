@@ -1,0 +1,472 @@
+package io.tern.engine.log;
+
+import io.tern.engine.CorruptStorageException;
+import io.tern.engine.FsyncPolicy;
+import io.tern.engine.StorageException;
+import io.tern.engine.io.DurableFiles;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.HashSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The Raft log on a Chronicle Queue.
+ *
+ * <p>Chronicle only appends, so everything that changes the log is itself an appended record (see
+ * {@link LogRecord}) and the live view, a map from Raft index to queue position, is rebuilt by
+ * replaying every record on open. Compaction deletes whole rolled files.
+ *
+ * <p>Chronicle writes to memory-mapped files and never forces them, so with {@link FsyncPolicy#ALWAYS}
+ * {@link #sync()} forces each file written since the last sync, and the directory when a file was
+ * created. On open, an unreadable last record (torn by a crash) is voided and logged; an unreadable
+ * record with intact records after it is corruption and stops the open.
+ *
+ * <p>All public methods are synchronized: Chronicle's appenders and tailers are not thread-safe,
+ * and one writer with occasional readers does not contend.
+ */
+public final class ChronicleRaftLog implements RaftLog {
+
+    private static final Logger log = LoggerFactory.getLogger(ChronicleRaftLog.class);
+    /** Chronicle refuses excerpts over a quarter of its block: room for a 4 MiB value and more. */
+    private static final long BLOCK_SIZE = 64L << 20;
+    /** A crash mid-write leaves an unfinished Chronicle header; we are the only writer, so recover it fast. */
+    private static final long HEADER_RECOVERY_TIMEOUT_MS = 500;
+
+    private final Path directory;
+    private final FsyncPolicy fsync;
+    private final SingleChronicleQueue queue;
+    private final ExcerptAppender appender;
+    private final ExcerptTailer tailer;
+    private final PositionIndex positions = new PositionIndex(1);
+    /** The highest Raft index ever written into each cycle file: what decides if compaction may delete it. */
+    private final NavigableMap<Integer, Long> highestIndexByCycle = new TreeMap<>();
+    private final CycleFiles cycleFiles;
+    /** Cycles that have a file; a write into a new one means the directory must be forced too. */
+    private final TreeSet<Integer> knownCycles;
+    private final Set<Integer> cyclesCreatedSinceSync = new HashSet<>();
+    private final Map<Integer, FileChannel> channelsByCycle = new HashMap<>();
+    private final Set<Integer> cyclesWrittenSinceSync = new HashSet<>();
+    private ByteBuffer writeBuffer = ByteBuffer.allocate(4096);
+    private byte[] recordBytes = new byte[4096];
+    private long committedWatermark;
+    private final OpenReport openReport;
+    private boolean closed;
+
+    /** What opening the log found. */
+    public record OpenReport(long recordsRead, long tornRecordsVoided, long firstIndex, long lastIndex,
+                             long committedIndex, Duration took) {
+    }
+
+    private ChronicleRaftLog(Path directory, LogOptions options) {
+        this.directory = directory;
+        this.fsync = options.fsync();
+        long started = System.nanoTime();
+        this.cycleFiles = new CycleFiles(directory, options.rollCycle());
+        this.knownCycles = cycleFiles.existingCycles();
+        this.queue = SingleChronicleQueueBuilder.single(directory.toFile())
+                .rollCycle(options.rollCycle())
+                .timeProvider(options.clock())
+                .blockSize(BLOCK_SIZE)
+                .timeoutMS(HEADER_RECOVERY_TIMEOUT_MS)
+                .build();
+        this.appender = queue.createAppender();
+        this.tailer = queue.createTailer();
+        appender.singleThreadedCheckDisabled(true);
+        tailer.singleThreadedCheckDisabled(true);
+        long[] counts = replayAllRecords();
+        this.openReport = new OpenReport(counts[0], counts[1], firstIndex(), lastIndex(), committedIndex(),
+                Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /**
+     * Opens (creating if needed) the log in {@code directory} and rebuilds its view.
+     *
+     * @throws CorruptStorageException if a record other than the last cannot be read
+     */
+    public static ChronicleRaftLog open(Path directory, LogOptions options) {
+        try {
+            boolean created = !Files.exists(directory);
+            Files.createDirectories(directory);
+            if (created) {
+                DurableFiles.fsyncDirectory(directory.toAbsolutePath().getParent());
+            }
+        } catch (IOException e) {
+            throw new StorageException("cannot create the log directory " + directory + ": " + e.getMessage(), e);
+        }
+        return new ChronicleRaftLog(directory, options);
+    }
+
+    public OpenReport openReport() {
+        return openReport;
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    @Override
+    public synchronized long firstIndex() {
+        return positions.firstIndex();
+    }
+
+    @Override
+    public synchronized long lastIndex() {
+        return positions.lastIndex();
+    }
+
+    @Override
+    public synchronized LogEntry entry(long index) {
+        checkReadable(index);
+        return readEntryAt(index);
+    }
+
+    @Override
+    public synchronized List<LogEntry> entries(long fromIndex, long toIndex, long maxBytes) {
+        List<LogEntry> result = new ArrayList<>();
+        if (fromIndex >= toIndex) {
+            return result;
+        }
+        checkReadable(fromIndex);
+        if (toIndex - 1 > lastIndex()) {
+            throw new IndexOutOfBoundsException("log index " + (toIndex - 1) + " is past the last index " + lastIndex());
+        }
+        long bytes = 0;
+        for (long index = fromIndex; index < toIndex; index++) {
+            LogEntry entry = readEntryAt(index);
+            bytes += entry.payload().length;
+            if (!result.isEmpty() && bytes > maxBytes) {
+                break;
+            }
+            result.add(entry);
+        }
+        return result;
+    }
+
+    @Override
+    public synchronized long committedIndex() {
+        return Math.min(committedWatermark, lastIndex());
+    }
+
+    private void checkReadable(long index) {
+        checkOpen();
+        if (index < positions.firstIndex()) {
+            throw new CompactedIndexException(index, positions.firstIndex());
+        }
+        if (index > positions.lastIndex()) {
+            throw new IndexOutOfBoundsException("log index " + index + " is past the last index " + positions.lastIndex());
+        }
+    }
+
+    private LogEntry readEntryAt(long index) {
+        long queueIndex = positions.position(index);
+        if (tailer.index() != queueIndex && !tailer.moveToIndex(queueIndex)) {
+            throw new StorageException("log index " + index + " points at queue index " + Long.toHexString(queueIndex)
+                    + " which Chronicle cannot find in " + directory);
+        }
+        try (DocumentContext document = tailer.readingDocument()) {
+            if (!document.isPresent()) {
+                throw new StorageException("log index " + index + " is missing from " + directory);
+            }
+            LogRecord record = decode(document);
+            if (record instanceof LogRecord.Entry(LogEntry entry) && entry.index() == index) {
+                return entry;
+            }
+            throw new CorruptStorageException("corrupt write-ahead log: " + describe(queueIndex)
+                    + " should hold Raft index " + index + " but fails its checksum");
+        }
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    @Override
+    public synchronized void append(List<LogEntry> entries) {
+        checkOpen();
+        long expected = lastIndex() + 1;
+        for (LogEntry entry : entries) {
+            if (entry.index() != expected) {
+                throw new IllegalArgumentException("cannot append Raft index " + entry.index()
+                        + ": the next index of this log is " + expected);
+            }
+            expected++;
+        }
+        for (LogEntry entry : entries) {
+            write(new LogRecord.Entry(entry));
+        }
+    }
+
+    @Override
+    public synchronized void truncateFrom(long index) {
+        checkOpen();
+        if (index > lastIndex()) {
+            return;
+        }
+        if (index < firstIndex()) {
+            throw new CompactedIndexException(index, firstIndex());
+        }
+        write(new LogRecord.Truncate(index));
+    }
+
+    @Override
+    public synchronized void resetTo(long nextIndex) {
+        checkOpen();
+        if (nextIndex < 1) {
+            throw new IllegalArgumentException("the next index must be positive, was " + nextIndex);
+        }
+        write(new LogRecord.Reset(nextIndex));
+    }
+
+    @Override
+    public synchronized void markCommitted(long index) {
+        checkOpen();
+        if (index > committedWatermark) {
+            write(new LogRecord.Commit(index));
+        }
+    }
+
+    /** Appends one record and applies it to the live view exactly as replay on open would. */
+    private void write(LogRecord record) {
+        writeBuffer = LogRecord.encode(record, writeBuffer);
+        try (DocumentContext document = appender.writingDocument()) {
+            document.wire().bytes().write(writeBuffer.array(), 0, writeBuffer.position());
+        }
+        long queueIndex = appender.lastIndexAppended();
+        int cycle = cycleFiles.cycleOf(queueIndex);
+        cyclesWrittenSinceSync.add(cycle);
+        if (knownCycles.add(cycle)) {
+            cyclesCreatedSinceSync.add(cycle);
+        }
+        applyToView(record, queueIndex);
+    }
+
+    @Override
+    public synchronized void sync() {
+        checkOpen();
+        if (fsync == FsyncPolicy.NEVER) {
+            cyclesWrittenSinceSync.clear();
+            cyclesCreatedSinceSync.clear();
+            return;
+        }
+        try {
+            for (int cycle : cyclesWrittenSinceSync) {
+                channelFor(cycle).force(false);
+            }
+            cyclesWrittenSinceSync.clear();
+            if (!cyclesCreatedSinceSync.isEmpty()) {
+                DurableFiles.fsyncDirectory(directory);
+                cyclesCreatedSinceSync.clear();
+            }
+        } catch (IOException e) {
+            throw new StorageException("cannot force the write-ahead log in " + directory + " to disk: " + e.getMessage(), e);
+        }
+    }
+
+    private FileChannel channelFor(int cycle) throws IOException {
+        FileChannel channel = channelsByCycle.get(cycle);
+        if (channel == null) {
+            channel = FileChannel.open(cycleFiles.fileFor(cycle), StandardOpenOption.READ);
+            channelsByCycle.put(cycle, channel);
+        }
+        return channel;
+    }
+
+    @Override
+    public synchronized void compactUpTo(long index) {
+        checkOpen();
+        int writingCycle = appender.cycle();
+        List<Integer> deletable = new ArrayList<>();
+        for (int cycle : knownCycles) {
+            Long highest = highestIndexByCycle.get(cycle);
+            if (cycle >= writingCycle || (highest != null && highest >= index)) {
+                break;
+            }
+            deletable.add(cycle);
+        }
+        if (deletable.isEmpty()) {
+            return;
+        }
+        for (int cycle : deletable) {
+            deleteCycleFile(cycle);
+        }
+        queue.refreshDirectoryListing();
+        dropPositionsInDeletedFiles();
+        // The deleted files may have held the only reset and commit records: restate them.
+        if (positions.lastIndex() < positions.firstIndex()) {
+            write(new LogRecord.Reset(positions.firstIndex()));
+        }
+        if (committedWatermark > 0) {
+            write(new LogRecord.Commit(committedWatermark));
+        }
+        log.debug("compacted the log up to {}: deleted {} file(s), first index now {}", index, deletable.size(), firstIndex());
+    }
+
+    private void deleteCycleFile(int cycle) {
+        try {
+            FileChannel channel = channelsByCycle.remove(cycle);
+            if (channel != null) {
+                channel.close();
+            }
+            knownCycles.remove(cycle);
+            Files.deleteIfExists(cycleFiles.fileFor(cycle));
+            highestIndexByCycle.remove(cycle);
+            cyclesWrittenSinceSync.remove(cycle);
+        } catch (IOException e) {
+            throw new StorageException("cannot delete a compacted log file in " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Live positions are ordered, so the ones in deleted files form a prefix. */
+    private void dropPositionsInDeletedFiles() {
+        long first = positions.firstIndex();
+        long last = positions.lastIndex();
+        long newFirst = first;
+        while (newFirst <= last && !knownCycles.contains(cycleFiles.cycleOf(positions.position(newFirst)))) {
+            newFirst++;
+        }
+        positions.dropBefore(newFirst);
+    }
+
+    // ---------------------------------------------------------------- replay
+
+    /** Rebuilds the live view from every record; returns {records read, torn records voided}. */
+    private long[] replayAllRecords() {
+        tailer.toStart();
+        long recordsRead = 0;
+        long unexplainedBadRecord = -1;
+        boolean seenBase = false;
+        while (true) {
+            try (DocumentContext document = tailer.readingDocument()) {
+                if (!document.isPresent()) {
+                    break;
+                }
+                long queueIndex = document.index();
+                recordsRead++;
+                LogRecord record = decode(document);
+                if (unexplainedBadRecord >= 0) {
+                    if (record instanceof LogRecord.Void(long voided) && voided == unexplainedBadRecord) {
+                        unexplainedBadRecord = -1;
+                        continue;
+                    }
+                    throw corruptRecord(unexplainedBadRecord);
+                }
+                if (record == null) {
+                    unexplainedBadRecord = queueIndex;
+                    continue;
+                }
+                if (!seenBase) {
+                    // After compaction the oldest file may start anywhere: its first entry or
+                    // truncation says where the log begins.
+                    switch (record) {
+                        case LogRecord.Entry(LogEntry entry) -> positions.reset(entry.index());
+                        case LogRecord.Truncate(long fromIndex) -> positions.reset(fromIndex);
+                        default -> { }
+                    }
+                    seenBase = !(record instanceof LogRecord.Commit || record instanceof LogRecord.Void);
+                }
+                applyToView(record, queueIndex);
+            } catch (CorruptStorageException | IllegalStateException e) {
+                throw e instanceof CorruptStorageException c ? c
+                        : new CorruptStorageException("corrupt write-ahead log in " + directory + ": " + e.getMessage());
+            }
+        }
+        long voided = 0;
+        if (unexplainedBadRecord >= 0) {
+            log.warn("the last record of the write-ahead log ({}) was torn by a crash; it is dropped",
+                    describe(unexplainedBadRecord));
+            write(new LogRecord.Void(unexplainedBadRecord));
+            sync();
+            voided = 1;
+        }
+        return new long[]{recordsRead, voided};
+    }
+
+    private void applyToView(LogRecord record, long queueIndex) {
+        switch (record) {
+            case LogRecord.Entry(LogEntry entry) -> {
+                if (entry.index() != positions.lastIndex() + 1) {
+                    throw new CorruptStorageException("corrupt write-ahead log: " + describe(queueIndex)
+                            + " holds Raft index " + entry.index() + " where " + (positions.lastIndex() + 1) + " belongs");
+                }
+                positions.add(entry.index(), queueIndex);
+                highestIndexByCycle.merge(cycleFiles.cycleOf(queueIndex), entry.index(), Math::max);
+            }
+            case LogRecord.Truncate(long fromIndex) -> {
+                positions.truncateFrom(fromIndex);
+                committedWatermark = Math.min(committedWatermark, fromIndex - 1);
+            }
+            case LogRecord.Reset(long nextIndex) -> {
+                positions.reset(nextIndex);
+                // A reset follows a snapshot that covers everything below it: all of that is committed.
+                committedWatermark = nextIndex - 1;
+            }
+            case LogRecord.Commit(long index) -> committedWatermark = Math.max(committedWatermark, index);
+            case LogRecord.Void ignored -> {
+            }
+        }
+    }
+
+    private LogRecord decode(DocumentContext document) {
+        Bytes<?> bytes = document.wire().bytes();
+        int length = (int) bytes.readRemaining();
+        if (recordBytes.length < length) {
+            recordBytes = new byte[Math.max(length, recordBytes.length * 2)];
+        }
+        bytes.read(recordBytes, 0, length);
+        return LogRecord.decodeOrNull(recordBytes, length);
+    }
+
+    private CorruptStorageException corruptRecord(long queueIndex) {
+        return new CorruptStorageException("corrupt write-ahead log: " + describe(queueIndex)
+                + " fails its checksum and intact records follow it (after Raft index " + positions.lastIndex() + ")");
+    }
+
+    private String describe(long queueIndex) {
+        return "the record at queue index " + Long.toHexString(queueIndex) + " in "
+                + cycleFiles.fileFor(cycleFiles.cycleOf(queueIndex));
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the log in " + directory + " is closed");
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            for (FileChannel channel : channelsByCycle.values()) {
+                channel.close();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            channelsByCycle.clear();
+            tailer.close();
+            appender.close();
+            queue.close();
+        }
+    }
+}

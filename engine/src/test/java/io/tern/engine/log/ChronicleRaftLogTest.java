@@ -1,0 +1,314 @@
+package io.tern.engine.log;
+
+import io.tern.engine.CorruptStorageException;
+import io.tern.engine.FsyncPolicy;
+import net.openhft.chronicle.core.time.SetTimeProvider;
+import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ChronicleRaftLogTest {
+
+    @TempDir
+    Path dir;
+
+    private final SetTimeProvider clock = new SetTimeProvider(1_700_000_000_000_000_000L);
+    private final List<ChronicleRaftLog> opened = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() {
+        opened.forEach(ChronicleRaftLog::close);
+    }
+
+    private ChronicleRaftLog open() {
+        ChronicleRaftLog log = ChronicleRaftLog.open(dir.resolve("log"),
+                new LogOptions(FsyncPolicy.ALWAYS, TestRollCycles.TEST_SECONDLY, clock));
+        opened.add(log);
+        return log;
+    }
+
+    private ChronicleRaftLog reopen(ChronicleRaftLog log) {
+        log.close();
+        return open();
+    }
+
+    private static LogEntry entry(long index, long term) {
+        return new LogEntry(index, term, EntryKind.COMMAND, ("value-" + index + "-term-" + term).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static List<LogEntry> entries(long from, long to, long term) {
+        return LongStream.rangeClosed(from, to).mapToObj(i -> entry(i, term)).toList();
+    }
+
+    @Test
+    void newLogIsEmptyAndStartsAtOne() {
+        ChronicleRaftLog log = open();
+        assertEquals(1, log.firstIndex());
+        assertEquals(0, log.lastIndex());
+        assertEquals(0, log.committedIndex());
+        assertThrows(IndexOutOfBoundsException.class, () -> log.entry(1));
+    }
+
+    @Test
+    void appendedEntriesAreReadBackByIndexAndSurviveReopen() {
+        ChronicleRaftLog log = open();
+        log.append(entries(1, 100, 1));
+        log.sync();
+        assertEquals(entry(57, 1), log.entry(57));
+        assertEquals(1, log.term(1));
+
+        log = reopen(log);
+        assertEquals(1, log.firstIndex());
+        assertEquals(100, log.lastIndex());
+        assertEquals(entries(1, 100, 1), log.entries(1, 101, Long.MAX_VALUE));
+        assertEquals(100, log.openReport().recordsRead());
+    }
+
+    @Test
+    void rangeReadStopsAtTheByteBudgetButReturnsAtLeastOneEntry() {
+        ChronicleRaftLog log = open();
+        log.append(entries(1, 10, 1));
+        int size = entry(1, 1).payload().length;
+        assertEquals(3, log.entries(1, 11, 3L * size).size());
+        assertEquals(List.of(entry(4, 1)), log.entries(4, 11, 1));
+        assertThrows(IndexOutOfBoundsException.class, () -> log.entries(5, 12, Long.MAX_VALUE));
+    }
+
+    @Test
+    void emptyAndFourMebibytePayloadsRoundTrip() {
+        ChronicleRaftLog log = open();
+        byte[] huge = new byte[4 << 20];
+        Arrays.fill(huge, (byte) 0x5a);
+        huge[huge.length - 1] = 7;
+        log.append(List.of(new LogEntry(1, 1, EntryKind.NOOP, new byte[0]),
+                new LogEntry(2, 1, EntryKind.COMMAND, huge),
+                new LogEntry(3, 1, EntryKind.COMMAND, new byte[0])));
+        log.sync();
+        log = reopen(log);
+        assertEquals(0, log.entry(1).payload().length);
+        assertArrayEquals(huge, log.entry(2).payload());
+        assertEquals(EntryKind.COMMAND, log.entry(3).kind());
+    }
+
+    @Test
+    void appendMustContinueTheLogWithoutGapOrOverlap() {
+        ChronicleRaftLog log = open();
+        log.append(entries(1, 3, 1));
+        assertThrows(IllegalArgumentException.class, () -> log.append(List.of(entry(5, 1))));
+        assertThrows(IllegalArgumentException.class, () -> log.append(List.of(entry(3, 1))));
+        assertThrows(IllegalArgumentException.class, () -> log.append(List.of(entry(4, 1), entry(6, 1))));
+        assertEquals(3, log.lastIndex(), "a refused batch writes nothing");
+    }
+
+    @Test
+    void truncationThenReappendReplacesTheSuffixAndSurvivesReopen() {
+        ChronicleRaftLog log = open();
+        log.append(entries(1, 10, 1));
+        log.truncateFrom(6);
+        assertEquals(5, log.lastIndex());
+        assertThrows(IndexOutOfBoundsException.class, () -> log.entry(6));
+        log.append(entries(6, 8, 2));
+        log.sync();
+
+        ChronicleRaftLog reopened = reopen(log);
+        assertEquals(8, reopened.lastIndex());
+        assertEquals(entry(5, 1), reopened.entry(5));
+        assertEquals(entry(6, 2), reopened.entry(6));
+        assertEquals(entry(8, 2), reopened.entry(8));
+    }
+
+    @Test
+    void truncatingPastTheEndIsANoOpAndBelowTheStartIsRefused() {
+        ChronicleRaftLog log = open();
+        log.append(entries(1, 5, 1));
+        log.truncateFrom(9);
+        assertEquals(5, log.lastIndex());
+        log.resetTo(20);
+        assertThrows(CompactedIndexException.class, () -> log.truncateFrom(3));
+    }
+
+    @Test
+    void resetStartsTheLogAfterASnapshotAndCountsEverythingBelowAsCommitted() {
+        ChronicleRaftLog log = open();
+        log.append(entries(1, 5, 1));
+        log.resetTo(101);
+        assertEquals(101, log.firstIndex());
+        assertEquals(100, log.lastIndex());
+        assertThrows(CompactedIndexException.class, () -> log.entry(3));
+        log.append(entries(101, 102, 3));
+        log.sync();
+
+        ChronicleRaftLog reopened = reopen(log);
+        assertEquals(101, reopened.firstIndex());
+        assertEquals(102, reopened.lastIndex());
+        assertEquals(entry(102, 3), reopened.entry(102));
+        assertEquals(100, reopened.committedIndex());
+    }
+
+    @Test
+    void commitWatermarkSurvivesReopenAndNeverPassesTheEndOfTheLog() {
+        ChronicleRaftLog log = open();
+        log.append(entries(1, 10, 1));
+        log.markCommitted(7);
+        log.markCommitted(4);
+        log.sync();
+        log = reopen(log);
+        assertEquals(7, log.committedIndex());
+        log.truncateFrom(6);
+        assertEquals(5, log.committedIndex());
+    }
+
+    @Test
+    void compactionDeletesWholeRolledFilesBelowTheIndexButNeverTheOneHoldingIt() throws IOException {
+        ChronicleRaftLog log = open();
+        for (int file = 0; file < 5; file++) {
+            log.append(entries(file * 10L + 1, file * 10L + 10, 1));
+            clock.advanceMillis(1_000);
+        }
+        log.append(entries(51, 52, 1));
+        log.sync();
+        assertEquals(6, cycleFiles().size());
+
+        log.compactUpTo(25);
+        assertEquals(21, log.firstIndex(), "the file holding 25 (21..30) stays");
+        assertEquals(4, cycleFiles().size());
+        CompactedIndexException error = assertThrows(CompactedIndexException.class, () -> log.entry(20));
+        assertEquals(21, error.firstIndex());
+        assertEquals(entry(21, 1), log.entry(21));
+
+        ChronicleRaftLog reopened = reopen(log);
+        assertEquals(21, reopened.firstIndex());
+        assertEquals(52, reopened.lastIndex());
+        assertEquals(entries(21, 52, 1), reopened.entries(21, 53, Long.MAX_VALUE));
+        reopened.append(entries(53, 53, 2));
+        assertEquals(entry(53, 2), reopened.entry(53));
+    }
+
+    @Test
+    void compactionNeverDeletesTheFileBeingWritten() throws IOException {
+        ChronicleRaftLog log = open();
+        log.append(entries(1, 10, 1));
+        log.compactUpTo(1_000);
+        assertEquals(1, log.firstIndex());
+        assertEquals(1, cycleFiles().size());
+    }
+
+    @Test
+    void compactionAfterResetKeepsTheLogStartAcrossReopen() {
+        ChronicleRaftLog log = open();
+        log.append(entries(1, 10, 1));
+        clock.advanceMillis(1_000);
+        log.resetTo(501);
+        log.markCommitted(500);
+        clock.advanceMillis(1_000);
+        log.compactUpTo(501);
+        log.sync();
+        log = reopen(log);
+        assertEquals(501, log.firstIndex());
+        assertEquals(500, log.lastIndex());
+        assertEquals(500, log.committedIndex());
+        log.append(entries(501, 501, 4));
+        assertEquals(entry(501, 4), log.entry(501));
+    }
+
+    @Test
+    void aTornLastRecordIsDroppedAndTheLogCarriesOn() throws IOException {
+        ChronicleRaftLog log = open();
+        log.append(entries(1, 4, 1));
+        log.append(List.of(new LogEntry(5, 1, EntryKind.COMMAND, "LAST-RECORD-TORN-BY-A-CRASH".getBytes(StandardCharsets.UTF_8))));
+        log.sync();
+        log.close();
+        flipByteOf("LAST-RECORD-TORN-BY-A-CRASH", 20);
+
+        log = open();
+        assertEquals(4, log.lastIndex());
+        assertEquals(1, log.openReport().tornRecordsVoided());
+        log.append(List.of(entry(5, 2), entry(6, 2)));
+        log.sync();
+
+        log = reopen(log);
+        assertEquals(0, log.openReport().tornRecordsVoided(), "the torn record stays voided");
+        assertEquals(entry(5, 2), log.entry(5));
+        assertEquals(6, log.lastIndex());
+    }
+
+    @Test
+    void aCorruptRecordInTheMiddleStopsTheOpenWithOneLineNamingFileAndIndex() throws IOException {
+        ChronicleRaftLog log = open();
+        log.append(entries(1, 4, 1));
+        log.append(List.of(new LogEntry(5, 1, EntryKind.COMMAND, "A-RECORD-IN-THE-MIDDLE".getBytes(StandardCharsets.UTF_8))));
+        log.append(entries(6, 9, 1));
+        log.sync();
+        log.close();
+        flipByteOf("A-RECORD-IN-THE-MIDDLE", 3);
+
+        CorruptStorageException error = assertThrows(CorruptStorageException.class, this::open);
+        assertTrue(error.getMessage().contains(".cq4"), error.getMessage());
+        assertTrue(error.getMessage().contains("after Raft index 4"), error.getMessage());
+        assertTrue(!error.getMessage().contains("\n"), "one line");
+    }
+
+    @Test
+    void syncWithFsyncNeverLeavesFlushingToTheOperatingSystem() {
+        ChronicleRaftLog log = ChronicleRaftLog.open(dir.resolve("never"),
+                new LogOptions(FsyncPolicy.NEVER, TestRollCycles.TEST_SECONDLY, clock));
+        opened.add(log);
+        log.append(entries(1, 3, 1));
+        log.sync();
+        log.close();
+        ChronicleRaftLog reopened = ChronicleRaftLog.open(dir.resolve("never"),
+                new LogOptions(FsyncPolicy.NEVER, TestRollCycles.TEST_SECONDLY, clock));
+        opened.add(reopened);
+        assertEquals(3, reopened.lastIndex());
+    }
+
+    private List<Path> cycleFiles() throws IOException {
+        try (Stream<Path> files = Files.list(dir.resolve("log"))) {
+            return files.filter(f -> f.toString().endsWith(".cq4")).toList();
+        }
+    }
+
+    /** Flips one byte, {@code offset} bytes into the first occurrence of {@code marker} in a log file. */
+    private void flipByteOf(String marker, int offset) throws IOException {
+        byte[] needle = marker.getBytes(StandardCharsets.UTF_8);
+        for (Path file : cycleFiles()) {
+            byte[] content = Files.readAllBytes(file);
+            int at = indexOf(content, needle);
+            if (at >= 0) {
+                content[at + offset] ^= 0x20;
+                Files.write(file, content);
+                return;
+            }
+        }
+        throw new AssertionError("marker " + marker + " not found in the log files");
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+}
