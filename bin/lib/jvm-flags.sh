@@ -5,6 +5,7 @@ tern_jvm_flags() { # $1 = java major version
   local flags=(
     --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED
     --add-exports=java.base/sun.nio.ch=ALL-UNNAMED
+    --add-exports=java.base/jdk.internal.util=ALL-UNNAMED
     --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
     --add-opens=java.base/java.lang=ALL-UNNAMED
     --add-opens=java.base/java.nio=ALL-UNNAMED
