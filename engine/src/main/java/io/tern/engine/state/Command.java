@@ -1,0 +1,118 @@
+package io.tern.engine.state;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a client asks the replicated state to do: the payload of a {@code COMMAND} log entry.
+ *
+ * <p>Byte arrays are owned by the command once handed in (they are not copied, because values may
+ * be megabytes): callers must not change them afterwards. Equality is by content.
+ *
+ * <p>The binary form ({@link #encode()}, {@link #decode(byte[])}) is stored in the Raft log, so it is
+ * versioned and never changes meaning; see {@link CommandCodec} for the layout.
+ */
+public sealed interface Command permits Command.Put, Command.Delete, Command.CompareAndSet, Command.Batch {
+
+    /** The binary form stored in the log. */
+    default byte[] encode() {
+        return CommandCodec.encode(this);
+    }
+
+    /**
+     * Reads a command written by {@link #encode()}.
+     *
+     * @throws IllegalArgumentException if the bytes are not a whole, well-formed command of a known
+     *     encoding version (the message says what is wrong and where)
+     */
+    static Command decode(byte[] encoded) {
+        return CommandCodec.decode(encoded);
+    }
+
+    /** One step of a {@link Batch}: a put or a delete. */
+    sealed interface BatchOp permits Put, Delete {
+        byte[] key();
+    }
+
+    /** Sets {@code key} to {@code value}. */
+    record Put(byte[] key, byte[] value) implements Command, BatchOp {
+        public Put {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(value, "value");
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Put that && Arrays.equals(key, that.key) && Arrays.equals(value, that.value);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * Arrays.hashCode(key) + Arrays.hashCode(value);
+        }
+
+        @Override
+        public String toString() {
+            return "Put[key=" + Bytes.describe(key) + ", value=" + Bytes.describe(value) + "]";
+        }
+    }
+
+    /** Removes {@code key}; removing an absent key is not an error. */
+    record Delete(byte[] key) implements Command, BatchOp {
+        public Delete {
+            Objects.requireNonNull(key, "key");
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Delete that && Arrays.equals(key, that.key);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(key);
+        }
+
+        @Override
+        public String toString() {
+            return "Delete[key=" + Bytes.describe(key) + "]";
+        }
+    }
+
+    /**
+     * Writes {@code newValue} to {@code key} only if the key currently holds {@code expected}.
+     *
+     * @param expected the value the key must hold, or {@code null} if the key must be absent
+     * @param newValue the value to write, or {@code null} to delete the key
+     */
+    record CompareAndSet(byte[] key, byte[] expected, byte[] newValue) implements Command {
+        public CompareAndSet {
+            Objects.requireNonNull(key, "key");
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof CompareAndSet that && Arrays.equals(key, that.key)
+                    && Arrays.equals(expected, that.expected) && Arrays.equals(newValue, that.newValue);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(Arrays.hashCode(key), Arrays.hashCode(expected), Arrays.hashCode(newValue));
+        }
+
+        @Override
+        public String toString() {
+            return "CompareAndSet[key=" + Bytes.describe(key) + ", expected=" + Bytes.describe(expected)
+                    + ", newValue=" + Bytes.describe(newValue) + "]";
+        }
+    }
+
+    /** Puts and deletes applied in order and atomically: all of them or none. */
+    record Batch(List<BatchOp> ops) implements Command {
+        public Batch {
+            ops = List.copyOf(ops);
+        }
+    }
+}

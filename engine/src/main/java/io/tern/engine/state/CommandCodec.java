@@ -1,0 +1,195 @@
+package io.tern.engine.state;
+
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The binary form of a {@link Command}, as stored in the Raft log. Big-endian, and shaped like the
+ * wire protocol's requests so that the two are easy to check against each other:
+ *
+ * <pre>
+ * command := u8 version (1) | u8 type | fields
+ * bytes   := u32 n | n bytes
+ * type 1 PUT    : bytes key, bytes value
+ * type 2 DELETE : bytes key
+ * type 3 CAS    : bytes key, u8 expectPresent, [bytes expected], u8 newPresent, [bytes new]
+ * type 4 BATCH  : u32 n, n x (u8 kind (1 put, 2 delete), bytes key, [bytes value])
+ * </pre>
+ *
+ * <p>Entries written today are read by every later version, so a code here never changes meaning; a
+ * new layout gets a new version byte. Decoding treats its input as untrusted: every length is
+ * checked against the bytes that remain before anything is allocated from it.
+ */
+final class CommandCodec {
+
+    static final byte VERSION = 1;
+
+    private static final byte TYPE_PUT = 1;
+    private static final byte TYPE_DELETE = 2;
+    private static final byte TYPE_CAS = 3;
+    private static final byte TYPE_BATCH = 4;
+
+    private static final byte OP_PUT = 1;
+    private static final byte OP_DELETE = 2;
+
+    /** The smallest batch op: a kind byte and an empty key's length. */
+    private static final int MIN_BATCH_OP_BYTES = 1 + 4;
+
+    /** Leaves the JVM's array header slack, as {@code ArrayList} does. */
+    private static final long MAX_ENCODED_BYTES = Integer.MAX_VALUE - 8;
+
+    private CommandCodec() {
+    }
+
+    static byte[] encode(Command command) {
+        long size = 2 + switch (command) {
+            case Command.Put put -> sizeOf(put.key()) + sizeOf(put.value());
+            case Command.Delete delete -> sizeOf(delete.key());
+            case Command.CompareAndSet cas -> sizeOf(cas.key()) + 1 + sizeOfOptional(cas.expected())
+                    + 1 + sizeOfOptional(cas.newValue());
+            case Command.Batch batch -> {
+                long ops = 4;
+                for (Command.BatchOp op : batch.ops()) {
+                    ops += 1 + sizeOf(op.key()) + (op instanceof Command.Put put ? sizeOf(put.value()) : 0);
+                }
+                yield ops;
+            }
+        };
+        if (size > MAX_ENCODED_BYTES) {
+            throw new IllegalArgumentException("command too large to encode: " + size + " bytes");
+        }
+        ByteBuffer out = ByteBuffer.allocate((int) size);
+        out.put(VERSION);
+        switch (command) {
+            case Command.Put put -> {
+                out.put(TYPE_PUT);
+                putBytes(out, put.key());
+                putBytes(out, put.value());
+            }
+            case Command.Delete delete -> {
+                out.put(TYPE_DELETE);
+                putBytes(out, delete.key());
+            }
+            case Command.CompareAndSet cas -> {
+                out.put(TYPE_CAS);
+                putBytes(out, cas.key());
+                putOptional(out, cas.expected());
+                putOptional(out, cas.newValue());
+            }
+            case Command.Batch batch -> {
+                out.put(TYPE_BATCH);
+                out.putInt(batch.ops().size());
+                for (Command.BatchOp op : batch.ops()) {
+                    switch (op) {
+                        case Command.Put put -> {
+                            out.put(OP_PUT);
+                            putBytes(out, put.key());
+                            putBytes(out, put.value());
+                        }
+                        case Command.Delete delete -> {
+                            out.put(OP_DELETE);
+                            putBytes(out, delete.key());
+                        }
+                    }
+                }
+            }
+        }
+        return out.array();
+    }
+
+    static Command decode(byte[] encoded) {
+        if (encoded == null) {
+            throw new IllegalArgumentException("malformed command: no bytes");
+        }
+        ByteBuffer in = ByteBuffer.wrap(encoded);
+        try {
+            byte version = in.get();
+            if (version != VERSION) {
+                throw malformed(in, "unsupported encoding version " + Byte.toUnsignedInt(version)
+                        + " (this build reads version " + VERSION + ")");
+            }
+            byte type = in.get();
+            Command command = switch (type) {
+                case TYPE_PUT -> new Command.Put(getBytes(in, "key"), getBytes(in, "value"));
+                case TYPE_DELETE -> new Command.Delete(getBytes(in, "key"));
+                case TYPE_CAS -> new Command.CompareAndSet(getBytes(in, "key"),
+                        getOptional(in, "expected"), getOptional(in, "new value"));
+                case TYPE_BATCH -> decodeBatch(in);
+                default -> throw malformed(in, "unknown command type " + Byte.toUnsignedInt(type));
+            };
+            if (in.hasRemaining()) {
+                throw malformed(in, in.remaining() + " unexpected bytes after the command");
+            }
+            return command;
+        } catch (BufferUnderflowException e) {
+            throw new IllegalArgumentException("malformed command: truncated after " + in.position()
+                    + " of " + encoded.length + " bytes");
+        }
+    }
+
+    private static Command.Batch decodeBatch(ByteBuffer in) {
+        long count = Integer.toUnsignedLong(in.getInt());
+        if (count > in.remaining() / MIN_BATCH_OP_BYTES) {
+            throw malformed(in, "batch claims " + count + " operations but only " + in.remaining()
+                    + " bytes remain");
+        }
+        List<Command.BatchOp> ops = new ArrayList<>((int) count);
+        for (long i = 0; i < count; i++) {
+            byte kind = in.get();
+            ops.add(switch (kind) {
+                case OP_PUT -> new Command.Put(getBytes(in, "key"), getBytes(in, "value"));
+                case OP_DELETE -> new Command.Delete(getBytes(in, "key"));
+                default -> throw malformed(in, "unknown batch operation kind " + Byte.toUnsignedInt(kind));
+            });
+        }
+        return new Command.Batch(ops);
+    }
+
+    private static long sizeOf(byte[] bytes) {
+        return 4L + bytes.length;
+    }
+
+    private static long sizeOfOptional(byte[] bytes) {
+        return bytes == null ? 0 : sizeOf(bytes);
+    }
+
+    private static void putBytes(ByteBuffer out, byte[] bytes) {
+        out.putInt(bytes.length);
+        out.put(bytes);
+    }
+
+    private static void putOptional(ByteBuffer out, byte[] bytes) {
+        if (bytes == null) {
+            out.put((byte) 0);
+        } else {
+            out.put((byte) 1);
+            putBytes(out, bytes);
+        }
+    }
+
+    private static byte[] getBytes(ByteBuffer in, String what) {
+        long length = Integer.toUnsignedLong(in.getInt());
+        if (length > in.remaining()) {
+            throw malformed(in, what + " claims " + length + " bytes but only " + in.remaining() + " remain");
+        }
+        byte[] bytes = new byte[(int) length];
+        in.get(bytes);
+        return bytes;
+    }
+
+    private static byte[] getOptional(ByteBuffer in, String what) {
+        byte present = in.get();
+        return switch (present) {
+            case 0 -> null;
+            case 1 -> getBytes(in, what);
+            default -> throw malformed(in, "presence flag of " + what + " is " + Byte.toUnsignedInt(present)
+                    + ", expected 0 or 1");
+        };
+    }
+
+    private static IllegalArgumentException malformed(ByteBuffer in, String problem) {
+        return new IllegalArgumentException("malformed command at byte " + in.position() + ": " + problem);
+    }
+}

@@ -1,0 +1,469 @@
+package io.tern.engine.state;
+
+import io.tern.engine.CorruptStorageException;
+import io.tern.engine.StorageException;
+import io.tern.engine.cluster.Membership;
+import io.tern.engine.io.DurableFiles;
+import io.tern.engine.log.LogEntry;
+
+import org.rocksdb.Checkpoint;
+import org.rocksdb.FlushOptions;
+import org.rocksdb.Options;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
+import org.rocksdb.WriteBatchWithIndex;
+import org.rocksdb.WriteOptions;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The applied state of the replicated log, kept in RocksDB: the user's keys and values, and the
+ * index, term and membership of the last applied entry.
+ *
+ * <p><b>Durability.</b> RocksDB's WAL is off: the Raft log is the source of truth, and after a crash
+ * the engine replays it from {@link #appliedIndex()} as reopened. What a crash keeps is what RocksDB
+ * flushed to its table files; the applied index is written in the same batch as the data it covers,
+ * so the two are always flushed together and never disagree. {@link #durableAppliedIndex()} is how
+ * far that goes: the log must not be compacted past it. {@link #flush()}, {@link #checkpoint(Path)}
+ * and a clean {@link #close()} move it forward (RocksDB may also flush on its own; that is only ever
+ * more durable than reported).
+ *
+ * <p><b>Threads.</b> One thread (the applier) calls {@link #apply(List)}. Reads ({@link #get},
+ * {@link #scan}), the accessors, {@link #flush()} and {@link #checkpoint(Path)} may be called from
+ * any thread, concurrently with each other and with apply. Each read sees one consistent snapshot,
+ * never part of an apply. {@link #close()} waits for calls in progress and makes later calls fail
+ * with {@link IllegalStateException} (a RocksDB handle used after close would crash the JVM).
+ *
+ * <p><b>Errors.</b> RocksDB failures surface as {@link StorageException} naming the directory;
+ * misuse (a gap or a repeat in the applied indexes, a closed store) as {@link IllegalStateException}.
+ */
+public final class RocksStateStore implements AutoCloseable {
+
+    /** The most pairs one scan returns; a limit of 0 asks for this many. */
+    public static final int MAX_SCAN_LIMIT = 1000;
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private final Path dir;
+    private final Options options;
+    private final RocksDB db;
+    /** Chosen once: WAL off, because the Raft log already holds every write. */
+    private final WriteOptions writeOptions;
+    /** Used by the applier only, under {@link #applyLock}. */
+    private final ReadOptions applyReadOptions;
+    private final CommandApplier commandApplier;
+
+    /**
+     * Keeps apply and checkpoint apart, so that a checkpoint and the point it reports describe the
+     * same moment; also keeps two callers of apply from interleaving if the single-applier rule is
+     * ever broken.
+     */
+    private final Lock applyLock = new ReentrantLock();
+    /** Read side: any call that uses the database; write side: close. */
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    /** Replaced as a whole after each write, so readers see index, term and membership in step. */
+    private volatile StatePoint applied;
+    private final AtomicLong durableAppliedIndex;
+
+    private RocksStateStore(Path dir, Options options, RocksDB db) throws RocksDBException {
+        this.dir = dir;
+        this.options = options;
+        this.db = db;
+        this.writeOptions = new WriteOptions().setDisableWAL(true);
+        this.applyReadOptions = new ReadOptions();
+        this.commandApplier = new CommandApplier(db, applyReadOptions);
+        try {
+            checkFormat();
+            this.applied = loadPoint();
+        } catch (RocksDBException | RuntimeException e) {
+            writeOptions.close();
+            applyReadOptions.close();
+            throw e;
+        }
+        // With the WAL off, whatever a reopened database holds came from its table files.
+        this.durableAppliedIndex = new AtomicLong(applied.index());
+    }
+
+    /**
+     * Opens the state in {@code dir}, creating an empty one (applied index 0) if there is none.
+     *
+     * @throws StorageException if the directory cannot be opened (in use by another store, unreadable,
+     *     written by an incompatible version, corrupt metadata)
+     */
+    public static RocksStateStore open(Path dir) {
+        Path absolute = dir.toAbsolutePath();
+        try {
+            Files.createDirectories(absolute);
+        } catch (IOException e) {
+            throw new StorageException("cannot create the state directory " + absolute + ": " + e.getMessage(), e);
+        }
+        Options options = new Options().setCreateIfMissing(true);
+        RocksDB db = null;
+        try {
+            db = RocksDB.open(options, absolute.toString());
+            return new RocksStateStore(absolute, options, db);
+        } catch (RocksDBException e) {
+            closeQuietly(db, options);
+            throw failure(absolute, "cannot open", e);
+        } catch (RuntimeException e) {
+            closeQuietly(db, options);
+            throw e;
+        }
+    }
+
+    /**
+     * Applies a run of consecutive committed entries, starting right after {@link #appliedIndex()},
+     * as one atomic RocksDB write that also records the index and term of the last entry. Each entry
+     * sees the effects of the entries before it in the run.
+     *
+     * <p>A COMMAND entry is decoded and executed; a NOOP only advances the index; a CONFIG entry
+     * replaces the membership. The whole run is refused, with nothing written, if any entry is out of
+     * order or cannot be decoded: both mean a bug upstream or a log written by a newer version, and
+     * skipping an entry would make this replica diverge from the others.
+     *
+     * @return one result per entry, in order: what the command did, or {@link CommandResult.NoResult}
+     *     for NOOP and CONFIG entries
+     * @throws IllegalStateException if an entry's index is not the next one, its term is lower than
+     *     the term before it, or its payload cannot be decoded
+     * @throws StorageException if RocksDB fails; nothing of the run is then recorded as applied
+     */
+    public List<CommandResult> apply(List<LogEntry> entries) {
+        Objects.requireNonNull(entries, "entries");
+        if (entries.isEmpty()) {
+            return List.of();
+        }
+        lifecycle.readLock().lock();
+        applyLock.lock();
+        try {
+            ensureOpen();
+            StatePoint before = applied;
+            long index = before.index();
+            long term = before.term();
+            Membership membership = before.membership();
+            List<CommandResult> results = new ArrayList<>(entries.size());
+            try (WriteBatchWithIndex batch = new WriteBatchWithIndex(true)) {
+                for (LogEntry entry : entries) {
+                    checkNext(entry, index, term);
+                    switch (entry.kind()) {
+                        case COMMAND -> results.add(commandApplier.apply(decodeCommand(entry), batch));
+                        case NOOP -> results.add(new CommandResult.NoResult());
+                        case CONFIG -> {
+                            membership = decodeMembership(entry);
+                            batch.put(StateLayout.MEMBERSHIP_KEY, membership.encode());
+                            results.add(new CommandResult.NoResult());
+                        }
+                    }
+                    index = entry.index();
+                    term = entry.term();
+                }
+                batch.put(StateLayout.APPLIED_KEY, StateLayout.encodeApplied(index, term));
+                db.write(writeOptions, batch);
+            } catch (RocksDBException e) {
+                throw failure(dir, "cannot apply entries " + entries.getFirst().index() + " to "
+                        + entries.getLast().index(), e);
+            }
+            applied = new StatePoint(index, term, membership);
+            return results;
+        } finally {
+            applyLock.unlock();
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /** The index of the last applied entry; 0 if none. */
+    public long appliedIndex() {
+        return applied.index();
+    }
+
+    /** The term of the last applied entry; 0 if none. */
+    public long appliedTerm() {
+        return applied.term();
+    }
+
+    /** The membership of the last applied CONFIG entry; {@link Membership#EMPTY} if none. */
+    public Membership membership() {
+        return applied.membership();
+    }
+
+    /** Index, term and membership of the last applied entry, read together. */
+    public StatePoint appliedPoint() {
+        return applied;
+    }
+
+    /**
+     * The highest applied index that RocksDB has made durable: a crash now would reopen at least
+     * here. The Raft log may be compacted up to this index, never beyond.
+     */
+    public long durableAppliedIndex() {
+        return durableAppliedIndex.get();
+    }
+
+    /**
+     * Reads one key.
+     *
+     * @return the value ({@code null} if absent) and the applied index of the state it was read from
+     */
+    public ReadResult get(byte[] key) {
+        Objects.requireNonNull(key, "key");
+        lifecycle.readLock().lock();
+        try {
+            ensureOpen();
+            // The applied index is read from the database through the same snapshot as the value,
+            // rather than from memory: the in-memory index is published after the write, so pairing
+            // it with a value would need a lock shared with the applier on every read.
+            try (SnapshotView view = new SnapshotView(db)) {
+                long revision = StateLayout.appliedIndex(db.get(view.readOptions(), StateLayout.APPLIED_KEY));
+                return new ReadResult(revision, db.get(view.readOptions(), StateLayout.userKey(key)));
+            }
+        } catch (RocksDBException e) {
+            throw failure(dir, "cannot read", e);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /**
+     * Reads the keys in {@code [startInclusive, endExclusive)} in ascending unsigned byte order.
+     *
+     * @param endExclusive the exclusive end; empty for no end
+     * @param limit the most pairs to return; 0 or anything above {@link #MAX_SCAN_LIMIT} means
+     *     {@link #MAX_SCAN_LIMIT}
+     * @return the pairs, whether the limit cut the range short, and the applied index of the state
+     *     they were read from (one snapshot for all of it)
+     */
+    public ScanResult scan(byte[] startInclusive, byte[] endExclusive, int limit) {
+        Objects.requireNonNull(startInclusive, "startInclusive");
+        Objects.requireNonNull(endExclusive, "endExclusive");
+        if (limit < 0) {
+            throw new IllegalArgumentException("scan limit must not be negative, was " + limit);
+        }
+        int max = limit == 0 ? MAX_SCAN_LIMIT : Math.min(limit, MAX_SCAN_LIMIT);
+        byte[] upper = endExclusive.length == 0 ? StateLayout.USER_END : StateLayout.userKey(endExclusive);
+        lifecycle.readLock().lock();
+        try {
+            ensureOpen();
+            // The bound's native slice must outlive the iterator, so it is opened first.
+            try (Slice upperBound = new Slice(upper);
+                 SnapshotView view = new SnapshotView(db)) {
+                ReadOptions readOptions = view.readOptions().setIterateUpperBound(upperBound);
+                long revision = StateLayout.appliedIndex(db.get(readOptions, StateLayout.APPLIED_KEY));
+                List<KeyValue> entries = new ArrayList<>();
+                boolean more = false;
+                try (RocksIterator iterator = db.newIterator(readOptions)) {
+                    for (iterator.seek(StateLayout.userKey(startInclusive)); iterator.isValid(); iterator.next()) {
+                        if (entries.size() == max) {
+                            more = true;
+                            break;
+                        }
+                        entries.add(new KeyValue(StateLayout.stripUserPrefix(iterator.key()), iterator.value()));
+                    }
+                    iterator.status();
+                }
+                return new ScanResult(revision, entries, more);
+            }
+        } catch (RocksDBException e) {
+            throw failure(dir, "cannot scan", e);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /**
+     * Writes the memtable to table files and waits until they are durable.
+     *
+     * @return the applied index now durable (also {@link #durableAppliedIndex()})
+     */
+    public long flush() {
+        lifecycle.readLock().lock();
+        try {
+            ensureOpen();
+            return flushOpen();
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /**
+     * Creates a RocksDB checkpoint of the state in {@code targetDir} (hard links where possible, so
+     * it is cheap). No apply runs while it is made, so the returned point describes exactly what the
+     * checkpoint holds. The checkpoint flushes the memtable first, so it holds every applied write,
+     * and the point becomes durable in this store too. The result can be opened with
+     * {@link #open(Path)}.
+     *
+     * @param targetDir a directory that does not exist yet; its parent is created if missing
+     * @return the index, term and membership the checkpoint holds
+     * @throws StorageException if the target exists or the checkpoint cannot be made
+     */
+    public StatePoint checkpoint(Path targetDir) {
+        Path target = targetDir.toAbsolutePath();
+        lifecycle.readLock().lock();
+        applyLock.lock();
+        try {
+            ensureOpen();
+            if (Files.exists(target)) {
+                throw new StorageException("cannot create a checkpoint of " + dir + " in " + target
+                        + ": it already exists");
+            }
+            Files.createDirectories(target.getParent());
+            StatePoint point = applied;
+            try (Checkpoint checkpoint = Checkpoint.create(db)) {
+                checkpoint.createCheckpoint(target.toString());
+            }
+            // RocksDB builds the checkpoint in a temporary directory and renames it: make the
+            // rename durable before anyone relies on the checkpoint.
+            DurableFiles.fsyncDirectory(target.getParent());
+            durableAppliedIndex.accumulateAndGet(point.index(), Math::max);
+            return point;
+        } catch (RocksDBException e) {
+            throw failure(dir, "cannot create a checkpoint in " + target, e);
+        } catch (IOException e) {
+            throw new StorageException("cannot create a checkpoint of " + dir + " in " + target + ": "
+                    + e.getMessage(), e);
+        } finally {
+            applyLock.unlock();
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /**
+     * Flushes the memtable (so the next open starts at the current applied index) and releases every
+     * native resource. Waits for calls in progress; closing again does nothing.
+     *
+     * @throws StorageException if the final flush fails; the store is closed all the same
+     */
+    @Override
+    public void close() {
+        lifecycle.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                flushOpen();
+            } finally {
+                db.close();
+                writeOptions.close();
+                applyReadOptions.close();
+                options.close();
+            }
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RocksStateStore[" + dir + ", applied=" + applied.index() + "]";
+    }
+
+    private long flushOpen() {
+        // Every write up to this index has returned, so it sits in a memtable that the flush below
+        // covers. A concurrent apply may make the flush cover more; reporting less is safe.
+        long covered = applied.index();
+        try (FlushOptions flushOptions = new FlushOptions().setWaitForFlush(true)) {
+            db.flush(flushOptions);
+        } catch (RocksDBException e) {
+            throw failure(dir, "cannot flush", e);
+        }
+        return durableAppliedIndex.accumulateAndGet(covered, Math::max);
+    }
+
+    private void checkFormat() throws RocksDBException {
+        byte[] format = db.get(StateLayout.FORMAT_KEY);
+        if (format == null) {
+            // Lost in a crash before the first flush, in which case it is simply written again.
+            db.put(writeOptions, StateLayout.FORMAT_KEY, new byte[] {StateLayout.FORMAT_VERSION});
+        } else if (format.length != 1 || format[0] != StateLayout.FORMAT_VERSION) {
+            throw new StorageException("the state in " + dir + " has format " + Bytes.describe(format)
+                    + ", this version of Tern reads format " + StateLayout.FORMAT_VERSION);
+        }
+    }
+
+    private StatePoint loadPoint() throws RocksDBException {
+        byte[] appliedValue = db.get(StateLayout.APPLIED_KEY);
+        if (appliedValue != null && appliedValue.length != StateLayout.APPLIED_VALUE_BYTES) {
+            throw new CorruptStorageException("the state in " + dir + " records its applied index in "
+                    + appliedValue.length + " bytes instead of " + StateLayout.APPLIED_VALUE_BYTES);
+        }
+        long index = StateLayout.appliedIndex(appliedValue);
+        long term = StateLayout.appliedTerm(appliedValue);
+        if (index < 0 || term < 0) {
+            throw new CorruptStorageException("the state in " + dir + " records a negative applied index or term ("
+                    + index + ", " + term + ")");
+        }
+        byte[] membershipValue = db.get(StateLayout.MEMBERSHIP_KEY);
+        Membership membership = Membership.EMPTY;
+        if (membershipValue != null) {
+            try {
+                membership = Membership.decode(membershipValue);
+            } catch (IllegalArgumentException e) {
+                throw new CorruptStorageException("the state in " + dir + " holds an unreadable membership: "
+                        + e.getMessage());
+            }
+        }
+        return new StatePoint(index, term, membership);
+    }
+
+    private static void checkNext(LogEntry entry, long previousIndex, long previousTerm) {
+        if (entry.index() != previousIndex + 1) {
+            throw new IllegalStateException("cannot apply entry " + entry.index() + ": the next entry to apply is "
+                    + (previousIndex + 1) + (entry.index() <= previousIndex ? " (already applied)" : " (gap)"));
+        }
+        if (entry.term() < previousTerm) {
+            throw new IllegalStateException("cannot apply entry " + entry.index() + " of term " + entry.term()
+                    + ": it follows an entry of term " + previousTerm + " and terms never decrease in a log");
+        }
+    }
+
+    private static Command decodeCommand(LogEntry entry) {
+        try {
+            return Command.decode(entry.payload());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("cannot apply entry " + entry.index() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Membership decodeMembership(LogEntry entry) {
+        try {
+            return Membership.decode(entry.payload());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("cannot apply CONFIG entry " + entry.index() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the state store in " + dir + " is closed");
+        }
+    }
+
+    private static StorageException failure(Path dir, String action, RocksDBException e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return new StorageException("RocksDB state in " + dir + ": " + action + ": "
+                + message.replaceAll("\\s*\\R\\s*", " "), e);
+    }
+
+    private static void closeQuietly(RocksDB db, Options options) {
+        if (db != null) {
+            db.close();
+        }
+        options.close();
+    }
+}

@@ -1,0 +1,141 @@
+package io.tern.engine.state;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+
+import static io.tern.engine.state.TestEntries.bytes;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CommandCodecTest {
+
+    private static final byte[] EMPTY = new byte[0];
+
+    private static final List<Command> EVERY_SHAPE = List.of(
+            new Command.Put(bytes("key"), bytes("value")),
+            new Command.Put(EMPTY, EMPTY),
+            new Command.Delete(bytes("key")),
+            new Command.Delete(EMPTY),
+            new Command.CompareAndSet(bytes("k"), bytes("old"), bytes("new")),
+            new Command.CompareAndSet(bytes("k"), null, bytes("new")),
+            new Command.CompareAndSet(bytes("k"), bytes("old"), null),
+            new Command.CompareAndSet(bytes("k"), null, null),
+            new Command.CompareAndSet(EMPTY, EMPTY, EMPTY),
+            new Command.Batch(List.of()),
+            new Command.Batch(List.of(
+                    new Command.Put(bytes("a"), bytes("1")),
+                    new Command.Delete(bytes("b")),
+                    new Command.Put(EMPTY, EMPTY),
+                    new Command.Delete(EMPTY))));
+
+    @Test
+    void everyShapeRoundTrips() {
+        for (Command command : EVERY_SHAPE) {
+            Command decoded = Command.decode(command.encode());
+            assertEquals(command, decoded, () -> "round trip of " + command);
+            assertEquals(command.hashCode(), decoded.hashCode());
+        }
+    }
+
+    @Test
+    void emptyExpectedValueIsNotTheSameAsAbsent() {
+        var decoded = (Command.CompareAndSet) Command.decode(
+                new Command.CompareAndSet(bytes("k"), EMPTY, EMPTY).encode());
+        assertArrayEquals(EMPTY, decoded.expected());
+        assertArrayEquals(EMPTY, decoded.newValue());
+        var absent = (Command.CompareAndSet) Command.decode(new Command.CompareAndSet(bytes("k"), null, null).encode());
+        assertNull(absent.expected());
+        assertNull(absent.newValue());
+        assertNotEquals(decoded, absent);
+    }
+
+    @Test
+    void fourMebibyteValueRoundTrips() {
+        byte[] value = new byte[4 * 1024 * 1024];
+        new Random(7).nextBytes(value);
+        var decoded = (Command.Put) Command.decode(new Command.Put(bytes("big"), value).encode());
+        assertArrayEquals(value, decoded.value());
+    }
+
+    @Test
+    void layoutIsPinnedBecauseTheLogStoresIt() {
+        assertEquals("0101" + "00000001" + "6b" + "00000002" + "7676",
+                HexFormat.of().formatHex(new Command.Put(bytes("k"), bytes("vv")).encode()));
+        assertEquals("0103" + "00000001" + "6b" + "00" + "01" + "00000001" + "6e",
+                HexFormat.of().formatHex(new Command.CompareAndSet(bytes("k"), null, bytes("n")).encode()));
+        assertEquals("0104" + "00000002" + "01" + "00000001" + "61" + "00000001" + "31" + "02" + "00000001" + "62",
+                HexFormat.of().formatHex(new Command.Batch(List.of(
+                        new Command.Put(bytes("a"), bytes("1")), new Command.Delete(bytes("b")))).encode()));
+    }
+
+    @Test
+    void everyTruncationIsRejected() {
+        for (Command command : EVERY_SHAPE) {
+            byte[] encoded = command.encode();
+            for (int length = 0; length < encoded.length; length++) {
+                byte[] truncated = Arrays.copyOf(encoded, length);
+                var e = assertThrows(IllegalArgumentException.class, () -> Command.decode(truncated),
+                        () -> command + " cut to " + truncated.length + " bytes");
+                assertTrue(e.getMessage().startsWith("malformed command"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void hugeLengthPrefixIsRejectedBeforeAllocating() {
+        for (int claimed : new int[] {Integer.MAX_VALUE, -1, 1 << 30}) {
+            byte[] encoded = ByteBuffer.allocate(10).put((byte) 1).put((byte) 1).putInt(claimed).putInt(0).array();
+            var e = assertThrows(IllegalArgumentException.class, () -> Command.decode(encoded));
+            assertContains(e.getMessage(), "key claims " + Integer.toUnsignedLong(claimed) + " bytes");
+        }
+    }
+
+    @Test
+    void hugeBatchCountIsRejectedBeforeAllocating() {
+        byte[] encoded = ByteBuffer.allocate(11).put((byte) 1).put((byte) 4).putInt(-1)
+                .put((byte) 2).putInt(0).array();
+        var e = assertThrows(IllegalArgumentException.class, () -> Command.decode(encoded));
+        assertContains(e.getMessage(), "batch claims 4294967295 operations");
+    }
+
+    @Test
+    void unknownCodesAndTrailingBytesAreRejected() {
+        assertRejected(new byte[] {2, 1, 0, 0, 0, 0, 0, 0, 0, 0}, "unsupported encoding version 2");
+        assertRejected(new byte[] {1, 9}, "unknown command type 9");
+        assertRejected(new byte[] {1, 4, 0, 0, 0, 1, 3, 0, 0, 0, 0}, "unknown batch operation kind 3");
+        assertRejected(new byte[] {1, 3, 0, 0, 0, 0, 2}, "presence flag of expected is 2");
+        byte[] trailing = Arrays.copyOf(new Command.Delete(bytes("k")).encode(), 8);
+        assertRejected(trailing, "1 unexpected bytes after the command");
+        assertRejected(null, "no bytes");
+        assertRejected(new byte[0], "truncated");
+    }
+
+    @Test
+    void equalityIsByContent() {
+        assertEquals(new Command.Put(bytes("k"), bytes("v")), new Command.Put(bytes("k"), bytes("v")));
+        assertNotEquals(new Command.Put(bytes("k"), bytes("v")), new Command.Put(bytes("k"), bytes("w")));
+        assertEquals(new Command.Delete(bytes("k")).hashCode(), new Command.Delete(bytes("k")).hashCode());
+        assertNotEquals(new Command.CompareAndSet(bytes("k"), null, bytes("v")),
+                new Command.CompareAndSet(bytes("k"), bytes("v"), null));
+        assertEquals(new CommandResult.CasMismatch(bytes("x")), new CommandResult.CasMismatch(bytes("x")));
+        assertTrue(new Command.Put(bytes("k"), bytes("v")).toString().contains("0x6b"));
+    }
+
+    static void assertContains(String actual, String part) {
+        assertTrue(actual != null && actual.contains(part), () -> "expected <" + actual + "> to contain <" + part + ">");
+    }
+
+    private static void assertRejected(byte[] encoded, String expectedMessagePart) {
+        var e = assertThrows(IllegalArgumentException.class, () -> Command.decode(encoded));
+        assertContains(e.getMessage(), expectedMessagePart);
+    }
+}
