@@ -1,0 +1,354 @@
+package io.tern.engine;
+
+import io.tern.engine.cluster.ClusterIdentity;
+import io.tern.engine.log.ChronicleRaftLog;
+import io.tern.engine.log.LogEntry;
+import io.tern.engine.log.RaftLog;
+import io.tern.engine.meta.DataDirectory;
+import io.tern.engine.meta.HardStateStore;
+import io.tern.engine.snapshot.Snapshot;
+import io.tern.engine.snapshot.SnapshotFile;
+import io.tern.engine.snapshot.SnapshotInstaller;
+import io.tern.engine.snapshot.SnapshotReader;
+import io.tern.engine.snapshot.SnapshotStore;
+import io.tern.engine.state.CommandResult;
+import io.tern.engine.state.ReadResult;
+import io.tern.engine.state.RocksStateStore;
+import io.tern.engine.state.ScanResult;
+import io.tern.engine.state.StateDirectory;
+import io.tern.engine.state.StatePoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * One member's storage: the Raft log, the hard state, the applied state and the snapshots of a
+ * data directory, and the recovery that makes them agree when it is opened.
+ *
+ * <p>Recovery on open: restore the state from the newest valid snapshot if the state is behind it
+ * (a crash in the middle of installing one), make the log agree with that snapshot, then replay
+ * the log's committed entries after the state's applied index. Only entries known to be committed
+ * (the log's commit watermark) are replayed: the rest may still be replaced by a new leader.
+ *
+ * <p>Threads: one applier calls {@link #apply}, {@link #createSnapshot()} and
+ * {@link #installSnapshot}; any thread may read. The log has its own lock (see {@link RaftLog}).
+ */
+public final class StorageEngine implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(StorageEngine.class);
+    private static final int REPLAY_BATCH_ENTRIES = 4096;
+    private static final long REPLAY_BATCH_BYTES = 16L << 20;
+
+    private final EngineOptions options;
+    private final DataDirectory dataDirectory;
+    private final HardStateStore hardState;
+    private final ChronicleRaftLog raftLog;
+    private final SnapshotStore snapshots;
+    private final StateDirectory stateDirectories;
+    /** Readers hold the read side; swapping in a snapshot's state holds the write side. */
+    private final ReentrantReadWriteLock stateSwap = new ReentrantReadWriteLock();
+    /** Apply, snapshot creation and installation change the state one at a time. */
+    private final Object stateChange = new Object();
+    private volatile RocksStateStore state;
+    private RecoveryReport recoveryReport;
+
+    private StorageEngine(EngineOptions options, DataDirectory dataDirectory) {
+        this.options = options;
+        this.dataDirectory = dataDirectory;
+        this.hardState = HardStateStore.open(dataDirectory.hardStateFile());
+        this.raftLog = ChronicleRaftLog.open(dataDirectory.logDirectory(), options.log());
+        this.snapshots = SnapshotStore.open(dataDirectory.snapshotDirectory());
+        this.stateDirectories = new StateDirectory(dataDirectory.stateDirectory());
+    }
+
+    /**
+     * Opens (creating if needed) the data directory of {@code options} and recovers it.
+     *
+     * @throws StorageException          if the directory is in use, belongs to another member, or
+     *                                   cannot be read
+     * @throws CorruptStorageException   if the log, a needed snapshot or the state is corrupt beyond
+     *                                   safe repair
+     */
+    public static StorageEngine open(EngineOptions options) {
+        long started = System.nanoTime();
+        DataDirectory dataDirectory = DataDirectory.lock(options.dataDirectory());
+        StorageEngine engine = null;
+        try {
+            dataDirectory.claim(options.identity());
+            engine = new StorageEngine(options, dataDirectory);
+            engine.recover(started);
+            return engine;
+        } catch (RuntimeException e) {
+            if (engine != null) {
+                engine.closeQuietly();
+            } else {
+                dataDirectory.close();
+            }
+            throw e;
+        }
+    }
+
+    private void recover(long started) {
+        Path live = stateDirectories.live();
+        state = RocksStateStore.open(live);
+        stateDirectories.deleteAllBut(live);
+        long restoredFrom = 0;
+        Optional<Snapshot> newest = snapshots.newest();
+        if (newest.isPresent()) {
+            Snapshot snapshot = newest.get();
+            if (state.appliedIndex() < snapshot.lastIncludedIndex() && restoreFromUnlessReplayable(snapshot)) {
+                restoredFrom = snapshot.lastIncludedIndex();
+            }
+            if (state.appliedIndex() == snapshot.lastIncludedIndex()) {
+                // A crash may have come between an install's state swap and its log reset: finish it.
+                // (A state past the snapshot was applied from this log, which therefore agrees with it.)
+                alignLogWith(snapshot);
+            }
+        }
+        long replayed = replayCommittedEntries();
+        recoveryReport = new RecoveryReport(restoredFrom, replayed, raftLog.openReport().tornRecordsVoided(),
+                state.appliedIndex(), raftLog.firstIndex(), raftLog.lastIndex(),
+                Duration.ofNanos(System.nanoTime() - started));
+        log.info("{}: {}", dataDirectory.root(), recoveryReport);
+    }
+
+    /**
+     * Restores the state from {@code snapshot}; returns false if the snapshot was corrupt but the
+     * log can bring the state past it anyway (the snapshot is then set aside).
+     */
+    private boolean restoreFromUnlessReplayable(Snapshot snapshot) {
+        try {
+            snapshots.verify(snapshot);
+        } catch (CorruptStorageException e) {
+            boolean logCovers = raftLog.firstIndex() <= state.appliedIndex() + 1
+                    && raftLog.committedIndex() >= snapshot.lastIncludedIndex();
+            if (!logCovers) {
+                throw new CorruptStorageException(e.getMessage() + "; the state needs it and the log cannot replace it");
+            }
+            log.warn("{}; the log covers it, so it is set aside", e.getMessage());
+            snapshots.quarantine(snapshot);
+            return false;
+        }
+        swapStateTo(snapshot);
+        return true;
+    }
+
+    /**
+     * Raft's rule for a log meeting a snapshot: keep the entries after it if the log holds the
+     * snapshot's last entry with the same term (or starts right after it); otherwise discard it all.
+     */
+    private void alignLogWith(Snapshot snapshot) {
+        long index = snapshot.lastIncludedIndex();
+        boolean startsRightAfter = raftLog.firstIndex() == index + 1;
+        boolean holdsSameEntry = raftLog.firstIndex() <= index && index <= raftLog.lastIndex()
+                && raftLog.term(index) == snapshot.lastIncludedTerm();
+        if (!startsRightAfter && !holdsSameEntry) {
+            raftLog.resetTo(index + 1);
+        }
+        raftLog.markCommitted(index);
+        raftLog.sync();
+    }
+
+    private long replayCommittedEntries() {
+        long committed = raftLog.committedIndex();
+        long next = state.appliedIndex() + 1;
+        if (next > committed) {
+            return 0;
+        }
+        if (next < raftLog.firstIndex()) {
+            throw new CorruptStorageException("the state in " + dataDirectory.stateDirectory() + " is at index "
+                    + state.appliedIndex() + " but the log in " + dataDirectory.logDirectory() + " starts at "
+                    + raftLog.firstIndex() + ": the entries between are lost");
+        }
+        long replayed = 0;
+        while (next <= committed) {
+            long end = Math.min(committed + 1, next + REPLAY_BATCH_ENTRIES);
+            List<LogEntry> batch = raftLog.entries(next, end, REPLAY_BATCH_BYTES);
+            state.apply(batch);
+            replayed += batch.size();
+            next += batch.size();
+        }
+        return replayed;
+    }
+
+    // ---------------------------------------------------------------- accessors
+
+    public ClusterIdentity identity() {
+        return options.identity();
+    }
+
+    public Path dataDirectory() {
+        return dataDirectory.root();
+    }
+
+    public RaftLog log() {
+        return raftLog;
+    }
+
+    public HardStateStore hardState() {
+        return hardState;
+    }
+
+    public RecoveryReport recoveryReport() {
+        return recoveryReport;
+    }
+
+    // ---------------------------------------------------------------- the applied state
+
+    /**
+     * Applies committed entries, which must continue the state's applied index, and records in the
+     * log that they are committed (durable with the log's next sync), so recovery may replay them.
+     */
+    public List<CommandResult> apply(List<LogEntry> committed) {
+        if (committed.isEmpty()) {
+            return List.of();
+        }
+        synchronized (stateChange) {
+            raftLog.markCommitted(committed.getLast().index());
+            return readState(store -> store.apply(committed));
+        }
+    }
+
+    public StatePoint appliedPoint() {
+        return readState(RocksStateStore::appliedPoint);
+    }
+
+    public long appliedIndex() {
+        return readState(RocksStateStore::appliedIndex);
+    }
+
+    public ReadResult get(byte[] key) {
+        return readState(store -> store.get(key));
+    }
+
+    public ScanResult scan(byte[] startInclusive, byte[] endExclusive, int limit) {
+        return readState(store -> store.scan(startInclusive, endExclusive, limit));
+    }
+
+    private <T> T readState(java.util.function.Function<RocksStateStore, T> read) {
+        stateSwap.readLock().lock();
+        try {
+            return read.apply(state);
+        } finally {
+            stateSwap.readLock().unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- snapshots
+
+    /**
+     * Snapshots the applied state (a RocksDB checkpoint: hard links, plus a flush), then compacts the
+     * log behind it, never past what RocksDB has made durable. Appends to the log go on meanwhile;
+     * only applying waits for the checkpoint.
+     */
+    public Snapshot createSnapshot() {
+        Snapshot snapshot;
+        synchronized (stateChange) {
+            StatePoint point = state.appliedPoint();
+            if (point.index() == 0) {
+                throw new IllegalStateException("nothing has been applied yet: there is nothing to snapshot");
+            }
+            Optional<Snapshot> newest = snapshots.newest();
+            if (newest.isPresent() && newest.get().lastIncludedIndex() >= point.index()) {
+                return newest.get();
+            }
+            snapshot = snapshots.create(point.index(), point.term(), point.membership(), directory -> {
+                StatePoint taken = state.checkpoint(directory);
+                if (!taken.equals(point)) {
+                    throw new IllegalStateException("the state moved from " + point + " to " + taken + " during a checkpoint");
+                }
+            });
+        }
+        raftLog.compactUpTo(Math.min(snapshot.lastIncludedIndex(), state.durableAppliedIndex()));
+        snapshots.retainNewest(options.snapshotsToKeep());
+        log.info("snapshot taken at index {} (term {}, {} bytes); log now starts at {}", snapshot.lastIncludedIndex(),
+                snapshot.lastIncludedTerm(), snapshot.sizeBytes(), raftLog.firstIndex());
+        return snapshot;
+    }
+
+    public Optional<Snapshot> latestSnapshot() {
+        return snapshots.newest();
+    }
+
+    /** Streams a snapshot out in chunks of at most {@code maxChunkBytes}, pulled by the sender. */
+    public SnapshotReader openSnapshotReader(Snapshot snapshot, int maxChunkBytes) {
+        return snapshots.openReader(snapshot, maxChunkBytes);
+    }
+
+    /** Starts receiving a snapshot from a leader; {@link SnapshotInstaller#finish()} verifies it. */
+    public SnapshotInstaller beginSnapshotInstall() {
+        return snapshots.beginInstall();
+    }
+
+    /**
+     * Makes a received, verified snapshot the state: swaps it in atomically, then keeps the log's
+     * entries after it if they continue it, or discards the log. Returns false, changing nothing, if
+     * the state is already at or past the snapshot.
+     */
+    public boolean installSnapshot(Snapshot received) {
+        synchronized (stateChange) {
+            if (received.lastIncludedIndex() <= state.appliedIndex()) {
+                return false;
+            }
+            swapStateTo(received);
+            alignLogWith(received);
+        }
+        snapshots.retainNewest(options.snapshotsToKeep());
+        log.info("snapshot installed at index {} (term {}); log now {}..{}", received.lastIncludedIndex(),
+                received.lastIncludedTerm(), raftLog.firstIndex(), raftLog.lastIndex());
+        return true;
+    }
+
+    private void swapStateTo(Snapshot snapshot) {
+        Path fresh = stateDirectories.buildFrom(snapshot.directory(),
+                snapshot.files().stream().map(SnapshotFile::name).toList());
+        RocksStateStore next = RocksStateStore.open(fresh);
+        if (next.appliedIndex() != snapshot.lastIncludedIndex()) {
+            next.close();
+            throw new CorruptStorageException("snapshot " + snapshot.directory() + " claims index "
+                    + snapshot.lastIncludedIndex() + " but its state is at " + next.appliedIndex());
+        }
+        stateSwap.writeLock().lock();
+        try {
+            stateDirectories.switchTo(fresh);
+            RocksStateStore previous = state;
+            state = next;
+            previous.close();
+        } finally {
+            stateSwap.writeLock().unlock();
+        }
+        stateDirectories.deleteAllBut(fresh);
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    @Override
+    public void close() {
+        try {
+            raftLog.sync();
+        } finally {
+            closeQuietly();
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            if (state != null) {
+                state.close();
+            }
+        } catch (RuntimeException e) {
+            log.warn("closing the state failed: {}", e.getMessage());
+        }
+        try {
+            raftLog.close();
+        } catch (RuntimeException e) {
+            log.warn("closing the log failed: {}", e.getMessage());
+        }
+        dataDirectory.close();
+    }
+}

@@ -1,0 +1,277 @@
+package io.tern.engine;
+
+import io.tern.engine.cluster.ClusterIdentity;
+import io.tern.engine.cluster.Member;
+import io.tern.engine.cluster.Membership;
+import io.tern.engine.io.DurableFiles;
+import io.tern.engine.log.EntryKind;
+import io.tern.engine.log.LogEntry;
+import io.tern.engine.log.LogOptions;
+import io.tern.engine.snapshot.Snapshot;
+import io.tern.engine.snapshot.SnapshotInstaller;
+import io.tern.engine.snapshot.SnapshotReader;
+import io.tern.engine.state.Command;
+import io.tern.engine.state.CommandResult;
+import net.openhft.chronicle.core.time.SetTimeProvider;
+import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class StorageEngineTest {
+
+    @TempDir
+    Path dir;
+
+    private final SetTimeProvider clock = new SetTimeProvider(1_700_000_000_000_000_000L);
+    private final ClusterIdentity member1 = new ClusterIdentity("test-cluster", 1);
+    private final ClusterIdentity member2 = new ClusterIdentity("test-cluster", 2);
+
+    private StorageEngine open(Path data, ClusterIdentity identity) {
+        return StorageEngine.open(new EngineOptions(data, identity,
+                new LogOptions(FsyncPolicy.ALWAYS, TestRollCycles.TEST_SECONDLY, clock), 2));
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static LogEntry put(long index, long term, String key, String value) {
+        return new LogEntry(index, term, EntryKind.COMMAND, new Command.Put(bytes(key), bytes(value)).encode());
+    }
+
+    /** Appends puts of key-(i mod 10) = value-i for indexes from..to, syncs and applies them. */
+    private static void writeAndApply(StorageEngine engine, long from, long to, long term) {
+        List<LogEntry> entries = new ArrayList<>();
+        for (long index = from; index <= to; index++) {
+            entries.add(put(index, term, "key-" + (index % 10), "value-" + index));
+        }
+        engine.log().append(entries);
+        engine.log().sync();
+        engine.apply(entries);
+    }
+
+    @Test
+    void aFreshDirectoryOpensEmptyAndReportsNothingToRecover() {
+        try (StorageEngine engine = open(dir.resolve("data"), member1)) {
+            RecoveryReport report = engine.recoveryReport();
+            assertEquals(0, report.entriesReplayed());
+            assertEquals(0, report.appliedIndex());
+            assertEquals(0, report.snapshotRestored());
+            assertTrue(report.toString().contains("0 entries replayed"), report.toString());
+        }
+    }
+
+    @Test
+    void appliedWritesAreReadableAndSurviveReopen() {
+        Path data = dir.resolve("data");
+        try (StorageEngine engine = open(data, member1)) {
+            writeAndApply(engine, 1, 25, 1);
+            assertArrayEquals(bytes("value-25"), engine.get(bytes("key-5")).value());
+            assertEquals(25, engine.get(bytes("key-5")).revision());
+        }
+        try (StorageEngine engine = open(data, member1)) {
+            assertEquals(25, engine.appliedIndex());
+            assertArrayEquals(bytes("value-24"), engine.get(bytes("key-4")).value());
+            assertEquals(10, engine.scan(bytes(""), bytes(""), 0).entries().size());
+        }
+    }
+
+    @Test
+    void aLostStateIsRebuiltByReplayingTheCommittedLogButNotTheUncommittedTail() throws IOException {
+        Path data = dir.resolve("data");
+        try (StorageEngine engine = open(data, member1)) {
+            writeAndApply(engine, 1, 40, 1);
+            engine.log().append(List.of(put(41, 1, "key-1", "never-committed")));
+            engine.log().sync();
+        }
+        DurableFiles.deleteTree(data.resolve("state"));
+        try (StorageEngine engine = open(data, member1)) {
+            assertEquals(40, engine.recoveryReport().entriesReplayed());
+            assertEquals(40, engine.appliedIndex());
+            assertArrayEquals(bytes("value-31"), engine.get(bytes("key-1")).value());
+            assertEquals(41, engine.log().lastIndex(), "the uncommitted entry stays in the log for Raft to decide");
+        }
+    }
+
+    @Test
+    void aSnapshotCompactsTheLogAndRecoveryStartsFromTheState() throws IOException {
+        Path data = dir.resolve("data");
+        try (StorageEngine engine = open(data, member1)) {
+            for (int file = 0; file < 4; file++) {
+                writeAndApply(engine, file * 100L + 1, file * 100L + 100, 1);
+                clock.advanceMillis(1_000);
+            }
+            writeAndApply(engine, 401, 410, 1);
+            Snapshot snapshot = engine.createSnapshot();
+            assertEquals(410, snapshot.lastIncludedIndex());
+            assertEquals(401, engine.log().firstIndex(), "files wholly below the snapshot are gone");
+            assertEquals(snapshot, engine.latestSnapshot().orElseThrow());
+            assertEquals(snapshot, engine.createSnapshot(), "nothing new applied: the same snapshot");
+        }
+        try (StorageEngine engine = open(data, member1)) {
+            assertEquals(410, engine.appliedIndex());
+            assertEquals(0, engine.recoveryReport().entriesReplayed());
+            assertEquals(401, engine.log().firstIndex());
+            writeAndApply(engine, 411, 411, 2);
+            assertArrayEquals(bytes("value-411"), engine.get(bytes("key-1")).value());
+        }
+    }
+
+    @Test
+    void aSnapshotStreamedFromAnotherMemberReplacesStateAndLog() {
+        Membership members = new Membership(List.of(new Member(1, "a:1", true), new Member(2, "b:2", true)));
+        try (StorageEngine leader = open(dir.resolve("leader"), member1);
+             StorageEngine follower = open(dir.resolve("follower"), member2)) {
+            leader.log().append(List.of(new LogEntry(1, 3, EntryKind.CONFIG, members.encode())));
+            leader.apply(List.of(leader.log().entry(1)));
+            writeAndApply(leader, 2, 500, 3);
+            Snapshot snapshot = leader.createSnapshot();
+
+            writeAndApply(follower, 1, 20, 1);
+            follower.log().append(List.of(put(21, 2, "key-1", "from-a-deposed-leader")));
+
+            try (SnapshotReader reader = leader.openSnapshotReader(snapshot, 4096);
+                 SnapshotInstaller installer = follower.beginSnapshotInstall()) {
+                while (reader.hasNext()) {
+                    installer.accept(reader.next());
+                }
+                assertTrue(follower.installSnapshot(installer.finish()));
+            }
+            assertEquals(500, follower.appliedIndex());
+            assertEquals(members, follower.appliedPoint().membership());
+            assertArrayEquals(bytes("value-491"), follower.get(bytes("key-1")).value());
+            assertEquals(501, follower.log().firstIndex(), "the conflicting log was discarded");
+            assertEquals(500, follower.log().lastIndex());
+            writeAndApply(follower, 501, 505, 3);
+        }
+        try (StorageEngine follower = open(dir.resolve("follower"), member2)) {
+            assertEquals(505, follower.appliedIndex());
+            assertEquals(501, follower.log().firstIndex());
+        }
+    }
+
+    @Test
+    void aSnapshotNoNewerThanTheStateIsNotInstalled() {
+        try (StorageEngine leader = open(dir.resolve("leader"), member1);
+             StorageEngine follower = open(dir.resolve("follower"), member2)) {
+            writeAndApply(leader, 1, 10, 1);
+            Snapshot snapshot = leader.createSnapshot();
+            writeAndApply(follower, 1, 12, 1);
+            try (SnapshotReader reader = leader.openSnapshotReader(snapshot, 1 << 20);
+                 SnapshotInstaller installer = follower.beginSnapshotInstall()) {
+                while (reader.hasNext()) {
+                    installer.accept(reader.next());
+                }
+                assertFalse(follower.installSnapshot(installer.finish()));
+            }
+            assertEquals(12, follower.appliedIndex());
+            assertEquals(12, follower.log().lastIndex());
+        }
+    }
+
+    @Test
+    void aCorruptSnapshotThatTheStateNeedsStopsTheOpenWithOneLine() throws IOException {
+        Path leaderData = dir.resolve("leader");
+        Path followerData = dir.resolve("follower");
+        Path snapshotDirectory;
+        try (StorageEngine leader = open(leaderData, member1)) {
+            writeAndApply(leader, 1, 300, 1);
+            snapshotDirectory = leader.createSnapshot().directory();
+        }
+        try (StorageEngine follower = open(followerData, member2)) {
+            writeAndApply(follower, 1, 5, 1);
+        }
+        // As if an install crashed after the received snapshot was renamed into place.
+        Path planted = followerData.resolve("snapshots").resolve(snapshotDirectory.getFileName());
+        copyTree(snapshotDirectory, planted);
+        Path table = largestDataFile(planted);
+        byte[] content = Files.readAllBytes(table);
+        content[content.length / 2] ^= 0x40;
+        Files.write(table, content);
+
+        CorruptStorageException error = assertThrows(CorruptStorageException.class, () -> open(followerData, member2));
+        assertTrue(error.getMessage().contains(planted.getFileName().toString()), error.getMessage());
+        assertTrue(error.getMessage().contains("the log cannot replace it"), error.getMessage());
+        assertFalse(error.getMessage().contains("\n"));
+    }
+
+    @Test
+    void aSnapshotFromACrashedInstallIsFinishedOnOpen() throws IOException {
+        Path leaderData = dir.resolve("leader");
+        Path followerData = dir.resolve("follower");
+        Path snapshotDirectory;
+        try (StorageEngine leader = open(leaderData, member1)) {
+            writeAndApply(leader, 1, 300, 4);
+            snapshotDirectory = leader.createSnapshot().directory();
+        }
+        try (StorageEngine follower = open(followerData, member2)) {
+            writeAndApply(follower, 1, 5, 1);
+            follower.log().append(List.of(put(6, 1, "key-6", "uncommitted")));
+            follower.log().sync();
+        }
+        copyTree(snapshotDirectory, followerData.resolve("snapshots").resolve(snapshotDirectory.getFileName()));
+        try (StorageEngine follower = open(followerData, member2)) {
+            assertEquals(300, follower.recoveryReport().snapshotRestored());
+            assertEquals(300, follower.appliedIndex());
+            assertEquals(301, follower.log().firstIndex());
+            assertArrayEquals(bytes("value-296"), follower.get(bytes("key-6")).value());
+        }
+    }
+
+    @Test
+    void applyResultsComeBackInOrder() {
+        try (StorageEngine engine = open(dir.resolve("data"), member1)) {
+            LogEntry put = put(1, 1, "k", "v");
+            LogEntry cas = new LogEntry(2, 1, EntryKind.COMMAND,
+                    new Command.CompareAndSet(bytes("k"), bytes("other"), bytes("w")).encode());
+            engine.log().append(List.of(put, cas));
+            List<CommandResult> results = engine.apply(List.of(put, cas));
+            assertEquals(new CommandResult.Written(), results.get(0));
+            assertEquals(new CommandResult.CasMismatch(bytes("v")), results.get(1));
+        }
+    }
+
+    @Test
+    void openingAsAnotherMemberIsRefused() {
+        Path data = dir.resolve("data");
+        open(data, member1).close();
+        StorageException error = assertThrows(StorageException.class, () -> open(data, member2));
+        assertTrue(error.getMessage().contains("belongs to cluster 'test-cluster' member 1"), error.getMessage());
+        open(data, member1).close();
+    }
+
+    private static void copyTree(Path source, Path target) throws IOException {
+        try (Stream<Path> paths = Files.walk(source)) {
+            for (Path path : paths.toList()) {
+                Path destination = target.resolve(source.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(destination);
+                } else {
+                    Files.copy(path, destination);
+                }
+            }
+        }
+    }
+
+    private static Path largestDataFile(Path snapshot) throws IOException {
+        try (Stream<Path> files = Files.list(snapshot)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".sst"))
+                    .max((a, b) -> Long.compare(a.toFile().length(), b.toFile().length()))
+                    .orElseThrow();
+        }
+    }
+}
