@@ -249,6 +249,23 @@ class ChronicleRaftLogTest {
     }
 
     @Test
+    void aLastRecordCutShortIsDroppedLikeATornOne() throws IOException {
+        ChronicleRaftLog log = open();
+        log.append(entries(1, 3, 1));
+        byte[] payload = ("CUT-SHORT-" + "x".repeat(500)).getBytes(StandardCharsets.UTF_8);
+        log.append(List.of(new LogEntry(4, 1, EntryKind.COMMAND, payload)));
+        log.sync();
+        log.close();
+        // The record's second half (and its checksum) never reached the disk: zeros, as a power cut leaves them.
+        zeroFrom("CUT-SHORT-", 250, payload.length - 250 + LogRecord.CRC_BYTES);
+
+        log = open();
+        assertEquals(3, log.lastIndex());
+        assertEquals(1, log.openReport().tornRecordsVoided());
+        assertEquals(entry(3, 1), log.entry(3));
+    }
+
+    @Test
     void aCorruptRecordInTheMiddleStopsTheOpenWithOneLineNamingFileAndIndex() throws IOException {
         ChronicleRaftLog log = open();
         log.append(entries(1, 4, 1));
@@ -292,6 +309,20 @@ class ChronicleRaftLogTest {
             int at = indexOf(content, needle);
             if (at >= 0) {
                 content[at + offset] ^= 0x20;
+                Files.write(file, content);
+                return;
+            }
+        }
+        throw new AssertionError("marker " + marker + " not found in the log files");
+    }
+
+    private void zeroFrom(String marker, int offset, int length) throws IOException {
+        byte[] needle = marker.getBytes(StandardCharsets.UTF_8);
+        for (Path file : cycleFiles()) {
+            byte[] content = Files.readAllBytes(file);
+            int at = indexOf(content, needle);
+            if (at >= 0) {
+                Arrays.fill(content, at + offset, at + offset + length, (byte) 0);
                 Files.write(file, content);
                 return;
             }
