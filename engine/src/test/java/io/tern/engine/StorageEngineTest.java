@@ -144,13 +144,7 @@ class StorageEngineTest {
             writeAndApply(follower, 1, 20, 1);
             follower.log().append(List.of(put(21, 2, "key-1", "from-a-deposed-leader")));
 
-            try (SnapshotReader reader = leader.openSnapshotReader(snapshot, 4096);
-                 SnapshotInstaller installer = follower.beginSnapshotInstall()) {
-                while (reader.hasNext()) {
-                    installer.accept(reader.next());
-                }
-                assertTrue(follower.installSnapshot(installer.finish()));
-            }
+            assertTrue(stream(leader, snapshot, 4096, follower));
             assertEquals(500, follower.appliedIndex());
             assertEquals(members, follower.appliedPoint().membership());
             assertArrayEquals(bytes("value-491"), follower.get(bytes("key-1")).value());
@@ -171,13 +165,7 @@ class StorageEngineTest {
             writeAndApply(leader, 1, 10, 1);
             Snapshot snapshot = leader.createSnapshot();
             writeAndApply(follower, 1, 12, 1);
-            try (SnapshotReader reader = leader.openSnapshotReader(snapshot, 1 << 20);
-                 SnapshotInstaller installer = follower.beginSnapshotInstall()) {
-                while (reader.hasNext()) {
-                    installer.accept(reader.next());
-                }
-                assertFalse(follower.installSnapshot(installer.finish()));
-            }
+            assertFalse(stream(leader, snapshot, 1 << 20, follower));
             assertEquals(12, follower.appliedIndex());
             assertEquals(12, follower.log().lastIndex());
         }
@@ -185,19 +173,11 @@ class StorageEngineTest {
 
     @Test
     void aCorruptSnapshotThatTheStateNeedsStopsTheOpenWithOneLine() throws IOException {
-        Path leaderData = dir.resolve("leader");
         Path followerData = dir.resolve("follower");
-        Path snapshotDirectory;
-        try (StorageEngine leader = open(leaderData, member1)) {
-            writeAndApply(leader, 1, 300, 1);
-            snapshotDirectory = leader.createSnapshot().directory();
-        }
         try (StorageEngine follower = open(followerData, member2)) {
             writeAndApply(follower, 1, 5, 1);
         }
-        // As if an install crashed after the received snapshot was renamed into place.
-        Path planted = followerData.resolve("snapshots").resolve(snapshotDirectory.getFileName());
-        copyTree(snapshotDirectory, planted);
+        Path planted = plantLeaderSnapshotOf300Entries(1, followerData);
         Path table = largestDataFile(planted);
         byte[] content = Files.readAllBytes(table);
         content[content.length / 2] ^= 0x40;
@@ -211,19 +191,13 @@ class StorageEngineTest {
 
     @Test
     void aSnapshotFromACrashedInstallIsFinishedOnOpen() throws IOException {
-        Path leaderData = dir.resolve("leader");
         Path followerData = dir.resolve("follower");
-        Path snapshotDirectory;
-        try (StorageEngine leader = open(leaderData, member1)) {
-            writeAndApply(leader, 1, 300, 4);
-            snapshotDirectory = leader.createSnapshot().directory();
-        }
         try (StorageEngine follower = open(followerData, member2)) {
             writeAndApply(follower, 1, 5, 1);
             follower.log().append(List.of(put(6, 1, "key-6", "uncommitted")));
             follower.log().sync();
         }
-        copyTree(snapshotDirectory, followerData.resolve("snapshots").resolve(snapshotDirectory.getFileName()));
+        plantLeaderSnapshotOf300Entries(4, followerData);
         try (StorageEngine follower = open(followerData, member2)) {
             assertEquals(300, follower.recoveryReport().snapshotRestored());
             assertEquals(300, follower.appliedIndex());
@@ -252,6 +226,32 @@ class StorageEngineTest {
         StorageException error = assertThrows(StorageException.class, () -> open(data, member2));
         assertTrue(error.getMessage().contains("belongs to cluster 'test-cluster' member 1"), error.getMessage());
         open(data, member1).close();
+    }
+
+    /** Streams {@code snapshot} chunk by chunk into {@code to}; returns whether it was installed. */
+    private static boolean stream(StorageEngine from, Snapshot snapshot, int chunkBytes, StorageEngine to) {
+        try (SnapshotReader reader = from.openSnapshotReader(snapshot, chunkBytes);
+             SnapshotInstaller installer = to.beginSnapshotInstall()) {
+            while (reader.hasNext()) {
+                installer.accept(reader.next());
+            }
+            return to.installSnapshot(installer.finish());
+        }
+    }
+
+    /**
+     * Makes another member's snapshot of 300 entries and copies it into {@code followerData}'s
+     * snapshots, as if an install had crashed right after renaming the received snapshot into place.
+     */
+    private Path plantLeaderSnapshotOf300Entries(long term, Path followerData) throws IOException {
+        Path snapshotDirectory;
+        try (StorageEngine leader = open(dir.resolve("leader"), member1)) {
+            writeAndApply(leader, 1, 300, term);
+            snapshotDirectory = leader.createSnapshot().directory();
+        }
+        Path planted = followerData.resolve("snapshots").resolve(snapshotDirectory.getFileName());
+        copyTree(snapshotDirectory, planted);
+        return planted;
     }
 
     private static void copyTree(Path source, Path target) throws IOException {
