@@ -242,9 +242,9 @@ public final class StorageEngine implements AutoCloseable {
     // ---------------------------------------------------------------- snapshots
 
     /**
-     * Snapshots the applied state (a RocksDB checkpoint: hard links, plus a flush), then compacts the
-     * log behind it, never past what RocksDB has made durable. Appends to the log go on meanwhile;
-     * only applying waits for the checkpoint.
+     * Snapshots the applied state (a RocksDB checkpoint: hard links, plus a flush). Appends to the
+     * log go on meanwhile; only applying waits for the checkpoint. The log is not compacted here:
+     * {@link #compactLog()} does that, on the thread that reads the log for Raft.
      */
     public Snapshot createSnapshot() {
         Snapshot snapshot;
@@ -264,11 +264,22 @@ public final class StorageEngine implements AutoCloseable {
                 }
             });
         }
-        raftLog.compactUpTo(Math.min(snapshot.lastIncludedIndex(), state.durableAppliedIndex()));
-        snapshots.retainNewest(options.snapshotsToKeep());
-        log.info("snapshot taken at index {} (term {}, {} bytes); log now starts at {}", snapshot.lastIncludedIndex(),
-                snapshot.lastIncludedTerm(), snapshot.sizeBytes(), raftLog.firstIndex());
+        log.info("snapshot taken at index {} (term {}, {} bytes)", snapshot.lastIncludedIndex(),
+                snapshot.lastIncludedTerm(), snapshot.sizeBytes());
         return snapshot;
+    }
+
+    /**
+     * Deletes the log files wholly below the newest snapshot, never past what RocksDB has made
+     * durable, and snapshots beyond the number to keep. Returns the log's first index after it.
+     */
+    public long compactLog() {
+        Optional<Snapshot> newest = snapshots.newest();
+        if (newest.isPresent()) {
+            raftLog.compactUpTo(Math.min(newest.get().lastIncludedIndex(), state.durableAppliedIndex()));
+            snapshots.retainNewest(options.snapshotsToKeep());
+        }
+        return raftLog.firstIndex();
     }
 
     public Optional<Snapshot> latestSnapshot() {

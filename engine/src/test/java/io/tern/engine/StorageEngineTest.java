@@ -118,7 +118,8 @@ class StorageEngineTest {
             writeAndApply(engine, 401, 410, 1);
             Snapshot snapshot = engine.createSnapshot();
             assertEquals(410, snapshot.lastIncludedIndex());
-            assertEquals(401, engine.log().firstIndex(), "files wholly below the snapshot are gone");
+            assertEquals(1, engine.log().firstIndex(), "taking a snapshot leaves the log alone");
+            assertEquals(401, engine.compactLog(), "files wholly below the snapshot are gone");
             assertEquals(snapshot, engine.latestSnapshot().orElseThrow());
             assertEquals(snapshot, engine.createSnapshot(), "nothing new applied: the same snapshot");
         }

@@ -133,6 +133,7 @@ public final class CrashWorker {
         }
         say("SNAPSHOTTING");
         Snapshot snapshot = engine.createSnapshot();
+        engine.compactLog();
         say("SNAPSHOT " + snapshot.lastIncludedIndex());
     }
 
