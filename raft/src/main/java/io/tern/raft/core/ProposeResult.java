@@ -1,0 +1,21 @@
+package io.tern.raft.core;
+
+/**
+ * The immediate answer to a proposal. Acceptance only means the entry was appended to the leader's
+ * log: it is committed if and when an entry with this index <em>and term</em> is handed out in
+ * {@link Ready#committedEntries()}; if a different term shows up at that index, the proposal was lost.
+ */
+public sealed interface ProposeResult {
+
+    /** The entry got this index and term. */
+    record Accepted(long index, long term) implements ProposeResult {
+    }
+
+    /** Nothing was appended; {@code leaderHint} is the leader this node knows of, or {@link RaftCore#NONE}. */
+    record Rejected(Rejection reason, long leaderHint) implements ProposeResult {
+    }
+
+    default boolean accepted() {
+        return this instanceof Accepted;
+    }
+}

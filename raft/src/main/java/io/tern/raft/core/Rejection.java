@@ -1,0 +1,20 @@
+package io.tern.raft.core;
+
+/** Why the core refused a request from its driver. Nothing was appended or changed. */
+public enum Rejection {
+    /** This node is not the leader; forward to {@code Status#leaderId()} if known. */
+    NOT_LEADER,
+    /** A leadership transfer is under way; retry once a leader is known. */
+    LEADERSHIP_TRANSFER_IN_PROGRESS,
+    /** A configuration change is still uncommitted, or the leader has not yet committed an entry of its term. */
+    CONFIG_CHANGE_PENDING,
+    /** The proposed configuration is not reachable by a single-server change, or has no voter. */
+    INVALID_CONFIG_CHANGE,
+    /** The transfer target is not a voter of the current configuration. */
+    NOT_A_VOTER,
+    /**
+     * The leader's uncommitted entries already exceed {@code RaftConfig#maxUncommittedBytes}: a quorum is
+     * not keeping up (or not reachable). Back-pressure: retry later.
+     */
+    OVERLOADED
+}
