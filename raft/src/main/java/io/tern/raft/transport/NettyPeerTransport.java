@@ -1,0 +1,175 @@
+package io.tern.raft.transport;
+
+import io.netty.channel.EventLoopGroup;
+import io.tern.engine.snapshot.SnapshotChunk;
+import io.tern.raft.core.Message;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link PeerTransport} over Netty: one outbound connection per peer ({@link PeerConnection}), and
+ * inbound connections served either by a {@link PeerServer} of its own (when the config names a
+ * listen address) or by the server's shared port through {@link #newPeerChannelHandler()}.
+ *
+ * <p>All connections share one event loop group of daemon threads named {@code tern-peer-*}.
+ * {@link #send} and {@link #sendSnapshotChunk} may be called from any thread and never block.
+ */
+public final class NettyPeerTransport implements PeerTransport {
+
+    private static final Logger log = LoggerFactory.getLogger(NettyPeerTransport.class);
+    private static final long SHUTDOWN_TIMEOUT_MILLIS = 3_000;
+
+    private final PeerTransportConfig config;
+    private final EventLoopGroup group;
+    private final Map<Long, PeerConnection> peers = new ConcurrentHashMap<>();
+    private final LongAdder droppedForUnknownPeers = new LongAdder();
+
+    private volatile PeerTransport.InboundHandler inbound;
+    private PeerServer server;
+    private boolean closed;
+
+    public NettyPeerTransport(PeerTransportConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.group = config.io().newEventLoopGroup(config.ioThreads(), "tern-peer");
+    }
+
+    @Override
+    public synchronized void start(PeerTransport.InboundHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        if (closed) {
+            throw new IllegalStateException("the transport is closed");
+        }
+        if (inbound != null) {
+            throw new IllegalStateException("the transport is started already");
+        }
+        inbound = handler;
+        if (config.listenAddress() != null) {
+            server = PeerServer.bind(config.listenAddress(), group, config.io(), config.clusterId(), handler);
+            log.info("Member {} listens for peers on {} ({})", config.localId(), server.localAddress(), config.io());
+        }
+    }
+
+    /**
+     * A handler for one inbound peer connection that the server accepted on its shared port, to sit
+     * behind a {@link FrameDecoder}; it dispatches to the handler given to {@link #start}.
+     */
+    public PeerChannelHandler newPeerChannelHandler() {
+        PeerTransport.InboundHandler handler = inbound;
+        if (handler == null) {
+            throw new IllegalStateException("start the transport before accepting peer connections");
+        }
+        return new PeerChannelHandler(config.clusterId(), handler);
+    }
+
+    /** The address of the transport's own {@link PeerServer}. */
+    public synchronized InetSocketAddress localAddress() {
+        if (server == null) {
+            throw new IllegalStateException("this transport does not listen itself (no listen address, or not started)");
+        }
+        return server.localAddress();
+    }
+
+    @Override
+    public void send(Message message) {
+        PeerConnection peer = peers.get(message.to());
+        if (peer == null) {
+            droppedForUnknownPeers.increment();
+            return;
+        }
+        peer.send(message);
+    }
+
+    @Override
+    public CompletableFuture<Void> sendSnapshotChunk(long peerId, long snapshotIndex, SnapshotChunk chunk) {
+        Objects.requireNonNull(chunk, "chunk");
+        PeerConnection peer = peers.get(peerId);
+        if (peer == null) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("member " + peerId + " is not a peer"));
+        }
+        if (chunk.data().length > FrameLimits.MAX_SNAPSHOT_CHUNK_DATA_BYTES) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("a chunk of " + chunk.data().length
+                    + " bytes is over the limit of " + FrameLimits.MAX_SNAPSHOT_CHUNK_DATA_BYTES));
+        }
+        return peer.sendChunk(snapshotIndex, chunk);
+    }
+
+    @Override
+    public synchronized void updatePeers(Map<Long, InetSocketAddress> wanted) {
+        if (closed) {
+            return;
+        }
+        Map<Long, InetSocketAddress> next = new HashMap<>(wanted);
+        next.remove(config.localId());
+        for (PeerConnection peer : peers.values()) {
+            InetSocketAddress address = next.get(peer.peerId());
+            if (address == null) {
+                peers.remove(peer.peerId());
+                peer.close("member " + peer.peerId() + " was removed from the peers");
+                log.info("Member {} dropped peer {} at {}", config.localId(), peer.peerId(), peer.address());
+            } else if (!address.equals(peer.address())) {
+                peer.close("member " + peer.peerId() + " moved to " + address);
+                peers.put(peer.peerId(), newConnection(peer.peerId(), address, peer.counters()));
+                log.info("Member {} now reaches peer {} at {}", config.localId(), peer.peerId(), address);
+            }
+        }
+        next.forEach((id, address) -> {
+            if (!peers.containsKey(id)) {
+                peers.put(id, newConnection(id, address, new MessageCounters()));
+                log.info("Member {} added peer {} at {}", config.localId(), id, address);
+            }
+        });
+    }
+
+    /** Messages sent and dropped per current peer, for STATUS. */
+    public Map<Long, PeerStats> peerStats() {
+        Map<Long, PeerStats> stats = new HashMap<>();
+        peers.forEach((id, peer) -> stats.put(id, peer.counters().snapshot()));
+        return stats;
+    }
+
+    /** Messages dropped because their receiver was not a peer (not yet added, or removed already). */
+    public long droppedForUnknownPeers() {
+        return droppedForUnknownPeers.sum();
+    }
+
+    /** Whether the outbound connection to {@code peerId} is up right now. */
+    public boolean isConnected(long peerId) {
+        PeerConnection peer = peers.get(peerId);
+        return peer != null && peer.isConnected();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (server != null) {
+            server.close();
+        }
+        peers.values().forEach(peer -> peer.close("the transport is closed"));
+        peers.clear();
+        // Queued closes run before the loops stop; no quiet period, since nothing new should arrive.
+        if (!group.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+                .awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS + 1_000)) {
+            log.warn("The peer transport's threads did not stop within {} ms", SHUTDOWN_TIMEOUT_MILLIS);
+        }
+    }
+
+    /** The I/O threads, for tests that must hold them still to fill a peer's queue deterministically. */
+    EventLoopGroup eventLoopGroup() {
+        return group;
+    }
+
+    private PeerConnection newConnection(long peerId, InetSocketAddress address, MessageCounters counters) {
+        return new PeerConnection(peerId, address, group.next(), config, counters);
+    }
+}

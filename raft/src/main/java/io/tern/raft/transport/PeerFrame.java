@@ -1,0 +1,198 @@
+package io.tern.raft.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.tern.engine.snapshot.SnapshotChunk;
+import io.tern.raft.core.Message;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * A frame between members: its opcode, its requestId, and the fields that follow them in the body.
+ * {@link FrameEncoder} adds the length prefix and header; {@link #decode} reads a body back.
+ *
+ * <pre>
+ * PEER_HELLO         (0x73) := u64 memberId | str clusterId                 requestId 0
+ * RAFT_MESSAGE       (0x70) := a {@link RaftMessageCodec} message            requestId 0
+ * SNAPSHOT_CHUNK     (0x71) := u64 snapshotIndex | {@link SnapshotChunk#encode()} (to the end of the body)
+ * SNAPSHOT_CHUNK_ACK (0x72) := u8 accepted | str error (empty when accepted) requestId of the chunk
+ * </pre>
+ */
+public sealed interface PeerFrame {
+
+    /** The longest cluster id a hello may carry; a cluster id is a short name, so more is garbage. */
+    int MAX_CLUSTER_ID_BYTES = 1024;
+
+    /** The longest error text an ack carries; longer reasons are cut, they are for logs only. */
+    int MAX_ERROR_CHARS = 1024;
+
+    int opcode();
+
+    long requestId();
+
+    /** The bytes after opcode and requestId. */
+    long fieldsSize();
+
+    void writeFields(ByteBuf out);
+
+    /** The whole body: opcode, requestId and fields; what the length prefix announces. */
+    default long bodySize() {
+        return FrameLimits.BODY_HEADER_BYTES + fieldsSize();
+    }
+
+    /** Opens every outbound connection, so the receiver knows who is sending and can refuse another cluster. */
+    record Hello(long memberId, String clusterId) implements PeerFrame {
+        public Hello {
+            Objects.requireNonNull(clusterId, "clusterId");
+        }
+
+        @Override
+        public int opcode() {
+            return PeerOpcodes.PEER_HELLO;
+        }
+
+        @Override
+        public long requestId() {
+            return 0;
+        }
+
+        @Override
+        public long fieldsSize() {
+            return 8 + 4 + ByteBufUtil.utf8Bytes(clusterId);
+        }
+
+        @Override
+        public void writeFields(ByteBuf out) {
+            out.writeLong(memberId);
+            writeUtf8(out, clusterId);
+        }
+    }
+
+    /** One Raft message, one way: Raft itself retries what is lost. */
+    record RaftMessage(Message message) implements PeerFrame {
+        public RaftMessage {
+            Objects.requireNonNull(message, "message");
+        }
+
+        @Override
+        public int opcode() {
+            return PeerOpcodes.RAFT_MESSAGE;
+        }
+
+        @Override
+        public long requestId() {
+            return 0;
+        }
+
+        @Override
+        public long fieldsSize() {
+            return RaftMessageCodec.encodedSize(message);
+        }
+
+        @Override
+        public void writeFields(ByteBuf out) {
+            RaftMessageCodec.encode(message, out);
+        }
+    }
+
+    /** A piece of the snapshot at {@code snapshotIndex}; the sender waits for its ack before the next. */
+    record Chunk(long requestId, long snapshotIndex, SnapshotChunk chunk) implements PeerFrame {
+        public Chunk {
+            Objects.requireNonNull(chunk, "chunk");
+        }
+
+        @Override
+        public int opcode() {
+            return PeerOpcodes.SNAPSHOT_CHUNK;
+        }
+
+        @Override
+        public long fieldsSize() {
+            return 8 + chunk.encodedSize();
+        }
+
+        @Override
+        public void writeFields(ByteBuf out) {
+            out.writeLong(snapshotIndex);
+            out.writeBytes(chunk.encode());
+        }
+    }
+
+    /** The receiver's verdict on the chunk sent with the same requestId. */
+    record ChunkAck(long requestId, boolean accepted, String error) implements PeerFrame {
+        public ChunkAck {
+            Objects.requireNonNull(error, "error");
+            if (error.length() > MAX_ERROR_CHARS) {
+                error = error.substring(0, MAX_ERROR_CHARS);
+            }
+        }
+
+        public static ChunkAck accepted(long requestId) {
+            return new ChunkAck(requestId, true, "");
+        }
+
+        public static ChunkAck refused(long requestId, String error) {
+            return new ChunkAck(requestId, false, error);
+        }
+
+        @Override
+        public int opcode() {
+            return PeerOpcodes.SNAPSHOT_CHUNK_ACK;
+        }
+
+        @Override
+        public long fieldsSize() {
+            return 1 + 4 + ByteBufUtil.utf8Bytes(error);
+        }
+
+        @Override
+        public void writeFields(ByteBuf out) {
+            out.writeByte(accepted ? 1 : 0);
+            writeUtf8(out, error);
+        }
+    }
+
+    /**
+     * Decodes one frame body (opcode, requestId, fields), consuming all its readable bytes.
+     *
+     * @throws MalformedFrameException on an unknown opcode or fields that are not exactly well formed
+     */
+    static PeerFrame decode(ByteBuf body) {
+        FieldReader header = new FieldReader(body, "peer frame");
+        int opcode = header.u8("opcode");
+        long requestId = header.u64("requestId");
+        PeerFrame frame = switch (opcode) {
+            case PeerOpcodes.PEER_HELLO -> {
+                FieldReader read = new FieldReader(body, "PEER_HELLO");
+                Hello hello = new Hello(read.u64("memberId"), read.utf8("clusterId", MAX_CLUSTER_ID_BYTES));
+                read.requireFullyRead();
+                yield hello;
+            }
+            case PeerOpcodes.RAFT_MESSAGE -> new RaftMessage(RaftMessageCodec.decode(body));
+            case PeerOpcodes.SNAPSHOT_CHUNK -> {
+                FieldReader read = new FieldReader(body, "SNAPSHOT_CHUNK");
+                long snapshotIndex = read.u64("snapshotIndex");
+                byte[] encoded = read.bytes(body.readableBytes(), "chunk");
+                try {
+                    yield new Chunk(requestId, snapshotIndex, SnapshotChunk.decode(encoded));
+                } catch (IllegalArgumentException e) {
+                    throw read.malformed(e.getMessage(), e);
+                }
+            }
+            case PeerOpcodes.SNAPSHOT_CHUNK_ACK -> {
+                FieldReader read = new FieldReader(body, "SNAPSHOT_CHUNK_ACK");
+                ChunkAck ack = new ChunkAck(requestId, read.bool("accepted"),
+                        read.utf8("error", MAX_ERROR_CHARS * 4));
+                read.requireFullyRead();
+                yield ack;
+            }
+            default -> throw header.malformed("unknown opcode 0x" + Integer.toHexString(opcode));
+        };
+        return frame;
+    }
+
+    private static void writeUtf8(ByteBuf out, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(bytes.length).writeBytes(bytes);
+    }
+}

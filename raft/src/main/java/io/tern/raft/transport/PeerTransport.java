@@ -1,0 +1,59 @@
+package io.tern.raft.transport;
+
+import io.tern.engine.snapshot.SnapshotChunk;
+import io.tern.raft.core.Message;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * How a Raft node driver reaches the other members. Raft messages are fire-and-forget (Raft
+ * retries what is lost); snapshot chunks are acknowledged one by one so that the driver streams a
+ * snapshot no faster than the receiver installs it.
+ */
+public interface PeerTransport extends AutoCloseable {
+
+    /** Begins accepting connections from peers and dispatching what arrives to {@code handler}. Call once. */
+    void start(InboundHandler handler);
+
+    /**
+     * Sends {@code message} to the member {@code message.to()}. Never blocks: the message is dropped
+     * (and counted) when that member is unknown, not connected, or its outbound buffer is full.
+     */
+    void send(Message message);
+
+    /**
+     * Sends one piece of the snapshot at {@code snapshotIndex} to {@code peerId}. Waits (without
+     * blocking the caller) for room in the peer's outbound buffer, so chunks are never dropped.
+     *
+     * @return completes when the peer acknowledged the chunk; fails with
+     *         {@link SnapshotChunkRefusedException} if the peer refused it,
+     *         {@link PeerConnectionLostException} if the connection broke first or the peer was
+     *         removed, {@link java.util.concurrent.TimeoutException} if no answer came in time, and
+     *         {@link IllegalArgumentException} for an unknown peer or a chunk too large for a frame
+     */
+    CompletableFuture<Void> sendSnapshotChunk(long peerId, long snapshotIndex, SnapshotChunk chunk);
+
+    /**
+     * Replaces the set of peers: connects (lazily) to new ones, drops removed ones and reconnects to
+     * those whose address changed. Entries for this node's own id are ignored.
+     */
+    void updatePeers(Map<Long, InetSocketAddress> peers);
+
+    /** Closes every connection and stops the I/O threads, waiting a bounded time. */
+    @Override
+    void close();
+
+    /** Where inbound traffic goes. Both methods are called on a network thread and must return quickly. */
+    interface InboundHandler {
+
+        /** A Raft message arrived; hand it to the driver's queue. */
+        void onMessage(Message message);
+
+        /**
+         * A snapshot chunk arrived from {@code fromPeer}. The sender is told it was accepted when the
+         * returned future completes normally, and refused (with the failure's message) otherwise.
+         */
+        CompletableFuture<Void> onSnapshotChunk(long fromPeer, long snapshotIndex, SnapshotChunk chunk);
+    }
+}
