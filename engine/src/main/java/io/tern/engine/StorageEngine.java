@@ -1,6 +1,7 @@
 package io.tern.engine;
 
 import io.tern.engine.cluster.ClusterIdentity;
+import io.tern.engine.cluster.Membership;
 import io.tern.engine.log.ChronicleRaftLog;
 import io.tern.engine.log.LogEntry;
 import io.tern.engine.log.RaftLog;
@@ -257,7 +258,11 @@ public final class StorageEngine implements AutoCloseable {
             if (newest.isPresent() && newest.get().lastIncludedIndex() >= point.index()) {
                 return newest.get();
             }
-            snapshot = snapshots.create(point.index(), point.term(), point.membership(), directory -> {
+            // Until a CONFIG entry is applied the membership is the bootstrap one, which lives in the
+            // hard state, not in the state machine: a snapshot must carry the one in force.
+            Membership membership = point.membership().members().isEmpty()
+                    ? hardState.current().bootstrapMembership() : point.membership();
+            snapshot = snapshots.create(point.index(), point.term(), membership, directory -> {
                 StatePoint taken = state.checkpoint(directory);
                 if (!taken.equals(point)) {
                     throw new IllegalStateException("the state moved from " + point + " to " + taken + " during a checkpoint");

@@ -208,6 +208,22 @@ class StorageEngineTest {
     }
 
     @Test
+    void aSnapshotCarriesTheBootstrapMembershipUntilAConfigEntryReplacesIt() {
+        Membership bootstrap = new Membership(List.of(new Member(1, "a:1", true), new Member(2, "b:2", true)));
+        try (StorageEngine engine = open(dir.resolve("data"), member1)) {
+            engine.hardState().save(new io.tern.engine.meta.HardState(1, 1, bootstrap));
+            writeAndApply(engine, 1, 5, 1);
+            assertEquals(bootstrap, engine.createSnapshot().membership());
+
+            Membership grown = bootstrap.with(new Member(3, "c:3", false));
+            LogEntry config = new LogEntry(6, 1, EntryKind.CONFIG, grown.encode());
+            engine.log().append(List.of(config));
+            engine.apply(List.of(config));
+            assertEquals(grown, engine.createSnapshot().membership());
+        }
+    }
+
+    @Test
     void applyResultsComeBackInOrder() {
         try (StorageEngine engine = open(dir.resolve("data"), member1)) {
             LogEntry put = put(1, 1, "k", "v");

@@ -71,6 +71,7 @@ public final class ChronicleRaftLog implements RaftLog {
     private ByteBuffer writeBuffer = ByteBuffer.allocate(4096);
     private byte[] recordBytes = new byte[4096];
     private long committedWatermark;
+    private long syncCount;
     private final OpenReport openReport;
     private boolean closed;
 
@@ -160,6 +161,11 @@ public final class ChronicleRaftLog implements RaftLog {
             result.add(entry);
         }
         return result;
+    }
+
+    @Override
+    public synchronized long syncCount() {
+        return syncCount;
     }
 
     @Override
@@ -267,6 +273,9 @@ public final class ChronicleRaftLog implements RaftLog {
             return;
         }
         try {
+            if (!cyclesWrittenSinceSync.isEmpty()) {
+                syncCount++;
+            }
             for (int cycle : cyclesWrittenSinceSync) {
                 channelFor(cycle).force(false);
             }

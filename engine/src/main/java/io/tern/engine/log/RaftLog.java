@@ -71,6 +71,9 @@ public interface RaftLog extends AutoCloseable {
     /** Makes everything appended, truncated or marked so far durable, as the fsync policy says. */
     void sync();
 
+    /** How many times {@link #sync()} forced written data to disk: group commit shows as entries per sync. */
+    long syncCount();
+
     @Override
     void close();
 }
