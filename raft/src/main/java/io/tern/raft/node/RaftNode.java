@@ -1,0 +1,442 @@
+package io.tern.raft.node;
+
+import io.tern.engine.StorageEngine;
+import io.tern.engine.cluster.Member;
+import io.tern.engine.cluster.Membership;
+import io.tern.engine.log.RaftLog;
+import io.tern.engine.meta.HardState;
+import io.tern.engine.snapshot.Snapshot;
+import io.tern.engine.snapshot.SnapshotChunk;
+import io.tern.raft.core.Message;
+import io.tern.raft.core.ProposeResult;
+import io.tern.raft.core.RaftCore;
+import io.tern.raft.core.Ready;
+import io.tern.raft.core.Rejection;
+import io.tern.raft.core.Role;
+import io.tern.raft.core.SnapshotMeta;
+import io.tern.raft.core.Status;
+import io.tern.raft.transport.PeerTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * One Raft member at work: the driver around the pure {@link RaftCore}.
+ *
+ * <p>Threads and who owns what:
+ * <ul>
+ *   <li>the <b>loop</b> thread owns the core: every input (a tick, a peer's message, a proposal, a
+ *       read) runs on it, and so does taking each {@link Ready} and handing out its parts;</li>
+ *   <li>the <b>log</b> thread makes a Ready durable: truncation, appends, hard state, one sync. While
+ *       it syncs, the loop keeps taking inputs, and the next Ready gathers all of them into one
+ *       append and one sync (group commit). The leader's messages leave before its own write;</li>
+ *   <li>the <b>applier</b> thread applies committed entries and completes what waits on them;</li>
+ *   <li>snapshot transfers run on their own threads, so heartbeats never wait for them.</li>
+ * </ul>
+ */
+public final class RaftNode implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RaftNode.class);
+
+    private final NodeOptions options;
+    private final StorageEngine engine;
+    private final PeerTransport transport;
+    private final EngineRaftStorage storage;
+    private final RaftCore core;
+    private final ExecutorService loop;
+    private final ExecutorService logWriter;
+    private final ScheduledExecutorService timers;
+    private final Applier applier;
+    private final Thread applierThread;
+    private final SnapshotTransfers snapshots;
+
+    // Loop thread only.
+    private Ready persisting;
+    private long nextReadId = 1;
+    private Membership announcedMembers = Membership.EMPTY;
+    private Role lastRole = Role.FOLLOWER;
+    private long lastLeader;
+    private volatile NodeStatus status;
+    private volatile RuntimeException failure;
+
+    private RaftNode(NodeOptions options, StorageEngine engine, PeerTransport transport) {
+        this.options = options;
+        this.engine = engine;
+        this.transport = transport;
+        bootstrapIfNew(options, engine);
+        this.storage = new EngineRaftStorage(engine);
+        this.core = new RaftCore(options.raftConfig(), storage, engine.appliedIndex(),
+                new SplittableRandom(System.nanoTime() ^ options.id()));
+        long id = options.id();
+        this.loop = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("tern-raft-loop-" + id).daemon().factory());
+        this.logWriter = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("tern-raft-log-" + id).daemon().factory());
+        this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("tern-raft-timer-" + id).daemon().factory());
+        this.applier = new Applier(engine, options.snapshotEntries(), index -> loop.execute(this::afterSnapshotTaken));
+        this.applierThread = Thread.ofPlatform().name("tern-raft-apply-" + id).daemon().unstarted(applier);
+        this.snapshots = new SnapshotTransfers(id, engine, transport, options.snapshotChunkBytes(),
+                options.requestTimeout(), peer -> onLoop(() -> core.reportSnapshot(peer, false)));
+        publishStatus();
+    }
+
+    /**
+     * Starts a member on an opened engine. A new data directory is bootstrapped with
+     * {@link NodeOptions#bootstrap()}; an existing one keeps the membership it has.
+     */
+    public static RaftNode start(NodeOptions options, StorageEngine engine, PeerTransport transport) {
+        RaftNode node = new RaftNode(options, engine, transport);
+        node.applierThread.start();
+        transport.start(node.new Inbound());
+        node.onLoop(node::announceMembers);
+        long tick = options.heartbeat().toMillis();
+        node.timers.scheduleAtFixedRate(() -> node.onLoop(node.core::tick), tick, tick, TimeUnit.MILLISECONDS);
+        log.info("member {} started: term {}, applied {}, log {}..{}", options.id(), node.core.term(),
+                engine.appliedIndex(), engine.log().firstIndex(), engine.log().lastIndex());
+        return node;
+    }
+
+    private static void bootstrapIfNew(NodeOptions options, StorageEngine engine) {
+        HardState hard = engine.hardState().current();
+        boolean fresh = hard.term() == 0 && hard.bootstrapMembership().members().isEmpty()
+                && engine.log().lastIndex() == 0 && engine.latestSnapshot().isEmpty();
+        if (fresh) {
+            engine.hardState().save(new HardState(0, 0, options.bootstrap()));
+        }
+    }
+
+    // ---------------------------------------------------------------- the public API
+
+    /**
+     * Proposes a command; completes with its revision and result once applied here, or fails with
+     * {@link NotLeaderException} (not applied) or {@link OutcomeUnknownException} (timed out).
+     */
+    public CompletableFuture<Applied> propose(byte[] command) {
+        return proposeWith(() -> core.propose(command));
+    }
+
+    /** Proposes a new configuration (one member added, removed or changed at a time). */
+    public CompletableFuture<Applied> proposeMembership(Membership next) {
+        return proposeWith(() -> core.proposeMembership(next));
+    }
+
+    private CompletableFuture<Applied> proposeWith(Supplier<ProposeResult> proposal) {
+        CompletableFuture<Applied> future = withTimeout(new CompletableFuture<>(), "proposal");
+        onLoop(() -> {
+            switch (proposal.get()) {
+                case ProposeResult.Accepted(long index, long term) -> applier.expectProposal(index, term, future);
+                case ProposeResult.Rejected(Rejection reason, long leaderHint) ->
+                        future.completeExceptionally(rejected(reason, leaderHint));
+            }
+        }, future);
+        return future;
+    }
+
+    /**
+     * A linearizable read barrier (ReadIndex): completes with an applied index that reflects every
+     * write acknowledged before this call; read the engine after it completes.
+     */
+    public CompletableFuture<Long> readBarrier() {
+        CompletableFuture<Long> future = withTimeout(new CompletableFuture<>(), "read");
+        onLoop(() -> {
+            long readId = nextReadId++;
+            applier.expectRead(readId, future);
+            Optional<Rejection> rejection = core.readIndex(readId);
+            rejection.ifPresent(reason -> future.completeExceptionally(rejected(reason, core.leaderId())));
+        }, future);
+        return future;
+    }
+
+    /** Completes once this member has applied {@code index} (a LOCAL read's minimum revision). */
+    public CompletableFuture<Long> awaitApplied(long index) {
+        return withTimeout(applier.awaitApplied(index), "wait for index " + index);
+    }
+
+    /** Hands leadership to {@code target}; completes once it leads, fails if it has not within two election timeouts. */
+    public CompletableFuture<Void> transferLeadership(long target) {
+        CompletableFuture<Void> future = new CompletableFuture<>();
+        onLoop(() -> {
+            Optional<Rejection> rejection = core.transferLeadership(target);
+            if (rejection.isPresent()) {
+                future.completeExceptionally(rejected(rejection.get(), core.leaderId()));
+                return;
+            }
+            awaitLeader(target, future, System.nanoTime() + 2 * options.electionTimeout().toNanos());
+        }, future);
+        return future;
+    }
+
+    private void awaitLeader(long target, CompletableFuture<Void> future, long deadline) {
+        if (core.leaderId() == target) {
+            future.complete(null);
+        } else if (System.nanoTime() > deadline) {
+            future.completeExceptionally(new OutcomeUnknownException("member " + target + " did not take over leadership in time"));
+        } else {
+            timers.schedule(() -> onLoop(() -> awaitLeader(target, future, deadline)),
+                    options.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Takes a snapshot now and compacts the log; completes with the snapshot's index. */
+    public CompletableFuture<Long> snapshotNow() {
+        return applier.snapshotNow();
+    }
+
+    /** Starts an election at once (tests and tools; Raft campaigns by itself on timeouts). */
+    public void campaign() {
+        onLoop(core::campaign);
+    }
+
+    public NodeStatus status() {
+        NodeStatus published = status;
+        return new NodeStatus(published.id(), published.role(), published.term(), published.leaderId(),
+                published.leaderAddress(), published.commitIndex(), engine.appliedIndex(),
+                engine.latestSnapshot().map(Snapshot::lastIncludedIndex).orElse(0L),
+                engine.log().firstIndex(), engine.log().lastIndex(), published.members());
+    }
+
+    public long id() {
+        return options.id();
+    }
+
+    /** The core's state and, on a leader, each follower's replication progress: for diagnostics. */
+    public String describe() {
+        CompletableFuture<String> description = new CompletableFuture<>();
+        onLoop(() -> {
+            StringBuilder text = new StringBuilder(core.toString());
+            for (Member member : core.membership().members()) {
+                core.progressOf(member.id()).ifPresent(p -> text.append(" ").append(member.id()).append(":").append(p));
+            }
+            description.complete(text.toString());
+        }, description);
+        return description.completeOnTimeout("(the loop did not answer)", 1, TimeUnit.SECONDS).join();
+    }
+
+    public StorageEngine engine() {
+        return engine;
+    }
+
+    // ---------------------------------------------------------------- the loop
+
+    private void onLoop(Runnable input) {
+        onLoop(input, null);
+    }
+
+    private void onLoop(Runnable input, CompletableFuture<?> orFail) {
+        if (failure != null) {
+            if (orFail != null) {
+                orFail.completeExceptionally(failure);
+            }
+            return;
+        }
+        try {
+            loop.execute(() -> {
+                try {
+                    input.run();
+                    drive();
+                } catch (RuntimeException e) {
+                    fail(e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            if (orFail != null) {
+                orFail.completeExceptionally(new NotLeaderException("the node is shutting down", 0, ""));
+            }
+        }
+    }
+
+    /** Takes the next Ready if the last one is done: sends what may go now, and persists the rest. */
+    private void drive() {
+        while (persisting == null && core.hasReady()) {
+            Ready ready = core.ready();
+            persisting = ready;
+            ready.messages().forEach(this::send);
+            if (ready.needsPersist()) {
+                logWriter.execute(() -> persist(ready));
+            } else {
+                afterPersist(ready);
+            }
+        }
+        publishStatus();
+    }
+
+    /** Log thread: makes the Ready durable in one batch, then hands it back to the loop. */
+    private void persist(Ready ready) {
+        try {
+            RaftLog raftLog = engine.log();
+            ready.snapshot().ifPresent(this::installReceivedSnapshot);
+            if (ready.truncateFrom() > 0) {
+                raftLog.truncateFrom(ready.truncateFrom());
+            }
+            if (!ready.entries().isEmpty()) {
+                raftLog.append(ready.entries());
+            }
+            ready.hardState().ifPresent(hard -> {
+                HardState stored = engine.hardState().current();
+                if (stored.term() != hard.term() || stored.votedFor() != hard.vote()) {
+                    engine.hardState().save(stored.withTermAndVote(hard.term(), hard.vote()));
+                }
+                if (hard.commit() > 0) {
+                    raftLog.markCommitted(Math.min(hard.commit(), raftLog.lastIndex()));
+                }
+            });
+            raftLog.sync();
+            onLoop(() -> afterPersist(ready));
+        } catch (RuntimeException e) {
+            fail(e);
+        }
+    }
+
+    private void installReceivedSnapshot(SnapshotMeta meta) {
+        Snapshot received = snapshots.received(meta.index(), meta.term()).orElseThrow(() ->
+                new IllegalStateException("asked to install snapshot " + meta.index() + " whose bytes never arrived"));
+        engine.installSnapshot(received);
+        RaftLog raftLog = engine.log();
+        if (raftLog.firstIndex() != meta.index() + 1 || raftLog.lastIndex() != meta.index()) {
+            raftLog.resetTo(meta.index() + 1);
+        }
+        storage.refreshSnapshot();
+        snapshots.forgetUpTo(meta.index());
+        applier.afterSnapshotInstall();
+    }
+
+    private void afterPersist(Ready ready) {
+        ready.messagesAfterPersist().forEach(this::send);
+        core.advance(ready);
+        persisting = null;
+        if (!ready.committedEntries().isEmpty() || !ready.readStates().isEmpty() || !ready.abandonedReads().isEmpty()) {
+            applier.submit(new Applier.Batch(ready.committedEntries(), ready.readStates(), ready.abandonedReads()));
+        }
+        announceMembers();
+    }
+
+    private void send(Message message) {
+        if (message instanceof Message.InstallSnapshot install) {
+            snapshots.send(install);
+        } else {
+            transport.send(message);
+        }
+    }
+
+    private void afterSnapshotTaken() {
+        storage.refreshSnapshot();
+        engine.compactLog();
+    }
+
+    /** Tells the transport whom to talk to whenever the configuration changes. */
+    private void announceMembers() {
+        Membership members = core.membership();
+        if (members.equals(announcedMembers)) {
+            return;
+        }
+        announcedMembers = members;
+        Map<Long, InetSocketAddress> peers = new HashMap<>();
+        for (Member member : members.members()) {
+            if (member.id() != options.id()) {
+                peers.put(member.id(), address(member.address()));
+            }
+        }
+        transport.updatePeers(peers);
+    }
+
+    private static InetSocketAddress address(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        return InetSocketAddress.createUnresolved(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+    }
+
+    private void publishStatus() {
+        Status core = this.core.status();
+        String leaderAddress = core.membership().member(core.leaderId()).map(Member::address).orElse(null);
+        if (core.role() != lastRole || core.leaderId() != lastLeader) {
+            if (core.role() == Role.LEADER) {
+                log.info("member {} became leader in term {}", options.id(), core.term());
+            } else if (lastRole == Role.LEADER) {
+                log.info("member {} lost leadership in term {}", options.id(), core.term());
+            }
+            lastRole = core.role();
+            lastLeader = core.leaderId();
+        }
+        status = new NodeStatus(options.id(), core.role(), core.term(), core.leaderId(), leaderAddress,
+                core.commitIndex(), engine.appliedIndex(), 0, core.firstIndex(), core.lastIndex(), core.membership());
+    }
+
+    private NotLeaderException rejected(Rejection reason, long leaderHint) {
+        String address = core.membership().member(leaderHint).map(Member::address).orElse("");
+        return new NotLeaderException(switch (reason) {
+            case NOT_LEADER -> leaderHint == 0 ? "no leader is known" : "member " + leaderHint + " leads";
+            case LEADERSHIP_TRANSFER_IN_PROGRESS -> "leadership is being transferred";
+            case CONFIG_CHANGE_PENDING -> "a configuration change is still in progress";
+            case INVALID_CONFIG_CHANGE -> "only one member may be added or removed at a time";
+            case NOT_A_VOTER -> "the target is not a voting member";
+            case OVERLOADED -> "too many writes are waiting to commit";
+        }, leaderHint, address);
+    }
+
+    private <T> CompletableFuture<T> withTimeout(CompletableFuture<T> future, String what) {
+        var timeout = timers.schedule(() -> future.completeExceptionally(new OutcomeUnknownException(
+                "the " + what + " timed out after " + options.requestTimeout().toMillis() + " ms")),
+                options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        future.whenComplete((value, error) -> timeout.cancel(false));
+        return future;
+    }
+
+    /** A storage or state machine failure: this member stops rather than risk acknowledging lost data. */
+    private void fail(RuntimeException cause) {
+        if (failure != null) {
+            return;
+        }
+        log.error("member {} stops: {}", options.id(), cause.toString(), cause);
+        failure = new OutcomeUnknownException("member " + options.id() + " failed: " + cause.getMessage());
+        applier.stop(failure);
+        timers.shutdownNow();
+    }
+
+    @Override
+    public void close() {
+        timers.shutdownNow();
+        loop.shutdown();
+        try {
+            loop.awaitTermination(5, TimeUnit.SECONDS);
+            logWriter.shutdown();
+            logWriter.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        applier.stop(new OutcomeUnknownException("member " + options.id() + " is shutting down"));
+        try {
+            applierThread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        snapshots.close();
+        transport.close();
+        log.info("member {} stopped", options.id());
+    }
+
+    /** What the transport hands in: messages go to the loop, snapshot chunks to the receiver. */
+    private final class Inbound implements PeerTransport.InboundHandler {
+        @Override
+        public void onMessage(Message message) {
+            if (message instanceof Message.InstallSnapshot install
+                    && snapshots.received(install.snapshot().index(), install.snapshot().term()).isEmpty()) {
+                log.debug("dropping InstallSnapshot {} from {}: its bytes have not arrived", install.snapshot().index(), install.from());
+                return;
+            }
+            onLoop(() -> core.step(message));
+        }
+
+        @Override
+        public CompletableFuture<Void> onSnapshotChunk(long fromPeer, long snapshotIndex, SnapshotChunk chunk) {
+            return snapshots.receive(fromPeer, snapshotIndex, chunk);
+        }
+    }
+}

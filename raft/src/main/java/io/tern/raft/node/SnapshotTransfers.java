@@ -1,0 +1,149 @@
+package io.tern.raft.node;
+
+import io.tern.engine.StorageEngine;
+import io.tern.engine.snapshot.Snapshot;
+import io.tern.engine.snapshot.SnapshotChunk;
+import io.tern.engine.snapshot.SnapshotInstaller;
+import io.tern.engine.snapshot.SnapshotReader;
+import io.tern.raft.core.Message;
+import io.tern.raft.transport.PeerTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+
+/**
+ * Moves snapshots between members, off the Raft loop so heartbeats never wait for them.
+ *
+ * <p>Sending: the core asks for it with an InstallSnapshot message; the snapshot's chunks go out one
+ * at a time, each after the previous was acknowledged (the receiver's disk sets the pace), and the
+ * InstallSnapshot message itself follows the last chunk. Receiving: chunks are installed into the
+ * engine's snapshot store through a verified temporary directory; the core is told of the snapshot
+ * only once its bytes are all here.
+ */
+final class SnapshotTransfers implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SnapshotTransfers.class);
+
+    private record Incoming(long from, long snapshotIndex, SnapshotInstaller installer) {
+    }
+
+    private final StorageEngine engine;
+    private final PeerTransport transport;
+    private final int chunkBytes;
+    private final Duration chunkTimeout;
+    private final LongConsumer onSendFailed;
+    private final Set<Long> sendingTo = ConcurrentHashMap.newKeySet();
+    private final ExecutorService senders;
+    /** One thread: installers are not thread-safe, and chunks of a transfer arrive in order. */
+    private final ExecutorService receiver;
+    private final Map<Long, Incoming> incomingByPeer = new ConcurrentHashMap<>();
+    private final Map<Long, Snapshot> receivedByIndex = new ConcurrentHashMap<>();
+
+    SnapshotTransfers(long id, StorageEngine engine, PeerTransport transport, int chunkBytes, Duration chunkTimeout,
+                      LongConsumer onSendFailed) {
+        this.engine = engine;
+        this.transport = transport;
+        this.chunkBytes = chunkBytes;
+        this.chunkTimeout = chunkTimeout;
+        this.onSendFailed = onSendFailed;
+        this.senders = Executors.newCachedThreadPool(Thread.ofPlatform().name("tern-snapshot-send-" + id + "-", 0).daemon().factory());
+        this.receiver = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("tern-snapshot-recv-" + id).daemon().factory());
+    }
+
+    /** Streams the snapshot the message names to its receiver, then sends the message; one transfer per peer. */
+    void send(Message.InstallSnapshot message) {
+        if (!sendingTo.add(message.to())) {
+            return;
+        }
+        senders.execute(() -> {
+            try {
+                stream(message);
+            } catch (Exception e) {
+                log.warn("sending snapshot {} to member {} failed: {}", message.snapshot().index(), message.to(), e.toString());
+                onSendFailed.accept(message.to());
+            } finally {
+                sendingTo.remove(message.to());
+            }
+        });
+    }
+
+    private void stream(Message.InstallSnapshot message) throws Exception {
+        long index = message.snapshot().index();
+        Snapshot snapshot = engine.latestSnapshot()
+                .filter(s -> s.lastIncludedIndex() == index && s.lastIncludedTerm() == message.snapshot().term())
+                .orElseThrow(() -> new IllegalStateException("snapshot " + index + " is no longer the newest"));
+        long started = System.nanoTime();
+        try (SnapshotReader reader = engine.openSnapshotReader(snapshot, chunkBytes)) {
+            while (reader.hasNext()) {
+                transport.sendSnapshotChunk(message.to(), index, reader.next())
+                        .get(chunkTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+        transport.send(message);
+        log.info("sent snapshot {} ({} bytes) to member {} in {} ms", index, snapshot.sizeBytes(), message.to(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+
+    /** A chunk from {@code from}; the returned future acknowledges it once it is written. */
+    CompletableFuture<Void> receive(long from, long snapshotIndex, SnapshotChunk chunk) {
+        return CompletableFuture.runAsync(() -> accept(from, snapshotIndex, chunk), receiver);
+    }
+
+    private void accept(long from, long snapshotIndex, SnapshotChunk chunk) {
+        Incoming incoming = incomingByPeer.get(from);
+        boolean first = chunk.kind() == SnapshotChunk.Kind.METADATA && chunk.offset() == 0;
+        if (first) {
+            if (incoming != null) {
+                incoming.installer().close();
+            }
+            incoming = new Incoming(from, snapshotIndex, engine.beginSnapshotInstall());
+            incomingByPeer.put(from, incoming);
+        }
+        if (incoming == null || incoming.snapshotIndex() != snapshotIndex) {
+            throw new IllegalStateException("a chunk of snapshot " + snapshotIndex + " from member " + from
+                    + " arrived without its beginning");
+        }
+        try {
+            incoming.installer().accept(chunk);
+            if (chunk.last()) {
+                Snapshot received = incoming.installer().finish();
+                incomingByPeer.remove(from);
+                incoming.installer().close();
+                receivedByIndex.put(received.lastIncludedIndex(), received);
+                log.info("received snapshot {} ({} bytes) from member {}", received.lastIncludedIndex(),
+                        received.sizeBytes(), from);
+            }
+        } catch (RuntimeException e) {
+            incomingByPeer.remove(from);
+            incoming.installer().close();
+            throw e;
+        }
+    }
+
+    /** The received snapshot the core may now install, if its bytes are all here. */
+    Optional<Snapshot> received(long index, long term) {
+        return Optional.ofNullable(receivedByIndex.get(index)).filter(s -> s.lastIncludedTerm() == term);
+    }
+
+    /** After an install, older received snapshots are of no more use. */
+    void forgetUpTo(long index) {
+        receivedByIndex.keySet().removeIf(i -> i <= index);
+    }
+
+    @Override
+    public void close() {
+        senders.shutdownNow();
+        receiver.shutdownNow();
+        incomingByPeer.values().forEach(incoming -> incoming.installer().close());
+    }
+}

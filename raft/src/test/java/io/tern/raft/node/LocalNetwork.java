@@ -1,0 +1,90 @@
+package io.tern.raft.node;
+
+import io.tern.engine.snapshot.SnapshotChunk;
+import io.tern.raft.core.Message;
+import io.tern.raft.transport.PeerTransport;
+
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * An in-memory network for in-JVM clusters of {@link RaftNode}s: messages are delivered on one
+ * thread (in order), and a member can be cut off and reconnected.
+ */
+final class LocalNetwork implements AutoCloseable {
+
+    private final Map<Long, PeerTransport.InboundHandler> handlers = new ConcurrentHashMap<>();
+    private final Set<Long> isolated = ConcurrentHashMap.newKeySet();
+    private final ExecutorService delivery = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("local-network").daemon().factory());
+
+    PeerTransport transportFor(long id) {
+        return new LocalTransport(id);
+    }
+
+    void isolate(long id) {
+        isolated.add(id);
+    }
+
+    void reconnect(long id) {
+        isolated.remove(id);
+    }
+
+    private boolean cut(long from, long to) {
+        return isolated.contains(from) || isolated.contains(to);
+    }
+
+    @Override
+    public void close() {
+        delivery.shutdownNow();
+    }
+
+    private final class LocalTransport implements PeerTransport {
+        private final long id;
+
+        LocalTransport(long id) {
+            this.id = id;
+        }
+
+        @Override
+        public void start(InboundHandler handler) {
+            handlers.put(id, handler);
+        }
+
+        @Override
+        public void send(Message message) {
+            if (cut(id, message.to())) {
+                return;
+            }
+            delivery.execute(() -> {
+                InboundHandler handler = handlers.get(message.to());
+                if (handler != null && !cut(id, message.to())) {
+                    handler.onMessage(message);
+                }
+            });
+        }
+
+        @Override
+        public CompletableFuture<Void> sendSnapshotChunk(long peerId, long snapshotIndex, SnapshotChunk chunk) {
+            InboundHandler handler = handlers.get(peerId);
+            if (handler == null || cut(id, peerId)) {
+                return CompletableFuture.failedFuture(new IllegalStateException("member " + peerId + " is unreachable"));
+            }
+            return handler.onSnapshotChunk(id, snapshotIndex, chunk);
+        }
+
+        @Override
+        public void updatePeers(Map<Long, InetSocketAddress> peers) {
+        }
+
+        @Override
+        public void close() {
+            handlers.remove(id);
+        }
+    }
+}

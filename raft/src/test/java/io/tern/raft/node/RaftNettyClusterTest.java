@@ -1,0 +1,184 @@
+package io.tern.raft.node;
+
+import io.tern.engine.EngineOptions;
+import io.tern.engine.FsyncPolicy;
+import io.tern.engine.StorageEngine;
+import io.tern.engine.cluster.ClusterIdentity;
+import io.tern.engine.cluster.Member;
+import io.tern.engine.cluster.Membership;
+import io.tern.engine.log.LogOptions;
+import io.tern.engine.state.Command;
+import io.tern.raft.core.Role;
+import io.tern.raft.transport.NettyPeerTransport;
+import io.tern.raft.transport.PeerTransportConfig;
+import net.openhft.chronicle.core.time.SetTimeProvider;
+import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Three members with real engines over real Netty on loopback: elect, replicate 100 k entries,
+ * stop the leader, re-elect, and bring the old leader back after the others compacted past it, so
+ * that it must catch up through InstallSnapshot.
+ */
+class RaftNettyClusterTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final SetTimeProvider LOG_CLOCK = new SetTimeProvider(1_700_000_000_000_000_000L);
+    private static final long SNAPSHOT_ENTRIES = 20_000;
+
+    @TempDir
+    Path dir;
+
+    private final Map<Long, RaftNode> nodes = new HashMap<>();
+    private Membership members;
+
+    @AfterEach
+    void stopAll() {
+        new ArrayList<>(nodes.keySet()).forEach(this::stop);
+    }
+
+    private RaftNode start(long id) {
+        // One-second log files on a clock the test moves, so compaction has whole files to delete.
+        StorageEngine engine = StorageEngine.open(new EngineOptions(dir.resolve("node-" + id),
+                new ClusterIdentity("netty-cluster", id),
+                new LogOptions(FsyncPolicy.ALWAYS, TestRollCycles.TEST_SECONDLY, LOG_CLOCK), 2));
+        Member self = members.member(id).orElseThrow();
+        NettyPeerTransport transport = new NettyPeerTransport(PeerTransportConfig.defaults(id, "netty-cluster")
+                .withListenAddress(socketAddress(self.address())));
+        NodeOptions options = new NodeOptions(id, members, Duration.ofMillis(50), Duration.ofMillis(500),
+                SNAPSHOT_ENTRIES, Duration.ofSeconds(20), 256 * 1024);
+        RaftNode node = RaftNode.start(options, engine, transport);
+        nodes.put(id, node);
+        return node;
+    }
+
+    private void stop(long id) {
+        RaftNode node = nodes.remove(id);
+        node.close();
+        node.engine().close();
+    }
+
+    @Test
+    void electReplicateKillTheLeaderReElectAndCatchUpThroughASnapshot() throws IOException {
+        List<Member> list = new ArrayList<>();
+        for (long id = 1; id <= 3; id++) {
+            list.add(new Member(id, "127.0.0.1:" + freePort(), true));
+        }
+        members = new Membership(list);
+        for (long id = 1; id <= 3; id++) {
+            start(id);
+        }
+
+        RaftNode first = awaitLeader();
+        long written = writeAll(first, 1, 100_000);
+        awaitAllApplied(written);
+        assertArrayEquals(value(100_000), nodes.get(2L).engine().get(key(100_000)).value());
+
+        long firstId = first.id();
+        stop(firstId);
+        RaftNode second = awaitLeader();
+        assertNotEquals(firstId, second.id());
+        assertTrue(second.status().term() > 1, "a new term");
+        written = writeAll(second, 100_001, 150_000);
+        awaitTrue(() -> nodes.values().stream().allMatch(n -> n.status().firstLogIndex() > 100_000),
+                "the remaining members to compact past what the stopped leader holds");
+
+        RaftNode returned = start(firstId);
+        awaitAllApplied(written);
+        assertTrue(returned.status().snapshotIndex() > 100_000, "the returning member caught up through a snapshot");
+        assertEquals(second.engine().scan(new byte[0], new byte[0], 0), returned.engine().scan(new byte[0], new byte[0], 0));
+        assertArrayEquals(value(150_000), second.engine().get(key(150_000)).value());
+        assertTrue(second.readBarrier().join() >= written, "a linearizable read sees every acknowledged write");
+    }
+
+    private static byte[] key(int i) {
+        return ("key-" + (i % 1000)).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] value(int i) {
+        byte[] value = new byte[100];
+        byte[] label = ("value-" + i).getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(label, 0, value, 0, label.length);
+        return value;
+    }
+
+    /** Proposes puts with up to 256 in flight; returns the highest revision. */
+    private long writeAll(RaftNode leader, int from, int to) {
+        List<CompletableFuture<Applied>> inFlight = new ArrayList<>();
+        long last = 0;
+        for (int i = from; i <= to; i++) {
+            inFlight.add(leader.propose(new Command.Put(key(i), value(i)).encode()));
+            if (inFlight.size() == 256 || i == to) {
+                for (CompletableFuture<Applied> future : inFlight) {
+                    last = Math.max(last, future.join().revision());
+                }
+                inFlight.clear();
+                if (i % 10_000 < 256) {
+                    LOG_CLOCK.advanceMillis(1_000);
+                }
+            }
+        }
+        return last;
+    }
+
+    private RaftNode awaitLeader() {
+        awaitTrue(() -> nodes.values().stream().anyMatch(n -> n.status().role() == Role.LEADER), "a leader");
+        return nodes.values().stream().filter(n -> n.status().role() == Role.LEADER).findFirst().orElseThrow();
+    }
+
+    private void awaitAllApplied(long index) {
+        awaitTrue(() -> nodes.values().stream().allMatch(n -> n.status().appliedIndex() >= index),
+                "every member to apply " + index);
+    }
+
+    private void awaitTrue(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out waiting for " + what + ": " + describeAll());
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+    }
+
+    private String describeAll() {
+        StringBuilder text = new StringBuilder();
+        nodes.values().forEach(n -> text.append("\n  ").append(n.describe()).append(" applied=").append(n.status().appliedIndex()));
+        return text.toString();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static InetSocketAddress socketAddress(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+    }
+}

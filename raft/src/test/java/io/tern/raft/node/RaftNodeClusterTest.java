@@ -1,0 +1,186 @@
+package io.tern.raft.node;
+
+import io.tern.engine.EngineOptions;
+import io.tern.engine.FsyncPolicy;
+import io.tern.engine.StorageEngine;
+import io.tern.engine.cluster.ClusterIdentity;
+import io.tern.engine.cluster.Member;
+import io.tern.engine.cluster.Membership;
+import io.tern.engine.log.LogOptions;
+import io.tern.engine.state.Command;
+import io.tern.raft.core.Role;
+import net.openhft.chronicle.core.time.SetTimeProvider;
+import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** Three RaftNodes with real storage engines in one JVM, over an in-memory network. */
+class RaftNodeClusterTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Membership MEMBERS = new Membership(List.of(
+            new Member(1, "127.0.0.1:1", true), new Member(2, "127.0.0.1:2", true), new Member(3, "127.0.0.1:3", true)));
+
+    private static final SetTimeProvider LOG_CLOCK = new SetTimeProvider(1_700_000_000_000_000_000L);
+
+    @TempDir
+    Path dir;
+
+    private final LocalNetwork network = new LocalNetwork();
+    private final Map<Long, RaftNode> nodes = new HashMap<>();
+
+    @AfterEach
+    void stopAll() {
+        new ArrayList<>(nodes.keySet()).forEach(this::stop);
+        network.close();
+    }
+
+    private RaftNode start(long id, long snapshotEntries) {
+        // One-second log files on a clock the test moves, so compaction has whole files to delete.
+        StorageEngine engine = StorageEngine.open(new EngineOptions(dir.resolve("node-" + id),
+                new ClusterIdentity("cluster", id),
+                new LogOptions(FsyncPolicy.ALWAYS, TestRollCycles.TEST_SECONDLY, LOG_CLOCK), 2));
+        NodeOptions options = new NodeOptions(id, MEMBERS, Duration.ofMillis(20), Duration.ofMillis(200),
+                snapshotEntries, Duration.ofSeconds(10), 64 * 1024);
+        RaftNode node = RaftNode.start(options, engine, network.transportFor(id));
+        nodes.put(id, node);
+        return node;
+    }
+
+    private void stop(long id) {
+        RaftNode node = nodes.remove(id);
+        node.close();
+        node.engine().close();
+    }
+
+    private RaftNode awaitLeader() {
+        awaitTrue(() -> nodes.values().stream().anyMatch(n -> n.status().role() == Role.LEADER), "a leader");
+        return nodes.values().stream().filter(n -> n.status().role() == Role.LEADER).findFirst().orElseThrow();
+    }
+
+    private static void awaitTrue(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out waiting for " + what);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Proposes puts key-(i mod 100) = value-i, up to 256 in flight, and returns the last revision. */
+    private static long writeAll(RaftNode leader, int from, int to) {
+        List<CompletableFuture<Applied>> inFlight = new ArrayList<>();
+        long last = 0;
+        for (int i = from; i <= to; i++) {
+            inFlight.add(leader.propose(new Command.Put(bytes("key-" + (i % 100)), bytes("value-" + i)).encode()));
+            if (inFlight.size() == 256 || i == to) {
+                for (CompletableFuture<Applied> future : inFlight) {
+                    last = Math.max(last, future.join().revision());
+                }
+                inFlight.clear();
+                LOG_CLOCK.advanceMillis(1_000);
+            }
+        }
+        return last;
+    }
+
+    private void awaitAllApplied(long index) {
+        awaitTrue(() -> nodes.values().stream().allMatch(n -> n.status().appliedIndex() >= index),
+                "every member to apply " + index);
+    }
+
+    @Test
+    void electsReplicatesAndServesLinearizableReads() {
+        for (long id = 1; id <= 3; id++) {
+            start(id, 100_000);
+        }
+        RaftNode leader = awaitLeader();
+        long last = writeAll(leader, 1, 2_000);
+        assertTrue(leader.readBarrier().join() >= last, "a read after a write sees it");
+        awaitAllApplied(last);
+        for (RaftNode node : nodes.values()) {
+            assertArrayEquals(bytes("value-2000"), node.engine().get(bytes("key-0")).value(), "member " + node.id());
+            assertArrayEquals(bytes("value-1999"), node.engine().get(bytes("key-99")).value(), "member " + node.id());
+        }
+        RaftNode follower = nodes.values().stream().filter(n -> n != leader).findFirst().orElseThrow();
+        NotLeaderException error = assertThrowsCause(NotLeaderException.class,
+                () -> follower.propose(new Command.Put(bytes("k"), bytes("v")).encode()).join());
+        assertEquals(leader.id(), error.leaderId());
+    }
+
+    @Test
+    void aNewLeaderTakesOverWhenTheLeaderStopsAndTheOldOneCatchesUpOnReturn() {
+        for (long id = 1; id <= 3; id++) {
+            start(id, 100_000);
+        }
+        RaftNode first = awaitLeader();
+        long firstId = first.id();
+        writeAll(first, 1, 500);
+        stop(firstId);
+
+        RaftNode second = awaitLeader();
+        assertNotEquals(firstId, second.id());
+        long last = writeAll(second, 501, 1_000);
+
+        start(firstId, 100_000);
+        awaitAllApplied(last);
+        assertArrayEquals(bytes("value-1000"), nodes.get(firstId).engine().get(bytes("key-0")).value());
+    }
+
+    @Test
+    void aLaggingFollowerCatchesUpThroughInstallSnapshot() {
+        for (long id = 1; id <= 3; id++) {
+            start(id, 300);
+        }
+        RaftNode leader = awaitLeader();
+        long laggard = nodes.keySet().stream().filter(id -> id != leader.id()).findFirst().orElseThrow();
+        network.isolate(laggard);
+        long last = writeAll(leader, 1, 3_000);
+        awaitTrue(() -> leader.status().firstLogIndex() > 1, "the leader to compact its log");
+
+        network.reconnect(laggard);
+        awaitAllApplied(last);
+        RaftNode caughtUp = nodes.get(laggard);
+        assertTrue(caughtUp.status().snapshotIndex() > 0, "the follower received a snapshot");
+        assertArrayEquals(bytes("value-3000"), caughtUp.engine().get(bytes("key-0")).value());
+        assertEquals(leader.engine().scan(new byte[0], new byte[0], 0).entries(),
+                caughtUp.engine().scan(new byte[0], new byte[0], 0).entries());
+    }
+
+    private static <T extends Throwable> T assertThrowsCause(Class<T> type, Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (type.isInstance(cause)) {
+                return type.cast(cause);
+            }
+            throw new AssertionError("expected " + type.getSimpleName() + " but got " + cause, cause);
+        }
+        throw new AssertionError("expected " + type.getSimpleName() + " but nothing was thrown");
+    }
+}
