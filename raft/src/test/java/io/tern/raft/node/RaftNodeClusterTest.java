@@ -55,11 +55,15 @@ class RaftNodeClusterTest {
     }
 
     private RaftNode start(long id, long snapshotEntries) {
+        return start(id, snapshotEntries, MEMBERS);
+    }
+
+    private RaftNode start(long id, long snapshotEntries, Membership bootstrap) {
         // One-second log files on a clock the test moves, so compaction has whole files to delete.
         StorageEngine engine = StorageEngine.open(new EngineOptions(dir.resolve("node-" + id),
                 new ClusterIdentity("cluster", id),
                 new LogOptions(FsyncPolicy.ALWAYS, TestRollCycles.TEST_SECONDLY, LOG_CLOCK), 2));
-        NodeOptions options = new NodeOptions(id, MEMBERS, Duration.ofMillis(20), Duration.ofMillis(200),
+        NodeOptions options = new NodeOptions(id, bootstrap, Duration.ofMillis(20), Duration.ofMillis(200),
                 snapshotEntries, Duration.ofSeconds(10), 64 * 1024);
         RaftNode node = RaftNode.start(options, engine, network.transportFor(id));
         nodes.put(id, node);
@@ -169,6 +173,58 @@ class RaftNodeClusterTest {
         assertArrayEquals(bytes("value-3000"), caughtUp.engine().get(bytes("key-0")).value());
         assertEquals(leader.engine().scan(new byte[0], new byte[0], 0).entries(),
                 caughtUp.engine().scan(new byte[0], new byte[0], 0).entries());
+    }
+
+    @Test
+    void leadershipMovesToTheTransferTarget() {
+        for (long id = 1; id <= 3; id++) {
+            start(id, 100_000);
+        }
+        RaftNode leader = awaitLeader();
+        long target = nodes.keySet().stream().filter(id -> id != leader.id()).findFirst().orElseThrow();
+        writeAll(leader, 1, 100);
+        leader.transferLeadership(target).join();
+        assertEquals(Role.LEADER, nodes.get(target).status().role());
+        writeAll(nodes.get(target), 101, 200);
+    }
+
+    @Test
+    void aNewMemberJoinsAsALearnerCatchesUpAndIsPromoted() {
+        for (long id = 1; id <= 3; id++) {
+            start(id, 100_000);
+        }
+        RaftNode leader = awaitLeader();
+        long written = writeAll(leader, 1, 1_000);
+        // A joining member starts empty and knows no configuration: it never campaigns on its own.
+        RaftNode joiner = start(4, 100_000, Membership.EMPTY);
+        Member learner = new Member(4, "127.0.0.1:4", false);
+        leader.proposeMembership(MEMBERS.with(learner)).join();
+        awaitAllApplied(written);
+        assertArrayEquals(bytes("value-1000"), joiner.engine().get(bytes("key-0")).value());
+        assertEquals(Role.FOLLOWER, joiner.status().role());
+
+        Membership promoted = MEMBERS.with(new Member(4, "127.0.0.1:4", true));
+        long revision = leader.proposeMembership(promoted).join().revision();
+        awaitAllApplied(revision);
+        assertEquals(promoted, joiner.status().members());
+        assertEquals(List.of(1L, 2L, 3L, 4L), leader.status().members().voterIds());
+    }
+
+    @Test
+    void aRemovedLeaderStepsDownAndTheOthersCarryOn() {
+        for (long id = 1; id <= 3; id++) {
+            start(id, 100_000);
+        }
+        RaftNode leader = awaitLeader();
+        // A new leader takes configuration changes only once an entry of its term has committed.
+        writeAll(leader, 1, 1);
+        leader.proposeMembership(MEMBERS.without(leader.id())).join();
+        awaitTrue(() -> nodes.values().stream().anyMatch(n -> n.id() != leader.id() && n.status().role() == Role.LEADER),
+                "a leader among the remaining members");
+        RaftNode next = nodes.values().stream().filter(n -> n.id() != leader.id() && n.status().role() == Role.LEADER)
+                .findFirst().orElseThrow();
+        assertEquals(2, next.status().members().voterIds().size());
+        writeAll(next, 2, 100);
     }
 
     private static <T extends Throwable> T assertThrowsCause(Class<T> type, Runnable action) {
