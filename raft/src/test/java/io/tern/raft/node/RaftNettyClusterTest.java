@@ -18,9 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,15 +27,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Three members with real engines over real Netty on loopback: elect, replicate 100 k entries,
@@ -86,7 +81,7 @@ class RaftNettyClusterTest {
     void electReplicateKillTheLeaderReElectAndCatchUpThroughASnapshot() throws IOException {
         List<Member> list = new ArrayList<>();
         for (long id = 1; id <= 3; id++) {
-            list.add(new Member(id, "127.0.0.1:" + freePort(), true));
+            list.add(new Member(id, "127.0.0.1:" + ClusterTesting.freePort(), true));
         }
         members = new Membership(list);
         for (long id = 1; id <= 3; id++) {
@@ -156,13 +151,7 @@ class RaftNettyClusterTest {
     }
 
     private void awaitTrue(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting for " + what + ": " + describeAll());
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-        }
+        ClusterTesting.awaitTrue(condition, WAIT, what, this::describeAll);
     }
 
     private String describeAll() {
@@ -171,11 +160,6 @@ class RaftNettyClusterTest {
         return text.toString();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 
     private static InetSocketAddress socketAddress(String hostPort) {
         int colon = hostPort.lastIndexOf(':');

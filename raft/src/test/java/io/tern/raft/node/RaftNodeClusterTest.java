@@ -23,15 +23,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /** Three RaftNodes with real storage engines in one JVM, over an in-memory network. */
 class RaftNodeClusterTest {
@@ -81,14 +78,8 @@ class RaftNodeClusterTest {
         return nodes.values().stream().filter(n -> n.status().role() == Role.LEADER).findFirst().orElseThrow();
     }
 
-    private static void awaitTrue(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting for " + what);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-        }
+    private void awaitTrue(BooleanSupplier condition, String what) {
+        ClusterTesting.awaitTrue(condition, WAIT, what, () -> nodes.values().stream().map(RaftNode::describe).toList().toString());
     }
 
     private static byte[] bytes(String text) {

@@ -1,0 +1,36 @@
+package io.tern.raft.node;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** What the cluster tests share: waiting for a condition (by polling status, never a guessed sleep) and free ports. */
+final class ClusterTesting {
+
+    private ClusterTesting() {
+    }
+
+    static void awaitTrue(BooleanSupplier condition, Duration limit, String what, Supplier<String> state) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out after " + limit.toSeconds() + " s waiting for " + what + ": " + state.get());
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+    }
+
+    /** A loopback port free right now (a cluster's addresses must be known before its members start). */
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
