@@ -289,7 +289,13 @@ public final class RaftNode implements AutoCloseable {
                     raftLog.markCommitted(Math.min(hard.commit(), raftLog.lastIndex()));
                 }
             });
-            raftLog.sync();
+            // The commit mark may lag (recovery then replays less, and Raft re-learns the commit
+            // index from the leader), so a Ready that only moves it costs no fsync of its own: the
+            // mark rides with the next sync of entries.
+            boolean logChanged = ready.snapshot().isPresent() || ready.truncateFrom() > 0 || !ready.entries().isEmpty();
+            if (logChanged) {
+                raftLog.sync();
+            }
             onLoop(() -> afterPersist(ready));
         } catch (RuntimeException e) {
             fail(e);
