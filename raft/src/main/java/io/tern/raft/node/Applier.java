@@ -4,8 +4,6 @@ import io.tern.engine.StorageEngine;
 import io.tern.engine.log.LogEntry;
 import io.tern.engine.state.CommandResult;
 import io.tern.raft.core.ReadState;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,8 +22,6 @@ import java.util.function.Consumer;
  */
 final class Applier implements Runnable {
 
-    private static final Logger log = LoggerFactory.getLogger(Applier.class);
-
     /** One Ready's worth of work for the applier. */
     record Batch(List<LogEntry> committed, List<ReadState> reads, List<Long> abandonedReads) {
     }
@@ -39,6 +35,7 @@ final class Applier implements Runnable {
     private final StorageEngine engine;
     private final long snapshotEntries;
     private final Consumer<Long> onSnapshot;
+    private final Consumer<RuntimeException> onFailure;
     private final BlockingQueue<Runnable> work = new LinkedBlockingQueue<>();
     private final Map<Long, PendingProposal> proposals = new ConcurrentHashMap<>();
     private final Map<Long, CompletableFuture<Long>> readsById = new ConcurrentHashMap<>();
@@ -47,10 +44,11 @@ final class Applier implements Runnable {
     private long lastSnapshotIndex;
     private volatile boolean stopped;
 
-    Applier(StorageEngine engine, long snapshotEntries, Consumer<Long> onSnapshot) {
+    Applier(StorageEngine engine, long snapshotEntries, Consumer<Long> onSnapshot, Consumer<RuntimeException> onFailure) {
         this.engine = engine;
         this.snapshotEntries = snapshotEntries;
         this.onSnapshot = onSnapshot;
+        this.onFailure = onFailure;
         this.lastSnapshotIndex = engine.latestSnapshot().map(s -> s.lastIncludedIndex()).orElse(0L);
     }
 
@@ -98,8 +96,8 @@ final class Applier implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            log.error("applying committed entries failed; this node stops applying: {}", e.toString(), e);
             failAll(new OutcomeUnknownException("the node's state machine failed: " + e.getMessage()));
+            onFailure.accept(e);
         }
     }
 

@@ -82,7 +82,7 @@ public final class RaftNode implements AutoCloseable {
         this.loop = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("tern-raft-loop-" + id).daemon().factory());
         this.logWriter = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("tern-raft-log-" + id).daemon().factory());
         this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("tern-raft-timer-" + id).daemon().factory());
-        this.applier = new Applier(engine, options.snapshotEntries(), index -> loop.execute(this::afterSnapshotTaken));
+        this.applier = new Applier(engine, options.snapshotEntries(), index -> onLoop(this::afterSnapshotTaken), this::fail);
         this.applierThread = Thread.ofPlatform().name("tern-raft-apply-" + id).daemon().unstarted(applier);
         this.snapshots = new SnapshotTransfers(id, engine, transport, options.snapshotChunkBytes(),
                 options.requestTimeout(), peer -> onLoop(() -> core.reportSnapshot(peer, false)));

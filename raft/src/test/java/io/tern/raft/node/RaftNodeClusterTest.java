@@ -167,6 +167,23 @@ class RaftNodeClusterTest {
     }
 
     @Test
+    void withAMajorityCutOffWritesFailAndAreNeverAcknowledged() {
+        for (long id = 1; id <= 3; id++) {
+            start(id, 100_000);
+        }
+        RaftNode leader = awaitLeader();
+        writeAll(leader, 1, 10);
+        nodes.keySet().stream().filter(id -> id != leader.id()).forEach(network::isolate);
+        CompletableFuture<Applied> write = leader.propose(new Command.Put(bytes("lost"), bytes("quorum")).encode());
+        RuntimeException error = assertThrowsCause(RuntimeException.class, write::join);
+        assertTrue(error instanceof OutcomeUnknownException || error instanceof NotLeaderException, error.toString());
+        // Check-quorum: the cut-off leader steps down instead of serving as if it still led.
+        awaitTrue(() -> leader.status().role() != Role.LEADER, "the cut-off leader to step down");
+        assertThrowsCause(NotLeaderException.class, () -> leader.readBarrier().join());
+        assertTrue(!leader.engine().get(bytes("lost")).found(), "the write was never applied");
+    }
+
+    @Test
     void leadershipMovesToTheTransferTarget() {
         for (long id = 1; id <= 3; id++) {
             start(id, 100_000);
