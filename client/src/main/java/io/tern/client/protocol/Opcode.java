@@ -1,0 +1,61 @@
+package io.tern.client.protocol;
+
+/**
+ * The request opcodes of wire protocol version 1 (contract section 2).
+ *
+ * <p>Codes are wire format: once released, a code never changes meaning.
+ */
+public enum Opcode {
+    GET(0x01),
+    PUT(0x02),
+    DELETE(0x03),
+    CAS(0x04),
+    SCAN(0x05),
+    BATCH(0x06),
+    PING(0x07),
+    STATUS(0x08),
+    MEMBER_ADD(0x10),
+    MEMBER_REMOVE(0x11),
+    TRANSFER_LEADER(0x12),
+    SNAPSHOT(0x13);
+
+    /** The lowest opcode the contract reserves for traffic between members. */
+    public static final int FIRST_PEER_OPCODE = 0x70;
+
+    // Indexed by the unsigned byte so that decoding costs no search and no allocation.
+    private static final Opcode[] BY_CODE = new Opcode[256];
+
+    static {
+        for (Opcode opcode : values()) {
+            BY_CODE[opcode.code] = opcode;
+        }
+    }
+
+    private final int code;
+
+    Opcode(int code) {
+        this.code = code;
+    }
+
+    /** The opcode's byte on the wire, 0 to 255. */
+    public int code() {
+        return code;
+    }
+
+    /**
+     * The client opcode with this code, or {@code null} if there is none (unknown, or reserved for
+     * members: see {@link #isPeerOpcode(int)}).
+     */
+    public static Opcode fromCode(int code) {
+        return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+    }
+
+    /**
+     * Whether {@code code} (an unsigned byte) lies in 0x70 to 0xFF, the range reserved for members.
+     * A router on the shared port uses this to tell a peer frame from a client request; a client
+     * connection that sends one gets BAD_REQUEST.
+     */
+    public static boolean isPeerOpcode(int code) {
+        return code >= FIRST_PEER_OPCODE && code <= 0xFF;
+    }
+}

@@ -1,0 +1,277 @@
+package io.tern.client.protocol;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A response of wire protocol version 1: one record per OK body (which depends on the request's
+ * opcode) and one per other status. Encode and decode with {@link ResponseCodec}.
+ *
+ * <p>Byte arrays compare by content and are not copied: do not change them after handing them over.
+ */
+public sealed interface Response {
+
+    /** The requestId of the request answered. */
+    long requestId();
+
+    /** The status byte this response travels under. */
+    Status status();
+
+    /**
+     * A status other than OK, NOT_FOUND or CAS_MISMATCH: the body is one {@code str}, and it may
+     * answer any opcode.
+     */
+    sealed interface Failure extends Response {
+        /** The server's explanation; for {@link NotLeader}, the leader's address. */
+        String message();
+    }
+
+    /** OK to GET. */
+    record GetOk(long requestId, long revision, byte[] value) implements Response {
+        public GetOk {
+            Objects.requireNonNull(value, "value");
+        }
+
+        @Override
+        public Status status() {
+            return Status.OK;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof GetOk g && requestId == g.requestId && revision == g.revision
+                    && Bytes.equal(value, g.value);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(requestId, revision, Bytes.hash(value));
+        }
+
+        @Override
+        public String toString() {
+            return "GetOk[requestId=" + requestId + ", revision=" + revision + ", value=" + Bytes.show(value) + "]";
+        }
+    }
+
+    /** NOT_FOUND to GET: no value at the read's revision. */
+    record NotFound(long requestId, long revision) implements Response {
+        @Override
+        public Status status() {
+            return Status.NOT_FOUND;
+        }
+    }
+
+    /** OK to PUT. */
+    record PutOk(long requestId, long revision) implements Response {
+        @Override
+        public Status status() {
+            return Status.OK;
+        }
+    }
+
+    /** OK to DELETE; {@code existed} tells whether there was a value to remove. */
+    record DeleteOk(long requestId, long revision, boolean existed) implements Response {
+        @Override
+        public Status status() {
+            return Status.OK;
+        }
+    }
+
+    /** OK to CAS: the new value (or the deletion) was written. */
+    record CasOk(long requestId, long revision) implements Response {
+        @Override
+        public Status status() {
+            return Status.OK;
+        }
+    }
+
+    /**
+     * CAS_MISMATCH to CAS: nothing was written.
+     *
+     * @param current the value found, or {@code null} if the key was absent (the wire's
+     *                {@code present = 0})
+     */
+    record CasMismatch(long requestId, long revision, byte[] current) implements Response {
+        @Override
+        public Status status() {
+            return Status.CAS_MISMATCH;
+        }
+
+        /** Whether the key held a value. */
+        public boolean present() {
+            return current != null;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof CasMismatch c && requestId == c.requestId && revision == c.revision
+                    && Bytes.equal(current, c.current);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(requestId, revision, Bytes.hash(current));
+        }
+
+        @Override
+        public String toString() {
+            return "CasMismatch[requestId=" + requestId + ", revision=" + revision + ", current="
+                    + Bytes.show(current) + "]";
+        }
+    }
+
+    /** OK to SCAN; {@code more} is true when the limit cut the result. */
+    record ScanOk(long requestId, long revision, List<KeyValue> entries, boolean more) implements Response {
+        public ScanOk {
+            entries = List.copyOf(entries);
+        }
+
+        @Override
+        public Status status() {
+            return Status.OK;
+        }
+    }
+
+    /** OK to BATCH: every op was applied. */
+    record BatchOk(long requestId, long revision) implements Response {
+        @Override
+        public Status status() {
+            return Status.OK;
+        }
+    }
+
+    /** OK to PING. */
+    record PingOk(long requestId) implements Response {
+        @Override
+        public Status status() {
+            return Status.OK;
+        }
+    }
+
+    /** OK to STATUS: the node's state as JSON (contract section 2 lists the fields). */
+    record StatusOk(long requestId, String json) implements Response {
+        public StatusOk {
+            Objects.requireNonNull(json, "json");
+        }
+
+        @Override
+        public Status status() {
+            return Status.OK;
+        }
+    }
+
+    /** OK to MEMBER_ADD. */
+    record MemberAddOk(long requestId, long revision) implements Response {
+        @Override
+        public Status status() {
+            return Status.OK;
+        }
+    }
+
+    /** OK to MEMBER_REMOVE. */
+    record MemberRemoveOk(long requestId, long revision) implements Response {
+        @Override
+        public Status status() {
+            return Status.OK;
+        }
+    }
+
+    /** OK to TRANSFER_LEADER. */
+    record TransferOk(long requestId) implements Response {
+        @Override
+        public Status status() {
+            return Status.OK;
+        }
+    }
+
+    /** OK to SNAPSHOT: the index the snapshot covers. */
+    record SnapshotOk(long requestId, long snapshotIndex) implements Response {
+        @Override
+        public Status status() {
+            return Status.OK;
+        }
+    }
+
+    /** NOT_LEADER: sent only when forwarding is off. */
+    record NotLeader(long requestId, String leaderAddress) implements Failure {
+        public NotLeader {
+            Objects.requireNonNull(leaderAddress, "leaderAddress");
+        }
+
+        @Override
+        public Status status() {
+            return Status.NOT_LEADER;
+        }
+
+        /** Whether the node knows the leader; the wire sends an empty address when it does not. */
+        public boolean leaderKnown() {
+            return !leaderAddress.isEmpty();
+        }
+
+        @Override
+        public String message() {
+            return leaderAddress;
+        }
+    }
+
+    /** BAD_REQUEST: malformed or unknown request; nothing was written. */
+    record BadRequest(long requestId, String message) implements Failure {
+        public BadRequest {
+            Objects.requireNonNull(message, "message");
+        }
+
+        @Override
+        public Status status() {
+            return Status.BAD_REQUEST;
+        }
+    }
+
+    /** UNAVAILABLE: no leader or no quorum; the request was not applied. */
+    record Unavailable(long requestId, String message) implements Failure {
+        public Unavailable {
+            Objects.requireNonNull(message, "message");
+        }
+
+        @Override
+        public Status status() {
+            return Status.UNAVAILABLE;
+        }
+    }
+
+    /** TIMEOUT: the outcome is unknown; the request may or may not have been applied. */
+    record Timeout(long requestId, String message) implements Failure {
+        public Timeout {
+            Objects.requireNonNull(message, "message");
+        }
+
+        @Override
+        public Status status() {
+            return Status.TIMEOUT;
+        }
+    }
+
+    /** TOO_LARGE: a key, value or frame over its limit; requestId 0 for an oversized frame. */
+    record TooLarge(long requestId, String message) implements Failure {
+        public TooLarge {
+            Objects.requireNonNull(message, "message");
+        }
+
+        @Override
+        public Status status() {
+            return Status.TOO_LARGE;
+        }
+    }
+
+    /** INTERNAL: a bug; nothing acknowledged is lost. */
+    record Internal(long requestId, String message) implements Failure {
+        public Internal {
+            Objects.requireNonNull(message, "message");
+        }
+
+        @Override
+        public Status status() {
+            return Status.INTERNAL;
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.tern.client.protocol;
+
+/**
+ * The response statuses of wire protocol version 1 (contract section 2).
+ *
+ * <p>Codes are wire format: once released, a code never changes meaning.
+ */
+public enum Status {
+    /** The request succeeded; the body depends on the request's opcode. */
+    OK(0),
+    /** GET found no value. */
+    NOT_FOUND(1),
+    /** This node is not the leader and forwarding is off. */
+    NOT_LEADER(2),
+    /** CAS found another value; nothing was written. */
+    CAS_MISMATCH(3),
+    /** Malformed or unknown request; nothing was written; the connection stays open. */
+    BAD_REQUEST(4),
+    /** No leader or no quorum; the request was not applied. */
+    UNAVAILABLE(5),
+    /** The outcome is unknown: the request may or may not have been applied. */
+    TIMEOUT(6),
+    /** A key, value or frame over its limit. */
+    TOO_LARGE(7),
+    /** A bug; nothing acknowledged is lost. */
+    INTERNAL(8);
+
+    private static final Status[] BY_CODE = values();
+
+    private final int code;
+
+    Status(int code) {
+        this.code = code;
+    }
+
+    /** The status byte on the wire. */
+    public int code() {
+        return code;
+    }
+
+    /** The status with this code, or {@code null} if there is none. */
+    public static Status fromCode(int code) {
+        // Declaration order equals code order, which the static check in the tests pins.
+        return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+    }
+}

@@ -1,0 +1,101 @@
+package io.tern.client.protocol;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.util.List;
+import java.util.function.BiConsumer;
+
+/** One or more instances of every request and response variant, edge cases included. */
+final class Samples {
+
+    static final byte[] EMPTY = new byte[0];
+
+    private Samples() {
+    }
+
+    static byte[] b(String s) {
+        return s.getBytes(UTF_8);
+    }
+
+    static List<Request> requests() {
+        return List.of(
+                new Request.Get(1, ReadMode.LINEARIZABLE, 0, b("key")),
+                new Request.Get(-1, ReadMode.LOCAL, Long.MAX_VALUE, EMPTY),
+                new Request.Put(2, b("k"), b("v")),
+                new Request.Put(3, EMPTY, EMPTY),
+                new Request.Delete(4, b("gone")),
+                new Request.Delete(5, EMPTY),
+                new Request.Cas(6, b("c"), null, null),
+                new Request.Cas(7, b("c"), null, b("new")),
+                new Request.Cas(8, b("c"), b("old"), null),
+                new Request.Cas(9, b("c"), b("old"), b("new")),
+                new Request.Cas(10, EMPTY, EMPTY, EMPTY),
+                new Request.Scan(11, ReadMode.LINEARIZABLE, 0, b("a"), b("z"), 10),
+                new Request.Scan(12, ReadMode.LOCAL, 99, EMPTY, EMPTY, 0),
+                new Request.Scan(13, ReadMode.LOCAL, 1, b("a"), EMPTY, Integer.MAX_VALUE),
+                new Request.Batch(14, List.of(
+                        new BatchOp.Put(b("x"), b("1")),
+                        new BatchOp.Delete(b("y")),
+                        new BatchOp.Put(EMPTY, EMPTY),
+                        new BatchOp.Delete(EMPTY))),
+                new Request.Batch(15, List.of()),
+                new Request.Ping(16),
+                new Request.Status(17),
+                new Request.MemberAdd(18, 4, "10.0.0.4:7400", true),
+                new Request.MemberAdd(19, Long.MIN_VALUE, "h\u00f4te-\u00e9:1", false),
+                new Request.MemberAdd(20, 0, "", false),
+                new Request.MemberRemove(21, 4),
+                new Request.TransferLeader(22, 2),
+                new Request.Snapshot(23));
+    }
+
+    /** Each response with the opcode of the request it answers ({@code null}: no request). */
+    record Answer(Response response, Opcode opcode) {
+    }
+
+    static List<Answer> responses() {
+        return List.of(
+                new Answer(new Response.GetOk(1, 10, b("value")), Opcode.GET),
+                new Answer(new Response.GetOk(1, 10, EMPTY), Opcode.GET),
+                new Answer(new Response.NotFound(2, 11), Opcode.GET),
+                new Answer(new Response.PutOk(3, 12), Opcode.PUT),
+                new Answer(new Response.DeleteOk(4, 13, true), Opcode.DELETE),
+                new Answer(new Response.DeleteOk(4, 13, false), Opcode.DELETE),
+                new Answer(new Response.CasOk(5, 14), Opcode.CAS),
+                new Answer(new Response.CasMismatch(6, 15, b("cur")), Opcode.CAS),
+                new Answer(new Response.CasMismatch(6, 15, EMPTY), Opcode.CAS),
+                new Answer(new Response.CasMismatch(6, 15, null), Opcode.CAS),
+                new Answer(new Response.ScanOk(7, 16, List.of(
+                        new KeyValue(b("a"), b("1")), new KeyValue(EMPTY, EMPTY), new KeyValue(b("b"), b("2"))), true),
+                        Opcode.SCAN),
+                new Answer(new Response.ScanOk(7, 16, List.of(), false), Opcode.SCAN),
+                new Answer(new Response.BatchOk(8, 17), Opcode.BATCH),
+                new Answer(new Response.PingOk(9), Opcode.PING),
+                new Answer(new Response.StatusOk(10, "{\"id\":1,\"role\":\"LEADER\"}"), Opcode.STATUS),
+                new Answer(new Response.MemberAddOk(11, 18), Opcode.MEMBER_ADD),
+                new Answer(new Response.MemberRemoveOk(12, 19), Opcode.MEMBER_REMOVE),
+                new Answer(new Response.TransferOk(13), Opcode.TRANSFER_LEADER),
+                new Answer(new Response.SnapshotOk(14, 20), Opcode.SNAPSHOT),
+                new Answer(new Response.NotLeader(15, "10.0.0.2:7400"), Opcode.PUT),
+                new Answer(new Response.NotLeader(15, ""), Opcode.GET),
+                new Answer(new Response.BadRequest(16, "unknown opcode"), Opcode.PING),
+                new Answer(new Response.Unavailable(17, "no quorum"), Opcode.BATCH),
+                new Answer(new Response.Timeout(18, "t\u00e9"), Opcode.CAS),
+                new Answer(new Response.TooLarge(0, "frame too large"), null),
+                new Answer(new Response.Internal(19, ""), Opcode.SNAPSHOT));
+    }
+
+    static <T> ByteBuf encode(T message, BiConsumer<T, ByteBuf> encoder) {
+        ByteBuf out = Unpooled.buffer();
+        encoder.accept(message, out);
+        return out;
+    }
+
+    static byte[] bytes(ByteBuf buf) {
+        byte[] out = new byte[buf.readableBytes()];
+        buf.getBytes(buf.readerIndex(), out);
+        return out;
+    }
+}
