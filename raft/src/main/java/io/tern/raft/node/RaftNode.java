@@ -200,8 +200,7 @@ public final class RaftNode implements AutoCloseable {
         NodeStatus published = status;
         return new NodeStatus(published.id(), published.role(), published.term(), published.leaderId(),
                 published.leaderAddress(), published.commitIndex(), engine.appliedIndex(),
-                engine.latestSnapshot().map(Snapshot::lastIncludedIndex).orElse(0L),
-                engine.log().firstIndex(), engine.log().lastIndex(), published.members());
+                storage.snapshot().index(), engine.log().firstIndex(), engine.log().lastIndex(), published.members());
     }
 
     public long id() {
