@@ -25,7 +25,7 @@ public final class TernCli implements Callable<Integer> {
     static final class ServerCommand implements Callable<Integer> {
         @Override
         public Integer call() {
-            System.err.println("tern server: the server is not built yet; the storage engine comes first");
+            System.err.println("tern server: the network server is not built yet (the storage engine and Raft are; see README.md)");
             return 2;
         }
     }
