@@ -147,7 +147,6 @@ final class Applier implements Runnable {
                         "a new leader replaced the proposal at index " + entry.index() + " before it committed", 0, ""));
             }
         }
-        releaseWaitersUpTo(engine.appliedIndex());
     }
 
     private void waitFor(long index, CompletableFuture<Long> future) {

@@ -67,7 +67,12 @@ public final class RaftNode implements AutoCloseable {
     private Membership announcedMembers = Membership.EMPTY;
     private Role lastRole = Role.FOLLOWER;
     private long lastLeader;
-    private volatile NodeStatus status;
+    /** What only the loop can read from the core, published after each turn of the loop. */
+    private record CoreView(Role role, long term, long leaderId, String leaderAddress, long commitIndex,
+                            Membership members) {
+    }
+
+    private volatile CoreView coreView;
     private volatile RuntimeException failure;
 
     private RaftNode(NodeOptions options, StorageEngine engine, PeerTransport transport) {
@@ -197,10 +202,10 @@ public final class RaftNode implements AutoCloseable {
     }
 
     public NodeStatus status() {
-        NodeStatus published = status;
-        return new NodeStatus(published.id(), published.role(), published.term(), published.leaderId(),
-                published.leaderAddress(), published.commitIndex(), engine.appliedIndex(),
-                storage.snapshot().index(), engine.log().firstIndex(), engine.log().lastIndex(), published.members());
+        CoreView view = coreView;
+        return new NodeStatus(options.id(), view.role(), view.term(), view.leaderId(), view.leaderAddress(),
+                view.commitIndex(), engine.appliedIndex(), storage.snapshot().index(), engine.log().firstIndex(),
+                engine.log().lastIndex(), view.members());
     }
 
     public long id() {
@@ -279,18 +284,16 @@ public final class RaftNode implements AutoCloseable {
             if (!ready.entries().isEmpty()) {
                 raftLog.append(ready.entries());
             }
+            // Term and vote are saved (and forced) by the hard state store. The commit index is not
+            // persisted here: applying an entry marks it committed in the log (StorageEngine.apply),
+            // which is all recovery needs, and Raft re-learns the rest from the leader. So a Ready
+            // that only moves the commit index costs no write and no fsync.
             ready.hardState().ifPresent(hard -> {
                 HardState stored = engine.hardState().current();
                 if (stored.term() != hard.term() || stored.votedFor() != hard.vote()) {
                     engine.hardState().save(stored.withTermAndVote(hard.term(), hard.vote()));
                 }
-                if (hard.commit() > 0) {
-                    raftLog.markCommitted(Math.min(hard.commit(), raftLog.lastIndex()));
-                }
             });
-            // The commit mark may lag (recovery then replays less, and Raft re-learns the commit
-            // index from the leader), so a Ready that only moves it costs no fsync of its own: the
-            // mark rides with the next sync of entries.
             boolean logChanged = ready.snapshot().isPresent() || ready.truncateFrom() > 0 || !ready.entries().isEmpty();
             if (logChanged) {
                 raftLog.sync();
@@ -304,12 +307,14 @@ public final class RaftNode implements AutoCloseable {
     private void installReceivedSnapshot(SnapshotMeta meta) {
         Snapshot received = snapshots.received(meta.index(), meta.term()).orElseThrow(() ->
                 new IllegalStateException("asked to install snapshot " + meta.index() + " whose bytes never arrived"));
+        // The received snapshot is already the newest on disk; publish it before the state swap makes
+        // the new applied index visible, so status never shows applied past the snapshot behind it.
+        storage.refreshSnapshot();
         engine.installSnapshot(received);
         RaftLog raftLog = engine.log();
         if (raftLog.firstIndex() != meta.index() + 1 || raftLog.lastIndex() != meta.index()) {
             raftLog.resetTo(meta.index() + 1);
         }
-        storage.refreshSnapshot();
         snapshots.forgetUpTo(meta.index());
         applier.afterSnapshotInstall();
     }
@@ -370,8 +375,8 @@ public final class RaftNode implements AutoCloseable {
             lastRole = core.role();
             lastLeader = core.leaderId();
         }
-        status = new NodeStatus(options.id(), core.role(), core.term(), core.leaderId(), leaderAddress,
-                core.commitIndex(), engine.appliedIndex(), 0, core.firstIndex(), core.lastIndex(), core.membership());
+        coreView = new CoreView(core.role(), core.term(), core.leaderId(), leaderAddress, core.commitIndex(),
+                core.membership());
     }
 
     private NotLeaderException rejected(Rejection reason, long leaderHint) {
