@@ -1,0 +1,59 @@
+package io.tern.server;
+
+import io.tern.engine.FsyncPolicy;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * How one Tern node runs: the server flags of the contract, validated.
+ *
+ * @param id                 this member's id (positive)
+ * @param dataDirectory      where the log, state and snapshots live
+ * @param cluster            the initial members, id to advertised "host:port"; must name {@code id}
+ * @param listen             the address to bind; by default the node's own advertised address
+ * @param join               start empty and wait to be added by a leader (never campaigns)
+ * @param heartbeat          the leader's heartbeat interval
+ * @param electionTimeout    the base election timeout
+ * @param fsync              whether a write is fsynced before it is acknowledged
+ * @param snapshotEntries    take a snapshot after this many applied entries
+ * @param maxValueBytes      larger values get TOO_LARGE
+ * @param forward            followers forward writes and linearizable reads to the leader
+ * @param requestTimeout     how long a request may wait for Raft before TIMEOUT
+ * @param maxConnections     client and peer connections beyond this are refused
+ * @param frameTimeout       a connection that stops in the middle of a frame this long is closed
+ * @param maxPendingOutputBytes a connection whose unread answers exceed this is closed
+ */
+public record ServerConfig(long id, Path dataDirectory, SortedMap<Long, String> cluster, InetSocketAddress listen,
+                           boolean join, Duration heartbeat, Duration electionTimeout, FsyncPolicy fsync,
+                           long snapshotEntries, int maxValueBytes, boolean forward, Duration requestTimeout,
+                           int maxConnections, Duration frameTimeout, long maxPendingOutputBytes) {
+
+    public static final int DEFAULT_PORT = 7379;
+
+    public ServerConfig {
+        Objects.requireNonNull(dataDirectory, "dataDirectory");
+        Objects.requireNonNull(listen, "listen");
+        cluster = new TreeMap<>(cluster);
+        if (!cluster.containsKey(id)) {
+            throw new IllegalArgumentException("--cluster does not name this node's --id " + id);
+        }
+    }
+
+    /** This node's advertised address, from {@code cluster}. */
+    public String advertisedAddress() {
+        return cluster.get(id);
+    }
+
+    /** A single durable node with every other option at its default, listening on {@code host:port}. */
+    public static ServerConfig singleNode(Path dataDirectory, String host, int port) {
+        return new ServerConfig(1, dataDirectory, new TreeMap<>(Map.of(1L, host + ":" + port)),
+                new InetSocketAddress(host, port), false, Duration.ofMillis(100), Duration.ofMillis(1000),
+                FsyncPolicy.ALWAYS, 100_000, 4 * 1024 * 1024, true, Duration.ofSeconds(5), 10_000,
+                Duration.ofSeconds(10), 64L * 1024 * 1024);
+    }
+}
