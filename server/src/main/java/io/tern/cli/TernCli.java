@@ -1,32 +1,56 @@
 package io.tern.cli;
 
+import io.tern.cli.bench.BenchCommand;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-import java.util.concurrent.Callable;
-
-/** The {@code bin/tern} command line: one picocli command per verb of the contract. */
+/**
+ * The {@code bin/tern} command line: one picocli command per verb of the contract. Run it through
+ * {@link #commandLine()}, which installs the error handling of {@link CliErrors}.
+ */
 @Command(name = "tern", mixinStandardHelpOptions = true, version = "tern 0.1.0",
         description = "Tern: a persistent, Raft-replicated key-value database.",
-        subcommands = {TernCli.ServerCommand.class})
-public final class TernCli implements Callable<Integer> {
+        subcommands = {TernCli.ServerCommand.class, ClusterCommand.class, PutCommand.class, GetCommand.class,
+                DelCommand.class, CasCommand.class, ScanCommand.class, StatusCommand.class, MemberCommand.class,
+                LeaderCommand.class, SnapshotCommand.class, BenchCommand.class, HelpCommand.class},
+        footer = {
+                "",
+                "Exit codes:",
+                "  0  success",
+                "  1  get: the key was not found; cas: the expected value did not match",
+                "  2  usage error: a bad command, flag or argument",
+                "  3  refused (BAD_REQUEST, TOO_LARGE) or failed (INTERNAL) on the server",
+                "  4  unavailable: no leader or quorum, not the leader, or no endpoint reachable;",
+                "     the request was not applied",
+                "  5  timed out: the request may or may not have been applied",
+                "",
+                "An error is one line on stderr, starting with the command's name; --verbose adds",
+                "the stack trace. Values are shown as UTF-8 text where they are text, else as 0x-hex.",
+                "'tern help COMMAND' or 'tern COMMAND --help' shows a command's options."})
+public final class TernCli {
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new TernCli()).execute(args));
+        System.exit(commandLine().execute(args));
     }
 
-    @Override
-    public Integer call() {
-        CommandLine.usage(this, System.out);
-        return 0;
+    /** The root command with the CLI's error handling: what {@code main} runs, and what tests should run. */
+    public static CommandLine commandLine() {
+        return CliErrors.install(new CommandLine(new TernCli()));
     }
 
     @Command(name = "server", description = "Run a Tern node.")
     static final class ServerCommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
         @Override
         public Integer call() {
-            System.err.println("tern server: the network server is not built yet (the storage engine and Raft are; see README.md)");
-            return 2;
+            spec.commandLine().getErr().println("tern server: the network server is not built yet");
+            return ExitCodes.REFUSED;
         }
     }
 }

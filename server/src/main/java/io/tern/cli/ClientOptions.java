@@ -1,0 +1,44 @@
+package io.tern.cli;
+
+import io.tern.client.TernClient;
+import java.time.Duration;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The options of every command that talks to a cluster: where it is and how long to wait for it. */
+public final class ClientOptions {
+
+    /** The client's connect timeout when {@code --timeout} is longer. */
+    private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
+    @Option(names = "--endpoints", split = ",", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:7379",
+            converter = Endpoints.Converter.class,
+            description = "Members of the cluster, comma-separated; any one that answers is enough.")
+    List<String> endpoints;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5s", converter = Durations.Converter.class,
+            description = "How long one request may take, retries included such as 500ms, 5s or 1m.")
+    Duration timeout;
+
+    @Option(names = {"-v", "--verbose"}, description = "Print the stack trace of an error.")
+    boolean verbose;
+
+    public List<String> endpoints() {
+        return endpoints;
+    }
+
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** A client of the endpoints with the default number of connections. */
+    public TernClient connect() {
+        return builder().build();
+    }
+
+    /** A client builder with the endpoints and timeouts filled in. */
+    public TernClient.Builder builder() {
+        Duration connectTimeout = timeout.compareTo(MAX_CONNECT_TIMEOUT) < 0 ? timeout : MAX_CONNECT_TIMEOUT;
+        return TernClient.builder().endpoints(endpoints).requestTimeout(timeout).connectTimeout(connectTimeout);
+    }
+}

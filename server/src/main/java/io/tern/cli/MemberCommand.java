@@ -1,0 +1,93 @@
+package io.tern.cli;
+
+import io.tern.client.TernClient;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code tern member add|remove}: one membership change at a time, through the leader. */
+@Command(name = "member", showDefaultValues = true,
+        description = "Add a member to the cluster or remove one.",
+        subcommands = {MemberCommand.Add.class, MemberCommand.Remove.class})
+final class MemberCommand {
+
+    @Mixin
+    HelpOption help;
+
+    /** Member ids are positive, as the server's {@code --id}. */
+    static long checkId(CommandSpec spec, long id) {
+        if (id <= 0) {
+            throw new ParameterException(spec.commandLine(), "a member ID must be positive: " + id);
+        }
+        return id;
+    }
+
+    @Command(name = "add", showDefaultValues = true,
+            description = {"Add member ID, reachable at HOST:PORT, to the cluster.",
+                    "Start the new node first with 'tern server --join' so that the leader can bring it "
+                            + "up to date. Prints 'OK revision=N'."})
+    static final class Add implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        HelpOption help;
+
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(index = "0", paramLabel = "ID", description = "The new member's id (its --id).")
+        long id;
+
+        @Parameters(index = "1", paramLabel = "HOST:PORT", converter = Endpoints.Converter.class,
+                description = "The address the new member advertises to peers and clients.")
+        String address;
+
+        @Option(names = "--learner",
+                description = "Add it as a learner: it receives the log but does not vote or count toward a quorum.")
+        boolean learner;
+
+        @Override
+        public Integer call() {
+            checkId(spec, id);
+            try (TernClient tern = client.connect()) {
+                long revision = tern.memberAdd(id, address, !learner);
+                spec.commandLine().getOut().println("OK revision=" + revision);
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "remove", showDefaultValues = true,
+            description = {"Remove member ID from the cluster.", "Prints 'OK revision=N'."})
+    static final class Remove implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        HelpOption help;
+
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(index = "0", paramLabel = "ID", description = "The id of the member to remove.")
+        long id;
+
+        @Override
+        public Integer call() {
+            checkId(spec, id);
+            try (TernClient tern = client.connect()) {
+                long revision = tern.memberRemove(id);
+                spec.commandLine().getOut().println("OK revision=" + revision);
+            }
+            return ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package io.tern.cli.bench;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tern.cli.ClientOptions;
+import io.tern.cli.Durations;
+import io.tern.cli.ExitCodes;
+import io.tern.cli.HelpOption;
+import io.tern.client.ReadOptions;
+import io.tern.client.TernClient;
+import io.tern.client.protocol.ProtocolLimits;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tern bench}: a closed-loop load generator. A progress line per second goes to stderr, the
+ * summary to stdout (as one JSON object with {@code --json}; see {@link BenchReport}).
+ */
+@Command(name = "bench", showDefaultValues = true,
+        description = {"Measure throughput and latency with a closed-loop load of gets and puts.",
+                "CLIENTS logical clients each keep exactly one request in flight, on random keys of "
+                        + "[0, KEYS) written as zero-padded decimals, with random values. After the warmup, "
+                        + "it prints a line per second to stderr (ops/s and p99 of that second, errors so far) "
+                        + "and at the end a summary to stdout: ops/s and latency percentiles of successful "
+                        + "requests (HdrHistogram, microsecond precision)."})
+public final class BenchCommand implements Callable<Integer> {
+
+    private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    HelpOption help;
+
+    @Mixin
+    ClientOptions client;
+
+    @Option(names = "--clients", paramLabel = "N", defaultValue = "64", description = "Concurrent logical clients.")
+    int clients;
+
+    @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "30s", converter = Durations.Converter.class,
+            description = "How long to measure after the warmup, such as 30s, 2m or 500ms.")
+    Duration duration;
+
+    @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "5s", converter = Durations.Converter.class,
+            description = "Load run before measuring and left out of the results (JIT, caches, connections).")
+    Duration warmup;
+
+    @Option(names = "--value-size", paramLabel = "BYTES", defaultValue = "256", description = "Bytes per written value.")
+    int valueSize;
+
+    @Option(names = "--read-ratio", paramLabel = "R", defaultValue = "0.5",
+            description = "Fraction of requests that are gets, 0 to 1; the rest are puts.")
+    double readRatio;
+
+    @Option(names = "--keys", paramLabel = "N", defaultValue = "100000", description = "How many distinct keys.")
+    long keys;
+
+    @Option(names = "--key-size", paramLabel = "BYTES", defaultValue = "8",
+            description = "Key length (zero-padded; grown if KEYS needs more digits).")
+    int keySize;
+
+    @Option(names = "--read-mode", paramLabel = "MODE", defaultValue = "linearizable",
+            description = "linearizable (through the leader) or local (any node's own state).")
+    String readMode;
+
+    @Option(names = "--connections", paramLabel = "N",
+            description = "Connections per endpoint, requests pipelined over them (default: min(CLIENTS, 8)).")
+    Integer connections;
+
+    @Option(names = "--json", description = "Print the summary as one JSON object instead of text.")
+    boolean json;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ReadOptions readOptions = validate();
+        int connectionsPerEndpoint = connections != null ? connections : Math.min(clients, 8);
+        int keyWidth = Math.max(keySize, Long.toString(keys - 1).length());
+        PrintWriter err = spec.commandLine().getErr();
+        BenchReport report;
+        try (TernClient tern = client.builder().connectionsPerEndpoint(connectionsPerEndpoint).build()) {
+            tern.ping(); // fail fast, with the CLI's one-line message, when no endpoint answers
+            LoadGenerator load = new LoadGenerator(tern, clients, readRatio, keys, keyWidth, valueSize, readOptions);
+            report = run(load, connectionsPerEndpoint, err);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            try {
+                out.println(new ObjectMapper().writeValueAsString(report));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        } else {
+            report.print(out);
+        }
+        if (report.ops() == 0) {
+            out.flush();
+            err.println("tern bench: no request succeeded");
+            return ExitCodes.UNAVAILABLE;
+        }
+        return ExitCodes.OK;
+    }
+
+    private ReadOptions validate() {
+        check(clients >= 1, "--clients must be at least 1: " + clients);
+        check(!duration.isZero(), "--duration must be more than 0");
+        check(valueSize >= 0, "--value-size must not be negative: " + valueSize);
+        check(readRatio >= 0 && readRatio <= 1, "--read-ratio must be between 0 and 1: " + readRatio);
+        check(keys >= 1, "--keys must be at least 1: " + keys);
+        check(keySize >= 1 && keySize <= ProtocolLimits.MAX_KEY_BYTES,
+                "--key-size must be between 1 and " + ProtocolLimits.MAX_KEY_BYTES + ": " + keySize);
+        check(connections == null || connections >= 1, "--connections must be at least 1: " + connections);
+        return switch (readMode) {
+            case "linearizable" -> ReadOptions.linearizable();
+            case "local" -> ReadOptions.local();
+            default -> throw new ParameterException(spec.commandLine(),
+                    "--read-mode must be linearizable or local: " + readMode);
+        };
+    }
+
+    private void check(boolean condition, String message) {
+        if (!condition) {
+            throw new ParameterException(spec.commandLine(), message);
+        }
+    }
+
+    /**
+     * Runs the warmup and the measurement, printing progress each second: ticks fall on whole
+     * seconds since the start, plus one at the end of the warmup and one at the end.
+     */
+    private BenchReport run(LoadGenerator load, int connectionsPerEndpoint, PrintWriter err) throws InterruptedException {
+        Histogram readInterval = null;
+        Histogram writeInterval = null;
+        Histogram interval = new Histogram(3);
+        Histogram totalReads = new Histogram(3);
+        Histogram totalWrites = new Histogram(3);
+        long startedAt = System.nanoTime();
+        long measureAt = startedAt + warmup.toNanos();
+        long endAt = measureAt + duration.toNanos();
+        boolean measuring = warmup.isZero();
+        long lastTick = startedAt;
+        long tick = 1;
+        load.start();
+        while (true) {
+            long nextSecond = startedAt + tick * SECOND;
+            long boundary = measuring ? endAt : measureAt;
+            long target = Math.min(nextSecond, boundary);
+            for (long now = System.nanoTime(); now - target < 0; now = System.nanoTime()) {
+                LockSupport.parkNanos(target - now);
+            }
+            readInterval = load.readInterval(readInterval);
+            writeInterval = load.writeInterval(writeInterval);
+            long now = System.nanoTime();
+            interval.reset();
+            interval.add(readInterval);
+            interval.add(writeInterval);
+            if (measuring) {
+                totalReads.add(readInterval);
+                totalWrites.add(writeInterval);
+            }
+            progress(err, measuring, now - (measuring ? measureAt : startedAt), now - lastTick, interval, load);
+            lastTick = now;
+            if (target == nextSecond) {
+                tick++;
+            }
+            if (target == boundary) {
+                if (measuring) {
+                    break;
+                }
+                measuring = true;
+                load.resetCounters();
+            }
+        }
+        load.stop();
+        // Every request ends by the client's deadline; a little more for the callbacks to run.
+        load.awaitDrained(client.timeout().plusSeconds(2));
+        totalReads.add(load.readInterval(readInterval));
+        totalWrites.add(load.writeInterval(writeInterval));
+        double seconds = (System.nanoTime() - measureAt) / 1e9;
+        Histogram all = totalReads.copy();
+        all.add(totalWrites);
+        LoadGenerator.Counters counters = load.counters();
+        long ops = all.getTotalCount();
+        return new BenchReport(client.endpoints(), clients, connectionsPerEndpoint, readMode, readRatio, valueSize,
+                keys, warmup.toNanos() / 1e9, round(seconds, 3), ops, round(ops / seconds, 1),
+                totalReads.getTotalCount(), counters.notFound(), totalWrites.getTotalCount(), counters.errors(),
+                counters.errorsByType(), BenchReport.Latency.of(all), BenchReport.Latency.of(totalReads),
+                BenchReport.Latency.of(totalWrites));
+    }
+
+    private static void progress(PrintWriter err, boolean measuring, long elapsed, long intervalNanos,
+                                 Histogram interval, LoadGenerator load) {
+        double opsPerSecond = intervalNanos <= 0 ? 0 : interval.getTotalCount() * 1e9 / intervalNanos;
+        err.printf(Locale.ROOT, "%s%4ds  %9.0f ops/s  p99 %8.3f ms  errors %d%n", measuring ? "" : "warmup ",
+                Math.round(elapsed / 1e9), opsPerSecond, interval.getValueAtPercentile(99) / 1000.0,
+                load.counters().errors());
+        err.flush();
+    }
+
+    private static double round(double value, int decimals) {
+        double scale = Math.pow(10, decimals);
+        return Math.round(value * scale) / scale;
+    }
+}

@@ -1,0 +1,190 @@
+package io.tern.cli.bench;
+
+import io.tern.client.GetResult;
+import io.tern.client.ReadOptions;
+import io.tern.client.TernClient;
+import io.tern.client.TernException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * A closed-loop load: {@code clients} logical clients, each with exactly one request outstanding,
+ * sending the next one from the completion of the previous (no thread per client; the completions
+ * run on the client's I/O threads). Latencies of successful requests go to HdrHistogram
+ * {@link Recorder}s in microseconds, which writers update wait-free and a reporter drains by interval.
+ */
+final class LoadGenerator {
+
+    /** The random values are drawn from a pool this large, capped by {@link #VALUE_POOL_BYTES}. */
+    private static final int VALUE_POOL_SIZE = 1024;
+    private static final long VALUE_POOL_BYTES = 64L * 1024 * 1024;
+    private static final int SIGNIFICANT_DIGITS = 3;
+
+    private final TernClient client;
+    private final int clients;
+    private final double readRatio;
+    private final long keys;
+    private final int keyWidth;
+    private final ReadOptions readOptions;
+    private final byte[][] values;
+    private final Recorder reads = new Recorder(SIGNIFICANT_DIGITS);
+    private final Recorder writes = new Recorder(SIGNIFICANT_DIGITS);
+    private final CountDownLatch drained;
+    private volatile Counters counters = new Counters();
+    private volatile boolean running;
+
+    /** What the histograms do not hold: reads that found no value and failures by type. */
+    static final class Counters {
+        private final LongAdder notFound = new LongAdder();
+        private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+
+        long notFound() {
+            return notFound.sum();
+        }
+
+        long errors() {
+            return errors.values().stream().mapToLong(LongAdder::sum).sum();
+        }
+
+        /** Error counts by protocol status (TIMEOUT, UNAVAILABLE, ...) or exception class, sorted by name. */
+        Map<String, Long> errorsByType() {
+            Map<String, Long> byType = new TreeMap<>();
+            errors.forEach((type, count) -> byType.put(type, count.sum()));
+            return byType;
+        }
+    }
+
+    LoadGenerator(TernClient client, int clients, double readRatio, long keys, int keyWidth, int valueSize,
+                  ReadOptions readOptions) {
+        this.client = client;
+        this.clients = clients;
+        this.readRatio = readRatio;
+        this.keys = keys;
+        this.keyWidth = keyWidth;
+        this.readOptions = readOptions;
+        this.drained = new CountDownLatch(clients);
+        int poolSize = (int) Math.max(1, Math.min(VALUE_POOL_SIZE, VALUE_POOL_BYTES / Math.max(1, valueSize)));
+        this.values = new byte[poolSize][valueSize];
+        for (byte[] value : values) {
+            ThreadLocalRandom.current().nextBytes(value);
+        }
+    }
+
+    /** Key {@code n} as zero-padded decimal digits, {@code width} long (like etcd's benchmark keys). */
+    static byte[] key(long n, int width) {
+        byte[] key = new byte[width];
+        long rest = n;
+        for (int i = width - 1; i >= 0; i--) {
+            key[i] = (byte) ('0' + rest % 10);
+            rest /= 10;
+        }
+        return key;
+    }
+
+    void start() {
+        running = true;
+        for (int i = 0; i < clients; i++) {
+            next();
+        }
+    }
+
+    /** Lets every logical client finish its outstanding request and send no more. */
+    void stop() {
+        running = false;
+    }
+
+    /** Whether every logical client finished within {@code timeout} after {@link #stop()}. */
+    boolean awaitDrained(Duration timeout) throws InterruptedException {
+        return drained.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    Histogram readInterval(Histogram recycle) {
+        return reads.getIntervalHistogram(recycle);
+    }
+
+    Histogram writeInterval(Histogram recycle) {
+        return writes.getIntervalHistogram(recycle);
+    }
+
+    Counters counters() {
+        return counters;
+    }
+
+    /** Starts counting afresh (at the end of the warmup) and returns the counters so far. */
+    Counters resetCounters() {
+        Counters old = counters;
+        counters = new Counters();
+        return old;
+    }
+
+    /**
+     * Sends requests for one logical client until one is still in flight when this returns. A
+     * request that completed before its callback could be attached is handled in this loop rather
+     * than by recursion, so a run of instant failures cannot grow the stack.
+     */
+    private void next() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        while (running) {
+            boolean read = random.nextDouble() < readRatio;
+            byte[] key = key(random.nextLong(keys), keyWidth);
+            long start = System.nanoTime();
+            CompletableFuture<?> request;
+            try {
+                request = read ? client.getAsync(key, readOptions)
+                        : client.putAsync(key, values[random.nextInt(values.length)]);
+            } catch (RuntimeException e) {
+                request = CompletableFuture.failedFuture(e);
+            }
+            if (request.isDone()) {
+                Object result = null;
+                Throwable error = null;
+                try {
+                    result = request.join();
+                } catch (CompletionException | CancellationException e) {
+                    error = e;
+                }
+                record(read, start, result, error);
+                continue;
+            }
+            request.whenComplete((result, error) -> {
+                record(read, start, result, error);
+                next();
+            });
+            return;
+        }
+        drained.countDown();
+    }
+
+    private void record(boolean read, long start, Object result, Throwable error) {
+        long micros = (System.nanoTime() - start) / 1_000;
+        Counters current = counters;
+        if (error != null) {
+            current.errors.computeIfAbsent(errorType(error), type -> new LongAdder()).increment();
+            return;
+        }
+        (read ? reads : writes).recordValue(micros);
+        if (read && result instanceof GetResult get && !get.found()) {
+            current.notFound.increment();
+        }
+    }
+
+    private static String errorType(Throwable error) {
+        Throwable cause = error;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause instanceof TernException tern ? tern.status().name() : cause.getClass().getSimpleName();
+    }
+}
