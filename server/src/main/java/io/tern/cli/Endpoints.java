@@ -20,7 +20,8 @@ public final class Endpoints {
         String host = colon < 0 ? "" : endpoint.substring(0, colon);
         String port = colon < 0 ? "" : endpoint.substring(colon + 1);
         boolean bracketed = host.startsWith("[") && host.endsWith("]") && host.length() > 2;
-        boolean hostOk = !host.isEmpty() && (bracketed || !host.contains(":")) && !host.contains(",")
+        boolean hostOk = !host.isEmpty() && (bracketed || host.chars().noneMatch(c -> c == ':' || c == '[' || c == ']'))
+                && !host.contains(",")
                 && host.chars().noneMatch(Character::isWhitespace);
         if (!hostOk || !validPort(port)) {
             throw new IllegalArgumentException("'" + text + "' is not HOST:PORT (e.g. 127.0.0.1:7379)");

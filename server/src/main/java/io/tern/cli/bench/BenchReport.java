@@ -1,9 +1,11 @@
 package io.tern.cli.bench;
 
 import java.io.PrintWriter;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
 
@@ -16,6 +18,11 @@ public record BenchReport(List<String> endpoints, int clients, int connectionsPe
                           long ops, double opsPerSecond, long reads, long readsNotFound, long writes, long errors,
                           Map<String, Long> errorsByType, Latency latencyMs, Latency readLatencyMs,
                           Latency writeLatencyMs) {
+
+    public BenchReport {
+        endpoints = List.copyOf(endpoints);
+        errorsByType = Collections.unmodifiableMap(new TreeMap<>(errorsByType));
+    }
 
     /** A latency distribution in milliseconds, from a histogram in microseconds. */
     public record Latency(long count, double mean, double p50, double p90, double p99, double p999, double max) {
