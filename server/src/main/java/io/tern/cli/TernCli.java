@@ -1,12 +1,9 @@
 package io.tern.cli;
 
 import io.tern.cli.bench.BenchCommand;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /**
  * The {@code bin/tern} command line: one picocli command per verb of the contract. Run it through
@@ -14,7 +11,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "tern", mixinStandardHelpOptions = true, version = "tern 0.1.0",
         description = "Tern: a persistent, Raft-replicated key-value database.",
-        subcommands = {TernCli.ServerCommand.class, ClusterCommand.class, PutCommand.class, GetCommand.class,
+        subcommands = {ServerCommand.class, ClusterCommand.class, PutCommand.class, GetCommand.class,
                 DelCommand.class, CasCommand.class, ScanCommand.class, StatusCommand.class, MemberCommand.class,
                 LeaderCommand.class, SnapshotCommand.class, BenchCommand.class, HelpCommand.class},
         footer = {
@@ -40,17 +37,5 @@ public final class TernCli {
     /** The root command with the CLI's error handling: what {@code main} runs, and what tests should run. */
     public static CommandLine commandLine() {
         return CliErrors.install(new CommandLine(new TernCli()));
-    }
-
-    @Command(name = "server", description = "Run a Tern node.")
-    static final class ServerCommand implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Override
-        public Integer call() {
-            spec.commandLine().getErr().println("tern server: the network server is not built yet");
-            return ExitCodes.REFUSED;
-        }
     }
 }
