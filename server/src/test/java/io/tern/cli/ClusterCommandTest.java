@@ -4,10 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class ClusterCommandTest {
@@ -44,5 +55,93 @@ class ClusterCommandTest {
         assertTrue(defaults.contains(Path.of("./data/node-3").toString()), defaults.toString());
         assertFalse(defaults.contains("--fsync"));
         assertFalse(defaults.stream().anyMatch(arg -> arg.startsWith("--forward")));
+    }
+
+    /** A cluster command running on another thread, with what it printed. */
+    private record Running(ClusterCommand command, CompletableFuture<Integer> exitCode, StringWriter out, StringWriter err) {
+    }
+
+    private static Running startCluster(String... args) {
+        CommandLine tern = TernCli.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        tern.setOut(new PrintWriter(out, true));
+        tern.setErr(new PrintWriter(err, true));
+        ClusterCommand command = tern.getSubcommands().get("cluster").getCommand();
+        String[] all = new String[args.length + 1];
+        all[0] = "cluster";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return new Running(command, CompletableFuture.supplyAsync(() -> tern.execute(all)), out, err);
+    }
+
+    @Test
+    void runsEveryNodeUntilStopped(@TempDir Path data) throws Exception {
+        int base = freePorts(2);
+        Running cluster = startCluster("--nodes", "2", "--base-port", Integer.toString(base), "--data", data.toString(),
+                "--fsync", "never");
+        awaitListening(base, cluster);
+        awaitListening(base + 1, cluster);
+        cluster.command().requestStop();
+        assertEquals(0, cluster.exitCode().get(30, TimeUnit.SECONDS), cluster.err().toString());
+        String out = cluster.out().toString();
+        assertTrue(out.startsWith("tern cluster: 2 nodes, data in " + data + "; use --endpoints 127.0.0.1:" + base
+                + ",127.0.0.1:" + (base + 1) + " (Ctrl-C stops them)" + System.lineSeparator()), out);
+        assertTrue(out.lines().skip(1).allMatch(line -> line.startsWith("[node-1] ") || line.startsWith("[node-2] ")), out);
+        assertTrue(out.contains("[node-1] ") && out.contains("[node-2] "), out);
+        assertEquals("", cluster.err().toString());
+        assertFalse(listening(base) || listening(base + 1), "the nodes are stopped");
+    }
+
+    @Test
+    void aNodeThatExitsStopsTheOthersAndFailsTheCommand(@TempDir Path data) throws Exception {
+        int base = freePorts(2);
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress("127.0.0.1", base + 1));
+            Running cluster = startCluster("--nodes", "2", "--base-port", Integer.toString(base), "--data", data.toString());
+            assertEquals(3, cluster.exitCode().get(60, TimeUnit.SECONDS));
+            assertEquals("tern cluster: node-2 exited with code 1; stopping the others" + System.lineSeparator(),
+                    cluster.err().toString());
+            assertTrue(cluster.out().toString().contains("[node-2] tern server: "), cluster.out().toString());
+            assertFalse(listening(base), "node 1 was stopped");
+        }
+    }
+
+    /** The first of {@code count} consecutive ports that are free now. */
+    private static int freePorts(int count) {
+        while (true) {
+            int base = ThreadLocalRandom.current().nextInt(20_000, 60_000);
+            boolean free = true;
+            for (int port = base; port < base + count && free; port++) {
+                try (ServerSocket probe = new ServerSocket()) {
+                    probe.bind(new InetSocketAddress("127.0.0.1", port));
+                } catch (IOException e) {
+                    free = false;
+                }
+            }
+            if (free) {
+                return base;
+            }
+        }
+    }
+
+    private static boolean listening(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Polls until a node accepts connections on {@code port} (the JVM and engine take a few seconds to start). */
+    private static void awaitListening(int port, Running cluster) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!listening(port)) {
+            if (cluster.exitCode().isDone() || System.nanoTime() > deadline) {
+                cluster.command().requestStop();
+                throw new AssertionError("no node listens on " + port + "; stdout:\n" + cluster.out() + "\nstderr:\n" + cluster.err());
+            }
+            Thread.sleep(20);
+        }
     }
 }
