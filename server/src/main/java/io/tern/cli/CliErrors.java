@@ -62,7 +62,7 @@ public final class CliErrors implements IParameterExceptionHandler, IExecutionEx
         Failure failure = classify(ex);
         PrintWriter err = command.getErr();
         err.println(command.getCommandSpec().qualifiedName() + ": " + failure.message());
-        if (parseResult.hasMatchedOption("--verbose")) {
+        if (command.getParseResult().hasMatchedOption("--verbose")) {
             ex.printStackTrace(err);
         }
         err.flush();
