@@ -203,8 +203,8 @@ public final class BenchCommand implements Callable<Integer> {
     private static void progress(PrintWriter err, boolean measuring, long elapsed, long intervalNanos,
                                  Histogram interval, LoadGenerator load) {
         double opsPerSecond = intervalNanos <= 0 ? 0 : interval.getTotalCount() * 1e9 / intervalNanos;
-        err.printf(Locale.ROOT, "%s%4ds  %9.0f ops/s  p99 %8.3f ms  errors %d%n", measuring ? "" : "warmup ",
-                Math.round(elapsed / 1e9), opsPerSecond, interval.getValueAtPercentile(99) / 1000.0,
+        err.printf(Locale.ROOT, "%-7s%6.1fs  %9.0f ops/s  p99 %8.3f ms  errors %d%n", measuring ? "" : "warmup",
+                elapsed / 1e9, opsPerSecond, interval.getValueAtPercentile(99) / 1000.0,
                 load.counters().errors());
         err.flush();
     }
