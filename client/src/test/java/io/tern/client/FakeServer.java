@@ -28,7 +28,7 @@ import java.net.ServerSocket;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -89,7 +89,7 @@ final class FakeServer implements AutoCloseable {
     private final Channel serverChannel;
     private final Set<Channel> children = ConcurrentHashMap.newKeySet();
     private final LinkedBlockingQueue<Request> arrivals = new LinkedBlockingQueue<>();
-    private final List<Request> received = new CopyOnWriteArrayList<>();
+    private final ConcurrentLinkedQueue<Request> received = new ConcurrentLinkedQueue<>();
     private final AtomicInteger accepted = new AtomicInteger();
     private volatile Handler handler = Exchange::replyFromStore;
 
