@@ -61,6 +61,11 @@ final class StatusCommand implements Callable<Integer> {
                         ? new MemberStatus(id, address, voter, null, error)
                         : new MemberStatus(id, address, voter, parse(text), null)));
             }
+            if (answers.isEmpty()) {
+                // A node started with --join that no leader has added yet knows no members, not even itself.
+                answers.add(CompletableFuture.completedFuture(new MemberStatus(first.path("id").asLong(),
+                        first.path("address").asText("?"), false, first, null)));
+            }
             members = answers.stream().map(CompletableFuture::join)
                     .sorted(Comparator.comparingLong(MemberStatus::id)).toList();
         }

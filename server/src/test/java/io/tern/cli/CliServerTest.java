@@ -8,11 +8,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tern.client.TernClient;
 import io.tern.client.protocol.BatchOp;
 import io.tern.client.protocol.ProtocolLimits;
+import io.tern.server.ServerConfig;
+import io.tern.server.TernServer;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -213,6 +218,36 @@ class CliServerTest {
             okLine(tern("member", "remove", "2"), "OK revision=(\\d+)");
         }
         assertEquals(0, tern("status").exitCode());
+    }
+
+    @Test
+    void aJoiningNodeShowsItselfThenJoinsThroughMemberAdd() throws Exception {
+        String address = "127.0.0.1:" + Cli.closedPort();
+        ServerConfig single = ServerConfig.singleNode(data.resolve("joiner"), "127.0.0.1", Cli.closedPort());
+        ServerConfig join = new ServerConfig(7, single.dataDirectory(), new TreeMap<>(Map.of(1L, node.endpoint(), 7L, address)),
+                new InetSocketAddress("127.0.0.1", Integer.parseInt(address.substring(address.lastIndexOf(':') + 1))),
+                true, single.heartbeat(), single.electionTimeout(), single.fsync(), single.snapshotEntries(),
+                single.maxValueBytes(), true, single.requestTimeout(), single.maxConnections(), single.stallTimeout(),
+                single.maxPendingOutputBytes(), null);
+        try (TernServer joiner = TernServer.start(join)) {
+            Cli.Result alone = Cli.run("status", "--endpoints", address);
+            assertEquals(0, alone.exitCode(), alone.err());
+            assertEquals(List.of("7", address, "LEARNER"), Arrays.asList(alone.outLines().get(1).split(" +")).subList(0, 3));
+            assertEquals(2, alone.outLines().size(), alone.out());
+
+            okLine(tern("member", "add", "7", address, "--learner"), "OK revision=(\\d+)");
+            try {
+                Cli.Result both = tern("status");
+                assertEquals(0, both.exitCode(), both.err());
+                List<String> rows = both.outLines();
+                assertEquals(3, rows.size(), both.out());
+                String[] learner = rows.get(2).split(" +");
+                assertEquals(List.of("7", address, "LEARNER"), Arrays.asList(learner).subList(0, 3));
+                assertEquals("no", learner[8]);
+            } finally {
+                okLine(tern("member", "remove", "7"), "OK revision=(\\d+)");
+            }
+        }
     }
 
     @Test
