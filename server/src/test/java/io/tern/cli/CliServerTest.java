@@ -230,6 +230,7 @@ class CliServerTest {
                 single.maxValueBytes(), true, single.requestTimeout(), single.maxConnections(), single.stallTimeout(),
                 single.maxPendingOutputBytes(), null);
         try (TernServer joiner = TernServer.start(join)) {
+            assertEquals(join.listen().getPort(), joiner.boundAddress().getPort());
             Cli.Result alone = Cli.run("status", "--endpoints", address);
             assertEquals(0, alone.exitCode(), alone.err());
             assertEquals(List.of("7", address, "LEARNER"), Arrays.asList(alone.outLines().get(1).split(" +")).subList(0, 3));
