@@ -36,8 +36,12 @@ final class ClusterIds {
         }
     }
 
-    /** Asks each listed member other than {@code selfId} for its cluster id; the first answer wins. */
-    static String askMembers(long selfId, SortedMap<Long, String> cluster, Duration timeout) {
+    /** What a joining node learns from a current member: the cluster's id and its members' addresses. */
+    record ClusterView(String clusterId, Map<Long, String> members) {
+    }
+
+    /** Asks each listed member other than {@code selfId} for the cluster's id and members; the first answer wins. */
+    static ClusterView askMembers(long selfId, SortedMap<Long, String> cluster, Duration timeout) {
         List<String> others = cluster.entrySet().stream().filter(e -> e.getKey() != selfId)
                 .map(Map.Entry::getValue).toList();
         if (others.isEmpty()) {
@@ -49,8 +53,11 @@ final class ClusterIds {
                 try {
                     JsonNode status = JSON.readTree(client.status(address));
                     JsonNode clusterId = status.get("clusterId");
-                    if (clusterId != null && clusterId.isTextual()) {
-                        return clusterId.asText();
+                    JsonNode members = status.get("members");
+                    if (clusterId != null && clusterId.isTextual() && members != null && members.isArray()) {
+                        Map<Long, String> addresses = new java.util.TreeMap<>();
+                        members.forEach(m -> addresses.put(m.get("id").asLong(), m.get("address").asText()));
+                        return new ClusterView(clusterId.asText(), addresses);
                     }
                     failures.append(failures.isEmpty() ? "" : "; ").append(address).append(" did not say its cluster id");
                 } catch (Exception e) {

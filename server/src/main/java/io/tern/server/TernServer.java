@@ -20,7 +20,10 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import io.tern.raft.transport.PeerTransport;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -69,7 +72,10 @@ public final class TernServer implements AutoCloseable {
      * @throws ServerStartException with a one-line message when the node cannot start
      */
     public static TernServer start(ServerConfig config) {
-        ClusterIdentity identity = identity(config);
+        Optional<ClusterIds.ClusterView> joining = config.join()
+                ? Optional.of(ClusterIds.askMembers(config.id(), config.cluster(), config.requestTimeout()))
+                : Optional.empty();
+        ClusterIdentity identity = identity(config, joining);
         StorageEngine engine = openEngine(config, identity);
         List<AutoCloseable> started = new ArrayList<>(List.of(engine));
         try {
@@ -79,7 +85,8 @@ public final class TernServer implements AutoCloseable {
             started.add(peers);
             RaftNode node = RaftNode.start(new NodeOptions(config.id(), config.join() ? Membership.EMPTY : bootstrap(config),
                     config.heartbeat(), config.electionTimeout(), config.snapshotEntries(), config.requestTimeout(),
-                    SNAPSHOT_CHUNK_BYTES), engine, peers);
+                    SNAPSHOT_CHUNK_BYTES), engine, joining.<PeerTransport>map(view -> new JoiningPeerTransport(peers,
+                    addressesOfOthers(config.id(), view.members()))).orElse(peers));
             started.add(0, node);
             if (node.status().members().voterIds().equals(List.of(config.id()))) {
                 node.campaign(); // a lone voter need not wait an election timeout to lead
@@ -117,7 +124,19 @@ public final class TernServer implements AutoCloseable {
         }
     }
 
-    private static ClusterIdentity identity(ServerConfig config) {
+    private static Map<Long, InetSocketAddress> addressesOfOthers(long selfId, Map<Long, String> members) {
+        Map<Long, InetSocketAddress> addresses = new HashMap<>();
+        members.forEach((id, address) -> {
+            if (id != selfId) {
+                int colon = address.lastIndexOf(':');
+                addresses.put(id, InetSocketAddress.createUnresolved(address.substring(0, colon),
+                        Integer.parseInt(address.substring(colon + 1))));
+            }
+        });
+        return addresses;
+    }
+
+    private static ClusterIdentity identity(ServerConfig config, Optional<ClusterIds.ClusterView> joining) {
         Optional<ClusterIdentity> existing;
         try {
             Files.createDirectories(config.dataDirectory());
@@ -142,8 +161,7 @@ public final class TernServer implements AutoCloseable {
             return found;
         }
         String clusterId = config.clusterId() != null ? config.clusterId()
-                : config.join() ? ClusterIds.askMembers(config.id(), config.cluster(), config.requestTimeout())
-                : ClusterIds.derive(config.cluster());
+                : joining.map(ClusterIds.ClusterView::clusterId).orElseGet(() -> ClusterIds.derive(config.cluster()));
         return new ClusterIdentity(clusterId, config.id());
     }
 
