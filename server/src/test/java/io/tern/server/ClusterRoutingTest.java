@@ -56,9 +56,13 @@ class ClusterRoutingTest {
         return stopped.contains(server);
     }
 
+    /** A follower that knows the leader (one that does not yet would rightly answer UNAVAILABLE). */
     private TernServer aFollower() throws InterruptedException {
         TernServer leader = awaitLeader();
-        return servers.stream().filter(s -> s != leader && !closed(s)).findFirst().orElseThrow();
+        TernServer follower = servers.stream().filter(s -> s != leader && !closed(s)).findFirst().orElseThrow();
+        TestServers.await("the follower to learn the leader", Duration.ofSeconds(10),
+                () -> follower.node().status().leaderId() == leader.config().id());
+        return follower;
     }
 
     private static byte[] bytes(String text) {

@@ -166,7 +166,7 @@ public final class RaftNode implements AutoCloseable {
         return withTimeout(applier.awaitApplied(index), "wait for index " + index);
     }
 
-    /** Hands leadership to {@code target}; completes once it leads, fails if it has not within two election timeouts. */
+    /** Hands leadership to {@code target}; completes once it leads, fails if it has not within two election timeouts or the request timeout, whichever is longer. */
     public CompletableFuture<Void> transferLeadership(long target) {
         CompletableFuture<Void> future = new CompletableFuture<>();
         onLoop(() -> {
@@ -175,7 +175,9 @@ public final class RaftNode implements AutoCloseable {
                 future.completeExceptionally(rejected(rejection.get(), core.leaderId()));
                 return;
             }
-            awaitLeader(target, future, System.nanoTime() + 2 * options.electionTimeout().toNanos());
+            // A target still catching up needs longer than an election on a busy machine.
+            awaitLeader(target, future, System.nanoTime()
+                    + Math.max(2 * options.electionTimeout().toNanos(), options.requestTimeout().toNanos()));
         }, future);
         return future;
     }

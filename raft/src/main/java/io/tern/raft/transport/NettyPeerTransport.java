@@ -113,17 +113,17 @@ public final class NettyPeerTransport implements PeerTransport {
             if (address == null) {
                 peers.remove(peer.peerId());
                 peer.close("member " + peer.peerId() + " was removed from the peers");
-                log.info("Member {} dropped peer {} at {}", config.localId(), peer.peerId(), peer.address());
+                log.info("Member {} dropped peer {} at {}", config.localId(), peer.peerId(), hostPort(peer.address()));
             } else if (!address.equals(peer.address())) {
                 peer.close("member " + peer.peerId() + " moved to " + address);
                 peers.put(peer.peerId(), newConnection(peer.peerId(), address, peer.counters()));
-                log.info("Member {} now reaches peer {} at {}", config.localId(), peer.peerId(), address);
+                log.info("Member {} now reaches peer {} at {}", config.localId(), peer.peerId(), hostPort(address));
             }
         }
         next.forEach((id, address) -> {
             if (!peers.containsKey(id)) {
                 peers.put(id, newConnection(id, address, new MessageCounters()));
-                log.info("Member {} added peer {} at {}", config.localId(), id, address);
+                log.info("Member {} added peer {} at {}", config.localId(), id, hostPort(address));
             }
         });
     }
@@ -169,7 +169,13 @@ public final class NettyPeerTransport implements PeerTransport {
         return group;
     }
 
+    private static String hostPort(InetSocketAddress address) {
+        return address.getHostString() + ":" + address.getPort();
+    }
+
     private PeerConnection newConnection(long peerId, InetSocketAddress address, MessageCounters counters) {
-        return new PeerConnection(peerId, address, group.next(), config, counters);
+        PeerConnection connection = new PeerConnection(peerId, address, group.next(), config, counters);
+        connection.requestConnection();
+        return connection;
     }
 }

@@ -33,7 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The outbound connection to one peer: connects on first use, says hello, reconnects with
+ * The outbound connection to one peer: connects as soon as the peer is added, says hello, reconnects with
  * {@link Backoff} for as long as the peer is wanted, and carries Raft messages (dropped when they
  * cannot go now) and snapshot chunks (held until there is room, then until their ack).
  *
@@ -180,7 +180,13 @@ final class PeerConnection {
         });
     }
 
-    private void requestConnection() {
+    /**
+     * Starts connecting unless already wanted. The transport calls it when a peer is added: a member
+     * that never had anything to say to a peer (a follower to another follower) must still be
+     * connected when it first must answer one, or that answer (a vote for a new candidate) is
+     * dropped and the election lost.
+     */
+    void requestConnection() {
         if (connectionWanted.compareAndSet(false, true)) {
             runOnEventLoop(this::connect, () -> {
             });
