@@ -231,6 +231,11 @@ public final class StorageEngine implements AutoCloseable {
         return readState(store -> store.scan(startInclusive, endExclusive, limit));
     }
 
+    /** A scan that also stops before its keys and values pass {@code maxBytes} (but takes at least one entry). */
+    public ScanResult scan(byte[] startInclusive, byte[] endExclusive, int limit, long maxBytes) {
+        return readState(store -> store.scan(startInclusive, endExclusive, limit, maxBytes));
+    }
+
     private <T> T readState(java.util.function.Function<RocksStateStore, T> read) {
         stateSwap.readLock().lock();
         try {

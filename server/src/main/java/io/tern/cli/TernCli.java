@@ -8,7 +8,7 @@ import java.util.concurrent.Callable;
 /** The {@code bin/tern} command line: one picocli command per verb of the contract. */
 @Command(name = "tern", mixinStandardHelpOptions = true, version = "tern 0.1.0",
         description = "Tern: a persistent, Raft-replicated key-value database.",
-        subcommands = {TernCli.ServerCommand.class})
+        subcommands = {ServerCommand.class})
 public final class TernCli implements Callable<Integer> {
 
     public static void main(String[] args) {
@@ -19,14 +19,5 @@ public final class TernCli implements Callable<Integer> {
     public Integer call() {
         CommandLine.usage(this, System.out);
         return 0;
-    }
-
-    @Command(name = "server", description = "Run a Tern node.")
-    static final class ServerCommand implements Callable<Integer> {
-        @Override
-        public Integer call() {
-            System.err.println("tern server: the network server is not built yet (the storage engine and Raft are; see README.md)");
-            return 2;
-        }
     }
 }

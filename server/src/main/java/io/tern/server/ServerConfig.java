@@ -25,13 +25,16 @@ import java.util.TreeMap;
  * @param forward            followers forward writes and linearizable reads to the leader
  * @param requestTimeout     how long a request may wait for Raft before TIMEOUT
  * @param maxConnections     client and peer connections beyond this are refused
- * @param frameTimeout       a connection that stops in the middle of a frame this long is closed
+ * @param stallTimeout       a connection that stops in the middle of a frame, or leaves its answers
+ *                           unread, this long is closed
+ * @param clusterId          the cluster's name; {@code null} to derive it from the initial members
  * @param maxPendingOutputBytes a connection whose unread answers exceed this is closed
  */
 public record ServerConfig(long id, Path dataDirectory, SortedMap<Long, String> cluster, InetSocketAddress listen,
                            boolean join, Duration heartbeat, Duration electionTimeout, FsyncPolicy fsync,
                            long snapshotEntries, int maxValueBytes, boolean forward, Duration requestTimeout,
-                           int maxConnections, Duration frameTimeout, long maxPendingOutputBytes) {
+                           int maxConnections, Duration stallTimeout, long maxPendingOutputBytes,
+                           String clusterId) {
 
     public static final int DEFAULT_PORT = 7379;
 
@@ -44,6 +47,27 @@ public record ServerConfig(long id, Path dataDirectory, SortedMap<Long, String> 
         }
     }
 
+    /** A copy with another stall timeout (tests of misbehaving connections). */
+    public ServerConfig withStallTimeout(Duration timeout) {
+        return new ServerConfig(id, dataDirectory, cluster, listen, join, heartbeat, electionTimeout, fsync,
+                snapshotEntries, maxValueBytes, forward, requestTimeout, maxConnections, timeout,
+                maxPendingOutputBytes, clusterId);
+    }
+
+    /** A copy with another connection limit and pending output bound (tests of misbehaving clients). */
+    public ServerConfig withConnectionLimits(int connections, long pendingOutputBytes) {
+        return new ServerConfig(id, dataDirectory, cluster, listen, join, heartbeat, electionTimeout, fsync,
+                snapshotEntries, maxValueBytes, forward, requestTimeout, connections, stallTimeout,
+                pendingOutputBytes, clusterId);
+    }
+
+    /** A copy with forwarding on or off. */
+    public ServerConfig withForward(boolean on) {
+        return new ServerConfig(id, dataDirectory, cluster, listen, join, heartbeat, electionTimeout, fsync,
+                snapshotEntries, maxValueBytes, on, requestTimeout, maxConnections, stallTimeout,
+                maxPendingOutputBytes, clusterId);
+    }
+
     /** This node's advertised address, from {@code cluster}. */
     public String advertisedAddress() {
         return cluster.get(id);
@@ -54,6 +78,6 @@ public record ServerConfig(long id, Path dataDirectory, SortedMap<Long, String> 
         return new ServerConfig(1, dataDirectory, new TreeMap<>(Map.of(1L, host + ":" + port)),
                 new InetSocketAddress(host, port), false, Duration.ofMillis(100), Duration.ofMillis(1000),
                 FsyncPolicy.ALWAYS, 100_000, 4 * 1024 * 1024, true, Duration.ofSeconds(5), 10_000,
-                Duration.ofSeconds(10), 64L * 1024 * 1024);
+                Duration.ofSeconds(10), 64L * 1024 * 1024, null);
     }
 }

@@ -1,11 +1,66 @@
 package io.tern.server;
 
+import io.netty.channel.EventLoopGroup;
+import io.tern.engine.EngineOptions;
+import io.tern.engine.StorageEngine;
+import io.tern.engine.cluster.ClusterIdentity;
+import io.tern.engine.cluster.Member;
+import io.tern.engine.cluster.Membership;
+import io.tern.engine.meta.DataDirectory;
+import io.tern.raft.node.NodeOptions;
+import io.tern.raft.node.RaftNode;
+import io.tern.raft.transport.IoTransport;
+import io.tern.raft.transport.NettyPeerTransport;
+import io.tern.raft.transport.PeerTransportConfig;
+import io.tern.server.forward.LeaderForwarder;
+import io.tern.server.net.NodePort;
+import io.tern.server.service.RequestDispatcher;
+import io.tern.server.service.StatusReport;
+import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** One Tern node: engine, Raft and the Netty port for clients and peers. SKELETON, being built. */
+/**
+ * One Tern node: the storage engine, the Raft node above it, and the port that serves clients and
+ * members. {@link #start} wires them bottom-up; {@link #close} takes them down top-down, letting
+ * requests in flight finish first.
+ */
 public final class TernServer implements AutoCloseable {
 
-    private TernServer() {
+    private static final Logger log = LoggerFactory.getLogger(TernServer.class);
+    private static final int NETWORK_THREADS = 2;
+    private static final int SNAPSHOT_CHUNK_BYTES = 1 << 20;
+    private static final long DRAIN_MILLIS = 5_000;
+
+    private final ServerConfig config;
+    private final StorageEngine engine;
+    private final NettyPeerTransport peers;
+    private final RaftNode node;
+    private final EventLoopGroup workers;
+    private final LeaderForwarder forwarder;
+    private final RequestDispatcher dispatcher;
+    private final NodePort port;
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private boolean closing;
+
+    private TernServer(ServerConfig config, StorageEngine engine, NettyPeerTransport peers, RaftNode node,
+                       EventLoopGroup workers, LeaderForwarder forwarder, RequestDispatcher dispatcher, NodePort port) {
+        this.config = config;
+        this.engine = engine;
+        this.peers = peers;
+        this.node = node;
+        this.workers = workers;
+        this.forwarder = forwarder;
+        this.dispatcher = dispatcher;
+        this.port = port;
     }
 
     /**
@@ -14,21 +69,156 @@ public final class TernServer implements AutoCloseable {
      * @throws ServerStartException with a one-line message when the node cannot start
      */
     public static TernServer start(ServerConfig config) {
-        throw new UnsupportedOperationException("not built yet");
+        ClusterIdentity identity = identity(config);
+        StorageEngine engine = openEngine(config, identity);
+        List<AutoCloseable> started = new ArrayList<>(List.of(engine));
+        try {
+            IoTransport io = IoTransport.best();
+            NettyPeerTransport peers = new NettyPeerTransport(PeerTransportConfig.defaults(config.id(), identity.clusterId())
+                    .withIo(io));
+            started.add(peers);
+            RaftNode node = RaftNode.start(new NodeOptions(config.id(), config.join() ? Membership.EMPTY : bootstrap(config),
+                    config.heartbeat(), config.electionTimeout(), config.snapshotEntries(), config.requestTimeout(),
+                    SNAPSHOT_CHUNK_BYTES), engine, peers);
+            started.add(0, node);
+            if (node.status().members().voterIds().equals(List.of(config.id()))) {
+                node.campaign(); // a lone voter need not wait an election timeout to lead
+            }
+            EventLoopGroup workers = io.newEventLoopGroup(NETWORK_THREADS, "tern-net");
+            started.add(0, () -> workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
+            LeaderForwarder forwarder = new LeaderForwarder(workers, io.socketChannel(), config.requestTimeout());
+            started.add(0, forwarder);
+            RequestDispatcher dispatcher = new RequestDispatcher(node, config.maxValueBytes(), config.forward(), forwarder,
+                    config.requestTimeout(), new StatusReport(identity.clusterId(), config.advertisedAddress(),
+                    config.fsync().name().toLowerCase()));
+            NodePort port = bind(config, io, workers, peers, dispatcher);
+            log.info("member {} of cluster {} serves {} (advertised as {}), data in {}, fsync {}", config.id(),
+                    identity.clusterId(), port.localAddress(), config.advertisedAddress(), config.dataDirectory(),
+                    config.fsync().name().toLowerCase());
+            return new TernServer(config, engine, peers, node, workers, forwarder, dispatcher, port);
+        } catch (RuntimeException | Error e) {
+            closeAll(started);
+            throw e;
+        }
+    }
+
+    private static NodePort bind(ServerConfig config, IoTransport io, EventLoopGroup workers, NettyPeerTransport peers,
+                                 RequestDispatcher dispatcher) {
+        try {
+            return NodePort.bind(config.listen(), io, workers, peers, dispatcher, config.maxConnections(),
+                    config.stallTimeout(), config.maxPendingOutputBytes());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ServerStartException("interrupted while binding " + config.listen(), e);
+        } catch (Exception e) {
+            String reason = e instanceof BindException || String.valueOf(e.getMessage()).contains("in use")
+                    ? "the address is already in use" : e.getMessage();
+            throw new ServerStartException("cannot listen on " + hostPort(config.listen()) + ": " + reason, e);
+        }
+    }
+
+    private static ClusterIdentity identity(ServerConfig config) {
+        Optional<ClusterIdentity> existing;
+        try {
+            Files.createDirectories(config.dataDirectory());
+            try (DataDirectory directory = DataDirectory.lock(config.dataDirectory())) {
+                existing = directory.identity();
+            }
+        } catch (IOException e) {
+            throw new ServerStartException("cannot create the data directory " + config.dataDirectory() + ": " + e, e);
+        } catch (RuntimeException e) {
+            throw new ServerStartException(e.getMessage(), e);
+        }
+        if (existing.isPresent()) {
+            ClusterIdentity found = existing.get();
+            if (found.memberId() != config.id()) {
+                throw new ServerStartException("the data directory " + config.dataDirectory() + " belongs to member "
+                        + found.memberId() + " of cluster " + found.clusterId() + ", not member " + config.id(), null);
+            }
+            if (config.clusterId() != null && !config.clusterId().equals(found.clusterId())) {
+                throw new ServerStartException("the data directory " + config.dataDirectory() + " belongs to cluster "
+                        + found.clusterId() + ", not " + config.clusterId(), null);
+            }
+            return found;
+        }
+        String clusterId = config.clusterId() != null ? config.clusterId()
+                : config.join() ? ClusterIds.askMembers(config.id(), config.cluster(), config.requestTimeout())
+                : ClusterIds.derive(config.cluster());
+        return new ClusterIdentity(clusterId, config.id());
+    }
+
+    private static StorageEngine openEngine(ServerConfig config, ClusterIdentity identity) {
+        try {
+            return StorageEngine.open(EngineOptions.defaults(config.dataDirectory(), identity, config.fsync()));
+        } catch (RuntimeException e) {
+            throw new ServerStartException("cannot open the data directory " + config.dataDirectory() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static Membership bootstrap(ServerConfig config) {
+        List<Member> members = new ArrayList<>();
+        config.cluster().forEach((id, address) -> members.add(new Member(id, address, true)));
+        return new Membership(members);
+    }
+
+    private static String hostPort(InetSocketAddress address) {
+        return address.getHostString() + ":" + address.getPort();
     }
 
     /** The address the port is bound to (useful when the config asked for port 0). */
     public InetSocketAddress boundAddress() {
-        throw new UnsupportedOperationException();
+        return port.localAddress();
+    }
+
+    /** The Raft node, for tests and tools in the same JVM. */
+    public RaftNode node() {
+        return node;
+    }
+
+    public ServerConfig config() {
+        return config;
     }
 
     /** Blocks until {@link #close()} has finished (from another thread or a shutdown hook). */
     public void awaitTermination() throws InterruptedException {
-        throw new UnsupportedOperationException();
+        closed.await();
     }
 
     /** Graceful stop: refuse new connections, answer or fail in-flight requests, close the engine. */
     @Override
     public void close() {
+        synchronized (this) {
+            if (closing) {
+                return;
+            }
+            closing = true;
+        }
+        log.info("member {} stopping", config.id());
+        try {
+            port.stopAccepting();
+            dispatcher.drain();
+            if (!port.awaitRequests(DRAIN_MILLIS)) {
+                log.warn("member {} stops with requests still in flight; their clients will see the connection close",
+                        config.id());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            closeAll(List.of(port, forwarder, node, peers,
+                    () -> workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly(), engine));
+            log.info("member {} stopped", config.id());
+            closed.countDown();
+        }
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
+        for (AutoCloseable resource : resources) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                log.warn("closing {} failed: {}", resource, e.toString());
+            }
+        }
     }
 }

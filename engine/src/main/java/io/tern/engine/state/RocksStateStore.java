@@ -248,6 +248,15 @@ public final class RocksStateStore implements AutoCloseable {
      *     they were read from (one snapshot for all of it)
      */
     public ScanResult scan(byte[] startInclusive, byte[] endExclusive, int limit) {
+        return scan(startInclusive, endExclusive, limit, Long.MAX_VALUE);
+    }
+
+    /**
+     * Like {@link #scan(byte[], byte[], int)}, but also stops (with {@code more}) before the keys and
+     * values taken would pass {@code maxBytes}, so that one answer fits a frame. The first entry is
+     * always taken, whatever its size, so a scan always makes progress.
+     */
+    public ScanResult scan(byte[] startInclusive, byte[] endExclusive, int limit, long maxBytes) {
         Objects.requireNonNull(startInclusive, "startInclusive");
         Objects.requireNonNull(endExclusive, "endExclusive");
         if (limit < 0) {
@@ -265,13 +274,21 @@ public final class RocksStateStore implements AutoCloseable {
                 long revision = StateLayout.appliedIndex(db.get(readOptions, StateLayout.APPLIED_KEY));
                 List<KeyValue> entries = new ArrayList<>();
                 boolean more = false;
+                long bytes = 0;
                 try (RocksIterator iterator = db.newIterator(readOptions)) {
                     for (iterator.seek(StateLayout.userKey(startInclusive)); iterator.isValid(); iterator.next()) {
                         if (entries.size() == max) {
                             more = true;
                             break;
                         }
-                        entries.add(new KeyValue(StateLayout.stripUserPrefix(iterator.key()), iterator.value()));
+                        byte[] key = StateLayout.stripUserPrefix(iterator.key());
+                        byte[] value = iterator.value();
+                        bytes += key.length + value.length;
+                        if (bytes > maxBytes && !entries.isEmpty()) {
+                            more = true;
+                            break;
+                        }
+                        entries.add(new KeyValue(key, value));
                     }
                     iterator.status();
                 }

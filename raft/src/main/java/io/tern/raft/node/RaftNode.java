@@ -348,6 +348,9 @@ public final class RaftNode implements AutoCloseable {
         if (members.equals(announcedMembers)) {
             return;
         }
+        if (!announcedMembers.members().isEmpty() || !members.members().isEmpty()) {
+            log.info("member {}: members are now {}", options.id(), describe(members));
+        }
         announcedMembers = members;
         Map<Long, InetSocketAddress> peers = new HashMap<>();
         for (Member member : members.members()) {
@@ -356,6 +359,15 @@ public final class RaftNode implements AutoCloseable {
             }
         }
         transport.updatePeers(peers);
+    }
+
+    private static String describe(Membership members) {
+        StringBuilder text = new StringBuilder();
+        for (Member member : members.members()) {
+            text.append(text.isEmpty() ? "" : ", ").append(member.id()).append('=').append(member.address())
+                    .append(member.voter() ? "" : " (learner)");
+        }
+        return text.isEmpty() ? "(none)" : text.toString();
     }
 
     private static InetSocketAddress address(String hostPort) {
@@ -379,10 +391,14 @@ public final class RaftNode implements AutoCloseable {
                 core.membership());
     }
 
-    private NotLeaderException rejected(Rejection reason, long leaderHint) {
+    private RejectedException rejected(Rejection reason, long leaderHint) {
         String address = core.membership().member(leaderHint).map(Member::address).orElse("");
-        return new NotLeaderException(switch (reason) {
-            case NOT_LEADER -> leaderHint == 0 ? "no leader is known" : "member " + leaderHint + " leads";
+        if (reason == Rejection.NOT_LEADER) {
+            return new NotLeaderException(leaderHint == 0 ? "no leader is known" : "member " + leaderHint + " leads",
+                    leaderHint, address);
+        }
+        return new RejectedException(reason, switch (reason) {
+            case NOT_LEADER -> throw new AssertionError("handled above");
             case LEADERSHIP_TRANSFER_IN_PROGRESS -> "leadership is being transferred";
             case CONFIG_CHANGE_PENDING -> "a configuration change is still in progress";
             case INVALID_CONFIG_CHANGE -> "only one member may be added or removed at a time";

@@ -1,0 +1,208 @@
+package io.tern.cli;
+
+import io.tern.client.protocol.ProtocolLimits;
+import io.tern.engine.FsyncPolicy;
+import io.tern.server.ServerConfig;
+import io.tern.server.ServerStartException;
+import io.tern.server.TernServer;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code tern server}: runs one node until SIGTERM or Ctrl-C, then stops gracefully. */
+@Command(name = "server", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
+        description = {"Run a Tern node.",
+                "With no flags: a durable single-member cluster, id 1, data in ./data, on 127.0.0.1:7379."},
+        footer = {"", "Exit status: 0 after a graceful stop, 2 on a bad flag, 1 when the node cannot start "
+                + "(port in use, data directory of another member, corrupt log)."})
+public final class ServerCommand implements Callable<Integer> {
+
+    /** The largest --max-value-bytes: a PUT with a longest key and such a value still fits one frame. */
+    static final int MAX_VALUE_BYTES_LIMIT = ProtocolLimits.MAX_FRAME_BODY_BYTES - ProtocolLimits.MAX_KEY_BYTES - 64;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--id", description = "This member's id (a positive integer).", defaultValue = "1")
+    long id;
+
+    @Option(names = "--data", description = "The data directory.", defaultValue = "data")
+    Path data;
+
+    @Option(names = "--cluster", paramLabel = "ID=HOST:PORT,...",
+            description = {"Every initial member; this node's entry is the address it advertises (and listens on, "
+                    + "unless --listen). Only bootstraps an empty data directory.",
+                    "Default: ID=127.0.0.1:" + ServerConfig.DEFAULT_PORT + " for this node alone."})
+    String cluster;
+
+    @Option(names = "--join", description = "Start empty and wait for a leader that was told `member add` to bring "
+            + "this node in; --cluster must name at least one current member.")
+    boolean join;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT",
+            description = "The address to bind when it differs from the advertised one (behind a proxy or NAT).")
+    String listen;
+
+    @Option(names = "--heartbeat-ms", description = "Leader heartbeat interval.", defaultValue = "100")
+    long heartbeatMs;
+
+    @Option(names = "--election-timeout-ms", description = "Base election timeout T; each node waits a random time "
+            + "in [T, 2T).", defaultValue = "1000")
+    long electionTimeoutMs;
+
+    @Option(names = "--fsync", paramLabel = "always|never", description = "always: acknowledge a write only after a "
+            + "quorum fsynced it; never: leave flushing to the OS (survives a process crash, not a power loss).",
+            defaultValue = "always")
+    String fsync;
+
+    @Option(names = "--snapshot-entries", description = "Snapshot and compact the log after this many applied entries.",
+            defaultValue = "100000")
+    long snapshotEntries;
+
+    @Option(names = "--max-value-bytes", description = "Larger values are refused with TOO_LARGE.",
+            defaultValue = "4194304")
+    int maxValueBytes;
+
+    @Option(names = "--forward", arity = "1", paramLabel = "true|false", description = "A follower forwards writes and "
+            + "linearizable reads to the leader; with false it answers NOT_LEADER with the leader's address.",
+            defaultValue = "true")
+    boolean forward;
+
+    @Option(names = "--request-timeout-ms", description = "How long a request may wait for replication before it is "
+            + "answered TIMEOUT.", defaultValue = "5000")
+    long requestTimeoutMs;
+
+    @Option(names = "--max-connections", description = "Client connections beyond this are refused.",
+            defaultValue = "10000")
+    int maxConnections;
+
+    @Option(names = "--stall-timeout-ms", description = "A connection that stops mid-frame, or leaves its answers "
+            + "unread, this long is closed.", defaultValue = "10000")
+    long stallTimeoutMs;
+
+    @Option(names = "--max-pending-output-bytes", description = "A connection whose unread answers pass this is "
+            + "closed.", defaultValue = "67108864")
+    long maxPendingOutputBytes;
+
+    @Option(names = "--cluster-id", description = "The cluster's name; by default derived from --cluster, or asked "
+            + "of a current member with --join.")
+    String clusterId;
+
+    @Option(names = "--verbose", description = "Print stack traces with errors.")
+    boolean verbose;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        ServerConfig config;
+        try {
+            config = config();
+        } catch (IllegalArgumentException e) {
+            err.println("tern server: " + e.getMessage());
+            err.flush();
+            return 2;
+        }
+        TernServer server;
+        try {
+            server = TernServer.start(config);
+        } catch (ServerStartException e) {
+            err.println("tern server: " + e.getMessage());
+            if (verbose) {
+                e.printStackTrace(err);
+            }
+            err.flush();
+            return 1;
+        }
+        Thread hook = Thread.ofPlatform().name("tern-shutdown").unstarted(server::close);
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            server.awaitTermination();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.close();
+        }
+        return 0;
+    }
+
+    /** The flags as a validated {@link ServerConfig}. */
+    ServerConfig config() {
+        require(id >= 1, "--id must be a positive integer, was " + id);
+        SortedMap<Long, String> members = cluster == null
+                ? new TreeMap<>(java.util.Map.of(id, "127.0.0.1:" + ServerConfig.DEFAULT_PORT))
+                : parseCluster(cluster);
+        require(members.containsKey(id), "--cluster does not name this node's --id " + id);
+        InetSocketAddress bind = listen == null ? address(members.get(id), "--cluster entry " + id)
+                : address(listen, "--listen");
+        require(heartbeatMs >= 1, "--heartbeat-ms must be at least 1, was " + heartbeatMs);
+        require(electionTimeoutMs >= 2 * heartbeatMs, "--election-timeout-ms (" + electionTimeoutMs
+                + ") must be at least twice --heartbeat-ms (" + heartbeatMs + ")");
+        FsyncPolicy policy;
+        try {
+            policy = FsyncPolicy.parse(fsync);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--fsync must be always or never, was '" + fsync + "'");
+        }
+        require(snapshotEntries >= 1, "--snapshot-entries must be at least 1, was " + snapshotEntries);
+        require(maxValueBytes >= 1 && maxValueBytes <= MAX_VALUE_BYTES_LIMIT, "--max-value-bytes must be between 1 and "
+                + MAX_VALUE_BYTES_LIMIT + " (a value must fit one frame), was " + maxValueBytes);
+        require(requestTimeoutMs >= 1, "--request-timeout-ms must be at least 1, was " + requestTimeoutMs);
+        require(maxConnections >= 1, "--max-connections must be at least 1, was " + maxConnections);
+        require(stallTimeoutMs >= 1, "--stall-timeout-ms must be at least 1, was " + stallTimeoutMs);
+        require(maxPendingOutputBytes >= 1024 * 1024, "--max-pending-output-bytes must be at least 1048576, was "
+                + maxPendingOutputBytes);
+        require(clusterId == null || !clusterId.isBlank(), "--cluster-id must not be blank");
+        return new ServerConfig(id, data, members, bind, join, Duration.ofMillis(heartbeatMs),
+                Duration.ofMillis(electionTimeoutMs), policy, snapshotEntries, maxValueBytes, forward,
+                Duration.ofMillis(requestTimeoutMs), maxConnections, Duration.ofMillis(stallTimeoutMs),
+                maxPendingOutputBytes, clusterId);
+    }
+
+    static SortedMap<Long, String> parseCluster(String text) {
+        SortedMap<Long, String> members = new TreeMap<>();
+        for (String entry : text.split(",", -1)) {
+            String trimmed = entry.trim();
+            int equals = trimmed.indexOf('=');
+            require(equals > 0, "--cluster entries must be ID=HOST:PORT, got '" + trimmed + "'");
+            long memberId;
+            try {
+                memberId = Long.parseLong(trimmed.substring(0, equals));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--cluster entry '" + trimmed + "' has a member id that is not a number");
+            }
+            require(memberId >= 1, "--cluster entry '" + trimmed + "' has a member id below 1");
+            String address = trimmed.substring(equals + 1);
+            address(address, "--cluster entry " + memberId);
+            require(!members.containsKey(memberId), "--cluster names member " + memberId + " twice");
+            require(!members.containsValue(address), "--cluster gives address " + address + " to two members");
+            members.put(memberId, address);
+        }
+        return members;
+    }
+
+    static InetSocketAddress address(String hostPort, String what) {
+        int colon = hostPort.lastIndexOf(':');
+        require(colon > 0 && colon < hostPort.length() - 1, what + " must be HOST:PORT, was '" + hostPort + "'");
+        int port;
+        try {
+            port = Integer.parseInt(hostPort.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + " has a port that is not a number: '" + hostPort + "'");
+        }
+        require(port >= 0 && port <= 65535, what + " has a port out of range: '" + hostPort + "'");
+        return new InetSocketAddress(hostPort.substring(0, colon), port);
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package io.tern.server.net;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.util.ReferenceCountUtil;
+import io.tern.client.protocol.FrameWriter;
+import io.tern.client.protocol.ProtocolException;
+import io.tern.client.protocol.ProtocolLimits;
+import io.tern.client.protocol.Request;
+import io.tern.client.protocol.RequestCodec;
+import io.tern.client.protocol.Response;
+import io.tern.client.protocol.Status;
+import io.tern.client.protocol.TooLargeException;
+import io.tern.server.service.RequestDispatcher;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: decodes each request, hands it to the {@link RequestDispatcher} and
+ * writes each answer as soon as it is ready, in any order (pipelining).
+ *
+ * <p>Back-pressure: with too many requests in flight, or answers piling up faster than the client
+ * reads them, the connection stops reading until they drain. A client that lets more than the
+ * pending-output bound pile up is disconnected. All state is touched on the channel's event loop.
+ */
+final class ClientConnection extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
+
+    /** Requests one connection may have in flight before it stops reading more. */
+    static final int MAX_IN_FLIGHT = 4096;
+
+    private final RequestDispatcher dispatcher;
+    private final InFlightRequests serverInFlight;
+    private final long maxPendingOutputBytes;
+    private int inFlight;
+
+    ClientConnection(RequestDispatcher dispatcher, InFlightRequests serverInFlight, long maxPendingOutputBytes) {
+        this.dispatcher = dispatcher;
+        this.serverInFlight = serverInFlight;
+        this.maxPendingOutputBytes = maxPendingOutputBytes;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf body)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        Request request;
+        try {
+            request = RequestCodec.decode(body);
+        } catch (ProtocolException e) {
+            respond(ctx, e.status() == Status.TOO_LARGE ? new Response.TooLarge(e.requestIdOrZero(), e.getMessage())
+                    : new Response.BadRequest(e.requestIdOrZero(), e.getMessage()));
+            return;
+        } finally {
+            body.release();
+        }
+        inFlight++;
+        serverInFlight.begin();
+        updateReading(ctx);
+        dispatcher.dispatch(request, ctx.executor()).whenComplete((response, error) -> {
+            Response answer = error == null ? response
+                    : new Response.Internal(request.requestId(), "unexpected failure: " + error);
+            if (ctx.executor().inEventLoop()) {
+                finish(ctx, answer);
+            } else {
+                ctx.executor().execute(() -> finish(ctx, answer));
+            }
+        });
+    }
+
+    private void finish(ChannelHandlerContext ctx, Response response) {
+        inFlight--;
+        serverInFlight.end();
+        respond(ctx, response);
+        updateReading(ctx);
+    }
+
+    private void respond(ChannelHandlerContext ctx, Response response) {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        ctx.writeAndFlush(encode(ctx.alloc(), response), ctx.voidPromise());
+        ChannelOutboundBuffer output = ctx.channel().unsafe().outboundBuffer();
+        if (output != null && output.totalPendingWriteBytes() > maxPendingOutputBytes) {
+            log.debug("closing {}: over {} bytes of answers unread", ctx.channel().remoteAddress(), maxPendingOutputBytes);
+            ctx.close();
+        }
+    }
+
+    /** Reads while the client is within its in-flight budget and is taking its answers. */
+    private void updateReading(ChannelHandlerContext ctx) {
+        boolean read = inFlight < MAX_IN_FLIGHT && ctx.channel().isWritable();
+        if (ctx.channel().config().isAutoRead() != read) {
+            ctx.channel().config().setAutoRead(read);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        updateReading(ctx);
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            ctx.writeAndFlush(encode(ctx.alloc(), frameTooLarge(cause))).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            if (!(cause instanceof IOException)) {
+                log.warn("closing client connection {}: {}", ctx.channel().remoteAddress(), cause.toString());
+            }
+            ctx.close();
+        }
+    }
+
+    static Response frameTooLarge(Throwable cause) {
+        return new Response.TooLarge(0, "frame is over the limit of " + ProtocolLimits.MAX_FRAME_BODY_BYTES
+                + " bytes: " + cause.getMessage());
+    }
+
+    static ByteBuf encode(ByteBufAllocator allocator, Response response) {
+        ByteBuf out = allocator.ioBuffer(64);
+        try {
+            FrameWriter.writeResponse(response, out);
+        } catch (TooLargeException e) {
+            FrameWriter.writeResponse(new Response.Internal(response.requestId(), "the answer would be "
+                    + "over the frame limit"), out);
+        }
+        return out;
+    }
+}

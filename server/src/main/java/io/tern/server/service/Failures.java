@@ -1,0 +1,65 @@
+package io.tern.server.service;
+
+import io.tern.client.protocol.Response;
+import io.tern.raft.node.NotLeaderException;
+import io.tern.raft.node.OutcomeUnknownException;
+import io.tern.raft.node.RejectedException;
+import io.tern.server.forward.ForwardFailedException;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that turns a failure inside the node into a protocol status. The rule that
+ * matters: UNAVAILABLE only when the request was certainly not applied, TIMEOUT whenever a write
+ * may have been.
+ */
+final class Failures {
+
+    private static final Logger log = LoggerFactory.getLogger(Failures.class);
+
+    private Failures() {
+    }
+
+    static Throwable unwrap(Throwable error) {
+        Throwable cause = error;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    /**
+     * @param write whether the request changes state (so that a lost answer leaves its outcome unknown)
+     */
+    static Response toResponse(long requestId, Throwable error, boolean write) {
+        Throwable cause = unwrap(error);
+        return switch (cause) {
+            case NotLeaderException e -> new Response.Unavailable(requestId, "no leader: " + e.getMessage());
+            case RejectedException e -> switch (e.reason()) {
+                case INVALID_CONFIG_CHANGE, NOT_A_VOTER -> new Response.BadRequest(requestId, e.getMessage());
+                default -> new Response.Unavailable(requestId, e.getMessage());
+            };
+            case OutcomeUnknownException e -> new Response.Timeout(requestId, e.getMessage());
+            case ForwardFailedException e -> e.sent() && write
+                    ? new Response.Timeout(requestId, e.getMessage())
+                    : new Response.Unavailable(requestId, e.getMessage());
+            case CancellationException e -> write ? new Response.Timeout(requestId, "the request was cancelled")
+                    : new Response.Unavailable(requestId, "the request was cancelled");
+            default -> {
+                log.error("request {} failed unexpectedly", requestId, cause);
+                yield write ? new Response.Timeout(requestId, "unexpected failure, outcome unknown: " + oneLine(cause))
+                        : new Response.Internal(requestId, oneLine(cause));
+            }
+        };
+    }
+
+    private static String oneLine(Throwable cause) {
+        String message = cause.getMessage();
+        String text = cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        int newline = text.indexOf('\n');
+        return newline < 0 ? text : text.substring(0, newline);
+    }
+}

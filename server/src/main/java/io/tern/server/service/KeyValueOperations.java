@@ -1,0 +1,108 @@
+package io.tern.server.service;
+
+import io.tern.client.protocol.BatchOp;
+import io.tern.client.protocol.KeyValue;
+import io.tern.client.protocol.ProtocolLimits;
+import io.tern.client.protocol.ReadMode;
+import io.tern.client.protocol.Request;
+import io.tern.client.protocol.Response;
+import io.tern.engine.StorageEngine;
+import io.tern.engine.state.Command;
+import io.tern.engine.state.CommandResult;
+import io.tern.engine.state.ReadResult;
+import io.tern.engine.state.ScanResult;
+import io.tern.raft.node.Applied;
+import io.tern.raft.node.RaftNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * GET, PUT, DELETE, CAS, SCAN and BATCH on this node: writes through Raft, answered with their
+ * entry's index once applied; linearizable reads after a ReadIndex barrier; local reads once the
+ * state has applied {@code minRevision}.
+ */
+final class KeyValueOperations {
+
+    /**
+     * The keys and values one SCAN answer may carry, so its frame stays under the limit: the frame
+     * less room for the header and each entry's two length prefixes.
+     */
+    static final long SCAN_ANSWER_BYTES = ProtocolLimits.MAX_FRAME_BODY_BYTES - 64 * 1024;
+
+    private final RaftNode node;
+    private final StorageEngine engine;
+
+    KeyValueOperations(RaftNode node) {
+        this.node = node;
+        this.engine = node.engine();
+    }
+
+    CompletableFuture<Response> put(Request.Put put) {
+        return propose(new Command.Put(put.key(), put.value()))
+                .thenApply(applied -> new Response.PutOk(put.requestId(), applied.revision()));
+    }
+
+    CompletableFuture<Response> delete(Request.Delete delete) {
+        return propose(new Command.Delete(delete.key())).thenApply(applied -> new Response.DeleteOk(delete.requestId(),
+                applied.revision(), applied.result() instanceof CommandResult.Deleted d && d.existed()));
+    }
+
+    CompletableFuture<Response> cas(Request.Cas cas) {
+        return propose(new Command.CompareAndSet(cas.key(), cas.expected(), cas.newValue())).thenApply(applied ->
+                applied.result() instanceof CommandResult.CasMismatch mismatch
+                        ? new Response.CasMismatch(cas.requestId(), applied.revision(), mismatch.current())
+                        : new Response.CasOk(cas.requestId(), applied.revision()));
+    }
+
+    CompletableFuture<Response> batch(Request.Batch batch) {
+        List<Command.BatchOp> ops = new ArrayList<>(batch.ops().size());
+        for (BatchOp op : batch.ops()) {
+            ops.add(switch (op) {
+                case BatchOp.Put put -> new Command.Put(put.key(), put.value());
+                case BatchOp.Delete delete -> new Command.Delete(delete.key());
+            });
+        }
+        return propose(new Command.Batch(ops)).thenApply(applied -> new Response.BatchOk(batch.requestId(),
+                applied.revision()));
+    }
+
+    private CompletableFuture<Applied> propose(Command command) {
+        return node.propose(command.encode());
+    }
+
+    /** @param reader where the state is read once the read may proceed (not Raft's applier thread) */
+    CompletableFuture<Response> get(Request.Get get, Executor reader) {
+        return whenReadable(get.readMode(), get.minRevision(), reader).thenApply(ignored -> {
+            ReadResult result = engine.get(get.key());
+            return result.found() ? new Response.GetOk(get.requestId(), result.revision(), result.value())
+                    : new Response.NotFound(get.requestId(), result.revision());
+        });
+    }
+
+    CompletableFuture<Response> scan(Request.Scan scan, Executor reader) {
+        return whenReadable(scan.readMode(), scan.minRevision(), reader).thenApply(ignored -> {
+            ScanResult result = engine.scan(scan.start(), scan.end(), scan.effectiveLimit(), SCAN_ANSWER_BYTES);
+            List<KeyValue> entries = new ArrayList<>(result.entries().size());
+            for (var entry : result.entries()) {
+                entries.add(new KeyValue(entry.key(), entry.value()));
+            }
+            return new Response.ScanOk(scan.requestId(), result.revision(), entries, result.more());
+        });
+    }
+
+    /**
+     * Completes once a read may look at the state: for LINEARIZABLE, after the leader confirmed its
+     * leadership and the state applied the read index; for LOCAL, once the state applied
+     * {@code minRevision} (at once if it has).
+     */
+    private CompletableFuture<?> whenReadable(ReadMode mode, long minRevision, Executor reader) {
+        CompletableFuture<?> ready = switch (mode) {
+            case LINEARIZABLE -> node.readBarrier();
+            case LOCAL -> minRevision <= engine.appliedIndex() ? CompletableFuture.completedFuture(null)
+                    : node.awaitApplied(minRevision);
+        };
+        return ready.isDone() ? ready : ready.thenApplyAsync(value -> value, reader);
+    }
+}

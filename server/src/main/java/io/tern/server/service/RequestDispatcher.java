@@ -1,0 +1,75 @@
+package io.tern.server.service;
+
+import io.tern.client.protocol.Request;
+import io.tern.client.protocol.Response;
+import io.tern.raft.node.RaftNode;
+import io.tern.server.forward.LeaderForwarder;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * Serves one decoded client request: checks its sizes, routes it (here, or to the leader), and
+ * always completes with a {@link Response}, never exceptionally: every failure is mapped to its
+ * status by {@link Failures}.
+ */
+public final class RequestDispatcher {
+
+    private final RaftNode node;
+    private final RequestLimits limits;
+    private final LeaderRouting routing;
+    private final KeyValueOperations keyValues;
+    private final ClusterOperations cluster;
+    private final StatusReport status;
+    private volatile boolean draining;
+
+    public RequestDispatcher(RaftNode node, int maxValueBytes, boolean forward, LeaderForwarder forwarder,
+                             Duration requestTimeout, StatusReport status) {
+        this.node = node;
+        this.limits = new RequestLimits(maxValueBytes);
+        this.routing = new LeaderRouting(node.id(), forward, forwarder);
+        this.keyValues = new KeyValueOperations(node);
+        this.cluster = new ClusterOperations(node, requestTimeout);
+        this.status = status;
+    }
+
+    /** From now on, new requests are answered UNAVAILABLE: the node is shutting down. */
+    public void drain() {
+        draining = true;
+    }
+
+    /**
+     * @param reader where reads touch the state once allowed; the connection's own event loop, so
+     *               that Raft's applier thread never does a client's read
+     */
+    public CompletableFuture<Response> dispatch(Request request, Executor reader) {
+        long id = request.requestId();
+        if (draining) {
+            return CompletableFuture.completedFuture(new Response.Unavailable(id, "the node is shutting down"));
+        }
+        Optional<Response> tooLarge = limits.check(request);
+        if (tooLarge.isPresent()) {
+            return CompletableFuture.completedFuture(tooLarge.get());
+        }
+        try {
+            return switch (request) {
+                case Request.Get r -> routing.run(r, false, () -> keyValues.get(r, reader));
+                case Request.Scan r -> routing.run(r, false, () -> keyValues.scan(r, reader));
+                case Request.Put r -> routing.run(r, true, () -> keyValues.put(r));
+                case Request.Delete r -> routing.run(r, true, () -> keyValues.delete(r));
+                case Request.Cas r -> routing.run(r, true, () -> keyValues.cas(r));
+                case Request.Batch r -> routing.run(r, true, () -> keyValues.batch(r));
+                case Request.MemberAdd r -> routing.run(r, true, () -> cluster.memberAdd(r));
+                case Request.MemberRemove r -> routing.run(r, true, () -> cluster.memberRemove(r));
+                case Request.TransferLeader r -> routing.run(r, true, () -> cluster.transferLeader(r));
+                case Request.Snapshot r -> cluster.snapshot(r).exceptionally(e -> Failures.toResponse(id, e, true));
+                case Request.Ping r -> CompletableFuture.completedFuture(new Response.PingOk(id));
+                case Request.Status r -> CompletableFuture.completedFuture(
+                        new Response.StatusOk(id, status.json(node.status())));
+            };
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(Failures.toResponse(id, e, true));
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.tern.server.service;
+
+import io.tern.client.protocol.BatchOp;
+import io.tern.client.protocol.ProtocolLimits;
+import io.tern.client.protocol.Request;
+import io.tern.client.protocol.Response;
+import java.util.Optional;
+
+/** The size rules of the contract that the codec cannot know: {@code --max-value-bytes} and the key limit. */
+final class RequestLimits {
+
+    private final int maxValueBytes;
+
+    RequestLimits(int maxValueBytes) {
+        this.maxValueBytes = maxValueBytes;
+    }
+
+    /** A TOO_LARGE answer for a request over a limit, or empty when it is within them. */
+    Optional<Response> check(Request request) {
+        String problem = switch (request) {
+            case Request.Get r -> key(r.key());
+            case Request.Put r -> either(key(r.key()), value(r.value()));
+            case Request.Delete r -> key(r.key());
+            case Request.Cas r -> either(key(r.key()), either(value(r.expected()), value(r.newValue())));
+            case Request.Scan r -> either(key(r.start()), key(r.end()));
+            case Request.Batch r -> batch(r);
+            default -> null;
+        };
+        return problem == null ? Optional.empty() : Optional.of(new Response.TooLarge(request.requestId(), problem));
+    }
+
+    private String batch(Request.Batch batch) {
+        for (BatchOp op : batch.ops()) {
+            String problem = either(key(op.key()), op instanceof BatchOp.Put put ? value(put.value()) : null);
+            if (problem != null) {
+                return problem;
+            }
+        }
+        return null;
+    }
+
+    private static String key(byte[] key) {
+        return key.length > ProtocolLimits.MAX_KEY_BYTES
+                ? "key of " + key.length + " bytes is over the limit of " + ProtocolLimits.MAX_KEY_BYTES : null;
+    }
+
+    private String value(byte[] value) {
+        return value != null && value.length > maxValueBytes
+                ? "value of " + value.length + " bytes is over the limit of " + maxValueBytes + " (--max-value-bytes)"
+                : null;
+    }
+
+    private static String either(String first, String second) {
+        return first != null ? first : second;
+    }
+}

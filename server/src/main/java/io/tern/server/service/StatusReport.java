@@ -1,0 +1,73 @@
+package io.tern.server.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tern.engine.cluster.Member;
+import io.tern.engine.cluster.Membership;
+import io.tern.raft.core.Role;
+import io.tern.raft.node.NodeStatus;
+import java.util.List;
+
+/**
+ * The STATUS answer: the contract's fields ({@code id, role, term, leaderId, leaderAddress,
+ * commitIndex, appliedIndex, snapshotIndex, members}) and, after them, fields Tern adds for
+ * operators and tools ({@code clusterId, address, firstLogIndex, lastLogIndex, fsync}).
+ */
+public final class StatusReport {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One member in {@code members}. */
+    public record MemberView(long id, String address, boolean voter) {
+    }
+
+    /** The JSON object, field by field, in the order they are written. */
+    public record View(long id, String role, long term, Long leaderId, String leaderAddress, long commitIndex,
+                       long appliedIndex, long snapshotIndex, List<MemberView> members, String clusterId,
+                       String address, long firstLogIndex, long lastLogIndex, String fsync) {
+    }
+
+    private final String clusterId;
+    private final String address;
+    private final String fsync;
+
+    public StatusReport(String clusterId, String address, String fsync) {
+        this.clusterId = clusterId;
+        this.address = address;
+        this.fsync = fsync;
+    }
+
+    public String json(NodeStatus status) {
+        try {
+            return JSON.writeValueAsString(view(status));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("STATUS could not be written as JSON", e);
+        }
+    }
+
+    View view(NodeStatus status) {
+        List<MemberView> members = status.members().members().stream()
+                .map(m -> new MemberView(m.id(), m.address(), m.voter())).toList();
+        return new View(status.id(), role(status), status.term(), status.leaderId() == 0 ? null : status.leaderId(),
+                status.leaderAddress(), status.commitIndex(), status.appliedIndex(), status.snapshotIndex(), members,
+                clusterId, address, status.firstLogIndex(), status.lastLogIndex(), fsync);
+    }
+
+    /**
+     * The contract's four roles. Raft's core has no learner role (a learner runs as a follower that
+     * does not vote), so it is read off the membership; a node waiting to join, not yet in any
+     * membership, is a learner too. A pre-candidate is probing for an election, so it shows as one.
+     */
+    static String role(NodeStatus status) {
+        Membership members = status.members();
+        boolean voter = members.member(status.id()).map(Member::voter).orElse(false);
+        if (!voter && status.role() != Role.LEADER) {
+            return "LEARNER";
+        }
+        return switch (status.role()) {
+            case LEADER -> "LEADER";
+            case CANDIDATE, PRE_CANDIDATE -> "CANDIDATE";
+            case FOLLOWER -> "FOLLOWER";
+        };
+    }
+}
