@@ -8,8 +8,14 @@ import io.tern.client.protocol.Status;
  */
 public final class NotLeaderException extends TernException {
 
+    /** The leader's address as the node reported it; empty when unknown. */
     private final String leaderAddress;
 
+    /**
+     * A NOT_LEADER failure.
+     *
+     * @param leaderAddress the leader's address from the NOT_LEADER answer, or empty when unknown
+     */
     public NotLeaderException(String leaderAddress) {
         super(Status.NOT_LEADER, leaderAddress.isEmpty() ? "the node does not know the leader"
                 : "not the leader; the leader is " + leaderAddress, null);

@@ -9,10 +9,21 @@ import io.tern.client.protocol.Status;
  */
 public final class OutcomeUnknownException extends TernException {
 
+    /**
+     * An exception with a message.
+     *
+     * @param message what happened, for the caller's log
+     */
     public OutcomeUnknownException(String message) {
         this(message, null);
     }
 
+    /**
+     * An exception with a message and its cause.
+     *
+     * @param message what happened, for the caller's log
+     * @param cause   the failure behind it, such as the lost connection's exception
+     */
     public OutcomeUnknownException(String message, Throwable cause) {
         super(Status.TIMEOUT, message, cause);
     }

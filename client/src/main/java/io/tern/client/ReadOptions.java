@@ -14,6 +14,7 @@ public record ReadOptions(ReadMode mode, long minRevision, boolean readYourWrite
 
     private static final ReadOptions LINEARIZABLE = new ReadOptions(ReadMode.LINEARIZABLE, 0, false);
 
+    /** Checks that {@code mode} is given and {@code minRevision} is not negative. */
     public ReadOptions {
         if (mode == null) {
             throw new IllegalArgumentException("mode must not be null");

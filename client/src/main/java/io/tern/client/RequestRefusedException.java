@@ -8,6 +8,12 @@ import io.tern.client.protocol.Status;
  */
 public final class RequestRefusedException extends TernException {
 
+    /**
+     * A refusal with its status.
+     *
+     * @param status  BAD_REQUEST or TOO_LARGE
+     * @param message why, as the node (or the client's own check) put it
+     */
     public RequestRefusedException(Status status, String message) {
         super(status, message, null);
     }

@@ -12,6 +12,7 @@ import java.util.List;
  */
 public record ScanResult(long revision, List<KeyValue> entries, boolean more) {
 
+    /** Keeps an unmodifiable copy of {@code entries}. */
     public ScanResult {
         entries = List.copyOf(entries);
     }

@@ -11,6 +11,7 @@ public abstract sealed class TernException extends RuntimeException
         permits UnavailableException, OutcomeUnknownException, NotLeaderException, RequestRefusedException,
         ServerErrorException {
 
+    /** The protocol status behind the failure. */
     private final Status status;
 
     TernException(Status status, String message, Throwable cause) {

@@ -8,10 +8,21 @@ import io.tern.client.protocol.Status;
  */
 public final class UnavailableException extends TernException {
 
+    /**
+     * An exception with a message.
+     *
+     * @param message what happened, for the caller's log
+     */
     public UnavailableException(String message) {
         this(message, null);
     }
 
+    /**
+     * An exception with a message and its cause.
+     *
+     * @param message what happened, for the caller's log
+     * @param cause   the failure behind it, such as the connect exception
+     */
     public UnavailableException(String message, Throwable cause) {
         super(Status.UNAVAILABLE, message, cause);
     }

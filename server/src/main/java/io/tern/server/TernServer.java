@@ -176,6 +176,11 @@ public final class TernServer implements AutoCloseable {
         return node;
     }
 
+    /** Connections open on the port now, clients and members. */
+    public int openConnections() {
+        return port.openConnections();
+    }
+
     public ServerConfig config() {
         return config;
     }

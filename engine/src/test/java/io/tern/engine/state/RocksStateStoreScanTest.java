@@ -67,6 +67,22 @@ class RocksStateStoreScanTest {
     }
 
     @Test
+    void aByteBudgetCutsTheResultButAlwaysTakesOneEntry() {
+        List<Command.BatchOp> ops = new ArrayList<>();
+        for (String key : List.of("a", "b", "c")) {
+            ops.add(new Command.Put(bytes(key), new byte[100]));
+        }
+        store.apply(List.of(command(1, new Command.Batch(ops))));
+        ScanResult two = store.scan(NONE, NONE, 0, 202);
+        assertEquals(List.of("a", "b"), keys(two));
+        assertTrue(two.more(), "the budget cut the result");
+        ScanResult one = store.scan(NONE, NONE, 0, 10);
+        assertEquals(List.of("a"), keys(one), "a first entry over the budget is still taken");
+        assertTrue(one.more());
+        assertFalse(store.scan(NONE, NONE, 0, 303).more(), "everything fits");
+    }
+
+    @Test
     void theLimitCutsTheResultAndSaysSo() {
         putAll("a", "b", "c", "d", "e");
         ScanResult cut = store.scan(NONE, NONE, 2);

@@ -1,0 +1,375 @@
+package io.tern.client;
+
+import io.netty.handler.codec.EncoderException;
+import io.netty.util.Timeout;
+import io.netty.util.TimerTask;
+import io.tern.client.protocol.MalformedResponseException;
+import io.tern.client.protocol.Opcode;
+import io.tern.client.protocol.Request;
+import io.tern.client.protocol.Response;
+import io.tern.client.protocol.Status;
+import io.tern.client.protocol.TooLargeException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.LongFunction;
+
+/**
+ * One operation of a {@link TernClient}, from the caller's request to its answer, across every
+ * retry, within one deadline. It is the future handed to the caller, and the timer task of its
+ * own deadline.
+ *
+ * <p>At most one {@link Attempt} is under way at a time. The state says whether that attempt's
+ * request was handed to a channel ({@code SENDING}), so that whoever ends the call knows what the
+ * caller may assume: a write that was {@code SENDING} may have been applied. Every move between
+ * states is a compare-and-set, so an answer, a lost connection, the deadline and {@code close()}
+ * can race and exactly one of them ends the call.
+ */
+final class Call<T> extends CompletableFuture<T> implements TimerTask {
+
+    private static final int IDLE = 0;
+    private static final int SENDING = 1;
+    private static final int DONE = 2;
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Call.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Backoff after each full round of the endpoint list: 20 ms, doubling, at most 500 ms. */
+    private static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
+    /** Why a call was ended from outside rather than by an answer. */
+    enum Abandon { DEADLINE, CLOSED, INTERRUPTED, CANCELLED }
+
+    private final TernClient client;
+    private final Opcode opcode;
+    private final boolean write;
+    private final Endpoint pinned;
+    private final LongFunction<Request> requests;
+    private final Function<Response, T> results;
+    private final long timeoutNanos;
+    private final long deadlineNanos;
+
+    @SuppressWarnings("unused") // through STATE
+    private volatile int state;
+    private volatile Attempt attempt;
+    private volatile TernException lastError;
+    private volatile Timeout deadline;
+    private volatile int failures;
+
+    /**
+     * @param pinned   the only endpoint to use, with no retry at all; {@code null} to fail over
+     * @param requests builds the request for a request id, at the moment it is sent
+     * @param results  maps an answer that is not a {@link Response.Failure} to the result, or throws
+     *                 a {@link TernException}
+     */
+    Call(TernClient client, Opcode opcode, Endpoint pinned, LongFunction<Request> requests,
+            Function<Response, T> results, long timeoutNanos) {
+        this.client = client;
+        this.opcode = opcode;
+        this.write = isWrite(opcode);
+        this.pinned = pinned;
+        this.requests = requests;
+        this.results = results;
+        this.timeoutNanos = timeoutNanos;
+        this.deadlineNanos = System.nanoTime() + timeoutNanos;
+    }
+
+    /**
+     * Whether a request of {@code opcode} may change state, and so must not be sent again once it
+     * may have reached a node. PING and STATUS are reads.
+     */
+    static boolean isWrite(Opcode opcode) {
+        return switch (opcode) {
+            case GET, SCAN, PING, STATUS -> false;
+            case PUT, DELETE, CAS, BATCH, MEMBER_ADD, MEMBER_REMOVE, TRANSFER_LEADER, SNAPSHOT -> true;
+        };
+    }
+
+    Opcode opcode() {
+        return opcode;
+    }
+
+    /** Arms the deadline and sends the first attempt. */
+    void start() {
+        try {
+            deadline = client.timer().newTimeout(this, timeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (IllegalStateException e) { // the timer stopped: the client is closed
+            finish(null, TernClient.closedError());
+            return;
+        }
+        send(pinned != null ? pinned : client.router().current());
+    }
+
+    // ---- called by Connection --------------------------------------------------------------
+
+    /** The connection is about to hand this call's request to its channel; false if the call ended. */
+    boolean beginSend() {
+        return STATE.compareAndSet(this, IDLE, SENDING);
+    }
+
+    /** Whether the call has ended (its future may complete a moment later). */
+    boolean ended() {
+        return (int) STATE.getVolatile(this) == DONE;
+    }
+
+    Request request(long requestId) {
+        return requests.apply(requestId);
+    }
+
+    void answered(Attempt from, Response response) {
+        if (response instanceof Response.Failure failure) {
+            failed(from.connection().endpoint(), failure);
+            return;
+        }
+        T result;
+        try {
+            result = results.apply(response);
+        } catch (TernException e) {
+            finish(null, e);
+            return;
+        }
+        finish(result, null);
+    }
+
+    /** The request certainly did not reach the node: connect failed, or its write failed. */
+    void notSent(Attempt from, Throwable cause) {
+        if (cause instanceof EncoderException && cause.getCause() instanceof TooLargeException tooLarge) {
+            finish(null, new RequestRefusedException(Status.TOO_LARGE, tooLarge.getMessage()));
+            return;
+        }
+        if (cause instanceof EncoderException) {
+            finish(null, new RequestRefusedException(Status.BAD_REQUEST, "cannot encode the request: " + cause));
+            return;
+        }
+        if (client.isClosed()) {
+            finish(null, TernClient.closedError());
+            return;
+        }
+        Endpoint at = from.connection().endpoint();
+        retryElsewhere(at, new UnavailableException("cannot reach " + at + ": " + describe(cause), cause));
+    }
+
+    /** The connection closed with the request in flight; {@code sent} says whether it had left the client. */
+    void lost(Attempt from, boolean sent, Throwable cause) {
+        Endpoint at = from.connection().endpoint();
+        if (sent && write) {
+            finish(null, new OutcomeUnknownException("the connection to " + at + " was lost after the "
+                    + opcode + " was sent; it may or may not have been applied", cause));
+            return;
+        }
+        retryElsewhere(at, new UnavailableException("the connection to " + at + " was lost: "
+                + describe(cause), cause));
+    }
+
+    /** The answer did not decode: the node handled the request, but what it said is unknown. */
+    void malformed(Attempt from, MalformedResponseException e) {
+        Endpoint at = from.connection().endpoint();
+        finish(null, write
+                ? new OutcomeUnknownException(at + " sent an answer that does not decode: " + e.getMessage(), e)
+                : new ServerErrorException(at + " sent an answer that does not decode: " + e.getMessage()));
+    }
+
+    // ---- ended from outside ---------------------------------------------------------------
+
+    /** The deadline passed. */
+    @Override
+    public void run(Timeout timeout) {
+        TernException error = abandon(Abandon.DEADLINE);
+        if (error != null) {
+            completeExceptionally(error);
+        }
+    }
+
+    /**
+     * Ends the call without an answer and forgets its request, so that a late answer is dropped.
+     *
+     * @return what to tell the caller, or {@code null} if the call had already ended
+     */
+    TernException abandon(Abandon why) {
+        int was;
+        do {
+            was = (int) STATE.getVolatile(this);
+            if (was == DONE) {
+                return null;
+            }
+        } while (!STATE.compareAndSet(this, was, DONE));
+        Attempt current = attempt;
+        if (was == SENDING && current != null) {
+            current.connection().forget(current);
+        }
+        Timeout timer = deadline;
+        if (timer != null && why != Abandon.DEADLINE) {
+            timer.cancel();
+        }
+        boolean maybeApplied = was == SENDING && write;
+        String where = current != null ? current.connection().endpoint().toString() : "any endpoint";
+        return switch (why) {
+            case DEADLINE -> {
+                long millis = TimeUnit.NANOSECONDS.toMillis(timeoutNanos);
+                if (maybeApplied) {
+                    yield new OutcomeUnknownException("no answer from " + where + " within " + millis + " ms; the "
+                            + opcode + " may or may not have been applied");
+                }
+                if (was == SENDING) {
+                    yield new UnavailableException("no answer from " + where + " within " + millis + " ms");
+                }
+                TernException last = lastError;
+                yield last != null ? last
+                        : new UnavailableException("could not send the " + opcode + " within " + millis + " ms");
+            }
+            case CLOSED -> maybeApplied
+                    ? new OutcomeUnknownException("the client was closed with the " + opcode
+                            + " in flight; it may or may not have been applied")
+                    : TernClient.closedError();
+            case INTERRUPTED -> maybeApplied
+                    ? new OutcomeUnknownException("interrupted with the " + opcode
+                            + " in flight; it may or may not have been applied")
+                    : new UnavailableException("interrupted before the " + opcode + " was answered");
+            case CANCELLED -> new UnavailableException("cancelled");
+        };
+    }
+
+    /** The client closed: fails this call unless it already ended. */
+    void closed() {
+        TernException error = abandon(Abandon.CLOSED);
+        if (error != null) {
+            completeExceptionally(error);
+        }
+    }
+
+    /** Cancelling the future also forgets the request; a write already sent may still be applied. */
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        abandon(Abandon.CANCELLED);
+        return super.cancel(mayInterruptIfRunning);
+    }
+
+    // ---- retries ---------------------------------------------------------------------------
+
+    private void failed(Endpoint at, Response.Failure failure) {
+        switch (failure) {
+            case Response.NotLeader notLeader -> {
+                NotLeaderException error = new NotLeaderException(notLeader.leaderAddress());
+                Endpoint leader = notLeader.leaderKnown() ? parseOrNull(notLeader.leaderAddress()) : null;
+                if (leader != null && pinned == null) {
+                    lastError = error;
+                    client.router().redirect(at, leader);
+                    retry(leader);
+                } else {
+                    retryElsewhere(at, error);
+                }
+            }
+            case Response.Unavailable unavailable ->
+                    retryElsewhere(at, new UnavailableException(at + ": " + unavailable.message()));
+            case Response.Timeout timeout -> {
+                if (write) {
+                    finish(null, new OutcomeUnknownException(at + " answered TIMEOUT to the " + opcode
+                            + ": " + timeout.message()));
+                } else {
+                    retryElsewhere(at, new UnavailableException(at + " answered TIMEOUT: " + timeout.message()));
+                }
+            }
+            case Response.BadRequest bad -> finish(null, new RequestRefusedException(Status.BAD_REQUEST, bad.message()));
+            case Response.TooLarge tooLarge ->
+                    finish(null, new RequestRefusedException(Status.TOO_LARGE, tooLarge.message()));
+            case Response.Internal internal -> finish(null, new ServerErrorException(at + ": " + internal.message()));
+        }
+    }
+
+    /** Not applied at {@code at}: try the next endpoint (a pinned call gives up instead). */
+    private void retryElsewhere(Endpoint at, TernException error) {
+        lastError = error;
+        if (pinned != null) {
+            finish(null, error);
+            return;
+        }
+        client.router().failed(at);
+        retry(null);
+    }
+
+    /** Sends again, to {@code target} or else the current endpoint, after a backoff at the end of each round. */
+    private void retry(Endpoint target) {
+        int was;
+        do {
+            was = (int) STATE.getVolatile(this);
+            if (was == DONE) {
+                return;
+            }
+        } while (was != IDLE && !STATE.compareAndSet(this, was, IDLE));
+        int failed = failures + 1;
+        failures = failed;
+        int round = client.router().size();
+        if (failed % round != 0) {
+            send(target);
+            return;
+        }
+        long delay = Math.min(MAX_BACKOFF_NANOS, FIRST_BACKOFF_NANOS << Math.min(10, failed / round - 1));
+        if (System.nanoTime() + delay >= deadlineNanos) {
+            return; // the deadline will end the call with lastError
+        }
+        try {
+            client.timer().newTimeout(timeout -> send(target), delay, TimeUnit.NANOSECONDS);
+        } catch (IllegalStateException e) {
+            finish(null, TernClient.closedError());
+        }
+    }
+
+    private void send(Endpoint target) {
+        if (ended()) {
+            return;
+        }
+        Endpoint endpoint = target != null ? target : client.router().current();
+        Connection connection = client.connection(endpoint);
+        if (connection == null) {
+            finish(null, TernClient.closedError());
+            return;
+        }
+        Attempt next = new Attempt(this, connection);
+        attempt = next;
+        connection.send(next);
+    }
+
+    private void finish(T result, TernException error) {
+        int was;
+        do {
+            was = (int) STATE.getVolatile(this);
+            if (was == DONE) {
+                return;
+            }
+        } while (!STATE.compareAndSet(this, was, DONE));
+        Timeout timer = deadline;
+        if (timer != null) {
+            timer.cancel();
+        }
+        if (error != null) {
+            completeExceptionally(error);
+        } else {
+            complete(result);
+        }
+    }
+
+    private static Endpoint parseOrNull(String address) {
+        try {
+            return Endpoint.parse(address);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static String describe(Throwable cause) {
+        if (cause == null) {
+            return "unknown cause";
+        }
+        String message = cause.getMessage();
+        return message == null || message.isBlank() ? cause.getClass().getSimpleName() : message;
+    }
+}

@@ -1,0 +1,94 @@
+package io.tern.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tern.server.ServerConfig;
+import io.tern.server.TernServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code tern server}: every flag is validated with a one-line error; start failures say why in one line. */
+@Timeout(60)
+class ServerCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private record Run(int exitCode, String err) {
+    }
+
+    private Run run(String... args) {
+        StringWriter err = new StringWriter();
+        CommandLine line = new CommandLine(new ServerCommand());
+        line.setErr(new PrintWriter(err, true));
+        line.setOut(new PrintWriter(new StringWriter(), true));
+        int code = line.execute(args);
+        return new Run(code, err.toString());
+    }
+
+    private static void assertOneLine(Run run, String expectedFragment) {
+        String text = run.err().strip();
+        assertFalse(text.isEmpty(), "no message");
+        assertEquals(1, text.lines().count(), "expected one line, got:\n" + text);
+        assertTrue(text.startsWith("tern server: "), text);
+        assertTrue(text.contains(expectedFragment), "'" + text + "' should mention '" + expectedFragment + "'");
+    }
+
+    @Test
+    void eachBadFlagGetsOneLineAndExitCode2() {
+        String data = dir.resolve("d").toString();
+        List<List<String>> cases = List.of(
+                List.of("--id", "0"), List.of("--cluster", "1=localhost"), List.of("--cluster", "x=127.0.0.1:1"),
+                List.of("--cluster", "2=127.0.0.1:7000"), List.of("--cluster", "1=127.0.0.1:7000,1=127.0.0.1:7001"),
+                List.of("--cluster", "1=127.0.0.1:7000,2=127.0.0.1:7000"), List.of("--listen", "nowhere"),
+                List.of("--heartbeat-ms", "0"), List.of("--election-timeout-ms", "150"), List.of("--fsync", "sometimes"),
+                List.of("--snapshot-entries", "0"), List.of("--max-value-bytes", "0"),
+                List.of("--max-value-bytes", "999999999"), List.of("--cluster", "1=127.0.0.1:70000"));
+        List<String> fragments = List.of("--id", "HOST:PORT", "not a number", "does not name", "twice",
+                "two members", "--listen", "--heartbeat-ms", "--election-timeout-ms", "--fsync", "--snapshot-entries",
+                "--max-value-bytes", "--max-value-bytes", "out of range");
+        for (int i = 0; i < cases.size(); i++) {
+            List<String> args = new java.util.ArrayList<>(cases.get(i));
+            args.addAll(List.of("--data", data));
+            Run run = run(args.toArray(String[]::new));
+            assertEquals(2, run.exitCode(), args + ": " + run.err());
+            assertOneLine(run, fragments.get(i));
+        }
+    }
+
+    @Test
+    void aPortInUseStopsTheServerWithOneLine() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            int port = taken.getLocalPort();
+            Run run = run("--data", dir.resolve("d").toString(), "--cluster", "1=127.0.0.1:" + port);
+            assertEquals(1, run.exitCode(), run.err());
+            assertOneLine(run, "already in use");
+        }
+    }
+
+    @Test
+    void aDataDirectoryOfAnotherMemberIsRefused() throws Exception {
+        Path data = dir.resolve("shared");
+        ServerConfig first = ServerConfig.singleNode(data, "127.0.0.1", freePort());
+        TernServer.start(first).close();
+        int port = freePort();
+        Run run = run("--id", "2", "--data", data.toString(), "--cluster", "2=127.0.0.1:" + port);
+        assertEquals(1, run.exitCode(), run.err());
+        assertOneLine(run, "belongs to member 1");
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
