@@ -2,6 +2,7 @@ package io.tern.server.process;
 
 import io.tern.client.GetResult;
 import io.tern.client.OutcomeUnknownException;
+import io.tern.client.ReadOptions;
 import io.tern.client.TernClient;
 import io.tern.client.UnavailableException;
 import org.junit.jupiter.api.Tag;
@@ -127,8 +128,14 @@ class CrashProcessTest {
             cluster.awaitLeader(FIRST_LEADER);
             try (TernClient reader = cluster.client(Duration.ofSeconds(10))) {
                 load.verify(reader);
-                long commit = cluster.statuses().values().stream().mapToLong(NodeStatus::commitIndex).max().orElseThrow();
-                cluster.awaitAllApplied(commit, Duration.ofSeconds(60));
+            }
+            long commit = cluster.statuses().values().stream().mapToLong(NodeStatus::commitIndex).max().orElseThrow();
+            cluster.awaitAllApplied(commit, Duration.ofSeconds(60));
+            // And each node's own state, not only the leader's, holds them.
+            for (int id : cluster.ids()) {
+                try (TernClient local = cluster.client(Duration.ofSeconds(10), id)) {
+                    load.verify(local, ReadOptions.localAtLeast(commit));
+                }
             }
             System.out.printf("crash of all 3 nodes: %s%n", load.summary());
         }

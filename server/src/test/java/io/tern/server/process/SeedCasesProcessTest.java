@@ -82,6 +82,9 @@ class SeedCasesProcessTest {
                 long commit = cluster.statuses().values().stream().mapToLong(NodeStatus::commitIndex).max().orElseThrow();
                 cluster.restart(oldLeader);
                 cluster.awaitApplied(oldLeader, commit, Duration.ofSeconds(60));
+                try (TernClient restarted = cluster.client(Duration.ofSeconds(10), oldLeader)) {
+                    load.verify(restarted, ReadOptions.localAtLeast(commit));
+                }
             }
         }
     }
@@ -110,7 +113,8 @@ class SeedCasesProcessTest {
                 load.stop();
                 load.assertNoUnexpectedErrors();
                 load.verify(client);
-                System.out.printf("TC_03 (proxy seed %d, %s ± %s): %s%n", seed, latency, jitter, load.summary());
+                System.out.printf("TC_03 (proxy seed %d, %d ± %d ms each way): %s%n", seed, latency.toMillis(),
+                        jitter.toMillis(), load.summary());
             }
             for (int id : cluster.ids()) {
                 FaultProxy proxy = cluster.proxy(id);

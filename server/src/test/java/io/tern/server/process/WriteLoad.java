@@ -2,6 +2,7 @@ package io.tern.server.process;
 
 import io.tern.client.GetResult;
 import io.tern.client.OutcomeUnknownException;
+import io.tern.client.ReadOptions;
 import io.tern.client.TernClient;
 import io.tern.client.UnavailableException;
 
@@ -154,29 +155,38 @@ final class WriteLoad implements AutoCloseable {
      * either way. Each key is written once, so an acknowledged key can hold no other value.
      */
     void verify(TernClient reader) {
+        verify(reader, ReadOptions.linearizable());
+    }
+
+    /**
+     * As {@link #verify(TernClient)} with reads served as {@code read} says: with a LOCAL read through
+     * a client of one node, this checks that node's own state.
+     */
+    void verify(TernClient reader, ReadOptions read) {
         List<String> problems = new ArrayList<>();
         List<Ack> all = new ArrayList<>(acknowledged.values());
         for (int from = 0; from < all.size(); from += 256) {
             List<Ack> slice = all.subList(from, Math.min(all.size(), from + 256));
-            List<CompletableFuture<GetResult>> reads = slice.stream().map(a -> reader.getAsync(bytes(a.key()))).toList();
+            List<CompletableFuture<GetResult>> reads = slice.stream().map(a -> reader.getAsync(bytes(a.key()), read)).toList();
             for (int i = 0; i < slice.size(); i++) {
                 Ack ack = slice.get(i);
-                GetResult read = reads.get(i).orTimeout(30, TimeUnit.SECONDS).join();
-                if (!read.found()) {
+                GetResult got = reads.get(i).orTimeout(30, TimeUnit.SECONDS).join();
+                if (!got.found()) {
                     problems.add("acknowledged " + ack.key() + " (revision " + ack.revision() + ") is missing");
-                } else if (!ack.value().equals(text(read.value()))) {
-                    problems.add("acknowledged " + ack.key() + " holds " + text(read.value()) + ", not " + ack.value());
+                } else if (!ack.value().equals(text(got.value()))) {
+                    problems.add("acknowledged " + ack.key() + " holds " + text(got.value()) + ", not " + ack.value());
                 }
             }
         }
         for (String key : refused) {
-            GetResult read = reader.get(bytes(key));
-            if (read.found()) {
-                problems.add(key + " was refused as UNAVAILABLE (not applied) but holds " + text(read.value()));
+            GetResult found = reader.get(bytes(key), read);
+            if (found.found()) {
+                problems.add(key + " was refused as UNAVAILABLE (not applied) but holds " + text(found.value()));
             }
         }
         if (!problems.isEmpty()) {
-            fail(problems.size() + " of " + all.size() + " acknowledged writes are wrong (" + summary() + "); first: "
+            fail(problems.size() + " problems with " + read.mode() + " reads, " + all.size() + " writes acknowledged ("
+                    + summary() + "); first: "
                     + problems.subList(0, Math.min(10, problems.size())));
         }
     }
