@@ -123,6 +123,8 @@ public final class ServerCommand implements Callable<Integer> {
         }
         Thread hook = Thread.ofPlatform().name("tern-shutdown").unstarted(server::close);
         Runtime.getRuntime().addShutdownHook(hook);
+        stopOnSignal("TERM", server);
+        stopOnSignal("INT", server);
         try {
             server.awaitTermination();
         } catch (InterruptedException e) {
@@ -130,6 +132,21 @@ public final class ServerCommand implements Callable<Integer> {
             server.close();
         }
         return 0;
+    }
+
+    /**
+     * Stops the server on {@code signal} and lets {@code call} return 0. Without this the JVM would
+     * still stop gracefully through the shutdown hook, but exit with 128 + the signal number, and a
+     * supervisor would take a clean stop for a crash.
+     */
+    @SuppressWarnings("removal")
+    private static void stopOnSignal(String signal, TernServer server) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal(signal),
+                    received -> Thread.ofPlatform().name("tern-stop-" + signal).start(server::close));
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            // The platform reserves the signal; the shutdown hook still stops the server.
+        }
     }
 
     /** The flags as a validated {@link ServerConfig}. */
