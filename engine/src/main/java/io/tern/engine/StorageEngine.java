@@ -206,12 +206,32 @@ public final class StorageEngine implements AutoCloseable {
      * log that they are committed (durable with the log's next sync), so recovery may replay them.
      */
     public List<CommandResult> apply(List<LogEntry> committed) {
+        return apply(committed, true);
+    }
+
+    /**
+     * Applies committed entries; records them as committed in the log only if {@code markCommitted}.
+     * A caller applying a steady stream may mark now and then instead (see {@link #markCommitted}):
+     * writing the mark touches the page the log writer is forcing, and on this disk that write
+     * waits for the force. A later mark only means recovery replays fewer entries itself and Raft
+     * re-applies the rest once it learns the commit index again.
+     */
+    public List<CommandResult> apply(List<LogEntry> committed, boolean markCommitted) {
         if (committed.isEmpty()) {
             return List.of();
         }
         synchronized (stateChange) {
-            raftLog.markCommitted(committed.getLast().index());
+            if (markCommitted) {
+                raftLog.markCommitted(committed.getLast().index());
+            }
             return readState(store -> store.apply(committed));
+        }
+    }
+
+    /** Records in the log that everything applied so far is committed, so recovery may replay it. */
+    public void markAppliedCommitted() {
+        synchronized (stateChange) {
+            raftLog.markCommitted(appliedIndex());
         }
     }
 

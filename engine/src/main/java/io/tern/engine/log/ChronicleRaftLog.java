@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -264,29 +265,61 @@ public final class ChronicleRaftLog implements RaftLog {
         applyToView(record, queueIndex);
     }
 
+    /**
+     * Forces every cycle file written since the last sync, and the directory if a file is new.
+     *
+     * <p>The forcing itself runs outside this log's monitor: an fsync takes milliseconds under load,
+     * and holding the monitor through it stalled the Raft loop (reading terms and entries to send)
+     * and the applier (marking commits) for as long. Only the log writer calls {@code sync()}, and
+     * whatever is written while it forces is remembered for the next one.
+     */
     @Override
-    public synchronized void sync() {
-        checkOpen();
-        if (fsync == FsyncPolicy.NEVER) {
-            cyclesWrittenSinceSync.clear();
-            cyclesCreatedSinceSync.clear();
-            return;
-        }
-        try {
-            if (!cyclesWrittenSinceSync.isEmpty()) {
+    public void sync() {
+        Map<Integer, FileChannel> toForce = new TreeMap<>();
+        boolean newFiles;
+        synchronized (this) {
+            checkOpen();
+            if (fsync == FsyncPolicy.NEVER) {
+                cyclesWrittenSinceSync.clear();
+                cyclesCreatedSinceSync.clear();
+                return;
+            }
+            try {
+                for (int cycle : cyclesWrittenSinceSync) {
+                    toForce.put(cycle, channelFor(cycle));
+                }
+            } catch (IOException e) {
+                throw new StorageException("cannot open the write-ahead log in " + directory + " to force it: "
+                        + e.getMessage(), e);
+            }
+            if (!toForce.isEmpty()) {
                 syncCount++;
             }
-            for (int cycle : cyclesWrittenSinceSync) {
-                channelFor(cycle).force(false);
-            }
             cyclesWrittenSinceSync.clear();
-            if (!cyclesCreatedSinceSync.isEmpty()) {
+            newFiles = !cyclesCreatedSinceSync.isEmpty();
+            cyclesCreatedSinceSync.clear();
+        }
+        try {
+            for (Map.Entry<Integer, FileChannel> cycle : toForce.entrySet()) {
+                try {
+                    cycle.getValue().force(false);
+                } catch (ClosedChannelException e) {
+                    if (!compactedAway(cycle.getKey())) {
+                        throw e;
+                    }
+                    // Compaction deleted the file meanwhile: everything in it was below a snapshot.
+                }
+            }
+            if (newFiles) {
                 DurableFiles.fsyncDirectory(directory);
-                cyclesCreatedSinceSync.clear();
             }
         } catch (IOException e) {
             throw new StorageException("cannot force the write-ahead log in " + directory + " to disk: " + e.getMessage(), e);
         }
+    }
+
+    private synchronized boolean compactedAway(int cycle) {
+        return !knownCycles.contains(cycle);
     }
 
     private FileChannel channelFor(int cycle) throws IOException {

@@ -13,6 +13,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -32,6 +33,15 @@ final class Applier implements Runnable {
     private record IndexWaiter(long index, CompletableFuture<Long> future) {
     }
 
+    /*
+     * How often the applier records its progress as committed in the log (see StorageEngine.apply):
+     * when idle for a moment, and under load every so many entries or milliseconds. Between marks a
+     * crash leaves more for Raft to re-apply, nothing more.
+     */
+    private static final long MARK_WHEN_IDLE_MILLIS = 20;
+    private static final long MARK_EVERY_ENTRIES = 10_000;
+    private static final long MARK_EVERY_MILLIS = 200;
+
     private final StorageEngine engine;
     private final long snapshotEntries;
     private final Consumer<Long> onSnapshot;
@@ -42,6 +52,8 @@ final class Applier implements Runnable {
     /** Applier thread only. */
     private final PriorityQueue<IndexWaiter> waiters = new PriorityQueue<>((a, b) -> Long.compare(a.index, b.index));
     private long lastSnapshotIndex;
+    private long lastMarked;
+    private long lastMarkNanos = System.nanoTime();
     private volatile boolean stopped;
 
     Applier(StorageEngine engine, long snapshotEntries, Consumer<Long> onSnapshot, Consumer<RuntimeException> onFailure) {
@@ -91,7 +103,12 @@ final class Applier implements Runnable {
     public void run() {
         try {
             while (!stopped) {
-                work.take().run();
+                Runnable next = work.poll(MARK_WHEN_IDLE_MILLIS, TimeUnit.MILLISECONDS);
+                if (next == null) {
+                    markCommitted();
+                    next = work.take();
+                }
+                next.run();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -104,6 +121,16 @@ final class Applier implements Runnable {
     void stop(RuntimeException reason) {
         failAll(reason);
         work.add(() -> stopped = true);
+    }
+
+    /** Marks what is applied as committed once the applier has had nothing to do for a moment. */
+    private void markCommitted() {
+        long applied = engine.appliedIndex();
+        if (applied > lastMarked) {
+            engine.markAppliedCommitted();
+            lastMarked = applied;
+            lastMarkNanos = System.nanoTime();
+        }
     }
 
     private void process(Batch batch) {
@@ -133,7 +160,13 @@ final class Applier implements Runnable {
         if (fresh.isEmpty()) {
             return;
         }
-        List<CommandResult> results = engine.apply(fresh);
+        boolean mark = fresh.getLast().index() - lastMarked >= MARK_EVERY_ENTRIES
+                || System.nanoTime() - lastMarkNanos >= TimeUnit.MILLISECONDS.toNanos(MARK_EVERY_MILLIS);
+        List<CommandResult> results = engine.apply(fresh, mark);
+        if (mark) {
+            lastMarked = fresh.getLast().index();
+            lastMarkNanos = System.nanoTime();
+        }
         for (int i = 0; i < fresh.size(); i++) {
             LogEntry entry = fresh.get(i);
             PendingProposal pending = proposals.remove(entry.index());
