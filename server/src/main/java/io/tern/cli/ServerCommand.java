@@ -96,6 +96,10 @@ public final class ServerCommand implements Callable<Integer> {
             + "of a current member with --join.")
     String clusterId;
 
+    @Option(names = "--test-only-stale-reads", hidden = true, description = "BROKEN ON PURPOSE, for testing "
+            + "checkers: serve LINEARIZABLE reads from this node's own state without ReadIndex.")
+    boolean staleReadsForTesting;
+
     @Option(names = "--verbose", description = "Print stack traces with errors.")
     boolean verbose;
 
@@ -179,7 +183,7 @@ public final class ServerCommand implements Callable<Integer> {
         return new ServerConfig(id, data, members, bind, join, Duration.ofMillis(heartbeatMs),
                 Duration.ofMillis(electionTimeoutMs), policy, snapshotEntries, maxValueBytes, forward,
                 Duration.ofMillis(requestTimeoutMs), maxConnections, Duration.ofMillis(stallTimeoutMs),
-                maxPendingOutputBytes, clusterId);
+                maxPendingOutputBytes, clusterId, staleReadsForTesting);
     }
 
     static SortedMap<Long, String> parseCluster(String text) {

@@ -97,7 +97,11 @@ public final class TernServer implements AutoCloseable {
             started.add(0, forwarder);
             RequestDispatcher dispatcher = new RequestDispatcher(node, config.maxValueBytes(), config.forward(), forwarder,
                     config.requestTimeout(), new StatusReport(identity.clusterId(), config.advertisedAddress(),
-                    config.fsync().name().toLowerCase()));
+                    config.fsync().name().toLowerCase()), config.staleReadsForTesting());
+            if (config.staleReadsForTesting()) {
+                log.warn("member {} serves LINEARIZABLE reads WITHOUT ReadIndex (--test-only-stale-reads): "
+                        + "reads may be stale; never use this outside tests", config.id());
+            }
             NodePort port = bind(config, io, workers, peers, dispatcher);
             log.info("member {} of cluster {} serves {} (advertised as {}), data in {}, fsync {}", config.id(),
                     identity.clusterId(), port.localAddress(), config.advertisedAddress(), config.dataDirectory(),

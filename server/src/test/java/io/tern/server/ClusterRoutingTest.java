@@ -106,10 +106,7 @@ class ClusterRoutingTest {
         startCluster(true);
         SortedMap<Long, String> joining = new TreeMap<>(servers.getFirst().config().cluster());
         joining.put(4L, "127.0.0.1:" + TestServers.freePort());
-        ServerConfig base = TestServers.config(4, data.resolve("node-4"), joining, true);
-        ServerConfig join = new ServerConfig(4, base.dataDirectory(), base.cluster(), base.listen(), true,
-                base.heartbeat(), base.electionTimeout(), base.fsync(), base.snapshotEntries(), base.maxValueBytes(),
-                true, base.requestTimeout(), base.maxConnections(), base.stallTimeout(), base.maxPendingOutputBytes(), null);
+        ServerConfig join = TestServers.config(4, data.resolve("node-4"), joining, true).withJoin(true);
         TernServer newcomer = TernServer.start(join);
         servers.add(newcomer);
         TernServer follower = aFollower();

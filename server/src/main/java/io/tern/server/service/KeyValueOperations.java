@@ -33,10 +33,12 @@ final class KeyValueOperations {
 
     private final RaftNode node;
     private final StorageEngine engine;
+    private final boolean staleReadsForTesting;
 
-    KeyValueOperations(RaftNode node) {
+    KeyValueOperations(RaftNode node, boolean staleReadsForTesting) {
         this.node = node;
         this.engine = node.engine();
+        this.staleReadsForTesting = staleReadsForTesting;
     }
 
     CompletableFuture<Response> put(Request.Put put) {
@@ -99,7 +101,7 @@ final class KeyValueOperations {
      */
     private CompletableFuture<?> whenReadable(ReadMode mode, long minRevision, Executor reader) {
         CompletableFuture<?> ready = switch (mode) {
-            case LINEARIZABLE -> node.readBarrier();
+            case LINEARIZABLE -> staleReadsForTesting ? CompletableFuture.completedFuture(null) : node.readBarrier();
             case LOCAL -> minRevision <= engine.appliedIndex() ? CompletableFuture.completedFuture(null)
                     : node.awaitApplied(minRevision);
         };

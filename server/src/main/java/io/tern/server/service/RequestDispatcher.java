@@ -24,12 +24,16 @@ public final class RequestDispatcher {
     private final StatusReport status;
     private volatile boolean draining;
 
+    /**
+     * @param staleReadsForTesting broken on purpose (see {@code --test-only-stale-reads}): serve
+     *                             LINEARIZABLE reads locally, so a checker can be shown to catch it
+     */
     public RequestDispatcher(RaftNode node, int maxValueBytes, boolean forward, LeaderForwarder forwarder,
-                             Duration requestTimeout, StatusReport status) {
+                             Duration requestTimeout, StatusReport status, boolean staleReadsForTesting) {
         this.node = node;
         this.limits = new RequestLimits(maxValueBytes);
         this.routing = new LeaderRouting(node.id(), forward, forwarder);
-        this.keyValues = new KeyValueOperations(node);
+        this.keyValues = new KeyValueOperations(node, staleReadsForTesting);
         this.cluster = new ClusterOperations(node, requestTimeout);
         this.status = status;
     }
