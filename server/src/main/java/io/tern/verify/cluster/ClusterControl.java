@@ -80,6 +80,22 @@ public interface ClusterControl extends AutoCloseable {
         return commit;
     }
 
+    /**
+     * Reads member {@code id}'s whole state with LOCAL scans sent to it alone, once it has applied
+     * {@code minRevision}, and fingerprints it. Compare the digests of every member after
+     * {@link #awaitCaughtUp} with no writes in flight to check that they converged.
+     */
+    StateDigest digest(int id, long minRevision);
+
+    /** {@link #digest} of every current member, by id. */
+    default Map<Integer, StateDigest> digests(long minRevision) {
+        Map<Integer, StateDigest> digests = new java.util.TreeMap<>();
+        for (int id : nodeIds()) {
+            digests.put(id, digest(id, minRevision));
+        }
+        return digests;
+    }
+
     /** Asks the current leader to hand leadership to member {@code targetId}; returns once it accepted. */
     void transferLeader(int targetId);
 

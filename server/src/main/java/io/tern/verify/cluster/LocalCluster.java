@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 /**
@@ -148,19 +149,13 @@ public final class LocalCluster extends ProtocolCluster {
     }
 
     /** One start of a node: its process and whether we meant it to exit. */
-    private record Run(Process process, int start, boolean[] expected) {
-        boolean expectExit() {
-            synchronized (expected) {
-                boolean was = expected[0];
-                expected[0] = true;
-                return was;
-            }
+    private record Run(Process process, int start, AtomicBoolean expected) {
+        void expectExit() {
+            expected.set(true);
         }
 
         boolean exitExpected() {
-            synchronized (expected) {
-                return expected[0];
-            }
+            return expected.get();
         }
     }
 
@@ -622,7 +617,7 @@ public final class LocalCluster extends ProtocolCluster {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                     .start();
-            Run run = new Run(process, start, new boolean[1]);
+            Run run = new Run(process, start, new AtomicBoolean());
             synchronized (this) {
                 node.run = run;
             }

@@ -1,8 +1,16 @@
 package io.tern.verify.cluster;
 
+import io.tern.client.ReadOptions;
+import io.tern.client.ScanResult;
 import io.tern.client.TernClient;
 import io.tern.client.TernException;
+import io.tern.client.protocol.KeyValue;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -107,6 +115,46 @@ abstract class ProtocolCluster implements ClusterControl {
     @Override
     public long snapshot(int id) {
         return call(id, TernClient::snapshot);
+    }
+
+    @Override
+    public StateDigest digest(int id, long minRevision) {
+        return call(id, client -> {
+            MessageDigest sha = sha256();
+            byte[] start = new byte[0];
+            long keys = 0;
+            long first = -1;
+            long last = -1;
+            while (true) {
+                ScanResult page = client.scan(start, new byte[0], 0, ReadOptions.localAtLeast(minRevision));
+                first = first < 0 ? page.revision() : first;
+                last = page.revision();
+                for (KeyValue entry : page.entries()) {
+                    update(sha, entry.key());
+                    update(sha, entry.value());
+                    keys++;
+                }
+                if (!page.more() || page.entries().isEmpty()) {
+                    break;
+                }
+                byte[] lastKey = page.entries().getLast().key();
+                start = Arrays.copyOf(lastKey, lastKey.length + 1); // the smallest key after it
+            }
+            return new StateDigest(id, first, last, keys, HexFormat.of().formatHex(sha.digest()));
+        });
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+    }
+
+    private static void update(MessageDigest sha, byte[] bytes) {
+        sha.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
+        sha.update(bytes);
     }
 
     /** Runs {@code operation} with a client of member {@code id} alone, made for this one call. */

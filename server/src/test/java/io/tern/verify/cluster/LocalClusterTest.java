@@ -229,6 +229,31 @@ class LocalClusterTest {
     }
 
     @Test
+    void everyNodeConvergesToTheSameState() {
+        try (TernClient client = client(List.of(cluster.endpoint(cluster.awaitLeader(ELECTION))))) {
+            for (int i = 0; i < 1_500; i++) {
+                client.put(bytes(String.format("converge-%05d", i)), bytes("v" + i)); // over one SCAN page
+            }
+        }
+        long commit = cluster.awaitCaughtUp(ELECTION);
+        var digests = cluster.digests(commit);
+        assertEquals(cluster.nodeIds(), List.copyOf(digests.keySet()));
+        StateDigest first = digests.values().iterator().next();
+        assertTrue(first.keys() >= 1_500, first::toString);
+        for (StateDigest digest : digests.values()) {
+            assertTrue(digest.stable(), digest::toString);
+            assertTrue(digest.sameStateAs(first), () -> digests.toString());
+        }
+        try (TernClient client = client(List.of(cluster.endpoint(cluster.awaitLeader(ELECTION))))) {
+            long revision = client.put(bytes("converge-00000"), bytes("changed"));
+            cluster.awaitCaughtUp(ELECTION);
+            StateDigest changed = cluster.digest(first.id(), revision);
+            assertFalse(changed.sameStateAs(first), "a changed value changes the digest");
+            assertEquals(first.keys(), changed.keys());
+        }
+    }
+
+    @Test
     void leadershipMovesWhereAsked() {
         int leader = cluster.awaitLeader(ELECTION);
         int target = follower(leader);
