@@ -47,7 +47,7 @@ public record FaultEvent(int number, FaultKind kind, FaultVariant variant, List<
     @Override
     public String toString() {
         return String.format("%8.3f s %s %s on %s: %s%s", startNanos / 1e9, kind.cliName(), variant.name()
-                        .toLowerCase().replace('_', '-'), targets, details,
+                        .toLowerCase(java.util.Locale.ROOT).replace('_', '-'), targets, details,
                 (endNanos < 0 ? " (on)" : String.format(" (%.3f s)", (endNanos - startNanos) / 1e9))
                         + (error == null ? "" : " FAILED: " + error));
     }

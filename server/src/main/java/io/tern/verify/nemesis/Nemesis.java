@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -45,6 +47,10 @@ public final class Nemesis implements AutoCloseable {
     private final List<FaultEvent> events = new ArrayList<>();
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private final Object stepLock = new Object();
+    /** Members this nemesis removed and has not yet brought back; guarded by stepLock. */
+    private final Set<Integer> removedByUs = new TreeSet<>();
+    /** Nodes this nemesis added and has not yet removed; guarded by stepLock. */
+    private final Set<Integer> addedByUs = new TreeSet<>();
     private Thread thread;
     /** The fault that is on, with what undoes it; guarded by stepLock. */
     private Active active;
@@ -134,8 +140,9 @@ public final class Nemesis implements AutoCloseable {
             try {
                 injected = apply(step);
             } catch (RuntimeException e) {
+                String repaired = repairQuietly();
                 FaultEvent failed = new FaultEvent(step.number(), step.kind(), step.variant(), List.of(), start, now(),
-                        "", describe(e));
+                        repaired, describe(e));
                 record(failed);
                 return failed;
             }
@@ -163,7 +170,7 @@ public final class Nemesis implements AutoCloseable {
             try {
                 details = healing.healer().heal();
             } catch (RuntimeException e) {
-                details = "";
+                details = repairQuietly();
                 error = "heal: " + describe(e);
             }
             synchronized (events) {
@@ -201,6 +208,17 @@ public final class Nemesis implements AutoCloseable {
                 if (!cluster.isRunning(id)) {
                     cluster.restart(id);
                 }
+            }
+        }
+        cluster.awaitLeader(left(deadline));
+        synchronized (stepLock) {
+            for (int id : List.copyOf(removedByUs)) {
+                cluster.rejoinNode(id);
+                removedByUs.remove(id);
+            }
+            for (int id : List.copyOf(addedByUs)) {
+                cluster.removeNode(id);
+                addedByUs.remove(id);
             }
         }
         int leader = cluster.awaitLeader(left(deadline));
@@ -340,6 +358,7 @@ public final class Nemesis implements AutoCloseable {
     private Injected membership(FaultStep step, List<Integer> targets, String who) {
         if (step.variant() == FaultVariant.ADD_AND_REMOVE) {
             int added = cluster.addNode();
+            addedByUs.add(added);
             long leaderFirst = cluster.leaderId().stream().mapToLong(id -> cluster.status(id)
                     .map(NodeStatus::firstLogIndex).orElse(0L)).findFirst().orElse(0L);
             String how = leaderFirst > 1 ? "by InstallSnapshot: the leader's log starts at " + leaderFirst
@@ -347,13 +366,16 @@ public final class Nemesis implements AutoCloseable {
             return new Injected(List.of(added), "added node " + added + " (learner, caught up " + how
                     + ", then voter)", () -> {
                 cluster.removeNode(added);
+                addedByUs.remove(added);
                 return "removed node " + added;
             });
         }
         int removed = targets.getFirst();
+        removedByUs.add(removed); // before the call: a removal whose answer was lost still counts
         cluster.removeNode(removed);
         return new Injected(targets, "removed member " + who, () -> {
             cluster.rejoinNode(removed);
+            removedByUs.remove(removed);
             return "member " + removed + " back as a voter, caught up";
         });
     }
@@ -409,6 +431,37 @@ public final class Nemesis implements AutoCloseable {
             return healed + "; node " + follower + " caught up to " + compactedTo + ", its snapshot index now "
                     + installed + (needsInstall && installed >= compactedTo ? " (installed from the leader)" : "");
         });
+    }
+
+    /**
+     * After an injection or heal that failed half way: heals every proxy, continues every paused
+     * member and starts every member that is not running, without waiting for anything, so the
+     * run goes on with the whole cluster. Membership is left to {@link #stopAndHeal}.
+     */
+    private String repairQuietly() {
+        List<String> done = new ArrayList<>();
+        try {
+            if (cluster.controlsNetwork()) {
+                for (int id : cluster.nodeIds()) {
+                    cluster.proxy(id).clearFaults();
+                }
+                done.add("proxies cleared");
+            }
+            if (cluster.controlsProcesses()) {
+                for (int id : cluster.nodeIds()) {
+                    if (cluster.isRunning(id) && cluster.isPaused(id)) {
+                        cluster.resume(id);
+                        done.add("continued " + id);
+                    } else if (!cluster.isRunning(id)) {
+                        cluster.restart(id);
+                        done.add("restarted " + id);
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            done.add("repair failed: " + describe(e));
+        }
+        return done.isEmpty() ? "" : "repaired: " + String.join(", ", done);
     }
 
     private String healProxies(List<Integer> ids) {
