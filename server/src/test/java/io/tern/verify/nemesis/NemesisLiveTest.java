@@ -236,6 +236,7 @@ class NemesisLiveTest {
             assertFalse(tracker.changes().isEmpty(), "the tracker saw a leader");
         }
         List<FaultEvent> events = nemesis.events();
+        events.forEach(System.out::println);
         FaultSchedule replay = new FaultSchedule(2026, EnumSet.allOf(FaultKind.class), fast, true, true);
         for (FaultEvent event : events) {
             assertFalse(event.isOpen(), event::toString);
