@@ -1,0 +1,50 @@
+package io.tern.verify.cluster;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command line a {@link LocalCluster} gives its nodes, without starting any. */
+class LocalClusterCommandTest {
+
+    @Test
+    void serverArgumentsCarryTheTortureDefaultsAndTheCallersExtraFlagsLast() {
+        LocalCluster.Options options = new LocalCluster.Options()
+                .extraServerArgs(List.of("--request-timeout-ms", "3000", "--test-only-mode"));
+        List<String> args = LocalCluster.serverArgs(options, 2, Path.of("/d/node-2"), "1=a:1,2=a:2", 20002, false);
+        assertEquals(List.of("server", "--id", "2", "--data", "/d/node-2", "--cluster", "1=a:1,2=a:2",
+                "--listen", "127.0.0.1:20002", "--fsync", "always", "--heartbeat-ms", "50",
+                "--election-timeout-ms", "500", "--snapshot-entries", "2000",
+                "--request-timeout-ms", "3000", "--test-only-mode"), args);
+    }
+
+    @Test
+    void aJoiningNodeIsStartedWithJoin() {
+        List<String> args = LocalCluster.serverArgs(new LocalCluster.Options().fsync("never").snapshotEntries(10),
+                4, Path.of("/d/node-4"), "1=a:1,4=a:4", 20004, true);
+        assertTrue(args.contains("--join"));
+        assertEquals("never", args.get(args.indexOf("--fsync") + 1));
+        assertEquals("10", args.get(args.indexOf("--snapshot-entries") + 1));
+    }
+
+    @Test
+    void debuggersAgentsHeapAndGcFlagsAreNotInherited() {
+        assertFalse(LocalCluster.inheritable("-agentlib:jdwp=transport=dt_socket,server=y,address=5005"));
+        assertFalse(LocalCluster.inheritable("-javaagent:/x/jacoco.jar"));
+        assertFalse(LocalCluster.inheritable("-Xmx2g"));
+        assertFalse(LocalCluster.inheritable("-XX:+UseG1GC"));
+        assertTrue(LocalCluster.inheritable("--add-opens=java.base/java.lang=ALL-UNNAMED"));
+        assertTrue(LocalCluster.inheritable("-Dchronicle.analytics.disable=true"));
+    }
+
+    @Test
+    void testsGiveNodesTheFlagsOfTheForkedTestJvm() {
+        List<String> flags = LocalCluster.defaultJvmArgs();
+        assertTrue(flags.contains("-Dchronicle.analytics.disable=true"), flags::toString);
+        assertFalse(flags.stream().anyMatch(f -> f.startsWith("-Xmx")), flags::toString);
+    }
+}

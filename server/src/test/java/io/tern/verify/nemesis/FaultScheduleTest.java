@@ -1,0 +1,152 @@
+package io.tern.verify.nemesis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The schedule and its targets as pure functions of the seed: no cluster, no clock. */
+class FaultScheduleTest {
+
+    static final Timing TIMING = Timing.DEFAULT;
+    static final Set<FaultKind> ALL = EnumSet.allOf(FaultKind.class);
+
+    @Test
+    void theSameSeedGivesTheSameKindsTimesAndTargets() {
+        List<FaultStep> first = new FaultSchedule(1234, ALL, TIMING, true, true).next(200);
+        List<FaultStep> second = new FaultSchedule(1234, ALL, TIMING, true, true).next(200);
+        assertEquals(first, second);
+        assertEquals(targets(first, List.of(1, 2, 3), OptionalInt.of(2)),
+                targets(second, List.of(3, 1, 2), OptionalInt.of(2)), "member order does not matter");
+    }
+
+    @Test
+    void anotherSeedGivesAnotherSchedule() {
+        assertNotEquals(new FaultSchedule(1, ALL, TIMING, true, true).next(20),
+                new FaultSchedule(2, ALL, TIMING, true, true).next(20));
+    }
+
+    @Test
+    void theOrderOfTheKindsGivenDoesNotMatter() {
+        List<FaultKind> forward = List.of(FaultKind.KILL_RANDOM, FaultKind.PAUSE, FaultKind.SLOW);
+        List<FaultKind> backward = List.of(FaultKind.SLOW, FaultKind.PAUSE, FaultKind.KILL_RANDOM);
+        assertEquals(new FaultSchedule(9, forward, TIMING, true, true).next(50),
+                new FaultSchedule(9, backward, TIMING, true, true).next(50));
+    }
+
+    @Test
+    void onlyEnabledKindsAppearEachOfThemDoesAndDrawsStayInTheirRanges() {
+        Set<FaultKind> enabled = EnumSet.of(FaultKind.PARTITION, FaultKind.ONE_WAY, FaultKind.SLOW);
+        Set<FaultKind> seenKinds = EnumSet.noneOf(FaultKind.class);
+        Set<FaultVariant> seenVariants = EnumSet.noneOf(FaultVariant.class);
+        List<FaultStep> steps = new FaultSchedule(77, enabled, TIMING, true, true).next(300);
+        for (int i = 0; i < steps.size(); i++) {
+            FaultStep step = steps.get(i);
+            assertEquals(i + 1, step.number());
+            assertTrue(enabled.contains(step.kind()), step::toString);
+            assertTrue(step.kind().variants().contains(step.variant()), step::toString);
+            seenKinds.add(step.kind());
+            seenVariants.add(step.variant());
+            assertBetween(step.quiet(), TIMING.quietMin(), TIMING.quietMax());
+            assertBetween(step.active(), TIMING.activeMin(), TIMING.activeMax());
+            assertBetween(step.latency(), Duration.ofMillis(10), Duration.ofMillis(200));
+            assertTrue(step.jitter().compareTo(step.latency().dividedBy(2)) <= 0, step::toString);
+        }
+        assertEquals(enabled, seenKinds);
+        Set<FaultVariant> all = new HashSet<>();
+        enabled.forEach(kind -> all.addAll(kind.variants()));
+        assertEquals(all, seenVariants, "every form of every enabled fault is drawn");
+    }
+
+    @Test
+    void withoutProcessOrNetworkControlOnlyProtocolFaultsAreScheduled() {
+        Set<FaultKind> protocolOnly = EnumSet.of(FaultKind.MEMBERSHIP, FaultKind.TRANSFER, FaultKind.SNAPSHOT);
+        for (FaultStep step : new FaultSchedule(5, protocolOnly, TIMING, false, false).next(100)) {
+            assertTrue(Set.of(FaultVariant.REMOVE_AND_READD, FaultVariant.RANDOM_FOLLOWER, FaultVariant.SNAPSHOT_NOW)
+                    .contains(step.variant()), step::toString);
+        }
+        IllegalArgumentException kill = assertThrows(IllegalArgumentException.class,
+                () -> new FaultSchedule(5, EnumSet.of(FaultKind.KILL_RANDOM), TIMING, false, false));
+        assertTrue(kill.getMessage().contains("'kill' needs control of the nodes' processes"), kill.getMessage());
+        IllegalArgumentException slow = assertThrows(IllegalArgumentException.class,
+                () -> new FaultSchedule(5, EnumSet.of(FaultKind.SLOW), TIMING, false, false));
+        assertTrue(slow.getMessage().contains("'slow' needs a proxy"), slow.getMessage());
+        assertFalse(slow.getMessage().contains("\n"));
+    }
+
+    @Test
+    void targetsFollowTheVariant() {
+        List<Integer> three = List.of(1, 2, 3);
+        List<Integer> five = List.of(1, 2, 3, 4, 5);
+        OptionalInt leader = OptionalInt.of(3);
+        for (long pick = 0; pick < 50; pick++) {
+            assertEquals(List.of(3), resolve(FaultVariant.LEADER, pick, three, leader));
+            assertEquals(List.of(3), resolve(FaultVariant.DEAF_LEADER, pick, three, leader));
+            assertEquals(2, resolve(FaultVariant.MAJORITY, pick, three, leader).size());
+            assertEquals(3, Set.copyOf(resolve(FaultVariant.MAJORITY, pick, five, leader)).size());
+            assertEquals(1, resolve(FaultVariant.MINORITY, pick, three, leader).size());
+            assertEquals(2, Set.copyOf(resolve(FaultVariant.MINORITY, pick, five, leader)).size());
+            assertEquals(five, resolve(FaultVariant.ALL_NODES, pick, five, leader));
+            assertFalse(resolve(FaultVariant.RANDOM_FOLLOWER, pick, three, leader).contains(3));
+            assertFalse(resolve(FaultVariant.LAGGING_FOLLOWER, pick, three, leader).contains(3));
+            List<Integer> snapshot = resolve(FaultVariant.SNAPSHOT_NOW, pick, three, leader);
+            assertEquals(3, snapshot.getFirst());
+            assertEquals(2, Set.copyOf(snapshot).size());
+            assertEquals(resolve(FaultVariant.RANDOM_NODE, pick, three, leader),
+                    resolve(FaultVariant.RANDOM_NODE, pick, List.of(3, 2, 1), leader));
+        }
+        assertEquals(1, resolve(FaultVariant.LEADER, 7, three, OptionalInt.empty()).size(),
+                "with no leader known, a random node");
+        assertEquals(List.of(), resolve(FaultVariant.ADD_AND_REMOVE, 7, three, leader));
+        Set<Integer> drawn = new HashSet<>();
+        for (long pick = 0; pick < 50; pick++) {
+            drawn.addAll(resolve(FaultVariant.RANDOM_NODE, pick, three, leader));
+        }
+        assertEquals(Set.of(1, 2, 3), drawn, "every node gets its turn");
+    }
+
+    @Test
+    void faultNamesParseFromTheCommandLine() {
+        assertEquals(EnumSet.of(FaultKind.KILL_RANDOM, FaultKind.PAUSE, FaultKind.PARTITION),
+                FaultKind.parseList("kill, pause,partition,kill"));
+        assertEquals(EnumSet.of(FaultKind.KILL_LEADER, FaultKind.ONE_WAY),
+                FaultKind.parseList("KILL_LEADER,one_way"));
+        assertEquals(EnumSet.allOf(FaultKind.class), FaultKind.parseList("all"));
+        assertEquals(EnumSet.noneOf(FaultKind.class), FaultKind.parseList(""));
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> FaultKind.parseList("kill,bogus"));
+        assertEquals("unknown fault 'bogus'; known: kill, kill-leader, kill-majority, pause, partition, one-way, slow, "
+                + "membership, transfer, snapshot, or all", unknown.getMessage());
+        assertEquals(FaultKind.values().length, FaultKind.help().size());
+    }
+
+    private static List<Integer> resolve(FaultVariant variant, long pick, List<Integer> members, OptionalInt leader) {
+        FaultKind kind = java.util.Arrays.stream(FaultKind.values()).filter(k -> k.variants().contains(variant))
+                .findFirst().orElseThrow();
+        FaultStep step = new FaultStep(1, kind, variant, pick, Duration.ZERO, Duration.ZERO, Duration.ZERO,
+                Duration.ZERO);
+        return Targets.resolve(step, members, leader);
+    }
+
+    private static List<List<Integer>> targets(List<FaultStep> steps, List<Integer> members, OptionalInt leader) {
+        List<List<Integer>> targets = new ArrayList<>();
+        for (FaultStep step : steps) {
+            targets.add(Targets.resolve(step, members, leader));
+        }
+        return targets;
+    }
+
+    private static void assertBetween(Duration value, Duration min, Duration max) {
+        assertTrue(value.compareTo(min) >= 0 && value.compareTo(max) <= 0, value + " not in " + min + ".." + max);
+    }
+}
