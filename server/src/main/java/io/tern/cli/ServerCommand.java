@@ -96,6 +96,10 @@ public final class ServerCommand implements Callable<Integer> {
             + "of a current member with --join.")
     String clusterId;
 
+    @Option(names = "--log-roll-cycle", hidden = true, description = "The log's file roll cycle, a Chronicle "
+            + "RollCycles name; short ones (TEST4_SECONDLY) let tests see compaction and InstallSnapshot quickly.")
+    String logRollCycle;
+
     @Option(names = "--test-only-stale-reads", hidden = true, description = "BROKEN ON PURPOSE, for testing "
             + "checkers: serve LINEARIZABLE reads from this node's own state without ReadIndex.")
     boolean staleReadsForTesting;
@@ -180,10 +184,13 @@ public final class ServerCommand implements Callable<Integer> {
         require(maxPendingOutputBytes >= 1024 * 1024, "--max-pending-output-bytes must be at least 1048576, was "
                 + maxPendingOutputBytes);
         require(clusterId == null || !clusterId.isBlank(), "--cluster-id must not be blank");
+        if (logRollCycle != null) {
+            io.tern.engine.log.LogOptions.rollCycleNamed(logRollCycle); // refuses an unknown name in one line
+        }
         return new ServerConfig(id, data, members, bind, join, Duration.ofMillis(heartbeatMs),
                 Duration.ofMillis(electionTimeoutMs), policy, snapshotEntries, maxValueBytes, forward,
                 Duration.ofMillis(requestTimeoutMs), maxConnections, Duration.ofMillis(stallTimeoutMs),
-                maxPendingOutputBytes, clusterId, staleReadsForTesting);
+                maxPendingOutputBytes, clusterId, logRollCycle, staleReadsForTesting);
     }
 
     static SortedMap<Long, String> parseCluster(String text) {

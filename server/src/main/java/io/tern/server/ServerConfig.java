@@ -28,6 +28,8 @@ import java.util.TreeMap;
  * @param stallTimeout       a connection that stops in the middle of a frame, or leaves its answers
  *                           unread, this long is closed
  * @param clusterId          the cluster's name; {@code null} to derive it from the initial members
+ * @param logRollCycle       the log's file roll cycle by Chronicle name, or {@code null} for the default
+ *                           (five minutes); tests use seconds so that compaction happens while they run
  * @param staleReadsForTesting a deliberately broken mode for testing checkers: LINEARIZABLE reads are
  *                           served from this node's own state, without ReadIndex or forwarding
  * @param maxPendingOutputBytes a connection whose unread answers exceed this is closed
@@ -36,7 +38,7 @@ public record ServerConfig(long id, Path dataDirectory, SortedMap<Long, String> 
                            boolean join, Duration heartbeat, Duration electionTimeout, FsyncPolicy fsync,
                            long snapshotEntries, int maxValueBytes, boolean forward, Duration requestTimeout,
                            int maxConnections, Duration stallTimeout, long maxPendingOutputBytes,
-                           String clusterId, boolean staleReadsForTesting) {
+                           String clusterId, String logRollCycle, boolean staleReadsForTesting) {
 
     public static final int DEFAULT_PORT = 7379;
 
@@ -53,28 +55,28 @@ public record ServerConfig(long id, Path dataDirectory, SortedMap<Long, String> 
     public ServerConfig withStallTimeout(Duration timeout) {
         return new ServerConfig(id, dataDirectory, cluster, listen, join, heartbeat, electionTimeout, fsync,
                 snapshotEntries, maxValueBytes, forward, requestTimeout, maxConnections, timeout,
-                maxPendingOutputBytes, clusterId, staleReadsForTesting);
+                maxPendingOutputBytes, clusterId, logRollCycle, staleReadsForTesting);
     }
 
     /** A copy with another connection limit and pending output bound (tests of misbehaving clients). */
     public ServerConfig withConnectionLimits(int connections, long pendingOutputBytes) {
         return new ServerConfig(id, dataDirectory, cluster, listen, join, heartbeat, electionTimeout, fsync,
                 snapshotEntries, maxValueBytes, forward, requestTimeout, connections, stallTimeout,
-                pendingOutputBytes, clusterId, staleReadsForTesting);
+                pendingOutputBytes, clusterId, logRollCycle, staleReadsForTesting);
     }
 
     /** A copy that starts with {@code --join}. */
     public ServerConfig withJoin(boolean on) {
         return new ServerConfig(id, dataDirectory, cluster, listen, on, heartbeat, electionTimeout, fsync,
                 snapshotEntries, maxValueBytes, forward, requestTimeout, maxConnections, stallTimeout,
-                maxPendingOutputBytes, clusterId, staleReadsForTesting);
+                maxPendingOutputBytes, clusterId, logRollCycle, staleReadsForTesting);
     }
 
     /** A copy with forwarding on or off. */
     public ServerConfig withForward(boolean on) {
         return new ServerConfig(id, dataDirectory, cluster, listen, join, heartbeat, electionTimeout, fsync,
                 snapshotEntries, maxValueBytes, on, requestTimeout, maxConnections, stallTimeout,
-                maxPendingOutputBytes, clusterId, staleReadsForTesting);
+                maxPendingOutputBytes, clusterId, logRollCycle, staleReadsForTesting);
     }
 
     /** This node's advertised address, from {@code cluster}. */
@@ -87,6 +89,6 @@ public record ServerConfig(long id, Path dataDirectory, SortedMap<Long, String> 
         return new ServerConfig(1, dataDirectory, new TreeMap<>(Map.of(1L, host + ":" + port)),
                 new InetSocketAddress(host, port), false, Duration.ofMillis(100), Duration.ofMillis(1000),
                 FsyncPolicy.ALWAYS, 100_000, 4 * 1024 * 1024, true, Duration.ofSeconds(5), 10_000,
-                Duration.ofSeconds(10), 64L * 1024 * 1024, null, false);
+                Duration.ofSeconds(10), 64L * 1024 * 1024, null, null, false);
     }
 }

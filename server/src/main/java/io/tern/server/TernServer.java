@@ -4,6 +4,7 @@ import io.netty.channel.EventLoopGroup;
 import io.tern.engine.EngineOptions;
 import io.tern.engine.StorageEngine;
 import io.tern.engine.cluster.ClusterIdentity;
+import io.tern.engine.log.LogOptions;
 import io.tern.engine.cluster.Member;
 import io.tern.engine.cluster.Membership;
 import io.tern.engine.meta.DataDirectory;
@@ -171,7 +172,13 @@ public final class TernServer implements AutoCloseable {
 
     private static StorageEngine openEngine(ServerConfig config, ClusterIdentity identity) {
         try {
-            return StorageEngine.open(EngineOptions.defaults(config.dataDirectory(), identity, config.fsync()));
+            EngineOptions options = EngineOptions.defaults(config.dataDirectory(), identity, config.fsync());
+            if (config.logRollCycle() != null) {
+                options = new EngineOptions(options.dataDirectory(), identity,
+                        options.log().withRollCycle(LogOptions.rollCycleNamed(config.logRollCycle())),
+                        options.snapshotsToKeep());
+            }
+            return StorageEngine.open(options);
         } catch (RuntimeException e) {
             throw new ServerStartException("cannot open the data directory " + config.dataDirectory() + ": "
                     + e.getMessage(), e);

@@ -30,4 +30,29 @@ public record LogOptions(FsyncPolicy fsync, RollCycle rollCycle, TimeProvider cl
     public static LogOptions defaults(FsyncPolicy fsync) {
         return new LogOptions(fsync, DEFAULT_ROLL_CYCLE, SystemTimeProvider.INSTANCE);
     }
+
+    /** A copy whose files roll every {@code cycle}: short cycles let tests see compaction within seconds. */
+    public LogOptions withRollCycle(RollCycle cycle) {
+        return new LogOptions(fsync, cycle, clock);
+    }
+
+    /**
+     * The roll cycle named {@code name}: a constant of Chronicle's {@code RollCycles} or
+     * {@code TestRollCycles} (such as {@code FIVE_MINUTELY} or {@code TEST4_SECONDLY}).
+     *
+     * @throws IllegalArgumentException naming the choices if there is no such cycle
+     */
+    public static RollCycle rollCycleNamed(String name) {
+        for (RollCycle cycle : RollCycles.values()) {
+            if (cycle.toString().equals(name)) {
+                return cycle;
+            }
+        }
+        for (RollCycle cycle : net.openhft.chronicle.queue.rollcycles.TestRollCycles.values()) {
+            if (cycle.toString().equals(name)) {
+                return cycle;
+            }
+        }
+        throw new IllegalArgumentException("no log roll cycle named '" + name + "' (try FIVE_MINUTELY or TEST4_SECONDLY)");
+    }
 }
