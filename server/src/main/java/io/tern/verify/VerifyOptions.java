@@ -1,0 +1,32 @@
+package io.tern.verify;
+
+import io.tern.verify.nemesis.FaultKind;
+import io.tern.verify.nemesis.Timing;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One torture run's settings.
+ *
+ * @param endpoints     an existing cluster to test, or empty to start {@code nodes} local processes
+ * @param processes     concurrent clients, each one call at a time
+ * @param thinkTime     the most a client waits between calls
+ * @param extraServerArgs flags added to every local node (for instance a broken mode under test)
+ */
+public record VerifyOptions(int nodes, List<String> endpoints, Duration duration, Set<FaultKind> faults, long seed,
+                            int processes, int keys, Duration thinkTime, Duration requestTimeout, Path outputDirectory,
+                            String fsync, long snapshotEntries, List<String> extraServerArgs, Timing timing,
+                            Duration checkTimeout) {
+
+    public VerifyOptions {
+        endpoints = List.copyOf(endpoints);
+        faults = Set.copyOf(faults);
+        extraServerArgs = List.copyOf(extraServerArgs);
+    }
+
+    boolean external() {
+        return !endpoints.isEmpty();
+    }
+}
