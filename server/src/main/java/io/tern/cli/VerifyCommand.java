@@ -3,6 +3,7 @@ package io.tern.cli;
 import io.tern.verify.VerifyOptions;
 import io.tern.verify.VerifyReport;
 import io.tern.verify.VerifyRun;
+import io.tern.verify.cluster.ClusterException;
 import io.tern.verify.nemesis.FaultKind;
 import io.tern.verify.nemesis.Timing;
 import java.io.PrintWriter;
@@ -109,10 +110,17 @@ public final class VerifyCommand implements Callable<Integer> {
                 timeout, directory, fsync, snapshotEntries, nodeArgs, Timing.DEFAULT, checkTimeout);
         err.println("tern verify: seed " + runSeed + " (replay with --seed " + runSeed + "), results in " + directory);
         err.flush();
-        VerifyReport report = new VerifyRun(options, line -> {
-            err.println("tern verify: " + line);
+        VerifyReport report;
+        try {
+            report = new VerifyRun(options, line -> {
+                err.println("tern verify: " + line);
+                err.flush();
+            }).run();
+        } catch (ClusterException e) {
+            err.println("tern verify: the cluster could not be started or reached: " + e.getMessage());
             err.flush();
-        }).run();
+            return ExitCodes.UNAVAILABLE;
+        }
         outText.print(report.summary());
         if (!report.passed()) {
             outText.println("details: " + directory.resolve("explanation.txt") + ", plot: " + directory.resolve("history.html"));
