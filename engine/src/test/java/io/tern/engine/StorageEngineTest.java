@@ -108,6 +108,31 @@ class StorageEngineTest {
     }
 
     @Test
+    void entriesAppliedWithoutAMarkAreReplayedOnlyUpToTheLastMark() throws IOException {
+        Path data = dir.resolve("data");
+        try (StorageEngine engine = open(data, member1)) {
+            writeAndApply(engine, 1, 10, 1);
+            List<LogEntry> unmarked = new ArrayList<>();
+            for (long index = 11; index <= 20; index++) {
+                unmarked.add(put(index, 1, "key-" + (index % 10), "value-" + index));
+            }
+            engine.log().append(unmarked);
+            engine.log().sync();
+            engine.apply(unmarked.subList(0, 5), false);
+            assertEquals(10, engine.log().committedIndex(), "applying without a mark leaves the watermark");
+            engine.markAppliedCommitted();
+            assertEquals(15, engine.log().committedIndex(), "the mark covers everything applied");
+            engine.apply(unmarked.subList(5, 10), false);
+            engine.log().sync();
+        }
+        DurableFiles.deleteTree(data.resolve("state"));
+        try (StorageEngine engine = open(data, member1)) {
+            assertEquals(15, engine.appliedIndex(), "recovery replays to the last mark; Raft re-applies the rest");
+            assertEquals(20, engine.log().lastIndex());
+        }
+    }
+
+    @Test
     void aSnapshotCompactsTheLogAndRecoveryStartsFromTheState() throws IOException {
         Path data = dir.resolve("data");
         try (StorageEngine engine = open(data, member1)) {
