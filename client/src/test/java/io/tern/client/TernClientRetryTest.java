@@ -233,7 +233,10 @@ class TernClientRetryTest {
         CompletableFuture<Long> backingOff = retrying.putAsync(b("k"), b("v"));
         silent.nextRequest();
         silent.nextRequest();
-        awaitCondition("the write was retried", () -> unavailable.count(Opcode.PUT) >= 2);
+        // After six refusals the backoff is at its 500 ms cap; with no request on the wire the call is
+        // then almost surely between attempts (a retry in flight would rightly end as outcome unknown).
+        awaitCondition("the write to back off between retries",
+                () -> unavailable.count(Opcode.PUT) >= 6 && retrying.inFlight() == 0);
 
         client.close();
         retrying.close();
