@@ -11,10 +11,14 @@ import io.tern.client.protocol.ClientFrameEncoder;
 import io.tern.client.protocol.Request;
 import io.tern.client.protocol.Response;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Sends requests that a follower cannot serve to the leader, as an ordinary client would, over one
@@ -41,29 +45,37 @@ public final class LeaderForwarder implements AutoCloseable {
      * or does not answer in time.
      */
     public CompletableFuture<Response> forward(Request request, String leaderAddress) {
-        CompletableFuture<Response> answer = connection(leaderAddress).thenCompose(connection -> connection.send(request));
-        return answer.orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS)
-                .exceptionallyCompose(error -> CompletableFuture.failedFuture(
-                        error instanceof java.util.concurrent.TimeoutException
-                                ? new ForwardFailedException("the leader at " + leaderAddress + " did not answer within "
-                                + deadline.toMillis() + " ms", true)
-                                : error instanceof java.util.concurrent.CompletionException c && c.getCause() != null
-                                ? c.getCause() : error));
+        // The deadline sits on the send itself, so a request the leader never answers leaves the
+        // connection's table when it expires (connecting is bounded by the connect timeout).
+        return connection(leaderAddress)
+                .thenCompose(connection -> connection.send(request).orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS))
+                .exceptionallyCompose(error -> CompletableFuture.failedFuture(explain(error, leaderAddress)));
+    }
+
+    private Throwable explain(Throwable error, String leaderAddress) {
+        Throwable cause = error instanceof CompletionException wrapped && wrapped.getCause() != null
+                ? wrapped.getCause() : error;
+        return cause instanceof TimeoutException
+                ? new ForwardFailedException("the leader at " + leaderAddress + " did not answer within "
+                        + deadline.toMillis() + " ms", true)
+                : cause;
     }
 
     private CompletableFuture<LeaderConnection> connection(String address) {
-        CompletableFuture<LeaderConnection> existing = connections.get(address);
-        if (existing != null && (!existing.isDone() || usable(existing))) {
-            return existing;
+        List<CompletableFuture<LeaderConnection>> created = new ArrayList<>(1);
+        CompletableFuture<LeaderConnection> chosen = connections.compute(address, (key, current) -> {
+            if (current != null && (!current.isDone() || usable(current))) {
+                return current;
+            }
+            CompletableFuture<LeaderConnection> fresh = new CompletableFuture<>();
+            created.add(fresh);
+            return fresh;
+        });
+        // Connecting happens outside compute(): a failed connect removes its entry from the map.
+        if (!created.isEmpty() && chosen == created.getFirst()) {
+            connect(address, chosen);
         }
-        CompletableFuture<LeaderConnection> fresh = new CompletableFuture<>();
-        CompletableFuture<LeaderConnection> raced = existing == null ? connections.putIfAbsent(address, fresh)
-                : connections.replace(address, existing, fresh) ? null : connections.get(address);
-        if (raced != null) {
-            return raced;
-        }
-        connect(address, fresh);
-        return fresh;
+        return chosen;
     }
 
     private static boolean usable(CompletableFuture<LeaderConnection> connection) {
