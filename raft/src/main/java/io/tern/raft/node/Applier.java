@@ -120,7 +120,11 @@ final class Applier implements Runnable {
 
     void stop(RuntimeException reason) {
         failAll(reason);
-        work.add(() -> stopped = true);
+        work.add(() -> {
+            // A clean stop leaves the watermark at the applied index: the next start replays nothing twice.
+            markCommitted();
+            stopped = true;
+        });
     }
 
     /** Marks what is applied as committed once the applier has had nothing to do for a moment. */
