@@ -1,9 +1,7 @@
 package io.tern.server;
 
 import io.tern.engine.FsyncPolicy;
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.SortedMap;
@@ -40,13 +38,9 @@ final class TestServers {
         return cluster;
     }
 
+    /** A port below the ephemeral range, so no outgoing connection takes it before the server binds. */
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return io.tern.verify.cluster.ListenPorts.pick();
     }
 
     static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {

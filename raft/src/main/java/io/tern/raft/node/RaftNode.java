@@ -29,6 +29,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.function.Supplier;
 
 /**
@@ -74,6 +77,7 @@ public final class RaftNode implements AutoCloseable {
 
     private volatile CoreView coreView;
     private volatile RuntimeException failure;
+    private final AtomicLong misaddressed = new AtomicLong();
 
     private RaftNode(NodeOptions options, StorageEngine engine, PeerTransport transport) {
         this.options = options;
@@ -410,9 +414,17 @@ public final class RaftNode implements AutoCloseable {
     }
 
     private <T> CompletableFuture<T> withTimeout(CompletableFuture<T> future, String what) {
-        var timeout = timers.schedule(() -> future.completeExceptionally(new OutcomeUnknownException(
-                "the " + what + " timed out after " + options.requestTimeout().toMillis() + " ms")),
-                options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> timeout;
+        try {
+            timeout = timers.schedule(() -> future.completeExceptionally(new OutcomeUnknownException(
+                    "the " + what + " timed out after " + options.requestTimeout().toMillis() + " ms")),
+                    options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // The timers stop when the member fails or closes: the request was never taken.
+            future.completeExceptionally(new NotLeaderException(failure != null ? "member " + options.id()
+                    + " has stopped after a failure: " + failure.getMessage() : "the node is shutting down", 0, ""));
+            return future;
+        }
         future.whenComplete((value, error) -> timeout.cancel(false));
         return future;
     }
@@ -454,6 +466,16 @@ public final class RaftNode implements AutoCloseable {
     private final class Inbound implements PeerTransport.InboundHandler {
         @Override
         public void onMessage(Message message) {
+            if (message.to() != options.id()) {
+                // A peer reached the wrong member (a stale address, a port reused by another node):
+                // dropping it is Raft's answer to a lost message; stepping it would stop this member.
+                long dropped = misaddressed.incrementAndGet();
+                if (Long.bitCount(dropped) == 1) {
+                    log.warn("member {} dropped a {} addressed to member {} ({} such so far): check the members' "
+                            + "addresses", options.id(), message.getClass().getSimpleName(), message.to(), dropped);
+                }
+                return;
+            }
             if (message instanceof Message.InstallSnapshot install
                     && snapshots.received(install.snapshot().index(), install.snapshot().term()).isEmpty()) {
                 log.debug("dropping InstallSnapshot {} from {}: its bytes have not arrived", install.snapshot().index(), install.from());

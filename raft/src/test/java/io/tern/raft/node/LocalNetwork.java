@@ -27,6 +27,11 @@ final class LocalNetwork implements AutoCloseable {
         return new LocalTransport(id);
     }
 
+    /** Hands {@code message} to member {@code id} whoever it is addressed to: a misrouted delivery. */
+    void deliverTo(long id, Message message) {
+        delivery.execute(() -> handlers.get(id).onMessage(message));
+    }
+
     void isolate(long id) {
         isolated.add(id);
     }

@@ -8,6 +8,7 @@ import io.tern.engine.cluster.Member;
 import io.tern.engine.cluster.Membership;
 import io.tern.engine.log.LogOptions;
 import io.tern.engine.state.Command;
+import io.tern.raft.core.Message;
 import io.tern.raft.core.Role;
 import net.openhft.chronicle.core.time.SetTimeProvider;
 import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
@@ -125,6 +126,20 @@ class RaftNodeClusterTest {
         NotLeaderException error = assertThrowsCause(NotLeaderException.class,
                 () -> follower.propose(new Command.Put(bytes("k"), bytes("v")).encode()).join());
         assertEquals(leader.id(), error.leaderId());
+    }
+
+    @Test
+    void aMessageForAnotherMemberIsDroppedAndTheReceiverKeepsServing() {
+        for (long id = 1; id <= 3; id++) {
+            start(id, 100_000);
+        }
+        RaftNode leader = awaitLeader();
+        long other = leader.id() == 1 ? 2 : 1;
+        network.deliverTo(leader.id(), new Message.PreVote(3, other, 99, 0, 0));
+        network.deliverTo(other, new Message.Heartbeat(leader.id(), leader.id(), 99, 0, 0));
+        long last = writeAll(leader, 1, 200);
+        awaitAllApplied(last);
+        assertEquals(Role.LEADER, leader.status().role(), "the misrouted message did not disturb the leader");
     }
 
     @Test

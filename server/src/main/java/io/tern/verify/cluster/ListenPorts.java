@@ -14,7 +14,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * a port in the ephemeral range may meanwhile have become the source port of some outgoing
  * connection (a proxy's, a client's), which would make the restart fail with "address in use".
  */
-final class ListenPorts {
+public final class ListenPorts {
 
     static final int LOW = 12_000;
     static final int HIGH = 32_000;
@@ -27,7 +27,7 @@ final class ListenPorts {
     }
 
     /** A port in [{@link #LOW}, {@link #HIGH}) that is free on the loopback address right now. */
-    static synchronized int pick() {
+    public static synchronized int pick() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             int port = random.nextInt(LOW, HIGH);

@@ -8,7 +8,6 @@ import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -426,28 +425,16 @@ final class ProcessCluster implements AutoCloseable {
      * {@code count} distinct ports that were free a moment ago: each is bound to port 0 and all are
      * held open until every one is chosen, so no two nodes get the same one.
      */
+    /**
+     * Ports for nodes to bind, below the kernel's ephemeral range, so that a proxy or a client
+     * connection cannot be handed the same port between its choice and the node's bind.
+     */
     static int[] freePorts(int count) {
-        List<ServerSocket> held = new ArrayList<>();
-        Set<Integer> ports = new HashSet<>();
-        try {
-            while (ports.size() < count) {
-                ServerSocket socket = new ServerSocket(0, 1, loopback());
-                socket.setReuseAddress(true);
-                held.add(socket);
-                ports.add(socket.getLocalPort());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port", e);
-        } finally {
-            for (ServerSocket socket : held) {
-                try {
-                    socket.close();
-                } catch (IOException ignored) {
-                    // Closing a listening socket does not fail in a way that matters here.
-                }
-            }
+        int[] ports = new int[count];
+        for (int i = 0; i < count; i++) {
+            ports[i] = io.tern.verify.cluster.ListenPorts.pick();
         }
-        return held.stream().mapToInt(ServerSocket::getLocalPort).toArray();
+        return ports;
     }
 
     private static Path findRepoRoot() {
