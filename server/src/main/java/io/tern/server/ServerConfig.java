@@ -51,31 +51,10 @@ public record ServerConfig(long id, Path dataDirectory, SortedMap<Long, String> 
         }
     }
 
-    /** A copy with another stall timeout (tests of misbehaving connections). */
-    public ServerConfig withStallTimeout(Duration timeout) {
-        return new ServerConfig(id, dataDirectory, cluster, listen, join, heartbeat, electionTimeout, fsync,
-                snapshotEntries, maxValueBytes, forward, requestTimeout, maxConnections, timeout,
-                maxPendingOutputBytes, clusterId, logRollCycle, staleReadsForTesting);
-    }
-
-    /** A copy with another connection limit and pending output bound (tests of misbehaving clients). */
-    public ServerConfig withConnectionLimits(int connections, long pendingOutputBytes) {
-        return new ServerConfig(id, dataDirectory, cluster, listen, join, heartbeat, electionTimeout, fsync,
-                snapshotEntries, maxValueBytes, forward, requestTimeout, connections, stallTimeout,
-                pendingOutputBytes, clusterId, logRollCycle, staleReadsForTesting);
-    }
-
     /** A copy that starts with {@code --join}. */
     public ServerConfig withJoin(boolean on) {
         return new ServerConfig(id, dataDirectory, cluster, listen, on, heartbeat, electionTimeout, fsync,
                 snapshotEntries, maxValueBytes, forward, requestTimeout, maxConnections, stallTimeout,
-                maxPendingOutputBytes, clusterId, logRollCycle, staleReadsForTesting);
-    }
-
-    /** A copy with forwarding on or off. */
-    public ServerConfig withForward(boolean on) {
-        return new ServerConfig(id, dataDirectory, cluster, listen, join, heartbeat, electionTimeout, fsync,
-                snapshotEntries, maxValueBytes, on, requestTimeout, maxConnections, stallTimeout,
                 maxPendingOutputBytes, clusterId, logRollCycle, staleReadsForTesting);
     }
 
