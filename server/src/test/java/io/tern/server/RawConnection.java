@@ -14,8 +14,8 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A blocking test connection that speaks the wire protocol byte for byte, so tests can send what a
@@ -26,7 +26,8 @@ final class RawConnection implements AutoCloseable {
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
-    private final Map<Long, Opcode> sent = new HashMap<>();
+    /** Concurrent: a test may send from one thread while it reads answers on another. */
+    private final Map<Long, Opcode> sent = new ConcurrentHashMap<>();
 
     RawConnection(InetSocketAddress address) throws IOException {
         socket = new Socket(address.getAddress(), address.getPort());

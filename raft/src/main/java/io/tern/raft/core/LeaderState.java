@@ -74,7 +74,8 @@ final class LeaderState implements RoleState {
         if (transferee != RaftCore.NONE) {
             return new ProposeResult.Rejected(Rejection.LEADERSHIP_TRANSFER_IN_PROGRESS, core.id);
         }
-        if (uncommittedBytes > 0 && uncommittedBytes + payload.length > core.config.maxUncommittedBytes()) {
+        if (core.applierBehind
+                || uncommittedBytes > 0 && uncommittedBytes + payload.length > core.config.maxUncommittedBytes()) {
             return new ProposeResult.Rejected(Rejection.OVERLOADED, core.id);
         }
         long index = log.lastIndex() + 1;

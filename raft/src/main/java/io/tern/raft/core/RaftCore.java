@@ -55,6 +55,8 @@ public final class RaftCore {
     final List<Long> abandonedReads = new ArrayList<>();
     private HardState persisted;
     private Ready outstanding;
+    /** The driver's state machine is behind: committed entries wait in the log, proposals are refused. */
+    boolean applierBehind;
 
     /**
      * Starts a core on what {@code storage} holds.
@@ -189,6 +191,16 @@ public final class RaftCore {
         return Optional.of(Rejection.NOT_LEADER);
     }
 
+    /**
+     * The driver says whether its state machine has fallen behind. While it has, no more committed
+     * entries are handed out (they wait in the durable log) and a leader refuses proposals with
+     * {@link Rejection#OVERLOADED}: applying pushes back on clients as replicating does
+     * ({@link RaftConfig#maxUncommittedBytes()}).
+     */
+    public void applierBehind(boolean behind) {
+        applierBehind = behind;
+    }
+
     /** The driver finished (or gave up) streaming a snapshot to {@code peer}. */
     public void reportSnapshot(long peer, boolean success) {
         if (role instanceof LeaderState leader) {
@@ -218,7 +230,7 @@ public final class RaftCore {
                 || !hardState().equals(persisted)
                 || log.unstableSnapshot() != null
                 || log.hasUnstableEntries()
-                || log.hasCommittedToApply()
+                || (!applierBehind && log.hasCommittedToApply())
                 || !readStates.isEmpty()
                 || !abandonedReads.isEmpty();
     }
@@ -243,7 +255,7 @@ public final class RaftCore {
                 Optional.ofNullable(log.unstableSnapshot()),
                 log.truncationPoint(),
                 log.unstableEntries(),
-                log.nextCommittedEntries(config.maxApplyBytes()),
+                applierBehind ? List.of() : log.nextCommittedEntries(config.maxApplyBytes()),
                 now,
                 afterPersist,
                 readStates,

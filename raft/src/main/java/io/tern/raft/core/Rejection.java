@@ -14,7 +14,8 @@ public enum Rejection {
     NOT_A_VOTER,
     /**
      * The leader's uncommitted entries already exceed {@code RaftConfig#maxUncommittedBytes}: a quorum is
-     * not keeping up (or not reachable). Back-pressure: retry later.
+     * not keeping up (or not reachable); or its driver reported the state machine behind
+     * ({@code RaftCore#applierBehind}). Back-pressure: retry later.
      */
     OVERLOADED
 }

@@ -4,16 +4,19 @@ import io.tern.engine.StorageEngine;
 import io.tern.engine.log.LogEntry;
 import io.tern.engine.state.CommandResult;
 import io.tern.raft.core.ReadState;
+import io.tern.raft.core.Rejection;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -30,7 +33,13 @@ final class Applier implements Runnable {
     private record PendingProposal(long term, CompletableFuture<Applied> future) {
     }
 
-    private record IndexWaiter(long index, CompletableFuture<Long> future) {
+    /** A waiter's place: by the index it waits for, then by arrival. */
+    private record WaiterKey(long index, long arrival) implements Comparable<WaiterKey> {
+        @Override
+        public int compareTo(WaiterKey other) {
+            int byIndex = Long.compare(index, other.index);
+            return byIndex != 0 ? byIndex : Long.compare(arrival, other.arrival);
+        }
     }
 
     /*
@@ -42,24 +51,43 @@ final class Applier implements Runnable {
     private static final long MARK_EVERY_ENTRIES = 10_000;
     private static final long MARK_EVERY_MILLIS = 200;
 
+    /**
+     * Committed entries handed to the applier and not yet applied, in bytes: past this the member
+     * takes no more from Raft (they wait in the log, on disk) and, leading, refuses proposals.
+     */
+    static final long MAX_BACKLOG_BYTES = 16L << 20;
+
+    /** LOCAL reads that may wait for a revision not yet applied; more are refused at once. */
+    static final int MAX_READS_WAITING = 10_000;
+
+    /** What an entry costs in memory beyond its payload, so that a flood of tiny entries counts too. */
+    private static final long ENTRY_OVERHEAD_BYTES = 64;
+
     private final StorageEngine engine;
     private final long snapshotEntries;
     private final Consumer<Long> onSnapshot;
+    private final Runnable onCaughtUp;
     private final Consumer<RuntimeException> onFailure;
     private final BlockingQueue<Runnable> work = new LinkedBlockingQueue<>();
     private final Map<Long, PendingProposal> proposals = new ConcurrentHashMap<>();
     private final Map<Long, CompletableFuture<Long>> readsById = new ConcurrentHashMap<>();
-    /** Applier thread only. */
-    private final PriorityQueue<IndexWaiter> waiters = new PriorityQueue<>((a, b) -> Long.compare(a.index, b.index));
+    /** What waits for the applied index to reach a point: added from any thread, released by the applier. */
+    private final ConcurrentSkipListMap<WaiterKey, CompletableFuture<Long>> waiters = new ConcurrentSkipListMap<>();
+    private final AtomicLong arrivals = new AtomicLong();
+    private final AtomicInteger localReadsWaiting = new AtomicInteger();
+    private final AtomicLong backlog = new AtomicLong();
     private long lastSnapshotIndex;
     private long lastMarked;
     private long lastMarkNanos = System.nanoTime();
     private volatile boolean stopped;
 
-    Applier(StorageEngine engine, long snapshotEntries, Consumer<Long> onSnapshot, Consumer<RuntimeException> onFailure) {
+    /** @param onCaughtUp told, on the applier thread, when the backlog drops under its bound after {@link #behind()} */
+    Applier(StorageEngine engine, long snapshotEntries, Consumer<Long> onSnapshot, Runnable onCaughtUp,
+            Consumer<RuntimeException> onFailure) {
         this.engine = engine;
         this.snapshotEntries = snapshotEntries;
         this.onSnapshot = onSnapshot;
+        this.onCaughtUp = onCaughtUp;
         this.onFailure = onFailure;
         this.lastSnapshotIndex = engine.latestSnapshot().map(s -> s.lastIncludedIndex()).orElse(0L);
     }
@@ -77,13 +105,57 @@ final class Applier implements Runnable {
     }
 
     void submit(Batch batch) {
-        work.add(() -> process(batch));
+        long bytes = backlogBytesOf(batch.committed());
+        backlog.addAndGet(bytes);
+        work.add(() -> {
+            process(batch);
+            long left = backlog.addAndGet(-bytes);
+            if (left < MAX_BACKLOG_BYTES && left + bytes >= MAX_BACKLOG_BYTES) {
+                onCaughtUp.run();
+            }
+        });
     }
 
-    /** Completes with the applied index once it reaches {@code index}. */
+    private static long backlogBytesOf(List<LogEntry> entries) {
+        long bytes = 0;
+        for (LogEntry entry : entries) {
+            bytes += entry.payload().length + ENTRY_OVERHEAD_BYTES;
+        }
+        return bytes;
+    }
+
+    long backlogBytes() {
+        return backlog.get();
+    }
+
+    /** Whether the committed entries waiting to be applied have reached {@link #MAX_BACKLOG_BYTES}. */
+    boolean behind() {
+        return backlog.get() >= MAX_BACKLOG_BYTES;
+    }
+
+    /** Reads waiting for the applied index: LOCAL reads and confirmed linearizable ones. */
+    int readsWaiting() {
+        return waiters.size();
+    }
+
+    void pauseUntil(CompletableFuture<?> release) {
+        work.add(release::join);
+    }
+
+    /**
+     * Completes with the applied index once it reaches {@code index}; refused at once with
+     * OVERLOADED when {@link #MAX_READS_WAITING} already wait.
+     */
     CompletableFuture<Long> awaitApplied(long index) {
         CompletableFuture<Long> future = new CompletableFuture<>();
-        work.add(() -> waitFor(index, future));
+        if (localReadsWaiting.incrementAndGet() > MAX_READS_WAITING) {
+            localReadsWaiting.decrementAndGet();
+            future.completeExceptionally(new RejectedException(Rejection.OVERLOADED, "too many reads are waiting for "
+                    + "revisions this member has not applied yet (the limit is " + MAX_READS_WAITING + ")", 0, ""));
+            return future;
+        }
+        future.whenComplete((applied, error) -> localReadsWaiting.decrementAndGet());
+        waitFor(index, future);
         return future;
     }
 
@@ -186,18 +258,24 @@ final class Applier implements Runnable {
         }
     }
 
+    /** Any thread. */
     private void waitFor(long index, CompletableFuture<Long> future) {
+        WaiterKey key = new WaiterKey(index, arrivals.incrementAndGet());
+        waiters.put(key, future);
+        // However it completes (released, timed out, failed), the waiter leaves at once.
+        future.whenComplete((applied, error) -> waiters.remove(key));
+        // Read after registering: an applier that moves past index later finds the waiter.
         long applied = engine.appliedIndex();
         if (applied >= index) {
             future.complete(applied);
-        } else {
-            waiters.add(new IndexWaiter(index, future));
         }
     }
 
     private void releaseWaitersUpTo(long applied) {
-        while (!waiters.isEmpty() && waiters.peek().index() <= applied) {
-            waiters.poll().future().complete(applied);
+        Map.Entry<WaiterKey, CompletableFuture<Long>> first;
+        while ((first = waiters.firstEntry()) != null && first.getKey().index() <= applied) {
+            first.getValue().complete(applied);
+            waiters.remove(first.getKey());
         }
     }
 
@@ -223,10 +301,8 @@ final class Applier implements Runnable {
         for (CompletableFuture<Long> read : new ArrayList<>(readsById.values())) {
             read.completeExceptionally(reason);
         }
-        work.add(() -> {
-            while (!waiters.isEmpty()) {
-                waiters.poll().future().completeExceptionally(reason);
-            }
-        });
+        for (CompletableFuture<Long> waiter : waiters.values()) {
+            waiter.completeExceptionally(reason);
+        }
     }
 }

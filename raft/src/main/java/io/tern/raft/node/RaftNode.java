@@ -27,7 +27,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.RejectedExecutionException;
@@ -59,7 +59,7 @@ public final class RaftNode implements AutoCloseable {
     private final RaftCore core;
     private final ExecutorService loop;
     private final ExecutorService logWriter;
-    private final ScheduledExecutorService timers;
+    private final ScheduledThreadPoolExecutor timers;
     private final Applier applier;
     private final Thread applierThread;
     private final SnapshotTransfers snapshots;
@@ -70,6 +70,7 @@ public final class RaftNode implements AutoCloseable {
     private Membership announcedMembers = Membership.EMPTY;
     private Role lastRole = Role.FOLLOWER;
     private long lastLeader;
+    private boolean applierBehind;
     /** What only the loop can read from the core, published after each turn of the loop. */
     private record CoreView(Role role, long term, long leaderId, String leaderAddress, long commitIndex,
                             Membership members) {
@@ -90,8 +91,13 @@ public final class RaftNode implements AutoCloseable {
         long id = options.id();
         this.loop = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("tern-raft-loop-" + id).daemon().factory());
         this.logWriter = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("tern-raft-log-" + id).daemon().factory());
-        this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("tern-raft-timer-" + id).daemon().factory());
-        this.applier = new Applier(engine, options.snapshotEntries(), index -> onLoop(this::afterSnapshotTaken), this::fail);
+        this.timers = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("tern-raft-timer-" + id).daemon().factory());
+        // Nearly every request deadline is cancelled by its answer; left queued until it would have
+        // fired, each would hold its request's future for the whole request timeout.
+        this.timers.setRemoveOnCancelPolicy(true);
+        // Once the applier's backlog drops under its bound, the loop's drive() hands it what Raft held back.
+        this.applier = new Applier(engine, options.snapshotEntries(), index -> onLoop(this::afterSnapshotTaken),
+                () -> onLoop(() -> { }), this::fail);
         this.applierThread = Thread.ofPlatform().name("tern-raft-apply-" + id).daemon().unstarted(applier);
         this.snapshots = new SnapshotTransfers(id, engine, transport, options.snapshotChunkBytes(),
                 options.requestTimeout(), peer -> onLoop(() -> core.reportSnapshot(peer, false)));
@@ -165,7 +171,11 @@ public final class RaftNode implements AutoCloseable {
         return future;
     }
 
-    /** Completes once this member has applied {@code index} (a LOCAL read's minimum revision). */
+    /**
+     * Completes once this member has applied {@code index} (a LOCAL read's minimum revision); fails
+     * with {@link OutcomeUnknownException} after the request timeout, or at once with a
+     * {@link RejectedException} (OVERLOADED) while too many reads already wait.
+     */
     public CompletableFuture<Long> awaitApplied(long index) {
         return withTimeout(applier.awaitApplied(index), "wait for index " + index);
     }
@@ -235,6 +245,26 @@ public final class RaftNode implements AutoCloseable {
         return engine;
     }
 
+    /** Reads waiting for this member to apply their index: LOCAL reads and confirmed linearizable ones (diagnostics). */
+    public int readsWaiting() {
+        return applier.readsWaiting();
+    }
+
+    /** Bytes of committed entries handed to the applier and not yet applied (tests in this package). */
+    long applyBacklogBytes() {
+        return applier.backlogBytes();
+    }
+
+    /** Timers waiting to fire, request deadlines included (tests in this package). */
+    int queuedTimers() {
+        return timers.getQueue().size();
+    }
+
+    /** Holds the applier thread until {@code release} completes, as a stalled state machine would (tests in this package). */
+    void pauseApplier(CompletableFuture<?> release) {
+        applier.pauseUntil(release);
+    }
+
     // ---------------------------------------------------------------- the loop
 
     private void onLoop(Runnable input) {
@@ -266,7 +296,13 @@ public final class RaftNode implements AutoCloseable {
 
     /** Takes the next Ready if the last one is done: sends what may go now, and persists the rest. */
     private void drive() {
-        while (persisting == null && core.hasReady()) {
+        while (persisting == null) {
+            // Asked before every Ready: the one before may have filled the applier's backlog.
+            applierBehind = applier.behind();
+            core.applierBehind(applierBehind);
+            if (!core.hasReady()) {
+                break;
+            }
             Ready ready = core.ready();
             persisting = ready;
             ready.messages().forEach(this::send);
@@ -409,11 +445,15 @@ public final class RaftNode implements AutoCloseable {
             case CONFIG_CHANGE_PENDING -> "a configuration change is still in progress";
             case INVALID_CONFIG_CHANGE -> "only one member may be added or removed at a time";
             case NOT_A_VOTER -> "the target is not a voting member";
-            case OVERLOADED -> "too many writes are waiting to commit";
+            case OVERLOADED -> applierBehind ? "too many committed writes are waiting to be applied"
+                    : "too many writes are waiting to commit";
         }, leaderHint, address);
     }
 
     private <T> CompletableFuture<T> withTimeout(CompletableFuture<T> future, String what) {
+        if (future.isDone()) {
+            return future;
+        }
         ScheduledFuture<?> timeout;
         try {
             timeout = timers.schedule(() -> future.completeExceptionally(new OutcomeUnknownException(

@@ -381,4 +381,32 @@ class ReplicationScenarioTest {
                 > accepted index=4 term=1
                 """);
     }
+
+    @Test
+    void aMemberWhoseApplierIsBehindIsHandedNothingMoreToApplyAndLeadingRefusesProposals() {
+        Scenario.run("""
+                cluster 1 2 3
+                elect 1
+                propose 1 a
+                stabilize
+                expect-applied 1 a
+                expect-applied 3 a
+                applier-behind 3 on
+                propose 1 b
+                stabilize
+                # committed on the follower, but held in its log until its applier catches up
+                expect 3 commit=3 applied=2
+                expect-applied 3 a
+                applier-behind 3 off
+                stabilize
+                expect 3 applied=3
+                expect-applied 3 a b
+                applier-behind 1 on
+                propose 1 c
+                > rejected OVERLOADED leader=1
+                applier-behind 1 off
+                propose 1 c
+                > accepted index=4 term=1
+                """);
+    }
 }

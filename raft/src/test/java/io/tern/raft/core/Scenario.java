@@ -46,6 +46,7 @@ import java.util.stream.Collectors;
  * campaign 1 | tick 1 [n] | tick-all [n] | elect 1 (campaign + stabilize)
  * propose 1 x | config 1 add-learner 4 | add-voter 4 | promote 4 | demote 4 | remove 4
  * read 1 r1 | transfer 1 3 | snapshot 1 [compact] | report-unreachable 1 2 | report-snapshot 1 2 ok|fail
+ * applier-behind 1 on|off              node 1's driver reports its state machine behind, or caught up
  * process [nodes]        do each node's Ready: persist, queue its messages, apply, advance
  * deliver [F->T] [Type]  step queued messages that match into their receivers (one pass, may queue more)
  * drop [F->T] [Type]     discard queued messages that match
@@ -205,6 +206,7 @@ final class Scenario {
             case "snapshot" -> snapshot(node(w[1]), w.length > 2 && w[2].equals("compact"));
             case "report-unreachable" -> core(w[1]).reportUnreachable(id(w[2]));
             case "report-snapshot" -> core(w[1]).reportSnapshot(id(w[2]), w[3].equals("ok"));
+            case "applier-behind" -> core(w[1]).applierBehind(w[2].equals("on"));
             case "ready-unpersisted" -> {
                 Node node = node(w[1]);
                 node.unpersisted = node.core.ready();

@@ -4,6 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.tern.client.protocol.ClientFrameDecoder;
@@ -27,6 +28,12 @@ import java.util.concurrent.TimeoutException;
  * answering (paused, partitioned) cannot hold a client forever.
  */
 public final class LeaderForwarder implements AutoCloseable {
+
+    /**
+     * Forwarded bytes that may wait for the leader to read them; past the high mark the connection
+     * is not writable and new forwards are refused (UNAVAILABLE: certainly not applied).
+     */
+    static final WriteBufferWaterMark TO_LEADER_WATER_MARK = new WriteBufferWaterMark(16 << 20, 32 << 20);
 
     private final EventLoopGroup group;
     private final Class<? extends SocketChannel> channelType;
@@ -90,6 +97,7 @@ public final class LeaderForwarder implements AutoCloseable {
         ChannelFuture connecting = new Bootstrap().group(group).channel(channelType)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 1000)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, TO_LEADER_WATER_MARK)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
@@ -107,6 +115,21 @@ public final class LeaderForwarder implements AutoCloseable {
                         + done.cause().getMessage(), false));
             }
         });
+    }
+
+    /** Forwarded bytes waiting to be taken by the sockets to leaders (tests). */
+    long queuedBytes() {
+        return openConnections().stream().mapToLong(LeaderConnection::queuedBytes).sum();
+    }
+
+    /** Forwarded requests waiting for the leader's answer (tests). */
+    int pendingForwards() {
+        return openConnections().stream().mapToInt(LeaderConnection::pendingCount).sum();
+    }
+
+    private List<LeaderConnection> openConnections() {
+        return connections.values().stream().filter(c -> c.isDone() && !c.isCompletedExceptionally())
+                .map(CompletableFuture::join).toList();
     }
 
     @Override

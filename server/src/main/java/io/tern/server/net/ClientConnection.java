@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * One client connection: decodes each request, hands it to the {@link RequestDispatcher} and
  * writes each answer as soon as it is ready, in any order (pipelining).
  *
- * <p>Back-pressure: with too many requests in flight, or answers piling up faster than the client
- * reads them, the connection stops reading until they drain. A client that lets more than the
+ * <p>Back-pressure: with too many requests in flight, too many bytes of them, or answers piling up
+ * faster than the client reads them, the connection stops reading until they drain. A client that lets more than the
  * pending-output bound pile up is disconnected. All state is touched on the channel's event loop.
  */
 final class ClientConnection extends ChannelInboundHandlerAdapter {
@@ -36,10 +36,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     /** Requests one connection may have in flight before it stops reading more. */
     static final int MAX_IN_FLIGHT = 4096;
 
+    /** Request bytes (whole frames) one connection may have in flight before it stops reading more. */
+    static final long MAX_IN_FLIGHT_BYTES = 16L << 20;
+
     private final RequestDispatcher dispatcher;
     private final InFlightRequests serverInFlight;
     private final long maxPendingOutputBytes;
     private int inFlight;
+    private long inFlightBytes;
 
     ClientConnection(RequestDispatcher dispatcher, InFlightRequests serverInFlight, long maxPendingOutputBytes) {
         this.dispatcher = dispatcher;
@@ -53,6 +57,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
+        long frameBytes = body.readableBytes() + 4L;
         Request request;
         try {
             request = RequestCodec.decode(body);
@@ -64,21 +69,23 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             body.release();
         }
         inFlight++;
+        inFlightBytes += frameBytes;
         serverInFlight.begin();
         updateReading(ctx);
         dispatcher.dispatch(request, ctx.executor()).whenComplete((response, error) -> {
             Response answer = error == null ? response
                     : new Response.Internal(request.requestId(), "unexpected failure: " + error);
             if (ctx.executor().inEventLoop()) {
-                finish(ctx, answer);
+                finish(ctx, answer, frameBytes);
             } else {
-                ctx.executor().execute(() -> finish(ctx, answer));
+                ctx.executor().execute(() -> finish(ctx, answer, frameBytes));
             }
         });
     }
 
-    private void finish(ChannelHandlerContext ctx, Response response) {
+    private void finish(ChannelHandlerContext ctx, Response response, long frameBytes) {
         inFlight--;
+        inFlightBytes -= frameBytes;
         serverInFlight.end();
         respond(ctx, response);
         updateReading(ctx);
@@ -96,9 +103,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Reads while the client is within its in-flight budget and is taking its answers. */
+    /** Reads while the client is within its in-flight budgets and is taking its answers. */
     private void updateReading(ChannelHandlerContext ctx) {
-        boolean read = inFlight < MAX_IN_FLIGHT && ctx.channel().isWritable();
+        boolean read = inFlight < MAX_IN_FLIGHT && inFlightBytes < MAX_IN_FLIGHT_BYTES && ctx.channel().isWritable();
         if (ctx.channel().config().isAutoRead() != read) {
             ctx.channel().config().setAutoRead(read);
         }

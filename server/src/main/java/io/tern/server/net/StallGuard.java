@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It sits before the frame decoder to count the bytes that arrive; {@link #frameCounter()} sits
  * after it to count the bytes that made whole frames. More arrived than was framed means a frame
- * is half received.
+ * is half received. While the connection itself has stopped reading (back-pressure), that is not
+ * the client's stall.
  */
 final class StallGuard extends ChannelDuplexHandler {
 
@@ -76,7 +77,11 @@ final class StallGuard extends ChannelDuplexHandler {
 
     private void inspect(ChannelHandlerContext ctx) {
         long now = System.nanoTime();
-        if (bytesIn > bytesFramed && now - lastInput >= stallNanos) {
+        if (!ctx.channel().config().isAutoRead()) {
+            // The server stopped reading (back-pressure): a half-received frame waits on us, not on the
+            // client, and the client gets a whole stall timeout once reading resumes.
+            lastInput = now;
+        } else if (bytesIn > bytesFramed && now - lastInput >= stallNanos) {
             log.debug("closing {}: it stopped in the middle of a frame", ctx.channel().remoteAddress());
             ctx.close();
             return;
