@@ -321,28 +321,42 @@ public final class StorageEngine implements AutoCloseable {
         return snapshots.openReader(snapshot, maxChunkBytes);
     }
 
-    /** Starts receiving a snapshot from a leader; {@link SnapshotInstaller#finish()} verifies it. */
+    /**
+     * Starts receiving a snapshot from a leader; {@link SnapshotInstaller#finish()} verifies it and
+     * keeps it apart from this member's snapshots until {@link #installSnapshot} (it is not the
+     * {@link #latestSnapshot()}, nor what {@link #createSnapshot()} returns, before).
+     */
     public SnapshotInstaller beginSnapshotInstall() {
         return snapshots.beginInstall();
     }
 
     /**
-     * Makes a received, verified snapshot the state: swaps it in atomically, then keeps the log's
-     * entries after it if they continue it, or discards the log. Returns false, changing nothing, if
-     * the state is already at or past the snapshot.
+     * Makes a received, verified snapshot the state: moves it among this member's snapshots, swaps
+     * it in atomically, then keeps the log's entries after it if they continue it, or discards the
+     * log. Returns false if the state is already at or past the snapshot: then the received snapshot
+     * is deleted and nothing else changes.
      */
     public boolean installSnapshot(Snapshot received) {
+        Snapshot installed;
         synchronized (stateChange) {
             if (received.lastIncludedIndex() <= state.appliedIndex()) {
+                snapshots.discardReceived(received);
                 return false;
             }
-            swapStateTo(received);
-            alignLogWith(received);
+            // Adopted before the swap: a crash between the two finishes the install on open.
+            installed = snapshots.adoptReceived(received);
+            swapStateTo(installed);
+            alignLogWith(installed);
         }
         snapshots.retainNewest(options.snapshotsToKeep());
-        log.info("snapshot installed at index {} (term {}); log now {}..{}", received.lastIncludedIndex(),
-                received.lastIncludedTerm(), raftLog.firstIndex(), raftLog.lastIndex());
+        log.info("snapshot installed at index {} (term {}); log now {}..{}", installed.lastIncludedIndex(),
+                installed.lastIncludedTerm(), raftLog.firstIndex(), raftLog.lastIndex());
         return true;
+    }
+
+    /** Deletes a received snapshot that will not be installed (see {@link #beginSnapshotInstall()}). */
+    public void discardReceivedSnapshot(Snapshot received) {
+        snapshots.discardReceived(received);
     }
 
     private void swapStateTo(Snapshot snapshot) {

@@ -185,6 +185,48 @@ class StorageEngineTest {
     }
 
     @Test
+    void aReceivedSnapshotIsNotTheMembersOwnUntilInstalled() {
+        Path followerData = dir.resolve("follower");
+        try (StorageEngine leader = open(dir.resolve("leader"), member1);
+             StorageEngine follower = open(followerData, member2)) {
+            writeAndApply(leader, 1, 20, 2);
+            Snapshot leaders = leader.createSnapshot();
+            writeAndApply(follower, 1, 5, 1);
+            follower.log().append(List.of(put(6, 1, "key-6", "never-committed")));
+
+            Snapshot received = receive(leader, leaders, follower);
+            assertTrue(follower.latestSnapshot().isEmpty(), "a received snapshot is not the member's until installed");
+            Snapshot own = follower.createSnapshot();
+            assertEquals(5, own.lastIncludedIndex(), "the member's snapshot is of its own state");
+            assertEquals(own, follower.latestSnapshot().orElseThrow());
+
+            assertTrue(follower.installSnapshot(received));
+            assertEquals(20, follower.latestSnapshot().orElseThrow().lastIncludedIndex());
+            assertEquals(20, follower.appliedIndex());
+        }
+    }
+
+    @Test
+    void aReceivedSnapshotThatWasNeverInstalledIsGoneAfterAReopen() throws IOException {
+        Path followerData = dir.resolve("follower");
+        try (StorageEngine leader = open(dir.resolve("leader"), member1);
+             StorageEngine follower = open(followerData, member2)) {
+            writeAndApply(leader, 1, 20, 2);
+            Snapshot leaders = leader.createSnapshot();
+            writeAndApply(follower, 1, 5, 1);
+            receive(leader, leaders, follower);
+        }
+        try (StorageEngine follower = open(followerData, member2)) {
+            assertEquals(0, follower.recoveryReport().snapshotRestored());
+            assertEquals(5, follower.appliedIndex());
+            assertTrue(follower.latestSnapshot().isEmpty());
+            try (Stream<Path> snapshots = Files.list(followerData.resolve("snapshots"))) {
+                assertEquals(List.of(), snapshots.toList());
+            }
+        }
+    }
+
+    @Test
     void aSnapshotNoNewerThanTheStateIsNotInstalled() {
         try (StorageEngine leader = open(dir.resolve("leader"), member1);
              StorageEngine follower = open(dir.resolve("follower"), member2)) {
@@ -268,6 +310,17 @@ class StorageEngineTest {
         StorageException error = assertThrows(StorageException.class, () -> open(data, member2));
         assertTrue(error.getMessage().contains("belongs to cluster 'test-cluster' member 1"), error.getMessage());
         open(data, member1).close();
+    }
+
+    /** Streams {@code snapshot} chunk by chunk into {@code to}, where it is received but not installed. */
+    private static Snapshot receive(StorageEngine from, Snapshot snapshot, StorageEngine to) {
+        try (SnapshotReader reader = from.openSnapshotReader(snapshot, 4096);
+             SnapshotInstaller installer = to.beginSnapshotInstall()) {
+            while (reader.hasNext()) {
+                installer.accept(reader.next());
+            }
+            return installer.finish();
+        }
     }
 
     /** Streams {@code snapshot} chunk by chunk into {@code to}; returns whether it was installed. */

@@ -91,7 +91,7 @@ public final class RaftNode implements AutoCloseable {
         this.loop = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("tern-raft-loop-" + id).daemon().factory());
         this.logWriter = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("tern-raft-log-" + id).daemon().factory());
         this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("tern-raft-timer-" + id).daemon().factory());
-        this.applier = new Applier(engine, options.snapshotEntries(), index -> onLoop(this::afterSnapshotTaken), this::fail);
+        this.applier = new Applier(engine, options.snapshotEntries(), index -> onLoop(() -> afterSnapshotTaken(index)), this::fail);
         this.applierThread = Thread.ofPlatform().name("tern-raft-apply-" + id).daemon().unstarted(applier);
         this.snapshots = new SnapshotTransfers(id, engine, transport, options.snapshotChunkBytes(),
                 options.requestTimeout(), peer -> onLoop(() -> core.reportSnapshot(peer, false)));
@@ -313,10 +313,9 @@ public final class RaftNode implements AutoCloseable {
     private void installReceivedSnapshot(SnapshotMeta meta) {
         Snapshot received = snapshots.received(meta.index(), meta.term()).orElseThrow(() ->
                 new IllegalStateException("asked to install snapshot " + meta.index() + " whose bytes never arrived"));
-        // The received snapshot is already the newest on disk; publish it before the state swap makes
-        // the new applied index visible, so status never shows applied past the snapshot behind it.
-        storage.refreshSnapshot();
+        // Until here the received snapshot was kept apart: only now does it become this member's.
         engine.installSnapshot(received);
+        storage.refreshSnapshot();
         RaftLog raftLog = engine.log();
         if (raftLog.firstIndex() != meta.index() + 1 || raftLog.lastIndex() != meta.index()) {
             raftLog.resetTo(meta.index() + 1);
@@ -343,9 +342,11 @@ public final class RaftNode implements AutoCloseable {
         }
     }
 
-    private void afterSnapshotTaken() {
+    private void afterSnapshotTaken(long index) {
         storage.refreshSnapshot();
         engine.compactLog();
+        // Raft never installs a snapshot at or below what is applied: received ones there are of no use.
+        snapshots.forgetUpTo(index);
     }
 
     /** Tells the transport whom to talk to whenever the configuration changes. */
