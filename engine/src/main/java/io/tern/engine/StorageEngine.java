@@ -202,29 +202,42 @@ public final class StorageEngine implements AutoCloseable {
     // ---------------------------------------------------------------- the applied state
 
     /**
-     * Applies committed entries, which must continue the state's applied index, and records in the
-     * log that they are committed (durable with the log's next sync), so recovery may replay them.
+     * Applies committed entries and records in the log that they are committed (durable with the
+     * log's next sync), so recovery may replay them. See {@link #apply(List, boolean)}.
      */
     public List<CommandResult> apply(List<LogEntry> committed) {
         return apply(committed, true);
     }
 
     /**
-     * Applies committed entries; records them as committed in the log only if {@code markCommitted}.
-     * A caller applying a steady stream may mark now and then instead (see {@link #markCommitted}):
-     * writing the mark touches the page the log writer is forcing, and on this disk that write
-     * waits for the force. A later mark only means recovery replays fewer entries itself and Raft
-     * re-applies the rest once it learns the commit index again.
+     * Applies consecutive committed entries, skipping those at or below the applied index: a
+     * snapshot installed since the caller took them has covered those. What is left must continue
+     * the applied index. Returns one result per entry applied, so the results belong to the last
+     * {@code size()} entries of {@code committed} (none if the snapshot covered them all).
+     *
+     * <p>Records them as committed in the log only if {@code markCommitted}. A caller applying a
+     * steady stream may mark now and then instead (see {@link #markAppliedCommitted}): writing the
+     * mark touches the page the log writer is forcing, and on this disk that write waits for the
+     * force. A later mark only means recovery replays fewer entries itself and Raft re-applies the
+     * rest once it learns the commit index again.
      */
     public List<CommandResult> apply(List<LogEntry> committed, boolean markCommitted) {
         if (committed.isEmpty()) {
             return List.of();
         }
         synchronized (stateChange) {
-            if (markCommitted) {
-                raftLog.markCommitted(committed.getLast().index());
+            // Checked under the lock that an install takes, so no install can come between.
+            long applied = state.appliedIndex();
+            long first = committed.getFirst().index();
+            List<LogEntry> fresh = first > applied ? committed
+                    : committed.subList((int) Math.min(committed.size(), applied - first + 1), committed.size());
+            if (fresh.isEmpty()) {
+                return List.of();
             }
-            return readState(store -> store.apply(committed));
+            if (markCommitted) {
+                raftLog.markCommitted(fresh.getLast().index());
+            }
+            return readState(store -> store.apply(fresh));
         }
     }
 

@@ -227,6 +227,33 @@ class StorageEngineTest {
     }
 
     @Test
+    void applySkipsTheEntriesThatASnapshotInstallOvertook() {
+        try (StorageEngine leader = open(dir.resolve("leader"), member1);
+             StorageEngine follower = open(dir.resolve("follower"), member2)) {
+            writeAndApply(leader, 1, 20, 2);
+            Snapshot leaders = leader.createSnapshot();
+            writeAndApply(follower, 1, 5, 2);
+            // The applier took entries 6..10 to apply when the log thread installed the snapshot at 20.
+            List<LogEntry> overtaken = new ArrayList<>();
+            for (long index = 6; index <= 10; index++) {
+                overtaken.add(put(index, 2, "key-" + (index % 10), "value-" + index));
+            }
+            follower.log().append(overtaken);
+            assertTrue(stream(leader, leaders, 4096, follower));
+
+            assertEquals(List.of(), follower.apply(overtaken), "nothing of an overtaken batch is applied");
+            assertEquals(20, follower.appliedIndex());
+            List<LogEntry> straddling = List.of(put(19, 2, "key-9", "value-19"), put(20, 2, "key-0", "value-20"),
+                    put(21, 2, "key-1", "value-21"));
+            follower.log().append(straddling.subList(2, 3));
+            assertEquals(List.of(new CommandResult.Written()), follower.apply(straddling),
+                    "one result, for the one entry after the applied index");
+            assertEquals(21, follower.appliedIndex());
+            assertArrayEquals(bytes("value-21"), follower.get(bytes("key-1")).value());
+        }
+    }
+
+    @Test
     void aSnapshotNoNewerThanTheStateIsNotInstalled() {
         try (StorageEngine leader = open(dir.resolve("leader"), member1);
              StorageEngine follower = open(dir.resolve("follower"), member2)) {
