@@ -56,6 +56,13 @@ public final class StorageEngine implements AutoCloseable {
     /** Apply, snapshot creation and installation change the state one at a time. */
     private final Object stateChange = new Object();
     private volatile RocksStateStore state;
+    /**
+     * The newest of this member's snapshots, or null: read on open, then replaced (under
+     * {@link #stateChange}) by each snapshot taken or installed, never by one merely received.
+     * Kept here so that asking for it costs no directory listing, and it is current the moment
+     * {@link #createSnapshot()} or {@link #installSnapshot} returns.
+     */
+    private volatile Snapshot newestSnapshot;
     private RecoveryReport recoveryReport;
 
     private StorageEngine(EngineOptions options, DataDirectory dataDirectory) {
@@ -111,6 +118,8 @@ public final class StorageEngine implements AutoCloseable {
                 alignLogWith(snapshot);
             }
         }
+        // Read again: restoring may have set a corrupt snapshot aside.
+        newestSnapshot = snapshots.newest().orElse(null);
         long replayed = replayCommittedEntries();
         recoveryReport = new RecoveryReport(restoredFrom, replayed, raftLog.openReport().tornRecordsVoided(),
                 state.appliedIndex(), raftLog.firstIndex(), raftLog.lastIndex(),
@@ -292,9 +301,9 @@ public final class StorageEngine implements AutoCloseable {
             if (point.index() == 0) {
                 throw new IllegalStateException("nothing has been applied yet: there is nothing to snapshot");
             }
-            Optional<Snapshot> newest = snapshots.newest();
-            if (newest.isPresent() && newest.get().lastIncludedIndex() >= point.index()) {
-                return newest.get();
+            Snapshot newest = newestSnapshot;
+            if (newest != null && newest.lastIncludedIndex() >= point.index()) {
+                return newest;
             }
             // Until a CONFIG entry is applied the membership is the bootstrap one, which lives in the
             // hard state, not in the state machine: a snapshot must carry the one in force.
@@ -306,6 +315,7 @@ public final class StorageEngine implements AutoCloseable {
                     throw new IllegalStateException("the state moved from " + point + " to " + taken + " during a checkpoint");
                 }
             });
+            newestSnapshot = snapshot;
         }
         log.info("snapshot taken at index {} (term {}, {} bytes)", snapshot.lastIncludedIndex(),
                 snapshot.lastIncludedTerm(), snapshot.sizeBytes());
@@ -317,16 +327,17 @@ public final class StorageEngine implements AutoCloseable {
      * durable, and snapshots beyond the number to keep. Returns the log's first index after it.
      */
     public long compactLog() {
-        Optional<Snapshot> newest = snapshots.newest();
-        if (newest.isPresent()) {
-            raftLog.compactUpTo(Math.min(newest.get().lastIncludedIndex(), state.durableAppliedIndex()));
+        Snapshot newest = newestSnapshot;
+        if (newest != null) {
+            raftLog.compactUpTo(Math.min(newest.lastIncludedIndex(), state.durableAppliedIndex()));
             snapshots.retainNewest(options.snapshotsToKeep());
         }
         return raftLog.firstIndex();
     }
 
+    /** The newest snapshot this member took or installed (never one only received); cheap. */
     public Optional<Snapshot> latestSnapshot() {
-        return snapshots.newest();
+        return Optional.ofNullable(newestSnapshot);
     }
 
     /** Streams a snapshot out in chunks of at most {@code maxChunkBytes}, pulled by the sender. */
@@ -358,6 +369,9 @@ public final class StorageEngine implements AutoCloseable {
             }
             // Adopted before the swap: a crash between the two finishes the install on open.
             installed = snapshots.adoptReceived(received);
+            // Named before the swap makes its index the applied one: whoever reads the applied
+            // index first and the snapshot second never sees the state ahead of its snapshot.
+            newestSnapshot = installed;
             swapStateTo(installed);
             alignLogWith(installed);
         }

@@ -210,8 +210,17 @@ public final class RaftNode implements AutoCloseable {
     public NodeStatus status() {
         CoreView view = coreView;
         return new NodeStatus(options.id(), view.role(), view.term(), view.leaderId(), view.leaderAddress(),
-                view.commitIndex(), engine.appliedIndex(), storage.snapshot().index(), engine.log().firstIndex(),
+                view.commitIndex(), engine.appliedIndex(), snapshotIndex(), engine.log().firstIndex(),
                 engine.log().lastIndex(), view.members());
+    }
+
+    /**
+     * Read from the engine, not from the core's view (which the loop refreshes later): a snapshot
+     * that {@link #snapshotNow()} answered, or that was installed, shows at once. Read after the
+     * applied index, which an install moves only after naming its snapshot.
+     */
+    private long snapshotIndex() {
+        return engine.latestSnapshot().map(Snapshot::lastIncludedIndex).orElse(0L);
     }
 
     public long id() {

@@ -97,6 +97,23 @@ class RaftNodeSnapshotTest {
     }
 
     @Test
+    void statusShowsTheSnapshotThatSnapshotNowAnsweredWhileTheLoopIsBusy() throws InterruptedException {
+        RaftNode member = startMember2();
+        peers.deliver(new Message.AppendEntries(1, 2, 1, 0, 0, List.of(put(1, 1, "a", "1"), put(2, 1, "b", "2"),
+                put(3, 1, "c", "3")), 3));
+        member.awaitApplied(3).join();
+        // The loop stays busy answering this heartbeat until the test lets it go.
+        peers.holdSends();
+        peers.deliver(new Message.Heartbeat(1, 2, 1, 3, 0));
+        peers.awaitASendHeld();
+
+        long index = member.snapshotNow().join();
+        assertEquals(3, index);
+        assertEquals(3, member.status().snapshotIndex(), "STATUS after the snapshot answered: " + member.status());
+        peers.releaseSends();
+    }
+
+    @Test
     void aReceivedSnapshotThatRaftHasNotInstalledNeverStandsInForTheMembersOwnLog() {
         RaftNode member = startMember2();
         // Leader 1 of term 1 gets entries 1..5 to member 2 but commits only 1..2.
