@@ -56,6 +56,13 @@ public final class StorageEngine implements AutoCloseable {
     /** Apply, snapshot creation and installation change the state one at a time. */
     private final Object stateChange = new Object();
     private volatile RocksStateStore state;
+    /**
+     * The newest of this member's snapshots, or null: read on open, then replaced (under
+     * {@link #stateChange}) by each snapshot taken or installed, never by one merely received.
+     * Kept here so that asking for it costs no directory listing, and it is current the moment
+     * {@link #createSnapshot()} or {@link #installSnapshot} returns.
+     */
+    private volatile Snapshot newestSnapshot;
     private RecoveryReport recoveryReport;
 
     private StorageEngine(EngineOptions options, DataDirectory dataDirectory) {
@@ -111,6 +118,8 @@ public final class StorageEngine implements AutoCloseable {
                 alignLogWith(snapshot);
             }
         }
+        // Read again: restoring may have set a corrupt snapshot aside.
+        newestSnapshot = snapshots.newest().orElse(null);
         long replayed = replayCommittedEntries();
         recoveryReport = new RecoveryReport(restoredFrom, replayed, raftLog.openReport().tornRecordsVoided(),
                 state.appliedIndex(), raftLog.firstIndex(), raftLog.lastIndex(),
@@ -202,29 +211,42 @@ public final class StorageEngine implements AutoCloseable {
     // ---------------------------------------------------------------- the applied state
 
     /**
-     * Applies committed entries, which must continue the state's applied index, and records in the
-     * log that they are committed (durable with the log's next sync), so recovery may replay them.
+     * Applies committed entries and records in the log that they are committed (durable with the
+     * log's next sync), so recovery may replay them. See {@link #apply(List, boolean)}.
      */
     public List<CommandResult> apply(List<LogEntry> committed) {
         return apply(committed, true);
     }
 
     /**
-     * Applies committed entries; records them as committed in the log only if {@code markCommitted}.
-     * A caller applying a steady stream may mark now and then instead (see {@link #markCommitted}):
-     * writing the mark touches the page the log writer is forcing, and on this disk that write
-     * waits for the force. A later mark only means recovery replays fewer entries itself and Raft
-     * re-applies the rest once it learns the commit index again.
+     * Applies consecutive committed entries, skipping those at or below the applied index: a
+     * snapshot installed since the caller took them has covered those. What is left must continue
+     * the applied index. Returns one result per entry applied, so the results belong to the last
+     * {@code size()} entries of {@code committed} (none if the snapshot covered them all).
+     *
+     * <p>Records them as committed in the log only if {@code markCommitted}. A caller applying a
+     * steady stream may mark now and then instead (see {@link #markAppliedCommitted}): writing the
+     * mark touches the page the log writer is forcing, and on this disk that write waits for the
+     * force. A later mark only means recovery replays fewer entries itself and Raft re-applies the
+     * rest once it learns the commit index again.
      */
     public List<CommandResult> apply(List<LogEntry> committed, boolean markCommitted) {
         if (committed.isEmpty()) {
             return List.of();
         }
         synchronized (stateChange) {
-            if (markCommitted) {
-                raftLog.markCommitted(committed.getLast().index());
+            // Checked under the lock that an install takes, so no install can come between.
+            long applied = state.appliedIndex();
+            long first = committed.getFirst().index();
+            List<LogEntry> fresh = first > applied ? committed
+                    : committed.subList((int) Math.min(committed.size(), applied - first + 1), committed.size());
+            if (fresh.isEmpty()) {
+                return List.of();
             }
-            return readState(store -> store.apply(committed));
+            if (markCommitted) {
+                raftLog.markCommitted(fresh.getLast().index());
+            }
+            return readState(store -> store.apply(fresh));
         }
     }
 
@@ -279,9 +301,9 @@ public final class StorageEngine implements AutoCloseable {
             if (point.index() == 0) {
                 throw new IllegalStateException("nothing has been applied yet: there is nothing to snapshot");
             }
-            Optional<Snapshot> newest = snapshots.newest();
-            if (newest.isPresent() && newest.get().lastIncludedIndex() >= point.index()) {
-                return newest.get();
+            Snapshot newest = newestSnapshot;
+            if (newest != null && newest.lastIncludedIndex() >= point.index()) {
+                return newest;
             }
             // Until a CONFIG entry is applied the membership is the bootstrap one, which lives in the
             // hard state, not in the state machine: a snapshot must carry the one in force.
@@ -293,6 +315,7 @@ public final class StorageEngine implements AutoCloseable {
                     throw new IllegalStateException("the state moved from " + point + " to " + taken + " during a checkpoint");
                 }
             });
+            newestSnapshot = snapshot;
         }
         log.info("snapshot taken at index {} (term {}, {} bytes)", snapshot.lastIncludedIndex(),
                 snapshot.lastIncludedTerm(), snapshot.sizeBytes());
@@ -304,16 +327,17 @@ public final class StorageEngine implements AutoCloseable {
      * durable, and snapshots beyond the number to keep. Returns the log's first index after it.
      */
     public long compactLog() {
-        Optional<Snapshot> newest = snapshots.newest();
-        if (newest.isPresent()) {
-            raftLog.compactUpTo(Math.min(newest.get().lastIncludedIndex(), state.durableAppliedIndex()));
+        Snapshot newest = newestSnapshot;
+        if (newest != null) {
+            raftLog.compactUpTo(Math.min(newest.lastIncludedIndex(), state.durableAppliedIndex()));
             snapshots.retainNewest(options.snapshotsToKeep());
         }
         return raftLog.firstIndex();
     }
 
+    /** The newest snapshot this member took or installed (never one only received); cheap. */
     public Optional<Snapshot> latestSnapshot() {
-        return snapshots.newest();
+        return Optional.ofNullable(newestSnapshot);
     }
 
     /** Streams a snapshot out in chunks of at most {@code maxChunkBytes}, pulled by the sender. */
@@ -321,28 +345,45 @@ public final class StorageEngine implements AutoCloseable {
         return snapshots.openReader(snapshot, maxChunkBytes);
     }
 
-    /** Starts receiving a snapshot from a leader; {@link SnapshotInstaller#finish()} verifies it. */
+    /**
+     * Starts receiving a snapshot from a leader; {@link SnapshotInstaller#finish()} verifies it and
+     * keeps it apart from this member's snapshots until {@link #installSnapshot} (it is not the
+     * {@link #latestSnapshot()}, nor what {@link #createSnapshot()} returns, before).
+     */
     public SnapshotInstaller beginSnapshotInstall() {
         return snapshots.beginInstall();
     }
 
     /**
-     * Makes a received, verified snapshot the state: swaps it in atomically, then keeps the log's
-     * entries after it if they continue it, or discards the log. Returns false, changing nothing, if
-     * the state is already at or past the snapshot.
+     * Makes a received, verified snapshot the state: moves it among this member's snapshots, swaps
+     * it in atomically, then keeps the log's entries after it if they continue it, or discards the
+     * log. Returns false if the state is already at or past the snapshot: then the received snapshot
+     * is deleted and nothing else changes.
      */
     public boolean installSnapshot(Snapshot received) {
+        Snapshot installed;
         synchronized (stateChange) {
             if (received.lastIncludedIndex() <= state.appliedIndex()) {
+                snapshots.discardReceived(received);
                 return false;
             }
-            swapStateTo(received);
-            alignLogWith(received);
+            // Adopted before the swap: a crash between the two finishes the install on open.
+            installed = snapshots.adoptReceived(received);
+            // Named before the swap makes its index the applied one: whoever reads the applied
+            // index first and the snapshot second never sees the state ahead of its snapshot.
+            newestSnapshot = installed;
+            swapStateTo(installed);
+            alignLogWith(installed);
         }
         snapshots.retainNewest(options.snapshotsToKeep());
-        log.info("snapshot installed at index {} (term {}); log now {}..{}", received.lastIncludedIndex(),
-                received.lastIncludedTerm(), raftLog.firstIndex(), raftLog.lastIndex());
+        log.info("snapshot installed at index {} (term {}); log now {}..{}", installed.lastIncludedIndex(),
+                installed.lastIncludedTerm(), raftLog.firstIndex(), raftLog.lastIndex());
         return true;
+    }
+
+    /** Deletes a received snapshot that will not be installed (see {@link #beginSnapshotInstall()}). */
+    public void discardReceivedSnapshot(Snapshot received) {
+        snapshots.discardReceived(received);
     }
 
     private void swapStateTo(Snapshot snapshot) {

@@ -185,6 +185,75 @@ class StorageEngineTest {
     }
 
     @Test
+    void aReceivedSnapshotIsNotTheMembersOwnUntilInstalled() {
+        Path followerData = dir.resolve("follower");
+        try (StorageEngine leader = open(dir.resolve("leader"), member1);
+             StorageEngine follower = open(followerData, member2)) {
+            writeAndApply(leader, 1, 20, 2);
+            Snapshot leaders = leader.createSnapshot();
+            writeAndApply(follower, 1, 5, 1);
+            follower.log().append(List.of(put(6, 1, "key-6", "never-committed")));
+
+            Snapshot received = receive(leader, leaders, follower);
+            assertTrue(follower.latestSnapshot().isEmpty(), "a received snapshot is not the member's until installed");
+            Snapshot own = follower.createSnapshot();
+            assertEquals(5, own.lastIncludedIndex(), "the member's snapshot is of its own state");
+            assertEquals(own, follower.latestSnapshot().orElseThrow());
+
+            assertTrue(follower.installSnapshot(received));
+            assertEquals(20, follower.latestSnapshot().orElseThrow().lastIncludedIndex());
+            assertEquals(20, follower.appliedIndex());
+        }
+    }
+
+    @Test
+    void aReceivedSnapshotThatWasNeverInstalledIsGoneAfterAReopen() throws IOException {
+        Path followerData = dir.resolve("follower");
+        try (StorageEngine leader = open(dir.resolve("leader"), member1);
+             StorageEngine follower = open(followerData, member2)) {
+            writeAndApply(leader, 1, 20, 2);
+            Snapshot leaders = leader.createSnapshot();
+            writeAndApply(follower, 1, 5, 1);
+            receive(leader, leaders, follower);
+        }
+        try (StorageEngine follower = open(followerData, member2)) {
+            assertEquals(0, follower.recoveryReport().snapshotRestored());
+            assertEquals(5, follower.appliedIndex());
+            assertTrue(follower.latestSnapshot().isEmpty());
+            try (Stream<Path> snapshots = Files.list(followerData.resolve("snapshots"))) {
+                assertEquals(List.of(), snapshots.toList());
+            }
+        }
+    }
+
+    @Test
+    void applySkipsTheEntriesThatASnapshotInstallOvertook() {
+        try (StorageEngine leader = open(dir.resolve("leader"), member1);
+             StorageEngine follower = open(dir.resolve("follower"), member2)) {
+            writeAndApply(leader, 1, 20, 2);
+            Snapshot leaders = leader.createSnapshot();
+            writeAndApply(follower, 1, 5, 2);
+            // The applier took entries 6..10 to apply when the log thread installed the snapshot at 20.
+            List<LogEntry> overtaken = new ArrayList<>();
+            for (long index = 6; index <= 10; index++) {
+                overtaken.add(put(index, 2, "key-" + (index % 10), "value-" + index));
+            }
+            follower.log().append(overtaken);
+            assertTrue(stream(leader, leaders, 4096, follower));
+
+            assertEquals(List.of(), follower.apply(overtaken), "nothing of an overtaken batch is applied");
+            assertEquals(20, follower.appliedIndex());
+            List<LogEntry> straddling = List.of(put(19, 2, "key-9", "value-19"), put(20, 2, "key-0", "value-20"),
+                    put(21, 2, "key-1", "value-21"));
+            follower.log().append(straddling.subList(2, 3));
+            assertEquals(List.of(new CommandResult.Written()), follower.apply(straddling),
+                    "one result, for the one entry after the applied index");
+            assertEquals(21, follower.appliedIndex());
+            assertArrayEquals(bytes("value-21"), follower.get(bytes("key-1")).value());
+        }
+    }
+
+    @Test
     void aSnapshotNoNewerThanTheStateIsNotInstalled() {
         try (StorageEngine leader = open(dir.resolve("leader"), member1);
              StorageEngine follower = open(dir.resolve("follower"), member2)) {
@@ -268,6 +337,17 @@ class StorageEngineTest {
         StorageException error = assertThrows(StorageException.class, () -> open(data, member2));
         assertTrue(error.getMessage().contains("belongs to cluster 'test-cluster' member 1"), error.getMessage());
         open(data, member1).close();
+    }
+
+    /** Streams {@code snapshot} chunk by chunk into {@code to}, where it is received but not installed. */
+    private static Snapshot receive(StorageEngine from, Snapshot snapshot, StorageEngine to) {
+        try (SnapshotReader reader = from.openSnapshotReader(snapshot, 4096);
+             SnapshotInstaller installer = to.beginSnapshotInstall()) {
+            while (reader.hasNext()) {
+                installer.accept(reader.next());
+            }
+            return installer.finish();
+        }
     }
 
     /** Streams {@code snapshot} chunk by chunk into {@code to}; returns whether it was installed. */

@@ -162,6 +162,63 @@ class ServerProtocolTest {
         }
     }
 
+    /**
+     * What a member just answered, its STATUS shows at once: the snapshot SNAPSHOT took, the applied
+     * index of a write, the members after a change. Other clients' writes keep Raft's threads busy
+     * meanwhile, as they are when a snapshot is taken under load.
+     */
+    @Test
+    void statusShowsWhatTheMemberJustAnswered() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread load = Thread.ofPlatform().name("status-test-load").start(() -> {
+            try (RawConnection writer = connect()) {
+                long id = 0;
+                while (!done.get()) {
+                    for (int i = 0; i < 200; i++) {
+                        writer.send(new Request.Put(++id, bytes("load/" + (id % 100)), bytes("v" + id)));
+                    }
+                    for (int i = 0; i < 200; i++) {
+                        writer.receive();
+                    }
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        try (RawConnection c = connect()) {
+            long id = 0;
+            for (int round = 0; round < 20; round++) {
+                var put = assertInstanceOf(Response.PutOk.class, c.call(new Request.Put(++id, bytes("s"), bytes("v"))));
+                assertTrue(status(c, ++id).get("appliedIndex").asLong() >= put.revision(), "after PUT");
+
+                var snapshot = assertInstanceOf(Response.SnapshotOk.class, c.call(new Request.Snapshot(++id)));
+                JsonNode afterSnapshot = status(c, ++id);
+                assertTrue(afterSnapshot.get("snapshotIndex").asLong() >= snapshot.snapshotIndex(),
+                        "SNAPSHOT answered " + snapshot.snapshotIndex() + ", then STATUS said " + afterSnapshot);
+
+                long learner = 100 + round;
+                assertInstanceOf(Response.MemberAddOk.class,
+                        c.call(new Request.MemberAdd(++id, learner, "127.0.0.1:" + (2000 + round), false)));
+                assertTrue(memberIds(status(c, ++id)).contains(learner), "after MEMBER_ADD");
+                assertInstanceOf(Response.MemberRemoveOk.class, c.call(new Request.MemberRemove(++id, learner)));
+                assertFalse(memberIds(status(c, ++id)).contains(learner), "after MEMBER_REMOVE");
+            }
+        } finally {
+            done.set(true);
+            load.join();
+        }
+    }
+
+    private static JsonNode status(RawConnection c, long id) throws IOException {
+        return new ObjectMapper().readTree(assertInstanceOf(Response.StatusOk.class, c.call(new Request.Status(id))).json());
+    }
+
+    private static Set<Long> memberIds(JsonNode status) {
+        Set<Long> ids = new HashSet<>();
+        status.get("members").forEach(member -> ids.add(member.get("id").asLong()));
+        return ids;
+    }
+
     @Test
     void pipelinedRequestsAreEachAnsweredOnce() throws IOException {
         try (RawConnection c = connect()) {

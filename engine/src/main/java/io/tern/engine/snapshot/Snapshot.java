@@ -12,7 +12,8 @@ import java.util.Objects;
  * passed its checksum; whether the data files still match it is what {@link SnapshotStore#verify}
  * finds out.
  *
- * @param directory the {@code snap-*} directory, which can be opened as a RocksDB checkpoint
+ * @param directory the {@code snap-*} (or, received and not installed, {@code received-snap-*})
+ *                  directory, which can be opened as a RocksDB checkpoint
  * @param metadata what {@value SnapshotMetadata#FILE_NAME} says
  */
 public record Snapshot(Path directory, SnapshotMetadata metadata) {

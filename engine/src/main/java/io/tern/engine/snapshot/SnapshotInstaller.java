@@ -18,11 +18,12 @@ import java.util.Optional;
 import java.util.zip.CRC32C;
 
 /**
- * Receives a snapshot streamed by a {@link SnapshotReader} on another node and installs it in a
+ * Receives a snapshot streamed by a {@link SnapshotReader} on another node into a
  * {@link SnapshotStore}. Chunks are written into a private temporary directory as they arrive; only
- * {@link #finish()}, once every file has matched its size and CRC32C, renames it into place. A crash
- * at any point therefore leaves either no new snapshot or the complete, verified one, and never
- * touches the snapshots already there.
+ * {@link #finish()}, once every file has matched its size and CRC32C, renames it to a received
+ * snapshot, which stays apart from the store's own snapshots until it is installed
+ * ({@link SnapshotStore#adoptReceived}). A crash at any point therefore leaves either no received
+ * snapshot or the complete, verified one, and never touches the snapshots already there.
  *
  * <p>Chunks must arrive exactly in the order the reader produced them. Any departure (a missing,
  * repeated or reordered chunk, data before the metadata, anything after the last chunk) throws
@@ -98,9 +99,10 @@ public final class SnapshotInstaller implements AutoCloseable {
     }
 
     /**
-     * Completes the install after the last chunk: writes the metadata file, forces everything to
-     * disk and renames the directory into place. If the store already holds a good snapshot with the
-     * same id, that one is kept and returned, and what was received is discarded.
+     * Completes the transfer after the last chunk: writes the metadata file, forces everything to
+     * disk and renames the directory to a received snapshot, not yet one of the store's (see
+     * {@link SnapshotStore#adoptReceived}). If the store already holds a good received snapshot with
+     * the same id, that one is kept and returned, and what was received now is discarded.
      *
      * @throws IllegalStateException if the last chunk has not arrived; the install is abandoned
      */
@@ -122,7 +124,7 @@ public final class SnapshotInstaller implements AutoCloseable {
             Files.write(directory.resolve(SnapshotMetadata.FILE_NAME), SnapshotMetadataJson.encode(metadata),
                     StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             DurableFiles.fsyncTree(directory);
-            installed = store.publish(directory, metadata);
+            installed = store.keepReceived(directory, metadata);
             return installed;
         } catch (IOException e) {
             throw abandon(new StorageException(where() + ": " + SnapshotStore.describe(e), e));

@@ -26,6 +26,13 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The snapshots of one node, each a directory under one root (for example {@code data/snapshots}).
  *
+ * <p>A snapshot received from another node is first kept apart, as {@code received-<name>}: it is
+ * not one of this node's snapshots ({@link #newest}, {@link #list} and {@link #retainNewest} do not
+ * see it) until {@link #adoptReceived} moves it among them, which the node does only once Raft
+ * installs it. Until then the node's own log may disagree with it, so nothing may take it for the
+ * node's own state. Received snapshots left over from before a restart are deleted on open: Raft
+ * has forgotten them, and the leader sends another if it is still needed.
+ *
  * <p>Safe to use from several threads: the slow parts (writing a checkpoint, reading files) run
  * unlocked, and the steps that rename or delete directories are serialized. Every failure surfaces
  * as a {@link StorageException} (a {@link CorruptStorageException} when bytes on disk are wrong)
@@ -37,6 +44,7 @@ public final class SnapshotStore {
 
     static final String TEMPORARY_PREFIX = "tmp-";
     static final String QUARANTINE_PREFIX = "corrupt-";
+    static final String RECEIVED_PREFIX = "received-";
 
     private final Path root;
     /** Directories with open readers: kept by {@link #retainNewest} until the last reader closes. */
@@ -48,7 +56,8 @@ public final class SnapshotStore {
 
     /**
      * Opens the store at {@code root}, creating the directory if needed, and deletes the
-     * {@code tmp-*} entries that an interrupted create, install or delete left behind.
+     * {@code tmp-*} entries that an interrupted create, install or delete left behind, and the
+     * {@code received-*} snapshots that were never installed.
      */
     public static SnapshotStore open(Path root) {
         Objects.requireNonNull(root, "root");
@@ -63,6 +72,12 @@ public final class SnapshotStore {
             try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(root, TEMPORARY_PREFIX + "*")) {
                 for (Path leftover : leftovers) {
                     log.info("deleting {}, left by an interrupted snapshot operation", leftover);
+                    DurableFiles.deleteTree(leftover);
+                }
+            }
+            try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(root, RECEIVED_PREFIX + "*")) {
+                for (Path leftover : leftovers) {
+                    log.info("deleting {}, received from a leader but never installed", leftover);
                     DurableFiles.deleteTree(leftover);
                 }
             }
@@ -221,7 +236,10 @@ public final class SnapshotStore {
         }
     }
 
-    /** Starts receiving a snapshot streamed from another node, into a fresh temporary directory. */
+    /**
+     * Starts receiving a snapshot streamed from another node, into a fresh temporary directory;
+     * {@link SnapshotInstaller#finish()} keeps it apart as a received snapshot (see {@link #adoptReceived}).
+     */
     public SnapshotInstaller beginInstall() {
         Path temporary = newTemporaryPath("install");
         try {
@@ -230,6 +248,54 @@ public final class SnapshotStore {
             throw new StorageException("cannot start a snapshot install in " + root + ": " + describe(e), e);
         }
         return new SnapshotInstaller(this, temporary);
+    }
+
+    /**
+     * Makes a received snapshot one of this store's snapshots (see the class comment): the caller
+     * has decided to install it. Returns the snapshot at its new place, or the good one of the same
+     * name that the store holds already.
+     *
+     * @throws IllegalArgumentException if {@code received} is not a received snapshot of this store
+     * @throws StorageException if it is gone (say, discarded) or cannot be moved
+     */
+    public synchronized Snapshot adoptReceived(Snapshot received) {
+        requireReceived(received);
+        try {
+            return publish(received.directory(), received.metadata());
+        } catch (NoSuchFileException e) {
+            throw new StorageException("cannot adopt received snapshot " + received.directory() + ": it is gone", e);
+        } catch (IOException e) {
+            throw new StorageException("cannot adopt received snapshot " + received.directory() + ": " + describe(e), e);
+        }
+    }
+
+    /** Deletes a received snapshot that will not be installed; nothing happens if it is gone already. */
+    public synchronized void discardReceived(Snapshot received) {
+        requireReceived(received);
+        if (Files.exists(received.directory(), LinkOption.NOFOLLOW_LINKS)) {
+            delete(received.directory());
+        }
+    }
+
+    /**
+     * Keeps a complete, durable temporary directory received from another node apart from this
+     * store's snapshots, as {@code received-<name>}. If a received snapshot of that name is there
+     * already, it is kept and the temporary directory deleted: the first may be being installed.
+     */
+    synchronized Snapshot keepReceived(Path temporary, SnapshotMetadata metadata) throws IOException {
+        Path target = root.resolve(RECEIVED_PREFIX + metadata.id().directoryName());
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                Snapshot existing = load(target);
+                DurableFiles.deleteTree(temporary);
+                return existing;
+            } catch (CorruptStorageException e) {
+                log.warn("replacing a received snapshot whose metadata is bad: {}", e.getMessage());
+                delete(target);
+            }
+        }
+        DurableFiles.moveAtomically(temporary, target);
+        return new Snapshot(target, metadata);
     }
 
     /**
@@ -279,6 +345,9 @@ public final class SnapshotStore {
             throw corrupt(directory, SnapshotMetadata.FILE_NAME + " is invalid: " + e.getMessage());
         }
         String name = directory.getFileName().toString();
+        if (name.startsWith(RECEIVED_PREFIX)) {
+            name = name.substring(RECEIVED_PREFIX.length());
+        }
         if (!metadata.id().directoryName().equals(name)) {
             throw corrupt(directory, SnapshotMetadata.FILE_NAME + " describes " + metadata.id().directoryName());
         }
@@ -369,6 +438,13 @@ public final class SnapshotStore {
         Path parent = key(snapshot.directory()).getParent();
         if (!key(root).equals(parent)) {
             throw new IllegalArgumentException("snapshot " + snapshot.directory() + " is not in store " + root);
+        }
+    }
+
+    private void requireReceived(Snapshot snapshot) {
+        requireInThisStore(snapshot);
+        if (!snapshot.directory().getFileName().toString().startsWith(RECEIVED_PREFIX)) {
+            throw new IllegalArgumentException("snapshot " + snapshot.directory() + " was not received from another node");
         }
     }
 

@@ -11,7 +11,10 @@
  *   <li>{@code tmp-*}: work in progress (a snapshot being created, installed or deleted), removed
  *       when the store is opened;</li>
  *   <li>{@code corrupt-snap-*}: snapshots set aside by {@link io.tern.engine.snapshot.SnapshotStore#quarantine}
- *       for a human to look at; never read again.</li>
+ *       for a human to look at; never read again;</li>
+ *   <li>{@code received-snap-*}: complete snapshots received from another node that are not (yet)
+ *       this node's: they become {@code snap-*} when installed, and are removed when the store is
+ *       opened.</li>
  * </ul>
  *
  * <p>Every snapshot is built in a {@code tmp-} directory, forced to disk, and then renamed to its

@@ -1,6 +1,7 @@
 package io.tern.engine.snapshot;
 
 import io.tern.engine.CorruptStorageException;
+import io.tern.engine.StorageException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,13 +67,56 @@ class SnapshotStreamingTest {
         }
 
         assertEquals(snapshot.metadata(), installed.metadata());
-        assertEquals(follower.root().resolve(snapshot.directory().getFileName()), installed.directory());
-        assertEquals(installed, follower.newest().orElseThrow());
+        assertEquals(follower.root().resolve("received-" + snapshot.directory().getFileName()), installed.directory());
         for (Map.Entry<String, byte[]> file : content.entrySet()) {
             assertArrayEquals(file.getValue(), Files.readAllBytes(installed.directory().resolve(file.getKey())), file.getKey());
         }
         follower.verify(installed);
         assertEquals(List.of(installed.directory().getFileName().toString()), entries(follower.root()));
+
+        Snapshot adopted = follower.adoptReceived(installed);
+        assertEquals(follower.root().resolve(snapshot.directory().getFileName()), adopted.directory());
+        assertEquals(adopted, follower.newest().orElseThrow());
+        follower.verify(adopted);
+        assertEquals(List.of(adopted.directory().getFileName().toString()), entries(follower.root()));
+    }
+
+    @Test
+    void aReceivedSnapshotIsNotOneOfTheStoresUntilAdopted() {
+        Snapshot own = follower.create(100, 2, MEMBERSHIP, writing(TestCheckpoints.smallCheckpoint(9)));
+        Snapshot received = install(readAll(snapshot, CHUNK));
+
+        assertEquals(List.of(own), follower.list(), "list() shows only the store's own snapshots");
+        assertEquals(own, follower.newest().orElseThrow());
+        follower.retainNewest(1);
+        assertTrue(Files.isDirectory(received.directory()), "retainNewest leaves received snapshots alone");
+        assertThrows(IllegalArgumentException.class, () -> follower.adoptReceived(own));
+        assertThrows(IllegalArgumentException.class, () -> follower.discardReceived(own));
+
+        Snapshot adopted = follower.adoptReceived(received);
+        assertEquals(List.of(adopted, own), follower.list());
+        assertFalse(Files.exists(received.directory()));
+    }
+
+    @Test
+    void aDiscardedReceivedSnapshotIsGoneAndCannotBeAdopted() {
+        Snapshot received = install(readAll(snapshot, CHUNK));
+        follower.discardReceived(received);
+        assertEquals(List.of(), entries(follower.root()));
+        follower.discardReceived(received);
+        StorageException e = assertThrows(StorageException.class, () -> follower.adoptReceived(received));
+        assertTrue(e.getMessage().contains("it is gone"), e.getMessage());
+        assertTrue(follower.newest().isEmpty());
+    }
+
+    @Test
+    void receivedSnapshotsNeverInstalledAreDeletedOnOpen() {
+        Snapshot own = follower.create(100, 2, MEMBERSHIP, writing(TestCheckpoints.smallCheckpoint(9)));
+        install(readAll(snapshot, CHUNK));
+
+        SnapshotStore reopened = SnapshotStore.open(follower.root());
+        assertEquals(List.of(own.directory().getFileName().toString()), entries(reopened.root()));
+        assertEquals(List.of(own), reopened.list());
     }
 
     @Test

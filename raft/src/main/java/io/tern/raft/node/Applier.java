@@ -231,14 +231,17 @@ final class Applier implements Runnable {
     }
 
     private void apply(List<LogEntry> committed) {
-        long applied = engine.appliedIndex();
-        List<LogEntry> fresh = committed.stream().filter(e -> e.index() > applied).toList();
+        if (committed.isEmpty()) {
+            return;
+        }
+        boolean mark = committed.getLast().index() - lastMarked >= MARK_EVERY_ENTRIES
+                || System.nanoTime() - lastMarkNanos >= TimeUnit.MILLISECONDS.toNanos(MARK_EVERY_MILLIS);
+        // The engine skips what a snapshot installed meanwhile covers, under the lock the install takes.
+        List<CommandResult> results = engine.apply(committed, mark);
+        List<LogEntry> fresh = committed.subList(committed.size() - results.size(), committed.size());
         if (fresh.isEmpty()) {
             return;
         }
-        boolean mark = fresh.getLast().index() - lastMarked >= MARK_EVERY_ENTRIES
-                || System.nanoTime() - lastMarkNanos >= TimeUnit.MILLISECONDS.toNanos(MARK_EVERY_MILLIS);
-        List<CommandResult> results = engine.apply(fresh, mark);
         if (mark) {
             lastMarked = fresh.getLast().index();
             lastMarkNanos = System.nanoTime();

@@ -11,8 +11,9 @@ import java.util.List;
 
 /**
  * The Raft core's read-only view of a {@link StorageEngine}. The newest snapshot's metadata is
- * cached (reading it means listing a directory) and refreshed by the driver when it takes or
- * installs one.
+ * held here and refreshed by the driver when it takes or installs one, so the core sees it change
+ * only at those points of the loop. It names only snapshots the member took or installed, never one
+ * merely received: the log may disagree with that one.
  */
 final class EngineRaftStorage implements RaftStorageView {
 

@@ -96,7 +96,7 @@ public final class RaftNode implements AutoCloseable {
         // fired, each would hold its request's future for the whole request timeout.
         this.timers.setRemoveOnCancelPolicy(true);
         // Once the applier's backlog drops under its bound, the loop's drive() hands it what Raft held back.
-        this.applier = new Applier(engine, options.snapshotEntries(), index -> onLoop(this::afterSnapshotTaken),
+        this.applier = new Applier(engine, options.snapshotEntries(), index -> onLoop(() -> afterSnapshotTaken(index)),
                 () -> onLoop(() -> { }), this::fail);
         this.applierThread = Thread.ofPlatform().name("tern-raft-apply-" + id).daemon().unstarted(applier);
         this.snapshots = new SnapshotTransfers(id, engine, transport, options.snapshotChunkBytes(),
@@ -220,8 +220,17 @@ public final class RaftNode implements AutoCloseable {
     public NodeStatus status() {
         CoreView view = coreView;
         return new NodeStatus(options.id(), view.role(), view.term(), view.leaderId(), view.leaderAddress(),
-                view.commitIndex(), engine.appliedIndex(), storage.snapshot().index(), engine.log().firstIndex(),
+                view.commitIndex(), engine.appliedIndex(), snapshotIndex(), engine.log().firstIndex(),
                 engine.log().lastIndex(), view.members());
+    }
+
+    /**
+     * Read from the engine, not from the core's view (which the loop refreshes later): a snapshot
+     * that {@link #snapshotNow()} answered, or that was installed, shows at once. Read after the
+     * applied index, which an install moves only after naming its snapshot.
+     */
+    private long snapshotIndex() {
+        return engine.latestSnapshot().map(Snapshot::lastIncludedIndex).orElse(0L);
     }
 
     public long id() {
@@ -349,10 +358,9 @@ public final class RaftNode implements AutoCloseable {
     private void installReceivedSnapshot(SnapshotMeta meta) {
         Snapshot received = snapshots.received(meta.index(), meta.term()).orElseThrow(() ->
                 new IllegalStateException("asked to install snapshot " + meta.index() + " whose bytes never arrived"));
-        // The received snapshot is already the newest on disk; publish it before the state swap makes
-        // the new applied index visible, so status never shows applied past the snapshot behind it.
-        storage.refreshSnapshot();
+        // Until here the received snapshot was kept apart: only now does it become this member's.
         engine.installSnapshot(received);
+        storage.refreshSnapshot();
         RaftLog raftLog = engine.log();
         if (raftLog.firstIndex() != meta.index() + 1 || raftLog.lastIndex() != meta.index()) {
             raftLog.resetTo(meta.index() + 1);
@@ -379,9 +387,11 @@ public final class RaftNode implements AutoCloseable {
         }
     }
 
-    private void afterSnapshotTaken() {
+    private void afterSnapshotTaken(long index) {
         storage.refreshSnapshot();
         engine.compactLog();
+        // Raft never installs a snapshot at or below what is applied: received ones there are of no use.
+        snapshots.forgetUpTo(index);
     }
 
     /** Tells the transport whom to talk to whenever the configuration changes. */

@@ -26,9 +26,10 @@ import java.util.function.LongConsumer;
  *
  * <p>Sending: the core asks for it with an InstallSnapshot message; the snapshot's chunks go out one
  * at a time, each after the previous was acknowledged (the receiver's disk sets the pace), and the
- * InstallSnapshot message itself follows the last chunk. Receiving: chunks are installed into the
- * engine's snapshot store through a verified temporary directory; the core is told of the snapshot
- * only once its bytes are all here.
+ * InstallSnapshot message itself follows the last chunk. Receiving: chunks are written into the
+ * engine's snapshot store through a verified temporary directory and kept there as a received
+ * snapshot, apart from the member's own, until the core installs it; the core is told of the
+ * snapshot only once its bytes are all here.
  */
 final class SnapshotTransfers implements AutoCloseable {
 
@@ -135,9 +136,24 @@ final class SnapshotTransfers implements AutoCloseable {
         return Optional.ofNullable(receivedByIndex.get(index)).filter(s -> s.lastIncludedTerm() == term);
     }
 
-    /** After an install, older received snapshots are of no more use. */
+    /**
+     * Deletes the received snapshots at or below {@code index}, once the member has installed or
+     * applied that far: the core never installs a snapshot at or below its commit index. Runs on the
+     * receiving thread, so that it never meets a transfer being finished.
+     */
     void forgetUpTo(long index) {
-        receivedByIndex.keySet().removeIf(i -> i <= index);
+        receiver.execute(() -> receivedByIndex.values().removeIf(received -> {
+            if (received.lastIncludedIndex() > index) {
+                return false;
+            }
+            try {
+                engine.discardReceivedSnapshot(received);
+            } catch (RuntimeException e) {
+                // What stays is deleted when the member next starts.
+                log.warn("cannot delete received snapshot {}: {}", received.directory(), e.toString());
+            }
+            return true;
+        }));
     }
 
     @Override

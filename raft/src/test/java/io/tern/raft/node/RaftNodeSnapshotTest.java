@@ -1,0 +1,139 @@
+package io.tern.raft.node;
+
+import io.tern.engine.EngineOptions;
+import io.tern.engine.FsyncPolicy;
+import io.tern.engine.StorageEngine;
+import io.tern.engine.cluster.ClusterIdentity;
+import io.tern.engine.cluster.Member;
+import io.tern.engine.cluster.Membership;
+import io.tern.engine.log.EntryKind;
+import io.tern.engine.log.LogEntry;
+import io.tern.engine.log.LogOptions;
+import io.tern.engine.meta.HardState;
+import io.tern.engine.snapshot.Snapshot;
+import io.tern.engine.snapshot.SnapshotReader;
+import io.tern.engine.state.Command;
+import io.tern.raft.core.Message;
+import io.tern.raft.core.SnapshotMeta;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * One real member (engine, loop, log and applier threads) whose peers the test plays message by
+ * message: the snapshot paths of the driver where the order of events decides the outcome.
+ */
+@Timeout(60)
+class RaftNodeSnapshotTest {
+
+    private static final Membership MEMBERS = new Membership(List.of(
+            new Member(1, "127.0.0.1:1", true), new Member(2, "127.0.0.1:2", true), new Member(3, "127.0.0.1:3", true)));
+
+    @TempDir
+    Path dir;
+
+    private final ScriptedPeers peers = new ScriptedPeers();
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        peers.releaseSends();
+        for (AutoCloseable closeable : toClose.reversed()) {
+            closeable.close();
+        }
+    }
+
+    private StorageEngine openEngine(long id) {
+        StorageEngine engine = StorageEngine.open(new EngineOptions(dir.resolve("node-" + id),
+                new ClusterIdentity("cluster", id), LogOptions.defaults(FsyncPolicy.NEVER), 2));
+        toClose.add(engine);
+        return engine;
+    }
+
+    /** Member 2, which never campaigns on its own: only the test's messages move it. */
+    private RaftNode startMember2() {
+        NodeOptions options = new NodeOptions(2, MEMBERS, Duration.ofMillis(20), Duration.ofHours(1),
+                1_000_000, Duration.ofSeconds(10), 4096);
+        RaftNode node = RaftNode.start(options, openEngine(2), peers);
+        toClose.add(node);
+        return node;
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static LogEntry put(long index, long term, String key, String value) {
+        return new LogEntry(index, term, EntryKind.COMMAND, new Command.Put(bytes(key), bytes(value)).encode());
+    }
+
+    private static String valueOf(RaftNode node, String key) {
+        return new String(node.engine().get(bytes(key)).value(), StandardCharsets.UTF_8);
+    }
+
+    /** Member 3's snapshot after it applied {@code entries}, streamed to member 2 chunk by chunk. */
+    private Snapshot streamSnapshotOf(List<LogEntry> entries) {
+        StorageEngine leader = openEngine(3);
+        leader.hardState().save(new HardState(entries.getLast().term(), 3, MEMBERS));
+        leader.log().append(entries);
+        leader.apply(entries);
+        Snapshot snapshot = leader.createSnapshot();
+        try (SnapshotReader reader = leader.openSnapshotReader(snapshot, 4096)) {
+            while (reader.hasNext()) {
+                peers.deliverChunk(3, snapshot.lastIncludedIndex(), reader.next());
+            }
+        }
+        return snapshot;
+    }
+
+    @Test
+    void statusShowsTheSnapshotThatSnapshotNowAnsweredWhileTheLoopIsBusy() throws InterruptedException {
+        RaftNode member = startMember2();
+        peers.deliver(new Message.AppendEntries(1, 2, 1, 0, 0, List.of(put(1, 1, "a", "1"), put(2, 1, "b", "2"),
+                put(3, 1, "c", "3")), 3));
+        member.awaitApplied(3).join();
+        // The loop stays busy answering this heartbeat until the test lets it go.
+        peers.holdSends();
+        peers.deliver(new Message.Heartbeat(1, 2, 1, 3, 0));
+        peers.awaitASendHeld();
+
+        long index = member.snapshotNow().join();
+        assertEquals(3, index);
+        assertEquals(3, member.status().snapshotIndex(), "STATUS after the snapshot answered: " + member.status());
+        peers.releaseSends();
+    }
+
+    @Test
+    void aReceivedSnapshotThatRaftHasNotInstalledNeverStandsInForTheMembersOwnLog() {
+        RaftNode member = startMember2();
+        // Leader 1 of term 1 gets entries 1..5 to member 2 but commits only 1..2.
+        peers.deliver(new Message.AppendEntries(1, 2, 1, 0, 0, List.of(put(1, 1, "a", "1"), put(2, 1, "b", "2"),
+                put(3, 1, "k", "stale-3"), put(4, 1, "k", "stale-4"), put(5, 1, "k", "stale-5")), 2));
+        member.awaitApplied(2).join();
+
+        // Leader 3 of term 2 committed other entries at 3..4 and sends its snapshot at 4. Its bytes
+        // arrive; before Raft sees the InstallSnapshot message, member 2 takes a snapshot of its own.
+        Snapshot leaders = streamSnapshotOf(List.of(put(1, 1, "a", "1"), put(2, 1, "b", "2"),
+                put(3, 2, "k", "new-3"), put(4, 2, "k", "new-4")));
+        long own = member.snapshotNow().join();
+        assertEquals(2, own, "member 2's own snapshot covers what it applied, not the snapshot it received");
+        assertTrue(member.status().snapshotIndex() < leaders.lastIncludedIndex(),
+                "STATUS shows no snapshot that Raft has not installed: " + member.status());
+
+        peers.deliver(new Message.InstallSnapshot(3, 2, 2, new SnapshotMeta(leaders.lastIncludedIndex(),
+                leaders.lastIncludedTerm(), MEMBERS)));
+        member.awaitApplied(4).join();
+        assertEquals("new-4", valueOf(member, "k"), "member 2 holds leader 3's committed state, not its own stale entries");
+        assertEquals(4, member.status().snapshotIndex());
+    }
+}
