@@ -61,7 +61,9 @@ class RaftNodeClusterTest {
         StorageEngine engine = StorageEngine.open(new EngineOptions(dir.resolve("node-" + id),
                 new ClusterIdentity("cluster", id),
                 new LogOptions(FsyncPolicy.ALWAYS, TestRollCycles.TEST_SECONDLY, LOG_CLOCK), 2));
-        NodeOptions options = new NodeOptions(id, bootstrap, Duration.ofMillis(20), Duration.ofMillis(200),
+        // The product's election timeout: a shorter one lets a GC pause or a loaded machine depose a
+        // leader mid-test, and these tests write to the leader they found.
+        NodeOptions options = new NodeOptions(id, bootstrap, Duration.ofMillis(50), Duration.ofMillis(1_000),
                 snapshotEntries, Duration.ofSeconds(10), 64 * 1024);
         RaftNode node = RaftNode.start(options, engine, network.transportFor(id));
         nodes.put(id, node);

@@ -60,7 +60,9 @@ class RaftNodeMemoryBoundsTest {
     private RaftNode start(long id, Membership members, Duration requestTimeout) {
         StorageEngine engine = StorageEngine.open(EngineOptions.defaults(dir.resolve("node-" + id),
                 new ClusterIdentity("cluster", id), FsyncPolicy.NEVER));
-        NodeOptions options = new NodeOptions(id, members, Duration.ofMillis(20), Duration.ofMillis(200),
+        // The product's election timeout: a shorter one lets a GC pause or a loaded machine depose a
+        // leader mid-test, and these tests write to the leader they found.
+        NodeOptions options = new NodeOptions(id, members, Duration.ofMillis(50), Duration.ofMillis(1_000),
                 1_000_000, requestTimeout, 64 * 1024);
         RaftNode node = RaftNode.start(options, engine, network.transportFor(id));
         nodes.put(id, node);
