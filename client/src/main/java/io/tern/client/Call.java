@@ -1,5 +1,6 @@
 package io.tern.client;
 
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.EncoderException;
 import io.netty.util.Timeout;
 import io.netty.util.TimerTask;
@@ -11,6 +12,7 @@ import io.tern.client.protocol.Status;
 import io.tern.client.protocol.TooLargeException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.net.ConnectException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -42,6 +44,14 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
         }
     }
 
+    /**
+     * After this many rounds of the endpoint list in which every connection was refused, the call
+     * fails at once: nothing listens at any endpoint, and waiting out the deadline would only make the
+     * caller wait. One retry round covers a refusal of the moment; an endpoint that accepts and then
+     * does not answer is not refused, so it keeps the whole deadline.
+     */
+    private static final int REFUSED_ROUNDS = 2;
+
     /** Backoff after each full round of the endpoint list: 20 ms, doubling, at most 500 ms. */
     private static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
@@ -64,6 +74,8 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
     private volatile TernException lastError;
     private volatile Timeout deadline;
     private volatile int failures;
+    /** Attempts in a row whose connection was refused (one attempt is under way at a time). */
+    private volatile int refusedInARow;
 
     /**
      * @param pinned   the only endpoint to use, with no retry at all; {@code null} to fail over
@@ -126,6 +138,7 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
     }
 
     void answered(Attempt from, Response response) {
+        refusedInARow = 0;
         if (response instanceof Response.Failure failure) {
             failed(from.connection().endpoint(), failure);
             return;
@@ -155,11 +168,18 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
             return;
         }
         Endpoint at = from.connection().endpoint();
-        retryElsewhere(at, new UnavailableException("cannot reach " + at + ": " + describe(cause), cause));
+        UnavailableException error = new UnavailableException("cannot reach " + at + ": " + describe(cause), cause);
+        refusedInARow = isRefused(cause) ? refusedInARow + 1 : 0;
+        if (refusedInARow >= REFUSED_ROUNDS * client.router().size()) {
+            finish(null, error);
+            return;
+        }
+        retryElsewhere(at, error);
     }
 
     /** The connection closed with the request in flight; {@code sent} says whether it had left the client. */
     void lost(Attempt from, boolean sent, Throwable cause) {
+        refusedInARow = 0;
         Endpoint at = from.connection().endpoint();
         if (sent && write) {
             finish(null, new OutcomeUnknownException("the connection to " + at + " was lost after the "
@@ -363,6 +383,11 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
         } catch (IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /** The node's host answered that nothing listens there (a connect timeout is no such answer). */
+    private static boolean isRefused(Throwable cause) {
+        return cause instanceof ConnectException && !(cause instanceof ConnectTimeoutException);
     }
 
     private static String describe(Throwable cause) {

@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.function.Executable;
 
 /** Failover, the retry rules, deadlines and close, against nodes that misbehave on cue. */
 @Timeout(60)
@@ -177,6 +178,48 @@ class TernClientRetryTest {
                 .requestTimeout(Duration.ofMillis(300)));
         UnavailableException e = assertThrows(UnavailableException.class, client::ping);
         assertTrue(e.getMessage().contains("cannot reach"), e.getMessage());
+    }
+
+    @Test
+    void whenEveryEndpointRefusesTheConnectionTheCallFailsLongBeforeItsDeadline() {
+        TernClient client = client(clientOf(FakeServer.refusingEndpoint(), FakeServer.refusingEndpoint())
+                .requestTimeout(Duration.ofSeconds(20)));
+        assertFailsFast("a ping", client::ping);
+        assertFailsFast("a put", () -> client.put(b("k"), b("v")));
+    }
+
+    private static void assertFailsFast(String what, Executable call) {
+        long start = System.nanoTime();
+        UnavailableException e = assertThrows(UnavailableException.class, call);
+        long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        System.out.println(what + " to two refusing endpoints failed after " + elapsedMillis + " ms");
+        assertTrue(e.getMessage().contains("cannot reach"), e.getMessage());
+        // Far below the 20 s deadline; loose so that a loaded machine does not make it flaky.
+        assertTrue(elapsedMillis < 2_000, what + " failed only after " + elapsedMillis + " ms");
+    }
+
+    @Test
+    void anEndpointThatAcceptsButDoesNotAnswerKeepsTheWholeDeadlineBesideRefusingOnes() {
+        FakeServer silent = server().handler(e -> { });
+        TernClient client = client(clientOf(FakeServer.refusingEndpoint(), silent.endpoint(),
+                FakeServer.refusingEndpoint()).requestTimeout(Duration.ofMillis(1500)));
+        long start = System.nanoTime();
+        UnavailableException e = assertThrows(UnavailableException.class, () -> client.get(b("k")));
+        long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(elapsedMillis >= 1500, "ended after " + elapsedMillis + " ms");
+        assertTrue(e.getMessage().contains("no answer from " + silent.endpoint()), e.getMessage());
+    }
+
+    @Test
+    void aNodeThatIsUpButUnavailableKeepsTheCallRetryingUntilTheDeadlineBesideRefusingOnes() {
+        FakeServer unavailable = server().handler(e -> e.reply(new Response.Unavailable(e.id(), "no leader")));
+        TernClient client = client(clientOf(FakeServer.refusingEndpoint(), unavailable.endpoint(),
+                FakeServer.refusingEndpoint()).requestTimeout(Duration.ofMillis(1500)));
+        long start = System.nanoTime();
+        assertThrows(UnavailableException.class, () -> client.put(b("k"), b("v")));
+        long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(elapsedMillis >= 1500, "ended after " + elapsedMillis + " ms");
+        assertTrue(unavailable.count(Opcode.PUT) > 2, "retried at the node that is up: " + unavailable.count(Opcode.PUT));
     }
 
     @Test

@@ -211,10 +211,14 @@ public final class ClusterCommand implements Callable<Integer> {
         running.add(new Node(index, process, pump));
     }
 
-    /** SIGTERM to every node, then up to {@link #STOP_GRACE_SECONDS} for each to stop before it is killed. */
+    /**
+     * SIGTERM to every node, then up to {@link #STOP_GRACE_SECONDS} for each to stop before it is killed.
+     * The signals go through the process handles: {@link Process#destroy()} would also close our end of
+     * each node's output, and what a node says while it stops would be lost.
+     */
     private synchronized void stopAll(PrintWriter err) {
         for (Node node : running) {
-            node.process().destroy();
+            node.process().toHandle().destroy();
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_GRACE_SECONDS);
         for (Node node : running) {
@@ -224,11 +228,12 @@ public final class ClusterCommand implements Callable<Integer> {
                     err.println("tern cluster: " + node.name() + " did not stop within " + STOP_GRACE_SECONDS
                             + " s; killing it");
                     err.flush();
-                    node.process().destroyForcibly().waitFor();
+                    node.process().toHandle().destroyForcibly();
+                    node.process().waitFor();
                 }
                 node.pump().join(TimeUnit.SECONDS.toMillis(2));
             } catch (InterruptedException e) {
-                node.process().destroyForcibly();
+                node.process().toHandle().destroyForcibly();
                 Thread.currentThread().interrupt();
             }
         }

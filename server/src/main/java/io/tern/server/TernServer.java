@@ -228,7 +228,8 @@ public final class TernServer implements AutoCloseable {
             }
             closing = true;
         }
-        log.info("member {} stopping", config.id());
+        long began = System.nanoTime();
+        log.info("member {} stopping gracefully", config.id());
         try {
             port.stopAccepting();
             dispatcher.drain();
@@ -241,7 +242,8 @@ public final class TernServer implements AutoCloseable {
         } finally {
             closeAll(List.of(port, forwarder, node, peers,
                     () -> workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly(), engine));
-            log.info("member {} stopped", config.id());
+            log.info("member {} stopped gracefully in {} ms", config.id(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
             closed.countDown();
         }
     }

@@ -1,10 +1,17 @@
 package io.tern.cli;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Nothing listens at the endpoint: every command fails with one line and exit 4, within its --timeout (300 ms here). */
+/**
+ * Nothing listens at the endpoint: every command fails with one line and exit 4, within its --timeout (300 ms
+ * here), and a refused connection fails it at once rather than at the deadline.
+ */
 class CliUnreachableTest {
 
     private static String endpoint;
@@ -29,6 +36,17 @@ class CliUnreachableTest {
         args[words.length + 2] = "--timeout";
         args[words.length + 3] = "300ms";
         Cli.run(args).assertFails(4, name);
+    }
+
+    @Test
+    void aRefusedConnectionFailsAtOnceRatherThanAtTheDefaultDeadline() {
+        long start = System.nanoTime();
+        Cli.Result result = Cli.run("status", "--endpoints", endpoint); // the default --timeout, 5 s
+        long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        System.out.println("tern status against a refusing endpoint failed after " + elapsedMillis + " ms");
+        result.assertFails(4, "tern status: unavailable: cannot reach " + endpoint + ": ");
+        // Within a second is the aim; 2 s keeps a loaded machine from making this flaky.
+        assertTrue(elapsedMillis < 2_000, "failed only after " + elapsedMillis + " ms: " + result.err());
     }
 
     private static int commandWords(String[] words) {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -88,6 +89,12 @@ class ClusterCommandTest {
                 + ",127.0.0.1:" + (base + 1) + " (Ctrl-C stops them)" + System.lineSeparator()), out);
         assertTrue(out.lines().skip(1).allMatch(line -> line.startsWith("[node-1] ") || line.startsWith("[node-2] ")), out);
         assertTrue(out.contains("[node-1] ") && out.contains("[node-2] "), out);
+        for (int node = 1; node <= 2; node++) {
+            // What a node says after SIGTERM must still reach the command's output.
+            assertTrue(out.contains("member " + node + " stopping gracefully"), out);
+            assertTrue(Pattern.compile("\\[node-" + node + "] .* member " + node + " stopped gracefully in \\d+ ms")
+                    .matcher(out).find(), out);
+        }
         assertEquals("", cluster.err().toString());
         assertFalse(listening(base) || listening(base + 1), "the nodes are stopped");
     }

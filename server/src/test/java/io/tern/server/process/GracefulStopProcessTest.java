@@ -39,7 +39,7 @@ class GracefulStopProcessTest {
                 assertEquals(0, cluster.stop(1), "a graceful stop exits 0");
                 load.stop();
                 String log = Files.readString(cluster.logFile(1));
-                assertTrue(log.contains("member 1 stopped"), "the node did not log its stop:\n" + cluster.logTail(1, 20));
+                assertTrue(log.contains("member 1 stopped gracefully in "), "the node did not log its stop:\n" + cluster.logTail(1, 20));
                 cluster.restart(1);
                 cluster.awaitLeader(Duration.ofSeconds(45));
                 load.verify(client);
