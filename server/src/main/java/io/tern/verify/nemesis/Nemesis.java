@@ -442,11 +442,18 @@ public final class Nemesis implements AutoCloseable {
         return new Injected(targets, (completely ? "filled the disk of " : "filled past its reserve the disk of ")
                 + who + ": " + filled, () -> {
             cluster.freeDisks();
-            if (cluster.isRunning(id)) {
+            if (!completely) {
                 return "ballast deleted";
             }
+            // A node whose disk was full is on its way out if it has not exited yet (or failed to start):
+            // restart it either way, so the heal leaves it running on a disk with room.
+            String was = cluster.isRunning(id) ? "was still running, killed and restarted"
+                    : "had exited on its full disk, restarted";
+            if (cluster.isRunning(id)) {
+                cluster.kill9(id);
+            }
             cluster.restart(id);
-            return "ballast deleted; node " + id + " had exited on its full disk, restarted";
+            return "ballast deleted; node " + id + " " + was;
         });
     }
 
