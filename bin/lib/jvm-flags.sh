@@ -1,5 +1,6 @@
 # JVM flags for Tern processes started by bin/tern; mirrors <tern.jvm.flags> in the root pom.xml.
-# Chronicle needs the exports/opens; analytics and the announcer stay off; native access is allowed
+# Chronicle needs the exports/opens; analytics, the announcer and its disk-space nag (an ERROR every 10 s
+# under 200 MB free; Tern's own --disk-reserve-bytes alarm does that job) stay off; native access is allowed
 # quietly for RocksDB and Netty; JDK 24+ also wants Unsafe memory access allowed (Kryo, Chronicle).
 tern_jvm_flags() { # $1 = java major version
   local flags=(
@@ -16,6 +17,7 @@ tern_jvm_flags() { # $1 = java major version
     --enable-native-access=ALL-UNNAMED
     -Dchronicle.analytics.disable=true
     -Dchronicle.announcer.disable=true
+    -Dchronicle.disk.monitor.disable=true
   )
   if [[ $1 -ge 24 ]]; then flags+=(--sun-misc-unsafe-memory-access=allow); fi
   printf '%s\n' "${flags[@]}"

@@ -102,7 +102,7 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
     static boolean isWrite(Opcode opcode) {
         return switch (opcode) {
             case GET, SCAN, PING, STATUS -> false;
-            case PUT, DELETE, CAS, BATCH, MEMBER_ADD, MEMBER_REMOVE, TRANSFER_LEADER, SNAPSHOT -> true;
+            case PUT, DELETE, CAS, BATCH, MEMBER_ADD, MEMBER_REMOVE, TRANSFER_LEADER, SNAPSHOT, ALARM -> true;
         };
     }
 
@@ -302,6 +302,7 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
             case Response.TooLarge tooLarge ->
                     finish(null, new RequestRefusedException(Status.TOO_LARGE, tooLarge.message()));
             case Response.Internal internal -> finish(null, new ServerErrorException(at + ": " + internal.message()));
+            case Response.NoSpace noSpace -> finish(null, new RequestRefusedException(Status.NO_SPACE, noSpace.message()));
         }
     }
 

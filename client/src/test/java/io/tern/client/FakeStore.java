@@ -86,6 +86,7 @@ final class FakeStore {
             case Request.MemberRemove remove -> new Response.MemberRemoveOk(id, ++revision);
             case Request.TransferLeader transfer -> new Response.TransferOk(id);
             case Request.Snapshot snapshot -> new Response.SnapshotOk(id, revision);
+            case Request.Alarm alarm -> new Response.AlarmOk(id, ++revision);
         };
     }
 }

@@ -12,6 +12,7 @@ import io.tern.engine.snapshot.SnapshotFile;
 import io.tern.engine.snapshot.SnapshotInstaller;
 import io.tern.engine.snapshot.SnapshotReader;
 import io.tern.engine.snapshot.SnapshotStore;
+import io.tern.engine.state.Alarm;
 import io.tern.engine.state.CommandResult;
 import io.tern.engine.state.ReadResult;
 import io.tern.engine.state.RocksStateStore;
@@ -263,6 +264,11 @@ public final class StorageEngine implements AutoCloseable {
 
     public long appliedIndex() {
         return readState(RocksStateStore::appliedIndex);
+    }
+
+    /** The alarms raised through the log and not yet cleared (see {@link Alarm}). */
+    public List<Alarm> alarms() {
+        return readState(RocksStateStore::alarms);
     }
 
     public ReadResult get(byte[] key) {

@@ -22,11 +22,15 @@ import picocli.CommandLine.Spec;
         description = {"Run a Tern node.",
                 "With no flags: a durable single-member cluster, id 1, data in ./data, on 127.0.0.1:7379."},
         footer = {"", "Exit status: 0 after a graceful stop, 2 on a bad flag, 1 when the node cannot start "
-                + "(port in use, data directory of another member, corrupt log)."})
+                + "(port in use, data directory of another member, corrupt log), 70 when a running node stops because "
+                + "its storage failed (disk full, I/O error), after one line naming its data directory and the error."})
 public final class ServerCommand implements Callable<Integer> {
 
     /** The largest --max-value-bytes: a PUT with a longest key and such a value still fits one frame. */
     static final int MAX_VALUE_BYTES_LIMIT = ProtocolLimits.MAX_FRAME_BODY_BYTES - ProtocolLimits.MAX_KEY_BYTES - 64;
+
+    /** The exit status of a node whose storage (or one of its Raft threads) failed while it ran (EX_SOFTWARE). */
+    public static final int EXIT_MEMBER_FAILED = 70;
 
     @Spec
     CommandSpec spec;
@@ -96,6 +100,15 @@ public final class ServerCommand implements Callable<Integer> {
             + "of a current member with --join.")
     String clusterId;
 
+    @Option(names = "--disk-reserve-bytes", description = "Below this much free space in the data directory the "
+            + "member raises a NOSPACE alarm and the cluster refuses new writes with NO_SPACE (deletes and reads go "
+            + "on) until there is room again; 0 never raises it.", defaultValue = "" + ServerConfig.DEFAULT_DISK_RESERVE_BYTES)
+    long diskReserveBytes;
+
+    @Option(names = "--disk-check-interval-ms", hidden = true, description = "How often the data directory's free "
+            + "space is checked.", defaultValue = "1000")
+    long diskCheckIntervalMs;
+
     @Option(names = "--log-roll-cycle", hidden = true, description = "The log's file roll cycle, a Chronicle "
             + "RollCycles name; short ones (TEST4_SECONDLY) let tests see compaction and InstallSnapshot quickly.")
     String logRollCycle;
@@ -120,7 +133,7 @@ public final class ServerCommand implements Callable<Integer> {
         }
         TernServer server;
         try {
-            server = TernServer.start(config);
+            server = TernServer.start(config, (line, cause) -> exitAfterMemberFailure(err, cause));
         } catch (ServerStartException e) {
             err.println("tern server: " + e.getMessage());
             if (verbose) {
@@ -140,6 +153,22 @@ public final class ServerCommand implements Callable<Integer> {
             server.close();
         }
         return 0;
+    }
+
+    /**
+     * The member has stopped and logged one line naming its data directory and the error: the process
+     * exits at once so that a supervisor restarts it, rather than linger answering PING with a member
+     * that can never write again. No graceful close: it would flush into the storage that just failed
+     * (a mapped write on a full disk can crash the JVM before it exits), and it has nothing to save,
+     * since everything acknowledged is already durable, as after kill -9.
+     */
+    private void exitAfterMemberFailure(PrintWriter err, Throwable cause) {
+        if (verbose) {
+            cause.printStackTrace(err);
+            err.flush();
+        }
+        System.err.flush();
+        Runtime.getRuntime().halt(EXIT_MEMBER_FAILED);
     }
 
     /**
@@ -184,13 +213,16 @@ public final class ServerCommand implements Callable<Integer> {
         require(maxPendingOutputBytes >= 1024 * 1024, "--max-pending-output-bytes must be at least 1048576, was "
                 + maxPendingOutputBytes);
         require(clusterId == null || !clusterId.isBlank(), "--cluster-id must not be blank");
+        require(diskReserveBytes >= 0, "--disk-reserve-bytes must be 0 or more, was " + diskReserveBytes);
+        require(diskCheckIntervalMs >= 1, "--disk-check-interval-ms must be at least 1, was " + diskCheckIntervalMs);
         if (logRollCycle != null) {
             io.tern.engine.log.LogOptions.rollCycleNamed(logRollCycle); // refuses an unknown name in one line
         }
         return new ServerConfig(id, data, members, bind, join, Duration.ofMillis(heartbeatMs),
                 Duration.ofMillis(electionTimeoutMs), policy, snapshotEntries, maxValueBytes, forward,
                 Duration.ofMillis(requestTimeoutMs), maxConnections, Duration.ofMillis(stallTimeoutMs),
-                maxPendingOutputBytes, clusterId, logRollCycle, staleReadsForTesting);
+                maxPendingOutputBytes, clusterId, logRollCycle, staleReadsForTesting, diskReserveBytes,
+                Duration.ofMillis(diskCheckIntervalMs));
     }
 
     static SortedMap<Long, String> parseCluster(String text) {

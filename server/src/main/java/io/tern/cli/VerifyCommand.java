@@ -31,8 +31,9 @@ import picocli.CommandLine.Spec;
                 "Writes history.jsonl, summary.txt, history.html (a plot), explanation.txt (on a failure) and the "
                         + "node logs to --out."},
         footer = {"", "Fault kinds for --faults (comma-separated, or none): kill, kill-leader, kill-majority, pause, "
-                + "partition, one-way, slow, membership, transfer, snapshot. With --endpoints only membership, "
-                + "transfer and snapshot.",
+                + "partition, one-way, slow, membership, transfer, snapshot, disk-full (each node then keeps its data "
+                + "on a small tmpfs of its own: needs root, skipped with a note otherwise). With --endpoints only "
+                + "membership, transfer and snapshot.",
                 "", "Exit status: 0 passed, 1 a violation or a failed end-of-run check, 2 usage, 3 the checker hit "
                 + "its bound before deciding, 4 the cluster could not be started or reached."})
 public final class VerifyCommand implements Callable<Integer> {

@@ -33,14 +33,20 @@ import java.util.TreeMap;
  * @param staleReadsForTesting a deliberately broken mode for testing checkers: LINEARIZABLE reads are
  *                           served from this node's own state, without ReadIndex or forwarding
  * @param maxPendingOutputBytes a connection whose unread answers exceed this is closed
+ * @param diskReserveBytes   below this much free space in the data directory the member raises the
+ *                           NOSPACE alarm and the cluster refuses new writes; 0 never raises it
+ * @param diskCheckInterval  how often the free space is checked
  */
 public record ServerConfig(long id, Path dataDirectory, SortedMap<Long, String> cluster, InetSocketAddress listen,
                            boolean join, Duration heartbeat, Duration electionTimeout, FsyncPolicy fsync,
                            long snapshotEntries, int maxValueBytes, boolean forward, Duration requestTimeout,
                            int maxConnections, Duration stallTimeout, long maxPendingOutputBytes,
-                           String clusterId, String logRollCycle, boolean staleReadsForTesting) {
+                           String clusterId, String logRollCycle, boolean staleReadsForTesting,
+                           long diskReserveBytes, Duration diskCheckInterval) {
 
     public static final int DEFAULT_PORT = 7379;
+    public static final long DEFAULT_DISK_RESERVE_BYTES = 256L << 20;
+    public static final Duration DEFAULT_DISK_CHECK_INTERVAL = Duration.ofSeconds(1);
 
     public ServerConfig {
         Objects.requireNonNull(dataDirectory, "dataDirectory");
@@ -49,13 +55,17 @@ public record ServerConfig(long id, Path dataDirectory, SortedMap<Long, String> 
         if (!cluster.containsKey(id)) {
             throw new IllegalArgumentException("--cluster does not name this node's --id " + id);
         }
+        if (diskReserveBytes < 0) {
+            throw new IllegalArgumentException("--disk-reserve-bytes must not be negative, was " + diskReserveBytes);
+        }
+        Objects.requireNonNull(diskCheckInterval, "diskCheckInterval");
     }
 
     /** A copy that starts with {@code --join}. */
     public ServerConfig withJoin(boolean on) {
         return new ServerConfig(id, dataDirectory, cluster, listen, on, heartbeat, electionTimeout, fsync,
                 snapshotEntries, maxValueBytes, forward, requestTimeout, maxConnections, stallTimeout,
-                maxPendingOutputBytes, clusterId, logRollCycle, staleReadsForTesting);
+                maxPendingOutputBytes, clusterId, logRollCycle, staleReadsForTesting, diskReserveBytes, diskCheckInterval);
     }
 
     /** This node's advertised address, from {@code cluster}. */
@@ -68,6 +78,7 @@ public record ServerConfig(long id, Path dataDirectory, SortedMap<Long, String> 
         return new ServerConfig(1, dataDirectory, new TreeMap<>(Map.of(1L, host + ":" + port)),
                 new InetSocketAddress(host, port), false, Duration.ofMillis(100), Duration.ofMillis(1000),
                 FsyncPolicy.ALWAYS, 100_000, 4 * 1024 * 1024, true, Duration.ofSeconds(5), 10_000,
-                Duration.ofSeconds(10), 64L * 1024 * 1024, null, null, false);
+                Duration.ofSeconds(10), 64L * 1024 * 1024, null, null, false, DEFAULT_DISK_RESERVE_BYTES,
+                DEFAULT_DISK_CHECK_INTERVAL);
     }
 }

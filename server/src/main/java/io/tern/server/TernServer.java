@@ -8,6 +8,7 @@ import io.tern.engine.log.LogOptions;
 import io.tern.engine.cluster.Member;
 import io.tern.engine.cluster.Membership;
 import io.tern.engine.meta.DataDirectory;
+import io.tern.raft.node.FatalFailureListener;
 import io.tern.raft.node.NodeOptions;
 import io.tern.raft.node.RaftNode;
 import io.tern.raft.transport.IoTransport;
@@ -52,11 +53,13 @@ public final class TernServer implements AutoCloseable {
     private final LeaderForwarder forwarder;
     private final RequestDispatcher dispatcher;
     private final NodePort port;
+    private final DiskSpaceMonitor diskSpace;
     private final CountDownLatch closed = new CountDownLatch(1);
     private boolean closing;
 
     private TernServer(ServerConfig config, StorageEngine engine, NettyPeerTransport peers, RaftNode node,
-                       EventLoopGroup workers, LeaderForwarder forwarder, RequestDispatcher dispatcher, NodePort port) {
+                       EventLoopGroup workers, LeaderForwarder forwarder, RequestDispatcher dispatcher, NodePort port,
+                       DiskSpaceMonitor diskSpace) {
         this.config = config;
         this.engine = engine;
         this.peers = peers;
@@ -65,6 +68,7 @@ public final class TernServer implements AutoCloseable {
         this.forwarder = forwarder;
         this.dispatcher = dispatcher;
         this.port = port;
+        this.diskSpace = diskSpace;
     }
 
     /**
@@ -73,6 +77,14 @@ public final class TernServer implements AutoCloseable {
      * @throws ServerStartException with a one-line message when the node cannot start
      */
     public static TernServer start(ServerConfig config) {
+        return start(config, FatalFailureListener.NONE);
+    }
+
+    /**
+     * As {@link #start(ServerConfig)}; {@code onFatal} is told if the member later stops because its
+     * storage or one of its Raft threads failed (the command line exits then).
+     */
+    public static TernServer start(ServerConfig config, FatalFailureListener onFatal) {
         Optional<ClusterIds.ClusterView> joining = config.join()
                 ? Optional.of(ClusterIds.askMembers(config.id(), config.cluster(), config.requestTimeout()))
                 : Optional.empty();
@@ -87,7 +99,7 @@ public final class TernServer implements AutoCloseable {
             RaftNode node = RaftNode.start(new NodeOptions(config.id(), config.join() ? Membership.EMPTY : bootstrap(config),
                     config.heartbeat(), config.electionTimeout(), config.snapshotEntries(), config.requestTimeout(),
                     SNAPSHOT_CHUNK_BYTES), engine, joining.<PeerTransport>map(view -> new JoiningPeerTransport(peers,
-                    addressesOfOthers(config.id(), view.members()))).orElse(peers));
+                    addressesOfOthers(config.id(), view.members()))).orElse(peers), onFatal);
             started.add(0, node);
             if (node.status().members().voterIds().equals(List.of(config.id()))) {
                 node.campaign(); // a lone voter need not wait an election timeout to lead
@@ -103,11 +115,15 @@ public final class TernServer implements AutoCloseable {
                 log.warn("member {} serves LINEARIZABLE reads WITHOUT ReadIndex (--test-only-stale-reads): "
                         + "reads may be stale; never use this outside tests", config.id());
             }
+            DiskSpaceMonitor diskSpace = new DiskSpaceMonitor(config.id(), config.dataDirectory(),
+                    config.diskReserveBytes(), DiskSpaceMonitor.freeSpaceOf(config.dataDirectory()), engine::alarms,
+                    request -> dispatcher.dispatch(request, Runnable::run)).start(config.diskCheckInterval());
+            started.add(0, diskSpace);
             NodePort port = bind(config, io, workers, peers, dispatcher);
             log.info("member {} of cluster {} serves {} (advertised as {}), data in {}, fsync {}", config.id(),
                     identity.clusterId(), port.localAddress(), config.advertisedAddress(), config.dataDirectory(),
                     config.fsync().name().toLowerCase());
-            return new TernServer(config, engine, peers, node, workers, forwarder, dispatcher, port);
+            return new TernServer(config, engine, peers, node, workers, forwarder, dispatcher, port, diskSpace);
         } catch (RuntimeException | Error e) {
             closeAll(started);
             throw e;
@@ -240,7 +256,7 @@ public final class TernServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            closeAll(List.of(port, forwarder, node, peers,
+            closeAll(List.of(diskSpace, port, forwarder, node, peers,
                     () -> workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly(), engine));
             log.info("member {} stopped gracefully in {} ms", config.id(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));

@@ -26,6 +26,12 @@ public record VerifyOptions(int nodes, List<String> endpoints, Duration duration
         extraServerArgs = List.copyOf(extraServerArgs);
     }
 
+    /** The same run with other faults. */
+    VerifyOptions withFaults(Set<FaultKind> kinds) {
+        return new VerifyOptions(nodes, endpoints, duration, kinds, seed, processes, keys, thinkTime, requestTimeout,
+                outputDirectory, fsync, snapshotEntries, extraServerArgs, timing, checkTimeout);
+    }
+
     boolean external() {
         return !endpoints.isEmpty();
     }

@@ -12,7 +12,9 @@ import io.tern.verify.cluster.StateDigest;
 import io.tern.verify.history.Call;
 import io.tern.verify.history.History;
 import io.tern.verify.history.Operation;
+import io.tern.engine.io.TmpfsMount;
 import io.tern.verify.nemesis.FaultEvent;
+import io.tern.verify.nemesis.FaultKind;
 import io.tern.verify.nemesis.LeaderTracker;
 import io.tern.verify.nemesis.Nemesis;
 import io.tern.verify.workload.HistoryRecorder;
@@ -23,6 +25,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -37,8 +41,14 @@ public final class VerifyRun {
 
     private static final Duration HEAL_TIMEOUT = Duration.ofSeconds(90);
     private static final long CHECK_MAX_STATES = 5_000_000;
+    /**
+     * Each node's own disk for the disk-full fault, and its reserve: room for a run's log, state and
+     * snapshots well above the reserve, small enough that a ballast fills it in a moment.
+     */
+    static final long SMALL_DISK_BYTES = 192L << 20;
+    static final long SMALL_DISK_RESERVE_BYTES = 48L << 20;
 
-    private final VerifyOptions options;
+    private VerifyOptions options;
     private final Consumer<String> progress;
 
     /** @param progress where one-line progress notes go (the command prints them to stderr) */
@@ -50,6 +60,7 @@ public final class VerifyRun {
     public VerifyReport run() throws IOException, InterruptedException {
         Path out = options.outputDirectory();
         Files.createDirectories(out);
+        options = withoutDiskFullIfRefused(options, out);
         long origin = System.nanoTime();
         List<String> problems = Collections.synchronizedList(new ArrayList<>());
         try (ClusterControl cluster = openCluster(out)) {
@@ -113,8 +124,33 @@ public final class VerifyRun {
         LocalCluster.Options local = new LocalCluster.Options().nodes(options.nodes()).fsync(options.fsync())
                 .snapshotEntries(options.snapshotEntries()).extraServerArgs(options.extraServerArgs())
                 .proxySeed(options.seed());
+        if (options.faults().contains(FaultKind.DISK_FULL)) {
+            local.smallDisks(SMALL_DISK_BYTES, SMALL_DISK_RESERVE_BYTES);
+        }
         progress.accept("starting " + options.nodes() + " nodes in " + out);
         return LocalCluster.start(out, local);
+    }
+
+    /**
+     * The disk-full fault needs a small disk per node, which only root can mount: where mounting is
+     * refused the run goes on without that fault, and says why.
+     */
+    private VerifyOptions withoutDiskFullIfRefused(VerifyOptions run, Path out) throws IOException {
+        if (!run.faults().contains(FaultKind.DISK_FULL) || run.external()) {
+            return run;
+        }
+        try (TmpfsMount probe = TmpfsMount.mount(out.resolve("disk-probe"), 1 << 20)) {
+            probe.usableBytes();
+        } catch (TmpfsMount.RefusedException e) {
+            progress.accept("skipping the disk-full fault: cannot mount a small disk per node (" + e.getMessage() + ")");
+            Set<FaultKind> others = EnumSet.noneOf(FaultKind.class);
+            others.addAll(run.faults());
+            others.remove(FaultKind.DISK_FULL);
+            return run.withFaults(others);
+        } finally {
+            Files.deleteIfExists(out.resolve("disk-probe"));
+        }
+        return run;
     }
 
     private TernClient client(List<String> endpoints) {

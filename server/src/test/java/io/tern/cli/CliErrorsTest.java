@@ -38,6 +38,9 @@ class CliErrorsTest {
                 CliErrors.classify(new RequestRefusedException(Status.TOO_LARGE, "key over 16 KiB")));
         assertEquals(new Failure(3, "refused (BAD_REQUEST): bad"),
                 CliErrors.classify(new RequestRefusedException(Status.BAD_REQUEST, "bad")));
+        assertEquals(new Failure(3, "refused (NO_SPACE): NOSPACE alarm: member 2's data directory /d has 1.0 MiB free"),
+                CliErrors.classify(new RequestRefusedException(Status.NO_SPACE,
+                        "NOSPACE alarm: member 2's data directory /d has 1.0 MiB free")));
         assertEquals(new Failure(3, "server error: oops"), CliErrors.classify(new ServerErrorException("oops")));
         assertEquals(new Failure(3, "refused (TOO_LARGE): key of 20000 bytes"),
                 CliErrors.classify(new TooLargeException("key of 20000 bytes")));

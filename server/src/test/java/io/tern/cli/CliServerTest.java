@@ -228,7 +228,7 @@ class CliServerTest {
                 new InetSocketAddress("127.0.0.1", Integer.parseInt(address.substring(address.lastIndexOf(':') + 1))),
                 true, single.heartbeat(), single.electionTimeout(), single.fsync(), single.snapshotEntries(),
                 single.maxValueBytes(), true, single.requestTimeout(), single.maxConnections(), single.stallTimeout(),
-                single.maxPendingOutputBytes(), null, null, false);
+                single.maxPendingOutputBytes(), null, null, false, single.diskReserveBytes(), single.diskCheckInterval());
         try (TernServer joiner = TernServer.start(join)) {
             assertEquals(join.listen().getPort(), joiner.boundAddress().getPort());
             Cli.Result alone = Cli.run("status", "--endpoints", address);

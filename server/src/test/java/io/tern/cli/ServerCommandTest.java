@@ -52,10 +52,11 @@ class ServerCommandTest {
                 List.of("--cluster", "1=127.0.0.1:7000,2=127.0.0.1:7000"), List.of("--listen", "nowhere"),
                 List.of("--heartbeat-ms", "0"), List.of("--election-timeout-ms", "150"), List.of("--fsync", "sometimes"),
                 List.of("--snapshot-entries", "0"), List.of("--max-value-bytes", "0"),
-                List.of("--max-value-bytes", "999999999"), List.of("--cluster", "1=127.0.0.1:70000"));
+                List.of("--max-value-bytes", "999999999"), List.of("--cluster", "1=127.0.0.1:70000"),
+                List.of("--disk-reserve-bytes", "-1"));
         List<String> fragments = List.of("--id", "HOST:PORT", "not a number", "does not name", "twice",
                 "two members", "--listen", "--heartbeat-ms", "--election-timeout-ms", "--fsync", "--snapshot-entries",
-                "--max-value-bytes", "--max-value-bytes", "out of range");
+                "--max-value-bytes", "--max-value-bytes", "out of range", "--disk-reserve-bytes must be 0 or more");
         for (int i = 0; i < cases.size(); i++) {
             List<String> args = new java.util.ArrayList<>(cases.get(i));
             args.addAll(List.of("--data", data));

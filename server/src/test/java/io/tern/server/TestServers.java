@@ -23,7 +23,7 @@ final class TestServers {
         return new ServerConfig(id, data, cluster, new InetSocketAddress(own.substring(0, colon),
                 Integer.parseInt(own.substring(colon + 1))), false, Duration.ofMillis(50), Duration.ofMillis(500),
                 FsyncPolicy.NEVER, 100_000, MAX_VALUE_BYTES, forward, Duration.ofSeconds(3), 20,
-                Duration.ofMillis(500), 1024 * 1024, null, null, false);
+                Duration.ofMillis(500), 1024 * 1024, null, null, false, 0, Duration.ofSeconds(1));
     }
 
     static ServerConfig single(Path data) {

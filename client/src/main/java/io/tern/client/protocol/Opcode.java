@@ -17,7 +17,8 @@ public enum Opcode {
     MEMBER_ADD(0x10),
     MEMBER_REMOVE(0x11),
     TRANSFER_LEADER(0x12),
-    SNAPSHOT(0x13);
+    SNAPSHOT(0x13),
+    ALARM(0x14);
 
     /** The lowest opcode the contract reserves for traffic between members. */
     public static final int FIRST_PEER_OPCODE = 0x70;

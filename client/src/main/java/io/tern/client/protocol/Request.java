@@ -257,4 +257,26 @@ public sealed interface Request {
             return Opcode.SNAPSHOT;
         }
     }
+
+    /**
+     * Raises ({@code activate}) or clears alarm {@code alarm} about member {@code memberId} through
+     * the replicated log, as etcd's Alarm request does; members send it for themselves when their disk
+     * falls below its reserve or has room again.
+     *
+     * @param alarm  the alarm's code: {@link #NOSPACE}
+     * @param detail one line on what is wrong, shown to operators and refused clients (empty to clear)
+     */
+    record Alarm(long requestId, boolean activate, long memberId, int alarm, String detail) implements Request {
+        /** The code of the NOSPACE alarm. */
+        public static final int NOSPACE = 1;
+
+        public Alarm {
+            Objects.requireNonNull(detail, "detail");
+        }
+
+        @Override
+        public Opcode opcode() {
+            return Opcode.ALARM;
+        }
+    }
 }

@@ -66,6 +66,12 @@ public final class RequestCodec {
             case Request.Ping r -> { }
             case Request.Status r -> { }
             case Request.Snapshot r -> { }
+            case Request.Alarm r -> {
+                out.writeByte(r.activate() ? 1 : 2);
+                out.writeLong(r.memberId());
+                out.writeByte(r.alarm());
+                FieldWriter.utf8(out, r.detail());
+            }
         }
     }
 
@@ -108,9 +114,23 @@ public final class RequestCodec {
             case MEMBER_REMOVE -> new Request.MemberRemove(requestId, in.u64("id"));
             case TRANSFER_LEADER -> new Request.TransferLeader(requestId, in.u64("targetId"));
             case SNAPSHOT -> new Request.Snapshot(requestId);
+            case ALARM -> alarm(in, requestId);
         };
         in.requireFullyRead();
         return request;
+    }
+
+    private static Request.Alarm alarm(FieldReader in, long requestId) {
+        int action = in.u8("action");
+        if (action != 1 && action != 2) {
+            throw in.malformed("unknown alarm action " + action + " (1 activates, 2 deactivates)");
+        }
+        long memberId = in.u64("memberId");
+        int alarm = in.u8("alarm");
+        if (alarm != Request.Alarm.NOSPACE) {
+            throw in.malformed("unknown alarm " + alarm);
+        }
+        return new Request.Alarm(requestId, action == 1, memberId, alarm, in.utf8("detail"));
     }
 
     private static ReadMode readMode(FieldReader in) {

@@ -193,6 +193,14 @@ public sealed interface Response {
         }
     }
 
+    /** OK to ALARM: the revision of the entry that raised or cleared it. */
+    record AlarmOk(long requestId, long revision) implements Response {
+        @Override
+        public Status status() {
+            return Status.OK;
+        }
+    }
+
     /** NOT_LEADER: sent only when forwarding is off. */
     record NotLeader(long requestId, String leaderAddress) implements Failure {
         public NotLeader {
@@ -260,6 +268,18 @@ public sealed interface Response {
         @Override
         public Status status() {
             return Status.TOO_LARGE;
+        }
+    }
+
+    /** NO_SPACE: a NOSPACE alarm is raised; the write was refused and nothing was written. */
+    record NoSpace(long requestId, String message) implements Failure {
+        public NoSpace {
+            Objects.requireNonNull(message, "message");
+        }
+
+        @Override
+        public Status status() {
+            return Status.NO_SPACE;
         }
     }
 

@@ -55,6 +55,7 @@ public final class ResponseCodec {
             case Response.MemberRemoveOk r -> out.writeLong(r.revision());
             case Response.TransferOk r -> { }
             case Response.SnapshotOk r -> out.writeLong(r.snapshotIndex());
+            case Response.AlarmOk r -> out.writeLong(r.revision());
             case Response.Failure r -> FieldWriter.utf8(out, r.message());
         }
     }
@@ -110,6 +111,7 @@ public final class ResponseCodec {
             case TIMEOUT -> new Response.Timeout(requestId, in.utf8("message"));
             case TOO_LARGE -> new Response.TooLarge(requestId, in.utf8("message"));
             case INTERNAL -> new Response.Internal(requestId, in.utf8("message"));
+            case NO_SPACE -> new Response.NoSpace(requestId, in.utf8("message"));
         };
         in.requireFullyRead();
         return response;
@@ -132,6 +134,7 @@ public final class ResponseCodec {
             case MEMBER_REMOVE -> new Response.MemberRemoveOk(requestId, in.u64("revision"));
             case TRANSFER_LEADER -> new Response.TransferOk(requestId);
             case SNAPSHOT -> new Response.SnapshotOk(requestId, in.u64("snapshotIndex"));
+            case ALARM -> new Response.AlarmOk(requestId, in.u64("revision"));
         };
     }
 

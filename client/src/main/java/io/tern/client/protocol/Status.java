@@ -23,9 +23,21 @@ public enum Status {
     /** A key, value or frame over its limit. */
     TOO_LARGE(7),
     /** A bug; nothing acknowledged is lost. */
-    INTERNAL(8);
+    INTERNAL(8),
+    /**
+     * A NOSPACE alarm is raised (a member's disk is below its reserve): the write was refused and
+     * nothing was written. Deletes and reads are still served. Not worth retrying until the alarm clears.
+     */
+    NO_SPACE(13);
 
-    private static final Status[] BY_CODE = values();
+    // Indexed by the code: codes are not all consecutive.
+    private static final Status[] BY_CODE = new Status[256];
+
+    static {
+        for (Status status : values()) {
+            BY_CODE[status.code] = status;
+        }
+    }
 
     private final int code;
 
@@ -40,7 +52,6 @@ public enum Status {
 
     /** The status with this code, or {@code null} if there is none. */
     public static Status fromCode(int code) {
-        // Declaration order equals code order, which the static check in the tests pins.
         return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
     }
 }

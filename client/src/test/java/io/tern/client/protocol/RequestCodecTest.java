@@ -195,17 +195,20 @@ class RequestCodecTest {
 
     @Test
     void enumCodesMatchTheContract() {
-        int[] opcodes = {0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x10, 0x11, 0x12, 0x13};
+        int[] opcodes = {0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x10, 0x11, 0x12, 0x13, 0x14};
         for (int i = 0; i < opcodes.length; i++) {
             assertEquals(opcodes[i], Opcode.values()[i].code());
             assertEquals(Opcode.values()[i], Opcode.fromCode(opcodes[i]));
         }
         for (Status status : Status.values()) {
-            assertEquals(status.ordinal(), status.code());
             assertEquals(status, Status.fromCode(status.code()));
         }
-        assertEquals(8, Status.INTERNAL.code());
-        assertNull(Status.fromCode(9));
+        for (int code = 0; code <= 8; code++) {
+            assertEquals(code, Status.values()[code].code(), "statuses 0 to 8 of version 1");
+        }
+        assertEquals(13, Status.NO_SPACE.code());
+        assertNull(Status.fromCode(14));
+        assertNull(Status.fromCode(-1));
         assertEquals(0, ReadMode.LINEARIZABLE.code());
         assertEquals(1, ReadMode.LOCAL.code());
         assertTrue(Opcode.isPeerOpcode(0x70));

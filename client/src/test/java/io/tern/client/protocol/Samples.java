@@ -48,7 +48,9 @@ final class Samples {
                 new Request.MemberAdd(20, 0, "", false),
                 new Request.MemberRemove(21, 4),
                 new Request.TransferLeader(22, 2),
-                new Request.Snapshot(23));
+                new Request.Snapshot(23),
+                new Request.Alarm(24, true, 2, Request.Alarm.NOSPACE, "member 2's disk is full"),
+                new Request.Alarm(25, false, Long.MAX_VALUE, Request.Alarm.NOSPACE, ""));
     }
 
     /** Each response with the opcode of the request it answers ({@code null}: no request). */
@@ -84,7 +86,9 @@ final class Samples {
                 new Answer(new Response.Unavailable(17, "no quorum"), Opcode.BATCH),
                 new Answer(new Response.Timeout(18, "t\u00e9"), Opcode.CAS),
                 new Answer(new Response.TooLarge(0, "frame too large"), null),
-                new Answer(new Response.Internal(19, ""), Opcode.SNAPSHOT));
+                new Answer(new Response.Internal(19, ""), Opcode.SNAPSHOT),
+                new Answer(new Response.AlarmOk(20, 21), Opcode.ALARM),
+                new Answer(new Response.NoSpace(21, "NOSPACE alarm: member 2's disk is full"), Opcode.BATCH));
     }
 
     static <T> ByteBuf encode(T message, BiConsumer<T, ByteBuf> encoder) {

@@ -18,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -54,8 +55,19 @@ public final class ChronicleRaftLog implements RaftLog {
     private static final long BLOCK_SIZE = 64L << 20;
     /** A crash mid-write leaves an unfinished Chronicle header; we are the only writer, so recover it fast. */
     private static final long HEADER_RECOVERY_TIMEOUT_MS = 500;
+    /**
+     * Free space an append leaves at least, beyond its own bytes: room for Chronicle's headers and
+     * index pages and a new cycle file. Chronicle writes through memory-mapped files, and a mapped
+     * write that finds the disk full is a SIGBUS, not an IOException: the JVM turns it into an
+     * InternalError at best and dies at worst. Checking the free space first turns a full disk into
+     * a StorageException that names it.
+     */
+    static final long MIN_FREE_BYTES_AFTER_APPEND = 1L << 20;
+    /** What a record adds to its payload: Chronicle's header, our record header and checksum, with slack. */
+    private static final long RECORD_OVERHEAD_BYTES = 64;
 
     private final Path directory;
+    private final FileStore fileStore;
     private final FsyncPolicy fsync;
     private final SingleChronicleQueue queue;
     private final ExcerptAppender appender;
@@ -83,6 +95,7 @@ public final class ChronicleRaftLog implements RaftLog {
 
     private ChronicleRaftLog(Path directory, LogOptions options) {
         this.directory = directory;
+        this.fileStore = fileStoreOf(directory);
         this.fsync = options.fsync();
         long started = System.nanoTime();
         this.cycleFiles = new CycleFiles(directory, options.rollCycle());
@@ -216,8 +229,39 @@ public final class ChronicleRaftLog implements RaftLog {
             }
             expected++;
         }
+        long bytes = 0;
+        for (LogEntry entry : entries) {
+            bytes += entry.payload().length + RECORD_OVERHEAD_BYTES;
+        }
+        requireFreeSpace(bytes);
         for (LogEntry entry : entries) {
             write(new LogRecord.Entry(entry));
+        }
+    }
+
+    /** Fails, writing nothing, if {@code bytes} would leave less than {@link #MIN_FREE_BYTES_AFTER_APPEND} free. */
+    private void requireFreeSpace(long bytes) {
+        if (fileStore == null) {
+            return;
+        }
+        long free;
+        try {
+            free = fileStore.getUsableSpace();
+        } catch (IOException e) {
+            return; // the write itself will report what is wrong
+        }
+        if (free < bytes + MIN_FREE_BYTES_AFTER_APPEND) {
+            throw new StorageException("no space left on device for the write-ahead log in " + directory + ": "
+                    + free + " bytes free, an append of " + bytes + " bytes needs " + (bytes + MIN_FREE_BYTES_AFTER_APPEND));
+        }
+    }
+
+    private static FileStore fileStoreOf(Path directory) {
+        try {
+            return Files.getFileStore(directory);
+        } catch (IOException e) {
+            log.warn("cannot watch the free space of {}: {}", directory, e.toString());
+            return null;
         }
     }
 

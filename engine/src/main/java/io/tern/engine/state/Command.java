@@ -13,7 +13,8 @@ import java.util.Objects;
  * <p>The binary form ({@link #encode()}, {@link #decode(byte[])}) is stored in the Raft log, so it is
  * versioned and never changes meaning; see {@link CommandCodec} for the layout.
  */
-public sealed interface Command permits Command.Put, Command.Delete, Command.CompareAndSet, Command.Batch {
+public sealed interface Command permits Command.Put, Command.Delete, Command.CompareAndSet, Command.Batch,
+        Command.SetAlarm {
 
     /** The binary form stored in the log. */
     default byte[] encode() {
@@ -113,6 +114,19 @@ public sealed interface Command permits Command.Put, Command.Delete, Command.Com
     record Batch(List<BatchOp> ops) implements Command {
         public Batch {
             ops = List.copyOf(ops);
+        }
+    }
+
+    /**
+     * Raises ({@code active}) or clears an {@link Alarm} about {@code memberId}. Clearing an alarm
+     * that is not raised changes nothing.
+     *
+     * @param detail what the member said when it raised the alarm (empty when clearing)
+     */
+    record SetAlarm(long memberId, Alarm.Type type, boolean active, String detail) implements Command {
+        public SetAlarm {
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(detail, "detail");
         }
     }
 }

@@ -63,6 +63,15 @@ final class CommandApplier {
                 }
                 yield new CommandResult.Written();
             }
+            case Command.SetAlarm alarm -> {
+                byte[] key = StateLayout.alarmKey(alarm.memberId(), alarm.type());
+                if (alarm.active()) {
+                    batch.put(key, alarm.detail().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                } else {
+                    batch.delete(key);
+                }
+                yield new CommandResult.Written();
+            }
         };
     }
 }

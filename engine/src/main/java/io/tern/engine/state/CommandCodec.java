@@ -2,6 +2,7 @@ package io.tern.engine.state;
 
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,6 +17,7 @@ import java.util.List;
  * type 2 DELETE : bytes key
  * type 3 CAS    : bytes key, u8 expectPresent, [bytes expected], u8 newPresent, [bytes new]
  * type 4 BATCH  : u32 n, n x (u8 kind (1 put, 2 delete), bytes key, [bytes value])
+ * type 5 ALARM  : u8 active, u64 memberId, u8 alarm type, bytes detail (UTF-8)
  * </pre>
  *
  * <p>Entries written today are read by every later version, so a code here never changes meaning; a
@@ -30,6 +32,7 @@ final class CommandCodec {
     private static final byte TYPE_DELETE = 2;
     private static final byte TYPE_CAS = 3;
     private static final byte TYPE_BATCH = 4;
+    private static final byte TYPE_ALARM = 5;
 
     private static final byte OP_PUT = 1;
     private static final byte OP_DELETE = 2;
@@ -56,6 +59,7 @@ final class CommandCodec {
                 }
                 yield ops;
             }
+            case Command.SetAlarm alarm -> 1 + 8 + 1 + sizeOf(alarm.detail().getBytes(StandardCharsets.UTF_8));
         };
         if (size > MAX_ENCODED_BYTES) {
             throw new IllegalArgumentException("command too large to encode: " + size + " bytes");
@@ -95,6 +99,13 @@ final class CommandCodec {
                     }
                 }
             }
+            case Command.SetAlarm alarm -> {
+                out.put(TYPE_ALARM);
+                out.put((byte) (alarm.active() ? 1 : 0));
+                out.putLong(alarm.memberId());
+                out.put((byte) alarm.type().code());
+                putBytes(out, alarm.detail().getBytes(StandardCharsets.UTF_8));
+            }
         }
         return out.array();
     }
@@ -117,6 +128,7 @@ final class CommandCodec {
                 case TYPE_CAS -> new Command.CompareAndSet(getBytes(in, "key"),
                         getOptional(in, "expected"), getOptional(in, "new value"));
                 case TYPE_BATCH -> decodeBatch(in);
+                case TYPE_ALARM -> decodeAlarm(in);
                 default -> throw malformed(in, "unknown command type " + Byte.toUnsignedInt(type));
             };
             if (in.hasRemaining()) {
@@ -145,6 +157,21 @@ final class CommandCodec {
             });
         }
         return new Command.Batch(ops);
+    }
+
+    private static Command.SetAlarm decodeAlarm(ByteBuffer in) {
+        byte active = in.get();
+        if (active != 0 && active != 1) {
+            throw malformed(in, "alarm flag is " + Byte.toUnsignedInt(active) + ", expected 0 or 1");
+        }
+        long memberId = in.getLong();
+        int code = Byte.toUnsignedInt(in.get());
+        Alarm.Type type = Alarm.Type.fromCode(code);
+        if (type == null) {
+            throw malformed(in, "unknown alarm type " + code);
+        }
+        return new Command.SetAlarm(memberId, type, active == 1,
+                new String(getBytes(in, "alarm detail"), StandardCharsets.UTF_8));
     }
 
     private static long sizeOf(byte[] bytes) {

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
@@ -79,6 +80,8 @@ public final class RocksStateStore implements AutoCloseable {
 
     /** Replaced as a whole after each write, so readers see index, term and membership in step. */
     private volatile StatePoint applied;
+    /** The raised alarms, by member and type; replaced as a whole after a write that changes them. */
+    private volatile List<Alarm> alarms;
     private final AtomicLong durableAppliedIndex;
 
     private RocksStateStore(Path dir, Options options, RocksDB db) throws RocksDBException {
@@ -91,6 +94,7 @@ public final class RocksStateStore implements AutoCloseable {
         try {
             checkFormat();
             this.applied = loadPoint();
+            this.alarms = loadAlarms();
         } catch (RocksDBException | RuntimeException e) {
             writeOptions.close();
             applyReadOptions.close();
@@ -156,12 +160,20 @@ public final class RocksStateStore implements AutoCloseable {
             long index = before.index();
             long term = before.term();
             Membership membership = before.membership();
+            TreeMap<String, Alarm> alarmsAfter = null;
             List<CommandResult> results = new ArrayList<>(entries.size());
             try (WriteBatchWithIndex batch = new WriteBatchWithIndex(true)) {
                 for (LogEntry entry : entries) {
                     checkNext(entry, index, term);
                     switch (entry.kind()) {
-                        case COMMAND -> results.add(commandApplier.apply(decodeCommand(entry), batch));
+                        case COMMAND -> {
+                            Command command = decodeCommand(entry);
+                            results.add(commandApplier.apply(command, batch));
+                            if (command instanceof Command.SetAlarm alarm) {
+                                alarmsAfter = alarmsAfter != null ? alarmsAfter : alarmsByKey(alarms);
+                                changeAlarm(alarmsAfter, alarm);
+                            }
+                        }
                         case NOOP -> results.add(new CommandResult.NoResult());
                         case CONFIG -> {
                             membership = decodeMembership(entry);
@@ -179,6 +191,9 @@ public final class RocksStateStore implements AutoCloseable {
                         + entries.getLast().index(), e);
             }
             applied = new StatePoint(index, term, membership);
+            if (alarmsAfter != null) {
+                alarms = List.copyOf(alarmsAfter.values());
+            }
             return results;
         } finally {
             applyLock.unlock();
@@ -194,6 +209,11 @@ public final class RocksStateStore implements AutoCloseable {
     /** The term of the last applied entry; 0 if none. */
     public long appliedTerm() {
         return applied.term();
+    }
+
+    /** The alarms raised and not cleared, ordered by member and type. */
+    public List<Alarm> alarms() {
+        return alarms;
     }
 
     /** The membership of the last applied CONFIG entry; {@link Membership#EMPTY} if none. */
@@ -436,6 +456,44 @@ public final class RocksStateStore implements AutoCloseable {
             }
         }
         return new StatePoint(index, term, membership);
+    }
+
+    private List<Alarm> loadAlarms() throws RocksDBException {
+        TreeMap<String, Alarm> found = new TreeMap<>();
+        try (Slice upperBound = new Slice(StateLayout.ALARM_END);
+             ReadOptions readOptions = new ReadOptions().setIterateUpperBound(upperBound);
+             RocksIterator iterator = db.newIterator(readOptions)) {
+            for (iterator.seek(StateLayout.ALARM_PREFIX); iterator.isValid(); iterator.next()) {
+                Alarm alarm = StateLayout.alarm(iterator.key(), iterator.value());
+                if (alarm == null) {
+                    throw new CorruptStorageException("the state in " + dir + " holds an unreadable alarm key "
+                            + Bytes.describe(iterator.key()));
+                }
+                found.put(alarmKey(alarm.memberId(), alarm.type()), alarm);
+            }
+            iterator.status();
+        }
+        return List.copyOf(found.values());
+    }
+
+    private static TreeMap<String, Alarm> alarmsByKey(List<Alarm> alarms) {
+        TreeMap<String, Alarm> byKey = new TreeMap<>();
+        alarms.forEach(alarm -> byKey.put(alarmKey(alarm.memberId(), alarm.type()), alarm));
+        return byKey;
+    }
+
+    private static void changeAlarm(TreeMap<String, Alarm> alarms, Command.SetAlarm change) {
+        String key = alarmKey(change.memberId(), change.type());
+        if (change.active()) {
+            alarms.put(key, new Alarm(change.memberId(), change.type(), change.detail()));
+        } else {
+            alarms.remove(key);
+        }
+    }
+
+    /** Orders alarms by member id (unsigned, as RocksDB orders their keys), then type. */
+    private static String alarmKey(long memberId, Alarm.Type type) {
+        return String.format("%016x/%02x", memberId, type.code());
     }
 
     private static void checkNext(LogEntry entry, long previousIndex, long previousTerm) {

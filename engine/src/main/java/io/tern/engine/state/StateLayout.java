@@ -30,6 +30,11 @@ final class StateLayout {
     /** Value: {@code Membership.encode()}. */
     static final byte[] MEMBERSHIP_KEY = {0x00, 'm'};
 
+    /** Prefix of the raised alarms: {@code ALARM_PREFIX | u64 memberId | u8 type}; value: the detail, UTF-8. */
+    static final byte[] ALARM_PREFIX = {0x00, 'A'};
+    /** The exclusive upper bound of the alarm keys. */
+    static final byte[] ALARM_END = {0x00, 'A' + 1};
+
     static final int APPLIED_VALUE_BYTES = 16;
 
     private StateLayout() {
@@ -46,6 +51,22 @@ final class StateLayout {
         byte[] key = new byte[stored.length - 1];
         System.arraycopy(stored, 1, key, 0, key.length);
         return key;
+    }
+
+    static byte[] alarmKey(long memberId, Alarm.Type type) {
+        return ByteBuffer.allocate(ALARM_PREFIX.length + 9).put(ALARM_PREFIX).putLong(memberId)
+                .put((byte) type.code()).array();
+    }
+
+    /** The alarm a key under {@link #ALARM_PREFIX} and its value describe, or {@code null} if the key is not one. */
+    static Alarm alarm(byte[] key, byte[] value) {
+        if (key.length != ALARM_PREFIX.length + 9) {
+            return null;
+        }
+        ByteBuffer in = ByteBuffer.wrap(key, ALARM_PREFIX.length, 9);
+        long memberId = in.getLong();
+        Alarm.Type type = Alarm.Type.fromCode(Byte.toUnsignedInt(in.get()));
+        return type == null ? null : new Alarm(memberId, type, new String(value, java.nio.charset.StandardCharsets.UTF_8));
     }
 
     static byte[] encodeApplied(long index, long term) {

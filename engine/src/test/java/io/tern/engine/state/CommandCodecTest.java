@@ -35,7 +35,9 @@ class CommandCodecTest {
                     new Command.Put(bytes("a"), bytes("1")),
                     new Command.Delete(bytes("b")),
                     new Command.Put(EMPTY, EMPTY),
-                    new Command.Delete(EMPTY))));
+                    new Command.Delete(EMPTY))),
+            new Command.SetAlarm(2, Alarm.Type.NOSPACE, true, "member 2's data directory /d has 3 MB free \u00e9"),
+            new Command.SetAlarm(-1, Alarm.Type.NOSPACE, false, ""));
 
     @Test
     void everyShapeRoundTrips() {
@@ -75,6 +77,8 @@ class CommandCodecTest {
         assertEquals("0104" + "00000002" + "01" + "00000001" + "61" + "00000001" + "31" + "02" + "00000001" + "62",
                 HexFormat.of().formatHex(new Command.Batch(List.of(
                         new Command.Put(bytes("a"), bytes("1")), new Command.Delete(bytes("b")))).encode()));
+        assertEquals("0105" + "01" + "0000000000000002" + "01" + "00000001" + "64",
+                HexFormat.of().formatHex(new Command.SetAlarm(2, Alarm.Type.NOSPACE, true, "d").encode()));
     }
 
     @Test
@@ -113,6 +117,8 @@ class CommandCodecTest {
         assertRejected(new byte[] {1, 9}, "unknown command type 9");
         assertRejected(new byte[] {1, 4, 0, 0, 0, 1, 3, 0, 0, 0, 0}, "unknown batch operation kind 3");
         assertRejected(new byte[] {1, 3, 0, 0, 0, 0, 2}, "presence flag of expected is 2");
+        assertRejected(new byte[] {1, 5, 1, 0, 0, 0, 0, 0, 0, 0, 2, 7, 0, 0, 0, 0}, "unknown alarm type 7");
+        assertRejected(new byte[] {1, 5, 2, 0, 0, 0, 0, 0, 0, 0, 2, 1, 0, 0, 0, 0}, "alarm flag is 2");
         byte[] trailing = Arrays.copyOf(new Command.Delete(bytes("k")).encode(), 8);
         assertRejected(trailing, "1 unexpected bytes after the command");
         assertRejected(null, "no bytes");

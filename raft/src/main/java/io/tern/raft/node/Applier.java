@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The applier thread: applies committed entries to the engine in order, completes the proposals
@@ -25,6 +27,8 @@ import java.util.function.Consumer;
  * entries. It owns everything that waits on the applied index.
  */
 final class Applier implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(Applier.class);
 
     /** One Ready's worth of work for the applier. */
     record Batch(List<LogEntry> committed, List<ReadState> reads, List<Long> abandonedReads) {
@@ -50,6 +54,9 @@ final class Applier implements Runnable {
     private static final long MARK_WHEN_IDLE_MILLIS = 20;
     private static final long MARK_EVERY_ENTRIES = 10_000;
     private static final long MARK_EVERY_MILLIS = 200;
+    /** After a periodic snapshot failed (a full disk, say), the first wait before the next attempt; it doubles up to the max. */
+    static final long SNAPSHOT_RETRY_FIRST_MILLIS = 1_000;
+    static final long SNAPSHOT_RETRY_MAX_MILLIS = 60_000;
 
     /**
      * Committed entries handed to the applier and not yet applied, in bytes: past this the member
@@ -67,7 +74,7 @@ final class Applier implements Runnable {
     private final long snapshotEntries;
     private final Consumer<Long> onSnapshot;
     private final Runnable onCaughtUp;
-    private final Consumer<RuntimeException> onFailure;
+    private final Consumer<Throwable> onFailure;
     private final BlockingQueue<Runnable> work = new LinkedBlockingQueue<>();
     private final Map<Long, PendingProposal> proposals = new ConcurrentHashMap<>();
     private final Map<Long, CompletableFuture<Long>> readsById = new ConcurrentHashMap<>();
@@ -77,13 +84,17 @@ final class Applier implements Runnable {
     private final AtomicInteger localReadsWaiting = new AtomicInteger();
     private final AtomicLong backlog = new AtomicLong();
     private long lastSnapshotIndex;
+    private long snapshotRetryMillis;
+    private long nextSnapshotAttemptNanos;
     private long lastMarked;
     private long lastMarkNanos = System.nanoTime();
     private volatile boolean stopped;
+    /** Why the applier was stopped; what registers after that is failed with it at once. */
+    private volatile RuntimeException stopReason;
 
     /** @param onCaughtUp told, on the applier thread, when the backlog drops under its bound after {@link #behind()} */
     Applier(StorageEngine engine, long snapshotEntries, Consumer<Long> onSnapshot, Runnable onCaughtUp,
-            Consumer<RuntimeException> onFailure) {
+            Consumer<Throwable> onFailure) {
         this.engine = engine;
         this.snapshotEntries = snapshotEntries;
         this.onSnapshot = onSnapshot;
@@ -96,12 +107,22 @@ final class Applier implements Runnable {
     void expectProposal(long index, long term, CompletableFuture<Applied> future) {
         proposals.put(index, new PendingProposal(term, future));
         future.whenComplete((applied, error) -> proposals.remove(index, new PendingProposal(term, future)));
+        failIfStopped(future);
     }
 
     /** Called by the loop when it asked the core for a read index under {@code readId}. */
     void expectRead(long readId, CompletableFuture<Long> future) {
         readsById.put(readId, future);
         future.whenComplete((index, error) -> readsById.remove(readId));
+        failIfStopped(future);
+    }
+
+    /** Registered while or after {@link #stop} failed everything: nothing will ever complete it. */
+    private void failIfStopped(CompletableFuture<?> future) {
+        RuntimeException reason = stopReason;
+        if (reason != null) {
+            future.completeExceptionally(reason);
+        }
     }
 
     void submit(Batch batch) {
@@ -184,13 +205,14 @@ final class Applier implements Runnable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             failAll(new OutcomeUnknownException("the node's state machine failed: " + e.getMessage()));
             onFailure.accept(e);
         }
     }
 
     void stop(RuntimeException reason) {
+        stopReason = reason;
         failAll(reason);
         work.add(() -> {
             // A clean stop leaves the watermark at the applied index: the next start replays nothing twice.
@@ -225,8 +247,8 @@ final class Applier implements Runnable {
             }
         }
         releaseWaitersUpTo(applied);
-        if (applied - lastSnapshotIndex >= snapshotEntries) {
-            takeSnapshot();
+        if (applied - lastSnapshotIndex >= snapshotEntries && System.nanoTime() - nextSnapshotAttemptNanos >= 0) {
+            takePeriodicSnapshot();
         }
     }
 
@@ -279,6 +301,24 @@ final class Applier implements Runnable {
         while ((first = waiters.firstEntry()) != null && first.getKey().index() <= applied) {
             first.getValue().complete(applied);
             waiters.remove(first.getKey());
+        }
+    }
+
+    /**
+     * A periodic snapshot only saves replay time and log space: one that fails (ENOSPC during the
+     * checkpoint) is logged and tried again after a backoff, and never stops the member while its
+     * log still works.
+     */
+    private void takePeriodicSnapshot() {
+        try {
+            takeSnapshot();
+            snapshotRetryMillis = 0;
+        } catch (RuntimeException e) {
+            snapshotRetryMillis = snapshotRetryMillis == 0 ? SNAPSHOT_RETRY_FIRST_MILLIS
+                    : Math.min(SNAPSHOT_RETRY_MAX_MILLIS, 2 * snapshotRetryMillis);
+            nextSnapshotAttemptNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(snapshotRetryMillis);
+            log.warn("snapshot at applied index {} failed, trying again in {} ms: {}", engine.appliedIndex(),
+                    snapshotRetryMillis, RaftNode.oneLine(e));
         }
     }
 

@@ -63,6 +63,7 @@ public final class RaftNode implements AutoCloseable {
     private final Applier applier;
     private final Thread applierThread;
     private final SnapshotTransfers snapshots;
+    private final FatalFailureListener onFatal;
 
     // Loop thread only.
     private Ready persisting;
@@ -77,11 +78,12 @@ public final class RaftNode implements AutoCloseable {
     }
 
     private volatile CoreView coreView;
-    private volatile RuntimeException failure;
+    private volatile OutcomeUnknownException failure;
     private final AtomicLong misaddressed = new AtomicLong();
 
-    private RaftNode(NodeOptions options, StorageEngine engine, PeerTransport transport) {
+    private RaftNode(NodeOptions options, StorageEngine engine, PeerTransport transport, FatalFailureListener onFatal) {
         this.options = options;
+        this.onFatal = onFatal;
         this.engine = engine;
         this.transport = transport;
         bootstrapIfNew(options, engine);
@@ -109,12 +111,22 @@ public final class RaftNode implements AutoCloseable {
      * {@link NodeOptions#bootstrap()}; an existing one keeps the membership it has.
      */
     public static RaftNode start(NodeOptions options, StorageEngine engine, PeerTransport transport) {
-        RaftNode node = new RaftNode(options, engine, transport);
+        return start(options, engine, transport, FatalFailureListener.NONE);
+    }
+
+    /**
+     * As {@link #start(NodeOptions, StorageEngine, PeerTransport)}, telling {@code onFatal} once if the
+     * member has to stop because its storage or one of its threads failed.
+     */
+    public static RaftNode start(NodeOptions options, StorageEngine engine, PeerTransport transport,
+                                 FatalFailureListener onFatal) {
+        RaftNode node = new RaftNode(options, engine, transport, onFatal);
         node.applierThread.start();
         transport.start(node.new Inbound());
         node.onLoop(node::announceMembers);
         long tick = options.heartbeat().toMillis();
-        node.timers.scheduleAtFixedRate(() -> node.onLoop(node.core::tick), tick, tick, TimeUnit.MILLISECONDS);
+        node.timers.scheduleAtFixedRate(node.guarded(() -> node.onLoop(node.core::tick)), tick, tick,
+                TimeUnit.MILLISECONDS);
         log.info("member {} started: term {}, applied {}, log {}..{}", options.id(), node.core.term(),
                 engine.appliedIndex(), engine.log().firstIndex(), engine.log().lastIndex());
         return node;
@@ -289,10 +301,16 @@ public final class RaftNode implements AutoCloseable {
         }
         try {
             loop.execute(() -> {
+                if (failure != null) { // queued before the member failed: it takes nothing more
+                    if (orFail != null) {
+                        orFail.completeExceptionally(failure);
+                    }
+                    return;
+                }
                 try {
                     input.run();
                     drive();
-                } catch (RuntimeException e) {
+                } catch (Throwable e) {
                     fail(e);
                 }
             });
@@ -350,8 +368,8 @@ public final class RaftNode implements AutoCloseable {
                 raftLog.sync();
             }
             onLoop(() -> afterPersist(ready));
-        } catch (RuntimeException e) {
-            fail(e);
+        } catch (Throwable e) {
+            fail(e); // an Error too: a SIGBUS on a mapped write surfaces as InternalError
         }
     }
 
@@ -479,15 +497,51 @@ public final class RaftNode implements AutoCloseable {
         return future;
     }
 
-    /** A storage or state machine failure: this member stops rather than risk acknowledging lost data. */
-    private void fail(RuntimeException cause) {
-        if (failure != null) {
-            return;
+    /**
+     * Runs {@code work} so that whatever it throws, an {@code Error} included, stops the member through
+     * {@link #fail}: a scheduled executor would otherwise swallow it and quietly stop ticking.
+     */
+    private Runnable guarded(Runnable work) {
+        return () -> {
+            try {
+                work.run();
+            } catch (Throwable e) {
+                fail(e);
+            }
+        };
+    }
+
+    /**
+     * A storage, state machine or thread failure: this member stops rather than risk acknowledging
+     * lost data, logs one line that names its data directory and the error (the stack trace only at
+     * debug level), fails what waits on it, and tells {@link #onFatal}.
+     */
+    private void fail(Throwable cause) {
+        synchronized (this) {
+            if (failure != null) {
+                return;
+            }
+            failure = new OutcomeUnknownException("member " + options.id() + " failed: " + oneLine(cause));
         }
-        log.error("member {} stops: {}", options.id(), cause.toString(), cause);
-        failure = new OutcomeUnknownException("member " + options.id() + " failed: " + cause.getMessage());
-        applier.stop(failure);
-        timers.shutdownNow();
+        String line = "member " + options.id() + " stops, data directory " + engine.dataDirectory() + ": "
+                + oneLine(cause);
+        log.error(line);
+        log.debug("member {} failed", options.id(), cause);
+        try {
+            applier.stop(failure);
+            timers.shutdownNow();
+        } finally {
+            onFatal.memberFailed(line, cause);
+        }
+    }
+
+    /** The error as one line: a StorageException's own message (it names the path), else class and message. */
+    static String oneLine(Throwable cause) {
+        String message = cause.getMessage();
+        String text = message == null || message.isBlank() ? cause.getClass().getName()
+                : cause instanceof io.tern.engine.StorageException ? message
+                : cause.getClass().getName() + ": " + message;
+        return text.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
     @Override

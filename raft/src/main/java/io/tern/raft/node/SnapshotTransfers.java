@@ -69,7 +69,7 @@ final class SnapshotTransfers implements AutoCloseable {
         senders.execute(() -> {
             try {
                 stream(message);
-            } catch (Exception e) {
+            } catch (Throwable e) { // an Error too: the peer must hear of the failure, or it waits for ever
                 log.warn("sending snapshot {} to member {} failed: {}", message.snapshot().index(), message.to(), e.toString());
                 onSendFailed.accept(message.to());
             } finally {

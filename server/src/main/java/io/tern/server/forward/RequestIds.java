@@ -27,6 +27,7 @@ final class RequestIds {
             case Request.MemberRemove r -> new Request.MemberRemove(id, r.id());
             case Request.TransferLeader r -> new Request.TransferLeader(id, r.targetId());
             case Request.Snapshot r -> new Request.Snapshot(id);
+            case Request.Alarm r -> new Request.Alarm(id, r.activate(), r.memberId(), r.alarm(), r.detail());
         };
     }
 
@@ -46,12 +47,14 @@ final class RequestIds {
             case Response.MemberRemoveOk r -> new Response.MemberRemoveOk(id, r.revision());
             case Response.TransferOk r -> new Response.TransferOk(id);
             case Response.SnapshotOk r -> new Response.SnapshotOk(id, r.snapshotIndex());
+            case Response.AlarmOk r -> new Response.AlarmOk(id, r.revision());
             case Response.NotLeader r -> new Response.NotLeader(id, r.leaderAddress());
             case Response.BadRequest r -> new Response.BadRequest(id, r.message());
             case Response.Unavailable r -> new Response.Unavailable(id, r.message());
             case Response.Timeout r -> new Response.Timeout(id, r.message());
             case Response.TooLarge r -> new Response.TooLarge(id, r.message());
             case Response.Internal r -> new Response.Internal(id, r.message());
+            case Response.NoSpace r -> new Response.NoSpace(id, r.message());
         };
     }
 }

@@ -4,6 +4,8 @@ import io.tern.client.protocol.Request;
 import io.tern.client.protocol.Response;
 import io.tern.engine.cluster.Member;
 import io.tern.engine.cluster.Membership;
+import io.tern.engine.state.Alarm;
+import io.tern.engine.state.Command;
 import io.tern.raft.core.Rejection;
 import io.tern.raft.core.Role;
 import io.tern.raft.node.Applied;
@@ -121,6 +123,14 @@ final class ClusterOperations {
         }
         return node.transferLeadership(transfer.targetId())
                 .thenApply(ignored -> new Response.TransferOk(transfer.requestId()));
+    }
+
+    /** Raises or clears an alarm through the log (on the leader; a follower's refusal sends it there). */
+    CompletableFuture<Response> alarm(Request.Alarm alarm) {
+        Command command = new Command.SetAlarm(alarm.memberId(), Alarm.Type.NOSPACE, alarm.activate(),
+                alarm.activate() ? alarm.detail() : "");
+        return node.propose(command.encode()).thenApply(applied -> new Response.AlarmOk(alarm.requestId(),
+                applied.revision()));
     }
 
     CompletableFuture<Response> snapshot(Request.Snapshot snapshot) {

@@ -7,6 +7,7 @@ import io.tern.client.protocol.ReadMode;
 import io.tern.client.protocol.Request;
 import io.tern.client.protocol.Response;
 import io.tern.engine.StorageEngine;
+import io.tern.engine.state.Alarm;
 import io.tern.engine.state.Command;
 import io.tern.engine.state.CommandResult;
 import io.tern.engine.state.ReadResult;
@@ -15,6 +16,8 @@ import io.tern.raft.node.Applied;
 import io.tern.raft.node.RaftNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -42,6 +45,10 @@ final class KeyValueOperations {
     }
 
     CompletableFuture<Response> put(Request.Put put) {
+        Optional<Response> refused = refusedForSpace(put.requestId());
+        if (refused.isPresent()) {
+            return CompletableFuture.completedFuture(refused.get());
+        }
         return propose(new Command.Put(put.key(), put.value()))
                 .thenApply(applied -> new Response.PutOk(put.requestId(), applied.revision()));
     }
@@ -52,6 +59,10 @@ final class KeyValueOperations {
     }
 
     CompletableFuture<Response> cas(Request.Cas cas) {
+        Optional<Response> refused = cas.newValue() == null ? Optional.empty() : refusedForSpace(cas.requestId());
+        if (refused.isPresent()) {
+            return CompletableFuture.completedFuture(refused.get());
+        }
         return propose(new Command.CompareAndSet(cas.key(), cas.expected(), cas.newValue())).thenApply(applied ->
                 applied.result() instanceof CommandResult.CasMismatch mismatch
                         ? new Response.CasMismatch(cas.requestId(), applied.revision(), mismatch.current())
@@ -59,6 +70,11 @@ final class KeyValueOperations {
     }
 
     CompletableFuture<Response> batch(Request.Batch batch) {
+        boolean puts = batch.ops().stream().anyMatch(op -> op instanceof BatchOp.Put);
+        Optional<Response> refused = puts ? refusedForSpace(batch.requestId()) : Optional.empty();
+        if (refused.isPresent()) {
+            return CompletableFuture.completedFuture(refused.get());
+        }
         List<Command.BatchOp> ops = new ArrayList<>(batch.ops().size());
         for (BatchOp op : batch.ops()) {
             ops.add(switch (op) {
@@ -68,6 +84,21 @@ final class KeyValueOperations {
         }
         return propose(new Command.Batch(ops)).thenApply(applied -> new Response.BatchOk(batch.requestId(),
                 applied.revision()));
+    }
+
+    /**
+     * NO_SPACE while any member's NOSPACE alarm is raised, as etcd refuses writes that would grow the
+     * data: a member whose disk is nearly full would otherwise fill it and stop. Deletes, reads,
+     * membership changes and snapshots, which free space or cost none, go on.
+     */
+    private Optional<Response> refusedForSpace(long requestId) {
+        List<Alarm> alarms = engine.alarms();
+        if (alarms.isEmpty()) {
+            return Optional.empty();
+        }
+        String details = alarms.stream().map(Alarm::detail).collect(Collectors.joining("; "));
+        return Optional.of(new Response.NoSpace(requestId, "NOSPACE alarm: " + details
+                + "; only deletes and reads are served until there is room again"));
     }
 
     private CompletableFuture<Applied> propose(Command command) {

@@ -68,9 +68,10 @@ public final class RequestDispatcher {
                 case Request.MemberRemove r -> routing.run(r, true, () -> cluster.memberRemove(r));
                 case Request.TransferLeader r -> routing.run(r, true, () -> cluster.transferLeader(r));
                 case Request.Snapshot r -> cluster.snapshot(r).exceptionally(e -> Failures.toResponse(id, e, true));
+                case Request.Alarm r -> routing.run(r, true, () -> cluster.alarm(r));
                 case Request.Ping r -> CompletableFuture.completedFuture(new Response.PingOk(id));
                 case Request.Status r -> CompletableFuture.completedFuture(
-                        new Response.StatusOk(id, status.json(node.status())));
+                        new Response.StatusOk(id, status.json(node.status(), node.engine().alarms())));
             };
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(Failures.toResponse(id, e, true));

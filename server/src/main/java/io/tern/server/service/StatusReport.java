@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tern.engine.cluster.Member;
 import io.tern.engine.cluster.Membership;
+import io.tern.engine.state.Alarm;
 import io.tern.raft.core.Role;
 import io.tern.raft.node.NodeStatus;
 import java.util.List;
@@ -11,7 +12,8 @@ import java.util.List;
 /**
  * The STATUS answer: the contract's fields ({@code id, role, term, leaderId, leaderAddress,
  * commitIndex, appliedIndex, snapshotIndex, members}) and, after them, fields Tern adds for
- * operators and tools ({@code clusterId, address, firstLogIndex, lastLogIndex, fsync}).
+ * operators and tools ({@code clusterId, address, firstLogIndex, lastLogIndex, fsync, alarms}).
+ * {@code alarms} lists the alarms raised through the log, on any member: {@code {memberId, alarm, detail}}.
  */
 public final class StatusReport {
 
@@ -21,10 +23,14 @@ public final class StatusReport {
     public record MemberView(long id, String address, boolean voter) {
     }
 
+    /** One alarm in {@code alarms}: {@code alarm} is its name, such as {@code NOSPACE}. */
+    public record AlarmView(long memberId, String alarm, String detail) {
+    }
+
     /** The JSON object, field by field, in the order they are written. */
     public record View(long id, String role, long term, Long leaderId, String leaderAddress, long commitIndex,
                        long appliedIndex, long snapshotIndex, List<MemberView> members, String clusterId,
-                       String address, long firstLogIndex, long lastLogIndex, String fsync) {
+                       String address, long firstLogIndex, long lastLogIndex, String fsync, List<AlarmView> alarms) {
     }
 
     private final String clusterId;
@@ -37,20 +43,21 @@ public final class StatusReport {
         this.fsync = fsync;
     }
 
-    public String json(NodeStatus status) {
+    public String json(NodeStatus status, List<Alarm> alarms) {
         try {
-            return JSON.writeValueAsString(view(status));
+            return JSON.writeValueAsString(view(status, alarms));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("STATUS could not be written as JSON", e);
         }
     }
 
-    View view(NodeStatus status) {
+    View view(NodeStatus status, List<Alarm> alarms) {
         List<MemberView> members = status.members().members().stream()
                 .map(m -> new MemberView(m.id(), m.address(), m.voter())).toList();
         return new View(status.id(), role(status), status.term(), status.leaderId() == 0 ? null : status.leaderId(),
                 status.leaderAddress(), status.commitIndex(), status.appliedIndex(), status.snapshotIndex(), members,
-                clusterId, address, status.firstLogIndex(), status.lastLogIndex(), fsync);
+                clusterId, address, status.firstLogIndex(), status.lastLogIndex(), fsync,
+                alarms.stream().map(a -> new AlarmView(a.memberId(), a.type().name(), a.detail())).toList());
     }
 
     /**

@@ -167,6 +167,25 @@ public interface ClusterControl extends AutoCloseable {
         return List.of();
     }
 
+    /** Whether each node keeps its data on a small disk of its own, which {@link #fillDisk} can fill. */
+    default boolean hasSmallDisks() {
+        return false;
+    }
+
+    /**
+     * Writes a ballast file onto node {@code id}'s disk, leaving it just below the node's reserve (its
+     * NOSPACE alarm goes off) or, {@code completely}, full (the node exits, which is then expected).
+     *
+     * @return a few words on what it did
+     */
+    default String fillDisk(int id, boolean completely) {
+        throw unsupported("filling a node's disk");
+    }
+
+    /** Deletes every ballast {@link #fillDisk} wrote. */
+    default void freeDisks() {
+    }
+
     /** The fault-injecting proxy in front of node {@code id}. */
     default FaultProxy proxy(int id) {
         throw new UnsupportedOperationException("network faults need the proxies of a cluster that verify started; "

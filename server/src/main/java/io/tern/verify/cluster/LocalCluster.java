@@ -1,6 +1,7 @@
 package io.tern.verify.cluster;
 
 import io.tern.chaos.FaultProxy;
+import io.tern.engine.io.TmpfsMount;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -61,6 +62,8 @@ public final class LocalCluster extends ProtocolCluster {
         private int heapMb = 256;
         private List<String> jvmArgs;
         private Duration startTimeout = Duration.ofSeconds(90);
+        private long diskBytes;
+        private long diskReserveBytes;
 
         /** How many nodes to start (ids 1..n). Default 3. */
         public Options nodes(int nodes) {
@@ -125,6 +128,21 @@ public final class LocalCluster extends ProtocolCluster {
             return this;
         }
 
+        /**
+         * Puts each node's data directory on a tmpfs of {@code bytes} of its own (mounting needs root)
+         * and starts the nodes with {@code --disk-reserve-bytes reserveBytes}, so that
+         * {@link LocalCluster#fillDisk} can fill one. Default: the nodes share the host's disk.
+         */
+        public Options smallDisks(long bytes, long reserveBytes) {
+            if (bytes <= reserveBytes || reserveBytes < 0) {
+                throw new IllegalArgumentException("a small disk of " + bytes + " bytes cannot keep a reserve of "
+                        + reserveBytes);
+            }
+            this.diskBytes = bytes;
+            this.diskReserveBytes = reserveBytes;
+            return this;
+        }
+
         /** How long {@link #start} may take until a leader is elected. Default 90 s. */
         public Options startTimeout(Duration timeout) {
             this.startTimeout = Objects.requireNonNull(timeout);
@@ -173,6 +191,8 @@ public final class LocalCluster extends ProtocolCluster {
         boolean paused;
         Run run;
         int starts;
+        /** The node's own small disk, mounted on its data directory before its first start; null without. */
+        TmpfsMount disk;
 
         Node(int id, int listenPort, FaultProxy proxy, String bootstrap, boolean needsJoin) {
             this.id = id;
@@ -189,7 +209,10 @@ public final class LocalCluster extends ProtocolCluster {
     private final List<String> javaCommand;
     private final Map<Integer, Node> nodes = new TreeMap<>();
     private final List<UnexpectedExit> unexpected = new CopyOnWriteArrayList<>();
-    private final Thread killOnExit = new Thread(this::killAll, "tern-verify-cluster-kill");
+    private final Thread killOnExit = new Thread(() -> {
+        killAll();
+        unmountAll();
+    }, "tern-verify-cluster-kill");
     private int nextId;
     private volatile boolean closed;
 
@@ -409,6 +432,71 @@ public final class LocalCluster extends ProtocolCluster {
         launch(id);
     }
 
+    // ---- disks ----
+
+    @Override
+    public boolean hasSmallDisks() {
+        return options.diskBytes > 0;
+    }
+
+    @Override
+    public String fillDisk(int id, boolean completely) {
+        TmpfsMount disk;
+        synchronized (this) {
+            disk = node(id).disk;
+            if (disk == null) {
+                throw new IllegalStateException("node " + id + " has no small disk of its own");
+            }
+            if (completely && node(id).run != null) {
+                node(id).run.expectExit(); // a member whose disk is full exits: that is the point
+            }
+        }
+        try {
+            long written = disk.fill(ballast(id), completely ? 0 : options.diskReserveBytes / 2);
+            return "a ballast of " + megabytes(written) + " leaves " + megabytes(disk.usableBytes()) + " of "
+                    + megabytes(options.diskBytes) + " free (reserve " + megabytes(options.diskReserveBytes) + ")";
+        } catch (IOException e) {
+            throw new ClusterException("cannot fill node " + id + "'s disk: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void freeDisks() {
+        for (int id : allNodeIds()) {
+            try {
+                Files.deleteIfExists(ballast(id));
+            } catch (IOException e) {
+                throw new ClusterException("cannot delete the ballast on node " + id + "'s disk: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private Path ballast(int id) {
+        return dataDirectory(id).resolve("disk-full.ballast");
+    }
+
+    private static String megabytes(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (double) (1 << 20));
+    }
+
+    private void unmountAll() {
+        List<TmpfsMount> disks = new ArrayList<>();
+        synchronized (this) {
+            for (Node node : nodes.values()) {
+                if (node.disk != null) {
+                    disks.add(node.disk);
+                }
+            }
+        }
+        for (TmpfsMount disk : disks) {
+            try {
+                disk.close();
+            } catch (IOException e) {
+                System.err.println("tern verify: cannot unmount " + disk.directory() + ": " + e.getMessage());
+            }
+        }
+    }
+
     // ---- membership ----
 
     @Override
@@ -528,6 +616,7 @@ public final class LocalCluster extends ProtocolCluster {
         }
         closed = true;
         killAll();
+        unmountAll();
         try {
             Runtime.getRuntime().removeShutdownHook(killOnExit);
         } catch (IllegalStateException shuttingDown) {
@@ -588,6 +677,10 @@ public final class LocalCluster extends ProtocolCluster {
         if (join) {
             args.add("--join");
         }
+        if (options.diskBytes > 0) {
+            args.addAll(List.of("--disk-reserve-bytes", Long.toString(options.diskReserveBytes),
+                    "--disk-check-interval-ms", "200"));
+        }
         args.addAll(options.extraServerArgs);
         return args;
     }
@@ -603,6 +696,13 @@ public final class LocalCluster extends ProtocolCluster {
         int start;
         synchronized (this) {
             node = node(id);
+            if (options.diskBytes > 0 && node.disk == null) {
+                try {
+                    node.disk = TmpfsMount.mount(dataDirectory(id), options.diskBytes);
+                } catch (IOException e) {
+                    throw new ClusterException("cannot give node " + id + " a small disk: " + e.getMessage(), e);
+                }
+            }
             command.addAll(serverArgs(options, id, dataDirectory(id), node.bootstrap, node.listenPort, node.needsJoin));
             start = ++node.starts;
             node.paused = false;

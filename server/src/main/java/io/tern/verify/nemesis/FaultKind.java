@@ -12,6 +12,8 @@ import static io.tern.verify.nemesis.FaultVariant.ADD_AND_REMOVE;
 import static io.tern.verify.nemesis.FaultVariant.ALL_NODES;
 import static io.tern.verify.nemesis.FaultVariant.DEAF_LEADER;
 import static io.tern.verify.nemesis.FaultVariant.DEAF_RANDOM;
+import static io.tern.verify.nemesis.FaultVariant.DISK_FILLED;
+import static io.tern.verify.nemesis.FaultVariant.DISK_LOW;
 import static io.tern.verify.nemesis.FaultVariant.LAGGING_FOLLOWER;
 import static io.tern.verify.nemesis.FaultVariant.LEADER;
 import static io.tern.verify.nemesis.FaultVariant.MAJORITY;
@@ -48,7 +50,10 @@ public enum FaultKind {
     TRANSFER("transfer", "transfer leadership to a random follower", false, false, List.of(RANDOM_FOLLOWER)),
     SNAPSHOT("snapshot", "cut a follower off, make the leader snapshot and compact past it, and at the heal await "
             + "its catch-up by InstallSnapshot; or snapshot the leader and a follower under load", false, false,
-            List.of(LAGGING_FOLLOWER, SNAPSHOT_NOW));
+            List.of(LAGGING_FOLLOWER, SNAPSHOT_NOW)),
+    DISK_FULL("disk-full", "fill a random node's data directory (each node's is a small disk of its own) past its "
+            + "reserve, so its NOSPACE alarm refuses writes, or completely, so it exits; at the heal delete the "
+            + "ballast and restart the node if it exited", true, false, List.of(DISK_LOW, DISK_FILLED));
 
     private final String cliName;
     private final String description;

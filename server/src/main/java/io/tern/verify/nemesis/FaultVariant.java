@@ -36,7 +36,11 @@ public enum FaultVariant {
      */
     LAGGING_FOLLOWER("compact past a cut-off follower", false, true),
     /** The leader and a random follower snapshot and compact now, under load. */
-    SNAPSHOT_NOW("snapshot the leader and a follower", false, false);
+    SNAPSHOT_NOW("snapshot the leader and a follower", false, false),
+    /** A random node's disk is filled past its reserve: its NOSPACE alarm refuses writes cluster-wide. */
+    DISK_LOW("a random node's disk below its reserve", true, false),
+    /** A random node's disk is filled completely: it exits, and is restarted at the heal. */
+    DISK_FILLED("a random node's disk full", true, false);
 
     private final String description;
     private final boolean needsProcesses;

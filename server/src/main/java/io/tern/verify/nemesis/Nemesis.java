@@ -200,6 +200,7 @@ public final class Nemesis implements AutoCloseable {
                 proxy.clearFaults();
             }
         }
+        cluster.freeDisks();
         if (cluster.controlsProcesses()) {
             for (int id : cluster.nodeIds()) {
                 if (cluster.isRunning(id) && cluster.isPaused(id)) {
@@ -345,6 +346,7 @@ public final class Nemesis implements AutoCloseable {
                         () -> "");
             }
             case SNAPSHOT -> snapshot(step, targets, leader.getAsInt());
+            case DISK_FULL -> diskFull(step, targets, who);
         };
     }
 
@@ -433,6 +435,28 @@ public final class Nemesis implements AutoCloseable {
         });
     }
 
+    private Injected diskFull(FaultStep step, List<Integer> targets, String who) {
+        int id = targets.getFirst();
+        boolean completely = step.variant() == FaultVariant.DISK_FILLED;
+        String filled = cluster.fillDisk(id, completely);
+        return new Injected(targets, (completely ? "filled the disk of " : "filled past its reserve the disk of ")
+                + who + ": " + filled, () -> {
+            cluster.freeDisks();
+            if (!completely) {
+                return "ballast deleted";
+            }
+            // A node whose disk was full is on its way out if it has not exited yet (or failed to start):
+            // restart it either way, so the heal leaves it running on a disk with room.
+            String was = cluster.isRunning(id) ? "was still running, killed and restarted"
+                    : "had exited on its full disk, restarted";
+            if (cluster.isRunning(id)) {
+                cluster.kill9(id);
+            }
+            cluster.restart(id);
+            return "ballast deleted; node " + id + " " + was;
+        });
+    }
+
     /**
      * After an injection or heal that failed half way: heals every proxy, continues every paused
      * member and starts every member that is not running, without waiting for anything, so the
@@ -447,6 +471,7 @@ public final class Nemesis implements AutoCloseable {
                 }
                 done.add("proxies cleared");
             }
+            cluster.freeDisks();
             if (cluster.controlsProcesses()) {
                 for (int id : cluster.nodeIds()) {
                     if (cluster.isRunning(id) && cluster.isPaused(id)) {

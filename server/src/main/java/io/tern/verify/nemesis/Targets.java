@@ -39,7 +39,7 @@ public final class Targets {
         }
         int n = sorted.size();
         return switch (step.variant()) {
-            case RANDOM_NODE, DEAF_RANDOM, MUTE_RANDOM -> List.of(shuffled.getFirst());
+            case RANDOM_NODE, DEAF_RANDOM, MUTE_RANDOM, DISK_LOW, DISK_FILLED -> List.of(shuffled.getFirst());
             case LEADER, DEAF_LEADER, MUTE_LEADER -> List.of(knownLeader ? leader.getAsInt() : shuffled.getFirst());
             case MAJORITY -> List.copyOf(shuffled.subList(0, n / 2 + 1));
             case MINORITY -> List.copyOf(shuffled.subList(0, Math.max(1, (n - 1) / 2)));

@@ -55,6 +55,7 @@ final class ProcessCluster implements AutoCloseable {
     private final int heartbeatMs;
     private final int electionTimeoutMs;
     private final String javaOpts;
+    private final List<String> serverArgs;
     private final int[] listenPorts;
     private final String[] advertised;
     private final FaultProxy[] proxies;
@@ -69,6 +70,7 @@ final class ProcessCluster implements AutoCloseable {
         this.fsync = builder.fsync;
         this.heartbeatMs = builder.heartbeatMs;
         this.electionTimeoutMs = builder.electionTimeoutMs;
+        this.serverArgs = List.copyOf(builder.serverArgs);
         this.javaOpts = (System.getProperty("tern.test.jvmArgs", "") + " -Xmx" + builder.heapMb
                 + "m -XX:+UseSerialGC -XX:TieredStopAtLevel=1").trim();
         this.listenPorts = new int[size + 1];
@@ -187,6 +189,11 @@ final class ProcessCluster implements AutoCloseable {
         Process process = processes[check(id)];
         process.toHandle().destroy();
         return awaitExit(id, Duration.ofSeconds(30), "after SIGTERM");
+    }
+
+    /** Waits until node {@code id} exits by itself; returns its exit code. */
+    int awaitExit(int id, Duration timeout) {
+        return awaitExit(id, timeout, "by itself");
     }
 
     /** Starts a stopped or killed node again with the same arguments and data directory. */
@@ -359,6 +366,7 @@ final class ProcessCluster implements AutoCloseable {
         command.addAll(List.of("--fsync", fsync,
                 "--heartbeat-ms", Integer.toString(heartbeatMs),
                 "--election-timeout-ms", Integer.toString(electionTimeoutMs)));
+        command.addAll(serverArgs);
         starts[id]++;
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(repoRoot.toFile())
@@ -458,6 +466,7 @@ final class ProcessCluster implements AutoCloseable {
         private int heartbeatMs = 50;
         private int electionTimeoutMs = 500;
         private int heapMb = 256;
+        private final List<String> serverArgs = new ArrayList<>();
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -482,6 +491,12 @@ final class ProcessCluster implements AutoCloseable {
 
         Builder electionTimeoutMs(int millis) {
             this.electionTimeoutMs = millis;
+            return this;
+        }
+
+        /** More flags for every node's {@code tern server} command line. */
+        Builder serverArgs(String... args) {
+            serverArgs.addAll(List.of(args));
             return this;
         }
 

@@ -104,6 +104,10 @@ class FaultScheduleTest {
             assertEquals(2, Set.copyOf(snapshot).size());
             assertEquals(resolve(FaultVariant.RANDOM_NODE, pick, three, leader),
                     resolve(FaultVariant.RANDOM_NODE, pick, List.of(3, 2, 1), leader));
+            assertEquals(resolve(FaultVariant.RANDOM_NODE, pick, three, leader),
+                    resolve(FaultVariant.DISK_LOW, pick, three, leader));
+            assertEquals(resolve(FaultVariant.RANDOM_NODE, pick, three, leader),
+                    resolve(FaultVariant.DISK_FILLED, pick, three, leader));
         }
         assertEquals(1, resolve(FaultVariant.LEADER, 7, three, OptionalInt.empty()).size(),
                 "with no leader known, a random node");
@@ -126,7 +130,7 @@ class FaultScheduleTest {
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
                 () -> FaultKind.parseList("kill,bogus"));
         assertEquals("unknown fault 'bogus'; known: kill, kill-leader, kill-majority, pause, partition, one-way, slow, "
-                + "membership, transfer, snapshot, or all", unknown.getMessage());
+                + "membership, transfer, snapshot, disk-full, or all", unknown.getMessage());
         assertEquals(FaultKind.values().length, FaultKind.help().size());
     }
 

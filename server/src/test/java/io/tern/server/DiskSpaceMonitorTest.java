@@ -1,0 +1,73 @@
+package io.tern.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tern.client.protocol.Request;
+import io.tern.client.protocol.Response;
+import io.tern.engine.state.Alarm;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** The monitor's decisions, checked by hand with a free space and an alarm state the test sets. */
+class DiskSpaceMonitorTest {
+
+    private static final long RESERVE = 100L << 20;
+
+    private long free = 500L << 20;
+    private final List<Alarm> alarms = new ArrayList<>();
+    private final List<Request.Alarm> sent = new ArrayList<>();
+    private CompletableFuture<Response> answer = new CompletableFuture<>();
+    private final DiskSpaceMonitor monitor = new DiskSpaceMonitor(2, Path.of("/data/two"), RESERVE, () -> free,
+            () -> List.copyOf(alarms), request -> {
+                sent.add((Request.Alarm) request);
+                return answer;
+            });
+
+    @Test
+    void raisesOnceBelowTheReserveAndClearsOnceThereIsRoomAgain() {
+        monitor.check();
+        assertEquals(List.of(), sent, "room to spare and no alarm: nothing to do");
+
+        free = RESERVE - 1;
+        monitor.check();
+        assertEquals(1, sent.size());
+        Request.Alarm raise = sent.getFirst();
+        assertTrue(raise.activate() && raise.memberId() == 2 && raise.alarm() == Request.Alarm.NOSPACE, raise.toString());
+        assertEquals("member 2's data directory /data/two has 100.0 MiB free, below the 100.0 MiB reserve", raise.detail());
+
+        monitor.check();
+        assertEquals(1, sent.size(), "not sent again while the first is in flight");
+        answer.complete(new Response.Unavailable(1, "no leader"));
+        answer = new CompletableFuture<>();
+        monitor.check();
+        assertEquals(2, sent.size(), "a request that did not go through is sent again");
+        answer.complete(new Response.AlarmOk(2, 10));
+        alarms.add(new Alarm(2, Alarm.Type.NOSPACE, raise.detail()));
+        monitor.check();
+        assertEquals(2, sent.size(), "the alarm is raised: nothing more to do while the disk is low");
+
+        free = RESERVE;
+        answer = new CompletableFuture<>();
+        monitor.check();
+        assertEquals(3, sent.size());
+        assertTrue(!sent.getLast().activate() && sent.getLast().memberId() == 2, sent.getLast().toString());
+    }
+
+    @Test
+    void anotherMembersAlarmIsLeftAlone() {
+        alarms.add(new Alarm(3, Alarm.Type.NOSPACE, "member 3 is full"));
+        monitor.check();
+        assertEquals(List.of(), sent);
+    }
+
+    @Test
+    void sizesReadLikeAPersonWouldWriteThem() {
+        assertEquals("512 bytes", DiskSpaceMonitor.size(512));
+        assertEquals("1.5 KiB", DiskSpaceMonitor.size(1536));
+        assertEquals("256.0 MiB", DiskSpaceMonitor.size(256L << 20));
+    }
+}

@@ -1,0 +1,132 @@
+package io.tern.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tern.client.RequestRefusedException;
+import io.tern.client.TernClient;
+import io.tern.client.protocol.BatchOp;
+import io.tern.client.protocol.ReadMode;
+import io.tern.client.protocol.Request;
+import io.tern.client.protocol.Response;
+import io.tern.client.protocol.Status;
+import io.tern.engine.state.Alarm;
+import io.tern.raft.core.Role;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three nodes in this JVM, member 2 with a reserve no disk can meet: its NOSPACE alarm goes through
+ * the log to every member, which then refuse new writes with NO_SPACE while deletes, reads and
+ * snapshots go on; the alarm survives a restart, and clears once member 2 has room again.
+ */
+@Timeout(90)
+class NoSpaceAlarmTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path data;
+
+    private final SortedMap<Long, String> cluster = TestServers.cluster(3);
+    private final Map<Long, TernServer> servers = new TreeMap<>();
+
+    @AfterEach
+    void stopAll() {
+        servers.values().forEach(TernServer::close);
+    }
+
+    private TernServer start(long id, long diskReserveBytes) {
+        ServerConfig base = TestServers.config(id, data.resolve("node-" + id), cluster, true);
+        ServerConfig config = new ServerConfig(base.id(), base.dataDirectory(), base.cluster(), base.listen(), base.join(),
+                base.heartbeat(), base.electionTimeout(), base.fsync(), base.snapshotEntries(), base.maxValueBytes(),
+                base.forward(), base.requestTimeout(), base.maxConnections(), base.stallTimeout(),
+                base.maxPendingOutputBytes(), base.clusterId(), base.logRollCycle(), base.staleReadsForTesting(),
+                diskReserveBytes, Duration.ofMillis(50));
+        TernServer server = TernServer.start(config);
+        servers.put(id, server);
+        return server;
+    }
+
+    private void awaitAlarmsEverywhere(List<Alarm> expected) throws InterruptedException {
+        for (TernServer server : servers.values()) {
+            TestServers.await("member " + server.config().id() + " to see alarms " + expected, WAIT,
+                    () -> server.node().engine().alarms().stream().map(a -> a.memberId() + "/" + a.type()).toList()
+                            .equals(expected.stream().map(a -> a.memberId() + "/" + a.type()).toList()));
+        }
+    }
+
+    private TernServer awaitLeader() throws InterruptedException {
+        TestServers.await("a leader", WAIT, () -> servers.values().stream()
+                .anyMatch(s -> s.node().status().role() == Role.LEADER));
+        return servers.values().stream().filter(s -> s.node().status().role() == Role.LEADER).findFirst().orElseThrow();
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aMemberBelowItsReserveStopsNewWritesEverywhereUntilItHasRoomAgain() throws Exception {
+        start(1, 0);
+        start(2, Long.MAX_VALUE);
+        start(3, 0);
+        TernServer leader = awaitLeader();
+        awaitAlarmsEverywhere(List.of(new Alarm(2, Alarm.Type.NOSPACE, "")));
+        String detail = servers.get(2L).node().engine().alarms().getFirst().detail();
+        assertTrue(detail.startsWith("member 2's data directory " + data.resolve("node-2") + " has ")
+                && detail.endsWith(" free, below the 8192.0 PiB reserve"), detail);
+
+        for (TernServer node : servers.values()) {
+            try (RawConnection c = new RawConnection(node.boundAddress())) {
+                var put = assertInstanceOf(Response.NoSpace.class, c.call(new Request.Put(1, bytes("k"), bytes("v"))),
+                        "a put at member " + node.config().id());
+                assertTrue(put.message().startsWith("NOSPACE alarm: member 2's data directory"), put.message());
+                assertTrue(put.message().endsWith("only deletes and reads are served until there is room again"),
+                        put.message());
+                assertInstanceOf(Response.NoSpace.class, c.call(new Request.Cas(2, bytes("k"), null, bytes("v"))));
+                assertInstanceOf(Response.NoSpace.class, c.call(new Request.Batch(3, List.of(
+                        new BatchOp.Delete(bytes("a")), new BatchOp.Put(bytes("b"), bytes("1"))))));
+                assertInstanceOf(Response.DeleteOk.class, c.call(new Request.Delete(4, bytes("k"))));
+                assertInstanceOf(Response.CasMismatch.class, c.call(new Request.Cas(5, bytes("k"), bytes("x"), null)),
+                        "a CAS that deletes is served");
+                assertInstanceOf(Response.BatchOk.class, c.call(new Request.Batch(6, List.of(new BatchOp.Delete(bytes("a"))))));
+                assertInstanceOf(Response.NotFound.class, c.call(new Request.Get(7, ReadMode.LINEARIZABLE, 0, bytes("k"))));
+                var status = assertInstanceOf(Response.StatusOk.class, c.call(new Request.Status(8)));
+                assertTrue(status.json().contains("\"alarms\":[{\"memberId\":2,\"alarm\":\"NOSPACE\",\"detail\":\"member 2's"),
+                        status.json());
+            }
+        }
+        try (RawConnection c = new RawConnection(leader.boundAddress())) {
+            assertInstanceOf(Response.SnapshotOk.class, c.call(new Request.Snapshot(9)), "compaction goes on");
+        }
+        try (TernClient client = TernClient.builder().endpoints(List.of(cluster.get(1L))).build()) {
+            var refused = assertThrows(RequestRefusedException.class, () -> client.put(bytes("k"), bytes("v")));
+            assertEquals(Status.NO_SPACE, refused.status());
+        }
+
+        servers.remove(3L).close();
+        start(3, 0);
+        awaitAlarmsEverywhere(List.of(new Alarm(2, Alarm.Type.NOSPACE, "")));
+
+        servers.remove(2L).close();
+        start(2, 0);
+        awaitAlarmsEverywhere(List.of());
+        try (TernClient client = TernClient.builder().endpoints(List.of(cluster.get(3L))).build()) {
+            client.put(bytes("k"), bytes("after"));
+            assertEquals("after", new String(client.get(bytes("k")).value(), StandardCharsets.UTF_8));
+        }
+    }
+}
