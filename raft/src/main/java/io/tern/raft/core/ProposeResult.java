@@ -11,8 +11,19 @@ public sealed interface ProposeResult {
     record Accepted(long index, long term) implements ProposeResult {
     }
 
-    /** Nothing was appended; {@code leaderHint} is the leader this node knows of, or {@link RaftCore#NONE}. */
-    record Rejected(Rejection reason, long leaderHint) implements ProposeResult {
+    /**
+     * Nothing was appended; {@code leaderHint} is the leader this node knows of, or {@link RaftCore#NONE};
+     * {@code detail} says in words what the reason alone does not (the numbers behind it), or is empty.
+     */
+    record Rejected(Rejection reason, long leaderHint, String detail) implements ProposeResult {
+
+        public Rejected {
+            java.util.Objects.requireNonNull(detail, "detail");
+        }
+
+        public Rejected(Rejection reason, long leaderHint) {
+            this(reason, leaderHint, "");
+        }
     }
 
     default boolean accepted() {
