@@ -314,6 +314,18 @@ public final class TernClient implements AutoCloseable {
     }
 
     /**
+     * Makes learner {@code id} a voter. The leader refuses (UNAVAILABLE, so the call is retried until its
+     * deadline) while the learner is not in sync with it (holds less than 90% of its log) or while
+     * the voters it has heard from lately would not make a quorum of the new configuration; and
+     * refuses for good ({@link RequestRefusedException}) a member that is not a learner.
+     *
+     * @return the revision of the configuration change
+     */
+    public CompletableFuture<Long> memberPromoteAsync(long id) {
+        return submit(Opcode.MEMBER_PROMOTE, requestId -> new Request.MemberPromote(requestId, id), memberResults);
+    }
+
+    /**
      * Asks the leader to hand leadership to member {@code targetId}; completes when the leader
      * accepted. Treated as a write: it is not sent again once it may have reached a node.
      */
@@ -461,6 +473,16 @@ public final class TernClient implements AutoCloseable {
      */
     public long memberRemove(long id) {
         return await(memberRemoveAsync(id));
+    }
+
+    /**
+     * Blocking {@link #memberPromoteAsync}.
+     *
+     * @return the revision of the configuration change
+     * @throws TernException as described in the class documentation
+     */
+    public long memberPromote(long id) {
+        return await(memberPromoteAsync(id));
     }
 
     /**
@@ -650,6 +672,7 @@ public final class TernClient implements AutoCloseable {
         return switch (response) {
             case Response.MemberAddOk ok -> seen(ok.revision());
             case Response.MemberRemoveOk ok -> seen(ok.revision());
+            case Response.MemberPromoteOk ok -> seen(ok.revision());
             default -> throw unexpected(response);
         };
     }

@@ -50,6 +50,7 @@ class RequestCodecTest {
         assertEquals("10" + "0000000000000005" + "0000000000000009" + "00000003" + "613a31" + "01",
                 hex(new Request.MemberAdd(5, 9, "a:1", true)));
         assertEquals("07" + "ffffffffffffffff", hex(new Request.Ping(-1)));
+        assertEquals("14" + "0000000000000006" + "0000000000000004", hex(new Request.MemberPromote(6, 4)));
     }
 
     @Test

@@ -48,7 +48,9 @@ final class Samples {
                 new Request.MemberAdd(20, 0, "", false),
                 new Request.MemberRemove(21, 4),
                 new Request.TransferLeader(22, 2),
-                new Request.Snapshot(23));
+                new Request.Snapshot(23),
+                new Request.MemberPromote(24, 4),
+                new Request.MemberPromote(25, Long.MIN_VALUE));
     }
 
     /** Each response with the opcode of the request it answers ({@code null}: no request). */
@@ -76,6 +78,7 @@ final class Samples {
                 new Answer(new Response.StatusOk(10, "{\"id\":1,\"role\":\"LEADER\"}"), Opcode.STATUS),
                 new Answer(new Response.MemberAddOk(11, 18), Opcode.MEMBER_ADD),
                 new Answer(new Response.MemberRemoveOk(12, 19), Opcode.MEMBER_REMOVE),
+                new Answer(new Response.MemberPromoteOk(12, 21), Opcode.MEMBER_PROMOTE),
                 new Answer(new Response.TransferOk(13), Opcode.TRANSFER_LEADER),
                 new Answer(new Response.SnapshotOk(14, 20), Opcode.SNAPSHOT),
                 new Answer(new Response.NotLeader(15, "10.0.0.2:7400"), Opcode.PUT),
