@@ -101,7 +101,7 @@ class RequestCodecTest {
 
     @Test
     void unknownOpcodesAndPeerOpcodesAreBadRequests() {
-        for (int code : new int[] {0x00, 0x09, 0x0f, 0x14, 0x6f, 0x70, 0x73, 0xff}) {
+        for (int code : new int[] {0x00, 0x09, 0x0f, 0x15, 0x6f, 0x70, 0x73, 0xff}) {
             ByteBuf body = Unpooled.buffer().writeByte(code).writeLong(42);
             BadRequestException e = assertThrows(BadRequestException.class, () -> RequestCodec.decode(body));
             assertEquals(OptionalLong.of(42), e.requestId());
