@@ -295,6 +295,11 @@ public final class TernClient implements AutoCloseable {
 
     /**
      * Adds member {@code id} at {@code address} (a voter, or a learner that only receives the log).
+     * The leader refuses (UNAVAILABLE, retried until the deadline) a voter whose addition would leave
+     * fewer healthy voters than a quorum, except that a new voter the cluster could not do without
+     * joins as a learner first and is promoted once in sync; if it does not get in sync within the
+     * server's request timeout it stays a learner and the call fails with
+     * {@link OutcomeUnknownException} saying so.
      *
      * @return the revision of the configuration change
      */
