@@ -93,8 +93,8 @@ class MembershipGuardTest {
         try (RawConnection c = new RawConnection(leader.boundAddress())) {
             var refused = assertInstanceOf(Response.Timeout.class,
                     c.call(new Request.MemberAdd(1, 2, cluster.get(2L), true)));
-            assertTrue(refused.message().startsWith("member 2 was added as a learner, but it did not get in sync"),
-                    refused.message());
+            assertTrue(refused.message().startsWith("member 2 was added as a learner but not made a voter within 3000 ms: "
+                    + "learner 2 is not in sync with the leader"), refused.message());
             assertTrue(refused.message().contains("member promote 2"), refused.message());
             assertFalse(refused.message().contains("\n"));
             assertEquals(new Member(2, cluster.get(2L), false), members(leader).member(2).orElseThrow());

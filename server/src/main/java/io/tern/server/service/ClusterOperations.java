@@ -110,13 +110,15 @@ final class ClusterOperations {
 
     private String notPromoted(Request.MemberAdd add, Throwable error) {
         Throwable cause = Failures.unwrap(error);
-        if (!(cause instanceof RejectedException)) {
-            return "member " + add.id() + " was added as a learner; making it a voter may or may not have happened: "
-                    + cause.getMessage();
-        }
-        return "member " + add.id() + " was added as a learner, but it did not get in sync with the leader within "
-                + timeout.toMillis() + " ms, so it is not a voter (" + cause.getMessage() + "); start it with --join, "
-                + "then run 'member promote " + add.id() + "' (or 'member remove " + add.id() + "')";
+        String added = "member " + add.id() + " was added as a learner";
+        String next = "; run 'member promote " + add.id() + "' once it is running (with --join) and in sync, or 'member remove "
+                + add.id() + "'";
+        return switch (cause) {
+            case NotLeaderException e -> added + " but not made a voter, as leadership moved (" + e.getMessage() + ")" + next;
+            case RejectedException e -> added + " but not made a voter within " + timeout.toMillis() + " ms: "
+                    + e.getMessage() + next;
+            default -> added + "; whether it was also made a voter is unknown: " + cause.getMessage();
+        };
     }
 
     CompletableFuture<Response> memberRemove(Request.MemberRemove remove) {
