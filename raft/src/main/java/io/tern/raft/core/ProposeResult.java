@@ -1,5 +1,7 @@
 package io.tern.raft.core;
 
+import java.util.Objects;
+
 /**
  * The immediate answer to a proposal. Acceptance only means the entry was appended to the leader's
  * log: it is committed if and when an entry with this index <em>and term</em> is handed out in
@@ -18,7 +20,7 @@ public sealed interface ProposeResult {
     record Rejected(Rejection reason, long leaderHint, String detail) implements ProposeResult {
 
         public Rejected {
-            java.util.Objects.requireNonNull(detail, "detail");
+            Objects.requireNonNull(detail, "detail");
         }
 
         public Rejected(Rejection reason, long leaderHint) {
