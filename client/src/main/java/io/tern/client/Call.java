@@ -102,7 +102,7 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
     static boolean isWrite(Opcode opcode) {
         return switch (opcode) {
             case GET, SCAN, PING, STATUS -> false;
-            case PUT, DELETE, CAS, BATCH, MEMBER_ADD, MEMBER_REMOVE, TRANSFER_LEADER, SNAPSHOT, ALARM -> true;
+            case PUT, DELETE, CAS, BATCH, MEMBER_ADD, MEMBER_REMOVE, MEMBER_PROMOTE, TRANSFER_LEADER, SNAPSHOT, ALARM -> true;
         };
     }
 

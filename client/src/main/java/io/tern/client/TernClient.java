@@ -295,6 +295,11 @@ public final class TernClient implements AutoCloseable {
 
     /**
      * Adds member {@code id} at {@code address} (a voter, or a learner that only receives the log).
+     * The leader refuses (UNAVAILABLE, retried until the deadline) a voter whose addition would leave
+     * fewer healthy voters than a quorum, except that a new voter the cluster could not do without
+     * joins as a learner first and is promoted once in sync; if it does not get in sync within the
+     * server's request timeout it stays a learner and the call fails with
+     * {@link OutcomeUnknownException} saying so.
      *
      * @return the revision of the configuration change
      */
@@ -311,6 +316,18 @@ public final class TernClient implements AutoCloseable {
      */
     public CompletableFuture<Long> memberRemoveAsync(long id) {
         return submit(Opcode.MEMBER_REMOVE, requestId -> new Request.MemberRemove(requestId, id), memberResults);
+    }
+
+    /**
+     * Makes learner {@code id} a voter. The leader refuses (UNAVAILABLE, so the call is retried until its
+     * deadline) while the learner is not in sync with it (holds less than 90% of its log) or while
+     * the voters it has heard from lately would not make a quorum of the new configuration; and
+     * refuses for good ({@link RequestRefusedException}) a member that is not a learner.
+     *
+     * @return the revision of the configuration change
+     */
+    public CompletableFuture<Long> memberPromoteAsync(long id) {
+        return submit(Opcode.MEMBER_PROMOTE, requestId -> new Request.MemberPromote(requestId, id), memberResults);
     }
 
     /**
@@ -461,6 +478,16 @@ public final class TernClient implements AutoCloseable {
      */
     public long memberRemove(long id) {
         return await(memberRemoveAsync(id));
+    }
+
+    /**
+     * Blocking {@link #memberPromoteAsync}.
+     *
+     * @return the revision of the configuration change
+     * @throws TernException as described in the class documentation
+     */
+    public long memberPromote(long id) {
+        return await(memberPromoteAsync(id));
     }
 
     /**
@@ -650,6 +677,7 @@ public final class TernClient implements AutoCloseable {
         return switch (response) {
             case Response.MemberAddOk ok -> seen(ok.revision());
             case Response.MemberRemoveOk ok -> seen(ok.revision());
+            case Response.MemberPromoteOk ok -> seen(ok.revision());
             default -> throw unexpected(response);
         };
     }

@@ -84,6 +84,7 @@ final class FakeStore {
                     + ",\"commitIndex\":" + revision + ",\"appliedIndex\":" + revision + "}");
             case Request.MemberAdd add -> new Response.MemberAddOk(id, ++revision);
             case Request.MemberRemove remove -> new Response.MemberRemoveOk(id, ++revision);
+            case Request.MemberPromote promote -> new Response.MemberPromoteOk(id, ++revision);
             case Request.TransferLeader transfer -> new Response.TransferOk(id);
             case Request.Snapshot snapshot -> new Response.SnapshotOk(id, revision);
             case Request.Alarm alarm -> new Response.AlarmOk(id, ++revision);

@@ -127,15 +127,18 @@ class TernClientOperationsTest {
         assertEquals(2, client.memberRemove(4));
         client.transferLeader(2);
         assertEquals(2, client.snapshot());
+        assertEquals(3, client.memberPromote(5));
 
         Request.MemberAdd add = assertInstanceOf(Request.MemberAdd.class, server.received().get(3));
         assertEquals(4, add.id());
         assertEquals("127.0.0.1:7382", add.address());
         assertTrue(add.voter());
         assertEquals(2, assertInstanceOf(Request.TransferLeader.class, server.received().get(5)).targetId());
-        assertEquals(2, client.lastSeenRevision());
+        assertEquals(5, assertInstanceOf(Request.MemberPromote.class, server.received().get(7)).id());
+        assertEquals(3, client.lastSeenRevision());
         assertEquals(List.of(Opcode.PING, Opcode.STATUS, Opcode.STATUS, Opcode.MEMBER_ADD, Opcode.MEMBER_REMOVE,
-                Opcode.TRANSFER_LEADER, Opcode.SNAPSHOT), server.received().stream().map(Request::opcode).toList());
+                Opcode.TRANSFER_LEADER, Opcode.SNAPSHOT, Opcode.MEMBER_PROMOTE),
+                server.received().stream().map(Request::opcode).toList());
     }
 
     @Test
@@ -153,8 +156,9 @@ class TernClientOperationsTest {
         assertTrue(result(client.statusAsync(server.endpoint())).startsWith("{"));
         assertEquals(5L, result(client.memberAddAsync(5, "h:1", false)));
         assertEquals(6L, result(client.memberRemoveAsync(5)));
+        assertEquals(7L, result(client.memberPromoteAsync(5)));
         assertNull(result(client.transferLeaderAsync(1)));
-        assertEquals(6L, result(client.snapshotAsync()));
+        assertEquals(7L, result(client.snapshotAsync()));
     }
 
     @Test

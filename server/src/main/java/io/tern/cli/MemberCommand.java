@@ -10,10 +10,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code tern member add|remove}: one membership change at a time, through the leader. */
+/** {@code tern member add|remove|promote}: one membership change at a time, through the leader. */
 @Command(name = "member", showDefaultValues = true,
-        description = "Add a member to the cluster or remove one.",
-        subcommands = {MemberCommand.Add.class, MemberCommand.Remove.class})
+        description = "Add a member to the cluster, promote a learner to voter, or remove a member.",
+        subcommands = {MemberCommand.Add.class, MemberCommand.Remove.class, MemberCommand.Promote.class})
 final class MemberCommand {
 
     @Mixin
@@ -30,7 +30,9 @@ final class MemberCommand {
     @Command(name = "add", showDefaultValues = true,
             description = {"Add member ID, reachable at HOST:PORT, to the cluster.",
                     "Start the new node first with 'tern server --join' so that the leader can bring it "
-                            + "up to date. Prints 'OK revision=N'."})
+                            + "up to date. A voter the cluster could not do without (the second member of a "
+                            + "one-member cluster, or one added while voters are down) joins as a learner and "
+                            + "becomes a voter once in sync. Prints 'OK revision=N'."})
     static final class Add implements Callable<Integer> {
 
         @Spec
@@ -58,6 +60,36 @@ final class MemberCommand {
             checkId(spec, id);
             try (TernClient tern = client.connect()) {
                 long revision = tern.memberAdd(id, address, !learner);
+                spec.commandLine().getOut().println("OK revision=" + revision);
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "promote", showDefaultValues = true,
+            description = {"Make learner ID a voter.",
+                    "Refused while the learner is not in sync with the leader (it holds less than 90% of the "
+                            + "leader's log; retried until --timeout) or while the voters the leader heard from "
+                            + "lately would not make a quorum. Prints 'OK revision=N'."})
+    static final class Promote implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        HelpOption help;
+
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(index = "0", paramLabel = "ID", description = "The id of the learner to promote.")
+        long id;
+
+        @Override
+        public Integer call() {
+            checkId(spec, id);
+            try (TernClient tern = client.connect()) {
+                long revision = tern.memberPromote(id);
                 spec.commandLine().getOut().println("OK revision=" + revision);
             }
             return ExitCodes.OK;

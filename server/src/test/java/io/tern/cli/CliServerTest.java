@@ -13,6 +13,7 @@ import io.tern.server.TernServer;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -221,7 +222,22 @@ class CliServerTest {
     }
 
     @Test
-    void aJoiningNodeShowsItselfThenJoinsThroughMemberAdd() throws Exception {
+    void promoteRefusesWhatIsNotALearnerAndALearnerNotInSync() {
+        tern("member", "promote", "5").assertFails(3, "tern member promote: refused (BAD_REQUEST): there is no member 5");
+        tern("member", "promote", "1").assertFails(3,
+                "tern member promote: refused (BAD_REQUEST): member 1 is not a learner, it is already a voter");
+        String nowhere = "127.0.0.1:" + Cli.closedPort();
+        okLine(tern("member", "add", "5", nowhere, "--learner"), "OK revision=(\\d+)");
+        try {
+            tern("member", "promote", "5", "--timeout", "500ms").assertFails(4, "tern member promote: unavailable: "
+                    + node.endpoint() + ": learner 5 is not in sync with the leader: it holds the log up to index 0 of ");
+        } finally {
+            okLine(tern("member", "remove", "5"), "OK revision=(\\d+)");
+        }
+    }
+
+    @Test
+    void aJoiningNodeShowsItselfThenJoinsAsALearnerAndIsPromoted() throws Exception {
         String address = "127.0.0.1:" + Cli.closedPort();
         ServerConfig single = ServerConfig.singleNode(data.resolve("joiner"), "127.0.0.1", Cli.closedPort());
         ServerConfig join = new ServerConfig(7, single.dataDirectory(), new TreeMap<>(Map.of(1L, node.endpoint(), 7L, address)),
@@ -236,7 +252,7 @@ class CliServerTest {
             assertEquals(List.of("7", address, "LEARNER"), Arrays.asList(alone.outLines().get(1).split(" +")).subList(0, 3));
             assertEquals(2, alone.outLines().size(), alone.out());
 
-            okLine(tern("member", "add", "7", address, "--learner"), "OK revision=(\\d+)");
+            long added = okLine(tern("member", "add", "7", address, "--learner"), "OK revision=(\\d+)");
             try {
                 Cli.Result both = tern("status");
                 assertEquals(0, both.exitCode(), both.err());
@@ -245,6 +261,17 @@ class CliServerTest {
                 String[] learner = rows.get(2).split(" +");
                 assertEquals(List.of("7", address, "LEARNER"), Arrays.asList(learner).subList(0, 3));
                 assertEquals("no", learner[8]);
+
+                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (joiner.node().status().appliedIndex() < added) {
+                    assertTrue(System.nanoTime() < deadline, "the learner did not apply its own addition within 10 s");
+                    Thread.sleep(5);
+                }
+                long promoted = okLine(tern("member", "promote", "7"), "OK revision=(\\d+)");
+                assertTrue(promoted > added);
+                String[] voter = tern("status").outLines().get(2).split(" +");
+                assertEquals(List.of("7", address), Arrays.asList(voter).subList(0, 2));
+                assertEquals("yes", voter[8]);
             } finally {
                 okLine(tern("member", "remove", "7"), "OK revision=(\\d+)");
             }

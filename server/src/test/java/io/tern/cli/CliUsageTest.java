@@ -25,6 +25,7 @@ class CliUsageTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"put", "get", "del", "cas", "scan", "status", "member", "member add", "member remove",
+            "member promote",
             "leader", "leader transfer", "snapshot", "bench", "cluster"})
     void everyCommandHasHelp(String command) {
         String[] args = (command + " --help").split(" ");
@@ -106,6 +107,8 @@ class CliUsageTest {
         Cli.run("member", "add", "2", "127.0.0.1").assertFails(2, "tern member add: Invalid value for positional parameter at index 1 (HOST:PORT)");
         Cli.run("member", "add", "2").assertFails(2, "tern member add: Missing required parameter: 'HOST:PORT'");
         Cli.run("member", "remove", "x").assertFails(2, "tern member remove: Invalid value for positional parameter at index 0 (ID): 'x' is not a long");
+        Cli.run("member", "promote", "0").assertFails(2, "tern member promote: a member ID must be positive: 0");
+        Cli.run("member", "promote").assertFails(2, "tern member promote: Missing required parameter: 'ID'");
         Cli.run("member", "drop", "2").assertFails(2, "tern member: Unmatched arguments from index 1: 'drop', '2'");
         Cli.run("leader", "transfer", "-3").assertFails(2, "tern leader transfer: a member ID must be positive: -3");
     }

@@ -18,7 +18,9 @@ public enum Opcode {
     MEMBER_REMOVE(0x11),
     TRANSFER_LEADER(0x12),
     SNAPSHOT(0x13),
-    ALARM(0x14);
+    /** Added in contract version 1.1: makes a learner that has caught up a voter. */
+    MEMBER_PROMOTE(0x14),
+    ALARM(0x15);
 
     /** The lowest opcode the contract reserves for traffic between members. */
     public static final int FIRST_PEER_OPCODE = 0x70;

@@ -242,6 +242,14 @@ public sealed interface Request {
         }
     }
 
+    /** Makes learner {@code id} a voter, once it is in sync with the leader. */
+    record MemberPromote(long requestId, long id) implements Request {
+        @Override
+        public Opcode opcode() {
+            return Opcode.MEMBER_PROMOTE;
+        }
+    }
+
     /** Asks the leader to hand leadership to {@code targetId}. */
     record TransferLeader(long requestId, long targetId) implements Request {
         @Override

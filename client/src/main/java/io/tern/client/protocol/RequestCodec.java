@@ -62,6 +62,7 @@ public final class RequestCodec {
                 FieldWriter.flag(out, r.voter());
             }
             case Request.MemberRemove r -> out.writeLong(r.id());
+            case Request.MemberPromote r -> out.writeLong(r.id());
             case Request.TransferLeader r -> out.writeLong(r.targetId());
             case Request.Ping r -> { }
             case Request.Status r -> { }
@@ -112,6 +113,7 @@ public final class RequestCodec {
             case STATUS -> new Request.Status(requestId);
             case MEMBER_ADD -> new Request.MemberAdd(requestId, in.u64("id"), in.utf8("address"), in.flag("voter"));
             case MEMBER_REMOVE -> new Request.MemberRemove(requestId, in.u64("id"));
+            case MEMBER_PROMOTE -> new Request.MemberPromote(requestId, in.u64("id"));
             case TRANSFER_LEADER -> new Request.TransferLeader(requestId, in.u64("targetId"));
             case SNAPSHOT -> new Request.Snapshot(requestId);
             case ALARM -> alarm(in, requestId);

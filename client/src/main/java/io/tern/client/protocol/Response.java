@@ -177,6 +177,14 @@ public sealed interface Response {
         }
     }
 
+    /** OK to MEMBER_PROMOTE. */
+    record MemberPromoteOk(long requestId, long revision) implements Response {
+        @Override
+        public Status status() {
+            return Status.OK;
+        }
+    }
+
     /** OK to TRANSFER_LEADER. */
     record TransferOk(long requestId) implements Response {
         @Override

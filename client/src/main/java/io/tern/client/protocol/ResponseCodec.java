@@ -53,6 +53,7 @@ public final class ResponseCodec {
             case Response.StatusOk r -> FieldWriter.utf8(out, r.json());
             case Response.MemberAddOk r -> out.writeLong(r.revision());
             case Response.MemberRemoveOk r -> out.writeLong(r.revision());
+            case Response.MemberPromoteOk r -> out.writeLong(r.revision());
             case Response.TransferOk r -> { }
             case Response.SnapshotOk r -> out.writeLong(r.snapshotIndex());
             case Response.AlarmOk r -> out.writeLong(r.revision());
@@ -132,6 +133,7 @@ public final class ResponseCodec {
             case STATUS -> new Response.StatusOk(requestId, in.utf8("json"));
             case MEMBER_ADD -> new Response.MemberAddOk(requestId, in.u64("revision"));
             case MEMBER_REMOVE -> new Response.MemberRemoveOk(requestId, in.u64("revision"));
+            case MEMBER_PROMOTE -> new Response.MemberPromoteOk(requestId, in.u64("revision"));
             case TRANSFER_LEADER -> new Response.TransferOk(requestId);
             case SNAPSHOT -> new Response.SnapshotOk(requestId, in.u64("snapshotIndex"));
             case ALARM -> new Response.AlarmOk(requestId, in.u64("revision"));

@@ -49,8 +49,10 @@ final class Samples {
                 new Request.MemberRemove(21, 4),
                 new Request.TransferLeader(22, 2),
                 new Request.Snapshot(23),
-                new Request.Alarm(24, true, 2, Request.Alarm.NOSPACE, "member 2's disk is full"),
-                new Request.Alarm(25, false, Long.MAX_VALUE, Request.Alarm.NOSPACE, ""));
+                new Request.MemberPromote(24, 4),
+                new Request.MemberPromote(25, Long.MIN_VALUE),
+                new Request.Alarm(26, true, 2, Request.Alarm.NOSPACE, "member 2's disk is full"),
+                new Request.Alarm(27, false, Long.MAX_VALUE, Request.Alarm.NOSPACE, ""));
     }
 
     /** Each response with the opcode of the request it answers ({@code null}: no request). */
@@ -78,6 +80,7 @@ final class Samples {
                 new Answer(new Response.StatusOk(10, "{\"id\":1,\"role\":\"LEADER\"}"), Opcode.STATUS),
                 new Answer(new Response.MemberAddOk(11, 18), Opcode.MEMBER_ADD),
                 new Answer(new Response.MemberRemoveOk(12, 19), Opcode.MEMBER_REMOVE),
+                new Answer(new Response.MemberPromoteOk(12, 21), Opcode.MEMBER_PROMOTE),
                 new Answer(new Response.TransferOk(13), Opcode.TRANSFER_LEADER),
                 new Answer(new Response.SnapshotOk(14, 20), Opcode.SNAPSHOT),
                 new Answer(new Response.NotLeader(15, "10.0.0.2:7400"), Opcode.PUT),

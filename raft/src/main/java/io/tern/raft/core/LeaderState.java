@@ -97,6 +97,12 @@ final class LeaderState implements RoleState {
         if (!isSingleServerChange(core.configs.current(), next)) {
             return new ProposeResult.Rejected(Rejection.INVALID_CONFIG_CHANGE, core.id);
         }
+        Optional<ProposeResult.Rejected> unsafe = ReconfigurationGuard.check(core.configs.current(), next, core.id,
+                id -> tracker.heardWithin(id, core.config.electionTicks()),
+                id -> tracker.get(id) == null ? 0 : tracker.get(id).match(), tracker.self().match());
+        if (unsafe.isPresent()) {
+            return unsafe.get();
+        }
         ProposeResult result = propose(EntryKind.CONFIG, next.encode());
         if (!(result instanceof ProposeResult.Accepted accepted)) {
             return result;
@@ -166,15 +172,14 @@ final class LeaderState implements RoleState {
     void tick() {
         heartbeatElapsed++;
         if (core.electionTimer.tickLeaderPeriod()) {
-            if (core.config.checkQuorum()) {
-                if (!tracker.quorumActive()) {
-                    core.becomeFollower(core.term, RaftCore.NONE);
-                    return;
-                }
-                tracker.clearActive();
+            // Asked before this tick is counted: "heard within T ticks" is then "heard since the last check".
+            if (core.config.checkQuorum() && !tracker.quorumActive(core.config.electionTicks())) {
+                core.becomeFollower(core.term, RaftCore.NONE);
+                return;
             }
             transferee = RaftCore.NONE;
         }
+        tracker.tick();
         replicator.tickSnapshots();
         if (heartbeatElapsed >= core.config.heartbeatTicks()) {
             heartbeatElapsed = 0;

@@ -1,5 +1,7 @@
 package io.tern.raft.core;
 
+import java.util.Objects;
+
 /**
  * The immediate answer to a proposal. Acceptance only means the entry was appended to the leader's
  * log: it is committed if and when an entry with this index <em>and term</em> is handed out in
@@ -11,8 +13,19 @@ public sealed interface ProposeResult {
     record Accepted(long index, long term) implements ProposeResult {
     }
 
-    /** Nothing was appended; {@code leaderHint} is the leader this node knows of, or {@link RaftCore#NONE}. */
-    record Rejected(Rejection reason, long leaderHint) implements ProposeResult {
+    /**
+     * Nothing was appended; {@code leaderHint} is the leader this node knows of, or {@link RaftCore#NONE};
+     * {@code detail} says in words what the reason alone does not (the numbers behind it), or is empty.
+     */
+    record Rejected(Rejection reason, long leaderHint, String detail) implements ProposeResult {
+
+        public Rejected {
+            Objects.requireNonNull(detail, "detail");
+        }
+
+        public Rejected(Rejection reason, long leaderHint) {
+            this(reason, leaderHint, "");
+        }
     }
 
     default boolean accepted() {

@@ -17,5 +17,13 @@ public enum Rejection {
      * not keeping up (or not reachable); or its driver reported the state machine behind
      * ({@code RaftCore#applierBehind}). Back-pressure: retry later.
      */
-    OVERLOADED
+    OVERLOADED,
+    /**
+     * Strict reconfiguration check: the new configuration would have fewer voters that the leader has
+     * heard from within an election timeout than a quorum, so it might never commit anything again, not
+     * even its own undoing. Transient: retry once the missing voters answer.
+     */
+    UNHEALTHY_CLUSTER,
+    /** The learner to be promoted does not hold enough of the leader's log yet. Transient: retry once it caught up. */
+    LEARNER_NOT_CAUGHT_UP
 }

@@ -161,8 +161,8 @@ public final class RaftNode implements AutoCloseable {
         onLoop(() -> {
             switch (proposal.get()) {
                 case ProposeResult.Accepted(long index, long term) -> applier.expectProposal(index, term, future);
-                case ProposeResult.Rejected(Rejection reason, long leaderHint) ->
-                        future.completeExceptionally(rejected(reason, leaderHint));
+                case ProposeResult.Rejected(Rejection reason, long leaderHint, String detail) ->
+                        future.completeExceptionally(rejected(reason, leaderHint, detail));
             }
         }, future);
         return future;
@@ -462,12 +462,17 @@ public final class RaftNode implements AutoCloseable {
     }
 
     private RejectedException rejected(Rejection reason, long leaderHint) {
+        return rejected(reason, leaderHint, "");
+    }
+
+    /** {@code detail}, when the core gave one, replaces the reason's general wording. */
+    private RejectedException rejected(Rejection reason, long leaderHint, String detail) {
         String address = core.membership().member(leaderHint).map(Member::address).orElse("");
         if (reason == Rejection.NOT_LEADER) {
             return new NotLeaderException(leaderHint == 0 ? "no leader is known" : "member " + leaderHint + " leads",
                     leaderHint, address);
         }
-        return new RejectedException(reason, switch (reason) {
+        return new RejectedException(reason, !detail.isEmpty() ? detail : switch (reason) {
             case NOT_LEADER -> throw new AssertionError("handled above");
             case LEADERSHIP_TRANSFER_IN_PROGRESS -> "leadership is being transferred";
             case CONFIG_CHANGE_PENDING -> "a configuration change is still in progress";
@@ -475,6 +480,8 @@ public final class RaftNode implements AutoCloseable {
             case NOT_A_VOTER -> "the target is not a voting member";
             case OVERLOADED -> applierBehind ? "too many committed writes are waiting to be applied"
                     : "too many writes are waiting to commit";
+            case UNHEALTHY_CLUSTER -> "the change would leave fewer healthy voters than a quorum (unhealthy cluster)";
+            case LEARNER_NOT_CAUGHT_UP -> "the learner is not in sync with the leader";
         }, leaderHint, address);
     }
 

@@ -551,7 +551,8 @@ final class Scenario {
     static String describe(ProposeResult result) {
         return switch (result) {
             case ProposeResult.Accepted a -> "accepted index=" + a.index() + " term=" + a.term();
-            case ProposeResult.Rejected r -> "rejected " + r.reason() + " leader=" + r.leaderHint();
+            case ProposeResult.Rejected r -> "rejected " + r.reason() + " leader=" + r.leaderHint()
+                    + (r.detail().isEmpty() ? "" : ": " + r.detail());
         };
     }
 

@@ -247,8 +247,10 @@ class RaftNodeClusterTest {
             start(id, 100_000);
         }
         RaftNode leader = awaitLeader();
-        // A new leader takes configuration changes only once an entry of its term has committed.
-        writeAll(leader, 1, 1);
+        // A new leader takes configuration changes only once an entry of its term has committed, and
+        // leaves only voters it has heard from lately (the strict reconfiguration check): both have
+        // acknowledged an entry once they applied it.
+        awaitAllApplied(writeAll(leader, 1, 1));
         leader.proposeMembership(MEMBERS.without(leader.id())).join();
         awaitTrue(() -> nodes.values().stream().anyMatch(n -> n.id() != leader.id() && n.status().role() == Role.LEADER),
                 "a leader among the remaining members");

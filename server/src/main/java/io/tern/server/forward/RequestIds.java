@@ -25,6 +25,7 @@ final class RequestIds {
             case Request.Status r -> new Request.Status(id);
             case Request.MemberAdd r -> new Request.MemberAdd(id, r.id(), r.address(), r.voter());
             case Request.MemberRemove r -> new Request.MemberRemove(id, r.id());
+            case Request.MemberPromote r -> new Request.MemberPromote(id, r.id());
             case Request.TransferLeader r -> new Request.TransferLeader(id, r.targetId());
             case Request.Snapshot r -> new Request.Snapshot(id);
             case Request.Alarm r -> new Request.Alarm(id, r.activate(), r.memberId(), r.alarm(), r.detail());
@@ -45,6 +46,7 @@ final class RequestIds {
             case Response.StatusOk r -> new Response.StatusOk(id, r.json());
             case Response.MemberAddOk r -> new Response.MemberAddOk(id, r.revision());
             case Response.MemberRemoveOk r -> new Response.MemberRemoveOk(id, r.revision());
+            case Response.MemberPromoteOk r -> new Response.MemberPromoteOk(id, r.revision());
             case Response.TransferOk r -> new Response.TransferOk(id);
             case Response.SnapshotOk r -> new Response.SnapshotOk(id, r.snapshotIndex());
             case Response.AlarmOk r -> new Response.AlarmOk(id, r.revision());

@@ -66,6 +66,7 @@ public final class RequestDispatcher {
                 case Request.Batch r -> routing.run(r, true, () -> keyValues.batch(r));
                 case Request.MemberAdd r -> routing.run(r, true, () -> cluster.memberAdd(r));
                 case Request.MemberRemove r -> routing.run(r, true, () -> cluster.memberRemove(r));
+                case Request.MemberPromote r -> routing.run(r, true, () -> cluster.memberPromote(r));
                 case Request.TransferLeader r -> routing.run(r, true, () -> cluster.transferLeader(r));
                 case Request.Snapshot r -> cluster.snapshot(r).exceptionally(e -> Failures.toResponse(id, e, true));
                 case Request.Alarm r -> routing.run(r, true, () -> cluster.alarm(r));

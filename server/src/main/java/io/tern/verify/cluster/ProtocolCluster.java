@@ -214,7 +214,7 @@ abstract class ProtocolCluster implements ClusterControl {
         Await.until("member " + id + " to catch up to index " + commit, left(deadline),
                 () -> status(id).map(s -> s.hasMember(id) && s.appliedIndex() >= commit).orElse(false));
         changeMembership("promoting member " + id + " to voter", s -> s.hasVoter(id),
-                c -> c.memberAdd(id, address, true), left(deadline));
+                c -> c.memberPromote(id), left(deadline));
     }
 
     static Duration left(long deadlineNanos) {

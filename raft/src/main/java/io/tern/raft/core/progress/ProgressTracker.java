@@ -63,16 +63,19 @@ public final class ProgressTracker {
         return Quorum.committedIndex(voters, id -> progress.get(id).match());
     }
 
-    /** Whether a majority of voters (this node counting as always active) were heard from recently. */
-    public boolean quorumActive() {
-        return Quorum.isQuorum(voters, id -> id == self || progress.get(id).recentActive());
+    /** Whether member {@code id} is this node, or answered within the last {@code ticks} ticks. */
+    public boolean heardWithin(long id, int ticks) {
+        ReplicationProgress p = progress.get(id);
+        return id == self || (p != null && p.heardWithin(ticks));
     }
 
-    public void clearActive() {
-        progress.forEach((id, p) -> {
-            if (id != self) {
-                p.clearActive();
-            }
-        });
+    /** Whether a majority of voters (this node counting as always active) answered within the last {@code ticks} ticks. */
+    public boolean quorumActive(int ticks) {
+        return Quorum.isQuorum(voters, id -> heardWithin(id, ticks));
+    }
+
+    /** Counts one tick of silence for every member; an answer starts its count over. */
+    public void tick() {
+        progress.values().forEach(ReplicationProgress::tick);
     }
 }

@@ -18,13 +18,16 @@ public final class ReplicationProgress {
         PROBE, REPLICATE, SNAPSHOT
     }
 
+    private static final int NEVER_HEARD = Integer.MAX_VALUE;
+
     private long match;
     private long next;
     private State state = State.PROBE;
     private boolean probeSent;
     private long pendingSnapshot;
     private int snapshotElapsed;
-    private boolean recentActive;
+    /** Leader ticks since this member last answered, saturating; {@link #NEVER_HEARD} until it first does. */
+    private int quietTicks = NEVER_HEARD;
     private boolean resync;
     private long commitSent;
     private final InflightWindow inflight;
@@ -153,7 +156,7 @@ public final class ReplicationProgress {
      * even without new entries so that a lost message is detected by its refusal.
      */
     public void heartbeatAnswered(long leaderLastIndex) {
-        recentActive = true;
+        markActive();
         probeSent = false;
         if (state == State.REPLICATE && inflight.isFull()) {
             inflight.releaseOldest();
@@ -171,16 +174,25 @@ public final class ReplicationProgress {
         return commitSent;
     }
 
-    public boolean recentActive() {
-        return recentActive;
-    }
-
+    /** The member answered: it is reachable now. */
     public void markActive() {
-        recentActive = true;
+        quietTicks = 0;
     }
 
-    public void clearActive() {
-        recentActive = false;
+    /** Counts one leader tick of silence. */
+    public void tick() {
+        if (quietTicks < NEVER_HEARD) {
+            quietTicks++;
+        }
+    }
+
+    /**
+     * Whether the member answered within the last {@code ticks} leader ticks: check-quorum asks it once
+     * per election timeout, the reconfiguration check at any time, so it is a sliding window and not a
+     * flag cleared per period.
+     */
+    public boolean heardWithin(int ticks) {
+        return quietTicks < ticks;
     }
 
     /** Counts a tick while a snapshot is under way; returns true once the snapshot should be considered lost. */

@@ -92,4 +92,22 @@ class ReplicationProgressTest {
         w.releaseUpTo(100);
         assertEquals(0, w.count());
     }
+
+    @Test
+    void heardWithinIsASlidingWindowOfTicks() {
+        ReplicationProgress p = new ReplicationProgress(1, 4);
+        assertFalse(p.heardWithin(Integer.MAX_VALUE), "never heard from");
+        p.tick();
+        assertFalse(p.heardWithin(Integer.MAX_VALUE), "the count saturates instead of wrapping");
+        p.markActive();
+        assertTrue(p.heardWithin(1));
+        for (int i = 0; i < 9; i++) {
+            p.tick();
+        }
+        assertTrue(p.heardWithin(10));
+        p.tick();
+        assertFalse(p.heardWithin(10));
+        p.heartbeatAnswered(0);
+        assertTrue(p.heardWithin(1), "a heartbeat answer counts as hearing from it");
+    }
 }
