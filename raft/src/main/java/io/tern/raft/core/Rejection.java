@@ -16,5 +16,10 @@ public enum Rejection {
      * The leader's uncommitted entries already exceed {@code RaftConfig#maxUncommittedBytes}: a quorum is
      * not keeping up (or not reachable). Back-pressure: retry later.
      */
-    OVERLOADED
+    OVERLOADED,
+    /**
+     * The payload is over {@code RaftConfig#maxEntryBytes}: no follower could be sent it. Retrying
+     * cannot help.
+     */
+    TOO_LARGE
 }

@@ -9,6 +9,7 @@ import io.tern.engine.snapshot.Snapshot;
 import io.tern.engine.snapshot.SnapshotChunk;
 import io.tern.raft.core.Message;
 import io.tern.raft.core.ProposeResult;
+import io.tern.raft.core.RaftConfig;
 import io.tern.raft.core.RaftCore;
 import io.tern.raft.core.Ready;
 import io.tern.raft.core.Rejection;
@@ -410,6 +411,7 @@ public final class RaftNode implements AutoCloseable {
             case INVALID_CONFIG_CHANGE -> "only one member may be added or removed at a time";
             case NOT_A_VOTER -> "the target is not a voting member";
             case OVERLOADED -> "too many writes are waiting to commit";
+            case TOO_LARGE -> "its log entry would be over the limit of " + RaftConfig.MAX_ENTRY_BYTES + " bytes";
         }, leaderHint, address);
     }
 
