@@ -37,8 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(90)
 class OversizeReplicationTest {
 
-    /** Raised so that a PUT with the longest key can fill a frame too. The timings are the server's defaults. */
-    private static final int MAX_VALUE_BYTES = ProtocolLimits.MAX_FRAME_BODY_BYTES;
 
     @TempDir
     Path data;
@@ -49,9 +47,21 @@ class OversizeReplicationTest {
     void startCluster() throws InterruptedException {
         SortedMap<Long, String> cluster = TestServers.cluster(3);
         for (long id : cluster.keySet()) {
-            servers.add(TernServer.start(TestServers.config(id, data.resolve("node-" + id), cluster, true,
-                    MAX_VALUE_BYTES, Duration.ofMillis(100), Duration.ofMillis(1000))));
+            servers.add(TernServer.start(withServerDefaults(TestServers.config(id, data.resolve("node-" + id),
+                    cluster, true))));
         }
+    }
+
+    /**
+     * The server's own defaults (timings, stall timeout, room for unread answers), as a user would
+     * run it, with {@code --max-value-bytes} raised so that a PUT with the longest key can fill a
+     * frame too. (The tests' short timeouts make a node that copies megabytes look dead.)
+     */
+    private static ServerConfig withServerDefaults(ServerConfig c) {
+        return new ServerConfig(c.id(), c.dataDirectory(), c.cluster(), c.listen(), c.join(), Duration.ofMillis(100),
+                Duration.ofMillis(1000), c.fsync(), c.snapshotEntries(), ProtocolLimits.MAX_FRAME_BODY_BYTES,
+                c.forward(), Duration.ofSeconds(5), c.maxConnections(), Duration.ofSeconds(10), 64L << 20,
+                c.clusterId(), c.logRollCycle(), c.staleReadsForTesting());
     }
 
     @AfterEach

@@ -18,20 +18,11 @@ final class TestServers {
 
     /** A node of {@code cluster} with short timeouts and small limits, so misbehaviour shows quickly. */
     static ServerConfig config(long id, Path data, SortedMap<Long, String> cluster, boolean forward) {
-        return config(id, data, cluster, forward, MAX_VALUE_BYTES, Duration.ofMillis(50), Duration.ofMillis(500));
-    }
-
-    /**
-     * As {@link #config(long, Path, SortedMap, boolean)}, with {@code --max-value-bytes},
-     * {@code --heartbeat-ms} and {@code --election-timeout-ms} of its own.
-     */
-    static ServerConfig config(long id, Path data, SortedMap<Long, String> cluster, boolean forward,
-                               int maxValueBytes, Duration heartbeat, Duration electionTimeout) {
         String own = cluster.get(id);
         int colon = own.lastIndexOf(':');
         return new ServerConfig(id, data, cluster, new InetSocketAddress(own.substring(0, colon),
-                Integer.parseInt(own.substring(colon + 1))), false, heartbeat, electionTimeout,
-                FsyncPolicy.NEVER, 100_000, maxValueBytes, forward, Duration.ofSeconds(3), 20,
+                Integer.parseInt(own.substring(colon + 1))), false, Duration.ofMillis(50), Duration.ofMillis(500),
+                FsyncPolicy.NEVER, 100_000, MAX_VALUE_BYTES, forward, Duration.ofSeconds(3), 20,
                 Duration.ofMillis(500), 1024 * 1024, null, null, false);
     }
 
