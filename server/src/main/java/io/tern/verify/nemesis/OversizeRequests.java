@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -45,6 +46,8 @@ final class OversizeRequests {
     static final Duration ACKNOWLEDGE_WAIT = Duration.ofSeconds(30);
     /** How long a member may take to apply a write before its read-back counts as failed. */
     static final Duration READ_BACK_WAIT = Duration.ofSeconds(30);
+    /** How long a frame over the limit waits after its header for the answer that must come before its body. */
+    static final Duration PREFIX_ANSWER_WAIT = Duration.ofSeconds(2);
     private static final int SOCKET_TIMEOUT_MILLIS = 20_000;
     private static final long RETRY_PAUSE_MILLIS = 200;
 
@@ -232,15 +235,21 @@ final class OversizeRequests {
 
     /**
      * Sends {@code request} as one frame on a connection of its own and returns the answer, or null
-     * if none came. The frame is written on another thread while this one waits for the answer: a
-     * node answers an oversized frame as soon as its length prefix arrives, then closes.
+     * if none came. The frame is written on another thread while this one waits for the answer. A
+     * node answers a frame over the limit as soon as its length prefix arrives, then closes; so such
+     * a frame's body follows its header only if no answer came within {@link #PREFIX_ANSWER_WAIT}:
+     * bytes the node never read would make its close a reset, which can destroy the answer on its
+     * way (through a proxy, say).
      */
     private static Response call(String endpoint, Request request) {
         ByteBuf body = Unpooled.buffer();
         RequestCodec.encode(request, body);
-        byte[] frame = new byte[ProtocolLimits.LENGTH_PREFIX_BYTES + body.readableBytes()];
-        Unpooled.wrappedBuffer(frame).writerIndex(0).writeInt(body.readableBytes()).writeBytes(body);
+        int bodyBytes = body.readableBytes();
+        byte[] frame = new byte[ProtocolLimits.LENGTH_PREFIX_BYTES + bodyBytes];
+        Unpooled.wrappedBuffer(frame).writerIndex(0).writeInt(bodyBytes).writeBytes(body);
         body.release();
+        int head = bodyBytes > FRAME ? ProtocolLimits.LENGTH_PREFIX_BYTES + ProtocolLimits.BODY_HEADER_BYTES : frame.length;
+        CountDownLatch answered = new CountDownLatch(1);
         int colon = endpoint.lastIndexOf(':');
         try (Socket socket = new Socket(endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1)))) {
             socket.setSoTimeout(SOCKET_TIMEOUT_MILLIS);
@@ -248,20 +257,29 @@ final class OversizeRequests {
             OutputStream out = socket.getOutputStream();
             Thread writer = Thread.ofVirtual().start(() -> {
                 try {
-                    out.write(frame);
+                    out.write(frame, 0, head);
                     out.flush();
+                    if (head < frame.length && !answered.await(PREFIX_ANSWER_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                        out.write(frame, head, frame.length - head);
+                        out.flush();
+                    }
                 } catch (IOException closedByTheNode) {
-                    // Expected after an oversized frame: the answer is read below.
+                    // The node may close after answering: the answer is read below.
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
             });
-            DataInputStream in = new DataInputStream(socket.getInputStream());
-            int length = in.readInt();
-            byte[] answer = new byte[length];
-            in.readFully(answer);
-            writer.join(TimeUnit.SECONDS.toMillis(5));
-            ByteBuf buf = Unpooled.wrappedBuffer(answer);
-            return ResponseCodec.decode(buf, ResponseCodec.peekRequestId(buf) == request.requestId()
-                    ? request.opcode() : null);
+            try {
+                DataInputStream in = new DataInputStream(socket.getInputStream());
+                byte[] answer = new byte[in.readInt()];
+                in.readFully(answer);
+                ByteBuf buf = Unpooled.wrappedBuffer(answer);
+                return ResponseCodec.decode(buf, ResponseCodec.peekRequestId(buf) == request.requestId()
+                        ? request.opcode() : null);
+            } finally {
+                answered.countDown();
+                writer.join(TimeUnit.SECONDS.toMillis(5));
+            }
         } catch (IOException | RuntimeException e) {
             return null;
         } catch (InterruptedException e) {
