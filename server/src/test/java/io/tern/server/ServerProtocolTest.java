@@ -226,7 +226,8 @@ class ServerProtocolTest {
             // The prefix of a frame one byte longer, then the start of its body: the answer must not wait for the rest.
             c.sendBytes(Unpooled.buffer().writeInt(ProtocolLimits.MAX_FRAME_BODY_BYTES + 1).writeByte(0x06).writeLong(3));
             var tooLarge = assertInstanceOf(Response.TooLarge.class, c.receive());
-            assertTrue(tooLarge.message().contains(Integer.toString(ProtocolLimits.MAX_FRAME_BODY_BYTES)), tooLarge.message());
+            assertTrue(tooLarge.message().contains(Integer.toString(ProtocolLimits.MAX_FRAME_BODY_BYTES)),
+                    tooLarge.message());
             assertTrue(c.closedByServer(5_000));
         }
     }

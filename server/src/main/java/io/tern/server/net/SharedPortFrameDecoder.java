@@ -25,7 +25,8 @@ final class SharedPortFrameDecoder extends LengthFieldBasedFrameDecoder {
     private boolean refused;
 
     SharedPortFrameDecoder() {
-        super(ProtocolLimits.LENGTH_PREFIX_BYTES + Math.max(ProtocolLimits.MAX_FRAME_BODY_BYTES, FrameLimits.MAX_BODY_BYTES),
+        super(ProtocolLimits.LENGTH_PREFIX_BYTES
+                        + Math.max(ProtocolLimits.MAX_FRAME_BODY_BYTES, FrameLimits.MAX_BODY_BYTES),
                 0, ProtocolLimits.LENGTH_PREFIX_BYTES, 0, ProtocolLimits.LENGTH_PREFIX_BYTES, true);
     }
 

@@ -447,7 +447,8 @@ public final class Nemesis implements AutoCloseable {
     }
 
     private Injected oversize(FaultStep step, int target) {
-        OversizeRequests.Result result = new OversizeRequests(cluster, cluster.maxValueBytes()).run(step.number(), target);
+        OversizeRequests.Result result = new OversizeRequests(cluster, cluster.maxValueBytes())
+                .run(step.number(), target);
         violations.addAll(result.violations());
         String broken = result.violations().isEmpty() ? "" : "; VIOLATED: " + String.join("; ", result.violations());
         return new Injected(List.of(target), result.details() + broken, () -> "");

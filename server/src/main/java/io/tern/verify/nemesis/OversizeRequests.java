@@ -42,7 +42,7 @@ final class OversizeRequests {
 
     static final String KEY_PREFIX = "oversize-";
 
-    /** How long a request at a limit may keep meeting UNAVAILABLE or TIMEOUT (a leader change) before that is a violation. */
+    /** How long a write at a limit may meet UNAVAILABLE or TIMEOUT (a leader change) before that is a violation. */
     static final Duration ACKNOWLEDGE_WAIT = Duration.ofSeconds(30);
     /** How long a member may take to apply a write before its read-back counts as failed. */
     static final Duration READ_BACK_WAIT = Duration.ofSeconds(30);
@@ -125,8 +125,8 @@ final class OversizeRequests {
         int fillingValue = FRAME - PUT_FIXED - longestKey.length;
         if (fillingValue <= maxValueBytes) {
             byte[] value = filled(fillingValue, 3);
-            acknowledgedAndReplicated("a PUT of " + FRAME + " bytes with a key of " + KEY + " bytes", put(longestKey, value),
-                    longestKey, value);
+            acknowledgedAndReplicated("a PUT of " + FRAME + " bytes with a key of " + KEY + " bytes",
+                    put(longestKey, value), longestKey, value);
         }
     }
 
@@ -139,7 +139,8 @@ final class OversizeRequests {
             tooLarge("a value of " + (maxValueBytes + 1) + " bytes", put(sentinel, filled(maxValueBytes + 1, 5)));
         }
         tooLarge("a BATCH of " + (FRAME + 1) + " bytes", batchOfBodySize(FRAME + 1, new ArrayList<>(), sentinel));
-        tooLarge("a PUT of " + (FRAME + 1) + " bytes", put(sentinel, filled(FRAME + 1 - PUT_FIXED - sentinel.length, 7)));
+        byte[] overFrame = filled(FRAME + 1 - PUT_FIXED - sentinel.length, 7);
+        tooLarge("a PUT of " + (FRAME + 1) + " bytes", put(sentinel, overFrame));
     }
 
     /**
@@ -193,7 +194,8 @@ final class OversizeRequests {
             boolean retryable = answer instanceof Response.Unavailable || answer instanceof Response.Timeout
                     || answer instanceof Response.NotLeader || answer == null;
             if (!retryable || System.nanoTime() - deadline > 0) {
-                violations.add(describe(what) + " was not acknowledged: " + summary(answer) + " (attempt " + attempts + ")");
+                violations.add(describe(what) + " was not acknowledged: " + summary(answer) + " (attempt "
+                        + attempts + ")");
                 return false;
             }
             pause();
@@ -248,10 +250,13 @@ final class OversizeRequests {
         byte[] frame = new byte[ProtocolLimits.LENGTH_PREFIX_BYTES + bodyBytes];
         Unpooled.wrappedBuffer(frame).writerIndex(0).writeInt(bodyBytes).writeBytes(body);
         body.release();
-        int head = bodyBytes > FRAME ? ProtocolLimits.LENGTH_PREFIX_BYTES + ProtocolLimits.BODY_HEADER_BYTES : frame.length;
+        int head = bodyBytes > FRAME ? ProtocolLimits.LENGTH_PREFIX_BYTES + ProtocolLimits.BODY_HEADER_BYTES
+                : frame.length;
         CountDownLatch answered = new CountDownLatch(1);
         int colon = endpoint.lastIndexOf(':');
-        try (Socket socket = new Socket(endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1)))) {
+        String host = endpoint.substring(0, colon);
+        int port = Integer.parseInt(endpoint.substring(colon + 1));
+        try (Socket socket = new Socket(host, port)) {
             socket.setSoTimeout(SOCKET_TIMEOUT_MILLIS);
             socket.setTcpNoDelay(true);
             OutputStream out = socket.getOutputStream();

@@ -36,7 +36,8 @@ class RequestLimitsTest {
         assertTrue(new RequestLimits(VALUE_LIMIT).check(batch).isEmpty());
 
         byte[] longKey = new byte[ProtocolLimits.MAX_KEY_BYTES];
-        byte[] longValue = new byte[ProtocolLimits.MAX_FRAME_BODY_BYTES - ProtocolLimits.BODY_HEADER_BYTES - 8 - longKey.length];
+        byte[] longValue = new byte[ProtocolLimits.MAX_FRAME_BODY_BYTES - ProtocolLimits.BODY_HEADER_BYTES - 8
+                - longKey.length];
         Request.Put put = new Request.Put(2, longKey, longValue);
         assertEquals(ProtocolLimits.MAX_FRAME_BODY_BYTES, bodySize(put));
         assertTrue(new RequestLimits(Integer.MAX_VALUE).check(put).isEmpty());

@@ -68,7 +68,8 @@ class OversizeFaultTest {
 
     @Test
     void requestsAtAndOverEveryLimitAreAcknowledgedOrRefusedAsTheContractSays() {
-        Nemesis nemesis = Nemesis.create(cluster, EnumSet.of(FaultKind.OVERSIZE), 11, Timing.DEFAULT, System.nanoTime());
+        Nemesis nemesis = Nemesis.create(cluster, EnumSet.of(FaultKind.OVERSIZE), 11, Timing.DEFAULT,
+                System.nanoTime());
         FaultStep step = nemesis.schedule().next();
         assertEquals(FaultKind.OVERSIZE, step.kind());
         FaultEvent injected = nemesis.inject(step);
@@ -78,7 +79,8 @@ class OversizeFaultTest {
         String details = injected.details();
         for (String expected : List.of("a key of 16384 bytes acknowledged", "a value of 4194304 bytes acknowledged",
                 "a BATCH of 8454144 bytes", "a key of 16385 bytes refused", "a value of 4194305 bytes refused",
-                "a BATCH of 8454145 bytes refused", "a PUT of 8454145 bytes refused", "a small write afterwards acknowledged")) {
+                "a BATCH of 8454145 bytes refused", "a PUT of 8454145 bytes refused",
+                "a small write afterwards acknowledged")) {
             assertTrue(details.contains(expected), () -> "missing '" + expected + "' in: " + details);
         }
     }
@@ -89,6 +91,7 @@ class OversizeFaultTest {
         OversizeRequests.Result result = new OversizeRequests(cluster, ClusterControl.DEFAULT_MAX_VALUE_BYTES + 1)
                 .run(99, cluster.nodeIds().getFirst());
         assertTrue(result.violations().stream().anyMatch(v -> v.contains("a value of 4194305 bytes")
-                && v.contains("was not acknowledged") && v.contains("TOO_LARGE")), () -> result.violations().toString());
+                && v.contains("was not acknowledged") && v.contains("TOO_LARGE")),
+                () -> result.violations().toString());
     }
 }
