@@ -31,9 +31,13 @@ import picocli.CommandLine.Spec;
                 "Writes history.jsonl, summary.txt, history.html (a plot), explanation.txt (on a failure) and the "
                         + "node logs to --out."},
         footer = {"", "Fault kinds for --faults (comma-separated, or none): kill, kill-leader, kill-majority, pause, "
-                + "partition, one-way, slow, membership, transfer, snapshot, disk-full (each node then keeps its data "
+                + "partition, one-way, slow, membership, transfer, snapshot, oversize, disk-full (each node then keeps its data "
                 + "on a small tmpfs of its own: needs root, skipped with a note otherwise). With --endpoints only "
-                + "membership, transfer and snapshot.",
+                + "membership, transfer, snapshot and oversize.",
+                "", "oversize sends requests at and one byte over every size limit (a key of 16 KiB, a value of "
+                + "--max-value-bytes, read from --server-arg or else the default, a frame of 8 MiB + 64 KiB): "
+                + "at-limit ones must be acknowledged and read back on every node, the others answered TOO_LARGE "
+                + "with nothing changed.",
                 "", "Exit status: 0 passed, 1 a violation or a failed end-of-run check, 2 usage, 3 the checker hit "
                 + "its bound before deciding, 4 the cluster could not be started or reached."})
 public final class VerifyCommand implements Callable<Integer> {
@@ -48,7 +52,8 @@ public final class VerifyCommand implements Callable<Integer> {
     int nodes;
 
     @Option(names = "--endpoints", paramLabel = "HOST:PORT,...", split = ",",
-            description = "Test an existing cluster instead; only protocol faults (membership, transfer, snapshot).")
+            description = "Test an existing cluster instead; only protocol faults (membership, transfer, snapshot, "
+                    + "oversize).")
     List<String> endpoints = new ArrayList<>();
 
     @Option(names = "--duration", defaultValue = "30s", converter = Durations.Converter.class,

@@ -85,6 +85,7 @@ public final class VerifyRun {
                     progress.accept("healing the cluster");
                     nemesis.stopAndHeal(HEAL_TIMEOUT);
                     faults = nemesis.events();
+                    problems.addAll(nemesis.violations());
                 }
                 recorder.stop();
                 runNanos = System.nanoTime() - loadStart;

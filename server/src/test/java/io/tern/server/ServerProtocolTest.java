@@ -263,6 +263,33 @@ class ServerProtocolTest {
     }
 
     @Test
+    void aBatchFillingTheFrameIsWrittenAndOneByteMoreIsRefusedAtItsPrefix() throws IOException {
+        List<BatchOp> ops = new ArrayList<>();
+        int body = ProtocolLimits.BODY_HEADER_BYTES + 4;
+        int opFixed = 1 + 4 + "full-000".length() + 4;
+        while (body < ProtocolLimits.MAX_FRAME_BODY_BYTES) {
+            int value = Math.min(TestServers.MAX_VALUE_BYTES, ProtocolLimits.MAX_FRAME_BODY_BYTES - body - opFixed);
+            ops.add(new BatchOp.Put(bytes(String.format("full-%03d", ops.size())), new byte[value]));
+            body += opFixed + value;
+        }
+        assertEquals(ProtocolLimits.MAX_FRAME_BODY_BYTES, body, "the last op is sized to fill the frame exactly");
+        try (RawConnection c = connect()) {
+            assertInstanceOf(Response.BatchOk.class, c.call(new Request.Batch(1, ops)));
+            var last = assertInstanceOf(Response.GetOk.class, c.call(new Request.Get(2, ReadMode.LINEARIZABLE, 0,
+                    ops.getLast().key())));
+            assertEquals(((BatchOp.Put) ops.getLast()).value().length, last.value().length);
+        }
+        try (RawConnection c = connect()) {
+            // The prefix of a frame one byte longer, then the start of its body: the answer must not wait for the rest.
+            c.sendBytes(Unpooled.buffer().writeInt(ProtocolLimits.MAX_FRAME_BODY_BYTES + 1).writeByte(0x06).writeLong(3));
+            var tooLarge = assertInstanceOf(Response.TooLarge.class, c.receive());
+            assertTrue(tooLarge.message().contains(Integer.toString(ProtocolLimits.MAX_FRAME_BODY_BYTES)),
+                    tooLarge.message());
+            assertTrue(c.closedByServer(5_000));
+        }
+    }
+
+    @Test
     void malformedRequestsGetBadRequestAndTheConnectionStaysOpen() throws IOException {
         try (RawConnection c = connect()) {
             List<byte[]> bodies = List.of(

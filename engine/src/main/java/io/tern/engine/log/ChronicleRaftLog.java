@@ -155,6 +155,13 @@ public final class ChronicleRaftLog implements RaftLog {
         return readEntryAt(index);
     }
 
+    /** From memory: reading the entry would copy and checksum its whole payload. */
+    @Override
+    public synchronized long term(long index) {
+        checkReadable(index);
+        return positions.term(index);
+    }
+
     @Override
     public synchronized List<LogEntry> entries(long fromIndex, long toIndex, long maxBytes) {
         List<LogEntry> result = new ArrayList<>();
@@ -492,7 +499,7 @@ public final class ChronicleRaftLog implements RaftLog {
                     throw new CorruptStorageException("corrupt write-ahead log: " + describe(queueIndex)
                             + " holds Raft index " + entry.index() + " where " + (positions.lastIndex() + 1) + " belongs");
                 }
-                positions.add(entry.index(), queueIndex);
+                positions.add(entry.index(), queueIndex, entry.term());
                 highestIndexByCycle.merge(cycleFiles.cycleOf(queueIndex), entry.index(), Math::max);
             }
             case LogRecord.Truncate(long fromIndex) -> {

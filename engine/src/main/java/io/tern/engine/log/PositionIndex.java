@@ -3,12 +3,15 @@ package io.tern.engine.log;
 import java.util.Arrays;
 
 /**
- * Maps each live Raft index to the queue position of the record holding it. Raft indexes are dense,
- * so this is an array offset by the first index; truncation and compaction only move its ends.
+ * Maps each live Raft index to the queue position of the record holding it, and to its term (which
+ * Raft asks for far more often than for the entry, and which must not cost a read of a payload
+ * that may be megabytes). Raft indexes are dense, so these are arrays offset by the first index;
+ * truncation and compaction only move their ends.
  */
 final class PositionIndex {
     private long firstIndex;
     private long[] positions = new long[1024];
+    private long[] terms = new long[1024];
     private int size;
 
     PositionIndex(long firstIndex) {
@@ -31,14 +34,20 @@ final class PositionIndex {
         return positions[Math.toIntExact(index - firstIndex)];
     }
 
-    void add(long index, long position) {
+    long term(long index) {
+        return terms[Math.toIntExact(index - firstIndex)];
+    }
+
+    void add(long index, long position, long term) {
         if (index != firstIndex + size) {
             throw new IllegalStateException("index " + index + " does not follow " + lastIndex());
         }
         if (size == positions.length) {
             positions = Arrays.copyOf(positions, size + (size >> 1));
+            terms = Arrays.copyOf(terms, positions.length);
         }
-        positions[size++] = position;
+        positions[size] = position;
+        terms[size++] = term;
     }
 
     /** Forgets {@code index} and everything after it. */
@@ -63,6 +72,7 @@ final class PositionIndex {
             return;
         }
         System.arraycopy(positions, dropped, positions, 0, size - dropped);
+        System.arraycopy(terms, dropped, terms, 0, size - dropped);
         size -= dropped;
         firstIndex += dropped;
     }

@@ -21,6 +21,11 @@ public sealed interface Command permits Command.Put, Command.Delete, Command.Com
         return CommandCodec.encode(this);
     }
 
+    /** The length of {@link #encode()}'s result, computed without encoding: the size of its log entry's payload. */
+    default long encodedSize() {
+        return CommandCodec.encodedSize(this);
+    }
+
     /**
      * Reads a command written by {@link #encode()}.
      *

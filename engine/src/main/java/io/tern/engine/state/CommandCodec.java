@@ -46,8 +46,9 @@ final class CommandCodec {
     private CommandCodec() {
     }
 
-    static byte[] encode(Command command) {
-        long size = 2 + switch (command) {
+    /** The exact length of {@link #encode}'s result, without encoding. */
+    static long encodedSize(Command command) {
+        return 2 + switch (command) {
             case Command.Put put -> sizeOf(put.key()) + sizeOf(put.value());
             case Command.Delete delete -> sizeOf(delete.key());
             case Command.CompareAndSet cas -> sizeOf(cas.key()) + 1 + sizeOfOptional(cas.expected())
@@ -61,6 +62,10 @@ final class CommandCodec {
             }
             case Command.SetAlarm alarm -> 1 + 8 + 1 + sizeOf(alarm.detail().getBytes(StandardCharsets.UTF_8));
         };
+    }
+
+    static byte[] encode(Command command) {
+        long size = encodedSize(command);
         if (size > MAX_ENCODED_BYTES) {
             throw new IllegalArgumentException("command too large to encode: " + size + " bytes");
         }

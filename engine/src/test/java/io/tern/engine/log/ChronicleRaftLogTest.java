@@ -81,6 +81,29 @@ class ChronicleRaftLogTest {
     }
 
     @Test
+    void termsFollowTruncationCompactionAndReopen() {
+        ChronicleRaftLog first = open();
+        first.append(entries(1, 3000, 1));
+        first.truncateFrom(2001);
+        first.append(entries(2001, 2500, 2));
+        first.sync();
+        assertEquals(1, first.term(2000));
+        assertEquals(2, first.term(2001));
+        assertEquals(2, first.term(2500));
+        ChronicleRaftLog log = reopen(first);
+        assertEquals(1, log.term(1));
+        assertEquals(2, log.term(2001));
+        for (long index = 1; index <= 2500; index += 97) {
+            assertEquals(log.entry(index).term(), log.term(index), "index " + index);
+        }
+        assertThrows(IndexOutOfBoundsException.class, () -> log.term(2501));
+        log.resetTo(4000);
+        log.append(entries(4000, 4001, 3));
+        assertEquals(3, log.term(4001));
+        assertThrows(CompactedIndexException.class, () -> log.term(2000));
+    }
+
+    @Test
     void rangeReadStopsAtTheByteBudgetButReturnsAtLeastOneEntry() {
         ChronicleRaftLog log = open();
         log.append(entries(1, 10, 1));

@@ -49,6 +49,13 @@ class CommandCodecTest {
     }
 
     @Test
+    void encodedSizeIsTheEncodingsLength() {
+        for (Command command : EVERY_SHAPE) {
+            assertEquals(command.encode().length, command.encodedSize(), command.toString());
+        }
+    }
+
+    @Test
     void emptyExpectedValueIsNotTheSameAsAbsent() {
         var decoded = (Command.CompareAndSet) Command.decode(
                 new Command.CompareAndSet(bytes("k"), EMPTY, EMPTY).encode());

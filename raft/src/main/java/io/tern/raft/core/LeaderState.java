@@ -71,6 +71,9 @@ final class LeaderState implements RoleState {
     // --- requests from the driver ---
 
     ProposeResult propose(EntryKind kind, byte[] payload) {
+        if (payload.length > core.config.maxEntryBytes()) {
+            return new ProposeResult.Rejected(Rejection.TOO_LARGE, core.id);
+        }
         if (transferee != RaftCore.NONE) {
             return new ProposeResult.Rejected(Rejection.LEADERSHIP_TRANSFER_IN_PROGRESS, core.id);
         }

@@ -25,5 +25,10 @@ public enum Rejection {
      */
     UNHEALTHY_CLUSTER,
     /** The learner to be promoted does not hold enough of the leader's log yet. Transient: retry once it caught up. */
-    LEARNER_NOT_CAUGHT_UP
+    LEARNER_NOT_CAUGHT_UP,
+    /**
+     * The payload is over {@code RaftConfig#maxEntryBytes}: no follower could be sent it. Retrying
+     * cannot help.
+     */
+    TOO_LARGE
 }

@@ -9,6 +9,7 @@ import io.tern.engine.snapshot.Snapshot;
 import io.tern.engine.snapshot.SnapshotChunk;
 import io.tern.raft.core.Message;
 import io.tern.raft.core.ProposeResult;
+import io.tern.raft.core.RaftConfig;
 import io.tern.raft.core.RaftCore;
 import io.tern.raft.core.Ready;
 import io.tern.raft.core.Rejection;
@@ -482,6 +483,7 @@ public final class RaftNode implements AutoCloseable {
                     : "too many writes are waiting to commit";
             case UNHEALTHY_CLUSTER -> "the change would leave fewer healthy voters than a quorum (unhealthy cluster)";
             case LEARNER_NOT_CAUGHT_UP -> "the learner is not in sync with the leader";
+            case TOO_LARGE -> "its log entry would be over the limit of " + RaftConfig.MAX_ENTRY_BYTES + " bytes";
         }, leaderHint, address);
     }
 

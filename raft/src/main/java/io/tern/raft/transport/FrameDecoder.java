@@ -10,8 +10,7 @@ import io.netty.handler.codec.TooLongFrameException;
  *
  * <p>A length prefix over {@link FrameLimits#MAX_BODY_BYTES} raises a {@link TooLongFrameException}
  * as soon as the prefix has arrived: nothing is allocated or awaited for the announced body. The
- * handler after this one decides what to do (a peer connection closes; the server answers a client
- * with TOO_LARGE and closes).
+ * handler after this one decides what to do (a peer connection closes).
  */
 public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
 

@@ -1,19 +1,26 @@
 package io.tern.raft.transport;
 
 import io.tern.engine.snapshot.SnapshotChunk;
+import io.tern.raft.core.RaftConfig;
 
 /**
- * Sizes of the contract's framing ({@code frame := u32 length | body[length]}, {@code body := u8
- * opcode | u64 requestId | fields}) that senders must respect and receivers enforce.
+ * Sizes of the framing between members ({@code frame := u32 length | body[length]}, {@code body :=
+ * u8 opcode | u64 requestId | fields}) that senders must respect and receivers enforce.
  *
- * <p>The length prefix counts the body only. Peers use the same cap as clients, so one decoder
- * serves the shared port; a leader must split AppendEntries batches so that each fits
- * {@link #MAX_RAFT_MESSAGE_BYTES}.
+ * <p>The limit is derived from the largest entry a leader accepts ({@link RaftConfig#MAX_ENTRY_BYTES}),
+ * so that whatever a leader accepts it can also replicate:
+ * <ul>
+ *   <li>an AppendEntries with one such entry takes exactly {@link #MAX_RAFT_MESSAGE_BYTES};</li>
+ *   <li>one with several entries takes at most its fixed part plus the core's append budget, since
+ *       the core counts {@link RaftConfig#BYTES_COUNTED_PER_ENTRY} (no less than
+ *       {@link RaftMessageCodec#ENTRY_FIXED_BYTES}) for each entry besides its payload, and that
+ *       budget is at most {@link RaftConfig#MAX_ENTRY_BYTES}.</li>
+ * </ul>
+ * So peer frames may be a little larger than the contract's client frames (8 MiB + 64 KiB): a
+ * client frame's command plus the AppendEntries around it. The server's shared port admits them
+ * only on a connection that opened with a member's hello.
  */
 public final class FrameLimits {
-
-    /** The largest body a length prefix may announce: 8 MiB + 64 KiB, per the contract. */
-    public static final int MAX_BODY_BYTES = 8 * 1024 * 1024 + 64 * 1024;
 
     /** The u32 length prefix. */
     public static final int LENGTH_PREFIX_BYTES = 4;
@@ -21,8 +28,12 @@ public final class FrameLimits {
     /** The u8 opcode and u64 requestId that open every body. */
     public static final int BODY_HEADER_BYTES = 1 + 8;
 
-    /** The most a {@link RaftMessageCodec} encoding may take so that its frame is accepted. */
-    public static final int MAX_RAFT_MESSAGE_BYTES = MAX_BODY_BYTES - BODY_HEADER_BYTES;
+    /** An AppendEntries carrying one entry of {@link RaftConfig#MAX_ENTRY_BYTES}: the largest Raft message. */
+    public static final int MAX_RAFT_MESSAGE_BYTES = RaftMessageCodec.APPEND_ENTRIES_FIXED_BYTES
+            + RaftMessageCodec.ENTRY_FIXED_BYTES + RaftConfig.MAX_ENTRY_BYTES;
+
+    /** The largest body a length prefix may announce between members. */
+    public static final int MAX_BODY_BYTES = BODY_HEADER_BYTES + MAX_RAFT_MESSAGE_BYTES;
 
     /**
      * The most data one {@link SnapshotChunk} may carry so that its frame (snapshot index, chunk

@@ -409,4 +409,20 @@ class ReplicationScenarioTest {
                 > accepted index=4 term=1
                 """);
     }
+
+    @Test
+    void aProposalOverTheEntryLimitIsRefusedAndNothingIsAppended() {
+        Scenario.run("""
+                cluster 1 2 3
+                option maxEntryBytes=4
+                elect 1
+                propose 1 abcde
+                > rejected TOO_LARGE leader=1
+                expect 1 last=1
+                propose 1 abcd
+                > accepted index=2 term=1
+                stabilize
+                expect-applied 2 abcd
+                """);
+    }
 }

@@ -39,7 +39,7 @@ import java.util.stream.Collectors;
  * <pre>
  * cluster 1 2 3 [learner 4] [spare 5]  voters, learners, and empty nodes waiting to be added
  * option preVote=false checkQuorum=false election=10 heartbeat=1 inflight=256 maxAppendBytes=N snapshotTimeout=N
- *        maxUncommittedBytes=N
+ *        maxUncommittedBytes=N maxEntryBytes=N
  * log 1 1 1 2                          before start: node 1's log holds entries of terms 1, 1, 2
  * term 1 3 [vote 2]                    before start: node 1's durable term (and vote)
  * start                                build the cores (a cluster without presets starts itself)
@@ -293,7 +293,8 @@ final class Scenario {
                 .withCheckQuorum(Boolean.parseBoolean(options.getOrDefault("checkQuorum", "true")))
                 .withReplicationLimits(intOption("inflight", 256), intOption("maxAppendBytes", 1 << 20))
                 .withSnapshotTimeoutTicks(intOption("snapshotTimeout", 100))
-                .withMaxUncommittedBytes(intOption("maxUncommittedBytes", 1 << 20));
+                .withMaxUncommittedBytes(intOption("maxUncommittedBytes", 1 << 20))
+                .withMaxEntryBytes(intOption("maxEntryBytes", RaftConfig.MAX_ENTRY_BYTES));
         return c;
     }
 

@@ -10,7 +10,6 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.util.ReferenceCountUtil;
 import io.tern.client.protocol.FrameWriter;
 import io.tern.client.protocol.ProtocolException;
-import io.tern.client.protocol.ProtocolLimits;
 import io.tern.client.protocol.Request;
 import io.tern.client.protocol.RequestCodec;
 import io.tern.client.protocol.Response;
@@ -130,8 +129,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     static Response frameTooLarge(Throwable cause) {
-        return new Response.TooLarge(0, "frame is over the limit of " + ProtocolLimits.MAX_FRAME_BODY_BYTES
-                + " bytes: " + cause.getMessage());
+        return new Response.TooLarge(0, cause.getMessage());
     }
 
     static ByteBuf encode(ByteBufAllocator allocator, Response response) {

@@ -13,7 +13,8 @@ import java.util.function.Supplier;
 /**
  * Decides, from a connection's first frame, whether a member or a client is on the other end: a
  * member opens with its hello, anything else is a client. It then replaces itself with the
- * handler for that kind and passes the frame on. A client connection over the limit is refused
+ * handler for that kind and passes the frame on; a member's connection admits peer frames from then
+ * on ({@link SharedPortFrameDecoder#admitPeerFrames()}). A client connection over the limit is refused
  * here with one UNAVAILABLE answer.
  */
 final class ConnectionRouter extends ChannelInboundHandlerAdapter {
@@ -37,6 +38,7 @@ final class ConnectionRouter extends ChannelInboundHandlerAdapter {
             return;
         }
         if (body.getUnsignedByte(body.readerIndex()) == PeerOpcodes.PEER_HELLO) {
+            ctx.pipeline().get(SharedPortFrameDecoder.class).admitPeerFrames();
             ctx.pipeline().replace(this, "peer", peerHandler.get());
         } else if (Boolean.TRUE.equals(ctx.channel().attr(ConnectionGate.OVER_LIMIT).get())) {
             body.release();

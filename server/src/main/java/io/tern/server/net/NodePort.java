@@ -11,7 +11,6 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import io.tern.client.protocol.ClientFrameDecoder;
 import io.tern.raft.transport.IoTransport;
 import io.tern.raft.transport.NettyPeerTransport;
 import io.tern.server.service.RequestDispatcher;
@@ -68,7 +67,7 @@ public final class NodePort implements AutoCloseable {
                         connections.add(channel);
                         StallGuard stallGuard = new StallGuard(stallTimeout);
                         channel.pipeline().addLast(gate, new FlushConsolidationHandler(256, true), stallGuard,
-                                new ClientFrameDecoder(), stallGuard.frameCounter(),
+                                new SharedPortFrameDecoder(), stallGuard.frameCounter(),
                                 new ConnectionRouter(peers::newPeerChannelHandler,
                                         () -> new ClientConnection(dispatcher, inFlight, maxPendingOutputBytes),
                                         maxConnections));

@@ -40,6 +40,7 @@ final class Failures {
             case NotLeaderException e -> new Response.Unavailable(requestId, "no leader: " + e.getMessage());
             case RejectedException e -> switch (e.reason()) {
                 case INVALID_CONFIG_CHANGE, NOT_A_VOTER -> new Response.BadRequest(requestId, e.getMessage());
+                case TOO_LARGE -> new Response.TooLarge(requestId, e.getMessage());
                 default -> new Response.Unavailable(requestId, e.getMessage());
             };
             case OutcomeUnknownException e -> new Response.Timeout(requestId, e.getMessage());

@@ -8,7 +8,6 @@ import io.tern.client.protocol.Request;
 import io.tern.client.protocol.Response;
 import io.tern.engine.StorageEngine;
 import io.tern.engine.state.Alarm;
-import io.tern.engine.state.Command;
 import io.tern.engine.state.CommandResult;
 import io.tern.engine.state.ReadResult;
 import io.tern.engine.state.ScanResult;
@@ -49,12 +48,11 @@ final class KeyValueOperations {
         if (refused.isPresent()) {
             return CompletableFuture.completedFuture(refused.get());
         }
-        return propose(new Command.Put(put.key(), put.value()))
-                .thenApply(applied -> new Response.PutOk(put.requestId(), applied.revision()));
+        return propose(put).thenApply(applied -> new Response.PutOk(put.requestId(), applied.revision()));
     }
 
     CompletableFuture<Response> delete(Request.Delete delete) {
-        return propose(new Command.Delete(delete.key())).thenApply(applied -> new Response.DeleteOk(delete.requestId(),
+        return propose(delete).thenApply(applied -> new Response.DeleteOk(delete.requestId(),
                 applied.revision(), applied.result() instanceof CommandResult.Deleted d && d.existed()));
     }
 
@@ -63,7 +61,7 @@ final class KeyValueOperations {
         if (refused.isPresent()) {
             return CompletableFuture.completedFuture(refused.get());
         }
-        return propose(new Command.CompareAndSet(cas.key(), cas.expected(), cas.newValue())).thenApply(applied ->
+        return propose(cas).thenApply(applied ->
                 applied.result() instanceof CommandResult.CasMismatch mismatch
                         ? new Response.CasMismatch(cas.requestId(), applied.revision(), mismatch.current())
                         : new Response.CasOk(cas.requestId(), applied.revision()));
@@ -75,15 +73,7 @@ final class KeyValueOperations {
         if (refused.isPresent()) {
             return CompletableFuture.completedFuture(refused.get());
         }
-        List<Command.BatchOp> ops = new ArrayList<>(batch.ops().size());
-        for (BatchOp op : batch.ops()) {
-            ops.add(switch (op) {
-                case BatchOp.Put put -> new Command.Put(put.key(), put.value());
-                case BatchOp.Delete delete -> new Command.Delete(delete.key());
-            });
-        }
-        return propose(new Command.Batch(ops)).thenApply(applied -> new Response.BatchOk(batch.requestId(),
-                applied.revision()));
+        return propose(batch).thenApply(applied -> new Response.BatchOk(batch.requestId(), applied.revision()));
     }
 
     /**
@@ -101,8 +91,8 @@ final class KeyValueOperations {
                 + "; only deletes and reads are served until there is room again"));
     }
 
-    private CompletableFuture<Applied> propose(Command command) {
-        return node.propose(command.encode());
+    private CompletableFuture<Applied> propose(Request write) {
+        return node.propose(WriteCommands.of(write).encode());
     }
 
     /** @param reader where the state is read once the read may proceed (not Raft's applier thread) */

@@ -4,9 +4,15 @@ import io.tern.client.protocol.BatchOp;
 import io.tern.client.protocol.ProtocolLimits;
 import io.tern.client.protocol.Request;
 import io.tern.client.protocol.Response;
+import io.tern.engine.state.Command;
+import io.tern.raft.core.RaftConfig;
 import java.util.Optional;
 
-/** The size rules of the contract that the codec cannot know: {@code --max-value-bytes} and the key limit. */
+/**
+ * The size rules that the codec cannot know: {@code --max-value-bytes}, the key limit, and the
+ * largest log entry a leader accepts ({@link RaftConfig#MAX_ENTRY_BYTES}), which is judged here too
+ * so that a follower refuses such a write rather than forwarding it.
+ */
 final class RequestLimits {
 
     private final int maxValueBytes;
@@ -26,6 +32,9 @@ final class RequestLimits {
             case Request.Batch r -> batch(r);
             default -> null;
         };
+        if (problem == null) {
+            problem = entry(request);
+        }
         return problem == null ? Optional.empty() : Optional.of(new Response.TooLarge(request.requestId(), problem));
     }
 
@@ -37,6 +46,14 @@ final class RequestLimits {
             }
         }
         return null;
+    }
+
+    /** Any write a client frame can carry fits today; this keeps it so should the two limits drift apart. */
+    private static String entry(Request request) {
+        Command command = WriteCommands.of(request);
+        long size = command == null ? 0 : command.encodedSize();
+        return size > RaftConfig.MAX_ENTRY_BYTES ? "the request makes a log entry of " + size
+                + " bytes, over the limit of " + RaftConfig.MAX_ENTRY_BYTES : null;
     }
 
     private static String key(byte[] key) {

@@ -96,6 +96,17 @@ public interface ClusterControl extends AutoCloseable {
         return digests;
     }
 
+    /**
+     * The nodes' {@code --max-value-bytes}. A cluster reached by its endpoints does not say, so it is
+     * taken to run with the default.
+     */
+    default int maxValueBytes() {
+        return DEFAULT_MAX_VALUE_BYTES;
+    }
+
+    /** The server's default {@code --max-value-bytes}. */
+    int DEFAULT_MAX_VALUE_BYTES = 4 * 1024 * 1024;
+
     /** Asks the current leader to hand leadership to member {@code targetId}; returns once it accepted. */
     void transferLeader(int targetId);
 

@@ -287,6 +287,22 @@ public final class LocalCluster extends ProtocolCluster {
         return List.copyOf(nodes.keySet());
     }
 
+    /** What {@code --max-value-bytes} among the extra server arguments says, else the default. */
+    @Override
+    public int maxValueBytes() {
+        List<String> args = options.extraServerArgs;
+        int value = DEFAULT_MAX_VALUE_BYTES;
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (arg.equals("--max-value-bytes") && i + 1 < args.size()) {
+                value = Integer.parseInt(args.get(i + 1));
+            } else if (arg.startsWith("--max-value-bytes=")) {
+                value = Integer.parseInt(arg.substring("--max-value-bytes=".length()));
+            }
+        }
+        return value;
+    }
+
     @Override
     public String endpoint(int id) {
         return node(id).advertised;

@@ -51,6 +51,10 @@ public enum FaultKind {
     SNAPSHOT("snapshot", "cut a follower off, make the leader snapshot and compact past it, and at the heal await "
             + "its catch-up by InstallSnapshot; or snapshot the leader and a follower under load", false, false,
             List.of(LAGGING_FOLLOWER, SNAPSHOT_NOW)),
+    OVERSIZE("oversize", "send a random node or the leader requests at and one byte over every size limit (a key of "
+            + "16 KiB, a value of --max-value-bytes, a frame of 8 MiB + 64 KiB): those at a limit must be acknowledged "
+            + "and read back on every node, those over it answered TOO_LARGE with nothing changed, and the cluster "
+            + "must keep committing", false, false, List.of(RANDOM_NODE, LEADER)),
     DISK_FULL("disk-full", "fill a random node's data directory (each node's is a small disk of its own) past its "
             + "reserve, so its NOSPACE alarm refuses writes, or completely, so it exits; at the heal delete the "
             + "ballast and restart the node if it exited", true, false, List.of(DISK_LOW, DISK_FILLED));

@@ -45,6 +45,8 @@ public final class Nemesis implements AutoCloseable {
     private final FaultSchedule schedule;
     private final long originNanos;
     private final List<FaultEvent> events = new ArrayList<>();
+    /** Rules a fault saw broken, one line each (see {@link #violations()}). */
+    private final List<String> violations = java.util.Collections.synchronizedList(new ArrayList<>());
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private final Object stepLock = new Object();
     /** Members this nemesis removed and has not yet brought back; guarded by stepLock. */
@@ -261,6 +263,16 @@ public final class Nemesis implements AutoCloseable {
         }
     }
 
+    /**
+     * Broken rules that a fault checks itself rather than through the history (an {@link FaultKind#OVERSIZE}
+     * request at a limit that was not replicated, say): each one fails the run.
+     */
+    public List<String> violations() {
+        synchronized (violations) {
+            return List.copyOf(violations);
+        }
+    }
+
     /** How many faults of each kind were injected (failed injections included). */
     public Map<FaultKind, Integer> counts() {
         Map<FaultKind, Integer> counts = new EnumMap<>(FaultKind.class);
@@ -347,6 +359,7 @@ public final class Nemesis implements AutoCloseable {
             }
             case SNAPSHOT -> snapshot(step, targets, leader.getAsInt());
             case DISK_FULL -> diskFull(step, targets, who);
+            case OVERSIZE -> oversize(step, targets.getFirst());
         };
     }
 
@@ -455,6 +468,14 @@ public final class Nemesis implements AutoCloseable {
             cluster.restart(id);
             return "ballast deleted; node " + id + " " + was;
         });
+    }
+
+    private Injected oversize(FaultStep step, int target) {
+        OversizeRequests.Result result = new OversizeRequests(cluster, cluster.maxValueBytes())
+                .run(step.number(), target);
+        violations.addAll(result.violations());
+        String broken = result.violations().isEmpty() ? "" : "; VIOLATED: " + String.join("; ", result.violations());
+        return new Injected(List.of(target), result.details() + broken, () -> "");
     }
 
     /**

@@ -130,7 +130,7 @@ class FaultScheduleTest {
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
                 () -> FaultKind.parseList("kill,bogus"));
         assertEquals("unknown fault 'bogus'; known: kill, kill-leader, kill-majority, pause, partition, one-way, slow, "
-                + "membership, transfer, snapshot, disk-full, or all", unknown.getMessage());
+                + "membership, transfer, snapshot, oversize, disk-full, or all", unknown.getMessage());
         assertEquals(FaultKind.values().length, FaultKind.help().size());
     }
 

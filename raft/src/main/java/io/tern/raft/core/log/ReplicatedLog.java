@@ -2,6 +2,7 @@ package io.tern.raft.core.log;
 
 import io.tern.engine.log.CompactedIndexException;
 import io.tern.engine.log.LogEntry;
+import io.tern.raft.core.RaftConfig;
 import io.tern.raft.core.RaftStorageView;
 import io.tern.raft.core.SnapshotMeta;
 import java.util.ArrayList;
@@ -111,8 +112,8 @@ public final class ReplicatedLog {
     }
 
     /**
-     * Entries from {@code from} to {@code to} (exclusive), at most {@code maxBytes} of payload but at
-     * least one entry.
+     * Entries from {@code from} to {@code to} (exclusive), at most {@code maxBytes} (each entry
+     * counted as its payload plus {@link RaftConfig#BYTES_COUNTED_PER_ENTRY}) but at least one entry.
      *
      * @throws CompactedIndexException if {@code from} lies before {@link #firstIndex()}
      */
@@ -126,9 +127,13 @@ public final class ReplicatedLog {
         long next = from;
         long storageEnd = Math.min(to, unstable.offset());
         if (next < storageEnd) {
+            // The storage counts payloads only, so it may hand out more than this budget allows.
             for (LogEntry entry : storage.entries(next, storageEnd, maxBytes)) {
+                if (!result.isEmpty() && bytes + counted(entry) > maxBytes) {
+                    return result;
+                }
                 result.add(entry);
-                bytes += entry.payload().length;
+                bytes += counted(entry);
             }
             next += result.size();
             if (next < storageEnd) {
@@ -137,13 +142,17 @@ public final class ReplicatedLog {
         }
         for (; next < to; next++) {
             LogEntry entry = unstable.entry(next);
-            if (!result.isEmpty() && bytes + entry.payload().length > maxBytes) {
+            if (!result.isEmpty() && bytes + counted(entry) > maxBytes) {
                 break;
             }
             result.add(entry);
-            bytes += entry.payload().length;
+            bytes += counted(entry);
         }
         return result;
+    }
+
+    private static long counted(LogEntry entry) {
+        return (long) entry.payload().length + RaftConfig.BYTES_COUNTED_PER_ENTRY;
     }
 
     /** A leader appends its own entries; they must continue the log. */

@@ -9,6 +9,7 @@ import io.tern.engine.log.CompactedIndexException;
 import io.tern.engine.log.EntryKind;
 import io.tern.engine.log.LogEntry;
 import io.tern.raft.core.HardState;
+import io.tern.raft.core.RaftConfig;
 import io.tern.raft.core.Ready;
 import io.tern.raft.sim.MemoryStorage;
 import java.util.ArrayList;
@@ -67,10 +68,38 @@ class ReplicatedLogTest {
     void entriesSpanDurableAndUnstableWithAByteLimit() {
         ReplicatedLog log = new ReplicatedLog(storage(1, 1, 1), 0);
         log.append(terms(4, 2, 2));
+        long oneEntry = 1 + RaftConfig.BYTES_COUNTED_PER_ENTRY;
         assertEquals(5, log.entries(1, 6, 1 << 20).size());
         assertEquals(1, log.entries(2, 6, 0).size(), "at least one entry");
-        assertEquals(1, log.entries(3, 6, 1).size());
-        assertEquals(2, log.entries(3, 6, 2).size(), "one durable entry and one not yet durable");
+        assertEquals(1, log.entries(3, 6, oneEntry).size());
+        assertEquals(1, log.entries(3, 6, 2 * oneEntry - 1).size());
+        assertEquals(2, log.entries(3, 6, 2 * oneEntry).size(), "one durable entry and one not yet durable");
+    }
+
+    @Test
+    void emptyEntriesUseTheByteBudgetUpToo() {
+        List<LogEntry> noops = new ArrayList<>();
+        for (long index = 1; index <= 10; index++) {
+            noops.add(LogEntry.noop(index, index));
+        }
+        ReplicatedLog log = new ReplicatedLog(new MemoryStorage(ONE, HardState.INITIAL, noops), 0);
+        for (long index = 11; index <= 20; index++) {
+            log.append(List.of(LogEntry.noop(index, 10)));
+        }
+        long three = 3L * RaftConfig.BYTES_COUNTED_PER_ENTRY;
+        assertEquals(3, log.entries(1, 21, three).size(), "durable entries, which the storage counts by payload");
+        assertEquals(3, log.entries(11, 21, three).size(), "entries not yet durable");
+        assertEquals(3, log.entries(9, 21, three).size(), "across both");
+    }
+
+    @Test
+    void anEntryOverTheWholeBudgetStillGoesAlone() {
+        MemoryStorage s = new MemoryStorage(ONE, HardState.INITIAL,
+                List.of(new LogEntry(1, 1, EntryKind.COMMAND, new byte[1000]), LogEntry.noop(2, 1)));
+        ReplicatedLog log = new ReplicatedLog(s, 0);
+        log.append(List.of(new LogEntry(3, 1, EntryKind.COMMAND, new byte[1000]), LogEntry.noop(4, 1)));
+        assertEquals(List.of(1L), log.entries(1, 5, 100).stream().map(LogEntry::index).toList());
+        assertEquals(List.of(3L), log.entries(3, 5, 100).stream().map(LogEntry::index).toList());
     }
 
     @Test
