@@ -294,6 +294,8 @@ final class Applier implements Runnable {
         if (applied >= index) {
             future.complete(applied);
         }
+        // Registered after stop() swept the waiters: nothing else would ever complete it.
+        failIfStopped(future);
     }
 
     private void releaseWaitersUpTo(long applied) {

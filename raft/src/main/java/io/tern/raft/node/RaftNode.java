@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -215,8 +216,10 @@ public final class RaftNode implements AutoCloseable {
         } else if (System.nanoTime() > deadline) {
             future.completeExceptionally(new OutcomeUnknownException("member " + target + " did not take over leadership in time"));
         } else {
-            timers.schedule(() -> onLoop(() -> awaitLeader(target, future, deadline)),
-                    options.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
+            // Not on the timers: close() and fail() stop them and drop what waits there, and the transfer
+            // would never be answered. Through onLoop, a member that has stopped meanwhile answers it.
+            Executor nextHeartbeat = CompletableFuture.delayedExecutor(options.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
+            nextHeartbeat.execute(() -> onLoop(() -> awaitLeader(target, future, deadline), future));
         }
     }
 
@@ -498,12 +501,22 @@ public final class RaftNode implements AutoCloseable {
                     options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // The timers stop when the member fails or closes: the request was never taken.
-            future.completeExceptionally(new NotLeaderException(failure != null ? "member " + options.id()
-                    + " has stopped after a failure: " + failure.getMessage() : "the node is shutting down", 0, ""));
+            future.completeExceptionally(stopped());
             return future;
         }
         future.whenComplete((value, error) -> timeout.cancel(false));
+        // fail() stops the timers just after it sets the failure: a deadline scheduled in between is
+        // dropped with them. The request has not been handed to the loop yet, so it was never taken.
+        if (failure != null) {
+            future.completeExceptionally(stopped());
+        }
         return future;
+    }
+
+    /** Why a request the member never took is refused once it has stopped. */
+    private NotLeaderException stopped() {
+        return new NotLeaderException(failure != null ? "member " + options.id() + " has stopped after a failure: "
+                + failure.getMessage() : "the node is shutting down", 0, "");
     }
 
     /**

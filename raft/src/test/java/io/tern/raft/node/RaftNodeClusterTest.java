@@ -24,11 +24,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Three RaftNodes with real storage engines in one JVM, over an in-memory network. */
@@ -217,6 +220,26 @@ class RaftNodeClusterTest {
         leader.transferLeadership(target).join();
         assertEquals(Role.LEADER, nodes.get(target).status().role());
         writeAll(nodes.get(target), 101, 200);
+    }
+
+    @Test
+    void aTransferStillWaitingWhenTheLeaderClosesFailsInsteadOfWaitingForever() throws Exception {
+        for (long id = 1; id <= 3; id++) {
+            start(id, 100_000);
+        }
+        RaftNode leader = awaitLeader();
+        long target = nodes.keySet().stream().filter(id -> id != leader.id()).findFirst().orElseThrow();
+        // Cut off, the target never takes over: the transfer waits, checking once per heartbeat.
+        network.isolate(target);
+        CompletableFuture<Void> transfer = leader.transferLeadership(target);
+        leader.describe(); // answered by the loop after it took the transfer
+        assertTrue(!transfer.isDone(), "the transfer waits for the target: " + transfer);
+
+        stop(leader.id());
+        ExecutionException error = assertThrows(ExecutionException.class, () -> transfer.get(5, TimeUnit.SECONDS),
+                "a closed member answers the transfer it was waiting on");
+        assertTrue(error.getCause() instanceof NotLeaderException || error.getCause() instanceof OutcomeUnknownException,
+                error.getCause().toString());
     }
 
     @Test

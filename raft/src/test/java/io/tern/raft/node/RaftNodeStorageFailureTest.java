@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -112,14 +113,11 @@ class RaftNodeStorageFailureTest {
         assertThrows(CompletionException.class, () -> put(node, "later", 1).join(), "a stopped member takes nothing");
     }
 
-    @Test
-    void anErrorOnTheLoopStopsTheMemberInsteadOfKillingTheThreadQuietly() throws Exception {
-        LocalNetwork network = new LocalNetwork();
-        cleanup.add(network);
+    /** Three members on {@code network}, member 1 leading; its sends throw once {@code armed}. */
+    private RaftNode startThreeLedByAFailingMember1(LocalNetwork network, AtomicBoolean armed) throws Exception {
         Membership three = new Membership(List.of(new Member(1, "127.0.0.1:1", true),
                 new Member(2, "127.0.0.1:2", true), new Member(3, "127.0.0.1:3", true)));
         List<RaftNode> nodes = new ArrayList<>();
-        AtomicBoolean armed = new AtomicBoolean();
         for (long id = 1; id <= 3; id++) {
             StorageEngine engine = StorageEngine.open(EngineOptions.defaults(dir.resolve("node-" + id),
                     new ClusterIdentity("c", id), FsyncPolicy.ALWAYS));
@@ -135,6 +133,15 @@ class RaftNodeStorageFailureTest {
         RaftNode one = nodes.getFirst();
         ClusterTesting.awaitTrue(() -> one.status().role() == Role.LEADER, WAIT, "member 1 to lead", one::describe);
         put(one, "k", 10).get(10, TimeUnit.SECONDS);
+        return one;
+    }
+
+    @Test
+    void anErrorOnTheLoopStopsTheMemberInsteadOfKillingTheThreadQuietly() throws Exception {
+        LocalNetwork network = new LocalNetwork();
+        cleanup.add(network);
+        AtomicBoolean armed = new AtomicBoolean();
+        RaftNode one = startThreeLedByAFailingMember1(network, armed);
 
         armed.set(true);
         CompletableFuture<Applied> waiting = put(one, "k2", 10);
@@ -145,6 +152,55 @@ class RaftNodeStorageFailureTest {
         var error = assertThrows(Exception.class, () -> waiting.get(5, TimeUnit.SECONDS),
                 "what waited on the member fails at once, not at its timeout");
         assertInstanceOf(OutcomeUnknownException.class, error.getCause());
+    }
+
+    @Test
+    void aTransferStillWaitingWhenTheLeaderFailsFailsAtOnce() throws Exception {
+        LocalNetwork network = new LocalNetwork();
+        cleanup.add(network);
+        AtomicBoolean armed = new AtomicBoolean();
+        RaftNode one = startThreeLedByAFailingMember1(network, armed);
+        // Cut off, member 3 never takes over: the transfer waits, checking once per heartbeat.
+        network.isolate(3);
+        CompletableFuture<Void> transfer = one.transferLeadership(3);
+        one.describe(); // answered by the loop after it took the transfer
+        assertTrue(!transfer.isDone(), "the transfer waits for member 3: " + transfer);
+
+        armed.set(true);
+        ClusterTesting.awaitTrue(() -> !fatalLines.isEmpty(), WAIT, "the fatal listener", one::describe);
+        var error = assertThrows(ExecutionException.class, () -> transfer.get(5, TimeUnit.SECONDS),
+                "a failed member answers the transfer it was waiting on");
+        assertInstanceOf(OutcomeUnknownException.class, error.getCause());
+    }
+
+    @Test
+    void aReadThatArrivesWhileTheMemberStopsFailsInsteadOfWaitingForever() throws Exception {
+        ScriptedPeers peers = new ScriptedPeers();
+        AtomicBoolean armed = new AtomicBoolean();
+        Membership three = new Membership(List.of(new Member(1, "127.0.0.1:1", true),
+                new Member(2, "127.0.0.1:2", true), new Member(3, "127.0.0.1:3", true)));
+        StorageEngine engine = StorageEngine.open(EngineOptions.defaults(dir.resolve("node-2"),
+                new ClusterIdentity("c", 2), FsyncPolicy.NEVER));
+        cleanup.add(engine);
+        // Member 2 never campaigns: only the heartbeat the test delivers makes it send (and fail).
+        RaftNode member = RaftNode.start(new NodeOptions(2, three, Duration.ofMillis(20), Duration.ofHours(1),
+                100_000, Duration.ofSeconds(10), 4096), engine, new FailingTransport(peers, armed), this::recordFatal);
+        cleanup.add(member);
+
+        // The member fails a waiting read on the failing thread, inside its stop: after the applier
+        // failed what waited, before the timers stop. A read that arrives right then sorts before the
+        // waiter being failed, so the applier's sweep has already passed its place.
+        CompletableFuture<CompletableFuture<Long>> arrivedWhileStopping = new CompletableFuture<>();
+        member.awaitApplied(Long.MAX_VALUE / 2).whenComplete((index, error) ->
+                arrivedWhileStopping.complete(member.awaitApplied(Long.MAX_VALUE / 4)));
+        armed.set(true);
+        peers.deliver(new Message.Heartbeat(1, 2, 1, 0, 0));
+
+        CompletableFuture<Long> late = arrivedWhileStopping.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        var error = assertThrows(ExecutionException.class, () -> late.get(5, TimeUnit.SECONDS),
+                "a read that arrived while the member stopped fails, not never");
+        assertInstanceOf(OutcomeUnknownException.class, error.getCause());
+        ClusterTesting.awaitTrue(() -> !fatalLines.isEmpty(), WAIT, "the fatal listener", member::describe);
     }
 
     @Test
