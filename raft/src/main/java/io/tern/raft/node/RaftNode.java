@@ -160,13 +160,13 @@ public final class RaftNode implements AutoCloseable {
 
     private CompletableFuture<Applied> proposeWith(Supplier<ProposeResult> proposal) {
         CompletableFuture<Applied> future = withTimeout(new CompletableFuture<>(), "proposal");
-        onLoop(() -> {
+        onLoopUnlessAnswered(future, () -> {
             switch (proposal.get()) {
                 case ProposeResult.Accepted(long index, long term) -> applier.expectProposal(index, term, future);
                 case ProposeResult.Rejected(Rejection reason, long leaderHint, String detail) ->
                         future.completeExceptionally(rejected(reason, leaderHint, detail));
             }
-        }, future);
+        });
         return future;
     }
 
@@ -176,12 +176,12 @@ public final class RaftNode implements AutoCloseable {
      */
     public CompletableFuture<Long> readBarrier() {
         CompletableFuture<Long> future = withTimeout(new CompletableFuture<>(), "read");
-        onLoop(() -> {
+        onLoopUnlessAnswered(future, () -> {
             long readId = nextReadId++;
             applier.expectRead(readId, future);
             Optional<Rejection> rejection = core.readIndex(readId);
             rejection.ifPresent(reason -> future.completeExceptionally(rejected(reason, core.leaderId())));
-        }, future);
+        });
         return future;
     }
 
@@ -323,6 +323,22 @@ public final class RaftNode implements AutoCloseable {
                 orFail.completeExceptionally(new NotLeaderException("the node is shutting down", 0, ""));
             }
         }
+    }
+
+    /**
+     * Hands {@code request} to the loop unless its future is answered first: refused by a member that
+     * is stopping (NotLeader, which a client takes as "not applied" and may send elsewhere), or timed
+     * out. An answered request is never given to the core, so a refusal stays true.
+     */
+    private void onLoopUnlessAnswered(CompletableFuture<?> future, Runnable request) {
+        if (future.isDone()) {
+            return;
+        }
+        onLoop(() -> {
+            if (!future.isDone()) {
+                request.run();
+            }
+        }, future);
     }
 
     /** Takes the next Ready if the last one is done: sends what may go now, and persists the rest. */
@@ -557,6 +573,11 @@ public final class RaftNode implements AutoCloseable {
         }
     }
 
+    /** The first step of {@link #close()}; tests in this package call it alone, to stand in the moment after it. */
+    void stopTimers() {
+        timers.shutdownNow();
+    }
+
     /** The error as one line: a StorageException's own message (it names the path), else class and message. */
     static String oneLine(Throwable cause) {
         String message = cause.getMessage();
@@ -568,7 +589,7 @@ public final class RaftNode implements AutoCloseable {
 
     @Override
     public void close() {
-        timers.shutdownNow();
+        stopTimers();
         loop.shutdown();
         try {
             loop.awaitTermination(5, TimeUnit.SECONDS);

@@ -243,6 +243,31 @@ class RaftNodeClusterTest {
     }
 
     @Test
+    void aProposalRefusedWhileTheMemberClosesIsNeverAppended() {
+        Membership alone = new Membership(List.of(new Member(1, "127.0.0.1:1", true)));
+        RaftNode node = start(1, 100_000, alone);
+        node.campaign();
+        awaitTrue(() -> node.status().role() == Role.LEADER, "the single member to lead");
+        node.propose(new Command.Put(bytes("k"), bytes("before")).encode()).join();
+        long lastBefore = node.engine().log().lastIndex();
+
+        // Where close() begins: the timers have stopped, the loop still takes work.
+        node.stopTimers();
+        CompletableFuture<Applied> refused = node.propose(new Command.Put(bytes("k"), bytes("during close")).encode());
+        // UNAVAILABLE to a client, which may then send the write again elsewhere: it must not also apply here.
+        assertThrowsCause(NotLeaderException.class, refused::join);
+
+        nodes.remove(1L);
+        node.close();
+        try {
+            assertEquals(lastBefore, node.engine().log().lastIndex(), "the log took a proposal answered 'not applied'");
+            assertArrayEquals(bytes("before"), node.engine().get(bytes("k")).value());
+        } finally {
+            node.engine().close();
+        }
+    }
+
+    @Test
     void aNewMemberJoinsAsALearnerCatchesUpAndIsPromoted() {
         for (long id = 1; id <= 3; id++) {
             start(id, 100_000);
