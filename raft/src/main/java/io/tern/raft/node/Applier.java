@@ -85,7 +85,8 @@ final class Applier implements Runnable {
     private final AtomicLong backlog = new AtomicLong();
     private long lastSnapshotIndex;
     private long snapshotRetryMillis;
-    private long nextSnapshotAttemptNanos;
+    /** A point in nanoTime, which may be negative: 0 would put the first periodic snapshot off for ever. */
+    private long nextSnapshotAttemptNanos = System.nanoTime();
     private long lastMarked;
     private long lastMarkNanos = System.nanoTime();
     private volatile boolean stopped;
