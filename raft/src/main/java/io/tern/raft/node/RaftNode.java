@@ -623,7 +623,10 @@ public final class RaftNode implements AutoCloseable {
                 }
                 return;
             }
+            // At or below what is applied the core only answers an InstallSnapshot (it installs nothing
+            // at or below its commit index), and the bytes of such a copy were discarded on arrival.
             if (message instanceof Message.InstallSnapshot install
+                    && install.snapshot().index() > engine.appliedIndex()
                     && snapshots.received(install.snapshot().index(), install.snapshot().term()).isEmpty()) {
                 log.debug("dropping InstallSnapshot {} from {}: its bytes have not arrived", install.snapshot().index(), install.from());
                 return;

@@ -120,9 +120,17 @@ final class SnapshotTransfers implements AutoCloseable {
                 Snapshot received = incoming.installer().finish();
                 incomingByPeer.remove(from);
                 incoming.installer().close();
-                receivedByIndex.put(received.lastIncludedIndex(), received);
                 log.info("received snapshot {} ({} bytes) from member {}", received.lastIncludedIndex(),
                         received.sizeBytes(), from);
+                if (received.lastIncludedIndex() <= engine.appliedIndex()) {
+                    // A copy resent by a leader that finished after the first was installed (or after
+                    // this member applied that far): forgetUpTo has run already, so nothing else would
+                    // delete it before the next snapshot or restart. An install or snapshot after
+                    // this check posts its forgetUpTo behind this task, which then deletes it.
+                    discard(received);
+                } else {
+                    receivedByIndex.put(received.lastIncludedIndex(), received);
+                }
             }
         } catch (RuntimeException e) {
             incomingByPeer.remove(from);
@@ -146,14 +154,18 @@ final class SnapshotTransfers implements AutoCloseable {
             if (received.lastIncludedIndex() > index) {
                 return false;
             }
-            try {
-                engine.discardReceivedSnapshot(received);
-            } catch (RuntimeException e) {
-                // What stays is deleted when the member next starts.
-                log.warn("cannot delete received snapshot {}: {}", received.directory(), e.toString());
-            }
+            discard(received);
             return true;
         }));
+    }
+
+    private void discard(Snapshot received) {
+        try {
+            engine.discardReceivedSnapshot(received);
+        } catch (RuntimeException e) {
+            // What stays is deleted when the member next starts.
+            log.warn("cannot delete received snapshot {}: {}", received.directory(), e.toString());
+        }
     }
 
     @Override

@@ -20,11 +20,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,6 +47,7 @@ class RaftNodeSnapshotTest {
 
     private final ScriptedPeers peers = new ScriptedPeers();
     private final List<AutoCloseable> toClose = new ArrayList<>();
+    private StorageEngine member3;
 
     @AfterEach
     void closeAll() throws Exception {
@@ -83,17 +87,29 @@ class RaftNodeSnapshotTest {
 
     /** Member 3's snapshot after it applied {@code entries}, streamed to member 2 chunk by chunk. */
     private Snapshot streamSnapshotOf(List<LogEntry> entries) {
-        StorageEngine leader = openEngine(3);
-        leader.hardState().save(new HardState(entries.getLast().term(), 3, MEMBERS));
-        leader.log().append(entries);
-        leader.apply(entries);
-        Snapshot snapshot = leader.createSnapshot();
-        try (SnapshotReader reader = leader.openSnapshotReader(snapshot, 4096)) {
+        member3 = openEngine(3);
+        member3.hardState().save(new HardState(entries.getLast().term(), 3, MEMBERS));
+        member3.log().append(entries);
+        member3.apply(entries);
+        Snapshot snapshot = member3.createSnapshot();
+        streamToMember2(snapshot);
+        return snapshot;
+    }
+
+    /** Sends member 3's {@code snapshot} to member 2 (again), waiting for each chunk to be written. */
+    private void streamToMember2(Snapshot snapshot) {
+        try (SnapshotReader reader = member3.openSnapshotReader(snapshot, 4096)) {
             while (reader.hasNext()) {
                 peers.deliverChunk(3, snapshot.lastIncludedIndex(), reader.next());
             }
         }
-        return snapshot;
+    }
+
+    /** Snapshots member 2 received and has not installed, on disk. */
+    private List<Path> receivedSnapshotsOfMember2() throws IOException {
+        try (Stream<Path> files = Files.list(dir.resolve("node-2").resolve("snapshots"))) {
+            return files.filter(path -> path.getFileName().toString().startsWith("received-")).toList();
+        }
     }
 
     @Test
@@ -135,5 +151,32 @@ class RaftNodeSnapshotTest {
         member.awaitApplied(4).join();
         assertEquals("new-4", valueOf(member, "k"), "member 2 holds leader 3's committed state, not its own stale entries");
         assertEquals(4, member.status().snapshotIndex());
+    }
+
+    @Test
+    void aSnapshotResentAfterItWasInstalledLeavesNoCopyBehindAndIsStillAnswered() throws IOException {
+        RaftNode member = startMember2();
+        Snapshot leaders = streamSnapshotOf(List.of(put(1, 1, "a", "1"), put(2, 1, "b", "2"),
+                put(3, 1, "c", "3"), put(4, 1, "d", "4")));
+        Message.InstallSnapshot install = new Message.InstallSnapshot(3, 2, 1, new SnapshotMeta(
+                leaders.lastIncludedIndex(), leaders.lastIncludedTerm(), MEMBERS));
+        peers.deliver(install);
+        member.awaitApplied(4).join();
+        assertEquals(4, member.status().snapshotIndex());
+
+        // The leader, not having heard back in time, sends the snapshot again; this copy finishes
+        // after the first was installed, and is of no use to member 2.
+        streamToMember2(leaders);
+        assertEquals(List.of(), receivedSnapshotsOfMember2(), "a full copy of a snapshot already installed stays on disk");
+
+        // The InstallSnapshot after the resent bytes still gets its answer, so the leader moves on.
+        int answersBefore = answersToInstallSnapshot();
+        peers.deliver(install);
+        ClusterTesting.awaitTrue(() -> answersToInstallSnapshot() > answersBefore, Duration.ofSeconds(30),
+                "member 2 to answer the resent InstallSnapshot", member::describe);
+    }
+
+    private int answersToInstallSnapshot() {
+        return (int) peers.sent().stream().filter(m -> m instanceof Message.InstallSnapshotResponse).count();
     }
 }

@@ -5,13 +5,15 @@ import io.tern.raft.core.Message;
 import io.tern.raft.transport.PeerTransport;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * The transport of one member whose peers the test plays by hand: it hands the member exactly the
- * messages and snapshot chunks the test chooses, and drops what the member sends. It can also hold
+ * messages and snapshot chunks the test chooses, and keeps what the member sends. It can also hold
  * the member's loop thread inside {@link #send}, to stand for a loop that is busy.
  */
 final class ScriptedPeers implements PeerTransport {
@@ -19,6 +21,7 @@ final class ScriptedPeers implements PeerTransport {
     private volatile InboundHandler member;
     private volatile CountDownLatch holdSends = new CountDownLatch(0);
     private final CountDownLatch aSendIsHeld = new CountDownLatch(1);
+    private final List<Message> sent = new CopyOnWriteArrayList<>();
 
     /** Hands {@code message} to the member, as if a peer had sent it. */
     void deliver(Message message) {
@@ -44,6 +47,11 @@ final class ScriptedPeers implements PeerTransport {
         aSendIsHeld.await();
     }
 
+    /** What the member sent so far, oldest first. */
+    List<Message> sent() {
+        return List.copyOf(sent);
+    }
+
     @Override
     public void start(InboundHandler handler) {
         member = handler;
@@ -51,6 +59,7 @@ final class ScriptedPeers implements PeerTransport {
 
     @Override
     public void send(Message message) {
+        sent.add(message);
         CountDownLatch hold = holdSends;
         if (hold.getCount() > 0) {
             aSendIsHeld.countDown();
