@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Clients that try to make a node hold more and more memory: each is stopped by a bound, and the
- * node stays responsive. The node runs with the short timeouts of {@link TestServers}: a request
- * times out after 3 s, a stalled connection is closed after 0.5 s.
+ * node stays responsive. Unless a test says otherwise, the node runs with the short timeouts of
+ * {@link TestServers}: a request times out after 3 s, a stalled connection is closed after 0.5 s.
  */
 @Timeout(60)
 class HostileClientTest {
@@ -57,7 +58,11 @@ class HostileClientTest {
     }
 
     private void start() throws InterruptedException {
-        server = TernServer.start(TestServers.single(data));
+        start(TestServers.single(data));
+    }
+
+    private void start(ServerConfig config) throws InterruptedException {
+        server = TernServer.start(config);
         TestServers.await("leadership", Duration.ofSeconds(10), () -> server.node().status().role() == Role.LEADER);
     }
 
@@ -73,14 +78,6 @@ class HostileClientTest {
         return frame.readableBytes();
     }
 
-    private static long usedHeapAfterGc() {
-        Runtime runtime = Runtime.getRuntime();
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-        }
-        return runtime.totalMemory() - runtime.freeMemory();
-    }
-
     @Test
     void aClientPipeliningLargeRequestsIsReadOnlyUpToTheInFlightByteBound() throws Exception {
         start();
@@ -88,7 +85,6 @@ class HostileClientTest {
         byte[] end = new byte[ProtocolLimits.MAX_KEY_BYTES];
         Arrays.fill(end, (byte) 0xFF);
         int frameBytes = frameBytes(new Request.Scan(1, ReadMode.LOCAL, FAR_FUTURE, start, end, 0));
-        long heapBefore = usedHeapAfterGc();
 
         RawConnection hostile = connect();
         // LOCAL scans for a revision never reached hold their request until the request timeout;
@@ -111,13 +107,12 @@ class HostileClientTest {
             mostHeld = Math.max(mostHeld, (long) server.node().readsWaiting() * frameBytes);
             Thread.sleep(20);
         }
-        long heapGrowth = usedHeapAfterGc() - heapBefore;
 
-        // One socket read's worth of frames may be decoded after the bound is crossed.
+        // One socket read's worth of frames may be decoded after the bound is crossed. (What the heap
+        // holds is this, not measured: a heap figure after System.gc() depends on the collector.)
         long slack = 1L << 20;
         assertTrue(mostHeld <= IN_FLIGHT_BYTES_PER_CONNECTION + slack, "the node took " + mostHeld
                 + " bytes of requests from one connection that reads no answers");
-        assertTrue(heapGrowth < 3 * IN_FLIGHT_BYTES_PER_CONNECTION, "the heap grew by " + heapGrowth + " bytes");
         assertEquals(1, server.openConnections(), "a connection the server stopped reading is not closed as stalled");
         assertTrue(sender.isAlive(), "the sender is held back by the server");
 
@@ -129,8 +124,12 @@ class HostileClientTest {
     }
 
     @Test
-    void localReadsBeyondTheWaitingBoundAreRefusedAndTheRestTimeOutAndLeave() throws Exception {
-        start();
+    void localReadsBeyondTheWaitingBoundAreRefusedAndTheRestAreServedOnceTheRevisionIsReached() throws Exception {
+        // A request timeout far longer than sending every read takes, however loaded the machine: no
+        // read leaves by timing out while the test counts (timing out is the next test's).
+        start(withRequestTimeout(TestServers.single(data), Duration.ofMinutes(5)));
+        RawConnection writer = connect();
+        long next = ((Response.PutOk) writer.call(new Request.Put(1, new byte[] {'k'}, new byte[] {1}))).revision() + 1;
         List<RawConnection> hostile = new ArrayList<>();
         int perConnection = REQUESTS_PER_CONNECTION;
         int total = 0;
@@ -138,29 +137,69 @@ class HostileClientTest {
             hostile.add(connect());
             total += perConnection;
         }
+        List<Response> answers = new CopyOnWriteArrayList<>();
+        List<Thread> readers = new ArrayList<>();
+        for (RawConnection connection : hostile) {
+            readers.add(Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    for (int i = 0; i < perConnection; i++) {
+                        answers.add(connection.receive());
+                    }
+                } catch (IOException e) {
+                    // the test ended and closed the connection
+                }
+            }));
+        }
         byte[] key = {'k'};
         for (RawConnection connection : hostile) {
             for (int i = 1; i <= perConnection; i++) {
-                connection.send(new Request.Get(i, ReadMode.LOCAL, FAR_FUTURE, key));
+                connection.send(new Request.Get(i, ReadMode.LOCAL, next, key));
             }
         }
-        int refused = 0;
-        int timedOut = 0;
-        for (RawConnection connection : hostile) {
-            for (int i = 0; i < perConnection; i++) {
-                Response answer = connection.receive();
-                if (answer instanceof Response.Unavailable unavailable) {
-                    assertTrue(unavailable.message().contains("too many reads"), unavailable.message());
-                    refused++;
-                } else {
-                    assertInstanceOf(Response.Timeout.class, answer);
-                    timedOut++;
-                }
-            }
+        int sent = total;
+        TestServers.await("every read to be refused or waiting", Duration.ofSeconds(30),
+                () -> answers.size() + server.node().readsWaiting() == sent);
+        for (Response answer : answers) {
+            assertTrue(answer instanceof Response.Unavailable refusal && refusal.message().contains("too many reads"),
+                    "a read answered before its revision was reached: " + answer);
         }
-        assertEquals(total - MAX_READS_WAITING, refused, "reads refused at once");
-        assertEquals(MAX_READS_WAITING, timedOut, "reads that waited for the request timeout");
+        assertEquals(total - MAX_READS_WAITING, answers.size(), "reads refused at once");
+
+        long reached = ((Response.PutOk) writer.call(new Request.Put(2, key, new byte[] {2}))).revision();
+        for (Thread reader : readers) {
+            reader.join(Duration.ofSeconds(30));
+        }
+        assertEquals(total, answers.size(), "every read is answered");
+        List<Response> served = answers.stream().filter(answer -> !(answer instanceof Response.Unavailable)).toList();
+        assertEquals(MAX_READS_WAITING, served.size(), "reads that waited for the revision");
+        for (Response answer : served) {
+            assertTrue(answer instanceof Response.GetOk ok && ok.revision() >= reached, answer.toString());
+        }
+        TestServers.await("the served reads to leave the node", Duration.ofSeconds(5),
+                () -> server.node().readsWaiting() == 0);
+    }
+
+    @Test
+    void localReadsForARevisionNeverReachedTimeOutAndLeave() throws Exception {
+        start();
+        RawConnection connection = connect();
+        int reads = 100;
+        for (int i = 1; i <= reads; i++) {
+            connection.send(new Request.Get(i, ReadMode.LOCAL, FAR_FUTURE, new byte[] {'k'}));
+        }
+        for (int i = 0; i < reads; i++) {
+            assertInstanceOf(Response.Timeout.class, connection.receive());
+        }
         TestServers.await("the timed-out reads to leave the node", Duration.ofSeconds(5),
                 () -> server.node().readsWaiting() == 0);
+    }
+
+    /** {@code config} with another request timeout. */
+    private static ServerConfig withRequestTimeout(ServerConfig config, Duration requestTimeout) {
+        return new ServerConfig(config.id(), config.dataDirectory(), config.cluster(), config.listen(), config.join(),
+                config.heartbeat(), config.electionTimeout(), config.fsync(), config.snapshotEntries(),
+                config.maxValueBytes(), config.forward(), requestTimeout, config.maxConnections(),
+                config.stallTimeout(), config.maxPendingOutputBytes(), config.clusterId(), config.logRollCycle(),
+                config.staleReadsForTesting(), config.diskReserveBytes(), config.diskCheckInterval());
     }
 }
