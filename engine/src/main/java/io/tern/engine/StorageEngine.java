@@ -112,7 +112,7 @@ public final class StorageEngine implements AutoCloseable {
             }
         }
         long replayed = replayCommittedEntries();
-        recoveryReport = new RecoveryReport(restoredFrom, replayed, raftLog.openReport().tornRecordsVoided(),
+        recoveryReport = new RecoveryReport(restoredFrom, replayed, raftLog.openReport().tornTailsCut(),
                 state.appliedIndex(), raftLog.firstIndex(), raftLog.lastIndex(),
                 Duration.ofNanos(System.nanoTime() - started));
         log.info("{}: {}", dataDirectory.root(), recoveryReport);
