@@ -122,7 +122,7 @@ public final class StorageEngine implements AutoCloseable {
         // Read again: restoring may have set a corrupt snapshot aside.
         newestSnapshot = snapshots.newest().orElse(null);
         long replayed = replayCommittedEntries();
-        recoveryReport = new RecoveryReport(restoredFrom, replayed, raftLog.openReport().tornRecordsVoided(),
+        recoveryReport = new RecoveryReport(restoredFrom, replayed, raftLog.openReport().tornTailsCut(),
                 state.appliedIndex(), raftLog.firstIndex(), raftLog.lastIndex(),
                 Duration.ofNanos(System.nanoTime() - started));
         log.info("{}: {}", dataDirectory.root(), recoveryReport);

@@ -133,6 +133,33 @@ class StorageEngineTest {
     }
 
     @Test
+    void aLogTailTornByAPowerCutIsCutOnOpenAndTheCommittedEntriesAreReplayed() throws IOException {
+        Path data = dir.resolve("data");
+        Path crashed = dir.resolve("crashed");
+        try (StorageEngine engine = open(data, member1)) {
+            writeAndApply(engine, 1, 20, 1);
+            engine.log().sync();
+            engine.log().append(List.of(put(21, 1, "key-1", "TORN-BY-THE-POWER-CUT"), put(22, 1, "key-2", "value-22")));
+            // The power cut: what the disk holds now, with no clean close, and entry 21 never fully written.
+            copyTree(data, crashed);
+        }
+        zeroInLog(crashed, "TORN-BY-THE-POWER-CUT");
+        try (StorageEngine engine = open(crashed, member1)) {
+            RecoveryReport report = engine.recoveryReport();
+            assertEquals(1, report.tornTailsCut());
+            assertTrue(report.toString().contains("torn by a crash cut off"), report.toString());
+            assertEquals(20, engine.log().lastIndex(), "cut at the torn entry, though an intact one follows");
+            assertEquals(20, engine.appliedIndex());
+            assertArrayEquals(bytes("value-11"), engine.get(bytes("key-1")).value());
+            writeAndApply(engine, 21, 21, 2);
+        }
+        try (StorageEngine engine = open(crashed, member1)) {
+            assertEquals(0, engine.recoveryReport().tornTailsCut());
+            assertEquals(21, engine.appliedIndex());
+        }
+    }
+
+    @Test
     void aSnapshotCompactsTheLogAndRecoveryStartsFromTheState() throws IOException {
         Path data = dir.resolve("data");
         try (StorageEngine engine = open(data, member1)) {
@@ -387,6 +414,24 @@ class StorageEngineTest {
                 }
             }
         }
+    }
+
+    /** Zeros the first bytes of {@code marker} where it is in the log of {@code data}, as a page that never reached the disk. */
+    private static void zeroInLog(Path data, String marker) throws IOException {
+        byte[] needle = bytes(marker);
+        try (Stream<Path> files = Files.list(data.resolve("log"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".cq4")).toList()) {
+                byte[] content = Files.readAllBytes(file);
+                for (int at = 0; at + needle.length <= content.length; at++) {
+                    if (java.util.Arrays.equals(content, at, at + needle.length, needle, 0, needle.length)) {
+                        java.util.Arrays.fill(content, at, at + 8, (byte) 0);
+                        Files.write(file, content);
+                        return;
+                    }
+                }
+            }
+        }
+        throw new AssertionError(marker + " is not in the log of " + data);
     }
 
     private static Path largestDataFile(Path snapshot) throws IOException {

@@ -42,8 +42,17 @@ import java.util.TreeSet;
  *
  * <p>Chronicle writes to memory-mapped files and never forces them, so with {@link FsyncPolicy#ALWAYS}
  * {@link #sync()} forces each file written since the last sync, and the directory when a file was
- * created. On open, an unreadable last record (torn by a crash) is voided and logged; an unreadable
- * record with intact records after it is corruption and stops the open.
+ * created. Each sync first writes a {@code SYNC} marker, and {@link #close()} ends the log with a
+ * forced {@code CLOSE}: both are what lets an open tell a power cut from corruption.
+ *
+ * <p>A power cut may leave whatever was written after the last completed sync missing, zeroed or
+ * torn, page by page in any order, and Chronicle's own header and index (which it trusts) pointing
+ * past it. So the open reads the files itself first ({@link LogScan}). The first place that is not
+ * an intact record is a torn tail unless two sync proofs follow it: the files are then cut there and
+ * the open goes on. With two, a sync that covered it completed: that is corruption, and the open
+ * stops with one line. After any stop but a clean close, the files written since the last proven
+ * sync are rewritten as Chronicle would write them ({@link CycleFileRewriter}), so that what is
+ * appended next lands where the next open reads.
  *
  * <p>All public methods are synchronized: Chronicle's appenders and tailers are not thread-safe,
  * and one writer with occasional readers does not contend.
@@ -85,11 +94,20 @@ public final class ChronicleRaftLog implements RaftLog {
     private byte[] recordBytes = new byte[4096];
     private long committedWatermark;
     private long syncCount;
+    /** Syncs run one at a time, so that a sync marker proves the sync before it completed. */
+    private final Object syncOrder = new Object();
+    private long syncNumber;
+    /** Why a force failed: nothing written since may be claimed durable, so no sync runs again. */
+    private String failedSync;
     private final OpenReport openReport;
     private boolean closed;
 
-    /** What opening the log found. */
-    public record OpenReport(long recordsRead, long tornRecordsVoided, long firstIndex, long lastIndex,
+    /**
+     * What opening the log found.
+     *
+     * @param tornTailsCut 1 if the log ended in a tail that a crash had torn, which was cut off
+     */
+    public record OpenReport(long recordsRead, long tornTailsCut, long firstIndex, long lastIndex,
                              long committedIndex, Duration took) {
     }
 
@@ -99,7 +117,12 @@ public final class ChronicleRaftLog implements RaftLog {
         this.fsync = options.fsync();
         long started = System.nanoTime();
         this.cycleFiles = new CycleFiles(directory, options.rollCycle());
+        CycleFileRewriter rewriter = new CycleFileRewriter(directory, cycleFiles, options.rollCycle(), BLOCK_SIZE);
+        rewriter.removeLeftovers();
+        LogScan.Result scan = replayAllRecords();
+        long tornTailsCut = repair(scan, rewriter);
         this.knownCycles = cycleFiles.existingCycles();
+        this.syncNumber = scan.lastSyncNumber();
         this.queue = SingleChronicleQueueBuilder.single(directory.toFile())
                 .rollCycle(options.rollCycle())
                 .timeProvider(options.clock())
@@ -110,15 +133,21 @@ public final class ChronicleRaftLog implements RaftLog {
         this.tailer = queue.createTailer();
         appender.singleThreadedCheckDisabled(true);
         tailer.singleThreadedCheckDisabled(true);
-        long[] counts = replayAllRecords();
-        this.openReport = new OpenReport(counts[0], counts[1], firstIndex(), lastIndex(), committedIndex(),
+        try {
+            checkChronicleReadsWhatWasReplayed();
+        } catch (RuntimeException e) {
+            releaseResources();
+            throw e;
+        }
+        this.openReport = new OpenReport(scan.recordsRead(), tornTailsCut, firstIndex(), lastIndex(), committedIndex(),
                 Duration.ofNanos(System.nanoTime() - started));
     }
 
     /**
-     * Opens (creating if needed) the log in {@code directory} and rebuilds its view.
+     * Opens (creating if needed) the log in {@code directory}, repairs a tail that a crash tore,
+     * and rebuilds its view.
      *
-     * @throws CorruptStorageException if a record other than the last cannot be read
+     * @throws CorruptStorageException if a record cannot be read and a completed sync had covered it
      */
     public static ChronicleRaftLog open(Path directory, LogOptions options) {
         try {
@@ -312,46 +341,70 @@ public final class ChronicleRaftLog implements RaftLog {
         cyclesWrittenSinceSync.add(cycle);
         if (knownCycles.add(cycle)) {
             cyclesCreatedSinceSync.add(cycle);
+            // Rolling wrote Chronicle's end-of-file marker into the previous file: force it too.
+            Integer previous = knownCycles.lower(cycle);
+            if (previous != null) {
+                cyclesWrittenSinceSync.add(previous);
+            }
         }
         applyToView(record, queueIndex);
     }
 
     /**
-     * Forces every cycle file written since the last sync, and the directory if a file is new.
+     * Writes a {@code SYNC} marker, then forces every cycle file written since the last sync, and the
+     * directory if a file is new. Whatever precedes the marker is what the force covers.
      *
      * <p>The forcing itself runs outside this log's monitor: an fsync takes milliseconds under load,
      * and holding the monitor through it stalled the Raft loop (reading terms and entries to send)
-     * and the applier (marking commits) for as long. Only the log writer calls {@code sync()}, and
-     * whatever is written while it forces is remembered for the next one.
+     * and the applier (marking commits) for as long. Whatever is written while it forces is
+     * remembered for the next sync; syncs themselves run one at a time.
      */
     @Override
     public void sync() {
-        Map<Integer, FileChannel> toForce = new TreeMap<>();
-        boolean newFiles;
-        synchronized (this) {
-            checkOpen();
-            if (fsync == FsyncPolicy.NEVER) {
-                cyclesWrittenSinceSync.clear();
-                cyclesCreatedSinceSync.clear();
-                return;
+        synchronized (syncOrder) {
+            Unforced unforced;
+            synchronized (this) {
+                checkOpen();
+                checkNoSyncFailed();
+                if (cyclesWrittenSinceSync.isEmpty()) {
+                    return;
+                }
+                if (fsync == FsyncPolicy.ALWAYS) {
+                    write(new LogRecord.Sync(++syncNumber));
+                    syncCount++;
+                }
+                unforced = takeUnforced();
             }
+            force(unforced);
+        }
+    }
+
+    /** The files written since the last sync, and whether one of them is new. */
+    private record Unforced(Map<Integer, FileChannel> channels, boolean newFiles) {
+    }
+
+    /** Takes the files written since the last sync, to be forced; none with {@link FsyncPolicy#NEVER}. */
+    private Unforced takeUnforced() {
+        Map<Integer, FileChannel> channels = new TreeMap<>();
+        if (fsync == FsyncPolicy.ALWAYS) {
             try {
                 for (int cycle : cyclesWrittenSinceSync) {
-                    toForce.put(cycle, channelFor(cycle));
+                    channels.put(cycle, channelFor(cycle));
                 }
             } catch (IOException e) {
                 throw new StorageException("cannot open the write-ahead log in " + directory + " to force it: "
                         + e.getMessage(), e);
             }
-            if (!toForce.isEmpty()) {
-                syncCount++;
-            }
-            cyclesWrittenSinceSync.clear();
-            newFiles = !cyclesCreatedSinceSync.isEmpty();
-            cyclesCreatedSinceSync.clear();
         }
+        Unforced unforced = new Unforced(channels, fsync == FsyncPolicy.ALWAYS && !cyclesCreatedSinceSync.isEmpty());
+        cyclesWrittenSinceSync.clear();
+        cyclesCreatedSinceSync.clear();
+        return unforced;
+    }
+
+    private void force(Unforced unforced) {
         try {
-            for (Map.Entry<Integer, FileChannel> cycle : toForce.entrySet()) {
+            for (Map.Entry<Integer, FileChannel> cycle : unforced.channels().entrySet()) {
                 try {
                     cycle.getValue().force(false);
                 } catch (ClosedChannelException e) {
@@ -361,11 +414,29 @@ public final class ChronicleRaftLog implements RaftLog {
                     // Compaction deleted the file meanwhile: everything in it was below a snapshot.
                 }
             }
-            if (newFiles) {
+            if (unforced.newFiles()) {
                 DurableFiles.fsyncDirectory(directory);
             }
         } catch (IOException e) {
+            synchronized (this) {
+                failedSync = e.toString();
+            }
             throw new StorageException("cannot force the write-ahead log in " + directory + " to disk: " + e.getMessage(), e);
+        }
+    }
+
+    private void checkNoSyncFailed() {
+        if (failedSync != null) {
+            throw new StorageException("an earlier sync of the write-ahead log in " + directory + " failed ("
+                    + failedSync + "): nothing written since can be made durable");
+        }
+    }
+
+    private void forceDirectory() {
+        try {
+            DurableFiles.fsyncDirectory(directory);
+        } catch (IOException e) {
+            throw new StorageException("cannot force the log directory " + directory + " to disk: " + e.getMessage(), e);
         }
     }
 
@@ -399,6 +470,11 @@ public final class ChronicleRaftLog implements RaftLog {
         }
         for (int cycle : deletable) {
             deleteCycleFile(cycle);
+            if (fsync == FsyncPolicy.ALWAYS) {
+                // Oldest first, each deletion durable before the next: whatever a power cut keeps
+                // of them, the files left still form the end of the log, with no gap.
+                forceDirectory();
+            }
         }
         queue.refreshDirectoryListing();
         dropPositionsInDeletedFiles();
@@ -440,32 +516,16 @@ public final class ChronicleRaftLog implements RaftLog {
 
     // ---------------------------------------------------------------- replay
 
-    /** Rebuilds the live view from every record; returns {records read, torn records voided}. */
-    private long[] replayAllRecords() {
-        tailer.toStart();
-        long recordsRead = 0;
-        long unexplainedBadRecord = -1;
-        boolean seenBase = false;
-        while (true) {
-            try (DocumentContext document = tailer.readingDocument()) {
-                if (!document.isPresent()) {
-                    break;
-                }
-                long queueIndex = document.index();
-                recordsRead++;
-                LogRecord record = decode(document);
-                if (unexplainedBadRecord >= 0) {
-                    if (record instanceof LogRecord.Void(long voided) && voided == unexplainedBadRecord) {
-                        unexplainedBadRecord = -1;
-                        continue;
-                    }
-                    throw corruptRecord(unexplainedBadRecord);
-                }
-                if (record == null) {
-                    unexplainedBadRecord = queueIndex;
-                    continue;
-                }
-                if (!seenBase) {
+    /**
+     * Rebuilds the live view from every intact record, read from the files (Chronicle is not open
+     * yet); stops the open if what is unreadable is corruption rather than a torn tail.
+     */
+    private LogScan.Result replayAllRecords() {
+        boolean[] seenBase = {false};
+        LogScan.Result scan;
+        try {
+            scan = LogScan.scan(cycleFiles, List.copyOf(cycleFiles.existingCycles()), BLOCK_SIZE, (record, queueIndex) -> {
+                if (!seenBase[0]) {
                     // After compaction the oldest file may start anywhere: its first entry or
                     // truncation says where the log begins.
                     switch (record) {
@@ -473,23 +533,69 @@ public final class ChronicleRaftLog implements RaftLog {
                         case LogRecord.Truncate(long fromIndex) -> positions.reset(fromIndex);
                         default -> { }
                     }
-                    seenBase = !(record instanceof LogRecord.Commit || record instanceof LogRecord.Void);
+                    seenBase[0] = record instanceof LogRecord.Entry || record instanceof LogRecord.Truncate
+                            || record instanceof LogRecord.Reset;
                 }
                 applyToView(record, queueIndex);
-            } catch (CorruptStorageException | IllegalStateException e) {
-                throw e instanceof CorruptStorageException c ? c
-                        : new CorruptStorageException("corrupt write-ahead log in " + directory + ": " + e.getMessage());
+            });
+        } catch (IllegalStateException e) {
+            throw new CorruptStorageException("corrupt write-ahead log in " + directory + ": " + e.getMessage());
+        }
+        LogScan.Tear tear = scan.tear();
+        if (tear != null && tear.isCorruption()) {
+            throw new CorruptStorageException("corrupt write-ahead log: " + cycleFiles.fileFor(tear.cycle())
+                    + " holds " + tear.reason() + " at byte " + tear.position() + ", after Raft index "
+                    + positions.lastIndex() + ", and syncs that completed after it was written follow it:"
+                    + " this is damage to data on disk, not a tail torn by a crash");
+        }
+        return scan;
+    }
+
+    /**
+     * Cuts the files at a torn tail, and after any stop but a clean close rewrites the files written
+     * since the last proven sync (Chronicle's header and index in them may point past their data).
+     * Returns the number of torn tails cut.
+     */
+    private long repair(LogScan.Result scan, CycleFileRewriter rewriter) {
+        List<Integer> cycles = List.copyOf(cycleFiles.existingCycles());
+        LogScan.Tear tear = scan.tear();
+        boolean uncertainHeaders = fsync == FsyncPolicy.ALWAYS && !scan.endsClosed();
+        if (cycles.isEmpty() || tear == null && !uncertainHeaders) {
+            return 0;
+        }
+        int first = tear != null ? tear.cycle() : cycles.getLast();
+        if (uncertainHeaders) {
+            first = Math.min(first, scan.provenCycle() >= 0 ? scan.provenCycle() : cycles.getFirst());
+        }
+        int last = tear != null ? tear.cycle() : cycles.getLast();
+        List<CycleFileRewriter.Rewrite> rewrites = new ArrayList<>();
+        List<Integer> deletions = new ArrayList<>();
+        for (int cycle : cycles) {
+            if (cycle > last) {
+                deletions.add(cycle);
+            } else if (cycle >= first) {
+                rewrites.add(new CycleFileRewriter.Rewrite(cycle,
+                        tear != null && cycle == tear.cycle() ? tear.position() : Long.MAX_VALUE));
             }
         }
-        long voided = 0;
-        if (unexplainedBadRecord >= 0) {
-            log.warn("the last record of the write-ahead log ({}) was torn by a crash; it is dropped",
-                    describe(unexplainedBadRecord));
-            write(new LogRecord.Void(unexplainedBadRecord));
-            sync();
-            voided = 1;
+        if (tear != null) {
+            log.warn("the write-ahead log was torn by a crash: {} holds {} at byte {}, after Raft index {}; "
+                            + "it is cut there{}", cycleFiles.fileFor(tear.cycle()), tear.reason(), tear.position(),
+                    positions.lastIndex(), deletions.isEmpty() ? "" : " and the " + deletions.size() + " later file(s) dropped");
+        } else {
+            log.info("the write-ahead log in {} was not closed cleanly: rewriting the {} file(s) written since its last proven sync",
+                    directory, rewrites.size());
         }
-        return new long[]{recordsRead, voided};
+        rewriter.rewrite(rewrites, deletions);
+        return tear != null ? 1 : 0;
+    }
+
+    /** Chronicle must find the replayed entries where the files said they are. */
+    private void checkChronicleReadsWhatWasReplayed() {
+        if (positions.lastIndex() >= positions.firstIndex()) {
+            readEntryAt(positions.firstIndex());
+            readEntryAt(positions.lastIndex());
+        }
     }
 
     private void applyToView(LogRecord record, long queueIndex) {
@@ -514,6 +620,10 @@ public final class ChronicleRaftLog implements RaftLog {
             case LogRecord.Commit(long index) -> committedWatermark = Math.max(committedWatermark, index);
             case LogRecord.Void ignored -> {
             }
+            case LogRecord.Sync ignored -> {
+            }
+            case LogRecord.Close ignored -> {
+            }
         }
     }
 
@@ -527,11 +637,6 @@ public final class ChronicleRaftLog implements RaftLog {
         return LogRecord.decodeOrNull(recordBytes, length);
     }
 
-    private CorruptStorageException corruptRecord(long queueIndex) {
-        return new CorruptStorageException("corrupt write-ahead log: " + describe(queueIndex)
-                + " fails its checksum and intact records follow it (after Raft index " + positions.lastIndex() + ")");
-    }
-
     private String describe(long queueIndex) {
         return "the record at queue index " + Long.toHexString(queueIndex) + " in "
                 + cycleFiles.fileFor(cycleFiles.cycleOf(queueIndex));
@@ -543,12 +648,44 @@ public final class ChronicleRaftLog implements RaftLog {
         }
     }
 
+    /**
+     * Syncs, then ends the log with a {@code CLOSE} record, forced: the next open then knows that
+     * nothing was written after it, and that the last sync completed.
+     */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
+    public void close() {
+        synchronized (syncOrder) {
+            boolean syncFailed;
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                syncFailed = failedSync != null;
+            }
+            try {
+                if (!syncFailed) {
+                    markClosedCleanly();
+                }
+            } finally {
+                synchronized (this) {
+                    closed = true;
+                    releaseResources();
+                }
+            }
         }
-        closed = true;
+    }
+
+    private void markClosedCleanly() {
+        sync();
+        Unforced unforced;
+        synchronized (this) {
+            write(new LogRecord.Close(fsync == FsyncPolicy.ALWAYS));
+            unforced = takeUnforced();
+        }
+        force(unforced);
+    }
+
+    private void releaseResources() {
         try {
             for (FileChannel channel : channelsByCycle.values()) {
                 channel.close();

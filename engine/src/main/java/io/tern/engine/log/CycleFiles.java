@@ -38,6 +38,11 @@ final class CycleFiles {
         return rollCycle.toCycle(queueIndex);
     }
 
+    /** The queue index of the data document numbered {@code sequence} (from 0) in {@code cycle}'s file. */
+    long queueIndex(int cycle, long sequence) {
+        return rollCycle.toIndex(cycle, sequence);
+    }
+
     /** The cycles that have a file in the directory, oldest first. */
     TreeSet<Integer> existingCycles() {
         TreeSet<Integer> cycles = new TreeSet<>();

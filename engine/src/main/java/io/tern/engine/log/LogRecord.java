@@ -6,7 +6,9 @@ import java.util.zip.CRC32C;
 /**
  * The records of the log file, each a Chronicle excerpt ending in a CRC32C of everything before it.
  * Besides entries, the log holds the records that make Chronicle's append-only files behave like a
- * Raft log: truncation, reset, the commit watermark, and the void marker of a torn record.
+ * Raft log: truncation, reset, the commit watermark, the void marker of a torn record (written by
+ * earlier versions; read still), and the markers that let an open tell a tail torn by a power cut
+ * from corruption of data already on disk (see {@link ChronicleRaftLog}).
  *
  * <pre>
  * ENTRY    u8 1 | i64 index | i64 term | u8 kind | i32 length | payload | i32 crc
@@ -14,6 +16,8 @@ import java.util.zip.CRC32C;
  * RESET    u8 3 | i64 nextIndex                                          | i32 crc
  * COMMIT   u8 4 | i64 committedIndex                                     | i32 crc
  * VOID     u8 5 | i64 queueIndexOfTheTornRecord                          | i32 crc
+ * SYNC     u8 6 | i64 syncNumber                                         | i32 crc
+ * CLOSE    u8 7 | i64 forced (1 or 0)                                    | i32 crc
  * </pre>
  */
 sealed interface LogRecord {
@@ -23,6 +27,8 @@ sealed interface LogRecord {
     byte RESET = 3;
     byte COMMIT = 4;
     byte VOID = 5;
+    byte SYNC = 6;
+    byte CLOSE = 7;
 
     int ENTRY_HEADER_BYTES = 1 + 8 + 8 + 1 + 4;
     int MARKER_BYTES = 1 + 8 + 4;
@@ -47,6 +53,25 @@ sealed interface LogRecord {
     record Void(long queueIndex) implements LogRecord {
     }
 
+    /** Written as sync number {@code number} starts forcing: every record before it is what that sync makes durable. */
+    record Sync(long number) implements LogRecord {
+    }
+
+    /**
+     * The last record of a log closed cleanly; {@code forced} if it was forced to disk after a sync
+     * that completed, which makes it, like a sync marker, proof that the sync before it completed.
+     */
+    record Close(boolean forced) implements LogRecord {
+    }
+
+    /**
+     * Whether finding this record intact proves that the sync before it completed: syncs run one at
+     * a time, and a sync marker is written only once the previous sync has returned.
+     */
+    static boolean provesEarlierSyncCompleted(LogRecord record) {
+        return record instanceof Sync || record instanceof Close(boolean forced) && forced;
+    }
+
     /** Encodes the record into {@code buffer} (cleared first, grown if needed) and returns the buffer. */
     static ByteBuffer encode(LogRecord record, ByteBuffer buffer) {
         int size = switch (record) {
@@ -64,6 +89,8 @@ sealed interface LogRecord {
             case Reset(long next) -> buffer.put(RESET).putLong(next);
             case Commit(long index) -> buffer.put(COMMIT).putLong(index);
             case Void(long queueIndex) -> buffer.put(VOID).putLong(queueIndex);
+            case Sync(long number) -> buffer.put(SYNC).putLong(number);
+            case Close(boolean forced) -> buffer.put(CLOSE).putLong(forced ? 1 : 0);
         }
         CRC32C crc = new CRC32C();
         crc.update(buffer.array(), 0, buffer.position());
@@ -76,12 +103,17 @@ sealed interface LogRecord {
      * intact record (a checksum mismatch, an unknown type, lengths that do not add up).
      */
     static LogRecord decodeOrNull(byte[] bytes, int length) {
+        return decodeOrNull(bytes, 0, length);
+    }
+
+    /** As {@link #decodeOrNull(byte[], int)}, for the {@code length} bytes at {@code offset}. */
+    static LogRecord decodeOrNull(byte[] bytes, int offset, int length) {
         if (length < MARKER_BYTES) {
             return null;
         }
         CRC32C crc = new CRC32C();
-        crc.update(bytes, 0, length - CRC_BYTES);
-        ByteBuffer in = ByteBuffer.wrap(bytes, 0, length);
+        crc.update(bytes, offset, length - CRC_BYTES);
+        ByteBuffer in = ByteBuffer.wrap(bytes, offset, length).slice();
         if (in.getInt(length - CRC_BYTES) != (int) crc.getValue()) {
             return null;
         }
@@ -96,6 +128,8 @@ sealed interface LogRecord {
                 case RESET -> new Reset(value);
                 case COMMIT -> new Commit(value);
                 case VOID -> new Void(value);
+                case SYNC -> new Sync(value);
+                case CLOSE -> value == 0 || value == 1 ? new Close(value == 1) : null;
                 default -> null;
             };
         }

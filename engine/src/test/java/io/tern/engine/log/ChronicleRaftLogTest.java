@@ -37,15 +37,35 @@ class ChronicleRaftLogTest {
     }
 
     private ChronicleRaftLog open() {
-        ChronicleRaftLog log = ChronicleRaftLog.open(dir.resolve("log"),
+        return open(dir.resolve("log"));
+    }
+
+    private ChronicleRaftLog open(Path directory) {
+        ChronicleRaftLog log = ChronicleRaftLog.open(directory,
                 new LogOptions(FsyncPolicy.ALWAYS, TestRollCycles.TEST_SECONDLY, clock));
         opened.add(log);
         return log;
     }
 
+    /** What a crash leaves of the open log: its files as they are now, copied aside, with no clean close. */
+    private Path crashCopy() throws IOException {
+        Path copy = dir.resolve("crashed");
+        Files.createDirectories(copy);
+        try (Stream<Path> files = Files.list(dir.resolve("log"))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, copy.resolve(file.getFileName()));
+            }
+        }
+        return copy;
+    }
+
     private ChronicleRaftLog reopen(ChronicleRaftLog log) {
+        return reopen(log, dir.resolve("log"));
+    }
+
+    private ChronicleRaftLog reopen(ChronicleRaftLog log, Path directory) {
         log.close();
-        return open();
+        return open(directory);
     }
 
     private static LogEntry entry(long index, long term) {
@@ -77,7 +97,7 @@ class ChronicleRaftLogTest {
         assertEquals(1, log.firstIndex());
         assertEquals(100, log.lastIndex());
         assertEquals(entries(1, 100, 1), log.entries(1, 101, Long.MAX_VALUE));
-        assertEquals(100, log.openReport().recordsRead());
+        assertEquals(100 + 2, log.openReport().recordsRead(), "the entries, the sync's marker and the close's");
     }
 
     @Test
@@ -251,41 +271,75 @@ class ChronicleRaftLogTest {
     }
 
     @Test
-    void aTornLastRecordIsDroppedAndTheLogCarriesOn() throws IOException {
+    void aTornLastRecordIsCutAndTheLogCarriesOn() throws IOException {
         ChronicleRaftLog log = open();
         log.append(entries(1, 4, 1));
-        log.append(List.of(new LogEntry(5, 1, EntryKind.COMMAND, "LAST-RECORD-TORN-BY-A-CRASH".getBytes(StandardCharsets.UTF_8))));
         log.sync();
-        log.close();
-        flipByteOf("LAST-RECORD-TORN-BY-A-CRASH", 20);
+        log.append(List.of(new LogEntry(5, 1, EntryKind.COMMAND, "LAST-RECORD-TORN-BY-A-CRASH".getBytes(StandardCharsets.UTF_8))));
+        Path crashed = crashCopy();
+        flipByteOf(crashed, "LAST-RECORD-TORN-BY-A-CRASH", 20);
 
-        log = open();
+        log = open(crashed);
         assertEquals(4, log.lastIndex());
-        assertEquals(1, log.openReport().tornRecordsVoided());
+        assertEquals(1, log.openReport().tornTailsCut());
         log.append(List.of(entry(5, 2), entry(6, 2)));
         log.sync();
 
-        log = reopen(log);
-        assertEquals(0, log.openReport().tornRecordsVoided(), "the torn record stays voided");
+        log = reopen(log, crashed);
+        assertEquals(0, log.openReport().tornTailsCut(), "the torn record is gone for good");
         assertEquals(entry(5, 2), log.entry(5));
         assertEquals(6, log.lastIndex());
     }
 
     @Test
-    void aLastRecordCutShortIsDroppedLikeATornOne() throws IOException {
+    void aLastRecordCutShortIsCutLikeATornOne() throws IOException {
         ChronicleRaftLog log = open();
         log.append(entries(1, 3, 1));
+        log.sync();
         byte[] payload = ("CUT-SHORT-" + "x".repeat(500)).getBytes(StandardCharsets.UTF_8);
         log.append(List.of(new LogEntry(4, 1, EntryKind.COMMAND, payload)));
+        Path crashed = crashCopy();
+        // The record's second half (and its checksum) never reached the disk: zeros, as a power cut leaves them.
+        zeroFrom(crashed, "CUT-SHORT-", 250, payload.length - 250 + LogRecord.CRC_BYTES);
+
+        log = open(crashed);
+        assertEquals(3, log.lastIndex());
+        assertEquals(1, log.openReport().tornTailsCut());
+        assertEquals(entry(3, 1), log.entry(3));
+    }
+
+    @Test
+    void aTornRecordFollowedByIntactOnesIsCutWhenNoCompletedSyncCoveredIt() throws IOException {
+        ChronicleRaftLog log = open();
+        log.append(entries(1, 4, 1));
+        log.sync();
+        log.append(List.of(new LogEntry(5, 1, EntryKind.COMMAND, "A-PAGE-THAT-NEVER-LANDED".getBytes(StandardCharsets.UTF_8))));
+        log.append(entries(6, 9, 1));
+        // The sync the power cut interrupts: its marker may land while a page before it does not.
+        log.sync();
+        Path crashed = crashCopy();
+        zeroFrom(crashed, "A-PAGE-THAT-NEVER-LANDED", 0, 10);
+
+        log = open(crashed);
+        assertEquals(4, log.lastIndex(), "cut at the first torn record, though intact ones follow");
+        assertEquals(1, log.openReport().tornTailsCut());
+        log.append(List.of(entry(5, 2)));
+        log = reopen(log, crashed);
+        assertEquals(entry(5, 2), log.entry(5));
+        assertEquals(5, log.lastIndex());
+    }
+
+    @Test
+    void aGarbledLastRecordThatACompletedSyncCoveredIsRefused() throws IOException {
+        ChronicleRaftLog log = open();
+        log.append(entries(1, 4, 1));
+        log.append(List.of(new LogEntry(5, 1, EntryKind.COMMAND, "SYNCED-AND-ACKNOWLEDGED".getBytes(StandardCharsets.UTF_8))));
         log.sync();
         log.close();
-        // The record's second half (and its checksum) never reached the disk: zeros, as a power cut leaves them.
-        zeroFrom("CUT-SHORT-", 250, payload.length - 250 + LogRecord.CRC_BYTES);
+        flipByteOf(dir.resolve("log"), "SYNCED-AND-ACKNOWLEDGED", 3);
 
-        log = open();
-        assertEquals(3, log.lastIndex());
-        assertEquals(1, log.openReport().tornRecordsVoided());
-        assertEquals(entry(3, 1), log.entry(3));
+        CorruptStorageException error = assertThrows(CorruptStorageException.class, this::open);
+        assertTrue(error.getMessage().contains("after Raft index 4"), error.getMessage());
     }
 
     @Test
@@ -296,7 +350,7 @@ class ChronicleRaftLogTest {
         log.append(entries(6, 9, 1));
         log.sync();
         log.close();
-        flipByteOf("A-RECORD-IN-THE-MIDDLE", 3);
+        flipByteOf(dir.resolve("log"), "A-RECORD-IN-THE-MIDDLE", 3);
 
         CorruptStorageException error = assertThrows(CorruptStorageException.class, this::open);
         assertTrue(error.getMessage().contains(".cq4"), error.getMessage());
@@ -319,15 +373,19 @@ class ChronicleRaftLogTest {
     }
 
     private List<Path> cycleFiles() throws IOException {
-        try (Stream<Path> files = Files.list(dir.resolve("log"))) {
+        return cycleFiles(dir.resolve("log"));
+    }
+
+    private static List<Path> cycleFiles(Path directory) throws IOException {
+        try (Stream<Path> files = Files.list(directory)) {
             return files.filter(f -> f.toString().endsWith(".cq4")).toList();
         }
     }
 
     /** Flips one byte, {@code offset} bytes into the first occurrence of {@code marker} in a log file. */
-    private void flipByteOf(String marker, int offset) throws IOException {
+    private static void flipByteOf(Path directory, String marker, int offset) throws IOException {
         byte[] needle = marker.getBytes(StandardCharsets.UTF_8);
-        for (Path file : cycleFiles()) {
+        for (Path file : cycleFiles(directory)) {
             byte[] content = Files.readAllBytes(file);
             int at = indexOf(content, needle);
             if (at >= 0) {
@@ -339,9 +397,9 @@ class ChronicleRaftLogTest {
         throw new AssertionError("marker " + marker + " not found in the log files");
     }
 
-    private void zeroFrom(String marker, int offset, int length) throws IOException {
+    private static void zeroFrom(Path directory, String marker, int offset, int length) throws IOException {
         byte[] needle = marker.getBytes(StandardCharsets.UTF_8);
-        for (Path file : cycleFiles()) {
+        for (Path file : cycleFiles(directory)) {
             byte[] content = Files.readAllBytes(file);
             int at = indexOf(content, needle);
             if (at >= 0) {

@@ -41,6 +41,40 @@ class HardStateStoreTest {
         assertFalse(Files.exists(dir.resolve("hardstate.tmp")), "the temporary file was renamed into place");
     }
 
+    /**
+     * A save writes a temporary file, forces it, renames it over the old one and forces the
+     * directory. A power cut at any step leaves one of these disks; each opens as the old state or
+     * the new one, and the next save goes through.
+     */
+    @Test
+    void aPowerCutDuringASaveLeavesTheOldStateOrTheNewOneNeverAMix() throws IOException {
+        HardState old = new HardState(7, 3, three);
+        HardState saved = old.withTermAndVote(8, 2);
+        byte[] newBytes = HardStateStore.encode(saved);
+        byte[] garbledPrefix = java.util.Arrays.copyOf(newBytes, newBytes.length / 2);
+        garbledPrefix[garbledPrefix.length - 1] ^= 0x55;
+        record Disk(String cutDuring, byte[] temporary, boolean renamed, HardState expected) {
+        }
+        List<Disk> disks = List.of(
+                new Disk("writing the temporary file", new byte[0], false, old),
+                new Disk("writing the temporary file", garbledPrefix, false, old),
+                new Disk("writing the temporary file", new byte[newBytes.length], false, old),
+                new Disk("the rename, not yet durable", newBytes, false, old),
+                new Disk("the directory's fsync, the rename durable", null, true, saved));
+        for (Disk disk : disks) {
+            Path root = Files.createDirectories(dir.resolve("cut-" + disks.indexOf(disk)));
+            Path file = root.resolve("hardstate");
+            Files.write(file, disk.renamed() ? newBytes : HardStateStore.encode(old));
+            if (disk.temporary() != null) {
+                Files.write(root.resolve("hardstate.tmp"), disk.temporary());
+            }
+            HardStateStore store = HardStateStore.open(file);
+            assertEquals(disk.expected(), store.current(), "a cut during " + disk.cutDuring());
+            store.save(saved.withTermAndVote(9, 1));
+            assertEquals(saved.withTermAndVote(9, 1), HardStateStore.open(file).current(), "the save after a cut during " + disk.cutDuring());
+        }
+    }
+
     @Test
     void aFlippedByteIsCaughtByTheChecksum() throws IOException {
         Path file = dir.resolve("hardstate");
