@@ -129,4 +129,44 @@ class NoSpaceAlarmTest {
             assertEquals("after", new String(client.get(bytes("k")).value(), StandardCharsets.UTF_8));
         }
     }
+
+    @Test
+    void removingADeadMemberWithAFullDiskLetsWritesThroughAgain() throws Exception {
+        start(1, 0);
+        start(2, Long.MAX_VALUE);
+        start(3, 0);
+        awaitLeader();
+        awaitAlarmsEverywhere(List.of(new Alarm(2, Alarm.Type.NOSPACE, "")));
+
+        servers.remove(2L).close();
+        try (TernClient client = TernClient.builder().endpoints(List.of(cluster.get(1L))).build()) {
+            client.memberRemove(2);
+            awaitAlarmsEverywhere(List.of());
+            client.put(bytes("k"), bytes("after member 2 left"));
+            assertEquals("after member 2 left", new String(client.get(bytes("k")).value(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void anAlarmAboutAnIdThatIsNoMemberIsRefused() throws Exception {
+        start(1, 0);
+        start(2, 0);
+        start(3, 0);
+        awaitLeader();
+        for (TernServer node : servers.values()) {
+            try (RawConnection c = new RawConnection(node.boundAddress())) {
+                var refused = assertInstanceOf(Response.BadRequest.class,
+                        c.call(new Request.Alarm(1, true, 9, Request.Alarm.NOSPACE, "nine is full")),
+                        "raising at member " + node.config().id());
+                assertEquals("there is no member 9", refused.message());
+                assertInstanceOf(Response.BadRequest.class,
+                        c.call(new Request.Alarm(2, false, 9, Request.Alarm.NOSPACE, "")));
+                assertInstanceOf(Response.PutOk.class, c.call(new Request.Put(3, bytes("k"), bytes("v"))),
+                        "no alarm was raised");
+            }
+        }
+        for (TernServer server : servers.values()) {
+            assertEquals(List.of(), server.node().engine().alarms());
+        }
+    }
 }
