@@ -80,12 +80,17 @@ public final class DiskSpaceMonitor implements AutoCloseable {
         return () -> Files.getFileStore(directory).getUsableSpace();
     }
 
-    /** Checks every {@code interval} on a thread of its own, until {@link #close()}. */
+    /**
+     * Checks once now, so that a member short of room says so as it starts, then every
+     * {@code interval} on a thread of its own, until {@link #close()}.
+     */
     public DiskSpaceMonitor start(Duration interval) {
         synchronized (checking) {
+            checkQuietly();
             timer = Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().name("tern-disk-monitor-" + memberId).daemon().factory());
-            timer.scheduleWithFixedDelay(this::checkQuietly, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+            timer.scheduleWithFixedDelay(this::checkQuietly, interval.toMillis(), interval.toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
         return this;
     }
@@ -114,7 +119,13 @@ public final class DiskSpaceMonitor implements AutoCloseable {
             String detail = "member " + memberId + "'s data directory " + dataDirectory + " has " + size(free)
                     + " free, below the " + size(reserveBytes) + " reserve";
             if (lastLow == null || lastLow != low) {
-                if (low) {
+                if (low && lastLow == null) {
+                    // The reserve is on by default, so a small disk refuses writes from the start: say why.
+                    log.warn("member {} starts with {} free in its data directory {}, below its {} reserve: it raises "
+                            + "a NOSPACE alarm, and the cluster refuses new writes until there is room or "
+                            + "--disk-reserve-bytes is lowered (0 disables it)", memberId, size(free), dataDirectory,
+                            size(reserveBytes));
+                } else if (low) {
                     log.warn("{}: raising the NOSPACE alarm, new writes are refused until there is room "
                             + "(--disk-reserve-bytes)", detail);
                 } else if (raised || lastLow != null) {

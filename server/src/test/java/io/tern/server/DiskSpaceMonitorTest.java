@@ -106,6 +106,16 @@ class DiskSpaceMonitorTest {
     }
 
     @Test
+    void aMemberThatStartsBelowItsReserveSaysSoOnceAndWhatToDo() {
+        free = RESERVE - 1;
+        monitor.check();
+        monitor.check();
+        assertEquals(List.of("member 2 starts with 100.0 MiB free in its data directory /data/two, below its 100.0 MiB "
+                + "reserve: it raises a NOSPACE alarm, and the cluster refuses new writes until there is room or "
+                + "--disk-reserve-bytes is lowered (0 disables it)"), warnings());
+    }
+
+    @Test
     void anotherMembersAlarmIsLeftAlone() {
         alarms.add(new Alarm(3, Alarm.Type.NOSPACE, "member 3 is full"));
         monitor.check();
