@@ -340,6 +340,24 @@ public final class TernClient implements AutoCloseable {
     }
 
     /**
+     * Clears member {@code memberId}'s NOSPACE alarm through the log, as etcd's alarm disarm does
+     * (the alarms in force are in the STATUS json's {@code alarms}). Clearing an alarm that is not
+     * raised changes nothing. If the member's disk is still below its reserve, its monitor raises the
+     * alarm again. Refused ({@link RequestRefusedException}, BAD_REQUEST) for an id that is not a member.
+     *
+     * @return the revision of the entry that cleared it
+     */
+    public CompletableFuture<Long> alarmDisarmAsync(long memberId) {
+        return submit(Opcode.ALARM, requestId -> new Request.Alarm(requestId, false, memberId, Request.Alarm.NOSPACE, ""),
+                response -> {
+                    if (response instanceof Response.AlarmOk ok) {
+                        return seen(ok.revision());
+                    }
+                    throw unexpected(response);
+                });
+    }
+
+    /**
      * Asks the node the client currently talks to (the first endpoint unless failover or a leader
      * redirect moved it) to take a snapshot and compact its log. Treated as a write: it fails over
      * only while its request has not left the client.
@@ -497,6 +515,16 @@ public final class TernClient implements AutoCloseable {
      */
     public void transferLeader(long targetId) {
         await(transferLeaderAsync(targetId));
+    }
+
+    /**
+     * Blocking {@link #alarmDisarmAsync}.
+     *
+     * @return the revision of the entry that cleared it
+     * @throws TernException as described in the class documentation
+     */
+    public long alarmDisarm(long memberId) {
+        return await(alarmDisarmAsync(memberId));
     }
 
     /**

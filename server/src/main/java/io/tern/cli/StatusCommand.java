@@ -94,7 +94,8 @@ final class StatusCommand implements Callable<Integer> {
         }
     }
 
-    private static JsonNode parse(String status) {
+    /** A STATUS answer as JSON; also how {@code tern alarm} reads the alarms from it. */
+    static JsonNode parse(String status) {
         try {
             return JSON.readTree(status);
         } catch (JsonProcessingException e) {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One check runs at a time (on the monitor's thread, or by a test calling {@link #check()}); a
  * request to raise or clear is sent only when none is in flight, and a failed one is sent again by
- * the next check.
+ * the next check (a streak of failures is logged once, at WARN).
  */
 public final class DiskSpaceMonitor implements AutoCloseable {
 
@@ -46,8 +47,10 @@ public final class DiskSpaceMonitor implements AutoCloseable {
     private final long reserveBytes;
     private final FreeSpace freeSpace;
     private final Supplier<List<Alarm>> alarms;
-    private final Function<Request, CompletableFuture<Response>> submit;
+    private final Function<Request.Alarm, CompletableFuture<Response>> submit;
     private final AtomicBoolean requestInFlight = new AtomicBoolean();
+    /** Whether the last request did not go through: a streak of failures is warned about once. */
+    private final AtomicBoolean failing = new AtomicBoolean();
     private final AtomicLong nextRequestId = new AtomicLong(1);
     private final Object checking = new Object();
     private ScheduledExecutorService timer;
@@ -56,10 +59,11 @@ public final class DiskSpaceMonitor implements AutoCloseable {
 
     /**
      * @param alarms what the replicated state says is raised now
-     * @param submit sends an ALARM request where it can be carried out (the leader)
+     * @param submit sends an ALARM request where it can be carried out (the leader, even when the
+     *               member does not forward its clients' requests)
      */
     public DiskSpaceMonitor(long memberId, Path dataDirectory, long reserveBytes, FreeSpace freeSpace,
-                            Supplier<List<Alarm>> alarms, Function<Request, CompletableFuture<Response>> submit) {
+                            Supplier<List<Alarm>> alarms, Function<Request.Alarm, CompletableFuture<Response>> submit) {
         if (reserveBytes < 0) {
             throw new IllegalArgumentException("the disk reserve must not be negative, was " + reserveBytes);
         }
@@ -76,12 +80,17 @@ public final class DiskSpaceMonitor implements AutoCloseable {
         return () -> Files.getFileStore(directory).getUsableSpace();
     }
 
-    /** Checks every {@code interval} on a thread of its own, until {@link #close()}. */
+    /**
+     * Checks once now, so that a member short of room says so as it starts, then every
+     * {@code interval} on a thread of its own, until {@link #close()}.
+     */
     public DiskSpaceMonitor start(Duration interval) {
         synchronized (checking) {
+            checkQuietly();
             timer = Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().name("tern-disk-monitor-" + memberId).daemon().factory());
-            timer.scheduleWithFixedDelay(this::checkQuietly, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+            timer.scheduleWithFixedDelay(this::checkQuietly, interval.toMillis(), interval.toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
         return this;
     }
@@ -110,7 +119,13 @@ public final class DiskSpaceMonitor implements AutoCloseable {
             String detail = "member " + memberId + "'s data directory " + dataDirectory + " has " + size(free)
                     + " free, below the " + size(reserveBytes) + " reserve";
             if (lastLow == null || lastLow != low) {
-                if (low) {
+                if (low && lastLow == null) {
+                    // The reserve is on by default, so a small disk refuses writes from the start: say why.
+                    log.warn("member {} starts with {} free in its data directory {}, below its {} reserve: it raises "
+                            + "a NOSPACE alarm, and the cluster refuses new writes until there is room or "
+                            + "--disk-reserve-bytes is lowered (0 disables it)", memberId, size(free), dataDirectory,
+                            size(reserveBytes));
+                } else if (low) {
                     log.warn("{}: raising the NOSPACE alarm, new writes are refused until there is room "
                             + "(--disk-reserve-bytes)", detail);
                 } else if (raised || lastLow != null) {
@@ -139,11 +154,31 @@ public final class DiskSpaceMonitor implements AutoCloseable {
         }
         answer.whenComplete((response, error) -> {
             requestInFlight.set(false);
-            if (error != null || !(response instanceof Response.AlarmOk)) {
-                log.debug("member {}: {} the NOSPACE alarm did not go through ({}); the next check tries again",
-                        memberId, request.activate() ? "raising" : "clearing", error != null ? error : response);
+            String action = request.activate() ? "raising" : "clearing";
+            if (error == null && response instanceof Response.AlarmOk) {
+                if (failing.compareAndSet(true, false)) {
+                    log.info("member {}: {} the NOSPACE alarm went through", memberId, action);
+                }
+                return;
+            }
+            String why = error != null ? describe(error) : describe(response);
+            if (failing.compareAndSet(false, true)) {
+                log.warn("member {}: {} the NOSPACE alarm did not go through ({}); every check tries again, "
+                        + "and this is logged again once it has gone through", memberId, action, why);
+            } else {
+                log.debug("member {}: {} the NOSPACE alarm did not go through ({})", memberId, action, why);
             }
         });
+    }
+
+    private static String describe(Response response) {
+        return response instanceof Response.Failure failure && !failure.message().isEmpty()
+                ? response.status() + ": " + failure.message() : response.status().toString();
+    }
+
+    private static String describe(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return cause.toString();
     }
 
     /** "12.3 MiB": sizes for people. */

@@ -85,6 +85,11 @@ public final class TernServer implements AutoCloseable {
      * storage or one of its Raft threads failed (the command line exits then).
      */
     public static TernServer start(ServerConfig config, FatalFailureListener onFatal) {
+        return start(config, onFatal, DiskSpaceMonitor.freeSpaceOf(config.dataDirectory()));
+    }
+
+    /** As {@link #start(ServerConfig, FatalFailureListener)}, with the disk monitor reading {@code freeSpace} (tests). */
+    static TernServer start(ServerConfig config, FatalFailureListener onFatal, DiskSpaceMonitor.FreeSpace freeSpace) {
         Optional<ClusterIds.ClusterView> joining = config.join()
                 ? Optional.of(ClusterIds.askMembers(config.id(), config.cluster(), config.requestTimeout()))
                 : Optional.empty();
@@ -116,8 +121,8 @@ public final class TernServer implements AutoCloseable {
                         + "reads may be stale; never use this outside tests", config.id());
             }
             DiskSpaceMonitor diskSpace = new DiskSpaceMonitor(config.id(), config.dataDirectory(),
-                    config.diskReserveBytes(), DiskSpaceMonitor.freeSpaceOf(config.dataDirectory()), engine::alarms,
-                    request -> dispatcher.dispatch(request, Runnable::run)).start(config.diskCheckInterval());
+                    config.diskReserveBytes(), freeSpace, engine::alarms,
+                    dispatcher::dispatchOwn).start(config.diskCheckInterval());
             started.add(0, diskSpace);
             NodePort port = bind(config, io, workers, peers, dispatcher);
             log.info("member {} of cluster {} serves {} (advertised as {}), data in {}, fsync {}", config.id(),

@@ -279,6 +279,39 @@ class CliServerTest {
     }
 
     @Test
+    void alarmListShowsTheRaisedAlarmsAndDisarmClearsThem() {
+        tern("alarm", "list").assertOk("");
+        tern("alarm", "disarm").assertOk("");
+        okLine(tern("member", "add", "2", "127.0.0.1:" + Cli.closedPort(), "--learner"), "OK revision=(\\d+)");
+        okLine(tern("member", "add", "3", "127.0.0.1:" + Cli.closedPort(), "--learner"), "OK revision=(\\d+)");
+        try {
+            node.raiseAlarm(3, "member 3's disk is full");
+            node.raiseAlarm(2, "member 2's disk is full");
+            tern("alarm", "list").assertOk("2\tNOSPACE\tmember 2's disk is full" + NL
+                    + "3\tNOSPACE\tmember 3's disk is full" + NL);
+            tern("put", "while-alarmed", "x").assertFails(3, "tern put: refused (NO_SPACE): NOSPACE alarm: member 2's disk");
+
+            okLine(tern("alarm", "disarm", "2"), "OK member=2 alarm=NOSPACE revision=(\\d+)");
+            tern("alarm", "list").assertOk("3\tNOSPACE\tmember 3's disk is full" + NL);
+            tern("alarm", "disarm", "9").assertFails(3, "tern alarm disarm: refused (BAD_REQUEST): there is no member 9");
+
+            node.raiseAlarm(2, "member 2's disk is full again");
+            Cli.Result all = tern("alarm", "disarm");
+            assertEquals(0, all.exitCode(), all.err());
+            assertEquals("", all.err());
+            List<String> lines = all.outLines();
+            assertEquals(2, lines.size(), all.out());
+            assertTrue(lines.get(0).matches("OK member=2 alarm=NOSPACE revision=\\d+"), all.out());
+            assertTrue(lines.get(1).matches("OK member=3 alarm=NOSPACE revision=\\d+"), all.out());
+            tern("alarm", "list").assertOk("");
+            okLine(tern("put", "after-disarm", "x"), "OK revision=(\\d+)");
+        } finally {
+            okLine(tern("member", "remove", "2"), "OK revision=(\\d+)");
+            okLine(tern("member", "remove", "3"), "OK revision=(\\d+)");
+        }
+    }
+
+    @Test
     void leaderTransfer() {
         tern("leader", "transfer", "1").assertOk("OK leader is now 1" + NL);
         tern("leader", "transfer", "9").assertFails(3, "tern leader transfer: refused (BAD_REQUEST): there is no member 9");

@@ -16,7 +16,7 @@ class CliUsageTest {
         assertEquals(0, help.exitCode());
         assertEquals("", help.err());
         for (String command : new String[] {"server", "cluster", "put", "get", "del", "cas", "scan", "status",
-                "member", "leader", "snapshot", "bench"}) {
+                "member", "alarm", "leader", "snapshot", "bench"}) {
             assertTrue(help.out().contains("\n  " + command + " "), () -> command + " missing from:\n" + help.out());
         }
         assertTrue(help.out().contains("Exit codes:"), help.out());
@@ -25,7 +25,7 @@ class CliUsageTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"put", "get", "del", "cas", "scan", "status", "member", "member add", "member remove",
-            "member promote",
+            "member promote", "alarm", "alarm list", "alarm disarm",
             "leader", "leader transfer", "snapshot", "bench", "cluster"})
     void everyCommandHasHelp(String command) {
         String[] args = (command + " --help").split(" ");
@@ -56,6 +56,7 @@ class CliUsageTest {
         Cli.run().assertFails(2, "tern: Missing required subcommand (see 'tern --help')");
         Cli.run("member").assertFails(2, "tern member: Missing required subcommand");
         Cli.run("leader").assertFails(2, "tern leader: Missing required subcommand");
+        Cli.run("alarm").assertFails(2, "tern alarm: Missing required subcommand");
     }
 
     @Test
@@ -111,6 +112,7 @@ class CliUsageTest {
         Cli.run("member", "promote").assertFails(2, "tern member promote: Missing required parameter: 'ID'");
         Cli.run("member", "drop", "2").assertFails(2, "tern member: Unmatched arguments from index 1: 'drop', '2'");
         Cli.run("leader", "transfer", "-3").assertFails(2, "tern leader transfer: a member ID must be positive: -3");
+        Cli.run("alarm", "disarm", "0").assertFails(2, "tern alarm disarm: a member ID must be positive: 0");
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.tern.cli;
 
+import io.tern.engine.state.Alarm;
+import io.tern.engine.state.Command;
 import io.tern.raft.core.Role;
 import io.tern.server.ServerConfig;
 import io.tern.server.TernServer;
@@ -35,6 +37,14 @@ final class TestNode implements AutoCloseable {
 
     String endpoint() {
         return endpoint;
+    }
+
+    /**
+     * Raises member {@code memberId}'s NOSPACE alarm through the log, as that member's disk monitor
+     * would, and returns once it is applied here.
+     */
+    void raiseAlarm(long memberId, String detail) {
+        server.node().propose(new Command.SetAlarm(memberId, Alarm.Type.NOSPACE, true, detail).encode()).join();
     }
 
     /** {@code tern ARGS --endpoints ENDPOINT}. */

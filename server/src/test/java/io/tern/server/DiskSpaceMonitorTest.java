@@ -3,6 +3,10 @@ package io.tern.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.tern.client.protocol.Request;
 import io.tern.client.protocol.Response;
 import io.tern.engine.state.Alarm;
@@ -10,7 +14,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** The monitor's decisions, checked by hand with a free space and an alarm state the test sets. */
 class DiskSpaceMonitorTest {
@@ -23,7 +30,7 @@ class DiskSpaceMonitorTest {
     private CompletableFuture<Response> answer = new CompletableFuture<>();
     private final DiskSpaceMonitor monitor = new DiskSpaceMonitor(2, Path.of("/data/two"), RESERVE, () -> free,
             () -> List.copyOf(alarms), request -> {
-                sent.add((Request.Alarm) request);
+                sent.add(request);
                 return answer;
             });
 
@@ -55,6 +62,57 @@ class DiskSpaceMonitorTest {
         monitor.check();
         assertEquals(3, sent.size());
         assertTrue(!sent.getLast().activate() && sent.getLast().memberId() == 2, sent.getLast().toString());
+    }
+
+    private final Logger monitorLog = (Logger) LoggerFactory.getLogger(DiskSpaceMonitor.class);
+    private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+
+    @BeforeEach
+    void captureTheLog() {
+        logged.start();
+        monitorLog.addAppender(logged);
+    }
+
+    @AfterEach
+    void releaseTheLog() {
+        monitorLog.detachAppender(logged);
+    }
+
+    private List<String> warnings() {
+        return logged.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
+    @Test
+    void anAlarmThatDoesNotGoThroughIsWarnedAboutOncePerStreak() {
+        free = RESERVE - 1;
+        monitor.check();
+        int atStart = warnings().size();
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            answer.complete(new Response.NotLeader(attempt, ""));
+            answer = new CompletableFuture<>();
+            monitor.check();
+        }
+        assertEquals(4, sent.size(), "every check tries again");
+        List<String> failures = warnings().subList(atStart, warnings().size());
+        assertEquals(1, failures.size(), failures.toString());
+        assertTrue(failures.getFirst().startsWith("member 2: raising the NOSPACE alarm did not go through (NOT_LEADER"),
+                failures.getFirst());
+
+        answer.complete(new Response.AlarmOk(4, 10));
+        answer = new CompletableFuture<>();
+        monitor.check();
+        answer.completeExceptionally(new java.io.IOException("connection reset"));
+        assertEquals(atStart + 2, warnings().size(), "a new streak is warned about again: " + warnings());
+    }
+
+    @Test
+    void aMemberThatStartsBelowItsReserveSaysSoOnceAndWhatToDo() {
+        free = RESERVE - 1;
+        monitor.check();
+        monitor.check();
+        assertEquals(List.of("member 2 starts with 100.0 MiB free in its data directory /data/two, below its 100.0 MiB "
+                + "reserve: it raises a NOSPACE alarm, and the cluster refuses new writes until there is room or "
+                + "--disk-reserve-bytes is lowered (0 disables it)"), warnings());
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.tern.client.protocol.Response;
 import io.tern.client.protocol.Status;
 import io.tern.engine.state.Alarm;
 import io.tern.raft.core.Role;
+import io.tern.raft.node.FatalFailureListener;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -49,14 +51,22 @@ class NoSpaceAlarmTest {
     }
 
     private TernServer start(long id, long diskReserveBytes) {
-        ServerConfig base = TestServers.config(id, data.resolve("node-" + id), cluster, true);
-        ServerConfig config = new ServerConfig(base.id(), base.dataDirectory(), base.cluster(), base.listen(), base.join(),
+        ServerConfig config = config(id, diskReserveBytes, true);
+        return started(TernServer.start(config, FatalFailureListener.NONE,
+                DiskSpaceMonitor.freeSpaceOf(config.dataDirectory())));
+    }
+
+    private ServerConfig config(long id, long diskReserveBytes, boolean forward) {
+        ServerConfig base = TestServers.config(id, data.resolve("node-" + id), cluster, forward);
+        return new ServerConfig(base.id(), base.dataDirectory(), base.cluster(), base.listen(), base.join(),
                 base.heartbeat(), base.electionTimeout(), base.fsync(), base.snapshotEntries(), base.maxValueBytes(),
                 base.forward(), base.requestTimeout(), base.maxConnections(), base.stallTimeout(),
                 base.maxPendingOutputBytes(), base.clusterId(), base.logRollCycle(), base.staleReadsForTesting(),
                 diskReserveBytes, Duration.ofMillis(50));
-        TernServer server = TernServer.start(config);
-        servers.put(id, server);
+    }
+
+    private TernServer started(TernServer server) {
+        servers.put(server.config().id(), server);
         return server;
     }
 
@@ -128,5 +138,67 @@ class NoSpaceAlarmTest {
             client.put(bytes("k"), bytes("after"));
             assertEquals("after", new String(client.get(bytes("k")).value(), StandardCharsets.UTF_8));
         }
+    }
+
+    @Test
+    void removingADeadMemberWithAFullDiskLetsWritesThroughAgain() throws Exception {
+        start(1, 0);
+        start(2, Long.MAX_VALUE);
+        start(3, 0);
+        awaitLeader();
+        awaitAlarmsEverywhere(List.of(new Alarm(2, Alarm.Type.NOSPACE, "")));
+
+        servers.remove(2L).close();
+        try (TernClient client = TernClient.builder().endpoints(List.of(cluster.get(1L))).build()) {
+            client.memberRemove(2);
+            awaitAlarmsEverywhere(List.of());
+            client.put(bytes("k"), bytes("after member 2 left"));
+            assertEquals("after member 2 left", new String(client.get(bytes("k")).value(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void anAlarmAboutAnIdThatIsNoMemberIsRefused() throws Exception {
+        start(1, 0);
+        start(2, 0);
+        start(3, 0);
+        awaitLeader();
+        for (TernServer node : servers.values()) {
+            try (RawConnection c = new RawConnection(node.boundAddress())) {
+                var refused = assertInstanceOf(Response.BadRequest.class,
+                        c.call(new Request.Alarm(1, true, 9, Request.Alarm.NOSPACE, "nine is full")),
+                        "raising at member " + node.config().id());
+                assertEquals("there is no member 9", refused.message());
+                assertInstanceOf(Response.BadRequest.class,
+                        c.call(new Request.Alarm(2, false, 9, Request.Alarm.NOSPACE, "")));
+                assertInstanceOf(Response.PutOk.class, c.call(new Request.Put(3, bytes("k"), bytes("v"))),
+                        "no alarm was raised");
+            }
+        }
+        for (TernServer server : servers.values()) {
+            assertEquals(List.of(), server.node().engine().alarms());
+        }
+    }
+
+    @Test
+    void aFollowerRaisesItsAlarmThroughTheLeaderEvenWithForwardingOff() throws Exception {
+        long reserve = 1L << 20;
+        Map<Long, AtomicLong> free = new TreeMap<>();
+        for (long id : cluster.keySet()) {
+            free.put(id, new AtomicLong(1L << 30));
+            AtomicLong own = free.get(id);
+            started(TernServer.start(config(id, reserve, false), FatalFailureListener.NONE, own::get));
+        }
+        TernServer leader = awaitLeader();
+        long follower = servers.keySet().stream().filter(id -> id != leader.config().id()).findFirst().orElseThrow();
+
+        free.get(follower).set(reserve - 1);
+        awaitAlarmsEverywhere(List.of(new Alarm(follower, Alarm.Type.NOSPACE, "")));
+        try (RawConnection c = new RawConnection(leader.boundAddress())) {
+            assertInstanceOf(Response.NoSpace.class, c.call(new Request.Put(1, bytes("k"), bytes("v"))));
+        }
+
+        free.get(follower).set(reserve);
+        awaitAlarmsEverywhere(List.of());
     }
 }

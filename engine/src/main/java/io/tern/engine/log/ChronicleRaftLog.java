@@ -269,14 +269,18 @@ public final class ChronicleRaftLog implements RaftLog {
         for (LogEntry entry : entries) {
             bytes += entry.payload().length + RECORD_OVERHEAD_BYTES;
         }
-        requireFreeSpace(bytes);
+        requireFreeSpace(bytes, "an append");
         for (LogEntry entry : entries) {
-            write(new LogRecord.Entry(entry));
+            writeWithRoomChecked(new LogRecord.Entry(entry));
         }
     }
 
-    /** Fails, writing nothing, if {@code bytes} would leave less than {@link #MIN_FREE_BYTES_AFTER_APPEND} free. */
-    private void requireFreeSpace(long bytes) {
+    /**
+     * Fails, writing nothing, if {@code bytes} would leave less than {@link #MIN_FREE_BYTES_AFTER_APPEND}
+     * free. Every record goes through it, not only appends: a commit mark on a full disk is as much a
+     * SIGBUS as an entry.
+     */
+    private void requireFreeSpace(long bytes, String what) {
         if (fileStore == null) {
             return;
         }
@@ -288,7 +292,7 @@ public final class ChronicleRaftLog implements RaftLog {
         }
         if (free < bytes + MIN_FREE_BYTES_AFTER_APPEND) {
             throw new StorageException("no space left on device for the write-ahead log in " + directory + ": "
-                    + free + " bytes free, an append of " + bytes + " bytes needs " + (bytes + MIN_FREE_BYTES_AFTER_APPEND));
+                    + free + " bytes free, " + what + " of " + bytes + " bytes needs " + (bytes + MIN_FREE_BYTES_AFTER_APPEND));
         }
     }
 
@@ -330,9 +334,34 @@ public final class ChronicleRaftLog implements RaftLog {
         }
     }
 
-    /** Appends one record and applies it to the live view exactly as replay on open would. */
+    /**
+     * Appends one record, if there is room for it (see {@link #requireFreeSpace}), and applies it to
+     * the live view exactly as replay on open would.
+     */
     private void write(LogRecord record) {
         writeBuffer = LogRecord.encode(record, writeBuffer);
+        requireFreeSpace(writeBuffer.position() + RECORD_OVERHEAD_BYTES, whatItIs(record));
+        writeEncoded(record);
+    }
+
+    private static String whatItIs(LogRecord record) {
+        return switch (record) {
+            case LogRecord.Entry ignored -> "an append";
+            case LogRecord.Truncate ignored -> "a truncation";
+            case LogRecord.Reset ignored -> "a reset";
+            case LogRecord.Commit ignored -> "a commit mark";
+            case LogRecord.Void ignored -> "voiding a torn record";
+        };
+    }
+
+    /** As {@link #write}, for a record whose room the caller has checked already. */
+    private void writeWithRoomChecked(LogRecord record) {
+        writeBuffer = LogRecord.encode(record, writeBuffer);
+        writeEncoded(record);
+    }
+
+    /** Writes {@code record}, already encoded in {@link #writeBuffer}. */
+    private void writeEncoded(LogRecord record) {
         try (DocumentContext document = appender.writingDocument()) {
             document.wire().bytes().write(writeBuffer.array(), 0, writeBuffer.position());
         }

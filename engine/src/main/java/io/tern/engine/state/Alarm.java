@@ -4,7 +4,8 @@ import java.util.Objects;
 
 /**
  * A cluster-wide alarm that a member raised through the replicated log, as etcd's are: every member
- * applies it, snapshots carry it and restarts keep it, until the member that raised it clears it.
+ * applies it, snapshots carry it and restarts keep it, until it is cleared (by the member that raised
+ * it, or an operator) or its member is removed from the cluster.
  *
  * @param memberId the member the alarm is about
  * @param type     what is wrong

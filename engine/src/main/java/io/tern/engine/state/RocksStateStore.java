@@ -137,7 +137,7 @@ public final class RocksStateStore implements AutoCloseable {
      * sees the effects of the entries before it in the run.
      *
      * <p>A COMMAND entry is decoded and executed; a NOOP only advances the index; a CONFIG entry
-     * replaces the membership. The whole run is refused, with nothing written, if any entry is out of
+     * replaces the membership and drops the alarms of members it removes. The whole run is refused, with nothing written, if any entry is out of
      * order or cannot be decoded: both mean a bug upstream or a log written by a newer version, and
      * skipping an entry would make this replica diverge from the others.
      *
@@ -168,16 +168,23 @@ public final class RocksStateStore implements AutoCloseable {
                     switch (entry.kind()) {
                         case COMMAND -> {
                             Command command = decodeCommand(entry);
-                            results.add(commandApplier.apply(command, batch));
-                            if (command instanceof Command.SetAlarm alarm) {
-                                alarmsAfter = alarmsAfter != null ? alarmsAfter : alarmsByKey(alarms);
-                                changeAlarm(alarmsAfter, alarm);
+                            if (command instanceof Command.SetAlarm alarm && raisedForANonMember(alarm, membership)) {
+                                // Its member was removed after the leader took the request: nobody
+                                // would ever clear it (see dropAlarmsOfNonMembers).
+                                results.add(new CommandResult.Written());
+                            } else {
+                                results.add(commandApplier.apply(command, batch));
+                                if (command instanceof Command.SetAlarm alarm) {
+                                    alarmsAfter = alarmsAfter != null ? alarmsAfter : alarmsByKey(alarms);
+                                    changeAlarm(alarmsAfter, alarm);
+                                }
                             }
                         }
                         case NOOP -> results.add(new CommandResult.NoResult());
                         case CONFIG -> {
                             membership = decodeMembership(entry);
                             batch.put(StateLayout.MEMBERSHIP_KEY, membership.encode());
+                            alarmsAfter = dropAlarmsOfNonMembers(alarmsAfter, membership, batch);
                             results.add(new CommandResult.NoResult());
                         }
                     }
@@ -474,6 +481,39 @@ public final class RocksStateStore implements AutoCloseable {
             iterator.status();
         }
         return List.copyOf(found.values());
+    }
+
+    /**
+     * Drops the alarms of members that {@code members} does not list. Only a member clears its own
+     * alarm, so one removed with its alarm raised (a dead node with a full disk, say) would otherwise
+     * refuse every write for good. Done here, as each member applies the CONFIG entry, so that every
+     * replica and every snapshot agrees.
+     *
+     * @param changed the alarms as changed earlier in this run, or {@code null} if unchanged so far
+     * @return the alarms as changed now, or {@code null} if still unchanged
+     */
+    private TreeMap<String, Alarm> dropAlarmsOfNonMembers(TreeMap<String, Alarm> changed, Membership members,
+                                                          WriteBatchWithIndex batch) throws RocksDBException {
+        List<Alarm> orphaned = (changed != null ? changed.values() : alarms).stream()
+                .filter(alarm -> !members.contains(alarm.memberId())).toList();
+        if (orphaned.isEmpty()) {
+            return changed;
+        }
+        TreeMap<String, Alarm> after = changed != null ? changed : alarmsByKey(alarms);
+        for (Alarm alarm : orphaned) {
+            batch.delete(StateLayout.alarmKey(alarm.memberId(), alarm.type()));
+            after.remove(alarmKey(alarm.memberId(), alarm.type()));
+        }
+        return after;
+    }
+
+    /**
+     * Whether {@code alarm} raises one for a member the applied membership does not list. Before the
+     * first CONFIG entry is applied the membership is only in the hard state (bootstrap), so an empty
+     * one says nothing.
+     */
+    private static boolean raisedForANonMember(Command.SetAlarm alarm, Membership members) {
+        return alarm.active() && !members.members().isEmpty() && !members.contains(alarm.memberId());
     }
 
     private static TreeMap<String, Alarm> alarmsByKey(List<Alarm> alarms) {

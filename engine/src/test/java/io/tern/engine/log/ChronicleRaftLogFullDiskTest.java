@@ -20,9 +20,9 @@ import static org.junit.jupiter.api.Assumptions.abort;
 
 /**
  * The log on a real, nearly full disk (a small tmpfs): Chronicle writes through memory-mapped files,
- * where a full disk is a SIGBUS rather than an error, so an append that would not fit must be refused
- * before it touches the mapping, with a message that names the disk, and the log must go on once
- * there is room again.
+ * where a full disk is a SIGBUS rather than an error, so a record that would not fit (an append, and
+ * the commit marks, truncations and resets too) must be refused before it touches the mapping, with a
+ * message that names the disk, and the log must go on once there is room again.
  */
 class ChronicleRaftLogFullDiskTest {
 
@@ -71,6 +71,35 @@ class ChronicleRaftLogFullDiskTest {
         }
         try (ChronicleRaftLog reopened = ChronicleRaftLog.open(logDir, LogOptions.defaults(FsyncPolicy.ALWAYS))) {
             assertEquals(2, reopened.lastIndex());
+        }
+    }
+
+    @Test
+    void onAFullDiskEveryKindOfRecordIsRefusedRatherThanWrittenIntoTheMapping() throws IOException {
+        Path logDir = disk.directory().resolve("log");
+        try (ChronicleRaftLog log = ChronicleRaftLog.open(logDir, LogOptions.defaults(FsyncPolicy.ALWAYS))) {
+            log.append(List.of(entry(1, 1000), entry(2, 1000), entry(3, 1000)));
+            log.sync();
+            Path ballast = disk.directory().resolve("ballast");
+            disk.fill(ballast, 0);
+
+            for (var write : List.<Runnable>of(() -> log.markCommitted(2), () -> log.truncateFrom(3),
+                    () -> log.resetTo(10))) {
+                var refused = assertThrows(StorageException.class, write::run);
+                assertTrue(refused.getMessage().startsWith("no space left on device for the write-ahead log in " + logDir),
+                        refused.getMessage());
+            }
+            assertEquals(0, log.committedIndex());
+            assertEquals(3, log.lastIndex(), "nothing was truncated");
+
+            Files.delete(ballast);
+            log.markCommitted(2);
+            log.sync();
+            assertEquals(2, log.committedIndex());
+        }
+        try (ChronicleRaftLog reopened = ChronicleRaftLog.open(logDir, LogOptions.defaults(FsyncPolicy.ALWAYS))) {
+            assertEquals(3, reopened.lastIndex());
+            assertEquals(2, reopened.committedIndex());
         }
     }
 

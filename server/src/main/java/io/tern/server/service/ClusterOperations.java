@@ -218,8 +218,18 @@ final class ClusterOperations {
                 .thenApply(ignored -> new Response.TransferOk(transfer.requestId()));
     }
 
-    /** Raises or clears an alarm through the log (on the leader; a follower's refusal sends it there). */
+    /**
+     * Raises or clears an alarm through the log (on the leader; a follower's refusal sends it there).
+     * Only about a member: an alarm about any other id could never be cleared by its member.
+     */
     CompletableFuture<Response> alarm(Request.Alarm alarm) {
+        NodeStatus status = node.status();
+        if (status.role() != Role.LEADER) {
+            return CompletableFuture.failedFuture(notLeader(status));
+        }
+        if (!status.members().contains(alarm.memberId())) {
+            return done(new Response.BadRequest(alarm.requestId(), "there is no member " + alarm.memberId()));
+        }
         Command command = new Command.SetAlarm(alarm.memberId(), Alarm.Type.NOSPACE, alarm.activate(),
                 alarm.activate() ? alarm.detail() : "");
         return node.propose(command.encode()).thenApply(applied -> new Response.AlarmOk(alarm.requestId(),

@@ -19,6 +19,8 @@ public final class RequestDispatcher {
     private final RaftNode node;
     private final RequestLimits limits;
     private final LeaderRouting routing;
+    /** For this member's own requests: always to the leader, whatever {@code --forward} says. */
+    private final LeaderRouting ownRouting;
     private final KeyValueOperations keyValues;
     private final ClusterOperations cluster;
     private final StatusReport status;
@@ -33,6 +35,7 @@ public final class RequestDispatcher {
         this.node = node;
         this.limits = new RequestLimits(maxValueBytes);
         this.routing = new LeaderRouting(node.id(), forward, forwarder);
+        this.ownRouting = new LeaderRouting(node.id(), true, forwarder);
         this.keyValues = new KeyValueOperations(node, staleReadsForTesting);
         this.cluster = new ClusterOperations(node, requestTimeout);
         this.status = status;
@@ -41,6 +44,17 @@ public final class RequestDispatcher {
     /** From now on, new requests are answered UNAVAILABLE: the node is shutting down. */
     public void drain() {
         draining = true;
+    }
+
+    /**
+     * Serves an ALARM this member sends about itself (its disk monitor): on a follower it goes to the
+     * leader even with {@code --forward false}, which is about clients' requests, not the member's own.
+     */
+    public CompletableFuture<Response> dispatchOwn(Request.Alarm alarm) {
+        if (draining) {
+            return CompletableFuture.completedFuture(new Response.Unavailable(alarm.requestId(), "the node is shutting down"));
+        }
+        return ownRouting.run(alarm, true, () -> cluster.alarm(alarm));
     }
 
     /**

@@ -1,0 +1,102 @@
+package io.tern.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tern.client.TernClient;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.StreamSupport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code tern alarm list|disarm}: the alarms raised through the log, as etcdctl's {@code alarm}. */
+@Command(name = "alarm", showDefaultValues = true,
+        description = {"List the cluster's alarms, or clear them.",
+                "A member whose data directory has less free space than its --disk-reserve-bytes raises a "
+                        + "NOSPACE alarm, and while any alarm is raised every member refuses new writes "
+                        + "(NO_SPACE). The member clears its alarm itself once it has room again; removing "
+                        + "the member clears it too."},
+        subcommands = {AlarmCommand.ListAlarms.class, AlarmCommand.Disarm.class})
+final class AlarmCommand {
+
+    @Mixin
+    HelpOption help;
+
+    /** One alarm as STATUS lists it. */
+    private record RaisedAlarm(long memberId, String alarm, String detail) {
+    }
+
+    private static List<RaisedAlarm> raised(TernClient tern) {
+        JsonNode alarms = StatusCommand.parse(tern.status()).path("alarms");
+        return StreamSupport.stream(alarms.spliterator(), false)
+                .map(a -> new RaisedAlarm(a.path("memberId").asLong(), a.path("alarm").asText(), a.path("detail").asText()))
+                .toList();
+    }
+
+    @Command(name = "list", showDefaultValues = true,
+            description = {"Print the alarms in force, one per line: 'MEMBER<TAB>ALARM<TAB>DETAIL'.",
+                    "Prints nothing when no alarm is raised."})
+    static final class ListAlarms implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        HelpOption help;
+
+        @Mixin
+        ClientOptions client;
+
+        @Override
+        public Integer call() {
+            try (TernClient tern = client.connect()) {
+                PrintWriter out = spec.commandLine().getOut();
+                for (RaisedAlarm alarm : raised(tern)) {
+                    out.println(alarm.memberId() + "\t" + alarm.alarm() + "\t" + alarm.detail());
+                }
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "disarm", showDefaultValues = true,
+            description = {"Clear member ID's NOSPACE alarm, or every alarm in force when no ID is given.",
+                    "Prints 'OK member=ID alarm=NOSPACE revision=N' for each alarm cleared. A member whose "
+                            + "disk is still below its reserve raises its alarm again within a second; make "
+                            + "room first, or remove the member if it is gone for good."})
+    static final class Disarm implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        HelpOption help;
+
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(index = "0", arity = "0..1", paramLabel = "ID",
+                description = "The member whose alarm to clear; all alarms if omitted.")
+        Long id;
+
+        @Override
+        public Integer call() {
+            if (id != null) {
+                MemberCommand.checkId(spec, id);
+            }
+            try (TernClient tern = client.connect()) {
+                List<Long> members = id != null ? List.of(id)
+                        : raised(tern).stream().map(RaisedAlarm::memberId).distinct().toList();
+                PrintWriter out = spec.commandLine().getOut();
+                for (long member : members) {
+                    long revision = tern.alarmDisarm(member);
+                    out.println("OK member=" + member + " alarm=NOSPACE revision=" + revision);
+                }
+            }
+            return ExitCodes.OK;
+        }
+    }
+}
