@@ -351,6 +351,8 @@ public final class ChronicleRaftLog implements RaftLog {
             case LogRecord.Reset ignored -> "a reset";
             case LogRecord.Commit ignored -> "a commit mark";
             case LogRecord.Void ignored -> "voiding a torn record";
+            case LogRecord.Sync ignored -> "a sync marker";
+            case LogRecord.Close ignored -> "a close marker";
         };
     }
 

@@ -4,7 +4,7 @@ import net.openhft.chronicle.wire.Wires;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -34,7 +34,7 @@ final class CycleFileReader implements AutoCloseable {
     }
 
     private static final int WINDOW_BYTES = 1 << 20;
-    private static final int MAPPED_BYTES = 1 << 30;
+    private static final int ZERO_CHECK_BYTES = 1 << 20;
     private static final int HEADER_BYTES = Wires.SPB_HEADER_SIZE;
 
     private final Path file;
@@ -193,25 +193,30 @@ final class CycleFileReader implements AutoCloseable {
     }
 
     /**
-     * Whether the file holds only zeros from {@code position} on. Chronicle's files are mostly
-     * holes there; mapping them reads a hole far faster than copying it out.
+     * Whether the file holds only zeros from {@code position} on. Read, not mapped: on tmpfs a read
+     * fault on a hole of a shared mapping allocates a page, which on a full disk is a SIGBUS, while
+     * read(2) of a hole returns zeros without allocating anything.
      */
     private boolean onlyZerosFrom(long position) throws IOException {
+        ByteBuffer chunk = ByteBuffer.allocateDirect(ZERO_CHECK_BYTES).order(ByteOrder.nativeOrder());
         for (long at = position; at < size; ) {
-            int length = (int) Math.min(MAPPED_BYTES, size - at);
-            MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, at, length);
-            int i = 0;
-            for (; i + Long.BYTES <= length; i += Long.BYTES) {
-                if (mapped.getLong(i) != 0) {
+            chunk.clear().limit((int) Math.min(ZERO_CHECK_BYTES, size - at));
+            int read = channel.read(chunk, at);
+            if (read < 0) {
+                return true;
+            }
+            chunk.flip();
+            while (chunk.remaining() >= Long.BYTES) {
+                if (chunk.getLong() != 0) {
                     return false;
                 }
             }
-            for (; i < length; i++) {
-                if (mapped.get(i) != 0) {
+            while (chunk.hasRemaining()) {
+                if (chunk.get() != 0) {
                     return false;
                 }
             }
-            at += length;
+            at += read;
         }
         return true;
     }
