@@ -2,6 +2,7 @@ package io.tern.cli;
 
 import io.tern.client.TernClient;
 import java.util.concurrent.Callable;
+import java.util.function.ToLongFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,6 +26,15 @@ final class MemberCommand {
             throw new ParameterException(spec.commandLine(), "a member ID must be positive: " + id);
         }
         return id;
+    }
+
+    /** Runs one change of the membership and prints the revision of the configuration entry it made. */
+    private static int change(CommandSpec spec, ClientOptions client, long id, ToLongFunction<TernClient> change) {
+        checkId(spec, id);
+        try (TernClient tern = client.connect()) {
+            spec.commandLine().getOut().println("OK revision=" + change.applyAsLong(tern));
+        }
+        return ExitCodes.OK;
     }
 
     @Command(name = "add", showDefaultValues = true,
@@ -57,12 +67,7 @@ final class MemberCommand {
 
         @Override
         public Integer call() {
-            checkId(spec, id);
-            try (TernClient tern = client.connect()) {
-                long revision = tern.memberAdd(id, address, !learner);
-                spec.commandLine().getOut().println("OK revision=" + revision);
-            }
-            return ExitCodes.OK;
+            return change(spec, client, id, tern -> tern.memberAdd(id, address, !learner));
         }
     }
 
@@ -87,12 +92,7 @@ final class MemberCommand {
 
         @Override
         public Integer call() {
-            checkId(spec, id);
-            try (TernClient tern = client.connect()) {
-                long revision = tern.memberPromote(id);
-                spec.commandLine().getOut().println("OK revision=" + revision);
-            }
-            return ExitCodes.OK;
+            return change(spec, client, id, tern -> tern.memberPromote(id));
         }
     }
 
@@ -114,12 +114,7 @@ final class MemberCommand {
 
         @Override
         public Integer call() {
-            checkId(spec, id);
-            try (TernClient tern = client.connect()) {
-                long revision = tern.memberRemove(id);
-                spec.commandLine().getOut().println("OK revision=" + revision);
-            }
-            return ExitCodes.OK;
+            return change(spec, client, id, tern -> tern.memberRemove(id));
         }
     }
 }

@@ -283,19 +283,8 @@ public final class SnapshotStore {
      * already, it is kept and the temporary directory deleted: the first may be being installed.
      */
     synchronized Snapshot keepReceived(Path temporary, SnapshotMetadata metadata) throws IOException {
-        Path target = root.resolve(RECEIVED_PREFIX + metadata.id().directoryName());
-        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            try {
-                Snapshot existing = load(target);
-                DurableFiles.deleteTree(temporary);
-                return existing;
-            } catch (CorruptStorageException e) {
-                log.warn("replacing a received snapshot whose metadata is bad: {}", e.getMessage());
-                delete(target);
-            }
-        }
-        DurableFiles.moveAtomically(temporary, target);
-        return new Snapshot(target, metadata);
+        return moveIntoPlace(temporary, root.resolve(RECEIVED_PREFIX + metadata.id().directoryName()), metadata,
+                "a received snapshot", this::delete);
     }
 
     /**
@@ -304,15 +293,25 @@ public final class SnapshotStore {
      * one is quarantined and replaced.
      */
     synchronized Snapshot publish(Path temporary, SnapshotMetadata metadata) throws IOException {
-        Path target = root.resolve(metadata.id().directoryName());
+        return moveIntoPlace(temporary, root.resolve(metadata.id().directoryName()), metadata, "a snapshot",
+                this::quarantineDirectory);
+    }
+
+    private interface SetAside {
+        void setAside(Path badDirectory) throws IOException;
+    }
+
+    /** The one way a finished directory takes its name: a good one already there wins, a bad one is set aside. */
+    private Snapshot moveIntoPlace(Path temporary, Path target, SnapshotMetadata metadata, String what,
+                                   SetAside badOne) throws IOException {
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             try {
                 Snapshot existing = load(target);
                 DurableFiles.deleteTree(temporary);
                 return existing;
             } catch (CorruptStorageException e) {
-                log.warn("replacing a snapshot whose metadata is bad: {}", e.getMessage());
-                quarantineDirectory(target);
+                log.warn("replacing {} whose metadata is bad: {}", what, e.getMessage());
+                badOne.setAside(target);
             }
         }
         DurableFiles.moveAtomically(temporary, target);
