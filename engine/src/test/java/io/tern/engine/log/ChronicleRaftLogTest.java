@@ -411,16 +411,8 @@ class ChronicleRaftLogTest {
         throw new AssertionError("marker " + marker + " not found in the log files");
     }
 
+    /** Latin-1 maps each byte to one char, so the JDK's string search finds byte sequences. */
     private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
+        return new String(haystack, StandardCharsets.ISO_8859_1).indexOf(new String(needle, StandardCharsets.ISO_8859_1));
     }
 }

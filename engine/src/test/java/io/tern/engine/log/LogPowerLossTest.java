@@ -538,17 +538,9 @@ class LogPowerLossTest {
         return true;
     }
 
+    /** Latin-1 maps each byte to one char, so the JDK's string search finds byte sequences. */
     private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
+        return new String(haystack, StandardCharsets.ISO_8859_1).indexOf(new String(needle, StandardCharsets.ISO_8859_1));
     }
 
     /** A file as its length and its content up to the last non-zero byte (Chronicle's files are mostly holes). */
