@@ -1,9 +1,9 @@
 package io.tern.engine;
 
 import io.tern.engine.cluster.ClusterIdentity;
-import io.tern.engine.cluster.Membership;
+import io.tern.raft.types.Membership;
 import io.tern.engine.log.ChronicleRaftLog;
-import io.tern.engine.log.LogEntry;
+import io.tern.raft.types.LogEntry;
 import io.tern.engine.log.RaftLog;
 import io.tern.engine.meta.DataDirectory;
 import io.tern.engine.meta.HardStateStore;

@@ -1,11 +1,11 @@
 package io.tern.engine;
 
 import io.tern.engine.cluster.ClusterIdentity;
-import io.tern.engine.cluster.Member;
-import io.tern.engine.cluster.Membership;
+import io.tern.raft.types.Member;
+import io.tern.raft.types.Membership;
 import io.tern.engine.io.DurableFiles;
-import io.tern.engine.log.EntryKind;
-import io.tern.engine.log.LogEntry;
+import io.tern.raft.types.EntryKind;
+import io.tern.raft.types.LogEntry;
 import io.tern.engine.log.LogOptions;
 import io.tern.engine.snapshot.Snapshot;
 import io.tern.engine.snapshot.SnapshotInstaller;

@@ -1,5 +1,6 @@
 package io.tern.server;
 
+import io.tern.platform.ListenPorts;
 import io.tern.engine.FsyncPolicy;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -40,7 +41,7 @@ final class TestServers {
 
     /** A port below the ephemeral range, so no outgoing connection takes it before the server binds. */
     static int freePort() {
-        return io.tern.verify.cluster.ListenPorts.pick();
+        return ListenPorts.pick();
     }
 
     static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {

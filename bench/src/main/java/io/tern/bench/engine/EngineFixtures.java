@@ -4,8 +4,8 @@ import io.tern.engine.EngineOptions;
 import io.tern.engine.FsyncPolicy;
 import io.tern.engine.StorageEngine;
 import io.tern.engine.cluster.ClusterIdentity;
-import io.tern.engine.log.EntryKind;
-import io.tern.engine.log.LogEntry;
+import io.tern.raft.types.EntryKind;
+import io.tern.raft.types.LogEntry;
 import io.tern.engine.state.Command;
 
 import java.nio.charset.StandardCharsets;

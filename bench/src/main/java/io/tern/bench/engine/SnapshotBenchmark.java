@@ -4,7 +4,7 @@ import io.tern.engine.FsyncPolicy;
 import io.tern.engine.StorageEngine;
 import io.tern.engine.io.DurableFiles;
 import io.tern.engine.snapshot.Snapshot;
-import io.tern.engine.snapshot.SnapshotChunk;
+import io.tern.raft.types.SnapshotChunk;
 import io.tern.engine.snapshot.SnapshotInstaller;
 import io.tern.engine.snapshot.SnapshotReader;
 import org.openjdk.jmh.annotations.Benchmark;

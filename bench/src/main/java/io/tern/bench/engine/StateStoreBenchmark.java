@@ -1,8 +1,8 @@
 package io.tern.bench.engine;
 
 import io.tern.engine.io.DurableFiles;
-import io.tern.engine.log.EntryKind;
-import io.tern.engine.log.LogEntry;
+import io.tern.raft.types.EntryKind;
+import io.tern.raft.types.LogEntry;
 import io.tern.engine.state.CommandResult;
 import io.tern.engine.state.ReadResult;
 import io.tern.engine.state.RocksStateStore;

@@ -1,5 +1,7 @@
 package io.tern.engine.log;
 
+import io.tern.raft.types.CompactedIndexException;
+import io.tern.raft.types.LogEntry;
 import io.tern.engine.CorruptStorageException;
 import io.tern.engine.FsyncPolicy;
 import io.tern.engine.StorageException;

@@ -1,5 +1,7 @@
 package io.tern.engine.log;
 
+import io.tern.raft.types.EntryKind;
+import io.tern.raft.types.LogEntry;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 

@@ -1,6 +1,6 @@
 package io.tern.engine.meta;
 
-import io.tern.engine.cluster.Membership;
+import io.tern.raft.types.Membership;
 
 import java.util.Objects;
 

@@ -2,7 +2,7 @@ package io.tern.engine.meta;
 
 import io.tern.engine.CorruptStorageException;
 import io.tern.engine.StorageException;
-import io.tern.engine.cluster.Membership;
+import io.tern.raft.types.Membership;
 import io.tern.engine.io.DurableFiles;
 
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.tern.engine.snapshot;
 
-import io.tern.engine.cluster.Membership;
+import io.tern.raft.types.Membership;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -1,6 +1,7 @@
 package io.tern.engine.snapshot;
 
-import java.nio.charset.StandardCharsets;
+import io.tern.raft.types.SnapshotFileNames;
+
 import java.util.Objects;
 import java.util.Optional;
 
@@ -14,46 +15,11 @@ import java.util.Optional;
  */
 public record SnapshotFile(String name, long sizeBytes, int crc32c) {
 
-    /** The longest name most file systems accept (Linux NAME_MAX), in UTF-8 bytes. */
-    public static final int MAX_NAME_BYTES = 255;
-
     public SnapshotFile {
-        requireValidName(name);
+        SnapshotFileNames.requireValidName(name);
         if (sizeBytes < 0) {
             throw new IllegalArgumentException("file " + name + " has a negative size " + sizeBytes);
         }
-    }
-
-    /**
-     * Checks that {@code name} is a plain file name that stays inside a snapshot directory. Names
-     * arrive from other nodes, so this is what stops a chunk from writing to {@code ../../x}.
-     *
-     * @return the name
-     * @throws IllegalArgumentException if it is empty, too long, holds a path separator or a control
-     *     character, is {@code .} or {@code ..}, or is the metadata file's name
-     */
-    public static String requireValidName(String name) {
-        Objects.requireNonNull(name, "file name");
-        if (name.isEmpty() || name.equals(".") || name.equals("..")) {
-            throw new IllegalArgumentException("'" + name + "' is not a valid snapshot file name");
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c == '/' || c == '\\' || c < 0x20 || c == 0x7f) {
-                throw new IllegalArgumentException("snapshot file name '" + printable(name)
-                        + "' holds a path separator or a control character");
-            }
-        }
-        if (!StandardCharsets.UTF_8.newEncoder().canEncode(name)) {
-            throw new IllegalArgumentException("snapshot file name '" + name + "' is not valid Unicode");
-        }
-        if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
-            throw new IllegalArgumentException("snapshot file name is longer than " + MAX_NAME_BYTES + " bytes");
-        }
-        if (name.equals(SnapshotMetadata.FILE_NAME)) {
-            throw new IllegalArgumentException("a snapshot data file cannot be named " + SnapshotMetadata.FILE_NAME);
-        }
-        return name;
     }
 
     /**
@@ -75,9 +41,5 @@ public record SnapshotFile(String name, long sizeBytes, int crc32c) {
     @Override
     public String toString() {
         return "SnapshotFile[" + name + ", " + sizeBytes + " bytes, crc32c " + Checksums.hex(crc32c) + "]";
-    }
-
-    private static String printable(String name) {
-        return name.replaceAll("\\p{Cntrl}", "?");
     }
 }

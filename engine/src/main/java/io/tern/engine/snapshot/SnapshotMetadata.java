@@ -1,6 +1,7 @@
 package io.tern.engine.snapshot;
 
-import io.tern.engine.cluster.Membership;
+import io.tern.raft.types.SnapshotFileNames;
+import io.tern.raft.types.Membership;
 
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -27,7 +28,7 @@ public record SnapshotMetadata(long lastIncludedIndex, long lastIncludedTerm, Me
                                List<SnapshotFile> files) {
 
     /** The metadata file inside every snapshot directory. */
-    public static final String FILE_NAME = "snapshot.json";
+    public static final String FILE_NAME = SnapshotFileNames.METADATA_FILE_NAME;
 
     public SnapshotMetadata {
         Objects.requireNonNull(membership, "membership");

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tern.engine.cluster.Member;
-import io.tern.engine.cluster.Membership;
+import io.tern.raft.types.Member;
+import io.tern.raft.types.Membership;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

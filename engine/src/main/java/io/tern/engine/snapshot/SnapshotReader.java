@@ -1,5 +1,6 @@
 package io.tern.engine.snapshot;
 
+import io.tern.raft.types.SnapshotChunk;
 import io.tern.engine.StorageException;
 
 import java.io.IOException;

@@ -1,8 +1,9 @@
 package io.tern.engine.snapshot;
 
+import io.tern.raft.types.SnapshotFileNames;
 import io.tern.engine.CorruptStorageException;
 import io.tern.engine.StorageException;
-import io.tern.engine.cluster.Membership;
+import io.tern.raft.types.Membership;
 import io.tern.engine.io.DurableFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -473,7 +474,7 @@ public final class SnapshotStore {
                     throw new IOException("the checkpoint holds " + name + ", which is not a regular file");
                 }
                 try {
-                    SnapshotFile.requireValidName(name);
+                    SnapshotFileNames.requireValidName(name);
                 } catch (IllegalArgumentException e) {
                     throw new IOException("the checkpoint holds a file a snapshot cannot carry: " + e.getMessage());
                 }

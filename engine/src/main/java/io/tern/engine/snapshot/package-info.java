@@ -22,7 +22,7 @@
  * one, and the only debris is {@code tmp-} directories.
  *
  * <p>{@link io.tern.engine.snapshot.SnapshotReader} turns a snapshot into
- * {@link io.tern.engine.snapshot.SnapshotChunk}s pulled one at a time (the sender pulls only when
+ * {@link io.tern.raft.types.SnapshotChunk}s pulled one at a time (the sender pulls only when
  * the network can take more, which is the back-pressure);
  * {@link io.tern.engine.snapshot.SnapshotInstaller} turns the same chunks back into a snapshot on
  * another node.

@@ -2,9 +2,9 @@ package io.tern.engine.state;
 
 import io.tern.engine.CorruptStorageException;
 import io.tern.engine.StorageException;
-import io.tern.engine.cluster.Membership;
+import io.tern.raft.types.Membership;
 import io.tern.engine.io.DurableFiles;
-import io.tern.engine.log.LogEntry;
+import io.tern.raft.types.LogEntry;
 
 import org.rocksdb.Checkpoint;
 import org.rocksdb.FlushOptions;

@@ -1,5 +1,6 @@
 package io.tern.engine.state;
 
+import io.tern.raft.types.Membership;
 import java.nio.ByteBuffer;
 
 /**

@@ -5,7 +5,7 @@ import io.tern.engine.FsyncPolicy;
 import io.tern.engine.StorageEngine;
 import io.tern.engine.cluster.ClusterIdentity;
 import io.tern.engine.io.DurableFiles;
-import io.tern.engine.log.LogEntry;
+import io.tern.raft.types.LogEntry;
 import io.tern.engine.log.LogOptions;
 import io.tern.engine.log.RaftLog;
 import io.tern.engine.snapshot.Snapshot;

@@ -1,7 +1,7 @@
 package io.tern.engine.crash;
 
-import io.tern.engine.log.EntryKind;
-import io.tern.engine.log.LogEntry;
+import io.tern.raft.types.EntryKind;
+import io.tern.raft.types.LogEntry;
 import io.tern.engine.state.Command;
 
 import java.nio.charset.StandardCharsets;

@@ -2,7 +2,7 @@ package io.tern.engine.crash;
 
 import io.tern.engine.FsyncPolicy;
 import io.tern.engine.StorageEngine;
-import io.tern.engine.log.LogEntry;
+import io.tern.raft.types.LogEntry;
 import io.tern.engine.log.RaftLog;
 import io.tern.engine.state.ReadResult;
 import org.junit.jupiter.api.Test;

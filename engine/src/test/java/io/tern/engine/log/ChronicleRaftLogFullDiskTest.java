@@ -1,8 +1,10 @@
 package io.tern.engine.log;
 
+import io.tern.raft.types.EntryKind;
+import io.tern.raft.types.LogEntry;
 import io.tern.engine.FsyncPolicy;
 import io.tern.engine.StorageException;
-import io.tern.engine.io.TmpfsMount;
+import io.tern.platform.TmpfsMount;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

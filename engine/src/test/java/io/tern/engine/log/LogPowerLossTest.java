@@ -1,5 +1,7 @@
 package io.tern.engine.log;
 
+import io.tern.raft.types.EntryKind;
+import io.tern.raft.types.LogEntry;
 import io.tern.engine.CorruptStorageException;
 import io.tern.engine.FsyncPolicy;
 import net.openhft.chronicle.core.time.SetTimeProvider;

@@ -1,5 +1,6 @@
 package io.tern.engine.snapshot;
 
+import io.tern.raft.types.SnapshotChunk;
 import io.tern.engine.io.DurableFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;

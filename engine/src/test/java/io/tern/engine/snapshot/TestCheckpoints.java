@@ -1,7 +1,7 @@
 package io.tern.engine.snapshot;
 
-import io.tern.engine.cluster.Member;
-import io.tern.engine.cluster.Membership;
+import io.tern.raft.types.Member;
+import io.tern.raft.types.Membership;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

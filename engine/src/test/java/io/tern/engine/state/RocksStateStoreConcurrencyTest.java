@@ -1,6 +1,6 @@
 package io.tern.engine.state;
 
-import io.tern.engine.log.LogEntry;
+import io.tern.raft.types.LogEntry;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

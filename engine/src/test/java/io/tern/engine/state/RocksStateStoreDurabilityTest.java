@@ -1,8 +1,8 @@
 package io.tern.engine.state;
 
 import io.tern.engine.StorageException;
-import io.tern.engine.cluster.Member;
-import io.tern.engine.cluster.Membership;
+import io.tern.raft.types.Member;
+import io.tern.raft.types.Membership;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

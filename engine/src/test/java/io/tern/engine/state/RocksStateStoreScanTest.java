@@ -1,8 +1,8 @@
 package io.tern.engine.state;
 
-import io.tern.engine.cluster.Member;
-import io.tern.engine.cluster.Membership;
-import io.tern.engine.log.LogEntry;
+import io.tern.raft.types.Member;
+import io.tern.raft.types.Membership;
+import io.tern.raft.types.LogEntry;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

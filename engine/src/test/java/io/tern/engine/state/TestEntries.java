@@ -1,8 +1,8 @@
 package io.tern.engine.state;
 
-import io.tern.engine.cluster.Membership;
-import io.tern.engine.log.EntryKind;
-import io.tern.engine.log.LogEntry;
+import io.tern.raft.types.Membership;
+import io.tern.raft.types.EntryKind;
+import io.tern.raft.types.LogEntry;
 
 import java.nio.charset.StandardCharsets;
 

@@ -1,7 +1,7 @@
 package io.tern.raft.node;
 
 import io.tern.engine.StorageEngine;
-import io.tern.engine.log.LogEntry;
+import io.tern.raft.types.LogEntry;
 import io.tern.engine.log.RaftLog;
 import io.tern.engine.meta.HardState;
 import io.tern.raft.core.RaftStorageView;

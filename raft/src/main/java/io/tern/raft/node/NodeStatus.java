@@ -1,6 +1,6 @@
 package io.tern.raft.node;
 
-import io.tern.engine.cluster.Membership;
+import io.tern.raft.types.Membership;
 import io.tern.raft.core.Role;
 
 /** What STATUS reports of a node; {@code leaderId} is 0 and {@code leaderAddress} null when unknown. */

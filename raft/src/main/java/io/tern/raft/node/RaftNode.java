@@ -1,12 +1,12 @@
 package io.tern.raft.node;
 
 import io.tern.engine.StorageEngine;
-import io.tern.engine.cluster.Member;
-import io.tern.engine.cluster.Membership;
+import io.tern.raft.types.Member;
+import io.tern.raft.types.Membership;
 import io.tern.engine.log.RaftLog;
 import io.tern.engine.meta.HardState;
 import io.tern.engine.snapshot.Snapshot;
-import io.tern.engine.snapshot.SnapshotChunk;
+import io.tern.raft.types.SnapshotChunk;
 import io.tern.raft.core.Message;
 import io.tern.raft.core.ProposeResult;
 import io.tern.raft.core.RaftConfig;

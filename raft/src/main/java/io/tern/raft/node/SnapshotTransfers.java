@@ -2,7 +2,7 @@ package io.tern.raft.node;
 
 import io.tern.engine.StorageEngine;
 import io.tern.engine.snapshot.Snapshot;
-import io.tern.engine.snapshot.SnapshotChunk;
+import io.tern.raft.types.SnapshotChunk;
 import io.tern.engine.snapshot.SnapshotInstaller;
 import io.tern.engine.snapshot.SnapshotReader;
 import io.tern.raft.core.Message;

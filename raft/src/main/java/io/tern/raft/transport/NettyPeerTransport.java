@@ -1,7 +1,7 @@
 package io.tern.raft.transport;
 
 import io.netty.channel.EventLoopGroup;
-import io.tern.engine.snapshot.SnapshotChunk;
+import io.tern.raft.types.SnapshotChunk;
 import io.tern.raft.core.Message;
 import java.net.InetSocketAddress;
 import java.util.HashMap;

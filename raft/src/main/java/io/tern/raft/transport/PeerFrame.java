@@ -2,7 +2,7 @@ package io.tern.raft.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.tern.engine.snapshot.SnapshotChunk;
+import io.tern.raft.types.SnapshotChunk;
 import io.tern.raft.core.Message;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;

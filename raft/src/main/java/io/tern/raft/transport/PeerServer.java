@@ -1,5 +1,6 @@
 package io.tern.raft.transport;
 
+import io.tern.platform.IoTransport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;

@@ -1,5 +1,6 @@
 package io.tern.raft.transport;
 
+import io.tern.platform.IoTransport;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;

@@ -1,9 +1,9 @@
 package io.tern.raft.transport;
 
 import io.netty.buffer.ByteBuf;
-import io.tern.engine.cluster.Membership;
-import io.tern.engine.log.EntryKind;
-import io.tern.engine.log.LogEntry;
+import io.tern.raft.types.Membership;
+import io.tern.raft.types.EntryKind;
+import io.tern.raft.types.LogEntry;
 import io.tern.raft.core.Message;
 import io.tern.raft.core.Message.AppendEntries;
 import io.tern.raft.core.Message.AppendEntriesResponse;

@@ -1,6 +1,6 @@
 package io.tern.raft.node;
 
-import io.tern.engine.snapshot.SnapshotChunk;
+import io.tern.raft.types.SnapshotChunk;
 import io.tern.raft.core.Message;
 import io.tern.raft.transport.PeerTransport;
 

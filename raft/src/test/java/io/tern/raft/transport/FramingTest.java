@@ -11,7 +11,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.EncoderException;
 import io.netty.handler.codec.TooLongFrameException;
-import io.tern.engine.snapshot.SnapshotChunk;
+import io.tern.raft.types.SnapshotChunk;
 import io.tern.raft.core.Message;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -107,7 +107,7 @@ class FramingTest {
 
     @Test
     void theLargestAllowedSnapshotChunkFits() {
-        String longestName = "f".repeat(io.tern.engine.snapshot.SnapshotFile.MAX_NAME_BYTES);
+        String longestName = "f".repeat(io.tern.raft.types.SnapshotFileNames.MAX_NAME_BYTES);
         PeerFrame frame = new PeerFrame.Chunk(1, 1, SnapshotChunk.fileData(longestName, 0,
                 new byte[FrameLimits.MAX_SNAPSHOT_CHUNK_DATA_BYTES], false));
         assertTrue(frame.bodySize() <= FrameLimits.MAX_BODY_BYTES, () -> frame.bodySize() + " bytes");

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.tern.engine.log.EntryKind;
-import io.tern.engine.log.LogEntry;
+import io.tern.raft.types.EntryKind;
+import io.tern.raft.types.LogEntry;
 import io.tern.raft.core.Message;
 import java.util.List;
 import java.util.Random;

@@ -1,6 +1,6 @@
 package io.tern.raft.transport;
 
-import io.tern.engine.snapshot.SnapshotChunk;
+import io.tern.raft.types.SnapshotChunk;
 import io.tern.raft.core.Message;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;

@@ -1,9 +1,9 @@
 package io.tern.raft.transport;
 
-import io.tern.engine.cluster.Member;
-import io.tern.engine.cluster.Membership;
-import io.tern.engine.log.EntryKind;
-import io.tern.engine.log.LogEntry;
+import io.tern.raft.types.Member;
+import io.tern.raft.types.Membership;
+import io.tern.raft.types.EntryKind;
+import io.tern.raft.types.LogEntry;
 import io.tern.raft.core.Message;
 import io.tern.raft.core.SnapshotMeta;
 import java.nio.charset.StandardCharsets;

@@ -11,7 +11,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import io.tern.raft.transport.IoTransport;
+import io.tern.platform.IoTransport;
 import io.tern.raft.transport.NettyPeerTransport;
 import io.tern.server.service.RequestDispatcher;
 import java.net.InetSocketAddress;

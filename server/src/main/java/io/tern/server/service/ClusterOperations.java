@@ -2,8 +2,8 @@ package io.tern.server.service;
 
 import io.tern.client.protocol.Request;
 import io.tern.client.protocol.Response;
-import io.tern.engine.cluster.Member;
-import io.tern.engine.cluster.Membership;
+import io.tern.raft.types.Member;
+import io.tern.raft.types.Membership;
 import io.tern.engine.state.Alarm;
 import io.tern.engine.state.Command;
 import io.tern.raft.core.Rejection;

@@ -2,8 +2,8 @@ package io.tern.server.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tern.engine.cluster.Member;
-import io.tern.engine.cluster.Membership;
+import io.tern.raft.types.Member;
+import io.tern.raft.types.Membership;
 import io.tern.engine.state.Alarm;
 import io.tern.raft.core.Role;
 import io.tern.raft.node.NodeStatus;

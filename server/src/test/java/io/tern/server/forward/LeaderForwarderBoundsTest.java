@@ -11,7 +11,7 @@ import io.tern.client.protocol.ProtocolLimits;
 import io.tern.client.protocol.ReadMode;
 import io.tern.client.protocol.Request;
 import io.tern.client.protocol.Response;
-import io.tern.raft.transport.IoTransport;
+import io.tern.platform.IoTransport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;

@@ -1,0 +1,195 @@
+package io.tern.verify;
+
+import io.tern.client.TernClient;
+import io.tern.client.protocol.ReadMode;
+import io.tern.verify.checker.CheckOptions;
+import io.tern.verify.checker.LinearizabilityChecker;
+import io.tern.verify.checker.Verdict;
+import io.tern.verify.cluster.ClusterControl;
+import io.tern.verify.cluster.ExternalCluster;
+import io.tern.verify.cluster.LocalCluster;
+import io.tern.verify.cluster.StateDigest;
+import io.tern.verify.history.Call;
+import io.tern.verify.history.History;
+import io.tern.verify.history.Operation;
+import io.tern.platform.TmpfsMount;
+import io.tern.verify.nemesis.FaultEvent;
+import io.tern.verify.nemesis.FaultKind;
+import io.tern.verify.nemesis.LeaderTracker;
+import io.tern.verify.nemesis.Nemesis;
+import io.tern.verify.workload.HistoryRecorder;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * One torture run: a cluster (started here, or an existing one), concurrent recorded clients, a
+ * nemesis, then healing, final reads of every key, the end-of-run checks and the linearizability
+ * check. It writes the history, a summary, an explanation of any violation and a plot to the
+ * output directory (where local nodes keep their logs too).
+ */
+public final class VerifyRun {
+
+    private static final Duration HEAL_TIMEOUT = Duration.ofSeconds(90);
+    private static final long CHECK_MAX_STATES = 5_000_000;
+    /**
+     * Each node's own disk for the disk-full fault, and its reserve: room for a run's log, state and
+     * snapshots well above the reserve, small enough that a ballast fills it in a moment.
+     */
+    static final long SMALL_DISK_BYTES = 192L << 20;
+    static final long SMALL_DISK_RESERVE_BYTES = 48L << 20;
+
+    private VerifyOptions options;
+    private final Consumer<String> progress;
+
+    /** @param progress where one-line progress notes go (the command prints them to stderr) */
+    public VerifyRun(VerifyOptions options, Consumer<String> progress) {
+        this.options = options;
+        this.progress = progress;
+    }
+
+    public VerifyReport run() throws IOException, InterruptedException {
+        Path out = options.outputDirectory();
+        Files.createDirectories(out);
+        options = withoutDiskFullIfRefused(options, out);
+        long origin = System.nanoTime();
+        List<String> problems = Collections.synchronizedList(new ArrayList<>());
+        try (ClusterControl cluster = openCluster(out)) {
+            cluster.awaitLeader(Duration.ofSeconds(60));
+            progress.accept("cluster ready: " + String.join(",", cluster.endpoints()));
+            List<String> endpoints = cluster.endpoints();
+            HistoryRecorder recorder = new HistoryRecorder(options.processes(), options.keys(), options.seed(), origin,
+                    options.thinkTime(), p -> client(rotate(endpoints, p)));
+            List<FaultEvent> faults = List.of();
+            List<LeaderTracker.LeaderChange> leaders;
+            long runNanos;
+            try (LeaderTracker tracker = LeaderTracker.start(cluster, origin);
+                 Nemesis nemesis = options.faults().isEmpty() ? null
+                         : Nemesis.create(cluster, options.faults(), options.seed(), options.timing(), origin)) {
+                long loadStart = System.nanoTime();
+                recorder.start();
+                if (nemesis != null) {
+                    nemesis.start();
+                }
+                Thread.sleep(options.duration().toMillis());
+                if (nemesis != null) {
+                    progress.accept("healing the cluster");
+                    nemesis.stopAndHeal(HEAL_TIMEOUT);
+                    faults = nemesis.events();
+                    problems.addAll(nemesis.violations());
+                }
+                recorder.stop();
+                runNanos = System.nanoTime() - loadStart;
+                leaders = tracker.changes();
+            } finally {
+                recorder.close();
+            }
+            History history = recorder.history();
+            long commit = cluster.awaitCaughtUp(HEAL_TIMEOUT);
+            readEveryKeyAtTheEnd(cluster, history, origin, recorder);
+            checkConvergence(cluster, commit, problems);
+            cluster.exitedUnexpectedly().forEach(id -> problems.add("node " + id
+                    + " exited without the nemesis stopping it (see its log)"));
+            recorder.regressions().forEach(r -> problems.add("process " + r.process() + " saw revision " + r.later()
+                    + " after " + r.earlier() + " (" + r.call() + "): revisions went backwards"));
+            progress.accept("checking " + history.size() + " operations");
+            Verdict verdict = LinearizabilityChecker.check(history,
+                    new CheckOptions(options.checkTimeout(), CHECK_MAX_STATES));
+            history.writeJsonLines(out.resolve("history.jsonl"));
+            String summary = RunSummary.describe(options, history, faults, leaders, runNanos, verdict, problems);
+            Files.writeString(out.resolve("summary.txt"), summary);
+            if (!verdict.witnesses().isEmpty() || !problems.isEmpty()) {
+                try (PrintWriter explanation = new PrintWriter(Files.newBufferedWriter(out.resolve("explanation.txt")))) {
+                    problems.forEach(explanation::println);
+                    explanation.println(verdict.explain());
+                }
+            }
+            HistoryPlot.write(out.resolve("history.html"), history, faults, leaders, verdict);
+            return new VerifyReport(verdict, problems, summary);
+        }
+    }
+
+    private ClusterControl openCluster(Path out) {
+        if (options.external()) {
+            return ExternalCluster.attach(options.endpoints(), options.requestTimeout());
+        }
+        LocalCluster.Options local = new LocalCluster.Options().nodes(options.nodes()).fsync(options.fsync())
+                .snapshotEntries(options.snapshotEntries()).extraServerArgs(options.extraServerArgs())
+                .proxySeed(options.seed());
+        if (options.faults().contains(FaultKind.DISK_FULL)) {
+            local.smallDisks(SMALL_DISK_BYTES, SMALL_DISK_RESERVE_BYTES);
+        }
+        progress.accept("starting " + options.nodes() + " nodes in " + out);
+        return LocalCluster.start(out, local);
+    }
+
+    /**
+     * The disk-full fault needs a small disk per node, which only root can mount: where mounting is
+     * refused the run goes on without that fault, and says why.
+     */
+    private VerifyOptions withoutDiskFullIfRefused(VerifyOptions run, Path out) throws IOException {
+        if (!run.faults().contains(FaultKind.DISK_FULL) || run.external()) {
+            return run;
+        }
+        try (TmpfsMount probe = TmpfsMount.mount(out.resolve("disk-probe"), 1 << 20)) {
+            probe.usableBytes();
+        } catch (TmpfsMount.RefusedException e) {
+            progress.accept("skipping the disk-full fault: cannot mount a small disk per node (" + e.getMessage() + ")");
+            Set<FaultKind> others = EnumSet.noneOf(FaultKind.class);
+            others.addAll(run.faults());
+            others.remove(FaultKind.DISK_FULL);
+            return run.withFaults(others);
+        } finally {
+            Files.deleteIfExists(out.resolve("disk-probe"));
+        }
+        return run;
+    }
+
+    private TernClient client(List<String> endpoints) {
+        // Each client stays on its first node (no leader discovery), so every node serves reads.
+        return TernClient.builder().endpoints(endpoints).requestTimeout(options.requestTimeout())
+                .connectionsPerEndpoint(1).discoverLeader(false).build();
+    }
+
+    private static List<String> rotate(List<String> endpoints, int by) {
+        List<String> rotated = new ArrayList<>(endpoints);
+        Collections.rotate(rotated, -(by % endpoints.size()));
+        return rotated;
+    }
+
+    /**
+     * Once the cluster is healed and quiet, one linearizable read of every key, recorded in the
+     * history: an acknowledged write that was lost then shows up as a violation.
+     */
+    private void readEveryKeyAtTheEnd(ClusterControl cluster, History history, long origin, HistoryRecorder recorder) {
+        int process = options.processes();
+        try (TernClient reader = client(cluster.endpoints())) {
+            for (int k = 0; k < options.keys(); k++) {
+                Operation read = recorder.invoke(process, reader, new Call.Get("k" + k, ReadMode.LINEARIZABLE));
+                history.record(read);
+            }
+        }
+    }
+
+    private void checkConvergence(ClusterControl cluster, long commit, List<String> problems) {
+        Map<Integer, StateDigest> digests = cluster.digests(commit);
+        StateDigest first = null;
+        for (StateDigest digest : digests.values()) {
+            if (first == null) {
+                first = digest;
+            } else if (!first.sameStateAs(digest)) {
+                problems.add("nodes " + first.id() + " and " + digest.id() + " hold different states: " + first
+                        + " vs " + digest);
+            }
+        }
+    }
+}
