@@ -1,6 +1,6 @@
 package io.tern.client;
 
-import io.tern.client.protocol.KeyValue;
+import io.tern.kv.KeyValue;
 import java.util.List;
 
 /**

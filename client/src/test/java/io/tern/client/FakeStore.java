@@ -1,7 +1,7 @@
 package io.tern.client;
 
 import io.tern.client.protocol.BatchOp;
-import io.tern.client.protocol.KeyValue;
+import io.tern.kv.KeyValue;
 import io.tern.client.protocol.Request;
 import io.tern.client.protocol.Response;
 import java.util.ArrayList;

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tern.client.protocol.BatchOp;
-import io.tern.client.protocol.KeyValue;
+import io.tern.kv.KeyValue;
 import io.tern.client.protocol.Opcode;
 import io.tern.client.protocol.ReadMode;
 import io.tern.client.protocol.Request;

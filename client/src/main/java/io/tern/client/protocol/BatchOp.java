@@ -1,5 +1,6 @@
 package io.tern.client.protocol;
 
+import io.tern.kv.Bytes;
 import java.util.Objects;
 
 /**

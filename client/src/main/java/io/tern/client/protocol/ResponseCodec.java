@@ -1,5 +1,6 @@
 package io.tern.client.protocol;
 
+import io.tern.kv.KeyValue;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.List;

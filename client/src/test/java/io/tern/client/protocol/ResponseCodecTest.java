@@ -1,5 +1,6 @@
 package io.tern.client.protocol;
 
+import io.tern.kv.KeyValue;
 import static io.tern.client.protocol.RequestCodecTest.assertOneLine;
 import static io.tern.client.protocol.Samples.b;
 import static org.junit.jupiter.api.Assertions.assertEquals;

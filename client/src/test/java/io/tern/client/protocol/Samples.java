@@ -1,5 +1,6 @@
 package io.tern.client.protocol;
 
+import io.tern.kv.KeyValue;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.netty.buffer.ByteBuf;

@@ -1,5 +1,6 @@
 package io.tern.engine.state;
 
+import io.tern.kv.Bytes;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -60,7 +61,7 @@ public sealed interface Command permits Command.Put, Command.Delete, Command.Com
 
         @Override
         public String toString() {
-            return "Put[key=" + Bytes.describe(key) + ", value=" + Bytes.describe(value) + "]";
+            return "Put[key=" + Bytes.show(key) + ", value=" + Bytes.show(value) + "]";
         }
     }
 
@@ -82,7 +83,7 @@ public sealed interface Command permits Command.Put, Command.Delete, Command.Com
 
         @Override
         public String toString() {
-            return "Delete[key=" + Bytes.describe(key) + "]";
+            return "Delete[key=" + Bytes.show(key) + "]";
         }
     }
 
@@ -110,8 +111,8 @@ public sealed interface Command permits Command.Put, Command.Delete, Command.Com
 
         @Override
         public String toString() {
-            return "CompareAndSet[key=" + Bytes.describe(key) + ", expected=" + Bytes.describe(expected)
-                    + ", newValue=" + Bytes.describe(newValue) + "]";
+            return "CompareAndSet[key=" + Bytes.show(key) + ", expected=" + Bytes.show(expected)
+                    + ", newValue=" + Bytes.show(newValue) + "]";
         }
     }
 

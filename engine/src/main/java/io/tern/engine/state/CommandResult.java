@@ -1,5 +1,6 @@
 package io.tern.engine.state;
 
+import io.tern.kv.Bytes;
 import java.util.Arrays;
 
 /**
@@ -36,7 +37,7 @@ public sealed interface CommandResult
 
         @Override
         public String toString() {
-            return "CasMismatch[current=" + Bytes.describe(current) + "]";
+            return "CasMismatch[current=" + Bytes.show(current) + "]";
         }
     }
 

@@ -1,5 +1,6 @@
 package io.tern.engine.state;
 
+import io.tern.kv.Bytes;
 import java.util.Arrays;
 
 /**
@@ -26,6 +27,6 @@ public record ReadResult(long revision, byte[] value) {
 
     @Override
     public String toString() {
-        return "ReadResult[revision=" + revision + ", value=" + Bytes.describe(value) + "]";
+        return "ReadResult[revision=" + revision + ", value=" + Bytes.show(value) + "]";
     }
 }

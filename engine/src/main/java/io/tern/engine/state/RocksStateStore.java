@@ -1,5 +1,7 @@
 package io.tern.engine.state;
 
+import io.tern.kv.KeyValue;
+import io.tern.kv.Bytes;
 import io.tern.engine.CorruptStorageException;
 import io.tern.engine.StorageException;
 import io.tern.raft.types.Membership;
@@ -435,7 +437,7 @@ public final class RocksStateStore implements AutoCloseable {
             // Lost in a crash before the first flush, in which case it is simply written again.
             db.put(writeOptions, StateLayout.FORMAT_KEY, new byte[] {StateLayout.FORMAT_VERSION});
         } else if (format.length != 1 || format[0] != StateLayout.FORMAT_VERSION) {
-            throw new StorageException("the state in " + dir + " has format " + Bytes.describe(format)
+            throw new StorageException("the state in " + dir + " has format " + Bytes.show(format)
                     + ", this version of Tern reads format " + StateLayout.FORMAT_VERSION);
         }
     }
@@ -474,7 +476,7 @@ public final class RocksStateStore implements AutoCloseable {
                 Alarm alarm = StateLayout.alarm(iterator.key(), iterator.value());
                 if (alarm == null) {
                     throw new CorruptStorageException("the state in " + dir + " holds an unreadable alarm key "
-                            + Bytes.describe(iterator.key()));
+                            + Bytes.show(iterator.key()));
                 }
                 found.put(alarmKey(alarm.memberId(), alarm.type()), alarm);
             }

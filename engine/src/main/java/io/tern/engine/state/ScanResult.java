@@ -1,5 +1,6 @@
 package io.tern.engine.state;
 
+import io.tern.kv.KeyValue;
 import java.util.List;
 
 /**

@@ -1,5 +1,6 @@
 package io.tern.engine.state;
 
+import io.tern.kv.KeyValue;
 import io.tern.raft.types.LogEntry;
 
 import org.junit.jupiter.api.Test;

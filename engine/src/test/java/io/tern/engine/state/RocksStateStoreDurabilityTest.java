@@ -1,5 +1,6 @@
 package io.tern.engine.state;
 
+import io.tern.kv.KeyValue;
 import io.tern.engine.StorageException;
 import io.tern.raft.types.Member;
 import io.tern.raft.types.Membership;

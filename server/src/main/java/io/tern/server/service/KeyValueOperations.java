@@ -1,7 +1,6 @@
 package io.tern.server.service;
 
 import io.tern.client.protocol.BatchOp;
-import io.tern.client.protocol.KeyValue;
 import io.tern.client.protocol.ProtocolLimits;
 import io.tern.client.protocol.ReadMode;
 import io.tern.client.protocol.Request;
@@ -13,7 +12,6 @@ import io.tern.engine.state.ReadResult;
 import io.tern.engine.state.ScanResult;
 import io.tern.raft.node.Applied;
 import io.tern.raft.node.RaftNode;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -107,11 +105,7 @@ final class KeyValueOperations {
     CompletableFuture<Response> scan(Request.Scan scan, Executor reader) {
         return whenReadable(scan.readMode(), scan.minRevision(), reader).thenApply(ignored -> {
             ScanResult result = engine.scan(scan.start(), scan.end(), scan.effectiveLimit(), SCAN_ANSWER_BYTES);
-            List<KeyValue> entries = new ArrayList<>(result.entries().size());
-            for (var entry : result.entries()) {
-                entries.add(new KeyValue(entry.key(), entry.value()));
-            }
-            return new Response.ScanOk(scan.requestId(), result.revision(), entries, result.more());
+            return new Response.ScanOk(scan.requestId(), result.revision(), result.entries(), result.more());
         });
     }
 

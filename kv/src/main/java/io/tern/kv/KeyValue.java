@@ -1,8 +1,11 @@
-package io.tern.client.protocol;
+package io.tern.kv;
 
 import java.util.Objects;
 
-/** One entry of a SCAN result. Arrays compare by content and are not copied. */
+/**
+ * One key and its value, as the store returns it from a scan and the wire carries it to a client.
+ * Arrays compare by content and are not copied.
+ */
 public record KeyValue(byte[] key, byte[] value) {
 
     public KeyValue {

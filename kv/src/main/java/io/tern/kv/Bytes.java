@@ -1,26 +1,26 @@
-package io.tern.client.protocol;
+package io.tern.kv;
 
 import java.util.Arrays;
 import java.util.HexFormat;
 
-/** Content equality and readable text for the byte arrays that records hold. */
-final class Bytes {
+/** Content equality and readable text for the byte arrays that records hold, on both sides of the wire. */
+public final class Bytes {
 
     private static final int SHOWN = 32;
 
     private Bytes() {
     }
 
-    static boolean equal(byte[] a, byte[] b) {
+    public static boolean equal(byte[] a, byte[] b) {
         return Arrays.equals(a, b);
     }
 
-    static int hash(byte[] a) {
+    public static int hash(byte[] a) {
         return Arrays.hashCode(a);
     }
 
     /** Hex, cut after a few bytes so that logging a multi-megabyte value stays cheap. */
-    static String show(byte[] a) {
+    public static String show(byte[] a) {
         if (a == null) {
             return "null";
         }
