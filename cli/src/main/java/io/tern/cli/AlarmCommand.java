@@ -4,13 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tern.client.TernClient;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.stream.StreamSupport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code tern alarm list|disarm}: the alarms raised through the log, as etcdctl's {@code alarm}. */
 @Command(name = "alarm", showDefaultValues = true,
@@ -39,24 +36,12 @@ final class AlarmCommand {
     @Command(name = "list", showDefaultValues = true,
             description = {"Print the alarms in force, one per line: 'MEMBER<TAB>ALARM<TAB>DETAIL'.",
                     "Prints nothing when no alarm is raised."})
-    static final class ListAlarms implements Callable<Integer> {
-
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        HelpOption help;
-
-        @Mixin
-        ClientOptions client;
+    static final class ListAlarms extends ClientCommand {
 
         @Override
-        public Integer call() {
-            try (TernClient tern = client.connect()) {
-                PrintWriter out = spec.commandLine().getOut();
-                for (RaisedAlarm alarm : raised(tern)) {
-                    out.println(alarm.memberId() + "\t" + alarm.alarm() + "\t" + alarm.detail());
-                }
+        int run(TernClient tern, PrintWriter out) {
+            for (RaisedAlarm alarm : raised(tern)) {
+                out.println(alarm.memberId() + "\t" + alarm.alarm() + "\t" + alarm.detail());
             }
             return ExitCodes.OK;
         }
@@ -67,34 +52,26 @@ final class AlarmCommand {
                     "Prints 'OK member=ID alarm=NOSPACE revision=N' for each alarm cleared. A member whose "
                             + "disk is still below its reserve raises its alarm again within a second; make "
                             + "room first, or remove the member if it is gone for good."})
-    static final class Disarm implements Callable<Integer> {
-
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        HelpOption help;
-
-        @Mixin
-        ClientOptions client;
+    static final class Disarm extends ClientCommand {
 
         @Parameters(index = "0", arity = "0..1", paramLabel = "ID",
                 description = "The member whose alarm to clear; all alarms if omitted.")
         Long id;
 
         @Override
-        public Integer call() {
+        void validate() {
             if (id != null) {
                 MemberCommand.checkId(spec, id);
             }
-            try (TernClient tern = client.connect()) {
-                List<Long> members = id != null ? List.of(id)
-                        : raised(tern).stream().map(RaisedAlarm::memberId).distinct().toList();
-                PrintWriter out = spec.commandLine().getOut();
-                for (long member : members) {
-                    long revision = tern.alarmDisarm(member);
-                    out.println("OK member=" + member + " alarm=NOSPACE revision=" + revision);
-                }
+        }
+
+        @Override
+        int run(TernClient tern, PrintWriter out) {
+            List<Long> members = id != null ? List.of(id)
+                    : raised(tern).stream().map(RaisedAlarm::memberId).distinct().toList();
+            for (long member : members) {
+                long revision = tern.alarmDisarm(member);
+                out.println("OK member=" + member + " alarm=NOSPACE revision=" + revision);
             }
             return ExitCodes.OK;
         }

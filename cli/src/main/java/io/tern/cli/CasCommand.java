@@ -2,30 +2,18 @@ package io.tern.cli;
 
 import io.tern.client.CasResult;
 import io.tern.client.TernClient;
-import java.util.concurrent.Callable;
+import java.io.PrintWriter;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code tern cas KEY --expect OLD|--absent --set NEW|--delete}. */
 @Command(name = "cas", showDefaultValues = true,
         description = {"Compare and set: change KEY only if it holds what you expect.",
                 "Prints 'OK revision=N' when the write happened. Otherwise nothing is written, and it "
                         + "prints 'MISMATCH revision=N current=VALUE' (or 'current=(absent)') and exits 1."})
-final class CasCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    HelpOption help;
-
-    @Mixin
-    ClientOptions client;
+final class CasCommand extends ClientCommand {
 
     @Parameters(index = "0", paramLabel = "KEY", description = "The key, as UTF-8 text.")
     String key;
@@ -53,18 +41,16 @@ final class CasCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    int run(TernClient tern, PrintWriter out) {
         byte[] expected = expectation.value == null ? null : Values.utf8(expectation.value);
         byte[] newValue = update.value == null ? null : Values.utf8(update.value);
-        try (TernClient tern = client.connect()) {
-            CasResult result = tern.cas(Values.utf8(key), expected, newValue);
-            if (!result.succeeded()) {
-                String current = result.current() == null ? "(absent)" : Values.show(result.current());
-                spec.commandLine().getOut().println("MISMATCH revision=" + result.revision() + " current=" + current);
-                return ExitCodes.NO;
-            }
-            spec.commandLine().getOut().println("OK revision=" + result.revision());
+        CasResult result = tern.cas(Values.utf8(key), expected, newValue);
+        if (!result.succeeded()) {
+            String current = result.current() == null ? "(absent)" : Values.show(result.current());
+            out.println("MISMATCH revision=" + result.revision() + " current=" + current);
+            return ExitCodes.NO;
         }
+        out.println("OK revision=" + result.revision());
         return ExitCodes.OK;
     }
 }

@@ -3,12 +3,10 @@ package io.tern.cli;
 import io.tern.client.GetResult;
 import io.tern.client.ReadOptions;
 import io.tern.client.TernClient;
-import java.util.concurrent.Callable;
+import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code tern get KEY}: the value alone on stdout, or exit 1 with a line on stderr when there is none. */
 @Command(name = "get", showDefaultValues = true,
@@ -16,16 +14,7 @@ import picocli.CommandLine.Spec;
                 "The value is printed as UTF-8 text when it is text, otherwise as 0x followed by hex. "
                         + "A missing key prints nothing on stdout, 'tern get: KEY not found (revision N)' "
                         + "on stderr, and exits 1."})
-final class GetCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    HelpOption help;
-
-    @Mixin
-    ClientOptions client;
+final class GetCommand extends ClientCommand {
 
     @Mixin
     ReadOptionsMixin read;
@@ -33,18 +22,22 @@ final class GetCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "KEY", description = "The key, as UTF-8 text.")
     String key;
 
+    private ReadOptions options;
+
     @Override
-    public Integer call() {
-        ReadOptions options = read.toReadOptions(spec);
-        try (TernClient tern = client.connect()) {
-            GetResult result = tern.get(Values.utf8(key), options);
-            if (!result.found()) {
-                spec.commandLine().getErr().println(
-                        "tern get: " + Values.show(Values.utf8(key)) + " not found (revision " + result.revision() + ")");
-                return ExitCodes.NO;
-            }
-            spec.commandLine().getOut().println(Values.show(result.value()));
+    void validate() {
+        options = read.toReadOptions(spec);
+    }
+
+    @Override
+    int run(TernClient tern, PrintWriter out) {
+        GetResult result = tern.get(Values.utf8(key), options);
+        if (!result.found()) {
+            spec.commandLine().getErr().println(
+                    "tern get: " + Values.show(Values.utf8(key)) + " not found (revision " + result.revision() + ")");
+            return ExitCodes.NO;
         }
+        out.println(Values.show(result.value()));
         return ExitCodes.OK;
     }
 }

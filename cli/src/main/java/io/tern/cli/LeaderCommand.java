@@ -1,12 +1,10 @@
 package io.tern.cli;
 
 import io.tern.client.TernClient;
-import java.util.concurrent.Callable;
+import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code tern leader transfer ID}. */
 @Command(name = "leader", showDefaultValues = true,
@@ -20,27 +18,20 @@ final class LeaderCommand {
     @Command(name = "transfer", showDefaultValues = true,
             description = {"Make member ID the leader (for maintenance of the current leader's machine).",
                     "Prints 'OK leader is now ID' when the cluster confirms the transfer."})
-    static final class Transfer implements Callable<Integer> {
-
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        HelpOption help;
-
-        @Mixin
-        ClientOptions client;
+    static final class Transfer extends ClientCommand {
 
         @Parameters(index = "0", paramLabel = "ID", description = "The id of a voting member to lead.")
         long id;
 
         @Override
-        public Integer call() {
+        void validate() {
             MemberCommand.checkId(spec, id);
-            try (TernClient tern = client.connect()) {
-                tern.transferLeader(id);
-                spec.commandLine().getOut().println("OK leader is now " + id);
-            }
+        }
+
+        @Override
+        int run(TernClient tern, PrintWriter out) {
+            tern.transferLeader(id);
+            out.println("OK leader is now " + id);
             return ExitCodes.OK;
         }
     }

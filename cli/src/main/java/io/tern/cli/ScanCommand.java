@@ -3,18 +3,15 @@ package io.tern.cli;
 import io.tern.client.ReadOptions;
 import io.tern.client.ScanResult;
 import io.tern.client.TernClient;
-import io.tern.client.protocol.KeyValue;
+import io.tern.kv.KeyValue;
 import io.tern.client.protocol.ProtocolLimits;
 import java.io.PrintWriter;
 import java.util.Arrays;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code tern scan [START [END]] [--limit N]}: one {@code key<TAB>value} line per entry, in key order. */
 @Command(name = "scan", showDefaultValues = true,
@@ -23,16 +20,7 @@ import picocli.CommandLine.Spec;
                         + "When --limit cut the list short, a note on stderr says so. A limit over the "
                         + "server's page size (" + ProtocolLimits.SCAN_MAX_LIMIT + ") is fetched in "
                         + "several pages, which may observe different revisions."})
-final class ScanCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    HelpOption help;
-
-    @Mixin
-    ClientOptions client;
+final class ScanCommand extends ClientCommand {
 
     @Mixin
     ReadOptionsMixin read;
@@ -49,37 +37,40 @@ final class ScanCommand implements Callable<Integer> {
             description = "At most N entries; 0: all of them.")
     int limit;
 
+    private ReadOptions options;
+
     @Override
-    public Integer call() {
+    void validate() {
         if (limit < 0) {
             throw new ParameterException(spec.commandLine(), "--limit must not be negative: " + limit);
         }
-        ReadOptions options = read.toReadOptions(spec);
-        PrintWriter out = spec.commandLine().getOut();
+        options = read.toReadOptions(spec);
+    }
+
+    @Override
+    int run(TernClient tern, PrintWriter out) {
         byte[] from = Values.utf8(start);
         byte[] until = Values.utf8(end);
         long remaining = limit == 0 ? Long.MAX_VALUE : limit;
-        try (TernClient tern = client.connect()) {
-            while (true) {
-                int page = (int) Math.min(remaining, ProtocolLimits.SCAN_MAX_LIMIT);
-                ScanResult result = tern.scan(from, until, page, options);
-                for (KeyValue entry : result.entries()) {
-                    out.println(Values.show(entry.key()) + "\t" + Values.show(entry.value()));
-                }
-                remaining -= result.entries().size();
-                if (!result.more() || result.entries().isEmpty()) {
-                    break;
-                }
-                if (remaining == 0) {
-                    out.flush();
-                    spec.commandLine().getErr().println("tern scan: more keys follow the last one shown "
-                            + "(raise --limit, --limit 0 for all, or scan again from after the last key)");
-                    break;
-                }
-                // The smallest key after the last one: the last key followed by a zero byte.
-                byte[] last = result.entries().getLast().key();
-                from = Arrays.copyOf(last, last.length + 1);
+        while (true) {
+            int page = (int) Math.min(remaining, ProtocolLimits.SCAN_MAX_LIMIT);
+            ScanResult result = tern.scan(from, until, page, options);
+            for (KeyValue entry : result.entries()) {
+                out.println(Values.show(entry.key()) + "\t" + Values.show(entry.value()));
             }
+            remaining -= result.entries().size();
+            if (!result.more() || result.entries().isEmpty()) {
+                break;
+            }
+            if (remaining == 0) {
+                out.flush();
+                spec.commandLine().getErr().println("tern scan: more keys follow the last one shown "
+                        + "(raise --limit, --limit 0 for all, or scan again from after the last key)");
+                break;
+            }
+            // The smallest key after the last one: the last key followed by a zero byte.
+            byte[] last = result.entries().getLast().key();
+            from = Arrays.copyOf(last, last.length + 1);
         }
         return ExitCodes.OK;
     }
