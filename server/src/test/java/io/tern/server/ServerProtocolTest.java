@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.tern.client.protocol.BatchOp;
-import io.tern.client.protocol.KeyValue;
+import io.tern.kv.KeyValue;
 import io.tern.client.protocol.ProtocolLimits;
 import io.tern.client.protocol.ReadMode;
 import io.tern.client.protocol.Request;

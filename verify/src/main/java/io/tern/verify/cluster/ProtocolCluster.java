@@ -4,7 +4,7 @@ import io.tern.client.ReadOptions;
 import io.tern.client.ScanResult;
 import io.tern.client.TernClient;
 import io.tern.client.TernException;
-import io.tern.client.protocol.KeyValue;
+import io.tern.kv.KeyValue;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
