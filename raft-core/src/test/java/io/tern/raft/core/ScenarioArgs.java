@@ -48,7 +48,7 @@ record ScenarioArgs(String line, List<String> words) {
     String rest(int skip) {
         String rest = line;
         for (int i = 0; i <= skip; i++) {
-            rest = rest.substring(rest.indexOf(words.get(i)) + words.get(i).length()).stripLeading();
+            rest = rest.substring(words.get(i).length()).stripLeading();
         }
         return rest;
     }

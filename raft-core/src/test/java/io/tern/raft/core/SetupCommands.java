@@ -15,6 +15,7 @@ final class SetupCommands {
     }
 
     static void register(Map<String, ScenarioCommand> commands) {
+        // The runner gives each scenario a fresh cluster: the line only names it.
         commands.put("scenario", (s, a) -> a.word(1));
         commands.put("cluster", SetupCommands::cluster);
         commands.put("option", SetupCommands::option);
