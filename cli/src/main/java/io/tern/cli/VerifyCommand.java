@@ -4,7 +4,8 @@ import io.tern.verify.VerifyOptions;
 import io.tern.verify.VerifyReport;
 import io.tern.verify.VerifyRun;
 import io.tern.verify.cluster.ClusterException;
-import io.tern.verify.nemesis.FaultKind;
+import io.tern.verify.nemesis.Fault;
+import io.tern.verify.nemesis.Faults;
 import io.tern.verify.nemesis.Timing;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -104,7 +105,7 @@ public final class VerifyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter outText = spec.commandLine().getOut();
-        Set<FaultKind> kinds = "none".equals(faults) ? Set.of() : FaultKind.parseList(faults);
+        Set<Fault> kinds = "none".equals(faults) ? Set.of() : Faults.parseList(faults);
         if (nodes < 1 || clients < 1 || keys < 2 || keys % 2 != 0) {
             throw new IllegalArgumentException("--nodes and --clients must be positive and --keys even and at least 2");
         }

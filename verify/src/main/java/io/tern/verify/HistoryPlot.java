@@ -54,7 +54,7 @@ final class HistoryPlot {
                     + "fill-opacity='0.18'><title>%s</title></rect>%n", x, TOP, w, PLOT_HEIGHT,
                     fault.failed() ? "#d62728" : "#ff7f0e", escape(fault.toString())));
             svg.append(String.format(Locale.ROOT, "<text x='%.1f' y='%d' fill='#a0522d'>%s</text>%n", x + 2, TOP - 4,
-                    escape(fault.kind().cliName())));
+                    escape(fault.fault().name())));
         }
         for (LeaderTracker.LeaderChange change : leaders) {
             double x = LEFT + change.atNanos() * xScale;

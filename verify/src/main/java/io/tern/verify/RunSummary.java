@@ -5,6 +5,7 @@ import io.tern.verify.history.Call;
 import io.tern.verify.history.History;
 import io.tern.verify.history.Operation;
 import io.tern.verify.history.Outcome;
+import io.tern.verify.nemesis.Fault;
 import io.tern.verify.nemesis.FaultEvent;
 import io.tern.verify.nemesis.LeaderTracker;
 import java.util.List;
@@ -24,7 +25,7 @@ final class RunSummary {
         text.append(String.format(Locale.ROOT, "tern verify: %s, %d clients, %d keys, %.1f s, seed %d, faults %s%n",
                 options.external() ? "cluster at " + String.join(",", options.endpoints()) : options.nodes() + " nodes",
                 options.processes(), options.keys(), runNanos / 1e9, options.seed(),
-                options.faults().isEmpty() ? "none" : options.faults().stream().map(f -> f.cliName()).sorted().toList()));
+                options.faults().isEmpty() ? "none" : options.faults().stream().map(Fault::name).sorted().toList()));
         Map<String, Map<String, Integer>> byType = new TreeMap<>();
         for (Operation op : history.operations()) {
             byType.computeIfAbsent(type(op.call()), t -> new TreeMap<>()).merge(outcome(op.outcome()), 1, Integer::sum);

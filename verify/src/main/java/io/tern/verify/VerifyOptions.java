@@ -1,6 +1,6 @@
 package io.tern.verify;
 
-import io.tern.verify.nemesis.FaultKind;
+import io.tern.verify.nemesis.Fault;
 import io.tern.verify.nemesis.Timing;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +15,7 @@ import java.util.Set;
  * @param thinkTime     the most a client waits between calls
  * @param extraServerArgs flags added to every local node (for instance a broken mode under test)
  */
-public record VerifyOptions(int nodes, List<String> endpoints, Duration duration, Set<FaultKind> faults, long seed,
+public record VerifyOptions(int nodes, List<String> endpoints, Duration duration, Set<Fault> faults, long seed,
                             int processes, int keys, Duration thinkTime, Duration requestTimeout, Path outputDirectory,
                             String fsync, long snapshotEntries, List<String> extraServerArgs, Timing timing,
                             Duration checkTimeout) {
@@ -27,7 +27,7 @@ public record VerifyOptions(int nodes, List<String> endpoints, Duration duration
     }
 
     /** The same run with other faults. */
-    VerifyOptions withFaults(Set<FaultKind> kinds) {
+    VerifyOptions withFaults(Set<Fault> kinds) {
         return new VerifyOptions(nodes, endpoints, duration, kinds, seed, processes, keys, thinkTime, requestTimeout,
                 outputDirectory, fsync, snapshotEntries, extraServerArgs, timing, checkTimeout);
     }

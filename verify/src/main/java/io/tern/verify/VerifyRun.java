@@ -14,7 +14,8 @@ import io.tern.verify.history.History;
 import io.tern.verify.history.Operation;
 import io.tern.platform.TmpfsMount;
 import io.tern.verify.nemesis.FaultEvent;
-import io.tern.verify.nemesis.FaultKind;
+import io.tern.verify.nemesis.Fault;
+import io.tern.verify.nemesis.Faults;
 import io.tern.verify.nemesis.LeaderTracker;
 import io.tern.verify.nemesis.Nemesis;
 import io.tern.verify.workload.HistoryRecorder;
@@ -25,7 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.List;
 import java.util.Map;
@@ -125,7 +126,7 @@ public final class VerifyRun {
         LocalCluster.Options local = new LocalCluster.Options().nodes(options.nodes()).fsync(options.fsync())
                 .snapshotEntries(options.snapshotEntries()).extraServerArgs(options.extraServerArgs())
                 .proxySeed(options.seed());
-        if (options.faults().contains(FaultKind.DISK_FULL)) {
+        if (options.faults().contains(Faults.DISK_FULL)) {
             local.smallDisks(SMALL_DISK_BYTES, SMALL_DISK_RESERVE_BYTES);
         }
         progress.accept("starting " + options.nodes() + " nodes in " + out);
@@ -137,16 +138,15 @@ public final class VerifyRun {
      * refused the run goes on without that fault, and says why.
      */
     private VerifyOptions withoutDiskFullIfRefused(VerifyOptions run, Path out) throws IOException {
-        if (!run.faults().contains(FaultKind.DISK_FULL) || run.external()) {
+        if (!run.faults().contains(Faults.DISK_FULL) || run.external()) {
             return run;
         }
         try (TmpfsMount probe = TmpfsMount.mount(out.resolve("disk-probe"), 1 << 20)) {
             probe.usableBytes();
         } catch (TmpfsMount.RefusedException e) {
             progress.accept("skipping the disk-full fault: cannot mount a small disk per node (" + e.getMessage() + ")");
-            Set<FaultKind> others = EnumSet.noneOf(FaultKind.class);
-            others.addAll(run.faults());
-            others.remove(FaultKind.DISK_FULL);
+            Set<Fault> others = new HashSet<>(run.faults());
+            others.remove(Faults.DISK_FULL);
             return run.withFaults(others);
         } finally {
             Files.deleteIfExists(out.resolve("disk-probe"));

@@ -16,7 +16,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumSet;
+import java.util.Set;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -48,7 +48,7 @@ class DiskFullFaultLiveTest {
                 .fsync("never").smallDisks(96L << 20, 24L << 20));
              TernClient client = TernClient.builder().endpoints(cluster.endpoints())
                      .requestTimeout(Duration.ofSeconds(3)).build()) {
-            Nemesis nemesis = Nemesis.create(cluster, EnumSet.of(FaultKind.DISK_FULL), 1, Timing.DEFAULT, System.nanoTime());
+            Nemesis nemesis = Nemesis.create(cluster, Set.of(Faults.DISK_FULL), 1, Timing.DEFAULT, System.nanoTime());
             cluster.awaitLeader(HEALTHY);
             client.put(bytes("k"), bytes("before"));
 
@@ -79,7 +79,7 @@ class DiskFullFaultLiveTest {
     }
 
     private static FaultStep step(FaultVariant variant) {
-        return new FaultStep(1, FaultKind.DISK_FULL, variant, 42, Duration.ZERO, Duration.ofSeconds(2),
+        return new FaultStep(1, Faults.DISK_FULL, variant, 42, Duration.ZERO, Duration.ofSeconds(2),
                 Duration.ZERO, Duration.ZERO);
     }
 

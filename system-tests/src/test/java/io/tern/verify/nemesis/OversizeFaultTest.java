@@ -14,7 +14,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
+import java.util.Set;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -69,10 +69,10 @@ class OversizeFaultTest {
 
     @Test
     void requestsAtAndOverEveryLimitAreAcknowledgedOrRefusedAsTheContractSays() {
-        Nemesis nemesis = Nemesis.create(cluster, EnumSet.of(FaultKind.OVERSIZE), 11, Timing.DEFAULT,
+        Nemesis nemesis = Nemesis.create(cluster, Set.of(Faults.OVERSIZE), 11, Timing.DEFAULT,
                 System.nanoTime());
         FaultStep step = nemesis.schedule().next();
-        assertEquals(FaultKind.OVERSIZE, step.kind());
+        assertEquals(Faults.OVERSIZE, step.fault());
         FaultEvent injected = nemesis.inject(step);
         nemesis.heal();
         assertFalse(injected.failed(), injected::toString);

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * @param details  what was done and seen, in words
  * @param error    why injecting or healing failed, or null
  */
-public record FaultEvent(int number, FaultKind kind, FaultVariant variant, List<Integer> targets, long startNanos,
+public record FaultEvent(int number, Fault fault, FaultVariant variant, List<Integer> targets, long startNanos,
                          long endNanos, String details, String error) {
 
     public FaultEvent {
@@ -41,12 +41,12 @@ public record FaultEvent(int number, FaultKind kind, FaultVariant variant, List<
         String allDetails = moreDetails == null || moreDetails.isEmpty() ? details
                 : details.isEmpty() ? moreDetails : details + "; " + moreDetails;
         String allErrors = moreError == null ? error : error == null ? moreError : error + "; " + moreError;
-        return new FaultEvent(number, kind, variant, targets, startNanos, atNanos, allDetails, allErrors);
+        return new FaultEvent(number, fault, variant, targets, startNanos, atNanos, allDetails, allErrors);
     }
 
     @Override
     public String toString() {
-        return String.format("%8.3f s %s %s on %s: %s%s", startNanos / 1e9, kind.cliName(), variant.name()
+        return String.format("%8.3f s %s %s on %s: %s%s", startNanos / 1e9, fault.name(), variant.name()
                         .toLowerCase(java.util.Locale.ROOT).replace('_', '-'), targets, details,
                 (endNanos < 0 ? " (on)" : String.format(" (%.3f s)", (endNanos - startNanos) / 1e9))
                         + (error == null ? "" : " FAILED: " + error));

@@ -3,12 +3,11 @@ package io.tern.verify.nemesis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
 
 /**
- * The endless, seeded sequence of faults a {@link Nemesis} runs: the same seed, kinds, timing and
+ * The endless, seeded sequence of faults a {@link Nemesis} runs: the same seed, faults, timing and
  * cluster capabilities give the same steps, independent of any clock. Each step draws the same
  * number of values from one {@link Random}, so no choice shifts the ones after it.
  */
@@ -18,7 +17,7 @@ public final class FaultSchedule {
     static final long MAX_LATENCY_MILLIS = 200;
 
     private final long seed;
-    private final List<FaultKind> kinds;
+    private final List<Fault> faults;
     private final Timing timing;
     private final boolean processes;
     private final boolean network;
@@ -28,24 +27,25 @@ public final class FaultSchedule {
     /**
      * @param processes whether the cluster lets us kill, pause and start nodes
      * @param network   whether the cluster has proxies for network faults
-     * @throws IllegalArgumentException if {@code kinds} is empty or holds a fault the cluster cannot have
+     * @throws IllegalArgumentException if {@code faults} is empty or holds a fault the cluster cannot have
      */
-    public FaultSchedule(long seed, Collection<FaultKind> kinds, Timing timing, boolean processes, boolean network) {
-        if (kinds.isEmpty()) {
+    public FaultSchedule(long seed, Collection<Fault> faults, Timing timing, boolean processes, boolean network) {
+        if (faults.isEmpty()) {
             throw new IllegalArgumentException("no fault kinds to schedule");
         }
-        EnumSet<FaultKind> set = EnumSet.copyOf(kinds); // enum order: the order given does not matter
-        for (FaultKind kind : set) {
-            if (!kind.supported(processes, network)) {
-                String needs = kind.needsProcesses() && !processes ? "control of the nodes' processes"
+        // The registry's order, not the order given: it is part of what a seed means.
+        List<Fault> ordered = Faults.inScheduleOrder(faults);
+        for (Fault fault : ordered) {
+            if (!fault.appliesTo(processes, network)) {
+                String needs = fault.needsProcesses() && !processes ? "control of the nodes' processes"
                         : "a proxy in front of each node";
-                throw new IllegalArgumentException("fault '" + kind.cliName() + "' needs " + needs
+                throw new IllegalArgumentException("fault '" + fault.name() + "' needs " + needs
                         + ", which a cluster reached by --endpoints lacks; there only "
                         + supportedNames(processes, network) + " work");
             }
         }
         this.seed = seed;
-        this.kinds = List.copyOf(set);
+        this.faults = ordered;
         this.timing = timing;
         this.processes = processes;
         this.network = network;
@@ -54,9 +54,9 @@ public final class FaultSchedule {
 
     private static String supportedNames(boolean processes, boolean network) {
         List<String> names = new ArrayList<>();
-        for (FaultKind kind : FaultKind.values()) {
-            if (kind.supported(processes, network)) {
-                names.add(kind.cliName());
+        for (Fault fault : Faults.ALL) {
+            if (fault.appliesTo(processes, network)) {
+                names.add(fault.name());
             }
         }
         return String.join(", ", names);
@@ -66,8 +66,8 @@ public final class FaultSchedule {
         return seed;
     }
 
-    public List<FaultKind> kinds() {
-        return kinds;
+    public List<Fault> faults() {
+        return faults;
     }
 
     public Timing timing() {
@@ -76,15 +76,15 @@ public final class FaultSchedule {
 
     /** The next step. */
     public synchronized FaultStep next() {
-        FaultKind kind = kinds.get(random.nextInt(kinds.size()));
-        List<FaultVariant> variants = kind.variants(processes, network);
+        Fault fault = faults.get(random.nextInt(faults.size()));
+        List<FaultVariant> variants = fault.forms(processes, network);
         FaultVariant variant = variants.get(random.nextInt(variants.size()));
         long pick = random.nextLong();
         Duration quiet = between(timing.quietMin(), timing.quietMax());
         Duration active = between(timing.activeMin(), timing.activeMax());
         long latency = MIN_LATENCY_MILLIS + random.nextLong(MAX_LATENCY_MILLIS - MIN_LATENCY_MILLIS + 1);
         long jitter = random.nextLong(latency / 2 + 1);
-        return new FaultStep(++number, kind, variant, pick, quiet, active, Duration.ofMillis(latency),
+        return new FaultStep(++number, fault, variant, pick, quiet, active, Duration.ofMillis(latency),
                 Duration.ofMillis(jitter));
     }
 

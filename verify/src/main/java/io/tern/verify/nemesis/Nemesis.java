@@ -1,20 +1,17 @@
 package io.tern.verify.nemesis;
 
 import io.tern.chaos.FaultProxy;
-import io.tern.verify.cluster.Await;
 import io.tern.verify.cluster.ClusterControl;
 import io.tern.verify.cluster.ClusterException;
 import io.tern.verify.cluster.NodeStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -34,13 +31,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Nemesis implements AutoCloseable {
 
-    /** How long an injection waits for a leader it needs (for a transfer, a membership change). */
-    static final Duration LEADER_WAIT = Duration.ofSeconds(10);
-    /** How long a heal waits for the node it concerns to catch up, before recording that it did not. */
-    static final Duration CATCH_UP_WAIT = Duration.ofSeconds(20);
-    /** Between two snapshot attempts of {@link FaultVariant#LAGGING_FOLLOWER}. */
-    static final long SNAPSHOT_RETRY_MILLIS = 500;
-
     private final ClusterControl cluster;
     private final FaultSchedule schedule;
     private final long originNanos;
@@ -49,25 +39,12 @@ public final class Nemesis implements AutoCloseable {
     private final List<String> violations = java.util.Collections.synchronizedList(new ArrayList<>());
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private final Object stepLock = new Object();
-    /** Members this nemesis removed and has not yet brought back; guarded by stepLock. */
-    private final Set<Integer> removedByUs = new TreeSet<>();
-    /** Nodes this nemesis added and has not yet removed; guarded by stepLock. */
-    private final Set<Integer> addedByUs = new TreeSet<>();
+    private final MembershipChanges membership = new MembershipChanges();
     private Thread thread;
     /** The fault that is on, with what undoes it; guarded by stepLock. */
     private Active active;
 
-    /** What undoes a fault; returns a few words on what it saw. */
-    @FunctionalInterface
-    private interface Healer {
-        String heal();
-    }
-
-    private record Active(int eventIndex, Healer healer) {
-    }
-
-    /** What an injection did: its targets, in words, and how to undo it. */
-    private record Injected(List<Integer> targets, String details, Healer healer) {
+    private record Active(int eventIndex, Fault.Heal heal) {
     }
 
     /**
@@ -80,13 +57,13 @@ public final class Nemesis implements AutoCloseable {
     }
 
     /**
-     * A nemesis over {@code cluster} with a schedule of {@code kinds} drawn from {@code seed}.
+     * A nemesis over {@code cluster} with a schedule of {@code faults} drawn from {@code seed}.
      *
-     * @throws IllegalArgumentException if a kind needs a control the cluster lacks
+     * @throws IllegalArgumentException if a fault needs a control the cluster lacks
      */
-    public static Nemesis create(ClusterControl cluster, Collection<FaultKind> kinds, long seed, Timing timing,
+    public static Nemesis create(ClusterControl cluster, Collection<Fault> faults, long seed, Timing timing,
                                  long originNanos) {
-        return new Nemesis(cluster, new FaultSchedule(seed, kinds, timing, cluster.controlsProcesses(),
+        return new Nemesis(cluster, new FaultSchedule(seed, faults, timing, cluster.controlsProcesses(),
                 cluster.controlsNetwork()), originNanos);
     }
 
@@ -138,19 +115,19 @@ public final class Nemesis implements AutoCloseable {
                 throw new IllegalStateException("a fault is on already: " + events().get(active.eventIndex()));
             }
             long start = now();
-            Injected injected;
+            Fault.Injection injected;
             try {
                 injected = apply(step);
             } catch (RuntimeException e) {
                 String repaired = repairQuietly();
-                FaultEvent failed = new FaultEvent(step.number(), step.kind(), step.variant(), List.of(), start, now(),
+                FaultEvent failed = new FaultEvent(step.number(), step.fault(), step.variant(), List.of(), start, now(),
                         repaired, describe(e));
                 record(failed);
                 return failed;
             }
-            FaultEvent event = new FaultEvent(step.number(), step.kind(), step.variant(), injected.targets(), start,
+            FaultEvent event = new FaultEvent(step.number(), step.fault(), step.variant(), injected.targets(), start,
                     -1, injected.details(), null);
-            active = new Active(record(event), injected.healer());
+            active = new Active(record(event), injected.heal());
             return event;
         }
     }
@@ -170,7 +147,7 @@ public final class Nemesis implements AutoCloseable {
             String details;
             String error = null;
             try {
-                details = healing.healer().heal();
+                details = healing.heal().heal();
             } catch (RuntimeException e) {
                 details = repairQuietly();
                 error = "heal: " + describe(e);
@@ -214,16 +191,7 @@ public final class Nemesis implements AutoCloseable {
             }
         }
         cluster.awaitLeader(left(deadline));
-        synchronized (stepLock) {
-            for (int id : List.copyOf(removedByUs)) {
-                cluster.rejoinNode(id);
-                removedByUs.remove(id);
-            }
-            for (int id : List.copyOf(addedByUs)) {
-                cluster.removeNode(id);
-                addedByUs.remove(id);
-            }
-        }
+        membership.undoAll(cluster);
         int leader = cluster.awaitLeader(left(deadline));
         NodeStatus status = cluster.status(leader).orElseThrow(() -> new ClusterException("the leader went silent"));
         for (int id : cluster.nodeIds()) {
@@ -264,7 +232,7 @@ public final class Nemesis implements AutoCloseable {
     }
 
     /**
-     * Broken rules that a fault checks itself rather than through the history (an {@link FaultKind#OVERSIZE}
+     * Broken rules that a fault checks itself rather than through the history (an {@link Faults#OVERSIZE}
      * request at a limit that was not replicated, say): each one fails the run.
      */
     public List<String> violations() {
@@ -273,11 +241,11 @@ public final class Nemesis implements AutoCloseable {
         }
     }
 
-    /** How many faults of each kind were injected (failed injections included). */
-    public Map<FaultKind, Integer> counts() {
-        Map<FaultKind, Integer> counts = new EnumMap<>(FaultKind.class);
+    /** How many times each fault was injected (failed injections included), in the order first injected. */
+    public Map<Fault, Integer> counts() {
+        Map<Fault, Integer> counts = new LinkedHashMap<>();
         for (FaultEvent event : events()) {
-            counts.merge(event.kind(), 1, Integer::sum);
+            counts.merge(event.fault(), 1, Integer::sum);
         }
         return counts;
     }
@@ -289,193 +257,15 @@ public final class Nemesis implements AutoCloseable {
         heal();
     }
 
-    // ---- the faults ----
-
-    private Injected apply(FaultStep step) {
+    private Fault.Injection apply(FaultStep step) {
         List<Integer> members = cluster.nodeIds();
-        OptionalInt leader = needsLeader(step.variant()) ? OptionalInt.of(cluster.awaitLeader(LEADER_WAIT))
+        OptionalInt leader = step.variant().needsLeader() ? OptionalInt.of(cluster.awaitLeader(FaultContext.LEADER_WAIT))
                 : cluster.leaderId();
         List<Integer> targets = Targets.resolve(step, members, leader);
-        if (targets.isEmpty() && step.variant() != FaultVariant.ADD_AND_REMOVE) {
+        if (targets.isEmpty() && !step.variant().makesItsOwnNode()) {
             throw new ClusterException("no node to hit among members " + members + " (leader " + leader + ")");
         }
-        String who = targets + leaderNote(targets, leader);
-        return switch (step.kind()) {
-            case KILL_RANDOM, KILL_LEADER, KILL_MAJORITY -> {
-                cluster.kill9(targets.stream().mapToInt(Integer::intValue).toArray());
-                yield new Injected(targets, "kill -9 " + who, () -> {
-                    List<Integer> restarted = new ArrayList<>();
-                    for (int id : targets) {
-                        if (!cluster.isRunning(id)) {
-                            cluster.restart(id);
-                            restarted.add(id);
-                        }
-                    }
-                    return "restarted " + restarted;
-                });
-            }
-            case PAUSE -> {
-                int id = targets.getFirst();
-                cluster.pause(id);
-                yield new Injected(targets, "SIGSTOP " + who, () -> {
-                    cluster.resume(id);
-                    return "SIGCONT";
-                });
-            }
-            case PARTITION -> {
-                targets.forEach(id -> cluster.proxy(id).partition());
-                yield new Injected(targets, "cut off both ways " + who, () -> healProxies(targets));
-            }
-            case ONE_WAY -> {
-                boolean deaf = step.variant() == FaultVariant.DEAF_RANDOM || step.variant() == FaultVariant.DEAF_LEADER;
-                FaultProxy.Direction direction = deaf ? FaultProxy.Direction.TO_UPSTREAM
-                        : FaultProxy.Direction.FROM_UPSTREAM;
-                targets.forEach(id -> cluster.proxy(id).blackhole(direction));
-                yield new Injected(targets, (deaf ? "hears nothing: " : "answers lost: ") + who,
-                        () -> healProxies(targets));
-            }
-            case SLOW -> {
-                targets.forEach(id -> cluster.proxy(id).setDelay(step.latency(), step.jitter()));
-                yield new Injected(targets, "latency " + step.latency().toMillis() + " ms ± " + step.jitter().toMillis()
-                        + " ms each way into " + who, () -> {
-                    targets.forEach(id -> cluster.proxy(id).setDelay(Duration.ZERO, Duration.ZERO));
-                    return "latency cleared";
-                });
-            }
-            case MEMBERSHIP -> membership(step, targets, who);
-            case TRANSFER -> {
-                int target = targets.getFirst();
-                long started = System.nanoTime();
-                cluster.transferLeader(target);
-                String outcome;
-                try {
-                    cluster.awaitLeader(LEADER_WAIT, id -> id == target);
-                    outcome = "; led by it after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms";
-                } catch (ClusterException e) {
-                    outcome = "; accepted, but it did not lead within " + LEADER_WAIT.toMillis() + " ms";
-                }
-                yield new Injected(targets, "leadership from " + leader.getAsInt() + " to " + target + outcome,
-                        () -> "");
-            }
-            case SNAPSHOT -> snapshot(step, targets, leader.getAsInt());
-            case DISK_FULL -> diskFull(step, targets, who);
-            case OVERSIZE -> oversize(step, targets.getFirst());
-        };
-    }
-
-    private static boolean needsLeader(FaultVariant variant) {
-        return switch (variant) {
-            case RANDOM_FOLLOWER, REMOVE_AND_READD, ADD_AND_REMOVE, LAGGING_FOLLOWER, SNAPSHOT_NOW -> true;
-            default -> false;
-        };
-    }
-
-    private Injected membership(FaultStep step, List<Integer> targets, String who) {
-        if (step.variant() == FaultVariant.ADD_AND_REMOVE) {
-            int added = cluster.addNode();
-            addedByUs.add(added);
-            long leaderFirst = cluster.leaderId().stream().mapToLong(id -> cluster.status(id)
-                    .map(NodeStatus::firstLogIndex).orElse(0L)).findFirst().orElse(0L);
-            String how = leaderFirst > 1 ? "by InstallSnapshot: the leader's log starts at " + leaderFirst
-                    : "from the log, which the leader still holds from index 1";
-            return new Injected(List.of(added), "added node " + added + " (learner, caught up " + how
-                    + ", then voter)", () -> {
-                cluster.removeNode(added);
-                addedByUs.remove(added);
-                return "removed node " + added;
-            });
-        }
-        int removed = targets.getFirst();
-        removedByUs.add(removed); // before the call: a removal whose answer was lost still counts
-        cluster.removeNode(removed);
-        return new Injected(targets, "removed member " + who, () -> {
-            cluster.rejoinNode(removed);
-            removedByUs.remove(removed);
-            return "member " + removed + " back as a voter, caught up";
-        });
-    }
-
-    private Injected snapshot(FaultStep step, List<Integer> targets, int leader) {
-        if (step.variant() == FaultVariant.SNAPSHOT_NOW) {
-            List<String> taken = new ArrayList<>();
-            for (int id : targets) {
-                taken.add("node " + id + " at " + cluster.snapshot(id));
-            }
-            return new Injected(targets, "snapshot of " + String.join(", ", taken) + " (leader " + leader + ")",
-                    () -> "");
-        }
-        int follower = targets.getFirst();
-        long followerLast = cluster.status(follower).map(NodeStatus::lastLogIndex).orElse(0L);
-        cluster.proxy(follower).partition();
-        // Writes must pass the follower before the compaction, or it could still catch up from the log.
-        Duration wait = Duration.ofNanos(Math.min(step.active().toNanos() / 2, TimeUnit.SECONDS.toNanos(3)));
-        try {
-            Await.until("writes past node " + follower + "'s log", wait,
-                    () -> cluster.status(leader).map(s -> s.commitIndex() > followerLast + 1).orElse(false));
-        } catch (ClusterException noWrites) {
-            // Compact anyway; the details say that the follower could still catch up from the log.
-        }
-        // Compaction frees whole log files only, so one snapshot may leave the follower's entries in
-        // place; keep it cut off and try again while the fault lasts, in case a file is completed.
-        long until = System.nanoTime() + step.active().toNanos();
-        long snapshotIndex = cluster.snapshot(leader);
-        long leaderFirst = cluster.status(leader).map(NodeStatus::firstLogIndex).orElse(0L);
-        int attempts = 1;
-        while (leaderFirst <= followerLast + 1 && System.nanoTime() - until < 0) {
-            try {
-                Thread.sleep(SNAPSHOT_RETRY_MILLIS); // pacing the attempts, not waiting for a condition
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            snapshotIndex = cluster.snapshot(leader);
-            leaderFirst = cluster.status(leader).map(NodeStatus::firstLogIndex).orElse(0L);
-            attempts++;
-        }
-        boolean needsInstall = leaderFirst > followerLast + 1;
-        long compactedTo = snapshotIndex;
-        String details = "node " + follower + " cut off at log index " + followerLast + "; leader " + leader
-                + " snapshot at " + snapshotIndex + " (" + attempts + " attempt" + (attempts == 1 ? "" : "s")
-                + "), its log now from " + leaderFirst + (needsInstall ? ": catch-up needs InstallSnapshot"
-                : ": the log still holds what it lacks (compaction frees whole log files), catch-up from the log");
-        return new Injected(targets, details, () -> {
-            String healed = healProxies(List.of(follower));
-            Await.until("node " + follower + " to catch up to " + compactedTo, CATCH_UP_WAIT,
-                    () -> cluster.status(follower).map(s -> s.appliedIndex() >= compactedTo).orElse(false));
-            long installed = cluster.status(follower).map(NodeStatus::snapshotIndex).orElse(0L);
-            return healed + "; node " + follower + " caught up to " + compactedTo + ", its snapshot index now "
-                    + installed + (needsInstall && installed >= compactedTo ? " (installed from the leader)" : "");
-        });
-    }
-
-    private Injected diskFull(FaultStep step, List<Integer> targets, String who) {
-        int id = targets.getFirst();
-        boolean completely = step.variant() == FaultVariant.DISK_FILLED;
-        String filled = cluster.fillDisk(id, completely);
-        return new Injected(targets, (completely ? "filled the disk of " : "filled past its reserve the disk of ")
-                + who + ": " + filled, () -> {
-            cluster.freeDisks();
-            if (!completely) {
-                return "ballast deleted";
-            }
-            // A node whose disk was full is on its way out if it has not exited yet (or failed to start):
-            // restart it either way, so the heal leaves it running on a disk with room.
-            String was = cluster.isRunning(id) ? "was still running, killed and restarted"
-                    : "had exited on its full disk, restarted";
-            if (cluster.isRunning(id)) {
-                cluster.kill9(id);
-            }
-            cluster.restart(id);
-            return "ballast deleted; node " + id + " " + was;
-        });
-    }
-
-    private Injected oversize(FaultStep step, int target) {
-        OversizeRequests.Result result = new OversizeRequests(cluster, cluster.maxValueBytes())
-                .run(step.number(), target);
-        violations.addAll(result.violations());
-        String broken = result.violations().isEmpty() ? "" : "; VIOLATED: " + String.join("; ", result.violations());
-        return new Injected(List.of(target), result.details() + broken, () -> "");
+        return step.fault().inject(step, new FaultContext(cluster, targets, leader, membership, violations::add));
     }
 
     /**
@@ -508,22 +298,6 @@ public final class Nemesis implements AutoCloseable {
             done.add("repair failed: " + describe(e));
         }
         return done.isEmpty() ? "" : "repaired: " + String.join(", ", done);
-    }
-
-    private String healProxies(List<Integer> ids) {
-        int reset = 0;
-        for (int id : ids) {
-            FaultProxy proxy = cluster.proxy(id);
-            proxy.heal();
-            // Bytes dropped mid-stream leave a framed connection broken: start every one afresh.
-            reset += proxy.resetConnections();
-        }
-        return "healed, " + reset + " connections reset";
-    }
-
-    private static String leaderNote(List<Integer> targets, OptionalInt leader) {
-        return leader.isPresent() && targets.contains(leader.getAsInt()) ? " (leader " + leader.getAsInt() + " among them)"
-                : "";
     }
 
     private int record(FaultEvent event) {

@@ -23,7 +23,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The {@link FaultKind#OVERSIZE} fault: one client sends a node requests at and just over every size
+ * The {@link Faults#OVERSIZE} fault: one client sends a node requests at and just over every size
  * limit of the contract (a key of 16 KiB, a value of {@code --max-value-bytes}, a frame of 8 MiB +
  * 64 KiB, and each plus one byte), byte for byte over its own socket, since a well-behaved client
  * refuses to send what is over a limit. What must hold:
