@@ -4,6 +4,7 @@ import io.tern.verify.VerifyOptions;
 import io.tern.verify.VerifyReport;
 import io.tern.verify.VerifyRun;
 import io.tern.verify.cluster.ClusterException;
+import io.tern.verify.cluster.NodeLaunch;
 import io.tern.verify.nemesis.Fault;
 import io.tern.verify.nemesis.Faults;
 import io.tern.verify.nemesis.Timing;
@@ -114,7 +115,8 @@ public final class VerifyCommand implements Callable<Integer> {
         List<String> nodeArgs = new ArrayList<>(List.of("--log-roll-cycle", "TEST4_SECONDLY"));
         nodeArgs.addAll(serverArgs);
         VerifyOptions options = new VerifyOptions(nodes, endpoints, duration, kinds, runSeed, clients, keys, think,
-                timeout, directory, fsync, snapshotEntries, nodeArgs, Timing.DEFAULT, checkTimeout);
+                timeout, directory, fsync, snapshotEntries, nodeArgs, Timing.DEFAULT, checkTimeout,
+                NodeLaunch.java(TernCli.class.getName(), System.getProperty("java.class.path")));
         err.println("tern verify: seed " + runSeed + " (replay with --seed " + runSeed + "), results in " + directory);
         err.flush();
         VerifyReport report;

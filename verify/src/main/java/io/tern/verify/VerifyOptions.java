@@ -1,5 +1,6 @@
 package io.tern.verify;
 
+import io.tern.verify.cluster.NodeLaunch;
 import io.tern.verify.nemesis.Fault;
 import io.tern.verify.nemesis.Timing;
 import java.nio.file.Path;
@@ -14,11 +15,12 @@ import java.util.Set;
  * @param processes     concurrent clients, each one call at a time
  * @param thinkTime     the most a client waits between calls
  * @param extraServerArgs flags added to every local node (for instance a broken mode under test)
+ * @param nodeLaunch    how local nodes are started (the caller knows the node's main class and classpath)
  */
 public record VerifyOptions(int nodes, List<String> endpoints, Duration duration, Set<Fault> faults, long seed,
                             int processes, int keys, Duration thinkTime, Duration requestTimeout, Path outputDirectory,
                             String fsync, long snapshotEntries, List<String> extraServerArgs, Timing timing,
-                            Duration checkTimeout) {
+                            Duration checkTimeout, NodeLaunch nodeLaunch) {
 
     public VerifyOptions {
         endpoints = List.copyOf(endpoints);
@@ -29,7 +31,7 @@ public record VerifyOptions(int nodes, List<String> endpoints, Duration duration
     /** The same run with other faults. */
     VerifyOptions withFaults(Set<Fault> kinds) {
         return new VerifyOptions(nodes, endpoints, duration, kinds, seed, processes, keys, thinkTime, requestTimeout,
-                outputDirectory, fsync, snapshotEntries, extraServerArgs, timing, checkTimeout);
+                outputDirectory, fsync, snapshotEntries, extraServerArgs, timing, checkTimeout, nodeLaunch);
     }
 
     boolean external() {

@@ -125,7 +125,7 @@ public final class VerifyRun {
         }
         LocalCluster.Options local = new LocalCluster.Options().nodes(options.nodes()).fsync(options.fsync())
                 .snapshotEntries(options.snapshotEntries()).extraServerArgs(options.extraServerArgs())
-                .proxySeed(options.seed());
+                .proxySeed(options.seed()).launch(options.nodeLaunch());
         if (options.faults().contains(Faults.DISK_FULL)) {
             local.smallDisks(SMALL_DISK_BYTES, SMALL_DISK_RESERVE_BYTES);
         }

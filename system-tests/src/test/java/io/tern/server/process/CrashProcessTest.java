@@ -1,5 +1,7 @@
 package io.tern.server.process;
 
+import io.tern.verify.cluster.LocalCluster;
+import io.tern.verify.cluster.NodeStatus;
 import io.tern.client.GetResult;
 import io.tern.client.OutcomeUnknownException;
 import io.tern.client.ReadOptions;
@@ -47,14 +49,14 @@ class CrashProcessTest {
     @Test
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
     void withThreeOfFiveKilledIncludingTheLeaderNoWriteSucceedsAndTheClusterServesAgainWhenTheyReturn() {
-        try (ProcessCluster cluster = logs.watch(ProcessCluster.builder(dir).nodes(5).start())) {
+        try (LocalCluster cluster = logs.watch(LocalCluster.start(dir, ProcessNodes.options(5)))) {
             int leader = cluster.awaitLeader(FIRST_LEADER);
             try (TernClient all = cluster.client(Duration.ofSeconds(10))) {
                 all.put(bytes("lq-before"), bytes("acknowledged with a quorum"));
             }
             List<Integer> victims = new ArrayList<>(List.of(leader));
-            cluster.ids().stream().filter(id -> id != leader).limit(2).forEach(victims::add);
-            int[] survivors = cluster.ids().stream().filter(id -> !victims.contains(id)).mapToInt(Integer::intValue).toArray();
+            cluster.nodeIds().stream().filter(id -> id != leader).limit(2).forEach(victims::add);
+            int[] survivors = cluster.nodeIds().stream().filter(id -> !victims.contains(id)).mapToInt(Integer::intValue).toArray();
             cluster.kill9(victims.stream().mapToInt(Integer::intValue).toArray());
 
             List<String> refused = new ArrayList<>();
@@ -110,7 +112,7 @@ class CrashProcessTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void everyNodeKilledAtOnceUnderWriteLoadWithFsyncAlwaysKeepsEveryAcknowledgedWrite() throws Exception {
-        try (ProcessCluster cluster = logs.watch(ProcessCluster.builder(dir).nodes(3).fsync("always").start())) {
+        try (LocalCluster cluster = logs.watch(LocalCluster.start(dir, ProcessNodes.options(3).fsync("always")))) {
             cluster.awaitLeader(FIRST_LEADER);
             WriteLoad load;
             try (TernClient client = cluster.client(Duration.ofSeconds(3))) {
@@ -122,7 +124,7 @@ class CrashProcessTest {
                 }
             }
             load.assertNoUnexpectedErrors();
-            for (int id : cluster.ids()) {
+            for (int id : cluster.nodeIds()) {
                 cluster.restart(id);
             }
             cluster.awaitLeader(FIRST_LEADER);
@@ -132,7 +134,7 @@ class CrashProcessTest {
             long commit = cluster.statuses().values().stream().mapToLong(NodeStatus::commitIndex).max().orElseThrow();
             cluster.awaitAllApplied(commit, Duration.ofSeconds(60));
             // And each node's own state, not only the leader's, holds them.
-            for (int id : cluster.ids()) {
+            for (int id : cluster.nodeIds()) {
                 try (TernClient local = cluster.client(Duration.ofSeconds(10), id)) {
                     load.verify(local, ReadOptions.localAtLeast(commit));
                 }

@@ -1,5 +1,6 @@
 package io.tern.server.process;
 
+import io.tern.verify.cluster.LocalCluster;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -83,7 +84,7 @@ class DiskFullProcessTest {
     }
 
     /** The member's one line, and that no stack trace came with it. */
-    private static void assertOneLineNamingTheDisk(ProcessCluster cluster, int id) throws IOException {
+    private static void assertOneLineNamingTheDisk(LocalCluster cluster, int id) throws IOException {
         List<String> lines = Files.readAllLines(cluster.logFile(id));
         List<String> fatal = lines.stream().filter(l -> l.contains("member " + id + " stops, data directory "
                 + cluster.dataDirectory(id))).toList();
@@ -95,13 +96,13 @@ class DiskFullProcessTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void aLoneMemberWhoseDiskFillsExitsWithOneLineAndLosesNothingAcknowledged() throws Exception {
-        try (ProcessCluster cluster = logs.watch(ProcessCluster.builder(dir).nodes(1)
-                .serverArgs("--disk-reserve-bytes", "0").build())) {
+        try (LocalCluster cluster = logs.watch(LocalCluster.create(dir, ProcessNodes.options(1)
+                .extraServerArgs(List.of("--disk-reserve-bytes", "0"))))) {
             TmpfsMount disk = smallDisk(cluster.dataDirectory(1), 40L * MiB);
-            cluster.start().awaitLeader(WAIT);
+            cluster.startNodes().awaitLeader(WAIT);
             Map<String, byte[]> acknowledged = new LinkedHashMap<>();
             try (TernClient client = cluster.client(Duration.ofSeconds(5))) {
-                for (int i = 0; i < 100 && cluster.isAlive(1); i++) {
+                for (int i = 0; i < 100 && cluster.isRunning(1); i++) {
                     byte[] value = value(i, MiB);
                     try {
                         client.put(bytes("big-" + i), value);
@@ -131,11 +132,10 @@ class DiskFullProcessTest {
     @Test
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
     void aFullFollowerStopsWritesExitsAndCatchesUpOnceThereIsRoom() throws Exception {
-        try (ProcessCluster cluster = logs.watch(ProcessCluster.builder(dir).nodes(3)
-                .serverArgs("--disk-reserve-bytes", Long.toString(16L * MiB), "--disk-check-interval-ms", "100")
-                .build())) {
+        try (LocalCluster cluster = logs.watch(LocalCluster.create(dir, ProcessNodes.options(3)
+                .extraServerArgs(List.of("--disk-reserve-bytes", Long.toString(16L * MiB), "--disk-check-interval-ms", "100"))))) {
             TmpfsMount disk = smallDisk(cluster.dataDirectory(3), 48L * MiB);
-            cluster.start().awaitLeader(WAIT);
+            cluster.startNodes().awaitLeader(WAIT);
             Map<String, byte[]> acknowledged = new LinkedHashMap<>();
             try (TernClient client = cluster.client(Duration.ofSeconds(5), 1, 2)) {
                 // Below the reserve: member 3 raises its alarm and every write is refused with NO_SPACE.
@@ -160,7 +160,7 @@ class DiskFullProcessTest {
 
                 // The disk fills anyway: the next entry member 3 must append makes it exit.
                 disk.fill(disk.directory().resolve("ballast"), 0);
-                for (int i = 0; i < 100 && cluster.isAlive(3); i++) {
+                for (int i = 0; i < 100 && cluster.isRunning(3); i++) {
                     try {
                         client.delete(bytes("absent-" + i));
                     } catch (TernException e) {

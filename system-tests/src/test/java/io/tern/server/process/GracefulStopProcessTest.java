@@ -1,5 +1,6 @@
 package io.tern.server.process;
 
+import io.tern.verify.cluster.LocalCluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,7 +32,7 @@ class GracefulStopProcessTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void sigtermUnderLoadStopsCleanlyAndLosesNothingAcknowledged() throws Exception {
-        try (ProcessCluster cluster = logs.watch(ProcessCluster.builder(dir).nodes(1).start())) {
+        try (LocalCluster cluster = logs.watch(LocalCluster.start(dir, ProcessNodes.options(1)))) {
             cluster.awaitLeader(Duration.ofSeconds(45));
             try (TernClient client = cluster.client(Duration.ofSeconds(5));
                  WriteLoad load = new WriteLoad(client, "term", 4).start()) {

@@ -1,5 +1,6 @@
 package io.tern.server.process;
 
+import io.tern.verify.cluster.LocalCluster;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -13,9 +14,9 @@ import java.util.List;
  */
 final class LogsOnFailure implements AfterTestExecutionCallback {
 
-    private final List<ProcessCluster> clusters = new ArrayList<>();
+    private final List<LocalCluster> clusters = new ArrayList<>();
 
-    ProcessCluster watch(ProcessCluster cluster) {
+    LocalCluster watch(LocalCluster cluster) {
         clusters.add(cluster);
         return cluster;
     }
@@ -23,7 +24,7 @@ final class LogsOnFailure implements AfterTestExecutionCallback {
     @Override
     public void afterTestExecution(ExtensionContext context) {
         context.getExecutionException().ifPresent(failure -> {
-            for (ProcessCluster cluster : clusters) {
+            for (LocalCluster cluster : clusters) {
                 String logs = cluster.describe();
                 System.out.println(context.getDisplayName() + " failed:" + logs);
                 if (!String.valueOf(failure.getMessage()).contains(cluster.describeHeader())) {

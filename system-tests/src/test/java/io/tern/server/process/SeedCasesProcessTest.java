@@ -1,5 +1,7 @@
 package io.tern.server.process;
 
+import io.tern.verify.cluster.LocalCluster;
+import io.tern.verify.cluster.NodeStatus;
 import io.tern.chaos.FaultProxy;
 import io.tern.chaos.FaultProxy.Direction;
 import io.tern.client.GetResult;
@@ -44,7 +46,7 @@ class SeedCasesProcessTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void tc01PutThroughEachNodeIsReadThroughEveryNode() {
-        try (ProcessCluster cluster = logs.watch(ProcessCluster.builder(dir).nodes(5).start())) {
+        try (LocalCluster cluster = logs.watch(LocalCluster.start(dir, ProcessNodes.options(5)))) {
             cluster.awaitLeader(FIRST_LEADER);
             putThroughEachNodeAndReadEverywhere(cluster, "tc01", null);
         }
@@ -53,7 +55,7 @@ class SeedCasesProcessTest {
     @Test
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
     void tc02LeaderKilledWithSigkillUnderLoadLosesNothingAcknowledged() throws Exception {
-        try (ProcessCluster cluster = logs.watch(ProcessCluster.builder(dir).nodes(5).start())) {
+        try (LocalCluster cluster = logs.watch(LocalCluster.start(dir, ProcessNodes.options(5)))) {
             int oldLeader = cluster.awaitLeader(FIRST_LEADER);
             try (TernClient client = cluster.client(Duration.ofSeconds(5));
                  WriteLoad load = new WriteLoad(client, "tc02", 4).start()) {
@@ -95,12 +97,12 @@ class SeedCasesProcessTest {
         long seed = Long.getLong("tern.proxy.seed", System.nanoTime());
         Duration latency = Duration.ofMillis(20);
         Duration jitter = Duration.ofMillis(10);
-        ProcessCluster cluster = logs.watch(ProcessCluster.builder(dir).nodes(5).proxies(seed).build());
+        LocalCluster cluster = logs.watch(LocalCluster.create(dir, ProcessNodes.options(5).proxies(true).proxySeed(seed)));
         try (cluster) {
-            for (int id : cluster.ids()) {
+            for (int id : cluster.nodeIds()) {
                 cluster.proxy(id).setDelay(latency, jitter);
             }
-            cluster.start();
+            cluster.startNodes();
             cluster.awaitLeader(FIRST_LEADER);
 
             // Client -> proxy -> node and at least one replication round trip, each way >= latency - jitter.
@@ -116,7 +118,7 @@ class SeedCasesProcessTest {
                 System.out.printf("TC_03 (proxy seed %d, %d ± %d ms each way): %s%n", seed, latency.toMillis(),
                         jitter.toMillis(), load.summary());
             }
-            for (int id : cluster.ids()) {
+            for (int id : cluster.nodeIds()) {
                 FaultProxy proxy = cluster.proxy(id);
                 assertTrue(proxy.bytesForwarded(Direction.TO_UPSTREAM) > 0 && proxy.bytesForwarded(Direction.FROM_UPSTREAM) > 0,
                         "no traffic went through " + proxy);
@@ -130,13 +132,13 @@ class SeedCasesProcessTest {
      * For each node: a put through a client that knows only that node (which forwards to the
      * leader), then a linearizable get and a LOCAL get at the put's revision through every node.
      */
-    private static void putThroughEachNodeAndReadEverywhere(ProcessCluster cluster, String prefix, Duration minimumPut) {
+    private static void putThroughEachNodeAndReadEverywhere(LocalCluster cluster, String prefix, Duration minimumPut) {
         List<TernClient> clients = new ArrayList<>();
         try {
-            for (int id : cluster.ids()) {
+            for (int id : cluster.nodeIds()) {
                 clients.add(cluster.client(Duration.ofSeconds(10), id));
             }
-            for (int writer : cluster.ids()) {
+            for (int writer : cluster.nodeIds()) {
                 String key = prefix + "-via-" + writer;
                 String value = "value of " + key + " @" + System.nanoTime();
                 long start = System.nanoTime();
@@ -147,7 +149,7 @@ class SeedCasesProcessTest {
                     assertTrue(putNanos >= minimumPut.toNanos(), "a put through node " + writer + " took "
                             + putNanos / 1e6 + " ms, less than the network delay of " + minimumPut.toMillis() + " ms");
                 }
-                for (int reader : cluster.ids()) {
+                for (int reader : cluster.nodeIds()) {
                     TernClient client = clients.get(reader - 1);
                     GetResult linearizable = client.get(bytes(key));
                     String where = key + " (revision " + revision + ") read through node " + reader;

@@ -1,18 +1,16 @@
 package io.tern.verify.cluster;
 
-import io.tern.platform.ListenPorts;
 import io.tern.chaos.FaultProxy;
+import io.tern.client.TernClient;
+import io.tern.platform.ListenPorts;
 import io.tern.platform.TmpfsMount;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,16 +20,15 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 /**
- * A cluster of Tern nodes, each a child JVM running {@code tern server} with this JVM's java binary,
- * classpath and flags (as {@code tern cluster} starts them, not through {@code bin/tern}, so it works
- * from inside any command), each behind its own {@link FaultProxy}. Node i binds
- * {@code --listen 127.0.0.1:Li} and advertises its proxy's address in {@code --cluster}, so every
- * byte to node i, from peers and clients alike, passes through {@link #proxy(int)}.
+ * A cluster of Tern nodes, each a child process ({@link NodeProcess}) running {@code tern server} as
+ * its {@link NodeLaunch} says (by default the {@code tern} main class on this JVM's classpath, with
+ * this JVM's flags), each behind its own {@link FaultProxy} unless told otherwise. With proxies, node
+ * i binds {@code --listen 127.0.0.1:Li} and advertises its proxy's address in {@code --cluster}, so
+ * every byte to node i, from peers and clients alike, passes through {@link #proxy(int)}. This class
+ * keeps the ids, the proxies, the small disks and the membership; each node's process is its own.
  *
  * <p>Node i keeps its data in {@code DIR/node-i} and writes its stdout and stderr to
  * {@code DIR/node-i.log}, appended across restarts with a header line per start.
@@ -47,9 +44,6 @@ public final class LocalCluster extends ProtocolCluster {
 
     /** How long a node may take to exit after SIGTERM before it is killed. */
     static final Duration STOP_GRACE = Duration.ofSeconds(20);
-    static final Duration EXIT_WAIT = Duration.ofSeconds(15);
-    static final Duration SIGNAL_WAIT = Duration.ofSeconds(5);
-    static final String MAIN_CLASS = "io.tern.cli.TernCli";
 
     /** How to start a {@link LocalCluster}; every setter returns this. */
     public static final class Options {
@@ -57,7 +51,8 @@ public final class LocalCluster extends ProtocolCluster {
         private String fsync = "always";
         private int heartbeatMs = 50;
         private int electionTimeoutMs = 500;
-        private long snapshotEntries = 2_000;
+        /** Null: the flag is not passed, the server's own default holds. */
+        private Long snapshotEntries = 2_000L;
         private List<String> extraServerArgs = List.of();
         private long proxySeed = System.nanoTime();
         private int heapMb = 256;
@@ -65,6 +60,8 @@ public final class LocalCluster extends ProtocolCluster {
         private Duration startTimeout = Duration.ofSeconds(90);
         private long diskBytes;
         private long diskReserveBytes;
+        private boolean proxies = true;
+        private NodeLaunch launch = NodeLaunch.ternCli();
 
         /** How many nodes to start (ids 1..n). Default 3. */
         public Options nodes(int nodes) {
@@ -99,6 +96,27 @@ public final class LocalCluster extends ProtocolCluster {
         /** {@code --snapshot-entries}. Default 2000: small, so compaction and InstallSnapshot happen. */
         public Options snapshotEntries(long entries) {
             this.snapshotEntries = entries;
+            return this;
+        }
+
+        /** Starts the nodes without {@code --snapshot-entries}, so the server's own default holds. */
+        public Options serverDefaultSnapshotEntries() {
+            this.snapshotEntries = null;
+            return this;
+        }
+
+        /**
+         * Whether each node gets a {@link FaultProxy} in front of it. Default true; without, nodes
+         * advertise the address they bind and there are no network faults.
+         */
+        public Options proxies(boolean proxies) {
+            this.proxies = proxies;
+            return this;
+        }
+
+        /** How each node's process is started. Default {@link NodeLaunch#ternCli()}. */
+        public Options launch(NodeLaunch launch) {
+            this.launch = Objects.requireNonNull(launch);
             return this;
         }
 
@@ -161,53 +179,45 @@ public final class LocalCluster extends ProtocolCluster {
         public List<String> extraServerArgs() {
             return extraServerArgs;
         }
+
+        public Duration electionTimeout() {
+            return Duration.ofMillis(electionTimeoutMs);
+        }
     }
 
     /** A node's process that exited without this cluster killing or stopping it. */
     public record UnexpectedExit(int id, int start, long pid, int exitCode, Instant at) {
     }
 
-    /** One start of a node: its process and whether we meant it to exit. */
-    private record Run(Process process, int start, AtomicBoolean expected) {
-        void expectExit() {
-            expected.set(true);
-        }
-
-        boolean exitExpected() {
-            return expected.get();
-        }
-    }
-
-    /** One member, its proxy and its current process. Guarded by the cluster's lock. */
+    /** One member: its addresses, its proxy, its disk and its process. Guarded by the cluster's lock. */
     private static final class Node {
         final int id;
         final int listenPort;
+        /** Null when the cluster runs without proxies. */
         final FaultProxy proxy;
         final String advertised;
+        final NodeProcess process;
         /** The {@code --cluster} list it is started with (only an empty data directory reads it). */
         String bootstrap;
         /** Started with {@code --join} and not yet seen in a configuration: restarts need {@code --join} too. */
         boolean needsJoin;
         boolean removed;
-        boolean paused;
-        Run run;
-        int starts;
         /** The node's own small disk, mounted on its data directory before its first start; null without. */
         TmpfsMount disk;
 
-        Node(int id, int listenPort, FaultProxy proxy, String bootstrap, boolean needsJoin) {
+        Node(int id, int listenPort, FaultProxy proxy, NodeProcess process, boolean needsJoin) {
             this.id = id;
             this.listenPort = listenPort;
             this.proxy = proxy;
-            this.advertised = hostPort(proxy.localAddress());
-            this.bootstrap = bootstrap;
+            this.advertised = proxy != null ? hostPort(proxy.localAddress()) : "127.0.0.1:" + listenPort;
+            this.process = process;
             this.needsJoin = needsJoin;
         }
     }
 
     private final Path dir;
     private final Options options;
-    private final List<String> javaCommand;
+    private final List<String> jvmFlags;
     private final Map<Integer, Node> nodes = new TreeMap<>();
     private final List<UnexpectedExit> unexpected = new CopyOnWriteArrayList<>();
     private final Thread killOnExit = new Thread(() -> {
@@ -217,12 +227,11 @@ public final class LocalCluster extends ProtocolCluster {
     private int nextId;
     private volatile boolean closed;
 
-    private LocalCluster(Path dir, Options options, Map<Integer, Node> initial) {
-        super("127.0.0.1:" + initial.values().iterator().next().listenPort);
+    private LocalCluster(Path dir, Options options, int firstListenPort) {
+        super("127.0.0.1:" + firstListenPort);
         this.dir = dir;
         this.options = options;
-        this.javaCommand = javaCommand(options);
-        this.nodes.putAll(initial);
+        this.jvmFlags = jvmFlags(options);
         this.nextId = options.nodes + 1;
     }
 
@@ -233,30 +242,24 @@ public final class LocalCluster extends ProtocolCluster {
      * @throws ClusterException if no leader is elected within the start timeout (every node is killed then)
      */
     public static LocalCluster start(Path dir, Options options) {
-        Map<Integer, Node> initial = new TreeMap<>();
-        try {
-            for (int id = 1; id <= options.nodes; id++) {
-                int port = ListenPorts.pick();
-                FaultProxy proxy = FaultProxy.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                        new InetSocketAddress(InetAddress.getLoopbackAddress(), port), options.proxySeed + id);
-                initial.put(id, new Node(id, port, proxy, null, false));
-            }
-        } catch (RuntimeException e) {
-            initial.values().forEach(n -> n.proxy.close());
-            throw e;
+        return create(dir, options).startNodes();
+    }
+
+    /**
+     * Makes the cluster with its ports and proxies (so they can be set up first) without starting any
+     * node; {@link #startNodes()} starts them. The caller closes it.
+     */
+    public static LocalCluster create(Path dir, Options options) {
+        int[] ports = new int[options.nodes];
+        for (int i = 0; i < ports.length; i++) {
+            ports[i] = ListenPorts.pick();
         }
-        String bootstrap = initial.values().stream().map(n -> n.id + "=" + n.advertised)
-                .collect(Collectors.joining(","));
-        initial.values().forEach(n -> n.bootstrap = bootstrap);
-        LocalCluster cluster = new LocalCluster(dir, options, initial);
+        LocalCluster cluster = new LocalCluster(dir, options, ports[0]);
         try {
-            Runtime.getRuntime().addShutdownHook(cluster.killOnExit);
             Files.createDirectories(dir);
-            for (int id : cluster.nodeIds()) {
-                cluster.launch(id);
+            for (int id = 1; id <= options.nodes; id++) {
+                cluster.nodes.put(id, cluster.newNode(id, ports[id - 1], false));
             }
-            cluster.awaitLeader(options.startTimeout);
-            return cluster;
         } catch (IOException e) {
             cluster.close();
             throw new UncheckedIOException("cannot create " + dir, e);
@@ -264,6 +267,40 @@ public final class LocalCluster extends ProtocolCluster {
             cluster.close();
             throw e;
         }
+        String bootstrap = cluster.nodes.values().stream().map(n -> n.id + "=" + n.advertised)
+                .collect(Collectors.joining(","));
+        cluster.nodes.values().forEach(n -> n.bootstrap = bootstrap);
+        Runtime.getRuntime().addShutdownHook(cluster.killOnExit);
+        return cluster;
+    }
+
+    /**
+     * Starts every node made by {@link #create} and waits until they have elected a leader.
+     *
+     * @throws ClusterException if no leader is elected within the start timeout (every node is killed then)
+     */
+    public LocalCluster startNodes() {
+        try {
+            for (int id : nodeIds()) {
+                launch(id);
+            }
+            awaitLeader(options.startTimeout);
+            return this;
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private Node newNode(int id, int listenPort, boolean needsJoin) {
+        FaultProxy proxy = options.proxies ? FaultProxy.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), listenPort), options.proxySeed + id) : null;
+        NodeProcess process = new NodeProcess("node " + id, logFileOf(id), dir, (start, pid, exitCode) -> {
+            if (!closed) {
+                unexpected.add(new UnexpectedExit(id, start, pid, exitCode, Instant.now()));
+            }
+        });
+        return new Node(id, listenPort, proxy, process, needsJoin);
     }
 
     // ---- what a ClusterControl is ----
@@ -275,7 +312,7 @@ public final class LocalCluster extends ProtocolCluster {
 
     @Override
     public boolean controlsNetwork() {
-        return true;
+        return options.proxies;
     }
 
     @Override
@@ -286,6 +323,11 @@ public final class LocalCluster extends ProtocolCluster {
     /** Every node ever started here, removed ones included. */
     public synchronized List<Integer> allNodeIds() {
         return List.copyOf(nodes.keySet());
+    }
+
+    /** The members whose process is running. */
+    public List<Integer> runningIds() {
+        return nodeIds().stream().filter(this::isRunning).toList();
     }
 
     /** What {@code --max-value-bytes} among the extra server arguments says, else the default. */
@@ -321,7 +363,21 @@ public final class LocalCluster extends ProtocolCluster {
 
     @Override
     public FaultProxy proxy(int id) {
-        return node(id).proxy;
+        FaultProxy proxy = node(id).proxy;
+        if (proxy == null) {
+            throw new IllegalStateException("this cluster runs without proxies");
+        }
+        return proxy;
+    }
+
+    /**
+     * A client of the given nodes' advertised addresses (every member's when none are named), with
+     * leader discovery as a user's client has it. The caller closes it.
+     */
+    public TernClient client(Duration requestTimeout, int... ids) {
+        List<String> endpoints = ids.length == 0 ? endpoints()
+                : Arrays.stream(ids).mapToObj(this::endpoint).toList();
+        return TernClient.builder().endpoints(endpoints).requestTimeout(requestTimeout).build();
     }
 
     public Path directory() {
@@ -333,7 +389,11 @@ public final class LocalCluster extends ProtocolCluster {
     }
 
     public Path logFile(int id) {
-        return dir.resolve("node-" + node(id).id + ".log");
+        return node(id).process.log();
+    }
+
+    private Path logFileOf(int id) {
+        return dir.resolve("node-" + id + ".log");
     }
 
     /** The options the cluster was started with. */
@@ -341,24 +401,24 @@ public final class LocalCluster extends ProtocolCluster {
         return options;
     }
 
-    @Override
-    public boolean isRunning(int id) {
-        Run run = run(id);
-        return run != null && run.process().isAlive();
+    /** The base election timeout the nodes run with. */
+    public Duration electionTimeout() {
+        return options.electionTimeout();
     }
 
     @Override
-    public synchronized boolean isPaused(int id) {
-        return node(id).paused;
+    public boolean isRunning(int id) {
+        return node(id).process.isRunning();
+    }
+
+    @Override
+    public boolean isPaused(int id) {
+        return node(id).process.isPaused();
     }
 
     /** The pid of node {@code id}'s current process. */
     public long pid(int id) {
-        Run run = run(id);
-        if (run == null) {
-            throw new IllegalStateException("node " + id + " was never started");
-        }
-        return run.process().pid();
+        return node(id).process.pid();
     }
 
     @Override
@@ -371,74 +431,82 @@ public final class LocalCluster extends ProtocolCluster {
         return List.copyOf(unexpected);
     }
 
+    // ---- waiting ----
+
+    /**
+     * Waits until node {@code id} has applied at least {@code index}.
+     *
+     * @return its STATUS then
+     * @throws ClusterException if it does not within {@code timeout}, or its process is gone
+     */
+    public NodeStatus awaitApplied(int id, long index, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        java.util.Optional<NodeStatus> last = java.util.Optional.empty();
+        while (System.nanoTime() - deadline < 0) {
+            last = status(id);
+            if (last.isPresent() && last.get().appliedIndex() >= index) {
+                return last.get();
+            }
+            if (!isRunning(id)) {
+                break;
+            }
+            Await.pause(Await.POLL_MILLIS);
+        }
+        throw new ClusterException("node " + id + " did not apply index " + index + " within " + timeout.toMillis()
+                + " ms; last status " + last.map(NodeStatus::toString).orElse("none") + describe());
+    }
+
+    /** Waits until every running member has applied at least {@code index}. */
+    public void awaitAllApplied(long index, Duration timeout) {
+        for (int id : runningIds()) {
+            awaitApplied(id, index, timeout);
+        }
+    }
+
+    /**
+     * Waits until node {@code id} exits by itself (a full disk, a fatal error); that exit is still
+     * reported by {@link #unexpectedExits()} unless it was announced.
+     *
+     * @return its exit code
+     */
+    public int awaitExit(int id, Duration timeout) {
+        return node(id).process.awaitExit(timeout);
+    }
+
     // ---- process faults ----
 
     @Override
     public void kill9(int... ids) {
-        List<Run> killed = new ArrayList<>();
+        List<NodeProcess> killed = new ArrayList<>();
         for (int id : ids) {
-            Run run = run(id);
-            if (run != null && run.process().isAlive()) {
-                run.expectExit();
-                run.process().toHandle().destroyForcibly();
-                killed.add(run);
-            }
-            synchronized (this) {
-                node(id).paused = false;
+            NodeProcess process = node(id).process;
+            if (process.kill()) {
+                killed.add(process);
             }
         }
-        for (Run run : killed) {
-            awaitExit(run, EXIT_WAIT, "after SIGKILL");
+        for (NodeProcess process : killed) {
+            process.awaitKilled();
         }
+    }
+
+    /** SIGKILL to every running member at once. */
+    public void kill9All() {
+        kill9(runningIds().stream().mapToInt(Integer::intValue).toArray());
     }
 
     @Override
     public void pause(int id) {
-        Run run = requireRunning(id);
-        signal(run, "STOP");
-        synchronized (this) {
-            node(id).paused = true;
-        }
-        Await.until("node " + id + " to be stopped by SIGSTOP", SIGNAL_WAIT,
-                () -> !run.process().isAlive() || ProcessStates.isStopped(run.process().pid())
-                        || ProcessStates.unknown(run.process().pid()));
+        node(id).process.pause();
     }
 
     @Override
     public void resume(int id) {
-        Run run = run(id);
-        synchronized (this) {
-            node(id).paused = false;
-        }
-        if (run == null || !run.process().isAlive()) {
-            return;
-        }
-        signal(run, "CONT");
-        Await.until("node " + id + " to run again after SIGCONT", SIGNAL_WAIT,
-                () -> !run.process().isAlive() || !ProcessStates.isStopped(run.process().pid()));
+        node(id).process.resume();
     }
 
     @Override
     public int stop(int id) {
-        Run run = run(id);
-        if (run == null) {
-            throw new IllegalStateException("node " + id + " was never started");
-        }
-        if (isPaused(id)) {
-            resume(id); // a stopped process would not handle SIGTERM until continued
-        }
-        run.expectExit();
-        run.process().toHandle().destroy();
-        try {
-            if (!run.process().waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                run.process().toHandle().destroyForcibly();
-                awaitExit(run, EXIT_WAIT, "after SIGKILL that followed an ignored SIGTERM");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ClusterException("interrupted while stopping node " + id, e);
-        }
-        return run.process().exitValue();
+        return node(id).process.stop(STOP_GRACE);
     }
 
     @Override
@@ -464,8 +532,8 @@ public final class LocalCluster extends ProtocolCluster {
             if (disk == null) {
                 throw new IllegalStateException("node " + id + " has no small disk of its own");
             }
-            if (completely && node(id).run != null) {
-                node(id).run.expectExit(); // a member whose disk is full exits: that is the point
+            if (completely) {
+                node(id).process.expectExit(); // a member whose disk is full exits: that is the point
             }
         }
         try {
@@ -522,12 +590,10 @@ public final class LocalCluster extends ProtocolCluster {
         Node node;
         synchronized (this) {
             id = nextId++;
-            int port = ListenPorts.pick();
-            FaultProxy proxy = FaultProxy.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                    new InetSocketAddress(InetAddress.getLoopbackAddress(), port), options.proxySeed + id);
+            node = newNode(id, ListenPorts.pick(), true);
             String members = nodes.values().stream().filter(n -> !n.removed).map(n -> n.id + "=" + n.advertised)
                     .collect(Collectors.joining(","));
-            node = new Node(id, port, proxy, members + "," + id + "=" + hostPort(proxy.localAddress()), true);
+            node.bootstrap = members + "," + id + "=" + node.advertised;
             nodes.put(id, node);
         }
         try {
@@ -583,41 +649,27 @@ public final class LocalCluster extends ProtocolCluster {
 
     /** The last {@code lines} lines of node {@code id}'s log (every start). */
     public String logTail(int id, int lines) {
-        Path file = logFile(id);
-        if (!Files.exists(file)) {
-            return "(no log)";
-        }
-        try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
-            long length = in.length();
-            long from = Math.max(0, length - 64 * 1024);
-            byte[] bytes = new byte[(int) (length - from)];
-            in.seek(from);
-            in.readFully(bytes);
-            List<String> all = List.of(new String(bytes, StandardCharsets.UTF_8).split("\n"));
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException e) {
-            return "(unreadable: " + e + ")";
-        }
+        return node(id).process.logTail(lines);
+    }
+
+    /** The first line of {@link #describe()}, by which a message that holds it can be told. */
+    public String describeHeader() {
+        return "---- local cluster in " + dir + " ----";
     }
 
     /** Each node's process state, proxy and log tail, for a failure message. */
     @Override
     public String describe() {
-        StringBuilder out = new StringBuilder("\n---- local cluster in ").append(dir).append(" ----");
+        StringBuilder out = new StringBuilder("\n").append(describeHeader());
         for (int id : allNodeIds()) {
             Node node = node(id);
-            Run run = run(id);
             out.append("\n== node ").append(id).append(" (").append(node.advertised).append(" -> :")
-                    .append(node.listenPort).append(node.removed ? ", removed" : "").append(") ");
-            if (run == null) {
-                out.append("never started");
-            } else if (run.process().isAlive()) {
-                out.append(isPaused(id) ? "paused" : "running").append(", pid ").append(run.process().pid())
-                        .append(", start #").append(run.start());
-            } else {
-                out.append("exited with ").append(run.process().exitValue()).append(", start #").append(run.start());
+                    .append(node.listenPort).append(node.removed ? ", removed" : "").append(") ")
+                    .append(node.process.state());
+            if (node.proxy != null) {
+                out.append(", ").append(node.proxy);
             }
-            out.append(", ").append(node.proxy).append(" ==\n").append(logTail(id, 20));
+            out.append(" ==\n").append(logTail(id, 20));
         }
         if (!unexpected.isEmpty()) {
             out.append("\n== unexpected exits: ").append(unexpected);
@@ -644,7 +696,9 @@ public final class LocalCluster extends ProtocolCluster {
             all = List.copyOf(nodes.values());
         }
         for (Node node : all) {
-            node.proxy.close();
+            if (node.proxy != null) {
+                node.proxy.close();
+            }
         }
         super.close();
     }
@@ -670,14 +724,10 @@ public final class LocalCluster extends ProtocolCluster {
                 || flag.startsWith("-XX:TieredStopAtLevel"));
     }
 
-    private static List<String> javaCommand(Options options) {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(options.jvmArgs != null ? options.jvmArgs : defaultJvmArgs());
-        command.addAll(List.of("-Xmx" + options.heapMb + "m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), MAIN_CLASS));
-        return command;
+    private static List<String> jvmFlags(Options options) {
+        List<String> flags = new ArrayList<>(options.jvmArgs != null ? options.jvmArgs : defaultJvmArgs());
+        flags.addAll(List.of("-Xmx" + options.heapMb + "m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        return List.copyOf(flags);
     }
 
     /** The {@code tern server} arguments of a node. */
@@ -685,12 +735,16 @@ public final class LocalCluster extends ProtocolCluster {
         List<String> args = new ArrayList<>(List.of("server",
                 "--id", Integer.toString(id),
                 "--data", data.toString(),
-                "--cluster", cluster,
-                "--listen", "127.0.0.1:" + listenPort,
-                "--fsync", options.fsync,
+                "--cluster", cluster));
+        if (options.proxies) {
+            args.addAll(List.of("--listen", "127.0.0.1:" + listenPort));
+        }
+        args.addAll(List.of("--fsync", options.fsync,
                 "--heartbeat-ms", Integer.toString(options.heartbeatMs),
-                "--election-timeout-ms", Integer.toString(options.electionTimeoutMs),
-                "--snapshot-entries", Long.toString(options.snapshotEntries)));
+                "--election-timeout-ms", Integer.toString(options.electionTimeoutMs)));
+        if (options.snapshotEntries != null) {
+            args.addAll(List.of("--snapshot-entries", Long.toString(options.snapshotEntries)));
+        }
         if (join) {
             args.add("--join");
         }
@@ -709,8 +763,7 @@ public final class LocalCluster extends ProtocolCluster {
             throw new IllegalStateException("the cluster is closed");
         }
         Node node;
-        List<String> command = new ArrayList<>(javaCommand);
-        int start;
+        List<String> command = new ArrayList<>(options.launch.command(jvmFlags));
         synchronized (this) {
             node = node(id);
             if (options.diskBytes > 0 && node.disk == null) {
@@ -721,98 +774,31 @@ public final class LocalCluster extends ProtocolCluster {
                 }
             }
             command.addAll(serverArgs(options, id, dataDirectory(id), node.bootstrap, node.listenPort, node.needsJoin));
-            start = ++node.starts;
-            node.paused = false;
         }
-        Path log = logFile(id);
-        try {
-            Files.writeString(log, "==== start #" + start + " of node " + id + " at " + Instant.now() + ": "
-                    + String.join(" ", command) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            Process process = new ProcessBuilder(command)
-                    .directory(dir.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                    .start();
-            Run run = new Run(process, start, new AtomicBoolean());
-            synchronized (this) {
-                node.run = run;
-            }
-            process.onExit().thenAccept(exited -> {
-                if (!run.exitExpected() && !closed) {
-                    unexpected.add(new UnexpectedExit(id, start, exited.pid(), exited.exitValue(), Instant.now()));
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start node " + id, e);
-        }
+        node.process.start(command, options.launch.environment(jvmFlags));
     }
 
     private void killAll() {
-        List<Run> runs = new ArrayList<>();
+        List<NodeProcess> processes = new ArrayList<>();
         synchronized (this) {
             for (Node node : nodes.values()) {
-                if (node.run != null) {
-                    runs.add(node.run);
+                processes.add(node.process);
+            }
+        }
+        for (NodeProcess process : processes) {
+            process.kill();
+        }
+        for (NodeProcess process : processes) {
+            try {
+                process.awaitKilled();
+            } catch (IllegalStateException neverStarted) {
+                // Nothing to wait for.
+            } catch (ClusterException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    return;
                 }
             }
         }
-        for (Run run : runs) {
-            run.expectExit();
-            run.process().toHandle().destroyForcibly();
-        }
-        for (Run run : runs) {
-            try {
-                run.process().waitFor(EXIT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
-    private static void signal(Run run, String signal) {
-        if (!run.process().isAlive()) {
-            throw new ClusterException("process " + run.process().pid() + " is not running");
-        }
-        try {
-            // ProcessHandle sends only SIGTERM and SIGKILL.
-            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(run.process().pid()))
-                    .redirectErrorStream(true).start();
-            String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (!kill.waitFor(SIGNAL_WAIT.toMillis(), TimeUnit.MILLISECONDS) || kill.exitValue() != 0) {
-                throw new ClusterException("kill -" + signal + " " + run.process().pid() + " failed: " + output);
-            }
-        } catch (IOException e) {
-            throw new ClusterException("cannot run kill -" + signal + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ClusterException("interrupted", e);
-        }
-    }
-
-    private static void awaitExit(Run run, Duration timeout, String why) {
-        try {
-            if (!run.process().waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new ClusterException("process " + run.process().pid() + " did not exit " + why + " within "
-                        + timeout.toMillis() + " ms");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ClusterException("interrupted", e);
-        }
-    }
-
-    private Run requireRunning(int id) {
-        Run run = run(id);
-        if (run == null || !run.process().isAlive()) {
-            throw new IllegalStateException("node " + id + " is not running");
-        }
-        return run;
-    }
-
-    private synchronized Run run(int id) {
-        return node(id).run;
     }
 
     private synchronized Node node(int id) {

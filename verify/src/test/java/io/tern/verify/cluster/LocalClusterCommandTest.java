@@ -47,4 +47,30 @@ class LocalClusterCommandTest {
         assertTrue(flags.contains("-Dchronicle.analytics.disable=true"), flags::toString);
         assertFalse(flags.stream().anyMatch(f -> f.startsWith("-Xmx")), flags::toString);
     }
+
+    @Test
+    void withoutProxiesANodeBindsWhatItAdvertisesAndTheServersSnapshotDefaultCanHold() {
+        List<String> args = LocalCluster.serverArgs(new LocalCluster.Options().proxies(false)
+                .serverDefaultSnapshotEntries(), 1, Path.of("/d/node-1"), "1=127.0.0.1:20001", 20001, false);
+        assertFalse(args.contains("--listen"), args::toString);
+        assertFalse(args.contains("--snapshot-entries"), args::toString);
+    }
+
+    @Test
+    void aJavaLaunchRunsTheMainClassOnTheClasspathWithTheFlags() {
+        NodeLaunch launch = NodeLaunch.java("x.Main", "/a.jar:/b.jar");
+        List<String> command = launch.command(List.of("-Xmx64m", "-Dk=v"));
+        assertEquals(List.of("-Xmx64m", "-Dk=v", "-cp", "/a.jar:/b.jar", "x.Main"), command.subList(1, command.size()));
+        assertTrue(command.getFirst().endsWith("java"), command::toString);
+        assertEquals(java.util.Map.of(), launch.environment(List.of("-Xmx64m")));
+    }
+
+    @Test
+    void theLauncherGetsTheClasspathAndFlagsThroughItsEnvironment() {
+        NodeLaunch launch = NodeLaunch.launcher(Path.of("/repo/bin/tern"), "/a.jar");
+        assertEquals(List.of("/repo/bin/tern"), launch.command(List.of("-Xmx64m")));
+        var environment = launch.environment(List.of("-Xmx64m", "-Dk=v"));
+        assertEquals("/a.jar", environment.get("TERN_CLASSPATH"));
+        assertEquals("-Xmx64m -Dk=v", environment.get("TERN_JAVA_OPTS"));
+    }
 }
