@@ -1,5 +1,6 @@
 package io.tern.verify.checker;
 
+import io.tern.verify.history.HistoryText;
 import io.tern.verify.history.Operation;
 import java.util.List;
 
@@ -26,6 +27,16 @@ public record FailureWitness(List<Integer> operationIds, List<Operation> operati
         String shrunk = minimal
                 ? (operations.size() == 1 ? "" : " (a minimal window: none of them can be left out)")
                 : " (shrinking stopped at its time budget: a smaller window may exist)";
-        return size + " cannot be linearized" + shrunk + ":\n" + table + reason;
+        return size + " cannot be linearized" + shrunk + ":\n" + table + reason + "\n" + asHistoryText();
+    }
+
+    /**
+     * The operations in {@link HistoryText}'s form, times in ms from the first invocation: a checker
+     * test can take them as they are.
+     */
+    public String asHistoryText() {
+        long start = operations.stream().mapToLong(Operation::invokeNanos).min().orElse(0);
+        return "As history text (ms from the first invocation), for a checker test:\n"
+                + HistoryText.format(operations, start).indent(4).stripTrailing();
     }
 }

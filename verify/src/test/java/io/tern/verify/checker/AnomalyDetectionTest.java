@@ -3,8 +3,8 @@ package io.tern.verify.checker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tern.verify.history.Call;
 import io.tern.verify.history.History;
+import io.tern.verify.history.HistoryText;
 import java.time.Duration;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -42,82 +42,95 @@ class AnomalyDetectionTest {
         // The window is a proof on its own: checked alone, as recorded, it still fails.
         assertEquals(Linearizability.NOT_LINEARIZABLE, LinearizabilityChecker.check(History.of(witness.operations()), OPTIONS).result(),
                 () -> "the window alone passes:\n" + text);
+        // And as bin/tern verify prints it, read back into a history, it fails too.
+        String printed = witness.asHistoryText();
+        History replayed = HistoryText.parse(printed.substring(printed.indexOf('\n') + 1));
+        assertEquals(witness.operations().size(), replayed.size(), printed);
+        assertEquals(Linearizability.NOT_LINEARIZABLE, LinearizabilityChecker.check(replayed, OPTIONS).result(),
+                () -> "the printed window passes:\n" + printed);
         return text;
     }
 
     @Test
     void aStaleRead() {
         HistoryBuilder h = new HistoryBuilder();
-        long t = noise(h, "k");
-        int oldWrite = h.put(1, "k", "old", t, t + 1);
-        int newWrite = h.put(2, "k", "new", t + 2, t + 3);
-        int staleRead = h.get(3, "k", "old", t + 4, t + 5);
-        h.get(4, "k", "new", t + 6, t + 7);
+        h.add(noise(h, "k"), """
+                oldWrite:  [0,1] p1 put k old -> ok
+                newWrite:  [2,3] p2 put k new -> ok
+                staleRead: [4,5] p3 get k -> old
+                           [6,7] p4 get k -> new
+                """);
 
-        String text = assertCaught(h, 3, oldWrite, newWrite, staleRead);
-        assertTrue(text.contains("#" + staleRead + " GET k (p3) read old, but #" + newWrite + " PUT k new overwrote it"), text);
+        String text = assertCaught(h, 3, h.id("oldWrite"), h.id("newWrite"), h.id("staleRead"));
+        assertTrue(text.contains("#" + h.id("staleRead") + " GET k (p3) read old, but #" + h.id("newWrite")
+                + " PUT k new overwrote it"), text);
     }
 
     @Test
     void aLostWrite() {
         HistoryBuilder h = new HistoryBuilder();
-        long t = noise(h, "k");
-        int before = h.put(1, "k", "before", t, t + 1);
-        int lost = h.put(2, "k", "lost", t + 2, t + 8);
-        h.get(3, "k", "before", t + 3, t + 4);
-        int readAfterAck = h.get(3, "k", "before", t + 9, t + 10);
-        h.get(4, "k", "before", t + 11, t + 12);
-        h.get(3, "k", "before", t + 13, t + 14);
+        h.add(noise(h, "k"), """
+                before:       [0,1] p1 put k before -> ok
+                lost:         [2,8] p2 put k lost -> ok
+                              [3,4] p3 get k -> before
+                readAfterAck: [9,10] p3 get k -> before
+                              [11,12] p4 get k -> before
+                              [13,14] p3 get k -> before
+                """);
 
-        assertCaught(h, 3, before, lost);
-        assertTrue(readAfterAck > lost);
+        assertCaught(h, 3, h.id("before"), h.id("lost"));
+        assertTrue(h.id("readAfterAck") > h.id("lost"));
     }
 
     @Test
     void aReadOfAValueNeverWritten() {
         HistoryBuilder h = new HistoryBuilder();
-        long t = noise(h, "k");
-        int ghost = h.get(3, "k", "ghost", t, t + 1);
+        h.add(noise(h, "k"), """
+                ghost: [0,1] p3 get k -> ghost
+                """);
 
-        String text = assertCaught(h, 1, ghost);
+        String text = assertCaught(h, 1, h.id("ghost"));
         assertTrue(text.contains("ghost, a value that no operation wrote"), text);
     }
 
     @Test
     void aReadOfAWriteThatFailed() {
         HistoryBuilder h = new HistoryBuilder();
-        long t = noise(h, "k");
-        int failed = h.putFailed(1, "k", "refused", t, t + 1);
-        int read = h.get(3, "k", "refused", t + 2, t + 3);
+        h.add(noise(h, "k"), """
+                failed: [0,1] p1 put k refused -> fail UNAVAILABLE
+                read:   [2,3] p3 get k -> refused
+                """);
 
-        String text = assertCaught(h, 1, read);
-        assertTrue(text.contains("which only #" + failed + " wrote, and it failed"), text);
+        String text = assertCaught(h, 1, h.id("read"));
+        assertTrue(text.contains("which only #" + h.id("failed") + " wrote, and it failed"), text);
     }
 
     @Test
     void aCasThatSucceededExpectingAnOverwrittenValue() {
         HistoryBuilder h = new HistoryBuilder();
-        long t = noise(h, "k");
-        int oldWrite = h.put(1, "k", "old", t, t + 1);
-        int newWrite = h.put(2, "k", "new", t + 2, t + 3);
-        int cas = h.cas(3, "k", "old", "newer", t + 4, t + 5);
-        h.get(4, "k", "newer", t + 6, t + 7);
+        h.add(noise(h, "k"), """
+                oldWrite: [0,1] p1 put k old -> ok
+                newWrite: [2,3] p2 put k new -> ok
+                cas:      [4,5] p3 cas k old newer -> ok
+                          [6,7] p4 get k -> newer
+                """);
 
-        String text = assertCaught(h, 3, oldWrite, newWrite, cas);
+        String text = assertCaught(h, 3, h.id("oldWrite"), h.id("newWrite"), h.id("cas"));
         assertTrue(text.contains("succeeded expecting old"), text);
     }
 
     @Test
     void aBatchSeenHalfAppliedAfterItCompleted() {
         HistoryBuilder h = new HistoryBuilder();
-        long t = noise(h, "a");
-        h.put(1, "a", "a1", t, t + 1);
-        int oldB = h.put(1, "b", "b1", t + 2, t + 3);
-        int batch = h.batch(2, t + 4, t + 5, Call.BatchWrite.put("a", "a2"), Call.BatchWrite.put("b", "b2"));
-        h.get(3, "a", "a2", t + 6, t + 7);
-        int oldSeen = h.get(3, "b", "b1", t + 6, t + 7);
+        h.add(noise(h, "a"), """
+                         [0,1] p1 put a a1 -> ok
+                oldB:    [2,3] p1 put b b1 -> ok
+                batch:   [4,5] p2 batch put a a2, put b b2 -> ok
+                         [6,7] p3 get a -> a2
+                oldSeen: [6,7] p3 get b -> b1
+                """);
 
-        assertCaught(h, 4, oldB, batch, oldSeen);
+        assertCaught(h, 4, h.id("oldB"), h.id("batch"), h.id("oldSeen"));
     }
 
     @Test
@@ -125,60 +138,65 @@ class AnomalyDetectionTest {
         // Per key, each read is fine: only a model of both keys together sees that the batch was
         // applied before the first read and not before the second, which began after it.
         HistoryBuilder h = new HistoryBuilder();
-        long t = noise(h, "a");
-        h.put(1, "a", "a1", t, t + 1);
-        int oldB = h.put(1, "b", "b1", t + 2, t + 3);
-        int batch = h.batch(2, t + 4, t + 40, Call.BatchWrite.put("a", "a2"), Call.BatchWrite.put("b", "b2"));
-        int newSeen = h.get(3, "a", "a2", t + 6, t + 7);
-        int oldSeen = h.get(4, "b", "b1", t + 8, t + 9);
+        h.add(noise(h, "a"), """
+                         [0,1] p1 put a a1 -> ok
+                oldB:    [2,3] p1 put b b1 -> ok
+                batch:   [4,40] p2 batch put a a2, put b b2 -> ok
+                newSeen: [6,7] p3 get a -> a2
+                oldSeen: [8,9] p4 get b -> b1
+                """);
 
-        assertCaught(h, 4, oldB, batch, newSeen, oldSeen);
+        assertCaught(h, 4, h.id("oldB"), h.id("batch"), h.id("newSeen"), h.id("oldSeen"));
     }
 
     @Test
     void twoReadsInTurnSeeNewThenOld() {
         HistoryBuilder h = new HistoryBuilder();
-        long t = noise(h, "k");
-        int oldWrite = h.put(1, "k", "old", t, t + 1);
-        int newWrite = h.put(2, "k", "new", t + 2, t + 40);
-        int newRead = h.get(3, "k", "new", t + 3, t + 4);
-        int oldRead = h.get(3, "k", "old", t + 5, t + 6);
+        h.add(noise(h, "k"), """
+                oldWrite: [0,1] p1 put k old -> ok
+                newWrite: [2,40] p2 put k new -> ok
+                newRead:  [3,4] p3 get k -> new
+                oldRead:  [5,6] p3 get k -> old
+                """);
 
-        String text = assertCaught(h, 4, oldWrite, newWrite, newRead, oldRead);
+        String text = assertCaught(h, 4, h.id("oldWrite"), h.id("newWrite"), h.id("newRead"), h.id("oldRead"));
         assertTrue(text.contains("had already read new"), text);
     }
 
     @Test
     void anUnknownWriteCannotTakeEffectBeforeItWasInvoked() {
         HistoryBuilder h = new HistoryBuilder();
-        long t = noise(h, "k");
-        int early = h.get(3, "k", "future", t, t + 1);
-        int write = h.putUnknown(1, "k", "future", t + 2);
+        h.add(noise(h, "k"), """
+                early: [0,1] p3 get k -> future
+                write: [2,?] p1 put k future -> ? TIMEOUT
+                """);
 
-        String text = assertCaught(h, 2, early, write);
+        String text = assertCaught(h, 2, h.id("early"), h.id("write"));
         assertTrue(text.contains("before any write of it began"), text);
     }
 
     @Test
     void aKeyFoundAbsentAfterAWriteThatNothingDeleted() {
         HistoryBuilder h = new HistoryBuilder();
-        long t = noise(h, "k");
-        int delete = h.delete(1, "k", true, t, t + 1);
-        int write = h.put(1, "k", "v", t + 2, t + 3);
-        int absent = h.get(2, "k", null, t + 4, t + 5);
+        h.add(noise(h, "k"), """
+                delete: [0,1] p1 delete k -> ok existed
+                write:  [2,3] p1 put k v -> ok
+                absent: [4,5] p2 get k -> nil
+                """);
 
-        String text = assertCaught(h, 3, write, absent);
+        String text = assertCaught(h, 3, h.id("write"), h.id("absent"));
         assertTrue(text.contains("no delete of k can have taken effect after it"), text);
-        assertTrue(delete < write);
+        assertTrue(h.id("delete") < h.id("write"));
     }
 
     @Test
     void aLocalReadThatInventsAValue() {
         HistoryBuilder h = new HistoryBuilder();
-        long t = noise(h, "k");
-        int invented = h.getLocal(2, "k", "invented", t, t + 1);
+        h.add(noise(h, "k"), """
+                invented: [0,1] p2 get-local k -> invented
+                """);
 
-        String text = assertCaught(h, 1, invented);
+        String text = assertCaught(h, 1, h.id("invented"));
         assertTrue(text.contains("LOCAL reads"), text);
     }
 
@@ -188,9 +206,10 @@ class AnomalyDetectionTest {
         for (String key : Arrays.asList("a", "b", "c", "d")) {
             h.sequentialTraffic(key, 20, 0);
         }
-        long t = h.sequentialTraffic("e", 20, 0);
-        h.put(1, "e", "e-new", t, t + 1);
-        h.get(2, "e", "e-seq19", t + 2, t + 3);
+        h.add(h.sequentialTraffic("e", 20, 0), """
+                [0,1] p1 put e e-new -> ok
+                [2,3] p2 get e -> e-seq19
+                """);
 
         Verdict verdict = LinearizabilityChecker.check(h.build(), OPTIONS);
 

@@ -36,23 +36,25 @@ class BoundsTest {
     @Test
     void aBoundHitBeforeALateAnomalyIsNeverLinearizableAndAWindowStillProvesIt() {
         HistoryBuilder h = new HistoryBuilder();
-        long t = h.sequentialTraffic("k", 500, 0);
-        int write = h.put(1, "k", "new", t, t + 1);
-        int stale = h.get(2, "k", "k-seq499", t + 2, t + 3);
+        h.add(h.sequentialTraffic("k", 500, 0), """
+                write: [0,1] p1 put k new -> ok
+                stale: [2,3] p2 get k -> k-seq499
+                """);
 
         Verdict verdict = LinearizabilityChecker.check(h.build(), new CheckOptions(Duration.ofSeconds(30), 100));
 
         assertEquals(Linearizability.NOT_LINEARIZABLE, verdict.result(), verdict::explain);
         assertTrue(verdict.explain().contains("gave up after 100 states"), verdict.explain());
-        assertTrue(verdict.firstWitness().orElseThrow().operationIds().containsAll(java.util.List.of(write, stale)), verdict::explain);
+        assertTrue(verdict.firstWitness().orElseThrow().operationIds().containsAll(List.of(h.id("write"), h.id("stale"))), verdict::explain);
     }
 
     @Test
     void aWindowFarFromWhereTheSearchStoppedIsFoundBySweeping() {
-        HistoryBuilder h = new HistoryBuilder();
-        h.put(1, "k", "old", 0, 1);
-        h.put(1, "k", "new", 2, 3);
-        int stale = h.get(2, "k", "old", 4, 5);
+        HistoryBuilder h = new HistoryBuilder().add("""
+                       [0,1] p1 put k old -> ok
+                       [2,3] p1 put k new -> ok
+                stale: [4,5] p2 get k -> old
+                """);
         h.sequentialTraffic("k", 500, 10);
 
         // The anomaly is first, so a search that gave up early was stuck near it; a bound of
@@ -60,15 +62,16 @@ class BoundsTest {
         Verdict verdict = LinearizabilityChecker.check(h.build(), new CheckOptions(Duration.ofSeconds(30), 10));
 
         assertEquals(Linearizability.NOT_LINEARIZABLE, verdict.result(), verdict::explain);
-        assertTrue(verdict.firstWitness().orElseThrow().operationIds().contains(stale), verdict::explain);
+        assertTrue(verdict.firstWitness().orElseThrow().operationIds().contains(h.id("stale")), verdict::explain);
     }
 
     @Test
     void aFailureFoundInOnePartitionOutweighsAnotherLeftUnknown() {
-        HistoryBuilder h = new HistoryBuilder();
-        h.put(1, "bad", "old", 0, 1);
-        h.put(1, "bad", "new", 2, 3);
-        h.get(2, "bad", "old", 4, 5);
+        HistoryBuilder h = new HistoryBuilder().add("""
+                [0,1] p1 put bad old -> ok
+                [2,3] p1 put bad new -> ok
+                [4,5] p2 get bad -> old
+                """);
         h.sequentialTraffic("big", 500, 0);
 
         Verdict verdict = LinearizabilityChecker.check(h.build(), new CheckOptions(Duration.ofSeconds(30), 100));

@@ -3,7 +3,8 @@ package io.tern.verify.checker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import io.tern.verify.history.Call;
+import io.tern.verify.history.History;
+import io.tern.verify.history.HistoryText;
 import io.tern.verify.history.Operation;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,17 +14,18 @@ class KeyPartitionerTest {
 
     @Test
     void keysStayApartUntilABatchTiesThemAndTiesAreTransitive() {
-        HistoryBuilder h = new HistoryBuilder();
-        h.put(1, "a", "a1", 0, 1);
-        h.put(1, "b", "b1", 0, 1);
-        h.put(1, "c", "c1", 0, 1);
-        h.put(1, "d", "d1", 0, 1);
-        h.put(1, "e", "e1", 0, 1);
-        h.batch(2, 2, 3, Call.BatchWrite.put("a", "a2"), Call.BatchWrite.delete("b"));
-        h.batch(2, 4, 5, Call.BatchWrite.put("c", "c2"), Call.BatchWrite.put("b", "b3"));
-        h.batch(2, 6, 7, Call.BatchWrite.put("e", "e2"));
+        History history = HistoryText.parse("""
+                [0,1] p1 put a a1 -> ok
+                [0,1] p1 put b b1 -> ok
+                [0,1] p1 put c c1 -> ok
+                [0,1] p1 put d d1 -> ok
+                [0,1] p1 put e e1 -> ok
+                [2,3] p2 batch put a a2, delete b -> ok
+                [4,5] p2 batch put c c2, put b b3 -> ok
+                [6,7] p2 batch put e e2 -> ok
+                """);
 
-        List<Partition> partitions = KeyPartitioner.partition(entries(h.build().operations()));
+        List<Partition> partitions = KeyPartitioner.partition(entries(history.operations()));
 
         assertEquals(List.of(List.of("a", "b", "c"), List.of("d"), List.of("e")), partitions.stream().map(Partition::keys).toList());
         assertEquals(List.of(5, 1, 2), partitions.stream().map(p -> p.entries().size()).toList());

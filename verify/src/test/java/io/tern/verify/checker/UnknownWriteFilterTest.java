@@ -14,40 +14,44 @@ class UnknownWriteFilterTest {
 
     @Test
     void anUnknownWriteNobodyObservedIsDroppedAndOneSomebodyReadIsKept() {
-        HistoryBuilder h = new HistoryBuilder();
-        int known = h.put(1, "k", "v1", 0, 1);
-        h.putUnknown(2, "k", "never-read", 2);
-        int seen = h.putUnknown(3, "k", "read-later", 3);
-        int read = h.get(1, "k", "read-later", 10, 11);
+        HistoryBuilder h = new HistoryBuilder().add("""
+                known: [0,1] p1 put k v1 -> ok
+                       [2,?] p2 put k never-read -> ? TIMEOUT
+                seen:  [3,?] p3 put k read-later -> ? TIMEOUT
+                read:  [10,11] p1 get k -> read-later
+                """);
 
-        assertEquals(List.of(known, seen, read), keptIds(h));
+        assertEquals(List.of(h.id("known"), h.id("seen"), h.id("read")), keptIds(h));
     }
 
     @Test
     void anUnknownDeleteIsKeptWhileSomeoneSawTheKeyAbsent() {
-        HistoryBuilder h = new HistoryBuilder();
-        int put = h.put(1, "k", "v1", 0, 1);
-        int delete = h.deleteUnknown(2, "k", 2);
-        int absent = h.get(1, "k", null, 10, 11);
+        HistoryBuilder h = new HistoryBuilder().add("""
+                put:    [0,1] p1 put k v1 -> ok
+                delete: [2,?] p2 delete k -> ? "connection lost"
+                absent: [10,11] p1 get k -> nil
+                """);
 
-        assertEquals(List.of(put, delete, absent), keptIds(h));
+        assertEquals(List.of(h.id("put"), h.id("delete"), h.id("absent")), keptIds(h));
     }
 
     @Test
     void droppingAnUnknownCasFreesTheUnknownWriteItExpected() {
-        HistoryBuilder h = new HistoryBuilder();
-        h.putUnknown(1, "k", "v1", 0);
-        h.casUnknown(2, "k", "v1", "v2", 1);
+        HistoryBuilder h = new HistoryBuilder().add("""
+                [0,?] p1 put k v1 -> ? TIMEOUT
+                [1,?] p2 cas k v1 v2 -> ? TIMEOUT
+                """);
 
         assertEquals(List.of(), keptIds(h));
     }
 
     @Test
     void aDeleteThatFoundTheKeyKeepsEveryUnknownPutOfIt() {
-        HistoryBuilder h = new HistoryBuilder();
-        int put = h.putUnknown(1, "k", "v1", 0);
-        int delete = h.delete(2, "k", true, 5, 6);
+        HistoryBuilder h = new HistoryBuilder().add("""
+                put:    [0,?] p1 put k v1 -> ? TIMEOUT
+                delete: [5,6] p2 delete k -> ok existed
+                """);
 
-        assertEquals(List.of(put, delete), keptIds(h));
+        assertEquals(List.of(h.id("put"), h.id("delete")), keptIds(h));
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tern.verify.history.Call;
 import io.tern.verify.history.History;
+import io.tern.verify.history.HistoryText;
 import io.tern.verify.history.Operation;
 import io.tern.verify.history.Outcome;
 import java.util.List;
@@ -48,15 +49,15 @@ class WitnessShrinkerTest {
     void aReadOfAbsentKeepsTheLastDeleteBeforeIt() {
         // A read of "absent" could be explained by any delete: dropping the last one before it,
         // while keeping a write in between, would fake a failure.
-        HistoryBuilder h = new HistoryBuilder();
-        h.put(1, "k", "v1", 0, 1);
-        h.delete(1, "k", true, 2, 3);
-        h.put(1, "k", "v2", 4, 5);
-        h.delete(1, "k", true, 6, 7);
-        h.get(2, "k", null, 8, 9);
-        h.put(1, "k", "v3", 10, 11);
-        h.get(2, "k", "v3", 12, 13);
-        Partition partition = partitions(h.build()).getFirst();
+        Partition partition = partitions(HistoryText.parse("""
+                [0,1] p1 put k v1 -> ok
+                [2,3] p1 delete k -> ok existed
+                [4,5] p1 put k v2 -> ok
+                [6,7] p1 delete k -> ok existed
+                [8,9] p2 get k -> nil
+                [10,11] p1 put k v3 -> ok
+                [12,13] p2 get k -> v3
+                """)).getFirst();
 
         for (HistoryEntry hint : partition.entries()) {
             assertTrue(sweep(partition, partition.model(), hint.id()).isEmpty(), "hint #" + hint.id());
@@ -65,11 +66,17 @@ class WitnessShrinkerTest {
 
     @Test
     void aShrunkWindowNeverLosesTheWriteOfAValueItsReadSaw() {
-        HistoryBuilder h = new HistoryBuilder();
-        int write = h.put(1, "k", "old", 0, 1);
+        HistoryBuilder h = new HistoryBuilder().add("""
+                write: [0,1] p1 put k old -> ok
+                """);
         h.sequentialTraffic("k", 20, 2);
-        int overwrite = h.put(1, "k", "new", 200, 201);
-        int stale = h.get(2, "k", "old", 202, 203);
+        h.add("""
+                overwrite: [200,201] p1 put k new -> ok
+                stale:     [202,203] p2 get k -> old
+                """);
+        int write = h.id("write");
+        int overwrite = h.id("overwrite");
+        int stale = h.id("stale");
         Partition partition = partitions(h.build()).getFirst();
 
         WitnessShrinker.Shrunk shrunk = WitnessShrinker.findAndShrink(partition.entries(), partition.model(), stale, true,
