@@ -153,6 +153,9 @@ class DiskFullProcessTest {
                 assertEquals(Status.NO_SPACE, refused.status());
                 assertTrue(refused.getMessage().startsWith("NOSPACE alarm: member 3's data directory "
                         + cluster.dataDirectory(3)), refused.getMessage());
+                // The leader refused, so it has applied the alarm; member 1 may be a follower that has not yet.
+                long alarmCommitted = cluster.status(cluster.awaitLeader(WAIT)).orElseThrow().commitIndex();
+                cluster.awaitApplied(1, alarmCommitted, WAIT);
                 assertTrue(client.status(cluster.endpoint(1)).contains("\"alarms\":[{\"memberId\":3,\"alarm\":\"NOSPACE\""));
                 assertTrue(client.delete(bytes("a-0")).existed(), "deletes are served");
                 acknowledged.remove("a-0");
