@@ -10,10 +10,11 @@ import io.tern.raft.core.RaftConfig;
  * <p>The limit is derived from the largest entry a leader accepts ({@link RaftConfig#MAX_ENTRY_BYTES}),
  * so that whatever a leader accepts it can also replicate:
  * <ul>
- *   <li>an AppendEntries with one such entry takes exactly {@link #MAX_RAFT_MESSAGE_BYTES};</li>
+ *   <li>an AppendEntries with one such entry takes at most {@link #MAX_RAFT_MESSAGE_BYTES} (Kryo's
+ *       varints make the exact size depend on the values; the limit takes the most each can take);</li>
  *   <li>one with several entries takes at most its fixed part plus the core's append budget, since
  *       the core counts {@link RaftConfig#BYTES_COUNTED_PER_ENTRY} (no less than
- *       {@link RaftMessageCodec#ENTRY_FIXED_BYTES}) for each entry besides its payload, and that
+ *       {@link RaftMessageCodec#MAX_ENTRY_OVERHEAD_BYTES}) for each entry besides its payload, and that
  *       budget is at most {@link RaftConfig#MAX_ENTRY_BYTES}.</li>
  * </ul>
  * So peer frames may be a little larger than the contract's client frames (8 MiB + 64 KiB): a
@@ -29,11 +30,20 @@ public final class FrameLimits {
     public static final int BODY_HEADER_BYTES = 1 + 8;
 
     /** An AppendEntries carrying one entry of {@link RaftConfig#MAX_ENTRY_BYTES}: the largest Raft message. */
-    public static final int MAX_RAFT_MESSAGE_BYTES = RaftMessageCodec.APPEND_ENTRIES_FIXED_BYTES
-            + RaftMessageCodec.ENTRY_FIXED_BYTES + RaftConfig.MAX_ENTRY_BYTES;
+    public static final int MAX_RAFT_MESSAGE_BYTES = RaftMessageCodec.MAX_APPEND_ENTRIES_OVERHEAD_BYTES
+            + RaftMessageCodec.MAX_ENTRY_OVERHEAD_BYTES + RaftConfig.MAX_ENTRY_BYTES;
 
-    /** The largest body a length prefix may announce between members. */
+    /**
+     * The largest body a length prefix may announce between members. Under 2^28, so that every
+     * length and count inside takes at most 4 varint bytes, as {@link RaftMessageCodec}'s bounds assume.
+     */
     public static final int MAX_BODY_BYTES = BODY_HEADER_BYTES + MAX_RAFT_MESSAGE_BYTES;
+
+    static {
+        if (MAX_BODY_BYTES >= 1 << 28) {
+            throw new ExceptionInInitializerError("peer frames of " + MAX_BODY_BYTES + " bytes break the varint bounds");
+        }
+    }
 
     /**
      * The most data one {@link SnapshotChunk} may carry so that its frame (snapshot index, chunk

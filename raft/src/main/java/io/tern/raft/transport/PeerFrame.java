@@ -1,10 +1,8 @@
 package io.tern.raft.transport;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.tern.raft.types.SnapshotChunk;
 import io.tern.raft.core.Message;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
@@ -12,11 +10,16 @@ import java.util.Objects;
  * {@link FrameEncoder} adds the length prefix and header; {@link #decode} reads a body back.
  *
  * <pre>
- * PEER_HELLO         (0x73) := u64 memberId | str clusterId                 requestId 0
- * RAFT_MESSAGE       (0x70) := a {@link RaftMessageCodec} message            requestId 0
+ * PEER_HELLO         (0x73) := a Kryo Hello ({@link PeerFrameSerializers})   requestId 0
+ * RAFT_MESSAGE       (0x70) := a {@link RaftMessageCodec} message (Kryo)     requestId 0
  * SNAPSHOT_CHUNK     (0x71) := u64 snapshotIndex | {@link SnapshotChunk#encode()} (to the end of the body)
- * SNAPSHOT_CHUNK_ACK (0x72) := u8 accepted | str error (empty when accepted) requestId of the chunk
+ * SNAPSHOT_CHUNK_ACK (0x72) := a Kryo ChunkAck ({@link PeerFrameSerializers}) requestId of the chunk
  * </pre>
+ *
+ * The opcode and requestId stay plain bytes: the server's shared port routes a connection by its
+ * first opcode. Snapshot chunks keep their own format from raft-types: bulk file bytes, whose
+ * header bound ({@link SnapshotChunk#MAX_HEADER_BYTES}) sizes the largest chunk a frame admits;
+ * Kryo would add nothing but a copy.
  */
 public sealed interface PeerFrame {
 
@@ -58,13 +61,12 @@ public sealed interface PeerFrame {
 
         @Override
         public long fieldsSize() {
-            return 8 + 4 + ByteBufUtil.utf8Bytes(clusterId);
+            return PeerKryo.encodedSize(this, false);
         }
 
         @Override
         public void writeFields(ByteBuf out) {
-            out.writeLong(memberId);
-            writeUtf8(out, clusterId);
+            PeerKryo.current().write(this, false, out);
         }
     }
 
@@ -142,13 +144,12 @@ public sealed interface PeerFrame {
 
         @Override
         public long fieldsSize() {
-            return 1 + 4 + ByteBufUtil.utf8Bytes(error);
+            return PeerKryo.encodedSize(this, false);
         }
 
         @Override
         public void writeFields(ByteBuf out) {
-            out.writeByte(accepted ? 1 : 0);
-            writeUtf8(out, error);
+            PeerKryo.current().write(this, false, out);
         }
     }
 
@@ -158,41 +159,36 @@ public sealed interface PeerFrame {
      * @throws MalformedFrameException on an unknown opcode or fields that are not exactly well formed
      */
     static PeerFrame decode(ByteBuf body) {
-        FieldReader header = new FieldReader(body, "peer frame");
-        int opcode = header.u8("opcode");
-        long requestId = header.u64("requestId");
-        PeerFrame frame = switch (opcode) {
-            case PeerOpcodes.PEER_HELLO -> {
-                FieldReader read = new FieldReader(body, "PEER_HELLO");
-                Hello hello = new Hello(read.u64("memberId"), read.utf8("clusterId", MAX_CLUSTER_ID_BYTES));
-                read.requireFullyRead();
-                yield hello;
-            }
+        require(body, FrameLimits.BODY_HEADER_BYTES, "peer frame", "opcode and requestId");
+        int opcode = body.readUnsignedByte();
+        long requestId = body.readLong();
+        return switch (opcode) {
+            case PeerOpcodes.PEER_HELLO -> PeerKryo.current().read(body, Hello.class, false, "PEER_HELLO");
             case PeerOpcodes.RAFT_MESSAGE -> new RaftMessage(RaftMessageCodec.decode(body));
             case PeerOpcodes.SNAPSHOT_CHUNK -> {
-                FieldReader read = new FieldReader(body, "SNAPSHOT_CHUNK");
-                long snapshotIndex = read.u64("snapshotIndex");
-                byte[] encoded = read.bytes(body.readableBytes(), "chunk");
+                require(body, 8, "SNAPSHOT_CHUNK", "snapshotIndex");
+                long snapshotIndex = body.readLong();
+                byte[] encoded = new byte[body.readableBytes()];
+                body.readBytes(encoded);
                 try {
                     yield new Chunk(requestId, snapshotIndex, SnapshotChunk.decode(encoded));
                 } catch (IllegalArgumentException e) {
-                    throw read.malformed(e.getMessage(), e);
+                    throw new MalformedFrameException("malformed SNAPSHOT_CHUNK: " + e.getMessage(), e);
                 }
             }
             case PeerOpcodes.SNAPSHOT_CHUNK_ACK -> {
-                FieldReader read = new FieldReader(body, "SNAPSHOT_CHUNK_ACK");
-                ChunkAck ack = new ChunkAck(requestId, read.bool("accepted"),
-                        read.utf8("error", MAX_ERROR_CHARS * 4));
-                read.requireFullyRead();
-                yield ack;
+                ChunkAck fields = PeerKryo.current().read(body, ChunkAck.class, false, "SNAPSHOT_CHUNK_ACK");
+                yield new ChunkAck(requestId, fields.accepted(), fields.error());
             }
-            default -> throw header.malformed("unknown opcode 0x" + Integer.toHexString(opcode));
+            default -> throw new MalformedFrameException("malformed peer frame: unknown opcode 0x"
+                    + Integer.toHexString(opcode));
         };
-        return frame;
     }
 
-    private static void writeUtf8(ByteBuf out, String text) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(bytes.length).writeBytes(bytes);
+    private static void require(ByteBuf body, int bytes, String what, String field) {
+        if (body.readableBytes() < bytes) {
+            throw new MalformedFrameException("malformed " + what + ": truncated in " + field + " (needs " + bytes
+                    + " bytes, " + body.readableBytes() + " remain)");
+        }
     }
 }

@@ -28,14 +28,30 @@ class FrameLimitsTest {
     void theLargestEntryALeaderAcceptsCrossesTheWire() {
         assertEquals(RaftConfig.MAX_ENTRY_BYTES, RaftConfig.defaults(1).maxEntryBytes(),
                 "the default is the most any configuration may accept");
-        Message append = new Message.AppendEntries(1, 2, 5, 10, 4,
-                List.of(new LogEntry(11, 5, EntryKind.COMMAND, new byte[RaftConfig.MAX_ENTRY_BYTES])), 9);
-        assertEquals(FrameLimits.MAX_BODY_BYTES, roundTrip(append));
+        // Every number at a value whose varint takes its longest (9 bytes), so nothing encodes larger.
+        long big = Long.MAX_VALUE;
+        Message append = new Message.AppendEntries(big, big, big, big, big,
+                List.of(new LogEntry(big, big, EntryKind.COMMAND, new byte[RaftConfig.MAX_ENTRY_BYTES])), big);
+        long size = roundTrip(append);
+        assertTrue(size <= FrameLimits.MAX_BODY_BYTES, () -> size + " bytes");
+        // Tight but for the entry count, whose bound takes 4 varint bytes where one entry needs 1.
+        assertEquals(FrameLimits.MAX_BODY_BYTES - 3, size);
     }
 
     @Test
     void theCoreCountsEachEntryAtLeastAsMuchAsItsEncodingCosts() {
-        assertTrue(RaftConfig.BYTES_COUNTED_PER_ENTRY >= RaftMessageCodec.ENTRY_FIXED_BYTES);
+        assertTrue(RaftConfig.BYTES_COUNTED_PER_ENTRY >= RaftMessageCodec.MAX_ENTRY_OVERHEAD_BYTES);
+    }
+
+    @Test
+    void theBoundsHoldForEveryVarintLength() {
+        for (long value : new long[] {0, 1, 127, 128, 1L << 35, Long.MAX_VALUE, -1}) {
+            LogEntry entry = new LogEntry(Math.max(1, value & Long.MAX_VALUE), value & Long.MAX_VALUE,
+                    EntryKind.COMMAND, new byte[300]);
+            Message append = new Message.AppendEntries(value, value, value, value, value, List.of(entry, entry), value);
+            assertTrue(RaftMessageCodec.encodedSize(append) <= RaftMessageCodec.MAX_APPEND_ENTRIES_OVERHEAD_BYTES
+                    + 2 * (RaftMessageCodec.MAX_ENTRY_OVERHEAD_BYTES + 300L), () -> "with " + value);
+        }
     }
 
     @Test
