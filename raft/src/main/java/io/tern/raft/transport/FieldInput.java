@@ -85,10 +85,10 @@ final class FieldInput {
         }
     }
 
-    /** A nested object of a registered type, itself versioned. */
-    <T> T object(Class<T> type, String field) {
+    /** A nested object, itself versioned. */
+    <T> T object(VersionedSerializer<T> serializer, String field) {
         requirePresent(field);
-        return kryo.readObject(in, type);
+        return serializer.read(kryo, in, null);
     }
 
     MalformedFrameException malformed(String problem) {

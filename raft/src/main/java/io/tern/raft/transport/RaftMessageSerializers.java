@@ -182,7 +182,7 @@ final class RaftMessageSerializers {
             out.writeVarLong(m.leaderCommit(), true);
             out.writeVarInt(m.entries().size(), true);
             for (LogEntry entry : m.entries()) {
-                kryo.writeObject(out, entry);
+                LOG_ENTRY.write(kryo, out, entry);
             }
         }
 
@@ -198,7 +198,7 @@ final class RaftMessageSerializers {
             int count = in.count("entry count", MIN_LOG_ENTRY_BYTES);
             List<LogEntry> entries = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
-                entries.add(in.object(LogEntry.class, "entry " + i));
+                entries.add(in.object(LOG_ENTRY, "entry"));
             }
             return new AppendEntries(from, to, term, prevLogIndex, prevLogTerm, entries, leaderCommit);
         }
@@ -305,13 +305,13 @@ final class RaftMessageSerializers {
         @Override
         void writeFields(Kryo kryo, Output out, InstallSnapshot m) {
             writeHeader(out, m.from(), m.to(), m.term());
-            kryo.writeObject(out, m.snapshot());
+            SNAPSHOT_META.write(kryo, out, m.snapshot());
         }
 
         @Override
         InstallSnapshot readFields(FieldInput in) {
             return new InstallSnapshot(in.varLong("from"), in.varLong("to"), in.varLong("term"),
-                    in.object(SnapshotMeta.class, "snapshot"));
+                    in.object(SNAPSHOT_META, "snapshot"));
         }
     };
 

@@ -92,7 +92,18 @@ class HostileLengthsTest {
         assertTrue(!channel.isActive());
     }
 
-    private static void assertRefusedCheaply(String expected, ByteBuf body) {
+    /** Refused from a heap buffer (read in place) and from a direct one (copied into the decoder's array first). */
+    private static void assertRefusedCheaply(String expected, ByteBuf heapBody) {
+        ByteBuf directBody = Unpooled.directBuffer(heapBody.readableBytes()).writeBytes(heapBody.duplicate());
+        try {
+            assertRefusedCheaplyFrom(expected, heapBody);
+            assertRefusedCheaplyFrom(expected, directBody);
+        } finally {
+            directBody.release();
+        }
+    }
+
+    private static void assertRefusedCheaplyFrom(String expected, ByteBuf body) {
         PeerFrame.decode(FrameEncoder.encode(Unpooled.buffer().alloc(), new PeerFrame.Hello(1, "warm-up"))
                 .skipBytes(FrameLimits.LENGTH_PREFIX_BYTES)); // this thread's Kryo exists before counting
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
