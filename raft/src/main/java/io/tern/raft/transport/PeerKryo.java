@@ -107,23 +107,16 @@ final class PeerKryo {
      * ByteBuffer go byte by byte.
      */
     void write(Object value, boolean tagged, ByteBuf out) {
-        long size = encodedSize(value, tagged);
-        if (size > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("a " + value.getClass().getSimpleName() + " of " + size
-                    + " bytes cannot be encoded");
-        }
-        if (output.getBuffer().length < size) {
-            output.setBuffer(new byte[(int) size], -1); // at once, not by doubling
+        // Frames are allocated at their exact size, so what out has room for sizes the array at once, not by doubling.
+        if (output.getBuffer().length < out.writableBytes()) {
+            output.setBuffer(new byte[out.writableBytes()], -1);
         }
         output.setPosition(0);
         try {
             if (tagged) {
                 output.writeVarInt(peerType(value.getClass()).id(), true);
             }
-            kryo.writeObject(output, value);
-            if (output.position() != size) {
-                throw new IllegalStateException("announced " + size + " bytes for " + value + ", wrote " + output.position());
-            }
+            kryo.writeObject(output, value); // VersionedSerializer checks that it wrote the size it announced
             out.writeBytes(output.getBuffer(), 0, output.position());
         } catch (KryoException e) {
             throw new IllegalStateException("cannot encode " + value + ": " + e.getMessage(), e);
