@@ -1,5 +1,6 @@
 package io.tern.cli;
 
+import io.tern.platform.HostPort;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -15,26 +16,10 @@ public final class Endpoints {
      * @throws IllegalArgumentException with a message meant for the user otherwise
      */
     public static String check(String text) {
-        String endpoint = text.trim();
-        int colon = endpoint.lastIndexOf(':');
-        String host = colon < 0 ? "" : endpoint.substring(0, colon);
-        String port = colon < 0 ? "" : endpoint.substring(colon + 1);
-        boolean bracketed = host.startsWith("[") && host.endsWith("]") && host.length() > 2;
-        boolean hostOk = !host.isEmpty() && (bracketed || host.chars().noneMatch(c -> c == ':' || c == '[' || c == ']'))
-                && !host.contains(",")
-                && host.chars().noneMatch(Character::isWhitespace);
-        if (!hostOk || !validPort(port)) {
+        if (!HostPort.isValid(text)) {
             throw new IllegalArgumentException("'" + text + "' is not HOST:PORT (e.g. 127.0.0.1:7379)");
         }
-        return endpoint;
-    }
-
-    private static boolean validPort(String port) {
-        if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            return false;
-        }
-        int value = Integer.parseInt(port);
-        return value >= 1 && value <= 65535;
+        return text.trim();
     }
 
     /** The picocli converter of {@code HOST:PORT} arguments. */

@@ -1,5 +1,6 @@
 package io.tern.cli;
 
+import io.tern.platform.HostPort;
 import io.tern.client.protocol.ProtocolLimits;
 import io.tern.engine.FsyncPolicy;
 import io.tern.server.ServerConfig;
@@ -248,16 +249,7 @@ public final class ServerCommand implements Callable<Integer> {
     }
 
     static InetSocketAddress address(String hostPort, String what) {
-        int colon = hostPort.lastIndexOf(':');
-        require(colon > 0 && colon < hostPort.length() - 1, what + " must be HOST:PORT, was '" + hostPort + "'");
-        int port;
-        try {
-            port = Integer.parseInt(hostPort.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(what + " has a port that is not a number: '" + hostPort + "'");
-        }
-        require(port >= 0 && port <= 65535, what + " has a port out of range: '" + hostPort + "'");
-        return new InetSocketAddress(hostPort.substring(0, colon), port);
+        return HostPort.parse(hostPort, what).resolved();
     }
 
     private static void require(boolean condition, String message) {

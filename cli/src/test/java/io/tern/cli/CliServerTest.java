@@ -3,6 +3,7 @@ package io.tern.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tern.platform.HostPort;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tern.client.TernClient;
@@ -241,7 +242,7 @@ class CliServerTest {
         String address = "127.0.0.1:" + Cli.closedPort();
         ServerConfig single = ServerConfig.singleNode(data.resolve("joiner"), "127.0.0.1", Cli.closedPort());
         ServerConfig join = new ServerConfig(7, single.dataDirectory(), new TreeMap<>(Map.of(1L, node.endpoint(), 7L, address)),
-                new InetSocketAddress("127.0.0.1", Integer.parseInt(address.substring(address.lastIndexOf(':') + 1))),
+                new InetSocketAddress("127.0.0.1", HostPort.parse(address).port()),
                 true, single.heartbeat(), single.electionTimeout(), single.fsync(), single.snapshotEntries(),
                 single.maxValueBytes(), true, single.requestTimeout(), single.maxConnections(), single.stallTimeout(),
                 single.maxPendingOutputBytes(), null, null, false, single.diskReserveBytes(), single.diskCheckInterval());

@@ -1,5 +1,6 @@
 package io.tern.client;
 
+import io.tern.platform.HostPort;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.EncoderException;
 import io.netty.util.Timeout;
@@ -62,7 +63,7 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
     private final TernClient client;
     private final Opcode opcode;
     private final boolean write;
-    private final Endpoint pinned;
+    private final HostPort pinned;
     private final LongFunction<Request> requests;
     private final Function<Response, T> results;
     private final long timeoutNanos;
@@ -83,7 +84,7 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
      * @param results  maps an answer that is not a {@link Response.Failure} to the result, or throws
      *                 a {@link TernException}
      */
-    Call(TernClient client, Opcode opcode, Endpoint pinned, LongFunction<Request> requests,
+    Call(TernClient client, Opcode opcode, HostPort pinned, LongFunction<Request> requests,
             Function<Response, T> results, long timeoutNanos) {
         this.client = client;
         this.opcode = opcode;
@@ -167,7 +168,7 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
             finish(null, TernClient.closedError());
             return;
         }
-        Endpoint at = from.connection().endpoint();
+        HostPort at = from.connection().endpoint();
         UnavailableException error = new UnavailableException("cannot reach " + at + ": " + describe(cause), cause);
         refusedInARow = isRefused(cause) ? refusedInARow + 1 : 0;
         if (refusedInARow >= REFUSED_ROUNDS * client.router().size()) {
@@ -180,7 +181,7 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
     /** The connection closed with the request in flight; {@code sent} says whether it had left the client. */
     void lost(Attempt from, boolean sent, Throwable cause) {
         refusedInARow = 0;
-        Endpoint at = from.connection().endpoint();
+        HostPort at = from.connection().endpoint();
         if (sent && write) {
             finish(null, new OutcomeUnknownException("the connection to " + at + " was lost after the "
                     + opcode + " was sent; it may or may not have been applied", cause));
@@ -192,7 +193,7 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
 
     /** The answer did not decode: the node handled the request, but what it said is unknown. */
     void malformed(Attempt from, MalformedResponseException e) {
-        Endpoint at = from.connection().endpoint();
+        HostPort at = from.connection().endpoint();
         finish(null, write
                 ? new OutcomeUnknownException(at + " sent an answer that does not decode: " + e.getMessage(), e)
                 : new ServerErrorException(at + " sent an answer that does not decode: " + e.getMessage()));
@@ -275,11 +276,11 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
 
     // ---- retries ---------------------------------------------------------------------------
 
-    private void failed(Endpoint at, Response.Failure failure) {
+    private void failed(HostPort at, Response.Failure failure) {
         switch (failure) {
             case Response.NotLeader notLeader -> {
                 NotLeaderException error = new NotLeaderException(notLeader.leaderAddress());
-                Endpoint leader = notLeader.leaderKnown() ? parseOrNull(notLeader.leaderAddress()) : null;
+                HostPort leader = notLeader.leaderKnown() ? parseOrNull(notLeader.leaderAddress()) : null;
                 if (leader != null && pinned == null) {
                     lastError = error;
                     client.router().redirect(at, leader);
@@ -307,7 +308,7 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
     }
 
     /** Not applied at {@code at}: try the next endpoint (a pinned call gives up instead). */
-    private void retryElsewhere(Endpoint at, TernException error) {
+    private void retryElsewhere(HostPort at, TernException error) {
         lastError = error;
         if (pinned != null) {
             finish(null, error);
@@ -318,7 +319,7 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
     }
 
     /** Sends again, to {@code target} or else the current endpoint, after a backoff at the end of each round. */
-    private void retry(Endpoint target) {
+    private void retry(HostPort target) {
         int was;
         do {
             was = (int) STATE.getVolatile(this);
@@ -344,11 +345,11 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
         }
     }
 
-    private void send(Endpoint target) {
+    private void send(HostPort target) {
         if (ended()) {
             return;
         }
-        Endpoint endpoint = target != null ? target : client.router().current();
+        HostPort endpoint = target != null ? target : client.router().current();
         Connection connection = client.connection(endpoint);
         if (connection == null) {
             finish(null, TernClient.closedError());
@@ -378,9 +379,9 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
         }
     }
 
-    private static Endpoint parseOrNull(String address) {
+    private static HostPort parseOrNull(String address) {
         try {
-            return Endpoint.parse(address);
+            return EndpointList.parse(address);
         } catch (IllegalArgumentException e) {
             return null;
         }

@@ -1,5 +1,6 @@
 package io.tern.client;
 
+import io.tern.platform.HostPort;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -34,7 +35,7 @@ final class Connection {
 
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
 
-    private final Endpoint endpoint;
+    private final HostPort endpoint;
     private final Bootstrap bootstrap;
     private final ConcurrentHashMap<Long, Attempt> inFlight = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
@@ -43,12 +44,12 @@ final class Connection {
     private volatile Throwable startFailure;
     private volatile boolean dead;
 
-    Connection(Endpoint endpoint, Bootstrap bootstrap) {
+    Connection(HostPort endpoint, Bootstrap bootstrap) {
         this.endpoint = endpoint;
         this.bootstrap = bootstrap;
     }
 
-    Endpoint endpoint() {
+    HostPort endpoint() {
         return endpoint;
     }
 
@@ -67,7 +68,7 @@ final class Connection {
                             new ClientFrameDecoder(),
                             new ResponseHandler());
                 }
-            }).connect(endpoint.socketAddress());
+            }).connect(endpoint.unresolved());
         } catch (RuntimeException e) { // the client is closing and its event loops are gone
             startFailure = e;
             dead = true;

@@ -1,5 +1,6 @@
 package io.tern.client;
 
+import io.tern.platform.HostPort;
 import io.netty.bootstrap.Bootstrap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -11,12 +12,12 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 final class EndpointPool {
 
-    private final Endpoint endpoint;
+    private final HostPort endpoint;
     private final Bootstrap bootstrap;
     private final AtomicReferenceArray<Connection> slots;
     private final AtomicInteger next = new AtomicInteger();
 
-    EndpointPool(Endpoint endpoint, Bootstrap bootstrap, int connections) {
+    EndpointPool(HostPort endpoint, Bootstrap bootstrap, int connections) {
         this.endpoint = endpoint;
         this.bootstrap = bootstrap;
         this.slots = new AtomicReferenceArray<>(connections);

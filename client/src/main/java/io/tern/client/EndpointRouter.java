@@ -1,5 +1,6 @@
 package io.tern.client;
 
+import io.tern.platform.HostPort;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -13,18 +14,18 @@ import java.util.concurrent.atomic.AtomicReference;
 final class EndpointRouter {
 
     /** The current endpoint and the list position that the next failover continues from. */
-    private record Current(Endpoint endpoint, int listIndex) {
+    private record Current(HostPort endpoint, int listIndex) {
     }
 
-    private final List<Endpoint> endpoints;
+    private final List<HostPort> endpoints;
     private final AtomicReference<Current> current;
 
-    EndpointRouter(List<Endpoint> endpoints) {
+    EndpointRouter(List<HostPort> endpoints) {
         this.endpoints = List.copyOf(endpoints);
         this.current = new AtomicReference<>(new Current(this.endpoints.get(0), 0));
     }
 
-    Endpoint current() {
+    HostPort current() {
         return current.get().endpoint();
     }
 
@@ -33,12 +34,12 @@ final class EndpointRouter {
         return endpoints.size();
     }
 
-    List<Endpoint> endpoints() {
+    List<HostPort> endpoints() {
         return endpoints;
     }
 
     /** A call could not be served at {@code failed}: if that is still current, move to the next in the list. */
-    void failed(Endpoint failed) {
+    void failed(HostPort failed) {
         Current seen = current.get();
         if (seen.endpoint().equals(failed)) {
             int next = (seen.listIndex() + 1) % endpoints.size();
@@ -47,7 +48,7 @@ final class EndpointRouter {
     }
 
     /** {@code from} named {@code to} as the leader: if {@code from} is still current, prefer {@code to}. */
-    void redirect(Endpoint from, Endpoint to) {
+    void redirect(HostPort from, HostPort to) {
         Current seen = current.get();
         if (seen.endpoint().equals(from) && !from.equals(to)) {
             int listed = endpoints.indexOf(to);

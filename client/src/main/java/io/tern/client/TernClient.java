@@ -1,5 +1,6 @@
 package io.tern.client;
 
+import io.tern.platform.HostPort;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -100,7 +101,7 @@ public final class TernClient implements AutoCloseable {
     private final EventLoopGroup group;
     private final HashedWheelTimer timer;
     private final Bootstrap bootstrap;
-    private final ConcurrentHashMap<Endpoint, EndpointPool> pools = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<HostPort, EndpointPool> pools = new ConcurrentHashMap<>();
     private final AtomicLong lastSeenRevision = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -289,7 +290,7 @@ public final class TernClient implements AutoCloseable {
      * @throws IllegalArgumentException if {@code endpoint} is malformed
      */
     public CompletableFuture<String> statusAsync(String endpoint) {
-        Endpoint node = Endpoint.parse(endpoint);
+        HostPort node = EndpointList.parse(endpoint);
         return submit(Opcode.STATUS, node, Request.Status::new, TernClient::statusJson);
     }
 
@@ -581,7 +582,7 @@ public final class TernClient implements AutoCloseable {
     }
 
     /** A connection to {@code endpoint} in turn, or {@code null} once the client is closed. */
-    Connection connection(Endpoint endpoint) {
+    Connection connection(HostPort endpoint) {
         if (closed.get()) {
             return null;
         }
@@ -593,7 +594,7 @@ public final class TernClient implements AutoCloseable {
     }
 
     /** The endpoint new calls go to. */
-    Endpoint currentEndpoint() {
+    HostPort currentEndpoint() {
         return router.current();
     }
 
@@ -616,7 +617,7 @@ public final class TernClient implements AutoCloseable {
         return submit(opcode, null, requests, results);
     }
 
-    private <T> CompletableFuture<T> submit(Opcode opcode, Endpoint pinned, LongFunction<Request> requests,
+    private <T> CompletableFuture<T> submit(Opcode opcode, HostPort pinned, LongFunction<Request> requests,
             Function<Response, T> results) {
         Call<T> call = new Call<>(this, opcode, pinned, requests, results, requestTimeoutNanos);
         if (closed.get()) {
@@ -629,12 +630,12 @@ public final class TernClient implements AutoCloseable {
 
     /** Asks the first endpoint who leads, and makes the leader the current endpoint if it still is the first. */
     private void discoverLeader() {
-        Endpoint first = router.current();
+        HostPort first = router.current();
         statusAsync(first.toString()).thenAccept(json -> {
             Matcher matcher = LEADER_ADDRESS.matcher(json);
             if (matcher.find()) {
                 try {
-                    router.redirect(first, Endpoint.parse(matcher.group(1)));
+                    router.redirect(first, EndpointList.parse(matcher.group(1)));
                 } catch (IllegalArgumentException e) {
                     log.debug("Ignoring the leader address in the STATUS of {}: {}", first, e.getMessage());
                 }
@@ -776,7 +777,7 @@ public final class TernClient implements AutoCloseable {
     /** Options of a {@link TernClient}. */
     public static final class Builder {
 
-        private List<Endpoint> endpoints;
+        private List<HostPort> endpoints;
         private Duration requestTimeout = Duration.ofSeconds(10);
         private Duration connectTimeout = Duration.ofSeconds(2);
         private int connectionsPerEndpoint = 2;
@@ -793,7 +794,7 @@ public final class TernClient implements AutoCloseable {
          * @throws IllegalArgumentException if the list is empty or an entry is malformed
          */
         public Builder endpoints(List<String> endpoints) {
-            this.endpoints = Endpoint.parseAll(endpoints);
+            this.endpoints = EndpointList.parseAll(endpoints);
             return this;
         }
 
@@ -803,7 +804,7 @@ public final class TernClient implements AutoCloseable {
          * @throws IllegalArgumentException if the list is empty or an entry is malformed
          */
         public Builder endpoints(String commaSeparated) {
-            this.endpoints = Endpoint.parseAll(Endpoint.split(commaSeparated));
+            this.endpoints = EndpointList.parseAll(EndpointList.split(commaSeparated));
             return this;
         }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tern.platform.HostPort;
 import io.tern.client.protocol.BatchOp;
 import io.tern.client.protocol.ProtocolLimits;
 import io.tern.client.protocol.Response;
@@ -67,12 +68,12 @@ class TernClientValidationTest {
 
     @Test
     void endpointsAreParsedWithOneLineMessages() {
-        assertEquals(new Endpoint("localhost", 7379), Endpoint.parse(" localhost:7379 "));
-        assertEquals(new Endpoint("::1", 7379), Endpoint.parse("[::1]:7379"));
-        assertEquals("[::1]:7379", Endpoint.parse("[::1]:7379").toString());
+        assertEquals(new HostPort("localhost", 7379), EndpointList.parse(" localhost:7379 "));
+        assertEquals(new HostPort("::1", 7379), EndpointList.parse("[::1]:7379"));
+        assertEquals("[::1]:7379", EndpointList.parse("[::1]:7379").toString());
         for (String bad : List.of("", "host", "host:", ":7379", "host:port", "host:0", "host:70000", "::1:7379",
                 "[::1]7379", "a b:1")) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Endpoint.parse(bad), bad);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EndpointList.parse(bad), bad);
             assertTrue(e.getMessage().contains("'" + bad + "'"), e.getMessage());
             assertTrue(!e.getMessage().contains("\n"));
         }
@@ -82,8 +83,8 @@ class TernClientValidationTest {
         assertThrows(IllegalArgumentException.class, () -> TernClient.builder().endpoints(List.of()));
         assertThrows(IllegalArgumentException.class, () -> TernClient.builder().endpoints(" , "));
         assertThrows(IllegalArgumentException.class, () -> TernClient.builder().build());
-        assertEquals(List.of(new Endpoint("a", 1), new Endpoint("b", 2)),
-                Endpoint.parseAll(Endpoint.split("a:1, b:2,a:1,")));
+        assertEquals(List.of(new HostPort("a", 1), new HostPort("b", 2)),
+                EndpointList.parseAll(EndpointList.split("a:1, b:2,a:1,")));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.tern.server;
 
+import io.tern.platform.HostPort;
 import io.netty.channel.EventLoopGroup;
 import io.tern.engine.EngineOptions;
 import io.tern.engine.StorageEngine;
@@ -154,9 +155,7 @@ public final class TernServer implements AutoCloseable {
         Map<Long, InetSocketAddress> addresses = new HashMap<>();
         members.forEach((id, address) -> {
             if (id != selfId) {
-                int colon = address.lastIndexOf(':');
-                addresses.put(id, InetSocketAddress.createUnresolved(address.substring(0, colon),
-                        Integer.parseInt(address.substring(colon + 1))));
+                addresses.put(id, HostPort.parse(address).unresolved());
             }
         });
         return addresses;

@@ -1,8 +1,8 @@
 package io.tern.server;
 
+import io.tern.platform.HostPort;
 import io.tern.platform.ListenPorts;
 import io.tern.engine.FsyncPolicy;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.SortedMap;
@@ -20,9 +20,7 @@ final class TestServers {
     /** A node of {@code cluster} with short timeouts and small limits, so misbehaviour shows quickly. */
     static ServerConfig config(long id, Path data, SortedMap<Long, String> cluster, boolean forward) {
         String own = cluster.get(id);
-        int colon = own.lastIndexOf(':');
-        return new ServerConfig(id, data, cluster, new InetSocketAddress(own.substring(0, colon),
-                Integer.parseInt(own.substring(colon + 1))), false, Duration.ofMillis(50), Duration.ofMillis(500),
+        return new ServerConfig(id, data, cluster, HostPort.parse(own).resolved(), false, Duration.ofMillis(50), Duration.ofMillis(500),
                 FsyncPolicy.NEVER, 100_000, MAX_VALUE_BYTES, forward, Duration.ofSeconds(3), 20,
                 Duration.ofMillis(500), 1024 * 1024, null, null, false, 0, Duration.ofSeconds(1));
     }

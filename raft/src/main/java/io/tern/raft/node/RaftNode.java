@@ -1,5 +1,6 @@
 package io.tern.raft.node;
 
+import io.tern.platform.HostPort;
 import io.tern.engine.StorageEngine;
 import io.tern.raft.types.Member;
 import io.tern.raft.types.Membership;
@@ -461,8 +462,7 @@ public final class RaftNode implements AutoCloseable {
     }
 
     private static InetSocketAddress address(String hostPort) {
-        int colon = hostPort.lastIndexOf(':');
-        return InetSocketAddress.createUnresolved(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+        return HostPort.parse(hostPort).unresolved();
     }
 
     private void publishStatus() {

@@ -1,5 +1,6 @@
 package io.tern.raft.node;
 
+import io.tern.platform.HostPort;
 import io.tern.engine.EngineOptions;
 import io.tern.engine.FsyncPolicy;
 import io.tern.engine.StorageEngine;
@@ -164,7 +165,6 @@ class RaftNettyClusterTest {
 
 
     private static InetSocketAddress socketAddress(String hostPort) {
-        int colon = hostPort.lastIndexOf(':');
-        return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+        return HostPort.parse(hostPort).resolved();
     }
 }

@@ -1,5 +1,6 @@
 package io.tern.server.forward;
 
+import io.tern.platform.HostPort;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -90,9 +91,6 @@ public final class LeaderForwarder implements AutoCloseable {
     }
 
     private void connect(String address, CompletableFuture<LeaderConnection> result) {
-        int colon = address.lastIndexOf(':');
-        String host = address.substring(0, colon);
-        int port = Integer.parseInt(address.substring(colon + 1));
         LeaderConnection connection = new LeaderConnection(address);
         ChannelFuture connecting = new Bootstrap().group(group).channel(channelType)
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -104,7 +102,7 @@ public final class LeaderForwarder implements AutoCloseable {
                         channel.pipeline().addLast(new ClientFrameEncoder(), new ClientFrameDecoder(), connection);
                     }
                 })
-                .connect(host, port);
+                .connect(HostPort.parse(address).unresolved());
         connecting.addListener(done -> {
             if (done.isSuccess()) {
                 connection.attach(connecting.channel());

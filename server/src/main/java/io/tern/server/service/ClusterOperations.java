@@ -1,5 +1,6 @@
 package io.tern.server.service;
 
+import io.tern.platform.HostPort;
 import io.tern.client.protocol.Request;
 import io.tern.client.protocol.Response;
 import io.tern.raft.types.Member;
@@ -57,7 +58,7 @@ final class ClusterOperations {
         if (add.id() < 1) {
             return done(new Response.BadRequest(add.requestId(), "member id must be positive, was " + add.id()));
         }
-        if (!validAddress(add.address())) {
+        if (!HostPort.isValid(add.address())) {
             return done(new Response.BadRequest(add.requestId(), "member address must be HOST:PORT, was '"
                     + add.address() + "'"));
         }
@@ -243,19 +244,6 @@ final class ClusterOperations {
     private static NotLeaderException notLeader(NodeStatus status) {
         return new NotLeaderException("not the leader", status.leaderId(),
                 status.leaderAddress() == null ? "" : status.leaderAddress());
-    }
-
-    private static boolean validAddress(String address) {
-        int colon = address.lastIndexOf(':');
-        if (colon <= 0 || colon == address.length() - 1) {
-            return false;
-        }
-        try {
-            int port = Integer.parseInt(address.substring(colon + 1));
-            return port > 0 && port < 65536;
-        } catch (NumberFormatException e) {
-            return false;
-        }
     }
 
     private static CompletableFuture<Response> done(Response response) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tern.platform.HostPort;
 import io.tern.engine.FsyncPolicy;
 import io.tern.server.ServerConfig;
 import io.tern.server.TernServer;
@@ -48,7 +49,7 @@ class OversizeFaultTest {
         }
         for (long id : members.keySet()) {
             String own = members.get(id);
-            int port = Integer.parseInt(own.substring(own.lastIndexOf(':') + 1));
+            int port = HostPort.parse(own).port();
             servers.add(TernServer.start(new ServerConfig(id, data.resolve("node-" + id), members,
                     new InetSocketAddress("127.0.0.1", port), false, Duration.ofMillis(100), Duration.ofMillis(1000),
                     FsyncPolicy.NEVER, 100_000, ClusterControl.DEFAULT_MAX_VALUE_BYTES, true, Duration.ofSeconds(5),

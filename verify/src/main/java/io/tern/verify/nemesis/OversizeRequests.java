@@ -1,5 +1,6 @@
 package io.tern.verify.nemesis;
 
+import io.tern.platform.HostPort;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.tern.client.protocol.BatchOp;
@@ -253,10 +254,8 @@ final class OversizeRequests {
         int head = bodyBytes > FRAME ? ProtocolLimits.LENGTH_PREFIX_BYTES + ProtocolLimits.BODY_HEADER_BYTES
                 : frame.length;
         CountDownLatch answered = new CountDownLatch(1);
-        int colon = endpoint.lastIndexOf(':');
-        String host = endpoint.substring(0, colon);
-        int port = Integer.parseInt(endpoint.substring(colon + 1));
-        try (Socket socket = new Socket(host, port)) {
+        HostPort address = HostPort.parse(endpoint);
+        try (Socket socket = new Socket(address.host(), address.port())) {
             socket.setSoTimeout(SOCKET_TIMEOUT_MILLIS);
             socket.setTcpNoDelay(true);
             OutputStream out = socket.getOutputStream();
