@@ -207,7 +207,7 @@ final class Applier implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Throwable e) {
-            failAll(new OutcomeUnknownException("the node's state machine failed: " + e.getMessage()));
+            failAll(new RaftOutcomeUnknownException("the node's state machine failed: " + e.getMessage()));
             onFailure.accept(e);
         }
     }
@@ -244,7 +244,7 @@ final class Applier implements Runnable {
         for (long readId : batch.abandonedReads()) {
             CompletableFuture<Long> future = readsById.remove(readId);
             if (future != null) {
-                future.completeExceptionally(new NotLeaderException("leadership changed before the read was confirmed", 0, ""));
+                future.completeExceptionally(new RaftNotLeaderException("leadership changed before the read was confirmed", 0, ""));
             }
         }
         releaseWaitersUpTo(applied);
@@ -278,7 +278,7 @@ final class Applier implements Runnable {
             if (pending.term() == entry.term()) {
                 pending.future().complete(new Applied(entry.index(), results.get(i)));
             } else {
-                pending.future().completeExceptionally(new NotLeaderException(
+                pending.future().completeExceptionally(new RaftNotLeaderException(
                         "a new leader replaced the proposal at index " + entry.index() + " before it committed", 0, ""));
             }
         }

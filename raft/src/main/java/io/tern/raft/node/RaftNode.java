@@ -81,7 +81,7 @@ public final class RaftNode implements AutoCloseable {
     }
 
     private volatile CoreView coreView;
-    private volatile OutcomeUnknownException failure;
+    private volatile RaftOutcomeUnknownException failure;
     private final AtomicLong misaddressed = new AtomicLong();
 
     private RaftNode(NodeOptions options, StorageEngine engine, PeerTransport transport, FatalFailureListener onFatal) {
@@ -148,7 +148,7 @@ public final class RaftNode implements AutoCloseable {
 
     /**
      * Proposes a command; completes with its revision and result once applied here, or fails with
-     * {@link NotLeaderException} (not applied) or {@link OutcomeUnknownException} (timed out).
+     * {@link RaftNotLeaderException} (not applied) or {@link RaftOutcomeUnknownException} (timed out).
      */
     public CompletableFuture<Applied> propose(byte[] command) {
         return proposeWith(() -> core.propose(command));
@@ -188,7 +188,7 @@ public final class RaftNode implements AutoCloseable {
 
     /**
      * Completes once this member has applied {@code index} (a LOCAL read's minimum revision); fails
-     * with {@link OutcomeUnknownException} after the request timeout, or at once with a
+     * with {@link RaftOutcomeUnknownException} after the request timeout, or at once with a
      * {@link RejectedException} (OVERLOADED) while too many reads already wait.
      */
     public CompletableFuture<Long> awaitApplied(long index) {
@@ -215,7 +215,7 @@ public final class RaftNode implements AutoCloseable {
         if (core.leaderId() == target) {
             future.complete(null);
         } else if (System.nanoTime() > deadline) {
-            future.completeExceptionally(new OutcomeUnknownException("member " + target + " did not take over leadership in time"));
+            future.completeExceptionally(new RaftOutcomeUnknownException("member " + target + " did not take over leadership in time"));
         } else {
             // Not on the timers: close() and fail() stop them and drop what waits there, and the transfer
             // would never be answered. Through onLoop, a member that has stopped meanwhile answers it.
@@ -321,7 +321,7 @@ public final class RaftNode implements AutoCloseable {
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
             if (orFail != null) {
-                orFail.completeExceptionally(new NotLeaderException("the node is shutting down", 0, ""));
+                orFail.completeExceptionally(new RaftNotLeaderException("the node is shutting down", 0, ""));
             }
         }
     }
@@ -489,7 +489,7 @@ public final class RaftNode implements AutoCloseable {
     private RejectedException rejected(Rejection reason, long leaderHint, String detail) {
         String address = core.membership().member(leaderHint).map(Member::address).orElse("");
         if (reason == Rejection.NOT_LEADER) {
-            return new NotLeaderException(leaderHint == 0 ? "no leader is known" : "member " + leaderHint + " leads",
+            return new RaftNotLeaderException(leaderHint == 0 ? "no leader is known" : "member " + leaderHint + " leads",
                     leaderHint, address);
         }
         return new RejectedException(reason, !detail.isEmpty() ? detail : switch (reason) {
@@ -512,7 +512,7 @@ public final class RaftNode implements AutoCloseable {
         }
         ScheduledFuture<?> timeout;
         try {
-            timeout = timers.schedule(() -> future.completeExceptionally(new OutcomeUnknownException(
+            timeout = timers.schedule(() -> future.completeExceptionally(new RaftOutcomeUnknownException(
                     "the " + what + " timed out after " + options.requestTimeout().toMillis() + " ms")),
                     options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
@@ -530,8 +530,8 @@ public final class RaftNode implements AutoCloseable {
     }
 
     /** Why a request the member never took is refused once it has stopped. */
-    private NotLeaderException stopped() {
-        return new NotLeaderException(failure != null ? "member " + options.id() + " has stopped after a failure: "
+    private RaftNotLeaderException stopped() {
+        return new RaftNotLeaderException(failure != null ? "member " + options.id() + " has stopped after a failure: "
                 + failure.getMessage() : "the node is shutting down", 0, "");
     }
 
@@ -559,7 +559,7 @@ public final class RaftNode implements AutoCloseable {
             if (failure != null) {
                 return;
             }
-            failure = new OutcomeUnknownException("member " + options.id() + " failed: " + oneLine(cause));
+            failure = new RaftOutcomeUnknownException("member " + options.id() + " failed: " + oneLine(cause));
         }
         String line = "member " + options.id() + " stops, data directory " + engine.dataDirectory() + ": "
                 + oneLine(cause);
@@ -598,7 +598,7 @@ public final class RaftNode implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        applier.stop(new OutcomeUnknownException("member " + options.id() + " is shutting down"));
+        applier.stop(new RaftOutcomeUnknownException("member " + options.id() + " is shutting down"));
         try {
             applierThread.join(5_000);
         } catch (InterruptedException e) {

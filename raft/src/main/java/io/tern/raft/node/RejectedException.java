@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * The core refused the request (see {@link #reason()}): it was certainly not applied. A refusal
- * because this node does not lead is the subclass {@link NotLeaderException}, which a server may
+ * because this node does not lead is the subclass {@link RaftNotLeaderException}, which a server may
  * answer by forwarding; the others (a configuration change in progress, an invalid change, a
  * transfer under way, overload) tell the caller to wait or to fix the request.
  */

@@ -128,7 +128,7 @@ class RaftNodeClusterTest {
             assertArrayEquals(bytes("value-1999"), node.engine().get(bytes("key-99")).value(), "member " + node.id());
         }
         RaftNode follower = nodes.values().stream().filter(n -> n != leader).findFirst().orElseThrow();
-        NotLeaderException error = assertThrowsCause(NotLeaderException.class,
+        RaftNotLeaderException error = assertThrowsCause(RaftNotLeaderException.class,
                 () -> follower.propose(new Command.Put(bytes("k"), bytes("v")).encode()).join());
         assertEquals(leader.id(), error.leaderId());
     }
@@ -202,10 +202,10 @@ class RaftNodeClusterTest {
         nodes.keySet().stream().filter(id -> id != leader.id()).forEach(network::isolate);
         CompletableFuture<Applied> write = leader.propose(new Command.Put(bytes("lost"), bytes("quorum")).encode());
         RuntimeException error = assertThrowsCause(RuntimeException.class, write::join);
-        assertTrue(error instanceof OutcomeUnknownException || error instanceof NotLeaderException, error.toString());
+        assertTrue(error instanceof RaftOutcomeUnknownException || error instanceof RaftNotLeaderException, error.toString());
         // Check-quorum: the cut-off leader steps down instead of serving as if it still led.
         awaitTrue(() -> leader.status().role() != Role.LEADER, "the cut-off leader to step down");
-        assertThrowsCause(NotLeaderException.class, () -> leader.readBarrier().join());
+        assertThrowsCause(RaftNotLeaderException.class, () -> leader.readBarrier().join());
         assertTrue(!leader.engine().get(bytes("lost")).found(), "the write was never applied");
     }
 
@@ -238,7 +238,7 @@ class RaftNodeClusterTest {
         stop(leader.id());
         ExecutionException error = assertThrows(ExecutionException.class, () -> transfer.get(5, TimeUnit.SECONDS),
                 "a closed member answers the transfer it was waiting on");
-        assertTrue(error.getCause() instanceof NotLeaderException || error.getCause() instanceof OutcomeUnknownException,
+        assertTrue(error.getCause() instanceof RaftNotLeaderException || error.getCause() instanceof RaftOutcomeUnknownException,
                 error.getCause().toString());
     }
 
@@ -255,7 +255,7 @@ class RaftNodeClusterTest {
         node.stopTimers();
         CompletableFuture<Applied> refused = node.propose(new Command.Put(bytes("k"), bytes("during close")).encode());
         // UNAVAILABLE to a client, which may then send the write again elsewhere: it must not also apply here.
-        assertThrowsCause(NotLeaderException.class, refused::join);
+        assertThrowsCause(RaftNotLeaderException.class, refused::join);
 
         nodes.remove(1L);
         node.close();

@@ -170,7 +170,7 @@ class RaftNodeMemoryBoundsTest {
         }
         awaitTrue(() -> waits.stream().allMatch(CompletableFuture::isDone), "every wait to time out");
         for (CompletableFuture<Long> wait : waits) {
-            assertInstanceOf(OutcomeUnknownException.class, failureOf(wait), "a wait for a revision never reached times out");
+            assertInstanceOf(RaftOutcomeUnknownException.class, failureOf(wait), "a wait for a revision never reached times out");
         }
         awaitTrue(() -> node.readsWaiting() == 0, "timed-out reads to leave the waiters (" + node.readsWaiting() + " left)");
         assertInstanceOf(Long.class, node.awaitApplied(1).join(), "a read that can be served still is");

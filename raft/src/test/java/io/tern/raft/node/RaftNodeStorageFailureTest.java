@@ -120,7 +120,7 @@ class RaftNodeStorageFailureTest {
         disk.fill(disk.directory().resolve("ballast"), 256 * 1024);
 
         var error = assertThrows(Exception.class, () -> put(node, "after", 100_000).get(10, TimeUnit.SECONDS));
-        assertInstanceOf(OutcomeUnknownException.class, error.getCause(), "the proposal fails at once, outcome unknown");
+        assertInstanceOf(RaftOutcomeUnknownException.class, error.getCause(), "the proposal fails at once, outcome unknown");
         ClusterTesting.awaitTrue(() -> !fatalLines.isEmpty(), WAIT, "the fatal listener", node::describe);
         assertEquals(1, fatalLines.size(), "told once: " + fatalLines);
         String line = fatalLines.getFirst();
@@ -167,7 +167,7 @@ class RaftNodeStorageFailureTest {
                 fatalLines.getFirst());
         var error = assertThrows(Exception.class, () -> waiting.get(5, TimeUnit.SECONDS),
                 "what waited on the member fails at once, not at its timeout");
-        assertInstanceOf(OutcomeUnknownException.class, error.getCause());
+        assertInstanceOf(RaftOutcomeUnknownException.class, error.getCause());
     }
 
     @Test
@@ -186,7 +186,7 @@ class RaftNodeStorageFailureTest {
         ClusterTesting.awaitTrue(() -> !fatalLines.isEmpty(), WAIT, "the fatal listener", one::describe);
         var error = assertThrows(ExecutionException.class, () -> transfer.get(5, TimeUnit.SECONDS),
                 "a failed member answers the transfer it was waiting on");
-        assertInstanceOf(OutcomeUnknownException.class, error.getCause());
+        assertInstanceOf(RaftOutcomeUnknownException.class, error.getCause());
     }
 
     @Test
@@ -215,7 +215,7 @@ class RaftNodeStorageFailureTest {
         CompletableFuture<Long> late = arrivedWhileStopping.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         var error = assertThrows(ExecutionException.class, () -> late.get(5, TimeUnit.SECONDS),
                 "a read that arrived while the member stopped fails, not never");
-        assertInstanceOf(OutcomeUnknownException.class, error.getCause());
+        assertInstanceOf(RaftOutcomeUnknownException.class, error.getCause());
         ClusterTesting.awaitTrue(() -> !fatalLines.isEmpty(), WAIT, "the fatal listener", member::describe);
     }
 

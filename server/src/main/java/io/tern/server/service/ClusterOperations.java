@@ -1,18 +1,18 @@
 package io.tern.server.service;
 
-import io.tern.platform.HostPort;
 import io.tern.client.protocol.Request;
 import io.tern.client.protocol.Response;
 import io.tern.raft.types.Member;
 import io.tern.raft.types.Membership;
 import io.tern.engine.state.Alarm;
 import io.tern.engine.state.Command;
+import io.tern.platform.HostPort;
 import io.tern.raft.core.Rejection;
 import io.tern.raft.core.Role;
 import io.tern.raft.node.Applied;
 import io.tern.raft.node.NodeStatus;
-import io.tern.raft.node.NotLeaderException;
 import io.tern.raft.node.RaftNode;
+import io.tern.raft.node.RaftNotLeaderException;
 import io.tern.raft.node.RejectedException;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -117,7 +117,7 @@ final class ClusterOperations {
         String next = "; run 'member promote " + add.id() + "' once it is running (with --join) and in sync, or 'member remove "
                 + add.id() + "'";
         return switch (cause) {
-            case NotLeaderException e -> added + " but not made a voter, as leadership moved (" + e.getMessage() + ")" + next;
+            case RaftNotLeaderException e -> added + " but not made a voter, as leadership moved (" + e.getMessage() + ")" + next;
             case RejectedException e -> added + " but not made a voter within " + timeout.toMillis() + " ms: "
                     + e.getMessage() + next;
             default -> added + "; whether it was also made a voter is unknown: " + cause.getMessage();
@@ -187,7 +187,7 @@ final class ClusterOperations {
             if (error == null) {
                 result.complete(applied);
             } else if (Failures.unwrap(error) instanceof RejectedException rejected
-                    && !(rejected instanceof NotLeaderException)
+                    && !(rejected instanceof RaftNotLeaderException)
                     && retried.contains(rejected.reason()) && System.nanoTime() < deadline) {
                 CompletableFuture.delayedExecutor(RETRY_MILLIS, TimeUnit.MILLISECONDS)
                         .execute(() -> attemptChange(problem, next, retried, result, deadline));
@@ -241,8 +241,8 @@ final class ClusterOperations {
         return node.snapshotNow().thenApply(index -> new Response.SnapshotOk(snapshot.requestId(), index));
     }
 
-    private static NotLeaderException notLeader(NodeStatus status) {
-        return new NotLeaderException("not the leader", status.leaderId(),
+    private static RaftNotLeaderException notLeader(NodeStatus status) {
+        return new RaftNotLeaderException("not the leader", status.leaderId(),
                 status.leaderAddress() == null ? "" : status.leaderAddress());
     }
 

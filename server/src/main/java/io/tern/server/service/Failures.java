@@ -1,8 +1,8 @@
 package io.tern.server.service;
 
 import io.tern.client.protocol.Response;
-import io.tern.raft.node.NotLeaderException;
-import io.tern.raft.node.OutcomeUnknownException;
+import io.tern.raft.node.RaftNotLeaderException;
+import io.tern.raft.node.RaftOutcomeUnknownException;
 import io.tern.raft.node.RejectedException;
 import io.tern.server.forward.ForwardFailedException;
 import java.util.concurrent.CancellationException;
@@ -37,13 +37,13 @@ final class Failures {
     static Response toResponse(long requestId, Throwable error, boolean write) {
         Throwable cause = unwrap(error);
         return switch (cause) {
-            case NotLeaderException e -> new Response.Unavailable(requestId, "no leader: " + e.getMessage());
+            case RaftNotLeaderException e -> new Response.Unavailable(requestId, "no leader: " + e.getMessage());
             case RejectedException e -> switch (e.reason()) {
                 case INVALID_CONFIG_CHANGE, NOT_A_VOTER -> new Response.BadRequest(requestId, e.getMessage());
                 case TOO_LARGE -> new Response.TooLarge(requestId, e.getMessage());
                 default -> new Response.Unavailable(requestId, e.getMessage());
             };
-            case OutcomeUnknownException e -> new Response.Timeout(requestId, e.getMessage());
+            case RaftOutcomeUnknownException e -> new Response.Timeout(requestId, e.getMessage());
             case ForwardFailedException e -> e.sent() && write
                     ? new Response.Timeout(requestId, e.getMessage())
                     : new Response.Unavailable(requestId, e.getMessage());

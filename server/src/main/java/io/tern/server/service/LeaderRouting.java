@@ -2,7 +2,7 @@ package io.tern.server.service;
 
 import io.tern.client.protocol.Request;
 import io.tern.client.protocol.Response;
-import io.tern.raft.node.NotLeaderException;
+import io.tern.raft.node.RaftNotLeaderException;
 import io.tern.server.forward.LeaderForwarder;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -39,7 +39,7 @@ final class LeaderRouting {
             if (error == null) {
                 return CompletableFuture.completedFuture(response);
             }
-            if (Failures.unwrap(error) instanceof NotLeaderException notLeader) {
+            if (Failures.unwrap(error) instanceof RaftNotLeaderException notLeader) {
                 return elsewhere(request, write, notLeader);
             }
             return CompletableFuture.completedFuture(Failures.toResponse(request.requestId(), error, write));
@@ -47,7 +47,7 @@ final class LeaderRouting {
     }
 
     /** Sends {@code request} straight to the leader, for a node that knows it does not lead. */
-    CompletableFuture<Response> elsewhere(Request request, boolean write, NotLeaderException notLeader) {
+    CompletableFuture<Response> elsewhere(Request request, boolean write, RaftNotLeaderException notLeader) {
         String leader = notLeader.leaderAddress();
         boolean known = !leader.isEmpty() && notLeader.leaderId() != selfId;
         if (!forward) {
