@@ -1,10 +1,9 @@
 package io.tern.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.tern.client.ServerStatus;
 import io.tern.client.TernClient;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.stream.StreamSupport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -22,15 +21,8 @@ final class AlarmCommand {
     @Mixin
     HelpOption help;
 
-    /** One alarm as STATUS lists it. */
-    private record RaisedAlarm(long memberId, String alarm, String detail) {
-    }
-
-    private static List<RaisedAlarm> raised(TernClient tern) {
-        JsonNode alarms = StatusCommand.parse(tern.status()).path("alarms");
-        return StreamSupport.stream(alarms.spliterator(), false)
-                .map(a -> new RaisedAlarm(a.path("memberId").asLong(), a.path("alarm").asText(), a.path("detail").asText()))
-                .toList();
+    private static List<ServerStatus.Alarm> raised(TernClient tern) {
+        return StatusCommand.parse(tern.status()).alarms();
     }
 
     @Command(name = "list", showDefaultValues = true,
@@ -40,7 +32,7 @@ final class AlarmCommand {
 
         @Override
         int run(TernClient tern, PrintWriter out) {
-            for (RaisedAlarm alarm : raised(tern)) {
+            for (ServerStatus.Alarm alarm : raised(tern)) {
                 out.println(alarm.memberId() + "\t" + alarm.alarm() + "\t" + alarm.detail());
             }
             return ExitCodes.OK;
@@ -68,7 +60,7 @@ final class AlarmCommand {
         @Override
         int run(TernClient tern, PrintWriter out) {
             List<Long> members = id != null ? List.of(id)
-                    : raised(tern).stream().map(RaisedAlarm::memberId).distinct().toList();
+                    : raised(tern).stream().map(ServerStatus.Alarm::memberId).distinct().toList();
             for (long member : members) {
                 long revision = tern.alarmDisarm(member);
                 out.println("OK member=" + member + " alarm=NOSPACE revision=" + revision);

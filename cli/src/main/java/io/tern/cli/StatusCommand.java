@@ -1,10 +1,10 @@
 package io.tern.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tern.client.ServerStatus;
 import io.tern.client.TernClient;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -44,27 +44,24 @@ final class StatusCommand implements Callable<Integer> {
     boolean json;
 
     /** One member as the membership lists it, and what it said about itself (or why it said nothing). */
-    private record MemberStatus(long id, String address, boolean voter, JsonNode status, Throwable error) {
+    private record MemberStatus(long id, String address, boolean voter, ServerStatus status, Throwable error) {
     }
 
     @Override
     public Integer call() {
         List<MemberStatus> members;
         try (TernClient tern = client.connect()) {
-            JsonNode first = parse(tern.status());
+            ServerStatus first = parse(tern.status());
             List<CompletableFuture<MemberStatus>> answers = new ArrayList<>();
-            for (JsonNode member : first.path("members")) {
-                long id = member.path("id").asLong();
-                String address = member.path("address").asText();
-                boolean voter = member.path("voter").asBoolean(true);
-                answers.add(ask(tern, address).handle((text, error) -> error != null
-                        ? new MemberStatus(id, address, voter, null, error)
-                        : new MemberStatus(id, address, voter, parse(text), null)));
+            for (ServerStatus.Member member : first.members()) {
+                answers.add(ask(tern, member.address()).handle((text, error) -> error != null
+                        ? new MemberStatus(member.id(), member.address(), member.voter(), null, error)
+                        : new MemberStatus(member.id(), member.address(), member.voter(), parse(text), null)));
             }
             if (answers.isEmpty()) {
                 // A node started with --join that no leader has added yet knows no members, not even itself.
-                answers.add(CompletableFuture.completedFuture(new MemberStatus(first.path("id").asLong(),
-                        first.path("address").asText("?"), false, first, null)));
+                answers.add(CompletableFuture.completedFuture(new MemberStatus(first.id(),
+                        first.address() != null ? first.address() : "?", false, first, null)));
             }
             members = answers.stream().map(CompletableFuture::join)
                     .sorted(Comparator.comparingLong(MemberStatus::id)).toList();
@@ -94,13 +91,14 @@ final class StatusCommand implements Callable<Integer> {
         }
     }
 
-    /** A STATUS answer as JSON; also how {@code tern alarm} reads the alarms from it. */
-    static JsonNode parse(String status) {
+    /** A STATUS answer, typed; also how {@code tern alarm} reads the alarms from it. */
+    static ServerStatus parse(String status) {
         try {
-            return JSON.readTree(status);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the server answered STATUS with something other than JSON: "
-                    + e.getOriginalMessage(), e);
+            return ServerStatus.parse(status);
+        } catch (IllegalArgumentException e) {
+            // The server's fault, not the user's: not a usage error.
+            throw new IllegalStateException("the server answered STATUS with something Tern cannot read: "
+                    + e.getMessage(), e);
         }
     }
 
@@ -111,17 +109,13 @@ final class StatusCommand implements Callable<Integer> {
             if (m.status() == null) {
                 table.add(Long.toString(m.id()), m.address(), "unreachable", "-", "-", "-", "-", "-", voter);
             } else {
-                JsonNode s = m.status();
-                table.add(Long.toString(m.id()), m.address(), text(s, "role"), text(s, "term"), text(s, "leaderId"),
-                        text(s, "commitIndex"), text(s, "appliedIndex"), text(s, "snapshotIndex"), voter);
+                ServerStatus s = m.status();
+                table.add(Long.toString(m.id()), m.address(), s.role(), Long.toString(s.term()),
+                        s.leaderId() == 0 ? "-" : Long.toString(s.leaderId()), Long.toString(s.commitIndex()),
+                        Long.toString(s.appliedIndex()), Long.toString(s.snapshotIndex()), voter);
             }
         }
         table.print(spec.commandLine().getOut());
-    }
-
-    private static String text(JsonNode status, String field) {
-        JsonNode value = status.path(field);
-        return value.isMissingNode() || value.isNull() ? "-" : value.asText();
     }
 
     private void printJson(List<MemberStatus> members) {
@@ -134,8 +128,9 @@ final class StatusCommand implements Callable<Integer> {
             node.put("reachable", m.status() != null);
             if (m.status() == null) {
                 node.put("error", CliErrors.classify(m.error()).message());
-            } else if (m.status() instanceof ObjectNode status) {
-                node.setAll(status);
+            } else {
+                // The member's own object as it sent it, fields Tern adds later included.
+                node.setAll(asObject(m.status().json()));
             }
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -143,6 +138,14 @@ final class StatusCommand implements Callable<Integer> {
             out.println(JSON.writeValueAsString(array));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static ObjectNode asObject(String json) {
+        try {
+            return (ObjectNode) JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e); // ServerStatus.parse already read it as an object
         }
     }
 }

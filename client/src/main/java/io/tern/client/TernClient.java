@@ -26,8 +26,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongFunction;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,7 +89,6 @@ public final class TernClient implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TernClient.class);
 
-    private static final Pattern LEADER_ADDRESS = Pattern.compile("\"leaderAddress\"\\s*:\\s*\"([^\"]+)\"");
     private static final long TIMER_TICK_MILLIS = 10;
     private static final long CLOSE_WAIT_SECONDS = 5;
 
@@ -275,7 +272,7 @@ public final class TernClient implements AutoCloseable {
     /**
      * The STATUS json of the node the client currently talks to (which may change by failover on
      * the way); the contract lists its fields ({@code role}, {@code term}, {@code leaderAddress},
-     * {@code commitIndex}, {@code members}, ...).
+     * {@code commitIndex}, {@code members}, ...); {@link ServerStatus#parse} reads it.
      */
     public CompletableFuture<String> statusAsync() {
         return submit(Opcode.STATUS, null, Request.Status::new, TernClient::statusJson);
@@ -632,13 +629,13 @@ public final class TernClient implements AutoCloseable {
     private void discoverLeader() {
         HostPort first = router.current();
         statusAsync(first.toString()).thenAccept(json -> {
-            Matcher matcher = LEADER_ADDRESS.matcher(json);
-            if (matcher.find()) {
-                try {
-                    router.redirect(first, EndpointList.parse(matcher.group(1)));
-                } catch (IllegalArgumentException e) {
-                    log.debug("Ignoring the leader address in the STATUS of {}: {}", first, e.getMessage());
+            try {
+                String leader = ServerStatus.parse(json).leaderAddress();
+                if (leader != null) {
+                    router.redirect(first, EndpointList.parse(leader));
                 }
+            } catch (IllegalArgumentException e) {
+                log.debug("Ignoring the STATUS of {} in looking for the leader: {}", first, e.getMessage());
             }
         });
     }

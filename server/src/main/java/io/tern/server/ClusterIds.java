@@ -1,7 +1,6 @@
 package io.tern.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tern.client.ServerStatus;
 import io.tern.client.TernClient;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -19,8 +18,6 @@ import java.util.stream.Collectors;
  * member, since its own list names only some of them.
  */
 final class ClusterIds {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ClusterIds() {
     }
@@ -51,13 +48,11 @@ final class ClusterIds {
         try (TernClient client = TernClient.builder().endpoints(others).requestTimeout(timeout).build()) {
             for (String address : others) {
                 try {
-                    JsonNode status = JSON.readTree(client.status(address));
-                    JsonNode clusterId = status.get("clusterId");
-                    JsonNode members = status.get("members");
-                    if (clusterId != null && clusterId.isTextual() && members != null && members.isArray()) {
+                    ServerStatus status = ServerStatus.parse(client.status(address));
+                    if (status.clusterId() != null) {
                         Map<Long, String> addresses = new java.util.TreeMap<>();
-                        members.forEach(m -> addresses.put(m.get("id").asLong(), m.get("address").asText()));
-                        return new ClusterView(clusterId.asText(), addresses);
+                        status.members().forEach(m -> addresses.put(m.id(), m.address()));
+                        return new ClusterView(status.clusterId(), addresses);
                     }
                     failures.append(failures.isEmpty() ? "" : "; ").append(address).append(" did not say its cluster id");
                 } catch (Exception e) {

@@ -1,14 +1,11 @@
 package io.tern.verify.cluster;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.util.ArrayList;
+import io.tern.client.ServerStatus;
 import java.util.List;
 
 /**
- * One node's STATUS answer (contract section 2), parsed. Fields Tern adds after the contract's
- * ({@code firstLogIndex}, {@code lastLogIndex}) read as 0 from a server that lacks them.
+ * The fields of one node's STATUS answer that verify reads, with int ids (verify names members by
+ * int); {@link ServerStatus} reads the json.
  *
  * @param leaderId 0 when the node knows no leader (the json holds null)
  * @param json     the answer as the node sent it
@@ -16,8 +13,6 @@ import java.util.List;
 public record NodeStatus(int id, String role, long term, int leaderId, String leaderAddress, long commitIndex,
                          long appliedIndex, long snapshotIndex, long firstLogIndex, long lastLogIndex,
                          List<Member> members, String json) {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One entry of {@code members}. */
     public record Member(int id, String address, boolean voter) {
@@ -28,40 +23,18 @@ public record NodeStatus(int id, String role, long term, int leaderId, String le
     }
 
     /**
-     * Parses a STATUS json.
+     * Parses a STATUS json, with the client's {@link ServerStatus}; verify's ids are ints.
      *
      * @throws IllegalArgumentException if it is not json or lacks a field the contract requires
      */
     public static NodeStatus parse(String json) {
-        JsonNode node;
-        try {
-            node = JSON.readTree(json);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("STATUS is not json: " + json, e);
-        }
-        if (node == null || !node.isObject()) {
-            throw new IllegalArgumentException("STATUS is not a json object: " + json);
-        }
-        List<Member> members = new ArrayList<>();
-        for (JsonNode member : node.path("members")) {
-            members.add(new Member(member.path("id").asInt(), member.path("address").asText(""),
-                    member.path("voter").asBoolean(true)));
-        }
-        JsonNode leaderAddress = node.path("leaderAddress");
-        return new NodeStatus(required(node, "id").asInt(), required(node, "role").asText(),
-                required(node, "term").asLong(), node.path("leaderId").asInt(0),
-                leaderAddress.isTextual() ? leaderAddress.asText() : null,
-                required(node, "commitIndex").asLong(), required(node, "appliedIndex").asLong(),
-                node.path("snapshotIndex").asLong(0), node.path("firstLogIndex").asLong(0),
-                node.path("lastLogIndex").asLong(0), members, json);
-    }
-
-    private static JsonNode required(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            throw new IllegalArgumentException("STATUS lacks '" + field + "': " + node);
-        }
-        return value;
+        ServerStatus status = ServerStatus.parse(json);
+        List<Member> members = status.members().stream()
+                .map(m -> new Member(Math.toIntExact(m.id()), m.address(), m.voter())).toList();
+        return new NodeStatus(Math.toIntExact(status.id()), status.role(), status.term(),
+                Math.toIntExact(status.leaderId()), status.leaderAddress(), status.commitIndex(),
+                status.appliedIndex(), status.snapshotIndex(), status.firstLogIndex(), status.lastLogIndex(), members,
+                json);
     }
 
     public boolean isLeader() {
