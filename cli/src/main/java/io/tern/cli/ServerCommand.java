@@ -1,8 +1,8 @@
 package io.tern.cli;
 
-import io.tern.platform.HostPort;
 import io.tern.client.protocol.ProtocolLimits;
 import io.tern.engine.FsyncPolicy;
+import io.tern.platform.HostPort;
 import io.tern.server.ServerConfig;
 import io.tern.server.ServerStartException;
 import io.tern.server.TernServer;

@@ -3,12 +3,12 @@ package io.tern.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tern.platform.HostPort;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tern.client.TernClient;
 import io.tern.client.protocol.BatchOp;
 import io.tern.client.protocol.ProtocolLimits;
+import io.tern.platform.HostPort;
 import io.tern.server.ServerConfig;
 import io.tern.server.TernServer;
 import java.net.InetSocketAddress;

@@ -1,53 +1,70 @@
 package io.tern.client;
 
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
+import io.tern.client.net.ProtocolConnection;
+import io.tern.client.protocol.MalformedResponseException;
+import io.tern.client.protocol.Opcode;
+import io.tern.client.protocol.Request;
+import io.tern.client.protocol.Response;
 
 /**
- * One try of a {@link Call} on one {@link Connection}. It is also the listener of its own write,
- * which tells whether the request left the client: a request whose write failed certainly did not
- * reach the node, so any call may send it again.
+ * One try of a {@link Call} on one connection. It remembers whether its request was written: a
+ * request whose write failed certainly did not reach the node, so any call may send it again.
  */
-final class Attempt implements ChannelFutureListener {
+final class Attempt implements ProtocolConnection.Exchange {
 
     private final Call<?> call;
-    private final Connection connection;
+    private final ProtocolConnection connection;
     private volatile long id;
     // Set and read on the connection's event loop only.
     private boolean written;
 
-    Attempt(Call<?> call, Connection connection) {
+    Attempt(Call<?> call, ProtocolConnection connection) {
         this.call = call;
         this.connection = connection;
     }
 
-    Call<?> call() {
-        return call;
-    }
-
-    Connection connection() {
+    ProtocolConnection connection() {
         return connection;
     }
 
-    long id() {
-        return id;
-    }
-
-    void id(long id) {
-        this.id = id;
-    }
-
-    /** Whether the whole request went to the socket. */
-    boolean written() {
-        return written;
+    /** Drops this attempt's request from its connection; false if the connection already ended it. */
+    boolean forget() {
+        return connection.forget(id, this);
     }
 
     @Override
-    public void operationComplete(ChannelFuture write) {
-        if (write.isSuccess()) {
-            written = true;
-        } else {
-            connection.writeFailed(this, write.cause());
-        }
+    public Opcode opcode() {
+        return call.opcode();
+    }
+
+    @Override
+    public Request request(long requestId) {
+        id = requestId;
+        return call.beginSend() ? call.request(requestId) : null;
+    }
+
+    @Override
+    public void written() {
+        written = true;
+    }
+
+    @Override
+    public void answered(Response response) {
+        call.answered(this, response);
+    }
+
+    @Override
+    public void notSent(Throwable cause) {
+        call.notSent(this, cause);
+    }
+
+    @Override
+    public void lost(Throwable cause) {
+        call.lost(this, written, cause);
+    }
+
+    @Override
+    public void malformed(MalformedResponseException e) {
+        call.malformed(this, e);
     }
 }

@@ -1,16 +1,17 @@
 package io.tern.client;
 
-import io.tern.platform.HostPort;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.EncoderException;
 import io.netty.util.Timeout;
 import io.netty.util.TimerTask;
+import io.tern.client.net.ProtocolConnection;
 import io.tern.client.protocol.MalformedResponseException;
 import io.tern.client.protocol.Opcode;
 import io.tern.client.protocol.Request;
 import io.tern.client.protocol.Response;
 import io.tern.client.protocol.Status;
 import io.tern.client.protocol.TooLargeException;
+import io.tern.platform.HostPort;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.ConnectException;
@@ -122,7 +123,7 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
         send(pinned != null ? pinned : client.router().current());
     }
 
-    // ---- called by Connection --------------------------------------------------------------
+    // ---- called by Attempt -----------------------------------------------------------------
 
     /** The connection is about to hand this call's request to its channel; false if the call ended. */
     boolean beginSend() {
@@ -141,7 +142,7 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
     void answered(Attempt from, Response response) {
         refusedInARow = 0;
         if (response instanceof Response.Failure failure) {
-            failed(from.connection().endpoint(), failure);
+            failed(from.connection().address(), failure);
             return;
         }
         T result;
@@ -168,7 +169,7 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
             finish(null, TernClient.closedError());
             return;
         }
-        HostPort at = from.connection().endpoint();
+        HostPort at = from.connection().address();
         UnavailableException error = new UnavailableException("cannot reach " + at + ": " + describe(cause), cause);
         refusedInARow = isRefused(cause) ? refusedInARow + 1 : 0;
         if (refusedInARow >= REFUSED_ROUNDS * client.router().size()) {
@@ -181,7 +182,7 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
     /** The connection closed with the request in flight; {@code sent} says whether it had left the client. */
     void lost(Attempt from, boolean sent, Throwable cause) {
         refusedInARow = 0;
-        HostPort at = from.connection().endpoint();
+        HostPort at = from.connection().address();
         if (sent && write) {
             finish(null, new OutcomeUnknownException("the connection to " + at + " was lost after the "
                     + opcode + " was sent; it may or may not have been applied", cause));
@@ -193,7 +194,7 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
 
     /** The answer did not decode: the node handled the request, but what it said is unknown. */
     void malformed(Attempt from, MalformedResponseException e) {
-        HostPort at = from.connection().endpoint();
+        HostPort at = from.connection().address();
         finish(null, write
                 ? new OutcomeUnknownException(at + " sent an answer that does not decode: " + e.getMessage(), e)
                 : new ServerErrorException(at + " sent an answer that does not decode: " + e.getMessage()));
@@ -225,14 +226,14 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
         } while (!STATE.compareAndSet(this, was, DONE));
         Attempt current = attempt;
         if (was == SENDING && current != null) {
-            current.connection().forget(current);
+            current.forget();
         }
         Timeout timer = deadline;
         if (timer != null && why != Abandon.DEADLINE) {
             timer.cancel();
         }
         boolean maybeApplied = was == SENDING && write;
-        String where = current != null ? current.connection().endpoint().toString() : "any endpoint";
+        String where = current != null ? current.connection().address().toString() : "any endpoint";
         return switch (why) {
             case DEADLINE -> {
                 long millis = TimeUnit.NANOSECONDS.toMillis(timeoutNanos);
@@ -350,7 +351,7 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
             return;
         }
         HostPort endpoint = target != null ? target : client.router().current();
-        Connection connection = client.connection(endpoint);
+        ProtocolConnection connection = client.connection(endpoint);
         if (connection == null) {
             finish(null, TernClient.closedError());
             return;

@@ -1,7 +1,9 @@
 package io.tern.client;
 
-import io.tern.platform.HostPort;
 import io.netty.bootstrap.Bootstrap;
+import io.tern.client.net.ProtocolConnection;
+import io.tern.client.net.SendLimits;
+import io.tern.platform.HostPort;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -14,7 +16,7 @@ final class EndpointPool {
 
     private final HostPort endpoint;
     private final Bootstrap bootstrap;
-    private final AtomicReferenceArray<Connection> slots;
+    private final AtomicReferenceArray<ProtocolConnection> slots;
     private final AtomicInteger next = new AtomicInteger();
 
     EndpointPool(HostPort endpoint, Bootstrap bootstrap, int connections) {
@@ -24,9 +26,9 @@ final class EndpointPool {
     }
 
     /** A live or connecting connection, the next one in turn. */
-    Connection acquire() {
+    ProtocolConnection acquire() {
         int slot = Math.floorMod(next.getAndIncrement(), slots.length());
-        Connection connection = slots.get(slot);
+        ProtocolConnection connection = slots.get(slot);
         if (connection != null && !connection.isDead()) {
             return connection;
         }
@@ -35,12 +37,12 @@ final class EndpointPool {
 
     // Rare (first use, after a failure), so a lock is fine; it makes sure that a connection is
     // started before any other thread can take it from its slot.
-    private synchronized Connection replace(int slot) {
-        Connection connection = slots.get(slot);
+    private synchronized ProtocolConnection replace(int slot) {
+        ProtocolConnection connection = slots.get(slot);
         if (connection != null && !connection.isDead()) {
             return connection;
         }
-        Connection fresh = new Connection(endpoint, bootstrap);
+        ProtocolConnection fresh = new ProtocolConnection(endpoint, bootstrap, SendLimits.NONE);
         fresh.start();
         slots.set(slot, fresh);
         return fresh;
@@ -49,7 +51,7 @@ final class EndpointPool {
     int inFlight() {
         int total = 0;
         for (int i = 0; i < slots.length(); i++) {
-            Connection connection = slots.get(i);
+            ProtocolConnection connection = slots.get(i);
             if (connection != null) {
                 total += connection.inFlight();
             }
@@ -59,7 +61,7 @@ final class EndpointPool {
 
     void close() {
         for (int i = 0; i < slots.length(); i++) {
-            Connection connection = slots.get(i);
+            ProtocolConnection connection = slots.get(i);
             if (connection != null) {
                 connection.close();
             }

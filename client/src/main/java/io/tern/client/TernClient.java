@@ -1,6 +1,5 @@
 package io.tern.client;
 
-import io.tern.platform.HostPort;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -9,11 +8,13 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timeout;
+import io.tern.client.net.ProtocolConnection;
 import io.tern.client.protocol.BatchOp;
 import io.tern.client.protocol.Opcode;
 import io.tern.client.protocol.ReadMode;
 import io.tern.client.protocol.Request;
 import io.tern.client.protocol.Response;
+import io.tern.platform.HostPort;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -579,7 +580,7 @@ public final class TernClient implements AutoCloseable {
     }
 
     /** A connection to {@code endpoint} in turn, or {@code null} once the client is closed. */
-    Connection connection(HostPort endpoint) {
+    ProtocolConnection connection(HostPort endpoint) {
         if (closed.get()) {
             return null;
         }

@@ -9,11 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tern.platform.HostPort;
 import io.tern.client.protocol.BatchOp;
 import io.tern.client.protocol.ProtocolLimits;
 import io.tern.client.protocol.Response;
 import io.tern.client.protocol.Status;
+import io.tern.platform.HostPort;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

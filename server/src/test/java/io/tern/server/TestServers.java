@@ -1,8 +1,8 @@
 package io.tern.server;
 
+import io.tern.engine.FsyncPolicy;
 import io.tern.platform.HostPort;
 import io.tern.platform.ListenPorts;
-import io.tern.engine.FsyncPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.SortedMap;

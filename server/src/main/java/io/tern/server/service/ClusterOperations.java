@@ -2,8 +2,6 @@ package io.tern.server.service;
 
 import io.tern.client.protocol.Request;
 import io.tern.client.protocol.Response;
-import io.tern.raft.types.Member;
-import io.tern.raft.types.Membership;
 import io.tern.engine.state.Alarm;
 import io.tern.engine.state.Command;
 import io.tern.platform.HostPort;
@@ -14,6 +12,8 @@ import io.tern.raft.node.NodeStatus;
 import io.tern.raft.node.RaftNode;
 import io.tern.raft.node.RaftNotLeaderException;
 import io.tern.raft.node.RejectedException;
+import io.tern.raft.types.Member;
+import io.tern.raft.types.Membership;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Optional;

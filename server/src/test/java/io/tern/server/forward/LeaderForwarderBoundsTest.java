@@ -146,7 +146,7 @@ class LeaderForwarderBoundsTest {
     @Test
     void forwardsToALeaderThatNeverAnswersStopAtThePendingBound() throws IOException {
         String address = silentLeader(true);
-        int attempts = LeaderConnection.MAX_PENDING + 2_000;
+        int attempts = LeaderForwarder.MAX_PENDING + 2_000;
         List<CompletableFuture<Response>> answers = new ArrayList<>();
         answers.add(forwarder.forward(new Request.Get(1, ReadMode.LINEARIZABLE, 0, new byte[] {'k'}), address));
         await(() -> forwarder.pendingForwards() == 1, "the connection to the leader");
@@ -155,7 +155,7 @@ class LeaderForwarderBoundsTest {
         }
         await(() -> answers.stream().filter(CompletableFuture::isDone).count() + forwarder.pendingForwards() == attempts,
                 "every forward to be decided");
-        assertEquals(LeaderConnection.MAX_PENDING, forwarder.pendingForwards(), "forwards waiting for the leader");
+        assertEquals(LeaderForwarder.MAX_PENDING, forwarder.pendingForwards(), "forwards waiting for the leader");
         for (CompletableFuture<Response> answer : answers) {
             if (answer.isDone()) {
                 ForwardFailedException refused = assertInstanceOf(ForwardFailedException.class, failureOf(answer));

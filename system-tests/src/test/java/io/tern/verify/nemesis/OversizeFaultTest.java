@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tern.platform.HostPort;
 import io.tern.engine.FsyncPolicy;
+import io.tern.platform.HostPort;
+import io.tern.platform.ListenPorts;
 import io.tern.server.ServerConfig;
 import io.tern.server.TernServer;
 import io.tern.verify.cluster.ClusterControl;
 import io.tern.verify.cluster.ExternalCluster;
-import io.tern.platform.ListenPorts;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,6 +1,5 @@
 package io.tern.verify.nemesis;
 
-import io.tern.platform.HostPort;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.tern.client.protocol.BatchOp;
@@ -10,6 +9,7 @@ import io.tern.client.protocol.Request;
 import io.tern.client.protocol.RequestCodec;
 import io.tern.client.protocol.Response;
 import io.tern.client.protocol.ResponseCodec;
+import io.tern.platform.HostPort;
 import io.tern.verify.cluster.ClusterControl;
 import java.io.DataInputStream;
 import java.io.IOException;
