@@ -1,6 +1,7 @@
 package io.tern.cli;
 
 import io.tern.client.TernClient;
+import io.tern.client.TernClientBuilder;
 import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -37,7 +38,7 @@ public final class ClientOptions {
     }
 
     /** A client builder with the endpoints and timeouts filled in. */
-    public TernClient.Builder builder() {
+    public TernClientBuilder builder() {
         Duration connectTimeout = timeout.compareTo(MAX_CONNECT_TIMEOUT) < 0 ? timeout : MAX_CONNECT_TIMEOUT;
         return TernClient.builder().endpoints(endpoints).requestTimeout(timeout).connectTimeout(connectTimeout);
     }

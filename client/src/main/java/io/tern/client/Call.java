@@ -61,7 +61,7 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
     /** Why a call was ended from outside rather than by an answer. */
     enum Abandon { DEADLINE, CLOSED, INTERRUPTED, CANCELLED }
 
-    private final TernClient client;
+    private final CallContext context;
     private final Opcode opcode;
     private final boolean write;
     private final HostPort pinned;
@@ -85,9 +85,9 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
      * @param results  maps an answer that is not a {@link Response.Failure} to the result, or throws
      *                 a {@link TernException}
      */
-    Call(TernClient client, Opcode opcode, HostPort pinned, LongFunction<Request> requests,
+    Call(CallContext context, Opcode opcode, HostPort pinned, LongFunction<Request> requests,
             Function<Response, T> results, long timeoutNanos) {
-        this.client = client;
+        this.context = context;
         this.opcode = opcode;
         this.write = isWrite(opcode);
         this.pinned = pinned;
@@ -112,15 +112,20 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
         return opcode;
     }
 
+    /** How a call ends once its client is closed. */
+    static UnavailableException closedError() {
+        return new UnavailableException("client closed");
+    }
+
     /** Arms the deadline and sends the first attempt. */
     void start() {
         try {
-            deadline = client.timer().newTimeout(this, timeoutNanos, TimeUnit.NANOSECONDS);
+            deadline = context.schedule(this, timeoutNanos);
         } catch (IllegalStateException e) { // the timer stopped: the client is closed
-            finish(null, TernClient.closedError());
+            finish(null, closedError());
             return;
         }
-        send(pinned != null ? pinned : client.router().current());
+        send(pinned != null ? pinned : context.router().current());
     }
 
     // ---- called by Attempt -----------------------------------------------------------------
@@ -165,14 +170,14 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
             finish(null, new RequestRefusedException(Status.BAD_REQUEST, "cannot encode the request: " + cause));
             return;
         }
-        if (client.isClosed()) {
-            finish(null, TernClient.closedError());
+        if (context.isClosed()) {
+            finish(null, closedError());
             return;
         }
         HostPort at = from.connection().address();
         UnavailableException error = new UnavailableException("cannot reach " + at + ": " + describe(cause), cause);
         refusedInARow = isRefused(cause) ? refusedInARow + 1 : 0;
-        if (refusedInARow >= REFUSED_ROUNDS * client.router().size()) {
+        if (refusedInARow >= REFUSED_ROUNDS * context.router().size()) {
             finish(null, error);
             return;
         }
@@ -251,7 +256,7 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
             case CLOSED -> maybeApplied
                     ? new OutcomeUnknownException("the client was closed with the " + opcode
                             + " in flight; it may or may not have been applied")
-                    : TernClient.closedError();
+                    : closedError();
             case INTERRUPTED -> maybeApplied
                     ? new OutcomeUnknownException("interrupted with the " + opcode
                             + " in flight; it may or may not have been applied")
@@ -284,7 +289,7 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
                 HostPort leader = notLeader.leaderKnown() ? parseOrNull(notLeader.leaderAddress()) : null;
                 if (leader != null && pinned == null) {
                     lastError = error;
-                    client.router().redirect(at, leader);
+                    context.router().redirect(at, leader);
                     retry(leader);
                 } else {
                     retryElsewhere(at, error);
@@ -315,7 +320,7 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
             finish(null, error);
             return;
         }
-        client.router().failed(at);
+        context.router().failed(at);
         retry(null);
     }
 
@@ -330,7 +335,7 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
         } while (was != IDLE && !STATE.compareAndSet(this, was, IDLE));
         int failed = failures + 1;
         failures = failed;
-        int round = client.router().size();
+        int round = context.router().size();
         if (failed % round != 0) {
             send(target);
             return;
@@ -340,9 +345,9 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
             return; // the deadline will end the call with lastError
         }
         try {
-            client.timer().newTimeout(timeout -> send(target), delay, TimeUnit.NANOSECONDS);
+            context.schedule(timeout -> send(target), delay);
         } catch (IllegalStateException e) {
-            finish(null, TernClient.closedError());
+            finish(null, closedError());
         }
     }
 
@@ -350,10 +355,10 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
         if (ended()) {
             return;
         }
-        HostPort endpoint = target != null ? target : client.router().current();
-        ProtocolConnection connection = client.connection(endpoint);
+        HostPort endpoint = target != null ? target : context.router().current();
+        ProtocolConnection connection = context.connection(endpoint);
         if (connection == null) {
-            finish(null, TernClient.closedError());
+            finish(null, closedError());
             return;
         }
         Attempt next = new Attempt(this, connection);

@@ -1,30 +1,16 @@
 package io.tern.client;
 
-import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.util.HashedWheelTimer;
-import io.netty.util.Timeout;
-import io.tern.client.net.ProtocolConnection;
 import io.tern.client.protocol.BatchOp;
 import io.tern.client.protocol.Opcode;
 import io.tern.client.protocol.ReadMode;
 import io.tern.client.protocol.Request;
 import io.tern.client.protocol.Response;
 import io.tern.platform.HostPort;
-import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongFunction;
 import org.slf4j.Logger;
@@ -60,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * arrays are not copied: do not change them until the call completes.
  *
  * <h2>Retries and failover</h2>
- * Each call has one deadline ({@link Builder#requestTimeout}, default 10 s) that covers all its
+ * Each call has one deadline ({@link TernClientBuilder#requestTimeout}, default 10 s) that covers all its
  * retries. Calls go to a current endpoint shared by the whole client; when a node cannot be
  * reached, its connection breaks, or it answers UNAVAILABLE or NOT_LEADER without naming a leader,
  * the current endpoint moves on to the next one in the list, with a backoff of 20 ms doubling up
@@ -78,7 +64,7 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Threads</h2>
  * All methods may be called from any thread at once. Requests are pipelined over a few
- * connections per endpoint ({@link Builder#connectionsPerEndpoint}) served by one or two I/O
+ * connections per endpoint ({@link TernClientBuilder#connectionsPerEndpoint}) served by one or two I/O
  * threads ({@code tern-client-<n>-io-<k>}) and one timer thread ({@code tern-client-<n>-timer-1}).
  * <b>Futures complete on those threads</b>, so a callback attached with {@code thenApply},
  * {@code whenComplete} and the like runs on them: keep callbacks short and never block in one
@@ -90,43 +76,22 @@ public final class TernClient implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TernClient.class);
 
-    private static final long TIMER_TICK_MILLIS = 10;
-    private static final long CLOSE_WAIT_SECONDS = 5;
-
-    private final EndpointRouter router;
+    private final ClientRuntime runtime;
+    private final Results results = new Results();
     private final long requestTimeoutNanos;
-    private final int connectionsPerEndpoint;
-    private final EventLoopGroup group;
-    private final HashedWheelTimer timer;
-    private final Bootstrap bootstrap;
-    private final ConcurrentHashMap<HostPort, EndpointPool> pools = new ConcurrentHashMap<>();
-    private final AtomicLong lastSeenRevision = new AtomicLong();
-    private final AtomicBoolean closed = new AtomicBoolean();
 
-    // Built once: a method reference bound to this would otherwise be allocated per call.
-    private final Function<Response, GetResult> getResults = this::getResult;
-    private final Function<Response, Long> putResults = this::putResult;
-    private final Function<Response, DeleteResult> deleteResults = this::deleteResult;
-    private final Function<Response, CasResult> casResults = this::casResult;
-    private final Function<Response, ScanResult> scanResults = this::scanResult;
-    private final Function<Response, Long> batchResults = this::batchResult;
-    private final Function<Response, Long> memberResults = this::memberResult;
+    private TernClient(ClientSettings settings) {
+        this.runtime = new ClientRuntime(settings);
+        this.requestTimeoutNanos = settings.requestTimeout().toNanos();
+    }
 
-    private TernClient(Builder builder) {
-        this.router = new EndpointRouter(builder.endpoints);
-        this.requestTimeoutNanos = builder.requestTimeout.toNanos();
-        this.connectionsPerEndpoint = builder.connectionsPerEndpoint;
-        ClientThreads[] threads = ClientThreads.forClient(this);
-        int ioThreads = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
-        this.group = new MultiThreadIoEventLoopGroup(ioThreads, threads[0], NioIoHandler.newFactory());
-        this.timer = new HashedWheelTimer(threads[1], TIMER_TICK_MILLIS, TimeUnit.MILLISECONDS, 512);
-        this.bootstrap = new Bootstrap()
-                .group(group)
-                .channel(NioSocketChannel.class)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.SO_KEEPALIVE, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                        (int) Math.min(Integer.MAX_VALUE, Math.max(1, builder.connectTimeout.toMillis())));
+    /** A client with {@code settings}; called by {@link TernClientBuilder#build()}. */
+    static TernClient start(ClientSettings settings, boolean discoverLeader) {
+        TernClient client = new TernClient(settings);
+        if (discoverLeader) {
+            client.discoverLeader();
+        }
+        return client;
     }
 
     /**
@@ -139,9 +104,9 @@ public final class TernClient implements AutoCloseable {
         return builder().endpoints(endpoints).build();
     }
 
-    /** A builder of a client with options; {@link Builder#endpoints(List)} is required. */
-    public static Builder builder() {
-        return new Builder();
+    /** A builder of a client with options; {@link TernClientBuilder#endpoints(List)} is required. */
+    public static TernClientBuilder builder() {
+        return new TernClientBuilder();
     }
 
     // ---- asynchronous ---------------------------------------------------------------------
@@ -168,7 +133,7 @@ public final class TernClient implements AutoCloseable {
             return CompletableFuture.failedFuture(refused);
         }
         ReadMode mode = read.mode();
-        return submit(Opcode.GET, id -> new Request.Get(id, mode, minRevision(read), key), getResults);
+        return submit(Opcode.GET, id -> new Request.Get(id, mode, minRevision(read), key), results.get);
     }
 
     /**
@@ -183,7 +148,7 @@ public final class TernClient implements AutoCloseable {
         if (refused != null) {
             return CompletableFuture.failedFuture(refused);
         }
-        return submit(Opcode.PUT, id -> new Request.Put(id, key, value), putResults);
+        return submit(Opcode.PUT, id -> new Request.Put(id, key, value), results.put);
     }
 
     /**
@@ -197,7 +162,7 @@ public final class TernClient implements AutoCloseable {
         if (refused != null) {
             return CompletableFuture.failedFuture(refused);
         }
-        return submit(Opcode.DELETE, id -> new Request.Delete(id, key), deleteResults);
+        return submit(Opcode.DELETE, id -> new Request.Delete(id, key), results.delete);
     }
 
     /**
@@ -213,7 +178,7 @@ public final class TernClient implements AutoCloseable {
         if (refused != null) {
             return CompletableFuture.failedFuture(refused);
         }
-        return submit(Opcode.CAS, id -> new Request.Cas(id, key, expected, newValue), casResults);
+        return submit(Opcode.CAS, id -> new Request.Cas(id, key, expected, newValue), results.cas);
     }
 
     /**
@@ -248,7 +213,7 @@ public final class TernClient implements AutoCloseable {
         }
         ReadMode mode = read.mode();
         return submit(Opcode.SCAN, id -> new Request.Scan(id, mode, minRevision(read), start, end, limit),
-                scanResults);
+                results.scan);
     }
 
     /**
@@ -262,12 +227,12 @@ public final class TernClient implements AutoCloseable {
         if (refused != null) {
             return CompletableFuture.failedFuture(refused);
         }
-        return submit(Opcode.BATCH, id -> new Request.Batch(id, copy), batchResults);
+        return submit(Opcode.BATCH, id -> new Request.Batch(id, copy), results.batch);
     }
 
     /** Asks the current node for an empty answer: completes once some node answered. */
     public CompletableFuture<Void> pingAsync() {
-        return submit(Opcode.PING, Request.Ping::new, response -> expect(response, Response.PingOk.class, null));
+        return submit(Opcode.PING, Request.Ping::new, results.ping);
     }
 
     /**
@@ -276,7 +241,7 @@ public final class TernClient implements AutoCloseable {
      * {@code commitIndex}, {@code members}, ...); {@link ServerStatus#parse} reads it.
      */
     public CompletableFuture<String> statusAsync() {
-        return submit(Opcode.STATUS, null, Request.Status::new, TernClient::statusJson);
+        return submit(Opcode.STATUS, null, Request.Status::new, results.status);
     }
 
     /**
@@ -289,7 +254,7 @@ public final class TernClient implements AutoCloseable {
      */
     public CompletableFuture<String> statusAsync(String endpoint) {
         HostPort node = EndpointList.parse(endpoint);
-        return submit(Opcode.STATUS, node, Request.Status::new, TernClient::statusJson);
+        return submit(Opcode.STATUS, node, Request.Status::new, results.status);
     }
 
     /**
@@ -305,7 +270,7 @@ public final class TernClient implements AutoCloseable {
     public CompletableFuture<Long> memberAddAsync(long id, String address, boolean voter) {
         Objects.requireNonNull(address, "address");
         return submit(Opcode.MEMBER_ADD, requestId -> new Request.MemberAdd(requestId, id, address, voter),
-                memberResults);
+                results.member);
     }
 
     /**
@@ -314,7 +279,7 @@ public final class TernClient implements AutoCloseable {
      * @return the revision of the configuration change
      */
     public CompletableFuture<Long> memberRemoveAsync(long id) {
-        return submit(Opcode.MEMBER_REMOVE, requestId -> new Request.MemberRemove(requestId, id), memberResults);
+        return submit(Opcode.MEMBER_REMOVE, requestId -> new Request.MemberRemove(requestId, id), results.member);
     }
 
     /**
@@ -326,7 +291,7 @@ public final class TernClient implements AutoCloseable {
      * @return the revision of the configuration change
      */
     public CompletableFuture<Long> memberPromoteAsync(long id) {
-        return submit(Opcode.MEMBER_PROMOTE, requestId -> new Request.MemberPromote(requestId, id), memberResults);
+        return submit(Opcode.MEMBER_PROMOTE, requestId -> new Request.MemberPromote(requestId, id), results.member);
     }
 
     /**
@@ -335,7 +300,7 @@ public final class TernClient implements AutoCloseable {
      */
     public CompletableFuture<Void> transferLeaderAsync(long targetId) {
         return submit(Opcode.TRANSFER_LEADER, requestId -> new Request.TransferLeader(requestId, targetId),
-                response -> expect(response, Response.TransferOk.class, null));
+                results.transfer);
     }
 
     /**
@@ -348,12 +313,7 @@ public final class TernClient implements AutoCloseable {
      */
     public CompletableFuture<Long> alarmDisarmAsync(long memberId) {
         return submit(Opcode.ALARM, requestId -> new Request.Alarm(requestId, false, memberId, Request.Alarm.NOSPACE, ""),
-                response -> {
-                    if (response instanceof Response.AlarmOk ok) {
-                        return seen(ok.revision());
-                    }
-                    throw unexpected(response);
-                });
+                results.alarm);
     }
 
     /**
@@ -364,12 +324,7 @@ public final class TernClient implements AutoCloseable {
      * @return the log index the snapshot covers
      */
     public CompletableFuture<Long> snapshotAsync() {
-        return submit(Opcode.SNAPSHOT, Request.Snapshot::new, response -> {
-            if (response instanceof Response.SnapshotOk ok) {
-                return ok.snapshotIndex();
-            }
-            throw unexpected(response);
-        });
+        return submit(Opcode.SNAPSHOT, Request.Snapshot::new, results.snapshot);
     }
 
     // ---- blocking -------------------------------------------------------------------------
@@ -541,7 +496,7 @@ public final class TernClient implements AutoCloseable {
      * mismatches, scans, batches and membership changes. It only grows; 0 before any answer.
      */
     public long lastSeenRevision() {
-        return lastSeenRevision.get();
+        return results.lastSeenRevision();
     }
 
     /**
@@ -552,74 +507,32 @@ public final class TernClient implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        if (ClientThreads.isOwnedBy(this)) {
-            // From a callback: this thread cannot wait for itself to stop, so another one finishes the job.
-            Thread closer = new Thread(this::shutDown, "tern-client-close");
-            closer.setDaemon(true);
-            closer.start();
-            return;
-        }
-        shutDown();
+        runtime.close();
     }
 
-    // ---- package-private, for the call machinery and tests ---------------------------------
-
-    EndpointRouter router() {
-        return router;
-    }
-
-    HashedWheelTimer timer() {
-        return timer;
-    }
-
-    boolean isClosed() {
-        return closed.get();
-    }
-
-    /** A connection to {@code endpoint} in turn, or {@code null} once the client is closed. */
-    ProtocolConnection connection(HostPort endpoint) {
-        if (closed.get()) {
-            return null;
-        }
-        EndpointPool pool = pools.get(endpoint);
-        if (pool == null) {
-            pool = pools.computeIfAbsent(endpoint, e -> new EndpointPool(e, bootstrap, connectionsPerEndpoint));
-        }
-        return pool.acquire();
-    }
+    // ---- package-private, for tests ------------------------------------------------------
 
     /** The endpoint new calls go to. */
     HostPort currentEndpoint() {
-        return router.current();
+        return runtime.router().current();
     }
 
     /** How many requests await an answer on all connections (a late answer's entry must not linger). */
     int inFlight() {
-        int total = 0;
-        for (EndpointPool pool : pools.values()) {
-            total += pool.inFlight();
-        }
-        return total;
-    }
-
-    static UnavailableException closedError() {
-        return new UnavailableException("client closed");
+        return runtime.inFlight();
     }
 
     // ---- internals ------------------------------------------------------------------------
 
-    private <T> CompletableFuture<T> submit(Opcode opcode, LongFunction<Request> requests, Function<Response, T> results) {
-        return submit(opcode, null, requests, results);
+    private <T> CompletableFuture<T> submit(Opcode opcode, LongFunction<Request> requests, Function<Response, T> mapping) {
+        return submit(opcode, null, requests, mapping);
     }
 
     private <T> CompletableFuture<T> submit(Opcode opcode, HostPort pinned, LongFunction<Request> requests,
-            Function<Response, T> results) {
-        Call<T> call = new Call<>(this, opcode, pinned, requests, results, requestTimeoutNanos);
-        if (closed.get()) {
-            call.completeExceptionally(closedError());
+            Function<Response, T> mapping) {
+        Call<T> call = new Call<>(runtime, opcode, pinned, requests, mapping, requestTimeoutNanos);
+        if (runtime.isClosed()) {
+            call.completeExceptionally(Call.closedError());
             return call;
         }
         call.start();
@@ -628,6 +541,7 @@ public final class TernClient implements AutoCloseable {
 
     /** Asks the first endpoint who leads, and makes the leader the current endpoint if it still is the first. */
     private void discoverLeader() {
+        EndpointRouter router = runtime.router();
         HostPort first = router.current();
         statusAsync(first.toString()).thenAccept(json -> {
             try {
@@ -642,94 +556,11 @@ public final class TernClient implements AutoCloseable {
     }
 
     private long minRevision(ReadOptions read) {
-        return read.readYourWrites() ? Math.max(read.minRevision(), lastSeenRevision.get()) : read.minRevision();
-    }
-
-    /** Records {@code revision} as seen and returns it. */
-    private long seen(long revision) {
-        long known;
-        while (revision > (known = lastSeenRevision.get())) {
-            if (lastSeenRevision.compareAndSet(known, revision)) {
-                break;
-            }
-        }
-        return revision;
-    }
-
-    private GetResult getResult(Response response) {
-        return switch (response) {
-            case Response.GetOk ok -> new GetResult(seen(ok.revision()), ok.value());
-            case Response.NotFound notFound -> new GetResult(seen(notFound.revision()), null);
-            default -> throw unexpected(response);
-        };
-    }
-
-    private Long putResult(Response response) {
-        if (response instanceof Response.PutOk ok) {
-            return seen(ok.revision());
-        }
-        throw unexpected(response);
-    }
-
-    private DeleteResult deleteResult(Response response) {
-        if (response instanceof Response.DeleteOk ok) {
-            return new DeleteResult(seen(ok.revision()), ok.existed());
-        }
-        throw unexpected(response);
-    }
-
-    private CasResult casResult(Response response) {
-        return switch (response) {
-            case Response.CasOk ok -> new CasResult(true, seen(ok.revision()), null);
-            case Response.CasMismatch mismatch -> new CasResult(false, seen(mismatch.revision()), mismatch.current());
-            default -> throw unexpected(response);
-        };
-    }
-
-    private ScanResult scanResult(Response response) {
-        if (response instanceof Response.ScanOk ok) {
-            return new ScanResult(seen(ok.revision()), ok.entries(), ok.more());
-        }
-        throw unexpected(response);
-    }
-
-    private Long batchResult(Response response) {
-        if (response instanceof Response.BatchOk ok) {
-            return seen(ok.revision());
-        }
-        throw unexpected(response);
-    }
-
-    private Long memberResult(Response response) {
-        return switch (response) {
-            case Response.MemberAddOk ok -> seen(ok.revision());
-            case Response.MemberRemoveOk ok -> seen(ok.revision());
-            case Response.MemberPromoteOk ok -> seen(ok.revision());
-            default -> throw unexpected(response);
-        };
-    }
-
-    private static String statusJson(Response response) {
-        if (response instanceof Response.StatusOk ok) {
-            return ok.json();
-        }
-        throw unexpected(response);
-    }
-
-    private static <T> T expect(Response response, Class<? extends Response> type, T result) {
-        if (type.isInstance(response)) {
-            return result;
-        }
-        throw unexpected(response);
-    }
-
-    // The codec decodes by the request's opcode, so only a bug on either side gets here.
-    private static ServerErrorException unexpected(Response response) {
-        return new ServerErrorException("unexpected answer " + response);
+        return read.readYourWrites() ? Math.max(read.minRevision(), results.lastSeenRevision()) : read.minRevision();
     }
 
     private <T> T await(CompletableFuture<T> future) {
-        if (ClientThreads.isOwnedBy(this)) {
+        if (runtime.ownsCurrentThread()) {
             throw new IllegalStateException("a blocking TernClient call on one of the client's own threads "
                     + "(a callback of one of its futures) would deadlock; use the ...Async method and compose");
         }
@@ -759,107 +590,5 @@ public final class TernClient implements AutoCloseable {
             throw error;
         }
         return new IllegalStateException("unexpected failure of a Tern call", cause);
-    }
-
-    private void shutDown() {
-        for (Timeout pending : timer.stop()) {
-            if (pending.task() instanceof Call<?> call) {
-                call.closed();
-            }
-        }
-        pools.values().forEach(EndpointPool::close);
-        group.shutdownGracefully(0, CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)
-                .awaitUninterruptibly(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
-    }
-
-    /** Options of a {@link TernClient}. */
-    public static final class Builder {
-
-        private List<HostPort> endpoints;
-        private Duration requestTimeout = Duration.ofSeconds(10);
-        private Duration connectTimeout = Duration.ofSeconds(2);
-        private int connectionsPerEndpoint = 2;
-        private boolean discoverLeader = true;
-
-        /** A builder with the defaults; prefer {@link TernClient#builder()}. */
-        public Builder() {
-        }
-
-        /**
-         * The cluster's members as "host:port" (IPv6 literals in brackets), in the order to try them.
-         * Required; repeats are ignored.
-         *
-         * @throws IllegalArgumentException if the list is empty or an entry is malformed
-         */
-        public Builder endpoints(List<String> endpoints) {
-            this.endpoints = EndpointList.parseAll(endpoints);
-            return this;
-        }
-
-        /**
-         * Comma-separated "host:port" list, as {@code --endpoints} takes it.
-         *
-         * @throws IllegalArgumentException if the list is empty or an entry is malformed
-         */
-        public Builder endpoints(String commaSeparated) {
-            this.endpoints = EndpointList.parseAll(EndpointList.split(commaSeparated));
-            return this;
-        }
-
-        /** Deadline of each call, retries included. Default 10 s. */
-        public Builder requestTimeout(Duration timeout) {
-            this.requestTimeout = positive(timeout, "requestTimeout");
-            return this;
-        }
-
-        /** How long one connection attempt may take before the endpoint counts as unreachable. Default 2 s. */
-        public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = positive(timeout, "connectTimeout");
-            return this;
-        }
-
-        /** Connections per endpoint, requests pipelined over them round-robin. Default 2. */
-        public Builder connectionsPerEndpoint(int connections) {
-            if (connections < 1 || connections > 64) {
-                throw new IllegalArgumentException("connectionsPerEndpoint must be in 1..64: " + connections);
-            }
-            this.connectionsPerEndpoint = connections;
-            return this;
-        }
-
-        /**
-         * Whether the client, once built, asks the first endpoint for its STATUS and, if that names
-         * a leader, sends its calls to the leader from then on (a follower forwards writes and
-         * linearizable reads to the leader: one hop more). Done in the background; it delays no call.
-         * Default true.
-         */
-        public Builder discoverLeader(boolean discover) {
-            this.discoverLeader = discover;
-            return this;
-        }
-
-        /**
-         * A client with these options. It connects lazily, on the first call to each endpoint.
-         *
-         * @throws IllegalArgumentException if no endpoints were given
-         */
-        public TernClient build() {
-            if (endpoints == null) {
-                throw new IllegalArgumentException("no endpoints: give at least one HOST:PORT");
-            }
-            TernClient client = new TernClient(this);
-            if (discoverLeader) {
-                client.discoverLeader();
-            }
-            return client;
-        }
-
-        private static Duration positive(Duration timeout, String name) {
-            Objects.requireNonNull(timeout, name);
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive: " + timeout);
-            }
-            return timeout;
-        }
     }
 }

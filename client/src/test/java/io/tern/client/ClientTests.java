@@ -29,7 +29,7 @@ final class ClientTests {
     }
 
     /** A client of {@code endpoints} without leader discovery, so the servers see only the test's requests. */
-    static TernClient.Builder clientOf(String... endpoints) {
+    static TernClientBuilder clientOf(String... endpoints) {
         return TernClient.builder().endpoints(List.of(endpoints)).discoverLeader(false)
                 .requestTimeout(Duration.ofSeconds(WAIT_SECONDS / 2));
     }

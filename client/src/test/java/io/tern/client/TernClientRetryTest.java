@@ -44,7 +44,7 @@ class TernClientRetryTest {
         return server;
     }
 
-    private TernClient client(TernClient.Builder builder) {
+    private TernClient client(TernClientBuilder builder) {
         TernClient client = builder.build();
         resources.add(client);
         return client;

@@ -89,7 +89,7 @@ class TernClientValidationTest {
 
     @Test
     void builderRefusesNonsense() {
-        TernClient.Builder builder = TernClient.builder();
+        TernClientBuilder builder = TernClient.builder();
         assertThrows(IllegalArgumentException.class, () -> builder.requestTimeout(Duration.ZERO));
         assertThrows(IllegalArgumentException.class, () -> builder.connectTimeout(Duration.ofMillis(-1)));
         assertThrows(IllegalArgumentException.class, () -> builder.connectionsPerEndpoint(0));
