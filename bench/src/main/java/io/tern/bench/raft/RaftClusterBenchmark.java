@@ -8,6 +8,7 @@ import io.tern.raft.types.Member;
 import io.tern.raft.types.Membership;
 import io.tern.engine.io.DurableFiles;
 import io.tern.engine.state.Command;
+import io.tern.platform.HostPort;
 import io.tern.raft.core.Role;
 import io.tern.raft.node.NodeOptions;
 import io.tern.raft.node.RaftNode;
@@ -90,7 +91,7 @@ public class RaftClusterBenchmark {
             StorageEngine engine = StorageEngine.open(EngineOptions.defaults(directory.resolve("node-" + member.id()),
                     new ClusterIdentity("bench", member.id()), FsyncPolicy.parse(fsync)));
             NettyPeerTransport transport = new NettyPeerTransport(PeerTransportConfig.defaults(member.id(), "bench")
-                    .withListenAddress(new InetSocketAddress("127.0.0.1", Integer.parseInt(member.address().split(":")[1]))));
+                    .withListenAddress(new InetSocketAddress("127.0.0.1", HostPort.parse(member.address()).port())));
             NodeOptions options = new NodeOptions(member.id(), membership, Duration.ofMillis(100), Duration.ofMillis(1000),
                     1_000_000, Duration.ofSeconds(30), 1 << 20);
             nodes.add(RaftNode.start(options, engine, transport));
