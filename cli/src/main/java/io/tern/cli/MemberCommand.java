@@ -1,15 +1,13 @@
 package io.tern.cli;
 
 import io.tern.client.TernClient;
-import java.util.concurrent.Callable;
-import java.util.function.ToLongFunction;
+import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code tern member add|remove|promote}: one membership change at a time, through the leader. */
 @Command(name = "member", showDefaultValues = true,
@@ -28,13 +26,23 @@ final class MemberCommand {
         return id;
     }
 
-    /** Runs one change of the membership and prints the revision of the configuration entry it made. */
-    private static int change(CommandSpec spec, ClientOptions client, long id, ToLongFunction<TernClient> change) {
-        checkId(spec, id);
-        try (TernClient tern = client.connect()) {
-            spec.commandLine().getOut().println("OK revision=" + change.applyAsLong(tern));
+    /** One change of the membership, made through the leader; prints the revision of its configuration entry. */
+    private abstract static class Change extends ClientCommand {
+
+        abstract long id();
+
+        abstract long change(TernClient tern);
+
+        @Override
+        void validate() {
+            checkId(spec, id());
         }
-        return ExitCodes.OK;
+
+        @Override
+        int run(TernClient tern, PrintWriter out) {
+            out.println("OK revision=" + change(tern));
+            return ExitCodes.OK;
+        }
     }
 
     @Command(name = "add", showDefaultValues = true,
@@ -43,16 +51,7 @@ final class MemberCommand {
                             + "up to date. A voter the cluster could not do without (the second member of a "
                             + "one-member cluster, or one added while voters are down) joins as a learner and "
                             + "becomes a voter once in sync. Prints 'OK revision=N'."})
-    static final class Add implements Callable<Integer> {
-
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        HelpOption help;
-
-        @Mixin
-        ClientOptions client;
+    static final class Add extends Change {
 
         @Parameters(index = "0", paramLabel = "ID", description = "The new member's id (its --id).")
         long id;
@@ -66,8 +65,13 @@ final class MemberCommand {
         boolean learner;
 
         @Override
-        public Integer call() {
-            return change(spec, client, id, tern -> tern.memberAdd(id, address, !learner));
+        long id() {
+            return id;
+        }
+
+        @Override
+        long change(TernClient tern) {
+            return tern.memberAdd(id, address, !learner);
         }
     }
 
@@ -76,45 +80,37 @@ final class MemberCommand {
                     "Refused while the learner is not in sync with the leader (it holds less than 90% of the "
                             + "leader's log; retried until --timeout) or while the voters the leader heard from "
                             + "lately would not make a quorum. Prints 'OK revision=N'."})
-    static final class Promote implements Callable<Integer> {
-
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        HelpOption help;
-
-        @Mixin
-        ClientOptions client;
+    static final class Promote extends Change {
 
         @Parameters(index = "0", paramLabel = "ID", description = "The id of the learner to promote.")
         long id;
 
         @Override
-        public Integer call() {
-            return change(spec, client, id, tern -> tern.memberPromote(id));
+        long id() {
+            return id;
+        }
+
+        @Override
+        long change(TernClient tern) {
+            return tern.memberPromote(id);
         }
     }
 
     @Command(name = "remove", showDefaultValues = true,
             description = {"Remove member ID from the cluster.", "Prints 'OK revision=N'."})
-    static final class Remove implements Callable<Integer> {
-
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        HelpOption help;
-
-        @Mixin
-        ClientOptions client;
+    static final class Remove extends Change {
 
         @Parameters(index = "0", paramLabel = "ID", description = "The id of the member to remove.")
         long id;
 
         @Override
-        public Integer call() {
-            return change(spec, client, id, tern -> tern.memberRemove(id));
+        long id() {
+            return id;
+        }
+
+        @Override
+        long change(TernClient tern) {
+            return tern.memberRemove(id);
         }
     }
 }

@@ -10,13 +10,9 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code tern status}: asks one endpoint for the membership, then every member for its own status,
@@ -27,18 +23,9 @@ import picocli.CommandLine.Spec;
                 "Asks an endpoint for the list of members, then each member for its own status. "
                         + "A member that does not answer is shown as 'unreachable' and makes the "
                         + "command exit 4 after printing the table."})
-final class StatusCommand implements Callable<Integer> {
+final class StatusCommand extends ClientCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    HelpOption help;
-
-    @Mixin
-    ClientOptions client;
 
     @Option(names = "--json", description = "Print a JSON array of the members' status objects instead of a table.")
     boolean json;
@@ -48,24 +35,8 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
-        List<MemberStatus> members;
-        try (TernClient tern = client.connect()) {
-            ServerStatus first = parse(tern.status());
-            List<CompletableFuture<MemberStatus>> answers = new ArrayList<>();
-            for (ServerStatus.Member member : first.members()) {
-                answers.add(ask(tern, member.address()).handle((text, error) -> error != null
-                        ? new MemberStatus(member.id(), member.address(), member.voter(), null, error)
-                        : new MemberStatus(member.id(), member.address(), member.voter(), parse(text), null)));
-            }
-            if (answers.isEmpty()) {
-                // A node started with --join that no leader has added yet knows no members, not even itself.
-                answers.add(CompletableFuture.completedFuture(new MemberStatus(first.id(),
-                        first.address() != null ? first.address() : "?", false, first, null)));
-            }
-            members = answers.stream().map(CompletableFuture::join)
-                    .sorted(Comparator.comparingLong(MemberStatus::id)).toList();
-        }
+    int run(TernClient tern, PrintWriter out) {
+        List<MemberStatus> members = askEveryMember(tern);
         if (json) {
             printJson(members);
         } else {
@@ -81,6 +52,24 @@ final class StatusCommand implements Callable<Integer> {
             return ExitCodes.UNAVAILABLE;
         }
         return ExitCodes.OK;
+    }
+
+    /** The members the first endpoint lists, each with what it said about itself or why it said nothing. */
+    private static List<MemberStatus> askEveryMember(TernClient tern) {
+        ServerStatus first = parse(tern.status());
+        List<CompletableFuture<MemberStatus>> answers = new ArrayList<>();
+        for (ServerStatus.Member member : first.members()) {
+            answers.add(ask(tern, member.address()).handle((text, error) -> error != null
+                    ? new MemberStatus(member.id(), member.address(), member.voter(), null, error)
+                    : new MemberStatus(member.id(), member.address(), member.voter(), parse(text), null)));
+        }
+        if (answers.isEmpty()) {
+            // A node started with --join that no leader has added yet knows no members, not even itself.
+            answers.add(CompletableFuture.completedFuture(new MemberStatus(first.id(),
+                    first.address() != null ? first.address() : "?", false, first, null)));
+        }
+        return answers.stream().map(CompletableFuture::join)
+                .sorted(Comparator.comparingLong(MemberStatus::id)).toList();
     }
 
     private static CompletableFuture<String> ask(TernClient tern, String address) {
