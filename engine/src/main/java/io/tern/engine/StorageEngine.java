@@ -1,12 +1,14 @@
 package io.tern.engine;
 
 import io.tern.engine.cluster.ClusterIdentity;
+import io.tern.raft.types.MemberStorage;
 import io.tern.raft.types.Membership;
+import io.tern.raft.types.StoredSnapshot;
 import io.tern.engine.log.ChronicleRaftLog;
 import io.tern.raft.types.LogEntry;
 import io.tern.engine.log.RaftLog;
 import io.tern.engine.meta.DataDirectory;
-import io.tern.engine.meta.HardStateStore;
+import io.tern.engine.meta.MemberRecordStore;
 import io.tern.engine.snapshot.Snapshot;
 import io.tern.engine.snapshot.SnapshotFile;
 import io.tern.engine.snapshot.SnapshotInstaller;
@@ -40,7 +42,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p>Threads: one applier calls {@link #apply}, {@link #createSnapshot()} and
  * {@link #installSnapshot}; any thread may read. The log has its own lock (see {@link RaftLog}).
  */
-public final class StorageEngine implements AutoCloseable {
+public final class StorageEngine implements MemberStorage, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(StorageEngine.class);
     private static final int REPLAY_BATCH_ENTRIES = 4096;
@@ -48,7 +50,7 @@ public final class StorageEngine implements AutoCloseable {
 
     private final EngineOptions options;
     private final DataDirectory dataDirectory;
-    private final HardStateStore hardState;
+    private final MemberRecordStore memberRecord;
     private final ChronicleRaftLog raftLog;
     private final SnapshotStore snapshots;
     private final StateDirectory stateDirectories;
@@ -69,7 +71,7 @@ public final class StorageEngine implements AutoCloseable {
     private StorageEngine(EngineOptions options, DataDirectory dataDirectory) {
         this.options = options;
         this.dataDirectory = dataDirectory;
-        this.hardState = HardStateStore.open(dataDirectory.hardStateFile());
+        this.memberRecord = MemberRecordStore.open(dataDirectory.hardStateFile());
         this.raftLog = ChronicleRaftLog.open(dataDirectory.logDirectory(), options.log());
         this.snapshots = SnapshotStore.open(dataDirectory.snapshotDirectory());
         this.stateDirectories = new StateDirectory(dataDirectory.stateDirectory());
@@ -197,12 +199,23 @@ public final class StorageEngine implements AutoCloseable {
         return dataDirectory.root();
     }
 
+    @Override
     public RaftLog log() {
         return raftLog;
     }
 
-    public HardStateStore hardState() {
-        return hardState;
+    public MemberRecordStore memberRecord() {
+        return memberRecord;
+    }
+
+    @Override
+    public MemberRecordStore terms() {
+        return memberRecord;
+    }
+
+    @Override
+    public String location() {
+        return dataDirectory.root().toString();
     }
 
     public RecoveryReport recoveryReport() {
@@ -231,6 +244,7 @@ public final class StorageEngine implements AutoCloseable {
      * force. A later mark only means recovery replays fewer entries itself and Raft re-applies the
      * rest once it learns the commit index again.
      */
+    @Override
     public List<CommandResult> apply(List<LogEntry> committed, boolean markCommitted) {
         if (committed.isEmpty()) {
             return List.of();
@@ -252,6 +266,7 @@ public final class StorageEngine implements AutoCloseable {
     }
 
     /** Records in the log that everything applied so far is committed, so recovery may replay it. */
+    @Override
     public void markAppliedCommitted() {
         synchronized (stateChange) {
             raftLog.markCommitted(appliedIndex());
@@ -262,6 +277,7 @@ public final class StorageEngine implements AutoCloseable {
         return readState(RocksStateStore::appliedPoint);
     }
 
+    @Override
     public long appliedIndex() {
         return readState(RocksStateStore::appliedIndex);
     }
@@ -300,6 +316,7 @@ public final class StorageEngine implements AutoCloseable {
      * log go on meanwhile; only applying waits for the checkpoint. The log is not compacted here:
      * {@link #compactLog()} does that, on the thread that reads the log for Raft.
      */
+    @Override
     public Snapshot createSnapshot() {
         Snapshot snapshot;
         synchronized (stateChange) {
@@ -314,7 +331,7 @@ public final class StorageEngine implements AutoCloseable {
             // Until a CONFIG entry is applied the membership is the bootstrap one, which lives in the
             // hard state, not in the state machine: a snapshot must carry the one in force.
             Membership membership = point.membership().members().isEmpty()
-                    ? hardState.current().bootstrapMembership() : point.membership();
+                    ? memberRecord.current().bootstrapMembership() : point.membership();
             snapshot = snapshots.create(point.index(), point.term(), membership, directory -> {
                 StatePoint taken = state.checkpoint(directory);
                 if (!taken.equals(point)) {
@@ -332,6 +349,7 @@ public final class StorageEngine implements AutoCloseable {
      * Deletes the log files wholly below the newest snapshot, never past what RocksDB has made
      * durable, and snapshots beyond the number to keep. Returns the log's first index after it.
      */
+    @Override
     public long compactLog() {
         Snapshot newest = newestSnapshot;
         if (newest != null) {
@@ -342,13 +360,15 @@ public final class StorageEngine implements AutoCloseable {
     }
 
     /** The newest snapshot this member took or installed (never one only received); cheap. */
+    @Override
     public Optional<Snapshot> latestSnapshot() {
         return Optional.ofNullable(newestSnapshot);
     }
 
     /** Streams a snapshot out in chunks of at most {@code maxChunkBytes}, pulled by the sender. */
-    public SnapshotReader openSnapshotReader(Snapshot snapshot, int maxChunkBytes) {
-        return snapshots.openReader(snapshot, maxChunkBytes);
+    @Override
+    public SnapshotReader openSnapshotReader(StoredSnapshot snapshot, int maxChunkBytes) {
+        return snapshots.openReader((Snapshot) snapshot, maxChunkBytes);
     }
 
     /**
@@ -356,6 +376,7 @@ public final class StorageEngine implements AutoCloseable {
      * keeps it apart from this member's snapshots until {@link #installSnapshot} (it is not the
      * {@link #latestSnapshot()}, nor what {@link #createSnapshot()} returns, before).
      */
+    @Override
     public SnapshotInstaller beginSnapshotInstall() {
         return snapshots.beginInstall();
     }
@@ -366,7 +387,9 @@ public final class StorageEngine implements AutoCloseable {
      * log. Returns false if the state is already at or past the snapshot: then the received snapshot
      * is deleted and nothing else changes.
      */
-    public boolean installSnapshot(Snapshot received) {
+    @Override
+    public boolean installSnapshot(StoredSnapshot receivedSnapshot) {
+        Snapshot received = (Snapshot) receivedSnapshot; // only this engine's installers make them
         Snapshot installed;
         synchronized (stateChange) {
             if (received.lastIncludedIndex() <= state.appliedIndex()) {
@@ -388,8 +411,9 @@ public final class StorageEngine implements AutoCloseable {
     }
 
     /** Deletes a received snapshot that will not be installed (see {@link #beginSnapshotInstall()}). */
-    public void discardReceivedSnapshot(Snapshot received) {
-        snapshots.discardReceived(received);
+    @Override
+    public void discardReceivedSnapshot(StoredSnapshot received) {
+        snapshots.discardReceived((Snapshot) received);
     }
 
     private void swapStateTo(Snapshot snapshot) {

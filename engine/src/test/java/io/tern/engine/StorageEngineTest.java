@@ -332,7 +332,7 @@ class StorageEngineTest {
     void aSnapshotCarriesTheBootstrapMembershipUntilAConfigEntryReplacesIt() {
         Membership bootstrap = new Membership(List.of(new Member(1, "a:1", true), new Member(2, "b:2", true)));
         try (StorageEngine engine = open(dir.resolve("data"), member1)) {
-            engine.hardState().save(new io.tern.engine.meta.HardState(1, 1, bootstrap));
+            engine.memberRecord().save(new io.tern.engine.meta.MemberRecord(1, 1, bootstrap));
             writeAndApply(engine, 1, 5, 1);
             assertEquals(bootstrap, engine.createSnapshot().membership());
 

@@ -114,7 +114,7 @@ public final class TernServer implements AutoCloseable {
             started.add(0, () -> workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
             LeaderForwarder forwarder = new LeaderForwarder(workers, io.socketChannel(), config.requestTimeout());
             started.add(0, forwarder);
-            RequestDispatcher dispatcher = new RequestDispatcher(node, config.maxValueBytes(), config.forward(), forwarder,
+            RequestDispatcher dispatcher = new RequestDispatcher(node, engine, config.maxValueBytes(), config.forward(), forwarder,
                     config.requestTimeout(), new StatusReport(identity.clusterId(), config.advertisedAddress(),
                     config.fsync().name().toLowerCase()), config.staleReadsForTesting());
             if (config.staleReadsForTesting()) {
@@ -223,6 +223,11 @@ public final class TernServer implements AutoCloseable {
     /** The Raft node, for tests and tools in the same JVM. */
     public RaftNode node() {
         return node;
+    }
+
+    /** The storage engine the Raft node runs on, for tests and tools in the same JVM. */
+    public StorageEngine engine() {
+        return engine;
     }
 
     /** Connections open on the port now, clients and members. */

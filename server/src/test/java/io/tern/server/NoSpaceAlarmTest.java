@@ -73,7 +73,7 @@ class NoSpaceAlarmTest {
     private void awaitAlarmsEverywhere(List<Alarm> expected) throws InterruptedException {
         for (TernServer server : servers.values()) {
             TestServers.await("member " + server.config().id() + " to see alarms " + expected, WAIT,
-                    () -> server.node().engine().alarms().stream().map(a -> a.memberId() + "/" + a.type()).toList()
+                    () -> server.engine().alarms().stream().map(a -> a.memberId() + "/" + a.type()).toList()
                             .equals(expected.stream().map(a -> a.memberId() + "/" + a.type()).toList()));
         }
     }
@@ -95,7 +95,7 @@ class NoSpaceAlarmTest {
         start(3, 0);
         TernServer leader = awaitLeader();
         awaitAlarmsEverywhere(List.of(new Alarm(2, Alarm.Type.NOSPACE, "")));
-        String detail = servers.get(2L).node().engine().alarms().getFirst().detail();
+        String detail = servers.get(2L).engine().alarms().getFirst().detail();
         assertTrue(detail.startsWith("member 2's data directory " + data.resolve("node-2") + " has ")
                 && detail.endsWith(" free, below the 8192.0 PiB reserve"), detail);
 
@@ -176,7 +176,7 @@ class NoSpaceAlarmTest {
             }
         }
         for (TernServer server : servers.values()) {
-            assertEquals(List.of(), server.node().engine().alarms());
+            assertEquals(List.of(), server.engine().alarms());
         }
     }
 

@@ -111,8 +111,8 @@ public class RaftClusterBenchmark {
     @Setup(Level.Iteration)
     public void resetCounters() {
         latency.reset();
-        leaderSyncsAtStart = leader.engine().log().syncCount();
-        leaderIndexAtStart = leader.engine().log().lastIndex();
+        leaderSyncsAtStart = ((StorageEngine) leader.storage()).log().syncCount();
+        leaderIndexAtStart = ((StorageEngine) leader.storage()).log().lastIndex();
     }
 
     @Benchmark
@@ -134,8 +134,8 @@ public class RaftClusterBenchmark {
         slots.acquire(inFlight);
         slots.release(inFlight);
         Histogram histogram = latency.getIntervalHistogram();
-        long syncs = leader.engine().log().syncCount() - leaderSyncsAtStart;
-        long entries = leader.engine().log().lastIndex() - leaderIndexAtStart;
+        long syncs = ((StorageEngine) leader.storage()).log().syncCount() - leaderSyncsAtStart;
+        long entries = ((StorageEngine) leader.storage()).log().lastIndex() - leaderIndexAtStart;
         System.out.printf("%n    commit latency: p50 %.2f ms, p99 %.2f ms, max %.2f ms over %d commits, %d failed;"
                         + " leader: %d entries in %d fsyncs (%.1f per fsync)%n",
                 histogram.getValueAtPercentile(50) / 1e6, histogram.getValueAtPercentile(99) / 1e6,
@@ -147,7 +147,7 @@ public class RaftClusterBenchmark {
     public void stopCluster() throws IOException {
         for (RaftNode node : nodes) {
             node.close();
-            node.engine().close();
+            ((StorageEngine) node.storage()).close();
         }
         DurableFiles.deleteTree(directory);
     }

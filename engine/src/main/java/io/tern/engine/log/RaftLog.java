@@ -2,22 +2,16 @@ package io.tern.engine.log;
 
 import io.tern.raft.types.CompactedIndexException;
 import io.tern.raft.types.LogEntry;
-import java.util.List;
+import io.tern.raft.types.LogStorage;
 
 /**
- * The replicated log as Raft sees it: dense indexes from {@link #firstIndex()} to
- * {@link #lastIndex()}. An empty log has {@code lastIndex() == firstIndex() - 1}.
+ * The replicated log as the engine keeps it: the {@link LogStorage} Raft uses, plus single entries,
+ * compaction and the commit watermark. An empty log has {@code lastIndex() == firstIndex() - 1}.
  *
  * <p>Appends become durable only at {@link #sync()}; callers batch many appends per sync (group
  * commit). Implementations are safe to call from several threads, but a single writer is expected.
  */
-public interface RaftLog extends AutoCloseable {
-
-    /** The lowest index still held; {@code lastIndex() + 1} when the log is empty. */
-    long firstIndex();
-
-    /** The highest index held; {@code firstIndex() - 1} when the log is empty. */
-    long lastIndex();
+public interface RaftLog extends LogStorage, AutoCloseable {
 
     /**
      * The entry at {@code index}.
@@ -28,30 +22,24 @@ public interface RaftLog extends AutoCloseable {
     LogEntry entry(long index);
 
     /** The term of the entry at {@code index}, with the same errors as {@link #entry(long)}. */
+    @Override
     default long term(long index) {
         return entry(index).term();
     }
-
-    /**
-     * Entries from {@code fromIndex} (inclusive) up to {@code toIndex} (exclusive), stopping early
-     * once their payloads exceed {@code maxBytes}; at least one entry when the range is not empty.
-     */
-    List<LogEntry> entries(long fromIndex, long toIndex, long maxBytes);
-
-    /** Appends entries whose indexes continue this log without a gap, starting at {@code lastIndex() + 1}. */
-    void append(List<LogEntry> entries);
 
     /**
      * Removes the entry at {@code index} and everything after it (Raft's conflict truncation). Crash
      * safe: after a crash the log is either wholly before or wholly after the truncation. A no-op if
      * {@code index > lastIndex()}.
      */
+    @Override
     void truncateFrom(long index);
 
     /**
      * Discards every entry and makes {@code nextIndex} the index of the next append (after a
      * snapshot that covers everything below it was installed).
      */
+    @Override
     void resetTo(long nextIndex);
 
     /**
@@ -68,9 +56,11 @@ public interface RaftLog extends AutoCloseable {
     void markCommitted(long index);
 
     /** The highest index recorded by {@link #markCommitted(long)}, clamped to the log's end. */
+    @Override
     long committedIndex();
 
     /** Makes everything appended, truncated or marked so far durable, as the fsync policy says. */
+    @Override
     void sync();
 
     /** How many times {@link #sync()} forced written data to disk: group commit shows as entries per sync. */

@@ -24,7 +24,7 @@ import java.util.Optional;
  * <pre>
  * DIR/LOCK            held (flock) while a process has the directory open
  * DIR/identity.json   {"format":1,"clusterId":"...","memberId":N}, written once
- * DIR/hardstate       term, vote and bootstrap membership ({@link HardStateStore})
+ * DIR/hardstate       term, vote and bootstrap membership ({@link MemberRecordStore})
  * DIR/log/            the Raft log (Chronicle Queue files)
  * DIR/state/          RocksDB directories of the applied state and the pointer to the live one
  * DIR/snapshots/      snapshots: RocksDB checkpoints with metadata

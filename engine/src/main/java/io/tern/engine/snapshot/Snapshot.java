@@ -1,6 +1,7 @@
 package io.tern.engine.snapshot;
 
 import io.tern.raft.types.Membership;
+import io.tern.raft.types.StoredSnapshot;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -16,7 +17,7 @@ import java.util.Objects;
  *                  directory, which can be opened as a RocksDB checkpoint
  * @param metadata what {@value SnapshotMetadata#FILE_NAME} says
  */
-public record Snapshot(Path directory, SnapshotMetadata metadata) {
+public record Snapshot(Path directory, SnapshotMetadata metadata) implements StoredSnapshot {
 
     public Snapshot {
         Objects.requireNonNull(directory, "directory");
@@ -27,14 +28,17 @@ public record Snapshot(Path directory, SnapshotMetadata metadata) {
         return metadata.id();
     }
 
+    @Override
     public long lastIncludedIndex() {
         return metadata.lastIncludedIndex();
     }
 
+    @Override
     public long lastIncludedTerm() {
         return metadata.lastIncludedTerm();
     }
 
+    @Override
     public Membership membership() {
         return metadata.membership();
     }
@@ -44,6 +48,7 @@ public record Snapshot(Path directory, SnapshotMetadata metadata) {
     }
 
     /** The total size of the data files, which is what streaming the snapshot will send. */
+    @Override
     public long sizeBytes() {
         return metadata.dataSizeBytes();
     }

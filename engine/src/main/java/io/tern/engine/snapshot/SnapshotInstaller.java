@@ -1,6 +1,7 @@
 package io.tern.engine.snapshot;
 
 import io.tern.raft.types.SnapshotChunk;
+import io.tern.raft.types.SnapshotSink;
 import io.tern.engine.CorruptStorageException;
 import io.tern.engine.StorageException;
 import io.tern.engine.io.DurableFiles;
@@ -33,7 +34,7 @@ import java.util.zip.CRC32C;
  * deleted and every later call fails, so the caller starts a new install. Obtained from
  * {@link SnapshotStore#beginInstall()}; not safe for concurrent use.
  */
-public final class SnapshotInstaller implements AutoCloseable {
+public final class SnapshotInstaller implements SnapshotSink {
 
     private static final Logger log = LoggerFactory.getLogger(SnapshotInstaller.class);
 
@@ -75,6 +76,7 @@ public final class SnapshotInstaller implements AutoCloseable {
      * @throws CorruptStorageException if the metadata is invalid or a completed file does not match it
      * @throws StorageException if the disk fails
      */
+    @Override
     public void accept(SnapshotChunk chunk) {
         requireUsable();
         try {
@@ -107,6 +109,7 @@ public final class SnapshotInstaller implements AutoCloseable {
      *
      * @throws IllegalStateException if the last chunk has not arrived; the install is abandoned
      */
+    @Override
     public Snapshot finish() {
         requireUsable();
         try {

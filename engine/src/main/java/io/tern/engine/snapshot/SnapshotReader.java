@@ -1,6 +1,7 @@
 package io.tern.engine.snapshot;
 
 import io.tern.raft.types.SnapshotChunk;
+import io.tern.raft.types.SnapshotSource;
 import io.tern.engine.StorageException;
 
 import java.io.IOException;
@@ -26,7 +27,7 @@ import java.util.zip.CRC32C;
  * snapshot fails here rather than after the receiver has taken it all. Obtained from
  * {@link SnapshotStore#openReader}; not safe for concurrent use.
  */
-public final class SnapshotReader implements AutoCloseable {
+public final class SnapshotReader implements SnapshotSource {
 
     private final Snapshot snapshot;
     private final List<SnapshotFile> files;
@@ -61,6 +62,7 @@ public final class SnapshotReader implements AutoCloseable {
     }
 
     /** Whether another chunk remains to be sent. */
+    @Override
     public boolean hasNext() {
         return sentBytes < totalBytes;
     }
@@ -73,6 +75,7 @@ public final class SnapshotReader implements AutoCloseable {
      *     the reader is then closed
      * @throws StorageException if a file cannot be read; the reader is then closed
      */
+    @Override
     public SnapshotChunk next() {
         if (closed) {
             throw new IllegalStateException("the reader of " + snapshot.directory() + " is closed");

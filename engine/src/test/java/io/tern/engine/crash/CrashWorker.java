@@ -53,8 +53,8 @@ public final class CrashWorker {
         this.engine = StorageEngine.open(options(data, IDENTITY, FsyncPolicy.ALWAYS));
         RaftLog log = engine.log();
         long lastTerm = log.lastIndex() >= log.firstIndex() ? log.term(log.lastIndex()) : 0;
-        this.term = Math.max(lastTerm, engine.hardState().current().term()) + 1;
-        engine.hardState().save(engine.hardState().current().withTermAndVote(term, 1));
+        this.term = Math.max(lastTerm, engine.memberRecord().current().term()) + 1;
+        engine.memberRecord().save(engine.memberRecord().current().withTermAndVote(term, 1));
         this.commitIndex = engine.appliedIndex();
         say("OPENED " + engine.appliedIndex() + " " + log.firstIndex() + " " + log.lastIndex());
     }
@@ -105,7 +105,7 @@ public final class CrashWorker {
         long from = commitIndex + 1 + random.nextLong(log.lastIndex() - commitIndex);
         // A new leader's term: everything appended from now on supersedes the truncated entries.
         term++;
-        engine.hardState().save(engine.hardState().current().withTermAndVote(term, 1));
+        engine.memberRecord().save(engine.memberRecord().current().withTermAndVote(term, 1));
         say("TRUNCATING " + from);
         log.truncateFrom(from);
         log.sync();
@@ -167,7 +167,7 @@ public final class CrashWorker {
             }
         }
         term = donorTerm;
-        engine.hardState().save(engine.hardState().current().withTermAndVote(term, 2));
+        engine.memberRecord().save(engine.memberRecord().current().withTermAndVote(term, 2));
         commitIndex = snapshotIndex;
         say("INSTALLED " + snapshotIndex + " " + donorTerm);
     }

@@ -1,7 +1,8 @@
 package io.tern.raft.node;
 
-import io.tern.engine.state.CommandResult;
-
-/** A proposal's outcome: the entry's index (its revision) and what applying it did. */
-public record Applied(long revision, CommandResult result) {
+/**
+ * A proposal's outcome: the entry's index (its revision) and what applying it did, as the state
+ * machine reported it (the driver does not look inside; the server knows the engine's result types).
+ */
+public record Applied(long revision, Object result) {
 }

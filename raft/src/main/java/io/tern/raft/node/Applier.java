@@ -1,19 +1,19 @@
 package io.tern.raft.node;
 
-import io.tern.engine.StorageEngine;
 import io.tern.raft.types.LogEntry;
-import io.tern.engine.state.CommandResult;
+import io.tern.raft.types.StateMachine;
 import io.tern.raft.core.ReadState;
 import io.tern.raft.core.Rejection;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,11 +22,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The applier thread: applies committed entries to the engine in order, completes the proposals
+ * The applier: applies committed entries to the state machine in order, completes the proposals
  * they answer, releases reads whose index has been applied, and takes a snapshot every so many
- * entries. It owns everything that waits on the applied index.
+ * entries. It owns everything that waits on the applied index. Its work runs on one serial
+ * executor (the applier thread).
  */
-final class Applier implements Runnable {
+final class Applier {
 
     private static final Logger log = LoggerFactory.getLogger(Applier.class);
 
@@ -70,12 +71,15 @@ final class Applier implements Runnable {
     /** What an entry costs in memory beyond its payload, so that a flood of tiny entries counts too. */
     private static final long ENTRY_OVERHEAD_BYTES = 64;
 
-    private final StorageEngine engine;
+    private final StateMachine engine;
+    private final ExecutorService executor;
+    private final NodeRuntime runtime;
     private final long snapshotEntries;
     private final Consumer<Long> onSnapshot;
     private final Runnable onCaughtUp;
     private final Consumer<Throwable> onFailure;
-    private final BlockingQueue<Runnable> work = new LinkedBlockingQueue<>();
+    /** Tasks handed to the executor and not yet finished: 0 means the applier is idle. */
+    private final AtomicLong queued = new AtomicLong();
     private final Map<Long, PendingProposal> proposals = new ConcurrentHashMap<>();
     private final Map<Long, CompletableFuture<Long>> readsById = new ConcurrentHashMap<>();
     /** What waits for the applied index to reach a point: added from any thread, released by the applier. */
@@ -86,22 +90,80 @@ final class Applier implements Runnable {
     private long lastSnapshotIndex;
     private long snapshotRetryMillis;
     /** A point in nanoTime, which may be negative: 0 would put the first periodic snapshot off for ever. */
-    private long nextSnapshotAttemptNanos = System.nanoTime();
+    private long nextSnapshotAttemptNanos;
     private long lastMarked;
-    private long lastMarkNanos = System.nanoTime();
+    private long lastMarkNanos;
+    /** Counts the times the applier fell idle, so that an idle mark finds out whether work came meanwhile. */
+    private long idleSpells;
     private volatile boolean stopped;
     /** Why the applier was stopped; what registers after that is failed with it at once. */
     private volatile RuntimeException stopReason;
 
     /** @param onCaughtUp told, on the applier thread, when the backlog drops under its bound after {@link #behind()} */
-    Applier(StorageEngine engine, long snapshotEntries, Consumer<Long> onSnapshot, Runnable onCaughtUp,
-            Consumer<Throwable> onFailure) {
+    Applier(StateMachine engine, ExecutorService executor, NodeRuntime runtime, long snapshotEntries,
+            Consumer<Long> onSnapshot, Runnable onCaughtUp, Consumer<Throwable> onFailure) {
         this.engine = engine;
+        this.executor = executor;
+        this.runtime = runtime;
+        this.nextSnapshotAttemptNanos = runtime.nanoTime();
+        this.lastMarkNanos = runtime.nanoTime();
         this.snapshotEntries = snapshotEntries;
         this.onSnapshot = onSnapshot;
         this.onCaughtUp = onCaughtUp;
         this.onFailure = onFailure;
         this.lastSnapshotIndex = engine.latestSnapshot().map(s -> s.lastIncludedIndex()).orElse(0L);
+    }
+
+    /**
+     * Runs {@code task} on the applier after what was handed over before. A task that throws stops
+     * the applier: it fails what waits and reports the failure; what is queued behind never runs.
+     */
+    private void enqueue(Runnable task) {
+        queued.incrementAndGet();
+        try {
+            executor.execute(() -> {
+                try {
+                    if (!stopped) {
+                        task.run();
+                    }
+                } catch (Throwable e) {
+                    stopped = true;
+                    failAll(new RaftOutcomeUnknownException("the node's state machine failed: " + e.getMessage()));
+                    onFailure.accept(e);
+                } finally {
+                    if (queued.decrementAndGet() == 0 && !stopped) {
+                        markWhenStillIdle(++idleSpells);
+                    }
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            queued.decrementAndGet(); // closed: nothing runs on the applier any more
+        }
+    }
+
+    /** Applier: marks what is applied as committed if nothing came in the moment after it fell idle. */
+    private void markWhenStillIdle(long spell) {
+        runtime.runLater(Duration.ofMillis(MARK_WHEN_IDLE_MILLIS), () -> {
+            try {
+                executor.execute(() -> {
+                    if (!stopped && spell == idleSpells && queued.get() == 0) {
+                        markCommittedQuietly();
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                // closed meanwhile: close() marked already
+            }
+        });
+    }
+
+    private void markCommittedQuietly() {
+        try {
+            markCommitted();
+        } catch (Throwable e) {
+            stopped = true;
+            failAll(new RaftOutcomeUnknownException("the node's state machine failed: " + e.getMessage()));
+            onFailure.accept(e);
+        }
     }
 
     /** Called by the loop when a proposal was appended at {@code index} in {@code term}. */
@@ -129,7 +191,7 @@ final class Applier implements Runnable {
     void submit(Batch batch) {
         long bytes = backlogBytesOf(batch.committed());
         backlog.addAndGet(bytes);
-        work.add(() -> {
+        enqueue(() -> {
             process(batch);
             long left = backlog.addAndGet(-bytes);
             if (left < MAX_BACKLOG_BYTES && left + bytes >= MAX_BACKLOG_BYTES) {
@@ -161,7 +223,7 @@ final class Applier implements Runnable {
     }
 
     void pauseUntil(CompletableFuture<?> release) {
-        work.add(release::join);
+        enqueue(release::join);
     }
 
     /**
@@ -183,7 +245,7 @@ final class Applier implements Runnable {
 
     CompletableFuture<Long> snapshotNow() {
         CompletableFuture<Long> future = new CompletableFuture<>();
-        work.add(() -> {
+        enqueue(() -> {
             try {
                 future.complete(takeSnapshot());
             } catch (RuntimeException e) {
@@ -193,29 +255,10 @@ final class Applier implements Runnable {
         return future;
     }
 
-    @Override
-    public void run() {
-        try {
-            while (!stopped) {
-                Runnable next = work.poll(MARK_WHEN_IDLE_MILLIS, TimeUnit.MILLISECONDS);
-                if (next == null) {
-                    markCommitted();
-                    next = work.take();
-                }
-                next.run();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Throwable e) {
-            failAll(new RaftOutcomeUnknownException("the node's state machine failed: " + e.getMessage()));
-            onFailure.accept(e);
-        }
-    }
-
     void stop(RuntimeException reason) {
         stopReason = reason;
         failAll(reason);
-        work.add(() -> {
+        enqueue(() -> {
             // A clean stop leaves the watermark at the applied index: the next start replays nothing twice.
             markCommitted();
             stopped = true;
@@ -228,7 +271,7 @@ final class Applier implements Runnable {
         if (applied > lastMarked) {
             engine.markAppliedCommitted();
             lastMarked = applied;
-            lastMarkNanos = System.nanoTime();
+            lastMarkNanos = runtime.nanoTime();
         }
     }
 
@@ -248,7 +291,7 @@ final class Applier implements Runnable {
             }
         }
         releaseWaitersUpTo(applied);
-        if (applied - lastSnapshotIndex >= snapshotEntries && System.nanoTime() - nextSnapshotAttemptNanos >= 0) {
+        if (applied - lastSnapshotIndex >= snapshotEntries && runtime.nanoTime() - nextSnapshotAttemptNanos >= 0) {
             takePeriodicSnapshot();
         }
     }
@@ -258,16 +301,16 @@ final class Applier implements Runnable {
             return;
         }
         boolean mark = committed.getLast().index() - lastMarked >= MARK_EVERY_ENTRIES
-                || System.nanoTime() - lastMarkNanos >= TimeUnit.MILLISECONDS.toNanos(MARK_EVERY_MILLIS);
+                || runtime.nanoTime() - lastMarkNanos >= TimeUnit.MILLISECONDS.toNanos(MARK_EVERY_MILLIS);
         // The engine skips what a snapshot installed meanwhile covers, under the lock the install takes.
-        List<CommandResult> results = engine.apply(committed, mark);
+        List<?> results = engine.apply(committed, mark);
         List<LogEntry> fresh = committed.subList(committed.size() - results.size(), committed.size());
         if (fresh.isEmpty()) {
             return;
         }
         if (mark) {
             lastMarked = fresh.getLast().index();
-            lastMarkNanos = System.nanoTime();
+            lastMarkNanos = runtime.nanoTime();
         }
         for (int i = 0; i < fresh.size(); i++) {
             LogEntry entry = fresh.get(i);
@@ -319,7 +362,7 @@ final class Applier implements Runnable {
         } catch (RuntimeException e) {
             snapshotRetryMillis = snapshotRetryMillis == 0 ? SNAPSHOT_RETRY_FIRST_MILLIS
                     : Math.min(SNAPSHOT_RETRY_MAX_MILLIS, 2 * snapshotRetryMillis);
-            nextSnapshotAttemptNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(snapshotRetryMillis);
+            nextSnapshotAttemptNanos = runtime.nanoTime() + TimeUnit.MILLISECONDS.toNanos(snapshotRetryMillis);
             log.warn("snapshot at applied index {} failed, trying again in {} ms: {}", engine.appliedIndex(),
                     snapshotRetryMillis, RaftNode.oneLine(e));
         }
@@ -334,7 +377,7 @@ final class Applier implements Runnable {
 
     /** After a snapshot was installed the applied index jumped: waiters below it are done. */
     void afterSnapshotInstall() {
-        work.add(() -> {
+        enqueue(() -> {
             lastSnapshotIndex = engine.appliedIndex();
             releaseWaitersUpTo(engine.appliedIndex());
         });

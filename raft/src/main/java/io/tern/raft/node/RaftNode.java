@@ -1,13 +1,14 @@
 package io.tern.raft.node;
 
 import io.tern.platform.HostPort;
-import io.tern.engine.StorageEngine;
+import io.tern.raft.types.LogStorage;
 import io.tern.raft.types.Member;
+import io.tern.raft.types.MemberStorage;
 import io.tern.raft.types.Membership;
-import io.tern.engine.log.RaftLog;
-import io.tern.engine.meta.HardState;
-import io.tern.engine.snapshot.Snapshot;
 import io.tern.raft.types.SnapshotChunk;
+import io.tern.raft.types.StorageFailure;
+import io.tern.raft.types.StoredSnapshot;
+import io.tern.raft.types.TermStorage;
 import io.tern.raft.core.Message;
 import io.tern.raft.core.ProposeResult;
 import io.tern.raft.core.RaftConfig;
@@ -25,12 +26,10 @@ import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.RejectedExecutionException;
@@ -50,21 +49,24 @@ import java.util.function.Supplier;
  *   <li>the <b>applier</b> thread applies committed entries and completes what waits on them;</li>
  *   <li>snapshot transfers run on their own threads, so heartbeats never wait for them.</li>
  * </ul>
+ * The threads, the clock and the random source come from a {@link NodeRuntime}; the log, term and
+ * vote, and the state machine from a {@link MemberStorage}. A simulation passes its own of both.
  */
 public final class RaftNode implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RaftNode.class);
 
     private final NodeOptions options;
-    private final StorageEngine engine;
+    private final MemberStorage engine;
     private final PeerTransport transport;
-    private final EngineRaftStorage storage;
+    private final NodeRuntime runtime;
+    private final MemberStorageView storage;
     private final RaftCore core;
     private final ExecutorService loop;
     private final ExecutorService logWriter;
-    private final ScheduledThreadPoolExecutor timers;
+    private final ScheduledExecutorService timers;
     private final Applier applier;
-    private final Thread applierThread;
+    private final ExecutorService applierExecutor;
     private final SnapshotTransfers snapshots;
     private final FatalFailureListener onFatal;
 
@@ -84,63 +86,69 @@ public final class RaftNode implements AutoCloseable {
     private volatile RaftOutcomeUnknownException failure;
     private final AtomicLong misaddressed = new AtomicLong();
 
-    private RaftNode(NodeOptions options, StorageEngine engine, PeerTransport transport, FatalFailureListener onFatal) {
+    private RaftNode(NodeOptions options, MemberStorage engine, PeerTransport transport, NodeRuntime runtime,
+                     FatalFailureListener onFatal) {
         this.options = options;
         this.onFatal = onFatal;
         this.engine = engine;
         this.transport = transport;
+        this.runtime = runtime;
         bootstrapIfNew(options, engine);
-        this.storage = new EngineRaftStorage(engine);
-        this.core = new RaftCore(options.raftConfig(), storage, engine.appliedIndex(),
-                new SplittableRandom(System.nanoTime() ^ options.id()));
+        this.storage = new MemberStorageView(engine);
+        this.core = new RaftCore(options.raftConfig(), storage, engine.appliedIndex(), runtime.random(options.id()));
         long id = options.id();
-        this.loop = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("tern-raft-loop-" + id).daemon().factory());
-        this.logWriter = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("tern-raft-log-" + id).daemon().factory());
-        this.timers = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("tern-raft-timer-" + id).daemon().factory());
+        this.loop = runtime.serialExecutor("tern-raft-loop-" + id);
+        this.logWriter = runtime.serialExecutor("tern-raft-log-" + id);
         // Nearly every request deadline is cancelled by its answer; left queued until it would have
-        // fired, each would hold its request's future for the whole request timeout.
-        this.timers.setRemoveOnCancelPolicy(true);
+        // fired, each would hold its request's future for the whole request timeout: the runtime's
+        // timers drop a cancelled one at once.
+        this.timers = runtime.timers("tern-raft-timer-" + id);
+        this.applierExecutor = runtime.serialExecutor("tern-raft-apply-" + id);
         // Once the applier's backlog drops under its bound, the loop's drive() hands it what Raft held back.
-        this.applier = new Applier(engine, options.snapshotEntries(), index -> onLoop(() -> afterSnapshotTaken(index)),
-                () -> onLoop(() -> { }), this::fail);
-        this.applierThread = Thread.ofPlatform().name("tern-raft-apply-" + id).daemon().unstarted(applier);
-        this.snapshots = new SnapshotTransfers(id, engine, transport, options.snapshotChunkBytes(),
+        this.applier = new Applier(engine, applierExecutor, runtime, options.snapshotEntries(),
+                index -> onLoop(() -> afterSnapshotTaken(index)), () -> onLoop(() -> { }), this::fail);
+        this.snapshots = new SnapshotTransfers(id, engine, transport, runtime, options.snapshotChunkBytes(),
                 options.requestTimeout(), peer -> onLoop(() -> core.reportSnapshot(peer, false)));
         publishStatus();
     }
 
     /**
-     * Starts a member on an opened engine. A new data directory is bootstrapped with
+     * Starts a member on opened storage. A new data directory is bootstrapped with
      * {@link NodeOptions#bootstrap()}; an existing one keeps the membership it has.
      */
-    public static RaftNode start(NodeOptions options, StorageEngine engine, PeerTransport transport) {
-        return start(options, engine, transport, FatalFailureListener.NONE);
+    public static RaftNode start(NodeOptions options, MemberStorage storage, PeerTransport transport) {
+        return start(options, storage, transport, FatalFailureListener.NONE);
     }
 
     /**
-     * As {@link #start(NodeOptions, StorageEngine, PeerTransport)}, telling {@code onFatal} once if the
+     * As {@link #start(NodeOptions, MemberStorage, PeerTransport)}, telling {@code onFatal} once if the
      * member has to stop because its storage or one of its threads failed.
      */
-    public static RaftNode start(NodeOptions options, StorageEngine engine, PeerTransport transport,
+    public static RaftNode start(NodeOptions options, MemberStorage storage, PeerTransport transport,
                                  FatalFailureListener onFatal) {
-        RaftNode node = new RaftNode(options, engine, transport, onFatal);
-        node.applierThread.start();
+        return start(options, storage, transport, NodeRuntime.threads(), onFatal);
+    }
+
+    /** As {@link #start(NodeOptions, MemberStorage, PeerTransport, FatalFailureListener)} on {@code runtime}'s threads and clock. */
+    public static RaftNode start(NodeOptions options, MemberStorage storage, PeerTransport transport,
+                                 NodeRuntime runtime, FatalFailureListener onFatal) {
+        RaftNode node = new RaftNode(options, storage, transport, runtime, onFatal);
         transport.start(node.new Inbound());
         node.onLoop(node::announceMembers);
         long tick = options.heartbeat().toMillis();
         node.timers.scheduleAtFixedRate(node.guarded(() -> node.onLoop(node.core::tick)), tick, tick,
                 TimeUnit.MILLISECONDS);
         log.info("member {} started: term {}, applied {}, log {}..{}", options.id(), node.core.term(),
-                engine.appliedIndex(), engine.log().firstIndex(), engine.log().lastIndex());
+                storage.appliedIndex(), storage.log().firstIndex(), storage.log().lastIndex());
         return node;
     }
 
-    private static void bootstrapIfNew(NodeOptions options, StorageEngine engine) {
-        HardState hard = engine.hardState().current();
-        boolean fresh = hard.term() == 0 && hard.bootstrapMembership().members().isEmpty()
+    private static void bootstrapIfNew(NodeOptions options, MemberStorage engine) {
+        TermStorage terms = engine.terms();
+        boolean fresh = terms.term() == 0 && terms.bootstrapMembership().members().isEmpty()
                 && engine.log().lastIndex() == 0 && engine.latestSnapshot().isEmpty();
         if (fresh) {
-            engine.hardState().save(new HardState(0, 0, options.bootstrap()));
+            terms.saveBootstrapMembership(options.bootstrap());
         }
     }
 
@@ -205,7 +213,7 @@ public final class RaftNode implements AutoCloseable {
                 return;
             }
             // A target still catching up needs longer than an election on a busy machine.
-            awaitLeader(target, future, System.nanoTime()
+            awaitLeader(target, future, runtime.nanoTime()
                     + Math.max(2 * options.electionTimeout().toNanos(), options.requestTimeout().toNanos()));
         }, future);
         return future;
@@ -214,13 +222,12 @@ public final class RaftNode implements AutoCloseable {
     private void awaitLeader(long target, CompletableFuture<Void> future, long deadline) {
         if (core.leaderId() == target) {
             future.complete(null);
-        } else if (System.nanoTime() > deadline) {
+        } else if (runtime.nanoTime() > deadline) {
             future.completeExceptionally(new RaftOutcomeUnknownException("member " + target + " did not take over leadership in time"));
         } else {
             // Not on the timers: close() and fail() stop them and drop what waits there, and the transfer
             // would never be answered. Through onLoop, a member that has stopped meanwhile answers it.
-            Executor nextHeartbeat = CompletableFuture.delayedExecutor(options.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
-            nextHeartbeat.execute(() -> onLoop(() -> awaitLeader(target, future, deadline), future));
+            runtime.runLater(options.heartbeat(), () -> onLoop(() -> awaitLeader(target, future, deadline), future));
         }
     }
 
@@ -247,7 +254,7 @@ public final class RaftNode implements AutoCloseable {
      * applied index, which an install moves only after naming its snapshot.
      */
     private long snapshotIndex() {
-        return engine.latestSnapshot().map(Snapshot::lastIncludedIndex).orElse(0L);
+        return engine.latestSnapshot().map(StoredSnapshot::lastIncludedIndex).orElse(0L);
     }
 
     public long id() {
@@ -267,7 +274,8 @@ public final class RaftNode implements AutoCloseable {
         return description.completeOnTimeout("(the loop did not answer)", 1, TimeUnit.SECONDS).join();
     }
 
-    public StorageEngine engine() {
+    /** The storage this member runs on. */
+    public MemberStorage storage() {
         return engine;
     }
 
@@ -283,7 +291,7 @@ public final class RaftNode implements AutoCloseable {
 
     /** Timers waiting to fire, request deadlines included (tests in this package). */
     int queuedTimers() {
-        return timers.getQueue().size();
+        return timers instanceof ThreadPoolExecutor pool ? pool.getQueue().size() : 0;
     }
 
     /** Holds the applier thread until {@code release} completes, as a stalled state machine would (tests in this package). */
@@ -366,7 +374,7 @@ public final class RaftNode implements AutoCloseable {
     /** Log thread: makes the Ready durable in one batch, then hands it back to the loop. */
     private void persist(Ready ready) {
         try {
-            RaftLog raftLog = engine.log();
+            LogStorage raftLog = engine.log();
             ready.snapshot().ifPresent(this::installReceivedSnapshot);
             if (ready.truncateFrom() > 0) {
                 raftLog.truncateFrom(ready.truncateFrom());
@@ -379,9 +387,9 @@ public final class RaftNode implements AutoCloseable {
             // which is all recovery needs, and Raft re-learns the rest from the leader. So a Ready
             // that only moves the commit index costs no write and no fsync.
             ready.hardState().ifPresent(hard -> {
-                HardState stored = engine.hardState().current();
-                if (stored.term() != hard.term() || stored.votedFor() != hard.vote()) {
-                    engine.hardState().save(stored.withTermAndVote(hard.term(), hard.vote()));
+                TermStorage terms = engine.terms();
+                if (terms.term() != hard.term() || terms.votedFor() != hard.vote()) {
+                    terms.saveTermAndVote(hard.term(), hard.vote());
                 }
             });
             boolean logChanged = ready.snapshot().isPresent() || ready.truncateFrom() > 0 || !ready.entries().isEmpty();
@@ -395,12 +403,12 @@ public final class RaftNode implements AutoCloseable {
     }
 
     private void installReceivedSnapshot(SnapshotMeta meta) {
-        Snapshot received = snapshots.received(meta.index(), meta.term()).orElseThrow(() ->
+        StoredSnapshot received = snapshots.received(meta.index(), meta.term()).orElseThrow(() ->
                 new IllegalStateException("asked to install snapshot " + meta.index() + " whose bytes never arrived"));
         // Until here the received snapshot was kept apart: only now does it become this member's.
         engine.installSnapshot(received);
         storage.refreshSnapshot();
-        RaftLog raftLog = engine.log();
+        LogStorage raftLog = engine.log();
         if (raftLog.firstIndex() != meta.index() + 1 || raftLog.lastIndex() != meta.index()) {
             raftLog.resetTo(meta.index() + 1);
         }
@@ -561,7 +569,7 @@ public final class RaftNode implements AutoCloseable {
             }
             failure = new RaftOutcomeUnknownException("member " + options.id() + " failed: " + oneLine(cause));
         }
-        String line = "member " + options.id() + " stops, data directory " + engine.dataDirectory() + ": "
+        String line = "member " + options.id() + " stops, data directory " + engine.location() + ": "
                 + oneLine(cause);
         log.error(line);
         log.debug("member {} failed", options.id(), cause);
@@ -578,11 +586,11 @@ public final class RaftNode implements AutoCloseable {
         timers.shutdownNow();
     }
 
-    /** The error as one line: a StorageException's own message (it names the path), else class and message. */
+    /** The error as one line: a StorageFailure's own message (it names the path), else class and message. */
     static String oneLine(Throwable cause) {
         String message = cause.getMessage();
         String text = message == null || message.isBlank() ? cause.getClass().getName()
-                : cause instanceof io.tern.engine.StorageException ? message
+                : cause instanceof StorageFailure ? message
                 : cause.getClass().getName() + ": " + message;
         return text.strip().replaceAll("\\s*\\R\\s*", " ");
     }
@@ -599,8 +607,9 @@ public final class RaftNode implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         applier.stop(new RaftOutcomeUnknownException("member " + options.id() + " is shutting down"));
+        applierExecutor.shutdown();
         try {
-            applierThread.join(5_000);
+            applierExecutor.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

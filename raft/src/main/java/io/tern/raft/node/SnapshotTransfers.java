@@ -1,10 +1,10 @@
 package io.tern.raft.node;
 
-import io.tern.engine.StorageEngine;
-import io.tern.engine.snapshot.Snapshot;
 import io.tern.raft.types.SnapshotChunk;
-import io.tern.engine.snapshot.SnapshotInstaller;
-import io.tern.engine.snapshot.SnapshotReader;
+import io.tern.raft.types.SnapshotSink;
+import io.tern.raft.types.SnapshotSource;
+import io.tern.raft.types.StateMachine;
+import io.tern.raft.types.StoredSnapshot;
 import io.tern.raft.core.Message;
 import io.tern.raft.transport.PeerTransport;
 import org.slf4j.Logger;
@@ -17,8 +17,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongConsumer;
 
 /**
@@ -26,8 +26,8 @@ import java.util.function.LongConsumer;
  *
  * <p>Sending: the core asks for it with an InstallSnapshot message; the snapshot's chunks go out one
  * at a time, each after the previous was acknowledged (the receiver's disk sets the pace), and the
- * InstallSnapshot message itself follows the last chunk. Receiving: chunks are written into the
- * engine's snapshot store through a verified temporary directory and kept there as a received
+ * InstallSnapshot message itself follows the last chunk; no thread waits for an acknowledgement, the
+ * next chunk is read when it comes. Receiving: chunks are written into the state machine's snapshot store through a verified temporary directory and kept there as a received
  * snapshot, apart from the member's own, until the core installs it; the core is told of the
  * snapshot only once its bytes are all here.
  */
@@ -35,10 +35,16 @@ final class SnapshotTransfers implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SnapshotTransfers.class);
 
-    private record Incoming(long from, long snapshotIndex, SnapshotInstaller installer) {
+    private record Incoming(long from, long snapshotIndex, SnapshotSink installer) {
     }
 
-    private final StorageEngine engine;
+    /** A snapshot on its way to one peer. */
+    private record Outgoing(Message.InstallSnapshot message, StoredSnapshot snapshot, SnapshotSource reader,
+                            long started) {
+    }
+
+    private final StateMachine engine;
+    private final NodeRuntime runtime;
     private final PeerTransport transport;
     private final int chunkBytes;
     private final Duration chunkTimeout;
@@ -48,17 +54,18 @@ final class SnapshotTransfers implements AutoCloseable {
     /** One thread: installers are not thread-safe, and chunks of a transfer arrive in order. */
     private final ExecutorService receiver;
     private final Map<Long, Incoming> incomingByPeer = new ConcurrentHashMap<>();
-    private final Map<Long, Snapshot> receivedByIndex = new ConcurrentHashMap<>();
+    private final Map<Long, StoredSnapshot> receivedByIndex = new ConcurrentHashMap<>();
 
-    SnapshotTransfers(long id, StorageEngine engine, PeerTransport transport, int chunkBytes, Duration chunkTimeout,
-                      LongConsumer onSendFailed) {
+    SnapshotTransfers(long id, StateMachine engine, PeerTransport transport, NodeRuntime runtime, int chunkBytes,
+                      Duration chunkTimeout, LongConsumer onSendFailed) {
         this.engine = engine;
+        this.runtime = runtime;
         this.transport = transport;
         this.chunkBytes = chunkBytes;
         this.chunkTimeout = chunkTimeout;
         this.onSendFailed = onSendFailed;
-        this.senders = Executors.newCachedThreadPool(Thread.ofPlatform().name("tern-snapshot-send-" + id + "-", 0).daemon().factory());
-        this.receiver = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("tern-snapshot-recv-" + id).daemon().factory());
+        this.senders = runtime.pool("tern-snapshot-send-" + id + "-");
+        this.receiver = runtime.serialExecutor("tern-snapshot-recv-" + id);
     }
 
     /** Streams the snapshot the message names to its receiver, then sends the message; one transfer per peer. */
@@ -68,31 +75,67 @@ final class SnapshotTransfers implements AutoCloseable {
         }
         senders.execute(() -> {
             try {
-                stream(message);
-            } catch (Throwable e) { // an Error too: the peer must hear of the failure, or it waits for ever
-                log.warn("sending snapshot {} to member {} failed: {}", message.snapshot().index(), message.to(), e.toString());
-                onSendFailed.accept(message.to());
-            } finally {
-                sendingTo.remove(message.to());
+                long index = message.snapshot().index();
+                StoredSnapshot snapshot = engine.latestSnapshot()
+                        .filter(s -> s.lastIncludedIndex() == index && s.lastIncludedTerm() == message.snapshot().term())
+                        .orElseThrow(() -> new IllegalStateException("snapshot " + index + " is no longer the newest"));
+                sendNextChunk(new Outgoing(message, snapshot, engine.openSnapshotReader(snapshot, chunkBytes),
+                        runtime.nanoTime()));
+            } catch (Throwable e) {
+                sendFailed(message, e);
             }
         });
     }
 
-    private void stream(Message.InstallSnapshot message) throws Exception {
+    /** A sender: the next chunk, or the message itself after the last; the acknowledgement calls it again. */
+    private void sendNextChunk(Outgoing outgoing) {
+        Message.InstallSnapshot message = outgoing.message();
         long index = message.snapshot().index();
-        Snapshot snapshot = engine.latestSnapshot()
-                .filter(s -> s.lastIncludedIndex() == index && s.lastIncludedTerm() == message.snapshot().term())
-                .orElseThrow(() -> new IllegalStateException("snapshot " + index + " is no longer the newest"));
-        long started = System.nanoTime();
-        try (SnapshotReader reader = engine.openSnapshotReader(snapshot, chunkBytes)) {
-            while (reader.hasNext()) {
-                transport.sendSnapshotChunk(message.to(), index, reader.next())
-                        .get(chunkTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            if (!outgoing.reader().hasNext()) {
+                outgoing.reader().close();
+                transport.send(message);
+                sendingTo.remove(message.to());
+                log.info("sent snapshot {} ({} bytes) to member {} in {} ms", index, outgoing.snapshot().sizeBytes(),
+                        message.to(), TimeUnit.NANOSECONDS.toMillis(runtime.nanoTime() - outgoing.started()));
+                return;
             }
+            CompletableFuture<Void> acknowledged = new CompletableFuture<>();
+            transport.sendSnapshotChunk(message.to(), index, outgoing.reader().next()).whenComplete((ok, error) -> {
+                if (error == null) {
+                    acknowledged.complete(null);
+                } else {
+                    acknowledged.completeExceptionally(error);
+                }
+            });
+            runtime.runLater(chunkTimeout, () -> acknowledged.completeExceptionally(new TimeoutException(
+                    "member " + message.to() + " did not acknowledge a chunk within " + chunkTimeout.toMillis() + " ms")));
+            acknowledged.whenComplete((ok, error) -> {
+                if (error != null) {
+                    outgoing.reader().close();
+                    sendFailed(message, error);
+                    return;
+                }
+                try {
+                    senders.execute(() -> sendNextChunk(outgoing));
+                } catch (Throwable e) {
+                    outgoing.reader().close();
+                    sendFailed(message, e);
+                }
+            });
+        } catch (Throwable e) { // an Error too: the peer must hear of the failure, or it waits for ever
+            outgoing.reader().close();
+            sendFailed(message, e);
         }
-        transport.send(message);
-        log.info("sent snapshot {} ({} bytes) to member {} in {} ms", index, snapshot.sizeBytes(), message.to(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+
+    private void sendFailed(Message.InstallSnapshot message, Throwable e) {
+        log.warn("sending snapshot {} to member {} failed: {}", message.snapshot().index(), message.to(), e.toString());
+        try {
+            onSendFailed.accept(message.to());
+        } finally {
+            sendingTo.remove(message.to());
+        }
     }
 
     /** A chunk from {@code from}; the returned future acknowledges it once it is written. */
@@ -117,7 +160,7 @@ final class SnapshotTransfers implements AutoCloseable {
         try {
             incoming.installer().accept(chunk);
             if (chunk.last()) {
-                Snapshot received = incoming.installer().finish();
+                StoredSnapshot received = incoming.installer().finish();
                 incomingByPeer.remove(from);
                 incoming.installer().close();
                 log.info("received snapshot {} ({} bytes) from member {}", received.lastIncludedIndex(),
@@ -140,7 +183,7 @@ final class SnapshotTransfers implements AutoCloseable {
     }
 
     /** The received snapshot the core may now install, if its bytes are all here. */
-    Optional<Snapshot> received(long index, long term) {
+    Optional<StoredSnapshot> received(long index, long term) {
         return Optional.ofNullable(receivedByIndex.get(index)).filter(s -> s.lastIncludedTerm() == term);
     }
 
@@ -159,12 +202,12 @@ final class SnapshotTransfers implements AutoCloseable {
         }));
     }
 
-    private void discard(Snapshot received) {
+    private void discard(StoredSnapshot received) {
         try {
             engine.discardReceivedSnapshot(received);
         } catch (RuntimeException e) {
             // What stays is deleted when the member next starts.
-            log.warn("cannot delete received snapshot {}: {}", received.directory(), e.toString());
+            log.warn("cannot delete received snapshot {}: {}", received.lastIncludedIndex(), e.toString());
         }
     }
 

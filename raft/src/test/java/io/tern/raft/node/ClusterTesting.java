@@ -1,5 +1,7 @@
 package io.tern.raft.node;
 
+import io.tern.engine.StorageEngine;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -25,6 +27,11 @@ final class ClusterTesting {
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
+    }
+
+    /** The engine a test started {@code node} on. */
+    static StorageEngine engineOf(RaftNode node) {
+        return (StorageEngine) node.storage();
     }
 
     /** A loopback port free right now (a cluster's addresses must be known before its members start). */

@@ -75,7 +75,7 @@ class RaftNettyClusterTest {
     private void stop(long id) {
         RaftNode node = nodes.remove(id);
         node.close();
-        node.engine().close();
+        ClusterTesting.engineOf(node).close();
     }
 
     @Test
@@ -92,7 +92,7 @@ class RaftNettyClusterTest {
         RaftNode first = awaitLeader();
         long written = writeAll(first, 1, 100_000);
         awaitAllApplied(written);
-        assertArrayEquals(value(100_000), nodes.get(2L).engine().get(key(100_000)).value());
+        assertArrayEquals(value(100_000), ClusterTesting.engineOf(nodes.get(2L)).get(key(100_000)).value());
 
         long firstId = first.id();
         long stoppedLast = first.status().lastLogIndex();
@@ -108,8 +108,8 @@ class RaftNettyClusterTest {
         RaftNode returned = start(firstId);
         awaitAllApplied(written);
         assertTrue(returned.status().snapshotIndex() > stoppedLast, "the returning member caught up through a snapshot");
-        assertEquals(second.engine().scan(new byte[0], new byte[0], 0), returned.engine().scan(new byte[0], new byte[0], 0));
-        assertArrayEquals(value(150_000), second.engine().get(key(150_000)).value());
+        assertEquals(ClusterTesting.engineOf(second).scan(new byte[0], new byte[0], 0), ClusterTesting.engineOf(returned).scan(new byte[0], new byte[0], 0));
+        assertArrayEquals(value(150_000), ClusterTesting.engineOf(second).get(key(150_000)).value());
         assertTrue(second.readBarrier().join() >= written, "a linearizable read sees every acknowledged write");
     }
 

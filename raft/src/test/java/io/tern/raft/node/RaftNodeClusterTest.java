@@ -76,7 +76,7 @@ class RaftNodeClusterTest {
     private void stop(long id) {
         RaftNode node = nodes.remove(id);
         node.close();
-        node.engine().close();
+        ClusterTesting.engineOf(node).close();
     }
 
     private RaftNode awaitLeader() {
@@ -124,8 +124,8 @@ class RaftNodeClusterTest {
         assertTrue(leader.readBarrier().join() >= last, "a read after a write sees it");
         awaitAllApplied(last);
         for (RaftNode node : nodes.values()) {
-            assertArrayEquals(bytes("value-2000"), node.engine().get(bytes("key-0")).value(), "member " + node.id());
-            assertArrayEquals(bytes("value-1999"), node.engine().get(bytes("key-99")).value(), "member " + node.id());
+            assertArrayEquals(bytes("value-2000"), ClusterTesting.engineOf(node).get(bytes("key-0")).value(), "member " + node.id());
+            assertArrayEquals(bytes("value-1999"), ClusterTesting.engineOf(node).get(bytes("key-99")).value(), "member " + node.id());
         }
         RaftNode follower = nodes.values().stream().filter(n -> n != leader).findFirst().orElseThrow();
         RaftNotLeaderException error = assertThrowsCause(RaftNotLeaderException.class,
@@ -163,7 +163,7 @@ class RaftNodeClusterTest {
 
         start(firstId, 100_000);
         awaitAllApplied(last);
-        assertArrayEquals(bytes("value-1000"), nodes.get(firstId).engine().get(bytes("key-0")).value());
+        assertArrayEquals(bytes("value-1000"), ClusterTesting.engineOf(nodes.get(firstId)).get(bytes("key-0")).value());
     }
 
     @Test
@@ -187,9 +187,9 @@ class RaftNodeClusterTest {
         network.reconnect(laggard.id());
         awaitAllApplied(last);
         assertTrue(laggard.status().snapshotIndex() > laggardLast, "the laggard installed the leader's snapshot");
-        assertArrayEquals(bytes("value-3000"), laggard.engine().get(bytes("key-0")).value());
-        assertEquals(current.engine().scan(new byte[0], new byte[0], 0).entries(),
-                laggard.engine().scan(new byte[0], new byte[0], 0).entries());
+        assertArrayEquals(bytes("value-3000"), ClusterTesting.engineOf(laggard).get(bytes("key-0")).value());
+        assertEquals(ClusterTesting.engineOf(current).scan(new byte[0], new byte[0], 0).entries(),
+                ClusterTesting.engineOf(laggard).scan(new byte[0], new byte[0], 0).entries());
     }
 
     @Test
@@ -206,7 +206,7 @@ class RaftNodeClusterTest {
         // Check-quorum: the cut-off leader steps down instead of serving as if it still led.
         awaitTrue(() -> leader.status().role() != Role.LEADER, "the cut-off leader to step down");
         assertThrowsCause(RaftNotLeaderException.class, () -> leader.readBarrier().join());
-        assertTrue(!leader.engine().get(bytes("lost")).found(), "the write was never applied");
+        assertTrue(!ClusterTesting.engineOf(leader).get(bytes("lost")).found(), "the write was never applied");
     }
 
     @Test
@@ -249,7 +249,7 @@ class RaftNodeClusterTest {
         node.campaign();
         awaitTrue(() -> node.status().role() == Role.LEADER, "the single member to lead");
         node.propose(new Command.Put(bytes("k"), bytes("before")).encode()).join();
-        long lastBefore = node.engine().log().lastIndex();
+        long lastBefore = ClusterTesting.engineOf(node).log().lastIndex();
 
         // Where close() begins: the timers have stopped, the loop still takes work.
         node.stopTimers();
@@ -260,10 +260,10 @@ class RaftNodeClusterTest {
         nodes.remove(1L);
         node.close();
         try {
-            assertEquals(lastBefore, node.engine().log().lastIndex(), "the log took a proposal answered 'not applied'");
-            assertArrayEquals(bytes("before"), node.engine().get(bytes("k")).value());
+            assertEquals(lastBefore, ClusterTesting.engineOf(node).log().lastIndex(), "the log took a proposal answered 'not applied'");
+            assertArrayEquals(bytes("before"), ClusterTesting.engineOf(node).get(bytes("k")).value());
         } finally {
-            node.engine().close();
+            ClusterTesting.engineOf(node).close();
         }
     }
 
@@ -279,7 +279,7 @@ class RaftNodeClusterTest {
         Member learner = new Member(4, "127.0.0.1:4", false);
         leader.proposeMembership(MEMBERS.with(learner)).join();
         awaitAllApplied(written);
-        assertArrayEquals(bytes("value-1000"), joiner.engine().get(bytes("key-0")).value());
+        assertArrayEquals(bytes("value-1000"), ClusterTesting.engineOf(joiner).get(bytes("key-0")).value());
         assertEquals(Role.FOLLOWER, joiner.status().role());
 
         Membership promoted = MEMBERS.with(new Member(4, "127.0.0.1:4", true));

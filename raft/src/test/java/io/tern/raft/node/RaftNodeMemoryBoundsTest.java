@@ -52,7 +52,7 @@ class RaftNodeMemoryBoundsTest {
         pausedAppliers.forEach(release -> release.complete(null));
         for (RaftNode node : nodes.values()) {
             node.close();
-            node.engine().close();
+            ClusterTesting.engineOf(node).close();
         }
         network.close();
     }

@@ -9,7 +9,7 @@ import io.tern.raft.types.Membership;
 import io.tern.raft.types.EntryKind;
 import io.tern.raft.types.LogEntry;
 import io.tern.engine.log.LogOptions;
-import io.tern.engine.meta.HardState;
+import io.tern.engine.meta.MemberRecord;
 import io.tern.engine.snapshot.Snapshot;
 import io.tern.engine.snapshot.SnapshotReader;
 import io.tern.engine.state.Command;
@@ -82,13 +82,13 @@ class RaftNodeSnapshotTest {
     }
 
     private static String valueOf(RaftNode node, String key) {
-        return new String(node.engine().get(bytes(key)).value(), StandardCharsets.UTF_8);
+        return new String(ClusterTesting.engineOf(node).get(bytes(key)).value(), StandardCharsets.UTF_8);
     }
 
     /** Member 3's snapshot after it applied {@code entries}, streamed to member 2 chunk by chunk. */
     private Snapshot streamSnapshotOf(List<LogEntry> entries) {
         member3 = openEngine(3);
-        member3.hardState().save(new HardState(entries.getLast().term(), 3, MEMBERS));
+        member3.memberRecord().save(new MemberRecord(entries.getLast().term(), 3, MEMBERS));
         member3.log().append(entries);
         member3.apply(entries);
         Snapshot snapshot = member3.createSnapshot();

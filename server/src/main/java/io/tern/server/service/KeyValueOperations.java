@@ -35,9 +35,9 @@ final class KeyValueOperations {
     private final StorageEngine engine;
     private final boolean staleReadsForTesting;
 
-    KeyValueOperations(RaftNode node, boolean staleReadsForTesting) {
+    KeyValueOperations(RaftNode node, StorageEngine engine, boolean staleReadsForTesting) {
         this.node = node;
-        this.engine = node.engine();
+        this.engine = engine;
         this.staleReadsForTesting = staleReadsForTesting;
     }
 

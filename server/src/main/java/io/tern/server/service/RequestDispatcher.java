@@ -2,6 +2,7 @@ package io.tern.server.service;
 
 import io.tern.client.protocol.Request;
 import io.tern.client.protocol.Response;
+import io.tern.engine.StorageEngine;
 import io.tern.raft.node.RaftNode;
 import io.tern.server.forward.LeaderForwarder;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.concurrent.Executor;
 public final class RequestDispatcher {
 
     private final RaftNode node;
+    private final StorageEngine engine;
     private final RequestLimits limits;
     private final LeaderRouting routing;
     /** For this member's own requests: always to the leader, whatever {@code --forward} says. */
@@ -30,13 +32,14 @@ public final class RequestDispatcher {
      * @param staleReadsForTesting broken on purpose (see {@code --test-only-stale-reads}): serve
      *                             LINEARIZABLE reads locally, so a checker can be shown to catch it
      */
-    public RequestDispatcher(RaftNode node, int maxValueBytes, boolean forward, LeaderForwarder forwarder,
+    public RequestDispatcher(RaftNode node, StorageEngine engine, int maxValueBytes, boolean forward, LeaderForwarder forwarder,
                              Duration requestTimeout, StatusReport status, boolean staleReadsForTesting) {
         this.node = node;
+        this.engine = engine;
         this.limits = new RequestLimits(maxValueBytes);
         this.routing = new LeaderRouting(node.id(), forward, forwarder);
         this.ownRouting = new LeaderRouting(node.id(), true, forwarder);
-        this.keyValues = new KeyValueOperations(node, staleReadsForTesting);
+        this.keyValues = new KeyValueOperations(node, engine, staleReadsForTesting);
         this.cluster = new ClusterOperations(node, requestTimeout);
         this.status = status;
     }
@@ -86,7 +89,7 @@ public final class RequestDispatcher {
                 case Request.Alarm r -> routing.run(r, true, () -> cluster.alarm(r));
                 case Request.Ping r -> CompletableFuture.completedFuture(new Response.PingOk(id));
                 case Request.Status r -> CompletableFuture.completedFuture(
-                        new Response.StatusOk(id, status.json(node.status(), node.engine().alarms())));
+                        new Response.StatusOk(id, status.json(node.status(), engine.alarms())));
             };
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(Failures.toResponse(id, e, true));

@@ -3,6 +3,7 @@ package io.tern.engine.meta;
 import io.tern.engine.CorruptStorageException;
 import io.tern.engine.StorageException;
 import io.tern.raft.types.Membership;
+import io.tern.raft.types.TermStorage;
 import io.tern.engine.io.DurableFiles;
 
 import java.io.IOException;
@@ -13,42 +14,67 @@ import java.nio.file.Path;
 import java.util.zip.CRC32C;
 
 /**
- * Keeps the {@link HardState} in one small file, replaced atomically on every save (temporary file,
+ * Keeps the {@link MemberRecord} in one small file, replaced atomically on every save (temporary file,
  * fsync, rename, fsync of the directory), so a crash leaves the old or the new state, never a mix.
  *
  * <pre>u32 magic 'TRNH' | u8 version | i64 term | i64 votedFor | i32 n | membership[n] | i32 crc32c</pre>
  */
-public final class HardStateStore {
+public final class MemberRecordStore implements TermStorage {
 
     private static final int MAGIC = 0x54524e48;
     private static final byte VERSION = 1;
 
     private final Path file;
-    private HardState current;
+    private MemberRecord current;
 
-    private HardStateStore(Path file, HardState current) {
+    private MemberRecordStore(Path file, MemberRecord current) {
         this.file = file;
         this.current = current;
     }
 
-    /** Reads the hard state of {@code file}, or starts from {@link HardState#INITIAL} if there is none. */
-    public static HardStateStore open(Path file) {
+    /** Reads the record of {@code file}, or starts from {@link MemberRecord#INITIAL} if there is none. */
+    public static MemberRecordStore open(Path file) {
         if (!Files.exists(file)) {
-            return new HardStateStore(file, HardState.INITIAL);
+            return new MemberRecordStore(file, MemberRecord.INITIAL);
         }
         try {
-            return new HardStateStore(file, decode(file, Files.readAllBytes(file)));
+            return new MemberRecordStore(file, decode(file, Files.readAllBytes(file)));
         } catch (IOException e) {
             throw new StorageException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 
-    public synchronized HardState current() {
+    public synchronized MemberRecord current() {
         return current;
     }
 
+    @Override
+    public long term() {
+        return current().term();
+    }
+
+    @Override
+    public long votedFor() {
+        return current().votedFor();
+    }
+
+    @Override
+    public Membership bootstrapMembership() {
+        return current().bootstrapMembership();
+    }
+
+    @Override
+    public synchronized void saveTermAndVote(long term, long votedFor) {
+        save(current.withTermAndVote(term, votedFor));
+    }
+
+    @Override
+    public synchronized void saveBootstrapMembership(Membership bootstrap) {
+        save(new MemberRecord(current.term(), current.votedFor(), bootstrap));
+    }
+
     /** Makes {@code state} durable before returning; a no-op if it is what is stored already. */
-    public synchronized void save(HardState state) {
+    public synchronized void save(MemberRecord state) {
         if (state.equals(current)) {
             return;
         }
@@ -60,7 +86,7 @@ public final class HardStateStore {
         current = state;
     }
 
-    static byte[] encode(HardState state) {
+    static byte[] encode(MemberRecord state) {
         byte[] membership = state.bootstrapMembership().encode();
         ByteBuffer buffer = ByteBuffer.allocate(4 + 1 + 8 + 8 + 4 + membership.length + 4);
         buffer.putInt(MAGIC).put(VERSION).putLong(state.term()).putLong(state.votedFor())
@@ -71,7 +97,7 @@ public final class HardStateStore {
         return buffer.array();
     }
 
-    static HardState decode(Path file, byte[] bytes) {
+    static MemberRecord decode(Path file, byte[] bytes) {
         try {
             ByteBuffer in = ByteBuffer.wrap(bytes);
             CRC32C crc = new CRC32C();
@@ -90,7 +116,7 @@ public final class HardStateStore {
             }
             byte[] membership = new byte[length];
             in.get(membership);
-            return new HardState(term, votedFor, Membership.decode(membership));
+            return new MemberRecord(term, votedFor, Membership.decode(membership));
         } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw new CorruptStorageException("corrupt hard state " + file + ": " + e.getMessage());
         }

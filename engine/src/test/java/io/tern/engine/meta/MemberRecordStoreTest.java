@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class HardStateStoreTest {
+class MemberRecordStoreTest {
 
     @TempDir
     Path dir;
@@ -28,16 +28,16 @@ class HardStateStoreTest {
 
     @Test
     void startsFromTheInitialStateWhenNothingWasSaved() {
-        assertEquals(HardState.INITIAL, HardStateStore.open(dir.resolve("hardstate")).current());
+        assertEquals(MemberRecord.INITIAL, MemberRecordStore.open(dir.resolve("hardstate")).current());
     }
 
     @Test
     void savedStateIsReadBackAfterReopen() {
         Path file = dir.resolve("hardstate");
-        HardStateStore store = HardStateStore.open(file);
-        store.save(new HardState(7, 3, three));
+        MemberRecordStore store = MemberRecordStore.open(file);
+        store.save(new MemberRecord(7, 3, three));
         store.save(store.current().withTermAndVote(8, 0));
-        assertEquals(new HardState(8, 0, three), HardStateStore.open(file).current());
+        assertEquals(new MemberRecord(8, 0, three), MemberRecordStore.open(file).current());
         assertFalse(Files.exists(dir.resolve("hardstate.tmp")), "the temporary file was renamed into place");
     }
 
@@ -48,12 +48,12 @@ class HardStateStoreTest {
      */
     @Test
     void aPowerCutDuringASaveLeavesTheOldStateOrTheNewOneNeverAMix() throws IOException {
-        HardState old = new HardState(7, 3, three);
-        HardState saved = old.withTermAndVote(8, 2);
-        byte[] newBytes = HardStateStore.encode(saved);
+        MemberRecord old = new MemberRecord(7, 3, three);
+        MemberRecord saved = old.withTermAndVote(8, 2);
+        byte[] newBytes = MemberRecordStore.encode(saved);
         byte[] garbledPrefix = java.util.Arrays.copyOf(newBytes, newBytes.length / 2);
         garbledPrefix[garbledPrefix.length - 1] ^= 0x55;
-        record Disk(String cutDuring, byte[] temporary, boolean renamed, HardState expected) {
+        record Disk(String cutDuring, byte[] temporary, boolean renamed, MemberRecord expected) {
         }
         List<Disk> disks = List.of(
                 new Disk("writing the temporary file", new byte[0], false, old),
@@ -64,34 +64,34 @@ class HardStateStoreTest {
         for (Disk disk : disks) {
             Path root = Files.createDirectories(dir.resolve("cut-" + disks.indexOf(disk)));
             Path file = root.resolve("hardstate");
-            Files.write(file, disk.renamed() ? newBytes : HardStateStore.encode(old));
+            Files.write(file, disk.renamed() ? newBytes : MemberRecordStore.encode(old));
             if (disk.temporary() != null) {
                 Files.write(root.resolve("hardstate.tmp"), disk.temporary());
             }
-            HardStateStore store = HardStateStore.open(file);
+            MemberRecordStore store = MemberRecordStore.open(file);
             assertEquals(disk.expected(), store.current(), "a cut during " + disk.cutDuring());
             store.save(saved.withTermAndVote(9, 1));
-            assertEquals(saved.withTermAndVote(9, 1), HardStateStore.open(file).current(), "the save after a cut during " + disk.cutDuring());
+            assertEquals(saved.withTermAndVote(9, 1), MemberRecordStore.open(file).current(), "the save after a cut during " + disk.cutDuring());
         }
     }
 
     @Test
     void aFlippedByteIsCaughtByTheChecksum() throws IOException {
         Path file = dir.resolve("hardstate");
-        HardStateStore.open(file).save(new HardState(7, 3, three));
+        MemberRecordStore.open(file).save(new MemberRecord(7, 3, three));
         byte[] bytes = Files.readAllBytes(file);
         bytes[9] ^= 1;
         Files.write(file, bytes);
-        CorruptStorageException error = assertThrows(CorruptStorageException.class, () -> HardStateStore.open(file));
+        CorruptStorageException error = assertThrows(CorruptStorageException.class, () -> MemberRecordStore.open(file));
         assertTrue(error.getMessage().startsWith("corrupt hard state " + file), error.getMessage());
     }
 
     @Test
     void aTruncatedFileIsCorruptNotACrash() throws IOException {
         Path file = dir.resolve("hardstate");
-        HardStateStore.open(file).save(new HardState(7, 3, three));
+        MemberRecordStore.open(file).save(new MemberRecord(7, 3, three));
         byte[] bytes = Files.readAllBytes(file);
         Files.write(file, java.util.Arrays.copyOf(bytes, 10));
-        assertThrows(CorruptStorageException.class, () -> HardStateStore.open(file));
+        assertThrows(CorruptStorageException.class, () -> MemberRecordStore.open(file));
     }
 }
