@@ -47,7 +47,7 @@ final class DriverSimulation {
     }
 
     private static final long MS = 1_000_000;
-    private static final long CHAOS_MS = 2_000;
+    private static final long CHAOS_MS = 3_000;
     private static final long HEAL_LIMIT_MS = 10_000;
 
     /** One member: its disk outlives its incarnations. */

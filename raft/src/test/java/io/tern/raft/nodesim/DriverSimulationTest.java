@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * many seeds (multiples of 3: five members, others three).
  *
  * <ul>
- *   <li>{@code -Dtern.sim.seeds=N}: how many seeds (default 3000), starting at {@code -Dtern.sim.firstSeed} (default 1);
+ *   <li>{@code -Dtern.sim.seeds=N}: how many seeds (default 4000), starting at {@code -Dtern.sim.firstSeed} (default 1);
  *       the same property scales the core's simulation;</li>
  *   <li>{@code -Dtern.sim.seed=N}: replay just that seed, printing its trace (and the driver's log) to this test's output file;
  *       with {@code -Dtern.sim.bug=NAME}, with that {@link PlantedBug};</li>
@@ -61,7 +61,7 @@ class DriverSimulationTest {
             System.out.println(new DriverSimulation(Long.parseLong(single), bug, true).run());
             return;
         }
-        int seeds = Integer.getInteger("tern.sim.seeds", 3000);
+        int seeds = Integer.getInteger("tern.sim.seeds", 4000);
         long first = Long.getLong("tern.sim.firstSeed", 1);
         int threads = Integer.getInteger("tern.sim.threads", 2);
         AtomicLong nextSeed = new AtomicLong(first);
