@@ -254,7 +254,7 @@ final class DriverSimulation {
     }
 
     private void start(SimMember member) {
-        member.runtime = new SimRuntime(clock, random.split(), () -> { });
+        member.runtime = new SimRuntime(clock, random.split());
         try {
             member.storage = SimStorage.recover(member.id, member.disk, random.split(), faults ? 200 : 0, bug, checker);
         } catch (IllegalStateException e) {

@@ -31,15 +31,13 @@ final class SimRuntime implements NodeRuntime {
     private final SplittableRandom random;
     private final long coreSeed;
     private final List<ExecutorService> executors = new ArrayList<>();
-    private final Runnable onUncaught;
     private boolean crashed;
     private Throwable uncaught;
 
-    SimRuntime(SimClock clock, SplittableRandom random, Runnable onUncaught) {
+    SimRuntime(SimClock clock, SplittableRandom random) {
         this.clock = clock;
         this.random = random;
         this.coreSeed = random.nextLong();
-        this.onUncaught = onUncaught;
     }
 
     @Override
@@ -120,7 +118,6 @@ final class SimRuntime implements NodeRuntime {
             if (uncaught == null) {
                 uncaught = e;
             }
-            onUncaught.run();
         }
     }
 
