@@ -5,10 +5,10 @@ import io.tern.raft.types.StateMachine;
 import io.tern.raft.core.ReadState;
 import io.tern.raft.core.Rejection;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -71,7 +71,7 @@ final class Applier {
     /** What an entry costs in memory beyond its payload, so that a flood of tiny entries counts too. */
     private static final long ENTRY_OVERHEAD_BYTES = 64;
 
-    private final StateMachine engine;
+    private final StateMachine stateMachine;
     private final ExecutorService executor;
     private final NodeRuntime runtime;
     private final long snapshotEntries;
@@ -100,9 +100,9 @@ final class Applier {
     private volatile RuntimeException stopReason;
 
     /** @param onCaughtUp told, on the applier thread, when the backlog drops under its bound after {@link #behind()} */
-    Applier(StateMachine engine, ExecutorService executor, NodeRuntime runtime, long snapshotEntries,
+    Applier(StateMachine stateMachine, ExecutorService executor, NodeRuntime runtime, long snapshotEntries,
             Consumer<Long> onSnapshot, Runnable onCaughtUp, Consumer<Throwable> onFailure) {
-        this.engine = engine;
+        this.stateMachine = stateMachine;
         this.executor = executor;
         this.runtime = runtime;
         this.nextSnapshotAttemptNanos = runtime.nanoTime();
@@ -111,7 +111,7 @@ final class Applier {
         this.onSnapshot = onSnapshot;
         this.onCaughtUp = onCaughtUp;
         this.onFailure = onFailure;
-        this.lastSnapshotIndex = engine.latestSnapshot().map(s -> s.lastIncludedIndex()).orElse(0L);
+        this.lastSnapshotIndex = stateMachine.latestSnapshot().map(s -> s.lastIncludedIndex()).orElse(0L);
     }
 
     /**
@@ -127,9 +127,7 @@ final class Applier {
                         task.run();
                     }
                 } catch (Throwable e) {
-                    stopped = true;
-                    failAll(new RaftOutcomeUnknownException("the node's state machine failed: " + e.getMessage()));
-                    onFailure.accept(e);
+                    stopAfterFailure(e);
                 } finally {
                     if (queued.decrementAndGet() == 0 && !stopped) {
                         markWhenStillIdle(++idleSpells);
@@ -160,10 +158,15 @@ final class Applier {
         try {
             markCommitted();
         } catch (Throwable e) {
-            stopped = true;
-            failAll(new RaftOutcomeUnknownException("the node's state machine failed: " + e.getMessage()));
-            onFailure.accept(e);
+            stopAfterFailure(e);
         }
+    }
+
+    /** The state machine failed: nothing more runs on the applier, what waits fails, and the member hears of it. */
+    private void stopAfterFailure(Throwable e) {
+        stopped = true;
+        failAll(new RaftOutcomeUnknownException("the node's state machine failed: " + e.getMessage()));
+        onFailure.accept(e);
     }
 
     /** Called by the loop when a proposal was appended at {@code index} in {@code term}. */
@@ -267,9 +270,9 @@ final class Applier {
 
     /** Marks what is applied as committed once the applier has had nothing to do for a moment. */
     private void markCommitted() {
-        long applied = engine.appliedIndex();
+        long applied = stateMachine.appliedIndex();
         if (applied > lastMarked) {
-            engine.markAppliedCommitted();
+            stateMachine.markAppliedCommitted();
             lastMarked = applied;
             lastMarkNanos = runtime.nanoTime();
         }
@@ -277,7 +280,7 @@ final class Applier {
 
     private void process(Batch batch) {
         apply(batch.committed());
-        long applied = engine.appliedIndex();
+        long applied = stateMachine.appliedIndex();
         for (ReadState read : batch.reads()) {
             CompletableFuture<Long> future = readsById.remove(read.readId());
             if (future != null) {
@@ -302,8 +305,8 @@ final class Applier {
         }
         boolean mark = committed.getLast().index() - lastMarked >= MARK_EVERY_ENTRIES
                 || runtime.nanoTime() - lastMarkNanos >= TimeUnit.MILLISECONDS.toNanos(MARK_EVERY_MILLIS);
-        // The engine skips what a snapshot installed meanwhile covers, under the lock the install takes.
-        List<?> results = engine.apply(committed, mark);
+        // The state machine skips what a snapshot installed meanwhile covers, under the lock the install takes.
+        List<?> results = stateMachine.apply(committed, mark);
         List<LogEntry> fresh = committed.subList(committed.size() - results.size(), committed.size());
         if (fresh.isEmpty()) {
             return;
@@ -334,7 +337,7 @@ final class Applier {
         // However it completes (released, timed out, failed), the waiter leaves at once.
         future.whenComplete((applied, error) -> waiters.remove(key));
         // Read after registering: an applier that moves past index later finds the waiter.
-        long applied = engine.appliedIndex();
+        long applied = stateMachine.appliedIndex();
         if (applied >= index) {
             future.complete(applied);
         }
@@ -363,13 +366,13 @@ final class Applier {
             snapshotRetryMillis = snapshotRetryMillis == 0 ? SNAPSHOT_RETRY_FIRST_MILLIS
                     : Math.min(SNAPSHOT_RETRY_MAX_MILLIS, 2 * snapshotRetryMillis);
             nextSnapshotAttemptNanos = runtime.nanoTime() + TimeUnit.MILLISECONDS.toNanos(snapshotRetryMillis);
-            log.warn("snapshot at applied index {} failed, trying again in {} ms: {}", engine.appliedIndex(),
+            log.warn("snapshot at applied index {} failed, trying again in {} ms: {}", stateMachine.appliedIndex(),
                     snapshotRetryMillis, RaftNode.oneLine(e));
         }
     }
 
     private long takeSnapshot() {
-        long index = engine.createSnapshot().lastIncludedIndex();
+        long index = stateMachine.createSnapshot().lastIncludedIndex();
         lastSnapshotIndex = index;
         onSnapshot.accept(index);
         return index;
@@ -378,8 +381,8 @@ final class Applier {
     /** After a snapshot was installed the applied index jumped: waiters below it are done. */
     void afterSnapshotInstall() {
         enqueue(() -> {
-            lastSnapshotIndex = engine.appliedIndex();
-            releaseWaitersUpTo(engine.appliedIndex());
+            lastSnapshotIndex = stateMachine.appliedIndex();
+            releaseWaitersUpTo(stateMachine.appliedIndex());
         });
     }
 

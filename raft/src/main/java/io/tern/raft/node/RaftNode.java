@@ -57,10 +57,10 @@ public final class RaftNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RaftNode.class);
 
     private final NodeOptions options;
-    private final MemberStorage engine;
+    private final MemberStorage storage;
     private final PeerTransport transport;
     private final NodeRuntime runtime;
-    private final MemberStorageView storage;
+    private final MemberStorageView storageView;
     private final RaftCore core;
     private final ExecutorService loop;
     private final ExecutorService logWriter;
@@ -86,16 +86,16 @@ public final class RaftNode implements AutoCloseable {
     private volatile RaftOutcomeUnknownException failure;
     private final AtomicLong misaddressed = new AtomicLong();
 
-    private RaftNode(NodeOptions options, MemberStorage engine, PeerTransport transport, NodeRuntime runtime,
+    private RaftNode(NodeOptions options, MemberStorage storage, PeerTransport transport, NodeRuntime runtime,
                      FatalFailureListener onFatal) {
         this.options = options;
         this.onFatal = onFatal;
-        this.engine = engine;
+        this.storage = storage;
         this.transport = transport;
         this.runtime = runtime;
-        bootstrapIfNew(options, engine);
-        this.storage = new MemberStorageView(engine);
-        this.core = new RaftCore(options.raftConfig(), storage, engine.appliedIndex(), runtime.random(options.id()));
+        bootstrapIfNew(options, storage);
+        this.storageView = new MemberStorageView(storage);
+        this.core = new RaftCore(options.raftConfig(), storageView, storage.appliedIndex(), runtime.random(options.id()));
         long id = options.id();
         this.loop = runtime.serialExecutor("tern-raft-loop-" + id);
         this.logWriter = runtime.serialExecutor("tern-raft-log-" + id);
@@ -105,9 +105,9 @@ public final class RaftNode implements AutoCloseable {
         this.timers = runtime.timers("tern-raft-timer-" + id);
         this.applierExecutor = runtime.serialExecutor("tern-raft-apply-" + id);
         // Once the applier's backlog drops under its bound, the loop's drive() hands it what Raft held back.
-        this.applier = new Applier(engine, applierExecutor, runtime, options.snapshotEntries(),
+        this.applier = new Applier(storage, applierExecutor, runtime, options.snapshotEntries(),
                 index -> onLoop(() -> afterSnapshotTaken(index)), () -> onLoop(() -> { }), this::fail);
-        this.snapshots = new SnapshotTransfers(id, engine, transport, runtime, options.snapshotChunkBytes(),
+        this.snapshots = new SnapshotTransfers(id, storage, transport, runtime, options.snapshotChunkBytes(),
                 options.requestTimeout(), peer -> onLoop(() -> core.reportSnapshot(peer, false)));
         publishStatus();
     }
@@ -143,10 +143,10 @@ public final class RaftNode implements AutoCloseable {
         return node;
     }
 
-    private static void bootstrapIfNew(NodeOptions options, MemberStorage engine) {
-        TermStorage terms = engine.terms();
+    private static void bootstrapIfNew(NodeOptions options, MemberStorage storage) {
+        TermStorage terms = storage.terms();
         boolean fresh = terms.term() == 0 && terms.bootstrapMembership().members().isEmpty()
-                && engine.log().lastIndex() == 0 && engine.latestSnapshot().isEmpty();
+                && storage.log().lastIndex() == 0 && storage.latestSnapshot().isEmpty();
         if (fresh) {
             terms.saveBootstrapMembership(options.bootstrap());
         }
@@ -181,7 +181,7 @@ public final class RaftNode implements AutoCloseable {
 
     /**
      * A linearizable read barrier (ReadIndex): completes with an applied index that reflects every
-     * write acknowledged before this call; read the engine after it completes.
+     * write acknowledged before this call; read the state machine after it completes.
      */
     public CompletableFuture<Long> readBarrier() {
         CompletableFuture<Long> future = withTimeout(new CompletableFuture<>(), "read");
@@ -244,17 +244,17 @@ public final class RaftNode implements AutoCloseable {
     public NodeStatus status() {
         CoreView view = coreView;
         return new NodeStatus(options.id(), view.role(), view.term(), view.leaderId(), view.leaderAddress(),
-                view.commitIndex(), engine.appliedIndex(), snapshotIndex(), engine.log().firstIndex(),
-                engine.log().lastIndex(), view.members());
+                view.commitIndex(), storage.appliedIndex(), snapshotIndex(), storage.log().firstIndex(),
+                storage.log().lastIndex(), view.members());
     }
 
     /**
-     * Read from the engine, not from the core's view (which the loop refreshes later): a snapshot
+     * Read from the storage, not from the core's view (which the loop refreshes later): a snapshot
      * that {@link #snapshotNow()} answered, or that was installed, shows at once. Read after the
      * applied index, which an install moves only after naming its snapshot.
      */
     private long snapshotIndex() {
-        return engine.latestSnapshot().map(StoredSnapshot::lastIncludedIndex).orElse(0L);
+        return storage.latestSnapshot().map(StoredSnapshot::lastIncludedIndex).orElse(0L);
     }
 
     public long id() {
@@ -276,7 +276,7 @@ public final class RaftNode implements AutoCloseable {
 
     /** The storage this member runs on. */
     public MemberStorage storage() {
-        return engine;
+        return storage;
     }
 
     /** Reads waiting for this member to apply their index: LOCAL reads and confirmed linearizable ones (diagnostics). */
@@ -374,7 +374,7 @@ public final class RaftNode implements AutoCloseable {
     /** Log thread: makes the Ready durable in one batch, then hands it back to the loop. */
     private void persist(Ready ready) {
         try {
-            LogStorage raftLog = engine.log();
+            LogStorage raftLog = storage.log();
             ready.snapshot().ifPresent(this::installReceivedSnapshot);
             if (ready.truncateFrom() > 0) {
                 raftLog.truncateFrom(ready.truncateFrom());
@@ -387,7 +387,7 @@ public final class RaftNode implements AutoCloseable {
             // which is all recovery needs, and Raft re-learns the rest from the leader. So a Ready
             // that only moves the commit index costs no write and no fsync.
             ready.hardState().ifPresent(hard -> {
-                TermStorage terms = engine.terms();
+                TermStorage terms = storage.terms();
                 if (terms.term() != hard.term() || terms.votedFor() != hard.vote()) {
                     terms.saveTermAndVote(hard.term(), hard.vote());
                 }
@@ -406,9 +406,9 @@ public final class RaftNode implements AutoCloseable {
         StoredSnapshot received = snapshots.received(meta.index(), meta.term()).orElseThrow(() ->
                 new IllegalStateException("asked to install snapshot " + meta.index() + " whose bytes never arrived"));
         // Until here the received snapshot was kept apart: only now does it become this member's.
-        engine.installSnapshot(received);
-        storage.refreshSnapshot();
-        LogStorage raftLog = engine.log();
+        storage.installSnapshot(received);
+        storageView.refreshSnapshot();
+        LogStorage raftLog = storage.log();
         if (raftLog.firstIndex() != meta.index() + 1 || raftLog.lastIndex() != meta.index()) {
             raftLog.resetTo(meta.index() + 1);
         }
@@ -435,8 +435,8 @@ public final class RaftNode implements AutoCloseable {
     }
 
     private void afterSnapshotTaken(long index) {
-        storage.refreshSnapshot();
-        engine.compactLog();
+        storageView.refreshSnapshot();
+        storage.compactLog();
         // Raft never installs a snapshot at or below what is applied: received ones there are of no use.
         snapshots.forgetUpTo(index);
     }
@@ -569,7 +569,7 @@ public final class RaftNode implements AutoCloseable {
             }
             failure = new RaftOutcomeUnknownException("member " + options.id() + " failed: " + oneLine(cause));
         }
-        String line = "member " + options.id() + " stops, data directory " + engine.location() + ": "
+        String line = "member " + options.id() + " stops, data directory " + storage.location() + ": "
                 + oneLine(cause);
         log.error(line);
         log.debug("member {} failed", options.id(), cause);
@@ -635,7 +635,7 @@ public final class RaftNode implements AutoCloseable {
             // At or below what is applied the core only answers an InstallSnapshot (it installs nothing
             // at or below its commit index), and the bytes of such a copy were discarded on arrival.
             if (message instanceof Message.InstallSnapshot install
-                    && install.snapshot().index() > engine.appliedIndex()
+                    && install.snapshot().index() > storage.appliedIndex()
                     && snapshots.received(install.snapshot().index(), install.snapshot().term()).isEmpty()) {
                 log.debug("dropping InstallSnapshot {} from {}: its bytes have not arrived", install.snapshot().index(), install.from());
                 return;

@@ -43,7 +43,7 @@ final class SnapshotTransfers implements AutoCloseable {
                             long started) {
     }
 
-    private final StateMachine engine;
+    private final StateMachine stateMachine;
     private final NodeRuntime runtime;
     private final PeerTransport transport;
     private final int chunkBytes;
@@ -56,9 +56,9 @@ final class SnapshotTransfers implements AutoCloseable {
     private final Map<Long, Incoming> incomingByPeer = new ConcurrentHashMap<>();
     private final Map<Long, StoredSnapshot> receivedByIndex = new ConcurrentHashMap<>();
 
-    SnapshotTransfers(long id, StateMachine engine, PeerTransport transport, NodeRuntime runtime, int chunkBytes,
+    SnapshotTransfers(long id, StateMachine stateMachine, PeerTransport transport, NodeRuntime runtime, int chunkBytes,
                       Duration chunkTimeout, LongConsumer onSendFailed) {
-        this.engine = engine;
+        this.stateMachine = stateMachine;
         this.runtime = runtime;
         this.transport = transport;
         this.chunkBytes = chunkBytes;
@@ -76,10 +76,10 @@ final class SnapshotTransfers implements AutoCloseable {
         senders.execute(() -> {
             try {
                 long index = message.snapshot().index();
-                StoredSnapshot snapshot = engine.latestSnapshot()
+                StoredSnapshot snapshot = stateMachine.latestSnapshot()
                         .filter(s -> s.lastIncludedIndex() == index && s.lastIncludedTerm() == message.snapshot().term())
                         .orElseThrow(() -> new IllegalStateException("snapshot " + index + " is no longer the newest"));
-                sendNextChunk(new Outgoing(message, snapshot, engine.openSnapshotReader(snapshot, chunkBytes),
+                sendNextChunk(new Outgoing(message, snapshot, stateMachine.openSnapshotReader(snapshot, chunkBytes),
                         runtime.nanoTime()));
             } catch (Throwable e) {
                 sendFailed(message, e);
@@ -150,7 +150,7 @@ final class SnapshotTransfers implements AutoCloseable {
             if (incoming != null) {
                 incoming.installer().close();
             }
-            incoming = new Incoming(from, snapshotIndex, engine.beginSnapshotInstall());
+            incoming = new Incoming(from, snapshotIndex, stateMachine.beginSnapshotInstall());
             incomingByPeer.put(from, incoming);
         }
         if (incoming == null || incoming.snapshotIndex() != snapshotIndex) {
@@ -165,7 +165,7 @@ final class SnapshotTransfers implements AutoCloseable {
                 incoming.installer().close();
                 log.info("received snapshot {} ({} bytes) from member {}", received.lastIncludedIndex(),
                         received.sizeBytes(), from);
-                if (received.lastIncludedIndex() <= engine.appliedIndex()) {
+                if (received.lastIncludedIndex() <= stateMachine.appliedIndex()) {
                     // A copy resent by a leader that finished after the first was installed (or after
                     // this member applied that far): forgetUpTo has run already, so nothing else would
                     // delete it before the next snapshot or restart. An install or snapshot after
@@ -204,7 +204,7 @@ final class SnapshotTransfers implements AutoCloseable {
 
     private void discard(StoredSnapshot received) {
         try {
-            engine.discardReceivedSnapshot(received);
+            stateMachine.discardReceivedSnapshot(received);
         } catch (RuntimeException e) {
             // What stays is deleted when the member next starts.
             log.warn("cannot delete received snapshot {}: {}", received.lastIncludedIndex(), e.toString());
