@@ -21,8 +21,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One seeded run of real {@link RaftNode}s (their loop, log-writer, applier and snapshot threads)
- * on simulated storage, network, threads and clock. A chaos phase proposes, snapshots, crashes and
- * restarts members, partitions the network and fails writes; then everything heals and the cluster
+ * on simulated storage, network, threads and clock. A chaos phase proposes, reads, snapshots, hands
+ * leadership over, crashes and restarts members, partitions the network and fails writes; then everything heals and the cluster
  * must agree on a new entry. The checker watches safety all along. Everything random comes from
  * the seed, so a seed replays exactly.
  */
@@ -37,12 +37,13 @@ final class DriverSimulation {
         }
     }
 
-    record Result(long seed, long events, long applied, long acknowledged, long installs, long traceHash,
+    record Result(long seed, long events, long applied, long acknowledged, long reads, long installs, long traceHash,
                   List<String> trace) {
         @Override
         public String toString() {
             return "seed " + seed + ": " + events + " events, applied " + applied + ", " + acknowledged
-                    + " acknowledged proposals, " + installs + " snapshot installs, trace " + Long.toHexString(traceHash);
+                    + " acknowledged proposals, " + reads + " reads, " + installs + " snapshot installs, trace "
+                    + Long.toHexString(traceHash);
         }
     }
 
@@ -82,6 +83,8 @@ final class DriverSimulation {
     private boolean faults = true;
     private long proposals;
     private long acknowledged;
+    private long highestAcknowledged;
+    private long reads;
 
     DriverSimulation(long seed, PlantedBug bug, boolean keepTrace) {
         this.seed = seed;
@@ -112,7 +115,8 @@ final class DriverSimulation {
         heal();
         awaitAgreement();
         long applied = members.firstEntry().getValue().storage.appliedIndex();
-        return new Result(seed, clock.eventsRun(), applied, acknowledged, checker.installs(), trace.hash(), trace.lines());
+        return new Result(seed, clock.eventsRun(), applied, acknowledged, reads, checker.installs(), trace.hash(),
+                trace.lines());
     }
 
     private void chaosStep() {
@@ -143,8 +147,17 @@ final class DriverSimulation {
         } else if (dice < 410) {
             network.heal();
             trace.add("heal network");
-        } else if (dice < 415) {
+        } else if (dice < 420) {
             network.dropPercent(random.nextInt(0, 20));
+        } else if (dice < 520) {
+            read(pickUp());
+        } else if (dice < 525) {
+            SimMember leader = leader();
+            if (leader != null) {
+                long target = 1 + random.nextInt(members.size());
+                trace.add("m" + leader.id + " hands leadership to m" + target);
+                leader.node.transferLeadership(target);
+            }
         }
     }
 
@@ -219,10 +232,32 @@ final class DriverSimulation {
         future.whenComplete((applied, error) -> {
             if (error == null) {
                 acknowledged++;
+                highestAcknowledged = Math.max(highestAcknowledged, applied.revision());
                 checker.acknowledged(applied.revision(), payload);
             }
         });
         return future;
+    }
+
+    /**
+     * A linearizable read barrier: the index it answers must cover every write acknowledged before
+     * it was asked for, and the member must have applied that far when it answers.
+     */
+    private void read(SimMember member) {
+        if (member == null) {
+            return;
+        }
+        long mustSee = highestAcknowledged;
+        SimStorage storage = member.storage;
+        member.node.readBarrier().whenComplete((index, error) -> {
+            if (error == null) {
+                reads++;
+                checker.check(index >= mustSee, "member " + member.id + " answered a read at index " + index
+                        + " though revision " + mustSee + " was acknowledged before it was asked");
+                checker.check(storage.appliedIndex() >= index, "member " + member.id + " answered a read at index "
+                        + index + " before applying it (applied " + storage.appliedIndex() + ")");
+            }
+        });
     }
 
     private SimMember pickUp() {
