@@ -217,7 +217,7 @@ public final class ServerCommand implements Callable<Integer> {
         require(diskReserveBytes >= 0, "--disk-reserve-bytes must be 0 or more, was " + diskReserveBytes);
         require(diskCheckIntervalMs >= 1, "--disk-check-interval-ms must be at least 1, was " + diskCheckIntervalMs);
         if (logRollCycle != null) {
-            io.tern.engine.log.LogOptions.rollCycleNamed(logRollCycle); // refuses an unknown name in one line
+            io.tern.engine.log.LogConfig.rollCycleNamed(logRollCycle); // refuses an unknown name in one line
         }
         return new ServerConfig(id, data, members, bind, join, Duration.ofMillis(heartbeatMs),
                 Duration.ofMillis(electionTimeoutMs), policy, snapshotEntries, maxValueBytes, forward,

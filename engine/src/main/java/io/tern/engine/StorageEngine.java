@@ -48,7 +48,7 @@ public final class StorageEngine implements MemberStorage, AutoCloseable {
     private static final int REPLAY_BATCH_ENTRIES = 4096;
     private static final long REPLAY_BATCH_BYTES = 16L << 20;
 
-    private final EngineOptions options;
+    private final EngineConfig config;
     private final DataDirectory dataDirectory;
     private final MemberRecordStore memberRecord;
     private final ChronicleRaftLog raftLog;
@@ -68,30 +68,30 @@ public final class StorageEngine implements MemberStorage, AutoCloseable {
     private volatile Snapshot newestSnapshot;
     private RecoveryReport recoveryReport;
 
-    private StorageEngine(EngineOptions options, DataDirectory dataDirectory) {
-        this.options = options;
+    private StorageEngine(EngineConfig config, DataDirectory dataDirectory) {
+        this.config = config;
         this.dataDirectory = dataDirectory;
         this.memberRecord = MemberRecordStore.open(dataDirectory.hardStateFile());
-        this.raftLog = ChronicleRaftLog.open(dataDirectory.logDirectory(), options.log());
+        this.raftLog = ChronicleRaftLog.open(dataDirectory.logDirectory(), config.log());
         this.snapshots = SnapshotStore.open(dataDirectory.snapshotDirectory());
         this.stateDirectories = new StateDirectory(dataDirectory.stateDirectory());
     }
 
     /**
-     * Opens (creating if needed) the data directory of {@code options} and recovers it.
+     * Opens (creating if needed) the data directory of {@code config} and recovers it.
      *
      * @throws StorageException          if the directory is in use, belongs to another member, or
      *                                   cannot be read
      * @throws CorruptStorageException   if the log, a needed snapshot or the state is corrupt beyond
      *                                   safe repair
      */
-    public static StorageEngine open(EngineOptions options) {
+    public static StorageEngine open(EngineConfig config) {
         long started = System.nanoTime();
-        DataDirectory dataDirectory = DataDirectory.lock(options.dataDirectory());
+        DataDirectory dataDirectory = DataDirectory.lock(config.dataDirectory());
         StorageEngine engine = null;
         try {
-            dataDirectory.claim(options.identity());
-            engine = new StorageEngine(options, dataDirectory);
+            dataDirectory.claim(config.identity());
+            engine = new StorageEngine(config, dataDirectory);
             engine.recover(started);
             return engine;
         } catch (RuntimeException e) {
@@ -192,7 +192,7 @@ public final class StorageEngine implements MemberStorage, AutoCloseable {
     // ---------------------------------------------------------------- accessors
 
     public ClusterIdentity identity() {
-        return options.identity();
+        return config.identity();
     }
 
     public Path dataDirectory() {
@@ -354,7 +354,7 @@ public final class StorageEngine implements MemberStorage, AutoCloseable {
         Snapshot newest = newestSnapshot;
         if (newest != null) {
             raftLog.compactUpTo(Math.min(newest.lastIncludedIndex(), state.durableAppliedIndex()));
-            snapshots.retainNewest(options.snapshotsToKeep());
+            snapshots.retainNewest(config.snapshotsToKeep());
         }
         return raftLog.firstIndex();
     }
@@ -404,7 +404,7 @@ public final class StorageEngine implements MemberStorage, AutoCloseable {
             swapStateTo(installed);
             alignLogWith(installed);
         }
-        snapshots.retainNewest(options.snapshotsToKeep());
+        snapshots.retainNewest(config.snapshotsToKeep());
         log.info("snapshot installed at index {} (term {}); log now {}..{}", installed.lastIncludedIndex(),
                 installed.lastIncludedTerm(), raftLog.firstIndex(), raftLog.lastIndex());
         return true;

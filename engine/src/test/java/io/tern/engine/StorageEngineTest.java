@@ -6,7 +6,7 @@ import io.tern.raft.types.Membership;
 import io.tern.engine.io.DurableFiles;
 import io.tern.raft.types.EntryKind;
 import io.tern.raft.types.LogEntry;
-import io.tern.engine.log.LogOptions;
+import io.tern.engine.log.LogConfig;
 import io.tern.engine.snapshot.Snapshot;
 import io.tern.engine.snapshot.SnapshotInstaller;
 import io.tern.engine.snapshot.SnapshotReader;
@@ -41,8 +41,8 @@ class StorageEngineTest {
     private final ClusterIdentity member2 = new ClusterIdentity("test-cluster", 2);
 
     private StorageEngine open(Path data, ClusterIdentity identity) {
-        return StorageEngine.open(new EngineOptions(data, identity,
-                new LogOptions(FsyncPolicy.ALWAYS, TestRollCycles.TEST_SECONDLY, clock), 2));
+        return StorageEngine.open(new EngineConfig(data, identity,
+                new LogConfig(FsyncPolicy.ALWAYS, TestRollCycles.TEST_SECONDLY, clock), 2));
     }
 
     private static byte[] bytes(String text) {

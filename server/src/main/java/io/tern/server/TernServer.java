@@ -1,15 +1,15 @@
 package io.tern.server;
 
 import io.netty.channel.EventLoopGroup;
-import io.tern.engine.EngineOptions;
+import io.tern.engine.EngineConfig;
 import io.tern.engine.StorageEngine;
 import io.tern.engine.cluster.ClusterIdentity;
-import io.tern.engine.log.LogOptions;
+import io.tern.engine.log.LogConfig;
 import io.tern.engine.meta.DataDirectory;
 import io.tern.platform.HostPort;
 import io.tern.platform.IoTransport;
 import io.tern.raft.node.FatalFailureListener;
-import io.tern.raft.node.NodeOptions;
+import io.tern.raft.node.NodeConfig;
 import io.tern.raft.node.RaftNode;
 import io.tern.raft.transport.NettyPeerTransport;
 import io.tern.raft.transport.PeerTransport;
@@ -102,7 +102,7 @@ public final class TernServer implements AutoCloseable {
             NettyPeerTransport peers = new NettyPeerTransport(PeerTransportConfig.defaults(config.id(), identity.clusterId())
                     .withIo(io));
             started.add(peers);
-            RaftNode node = RaftNode.start(new NodeOptions(config.id(), config.join() ? Membership.EMPTY : bootstrap(config),
+            RaftNode node = RaftNode.start(new NodeConfig(config.id(), config.join() ? Membership.EMPTY : bootstrap(config),
                     config.heartbeat(), config.electionTimeout(), config.snapshotEntries(), config.requestTimeout(),
                     SNAPSHOT_CHUNK_BYTES), engine, joining.<PeerTransport>map(view -> new JoiningPeerTransport(peers,
                     addressesOfOthers(config.id(), view.members()))).orElse(peers), onFatal);
@@ -192,10 +192,10 @@ public final class TernServer implements AutoCloseable {
 
     private static StorageEngine openEngine(ServerConfig config, ClusterIdentity identity) {
         try {
-            EngineOptions options = EngineOptions.defaults(config.dataDirectory(), identity, config.fsync());
+            EngineConfig options = EngineConfig.defaults(config.dataDirectory(), identity, config.fsync());
             if (config.logRollCycle() != null) {
-                options = new EngineOptions(options.dataDirectory(), identity,
-                        options.log().withRollCycle(LogOptions.rollCycleNamed(config.logRollCycle())),
+                options = new EngineConfig(options.dataDirectory(), identity,
+                        options.log().withRollCycle(LogConfig.rollCycleNamed(config.logRollCycle())),
                         options.snapshotsToKeep());
             }
             return StorageEngine.open(options);

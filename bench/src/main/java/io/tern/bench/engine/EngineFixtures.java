@@ -1,6 +1,6 @@
 package io.tern.bench.engine;
 
-import io.tern.engine.EngineOptions;
+import io.tern.engine.EngineConfig;
 import io.tern.engine.FsyncPolicy;
 import io.tern.engine.StorageEngine;
 import io.tern.engine.cluster.ClusterIdentity;
@@ -30,8 +30,8 @@ final class EngineFixtures {
     private EngineFixtures() {
     }
 
-    static EngineOptions options(Path directory, FsyncPolicy fsync) {
-        return EngineOptions.defaults(directory, IDENTITY, fsync);
+    static EngineConfig options(Path directory, FsyncPolicy fsync) {
+        return EngineConfig.defaults(directory, IDENTITY, fsync);
     }
 
     static byte[] key(long number) {

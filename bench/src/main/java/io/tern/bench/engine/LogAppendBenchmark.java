@@ -5,7 +5,7 @@ import io.tern.engine.io.DurableFiles;
 import io.tern.engine.log.ChronicleRaftLog;
 import io.tern.raft.types.EntryKind;
 import io.tern.raft.types.LogEntry;
-import io.tern.engine.log.LogOptions;
+import io.tern.engine.log.LogConfig;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -51,7 +51,7 @@ public class LogAppendBenchmark {
     @Setup(Level.Trial)
     public void open() throws IOException {
         directory = Files.createTempDirectory(BenchDirectories.root(), "log-append-");
-        log = ChronicleRaftLog.open(directory.resolve("log"), LogOptions.defaults(FsyncPolicy.parse(fsync)));
+        log = ChronicleRaftLog.open(directory.resolve("log"), LogConfig.defaults(FsyncPolicy.parse(fsync)));
         nextIndex = 1;
     }
 

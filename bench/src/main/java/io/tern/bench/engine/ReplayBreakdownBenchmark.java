@@ -5,7 +5,7 @@ import io.tern.engine.io.DurableFiles;
 import io.tern.engine.log.ChronicleRaftLog;
 import io.tern.raft.types.EntryKind;
 import io.tern.raft.types.LogEntry;
-import io.tern.engine.log.LogOptions;
+import io.tern.engine.log.LogConfig;
 import io.tern.engine.state.Command;
 import io.tern.engine.state.RocksStateStore;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -75,7 +75,7 @@ public class ReplayBreakdownBenchmark {
     public void prepare() throws IOException {
         directory = Files.createTempDirectory(BenchDirectories.root(), "replay-breakdown-");
         SplittableRandom random = new SplittableRandom(1);
-        try (ChronicleRaftLog log = ChronicleRaftLog.open(directory.resolve("log"), LogOptions.defaults(FsyncPolicy.NEVER))) {
+        try (ChronicleRaftLog log = ChronicleRaftLog.open(directory.resolve("log"), LogConfig.defaults(FsyncPolicy.NEVER))) {
             long index = 1;
             for (int first = 0; first < ENTRIES; first += RUN) {
                 int size = Math.min(RUN, ENTRIES - first);
@@ -132,7 +132,7 @@ public class ReplayBreakdownBenchmark {
     @Benchmark
     public long readLog() {
         long payloadBytes = 0;
-        try (ChronicleRaftLog log = ChronicleRaftLog.open(directory.resolve("log"), LogOptions.defaults(FsyncPolicy.NEVER))) {
+        try (ChronicleRaftLog log = ChronicleRaftLog.open(directory.resolve("log"), LogConfig.defaults(FsyncPolicy.NEVER))) {
             long next = 1;
             long end = log.committedIndex() + 1;
             while (next < end) {

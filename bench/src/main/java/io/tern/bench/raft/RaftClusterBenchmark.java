@@ -1,6 +1,6 @@
 package io.tern.bench.raft;
 
-import io.tern.engine.EngineOptions;
+import io.tern.engine.EngineConfig;
 import io.tern.engine.FsyncPolicy;
 import io.tern.engine.StorageEngine;
 import io.tern.engine.cluster.ClusterIdentity;
@@ -10,7 +10,7 @@ import io.tern.engine.io.DurableFiles;
 import io.tern.engine.state.Command;
 import io.tern.platform.HostPort;
 import io.tern.raft.core.Role;
-import io.tern.raft.node.NodeOptions;
+import io.tern.raft.node.NodeConfig;
 import io.tern.raft.node.RaftNode;
 import io.tern.raft.transport.NettyPeerTransport;
 import io.tern.raft.transport.PeerTransportConfig;
@@ -88,11 +88,11 @@ public class RaftClusterBenchmark {
         }
         Membership membership = new Membership(members);
         for (Member member : members) {
-            StorageEngine engine = StorageEngine.open(EngineOptions.defaults(directory.resolve("node-" + member.id()),
+            StorageEngine engine = StorageEngine.open(EngineConfig.defaults(directory.resolve("node-" + member.id()),
                     new ClusterIdentity("bench", member.id()), FsyncPolicy.parse(fsync)));
             NettyPeerTransport transport = new NettyPeerTransport(PeerTransportConfig.defaults(member.id(), "bench")
                     .withListenAddress(new InetSocketAddress("127.0.0.1", HostPort.parse(member.address()).port())));
-            NodeOptions options = new NodeOptions(member.id(), membership, Duration.ofMillis(100), Duration.ofMillis(1000),
+            NodeConfig options = new NodeConfig(member.id(), membership, Duration.ofMillis(100), Duration.ofMillis(1000),
                     1_000_000, Duration.ofSeconds(30), 1 << 20);
             nodes.add(RaftNode.start(options, engine, transport));
         }

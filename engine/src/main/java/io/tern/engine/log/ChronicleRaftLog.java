@@ -113,21 +113,21 @@ public final class ChronicleRaftLog implements RaftLog {
                              long committedIndex, Duration took) {
     }
 
-    private ChronicleRaftLog(Path directory, LogOptions options) {
+    private ChronicleRaftLog(Path directory, LogConfig config) {
         this.directory = directory;
         this.fileStore = fileStoreOf(directory);
-        this.fsync = options.fsync();
+        this.fsync = config.fsync();
         long started = System.nanoTime();
-        this.cycleFiles = new CycleFiles(directory, options.rollCycle());
-        CycleFileRewriter rewriter = new CycleFileRewriter(directory, cycleFiles, options.rollCycle(), BLOCK_SIZE);
+        this.cycleFiles = new CycleFiles(directory, config.rollCycle());
+        CycleFileRewriter rewriter = new CycleFileRewriter(directory, cycleFiles, config.rollCycle(), BLOCK_SIZE);
         rewriter.removeLeftovers();
         LogScan.Result scan = replayAllRecords();
         long tornTailsCut = repair(scan, rewriter);
         this.knownCycles = cycleFiles.existingCycles();
         this.syncNumber = scan.lastSyncNumber();
         this.queue = SingleChronicleQueueBuilder.single(directory.toFile())
-                .rollCycle(options.rollCycle())
-                .timeProvider(options.clock())
+                .rollCycle(config.rollCycle())
+                .timeProvider(config.clock())
                 .blockSize(BLOCK_SIZE)
                 .timeoutMS(HEADER_RECOVERY_TIMEOUT_MS)
                 .build();
@@ -151,7 +151,7 @@ public final class ChronicleRaftLog implements RaftLog {
      *
      * @throws CorruptStorageException if a record cannot be read and a completed sync had covered it
      */
-    public static ChronicleRaftLog open(Path directory, LogOptions options) {
+    public static ChronicleRaftLog open(Path directory, LogConfig config) {
         try {
             boolean created = !Files.exists(directory);
             Files.createDirectories(directory);
@@ -161,7 +161,7 @@ public final class ChronicleRaftLog implements RaftLog {
         } catch (IOException e) {
             throw new StorageException("cannot create the log directory " + directory + ": " + e.getMessage(), e);
         }
-        return new ChronicleRaftLog(directory, options);
+        return new ChronicleRaftLog(directory, config);
     }
 
     public OpenReport openReport() {

@@ -1,12 +1,12 @@
 package io.tern.engine.crash;
 
-import io.tern.engine.EngineOptions;
+import io.tern.engine.EngineConfig;
 import io.tern.engine.FsyncPolicy;
 import io.tern.engine.StorageEngine;
 import io.tern.engine.cluster.ClusterIdentity;
 import io.tern.engine.io.DurableFiles;
 import io.tern.raft.types.LogEntry;
-import io.tern.engine.log.LogOptions;
+import io.tern.engine.log.LogConfig;
 import io.tern.engine.log.RaftLog;
 import io.tern.engine.snapshot.Snapshot;
 import io.tern.engine.snapshot.SnapshotInstaller;
@@ -59,8 +59,8 @@ public final class CrashWorker {
         say("OPENED " + engine.appliedIndex() + " " + log.firstIndex() + " " + log.lastIndex());
     }
 
-    static EngineOptions options(Path data, ClusterIdentity identity, FsyncPolicy fsync) {
-        return new EngineOptions(data, identity, LogOptions.defaults(fsync), 2);
+    static EngineConfig options(Path data, ClusterIdentity identity, FsyncPolicy fsync) {
+        return new EngineConfig(data, identity, LogConfig.defaults(fsync), 2);
     }
 
     public static void main(String[] args) throws Exception {

@@ -55,7 +55,7 @@ class ChronicleRaftLogFullDiskTest {
     @Test
     void anAppendThatWouldFillTheDiskIsRefusedAndTheLogGoesOnOnceThereIsRoom() throws IOException {
         Path logDir = disk.directory().resolve("log");
-        try (ChronicleRaftLog log = ChronicleRaftLog.open(logDir, LogOptions.defaults(FsyncPolicy.ALWAYS))) {
+        try (ChronicleRaftLog log = ChronicleRaftLog.open(logDir, LogConfig.defaults(FsyncPolicy.ALWAYS))) {
             log.append(List.of(entry(1, 1000)));
             log.sync();
             Path ballast = disk.directory().resolve("ballast");
@@ -71,7 +71,7 @@ class ChronicleRaftLogFullDiskTest {
             log.sync();
             assertEquals(entry(2, 64 * 1024), log.entry(2));
         }
-        try (ChronicleRaftLog reopened = ChronicleRaftLog.open(logDir, LogOptions.defaults(FsyncPolicy.ALWAYS))) {
+        try (ChronicleRaftLog reopened = ChronicleRaftLog.open(logDir, LogConfig.defaults(FsyncPolicy.ALWAYS))) {
             assertEquals(2, reopened.lastIndex());
         }
     }
@@ -79,7 +79,7 @@ class ChronicleRaftLogFullDiskTest {
     @Test
     void onAFullDiskEveryKindOfRecordIsRefusedRatherThanWrittenIntoTheMapping() throws IOException {
         Path logDir = disk.directory().resolve("log");
-        try (ChronicleRaftLog log = ChronicleRaftLog.open(logDir, LogOptions.defaults(FsyncPolicy.ALWAYS))) {
+        try (ChronicleRaftLog log = ChronicleRaftLog.open(logDir, LogConfig.defaults(FsyncPolicy.ALWAYS))) {
             log.append(List.of(entry(1, 1000), entry(2, 1000), entry(3, 1000)));
             log.sync();
             Path ballast = disk.directory().resolve("ballast");
@@ -99,7 +99,7 @@ class ChronicleRaftLogFullDiskTest {
             log.sync();
             assertEquals(2, log.committedIndex());
         }
-        try (ChronicleRaftLog reopened = ChronicleRaftLog.open(logDir, LogOptions.defaults(FsyncPolicy.ALWAYS))) {
+        try (ChronicleRaftLog reopened = ChronicleRaftLog.open(logDir, LogConfig.defaults(FsyncPolicy.ALWAYS))) {
             assertEquals(3, reopened.lastIndex());
             assertEquals(2, reopened.committedIndex());
         }

@@ -45,7 +45,7 @@ class ChronicleRaftLogTest {
 
     private ChronicleRaftLog open(Path directory) {
         ChronicleRaftLog log = ChronicleRaftLog.open(directory,
-                new LogOptions(FsyncPolicy.ALWAYS, TestRollCycles.TEST_SECONDLY, clock));
+                new LogConfig(FsyncPolicy.ALWAYS, TestRollCycles.TEST_SECONDLY, clock));
         opened.add(log);
         return log;
     }
@@ -364,13 +364,13 @@ class ChronicleRaftLogTest {
     @Test
     void syncWithFsyncNeverLeavesFlushingToTheOperatingSystem() {
         ChronicleRaftLog log = ChronicleRaftLog.open(dir.resolve("never"),
-                new LogOptions(FsyncPolicy.NEVER, TestRollCycles.TEST_SECONDLY, clock));
+                new LogConfig(FsyncPolicy.NEVER, TestRollCycles.TEST_SECONDLY, clock));
         opened.add(log);
         log.append(entries(1, 3, 1));
         log.sync();
         log.close();
         ChronicleRaftLog reopened = ChronicleRaftLog.open(dir.resolve("never"),
-                new LogOptions(FsyncPolicy.NEVER, TestRollCycles.TEST_SECONDLY, clock));
+                new LogConfig(FsyncPolicy.NEVER, TestRollCycles.TEST_SECONDLY, clock));
         opened.add(reopened);
         assertEquals(3, reopened.lastIndex());
     }

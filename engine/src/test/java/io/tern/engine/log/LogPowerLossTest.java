@@ -150,8 +150,8 @@ class LogPowerLossTest {
             this.crashed = dir.resolve(kind + "-" + number).resolve("crashed");
         }
 
-        LogOptions options() {
-            return new LogOptions(FsyncPolicy.ALWAYS, TestRollCycles.TEST_SECONDLY, clock);
+        LogConfig options() {
+            return new LogConfig(FsyncPolicy.ALWAYS, TestRollCycles.TEST_SECONDLY, clock);
         }
 
         void run() throws Exception {

@@ -56,7 +56,7 @@ public final class RaftNode implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RaftNode.class);
 
-    private final NodeOptions options;
+    private final NodeConfig config;
     private final MemberStorage storage;
     private final PeerTransport transport;
     private final NodeRuntime runtime;
@@ -86,17 +86,17 @@ public final class RaftNode implements AutoCloseable {
     private volatile RaftOutcomeUnknownException failure;
     private final AtomicLong misaddressed = new AtomicLong();
 
-    private RaftNode(NodeOptions options, MemberStorage storage, PeerTransport transport, NodeRuntime runtime,
+    private RaftNode(NodeConfig config, MemberStorage storage, PeerTransport transport, NodeRuntime runtime,
                      FatalFailureListener onFatal) {
-        this.options = options;
+        this.config = config;
         this.onFatal = onFatal;
         this.storage = storage;
         this.transport = transport;
         this.runtime = runtime;
-        bootstrapIfNew(options, storage);
+        bootstrapIfNew(config, storage);
         this.storageView = new MemberStorageView(storage);
-        this.core = new RaftCore(options.raftConfig(), storageView, storage.appliedIndex(), runtime.random(options.id()));
-        long id = options.id();
+        this.core = new RaftCore(config.raftConfig(), storageView, storage.appliedIndex(), runtime.random(config.id()));
+        long id = config.id();
         this.loop = runtime.serialExecutor("tern-raft-loop-" + id);
         this.logWriter = runtime.serialExecutor("tern-raft-log-" + id);
         // Nearly every request deadline is cancelled by its answer; left queued until it would have
@@ -105,50 +105,50 @@ public final class RaftNode implements AutoCloseable {
         this.timers = runtime.timers("tern-raft-timer-" + id);
         this.applierExecutor = runtime.serialExecutor("tern-raft-apply-" + id);
         // Once the applier's backlog drops under its bound, the loop's drive() hands it what Raft held back.
-        this.applier = new Applier(storage, applierExecutor, runtime, options.snapshotEntries(),
+        this.applier = new Applier(storage, applierExecutor, runtime, config.snapshotEntries(),
                 index -> onLoop(() -> afterSnapshotTaken(index)), () -> onLoop(() -> { }), this::fail);
-        this.snapshots = new SnapshotTransfers(id, storage, transport, runtime, options.snapshotChunkBytes(),
-                options.requestTimeout(), peer -> onLoop(() -> core.reportSnapshot(peer, false)));
+        this.snapshots = new SnapshotTransfers(id, storage, transport, runtime, config.snapshotChunkBytes(),
+                config.requestTimeout(), peer -> onLoop(() -> core.reportSnapshot(peer, false)));
         publishStatus();
     }
 
     /**
      * Starts a member on opened storage. A new data directory is bootstrapped with
-     * {@link NodeOptions#bootstrap()}; an existing one keeps the membership it has.
+     * {@link NodeConfig#bootstrap()}; an existing one keeps the membership it has.
      */
-    public static RaftNode start(NodeOptions options, MemberStorage storage, PeerTransport transport) {
-        return start(options, storage, transport, FatalFailureListener.NONE);
+    public static RaftNode start(NodeConfig config, MemberStorage storage, PeerTransport transport) {
+        return start(config, storage, transport, FatalFailureListener.NONE);
     }
 
     /**
-     * As {@link #start(NodeOptions, MemberStorage, PeerTransport)}, telling {@code onFatal} once if the
+     * As {@link #start(NodeConfig, MemberStorage, PeerTransport)}, telling {@code onFatal} once if the
      * member has to stop because its storage or one of its threads failed.
      */
-    public static RaftNode start(NodeOptions options, MemberStorage storage, PeerTransport transport,
+    public static RaftNode start(NodeConfig config, MemberStorage storage, PeerTransport transport,
                                  FatalFailureListener onFatal) {
-        return start(options, storage, transport, NodeRuntime.threads(), onFatal);
+        return start(config, storage, transport, NodeRuntime.threads(), onFatal);
     }
 
-    /** As {@link #start(NodeOptions, MemberStorage, PeerTransport, FatalFailureListener)} on {@code runtime}'s threads and clock. */
-    public static RaftNode start(NodeOptions options, MemberStorage storage, PeerTransport transport,
+    /** As {@link #start(NodeConfig, MemberStorage, PeerTransport, FatalFailureListener)} on {@code runtime}'s threads and clock. */
+    public static RaftNode start(NodeConfig config, MemberStorage storage, PeerTransport transport,
                                  NodeRuntime runtime, FatalFailureListener onFatal) {
-        RaftNode node = new RaftNode(options, storage, transport, runtime, onFatal);
+        RaftNode node = new RaftNode(config, storage, transport, runtime, onFatal);
         transport.start(node.new Inbound());
         node.onLoop(node::announceMembers);
-        long tick = options.heartbeat().toMillis();
+        long tick = config.heartbeat().toMillis();
         node.timers.scheduleAtFixedRate(node.guarded(() -> node.onLoop(node.core::tick)), tick, tick,
                 TimeUnit.MILLISECONDS);
-        log.info("member {} started: term {}, applied {}, log {}..{}", options.id(), node.core.term(),
+        log.info("member {} started: term {}, applied {}, log {}..{}", config.id(), node.core.term(),
                 storage.appliedIndex(), storage.log().firstIndex(), storage.log().lastIndex());
         return node;
     }
 
-    private static void bootstrapIfNew(NodeOptions options, MemberStorage storage) {
+    private static void bootstrapIfNew(NodeConfig config, MemberStorage storage) {
         TermStorage terms = storage.terms();
         boolean fresh = terms.term() == 0 && terms.bootstrapMembership().members().isEmpty()
                 && storage.log().lastIndex() == 0 && storage.latestSnapshot().isEmpty();
         if (fresh) {
-            terms.saveBootstrapMembership(options.bootstrap());
+            terms.saveBootstrapMembership(config.bootstrap());
         }
     }
 
@@ -214,7 +214,7 @@ public final class RaftNode implements AutoCloseable {
             }
             // A target still catching up needs longer than an election on a busy machine.
             awaitLeader(target, future, runtime.nanoTime()
-                    + Math.max(2 * options.electionTimeout().toNanos(), options.requestTimeout().toNanos()));
+                    + Math.max(2 * config.electionTimeout().toNanos(), config.requestTimeout().toNanos()));
         }, future);
         return future;
     }
@@ -227,7 +227,7 @@ public final class RaftNode implements AutoCloseable {
         } else {
             // Not on the timers: close() and fail() stop them and drop what waits there, and the transfer
             // would never be answered. Through onLoop, a member that has stopped meanwhile answers it.
-            runtime.runLater(options.heartbeat(), () -> onLoop(() -> awaitLeader(target, future, deadline), future));
+            runtime.runLater(config.heartbeat(), () -> onLoop(() -> awaitLeader(target, future, deadline), future));
         }
     }
 
@@ -243,7 +243,7 @@ public final class RaftNode implements AutoCloseable {
 
     public NodeStatus status() {
         CoreView view = coreView;
-        return new NodeStatus(options.id(), view.role(), view.term(), view.leaderId(), view.leaderAddress(),
+        return new NodeStatus(config.id(), view.role(), view.term(), view.leaderId(), view.leaderAddress(),
                 view.commitIndex(), storage.appliedIndex(), snapshotIndex(), storage.log().firstIndex(),
                 storage.log().lastIndex(), view.members());
     }
@@ -258,7 +258,7 @@ public final class RaftNode implements AutoCloseable {
     }
 
     public long id() {
-        return options.id();
+        return config.id();
     }
 
     /** The core's state and, on a leader, each follower's replication progress: for diagnostics. */
@@ -448,12 +448,12 @@ public final class RaftNode implements AutoCloseable {
             return;
         }
         if (!announcedMembers.members().isEmpty() || !members.members().isEmpty()) {
-            log.info("member {}: members are now {}", options.id(), describe(members));
+            log.info("member {}: members are now {}", config.id(), describe(members));
         }
         announcedMembers = members;
         Map<Long, InetSocketAddress> peers = new HashMap<>();
         for (Member member : members.members()) {
-            if (member.id() != options.id()) {
+            if (member.id() != config.id()) {
                 peers.put(member.id(), address(member.address()));
             }
         }
@@ -478,9 +478,9 @@ public final class RaftNode implements AutoCloseable {
         String leaderAddress = core.membership().member(core.leaderId()).map(Member::address).orElse(null);
         if (core.role() != lastRole || core.leaderId() != lastLeader) {
             if (core.role() == Role.LEADER) {
-                log.info("member {} became leader in term {}", options.id(), core.term());
+                log.info("member {} became leader in term {}", config.id(), core.term());
             } else if (lastRole == Role.LEADER) {
-                log.info("member {} lost leadership in term {}", options.id(), core.term());
+                log.info("member {} lost leadership in term {}", config.id(), core.term());
             }
             lastRole = core.role();
             lastLeader = core.leaderId();
@@ -521,8 +521,8 @@ public final class RaftNode implements AutoCloseable {
         ScheduledFuture<?> timeout;
         try {
             timeout = timers.schedule(() -> future.completeExceptionally(new RaftOutcomeUnknownException(
-                    "the " + what + " timed out after " + options.requestTimeout().toMillis() + " ms")),
-                    options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                    "the " + what + " timed out after " + config.requestTimeout().toMillis() + " ms")),
+                    config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // The timers stop when the member fails or closes: the request was never taken.
             future.completeExceptionally(stopped());
@@ -539,7 +539,7 @@ public final class RaftNode implements AutoCloseable {
 
     /** Why a request the member never took is refused once it has stopped. */
     private RaftNotLeaderException stopped() {
-        return new RaftNotLeaderException(failure != null ? "member " + options.id() + " has stopped after a failure: "
+        return new RaftNotLeaderException(failure != null ? "member " + config.id() + " has stopped after a failure: "
                 + failure.getMessage() : "the node is shutting down", 0, "");
     }
 
@@ -567,12 +567,12 @@ public final class RaftNode implements AutoCloseable {
             if (failure != null) {
                 return;
             }
-            failure = new RaftOutcomeUnknownException("member " + options.id() + " failed: " + oneLine(cause));
+            failure = new RaftOutcomeUnknownException("member " + config.id() + " failed: " + oneLine(cause));
         }
-        String line = "member " + options.id() + " stops, data directory " + storage.location() + ": "
+        String line = "member " + config.id() + " stops, data directory " + storage.location() + ": "
                 + oneLine(cause);
         log.error(line);
-        log.debug("member {} failed", options.id(), cause);
+        log.debug("member {} failed", config.id(), cause);
         try {
             applier.stop(failure);
             timers.shutdownNow();
@@ -606,7 +606,7 @@ public final class RaftNode implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        applier.stop(new RaftOutcomeUnknownException("member " + options.id() + " is shutting down"));
+        applier.stop(new RaftOutcomeUnknownException("member " + config.id() + " is shutting down"));
         applierExecutor.shutdown();
         try {
             applierExecutor.awaitTermination(5, TimeUnit.SECONDS);
@@ -615,20 +615,20 @@ public final class RaftNode implements AutoCloseable {
         }
         snapshots.close();
         transport.close();
-        log.info("member {} stopped", options.id());
+        log.info("member {} stopped", config.id());
     }
 
     /** What the transport hands in: messages go to the loop, snapshot chunks to the receiver. */
     private final class Inbound implements PeerTransport.InboundHandler {
         @Override
         public void onMessage(Message message) {
-            if (message.to() != options.id()) {
+            if (message.to() != config.id()) {
                 // A peer reached the wrong member (a stale address, a port reused by another node):
                 // dropping it is Raft's answer to a lost message; stepping it would stop this member.
                 long dropped = misaddressed.incrementAndGet();
                 if (Long.bitCount(dropped) == 1) {
                     log.warn("member {} dropped a {} addressed to member {} ({} such so far): check the members' "
-                            + "addresses", options.id(), message.getClass().getSimpleName(), message.to(), dropped);
+                            + "addresses", config.id(), message.getClass().getSimpleName(), message.to(), dropped);
                 }
                 return;
             }

@@ -1,13 +1,13 @@
 package io.tern.raft.node;
 
 import io.tern.platform.HostPort;
-import io.tern.engine.EngineOptions;
+import io.tern.engine.EngineConfig;
 import io.tern.engine.FsyncPolicy;
 import io.tern.engine.StorageEngine;
 import io.tern.engine.cluster.ClusterIdentity;
 import io.tern.raft.types.Member;
 import io.tern.raft.types.Membership;
-import io.tern.engine.log.LogOptions;
+import io.tern.engine.log.LogConfig;
 import io.tern.engine.state.Command;
 import io.tern.raft.core.Role;
 import io.tern.raft.transport.NettyPeerTransport;
@@ -59,13 +59,13 @@ class RaftNettyClusterTest {
 
     private RaftNode start(long id) {
         // One-second log files on a clock the test moves, so compaction has whole files to delete.
-        StorageEngine engine = StorageEngine.open(new EngineOptions(dir.resolve("node-" + id),
+        StorageEngine engine = StorageEngine.open(new EngineConfig(dir.resolve("node-" + id),
                 new ClusterIdentity("netty-cluster", id),
-                new LogOptions(FsyncPolicy.ALWAYS, TestRollCycles.TEST_SECONDLY, LOG_CLOCK), 2));
+                new LogConfig(FsyncPolicy.ALWAYS, TestRollCycles.TEST_SECONDLY, LOG_CLOCK), 2));
         Member self = members.member(id).orElseThrow();
         NettyPeerTransport transport = new NettyPeerTransport(PeerTransportConfig.defaults(id, "netty-cluster")
                 .withListenAddress(socketAddress(self.address())));
-        NodeOptions options = new NodeOptions(id, members, Duration.ofMillis(50), Duration.ofMillis(500),
+        NodeConfig options = new NodeConfig(id, members, Duration.ofMillis(50), Duration.ofMillis(500),
                 SNAPSHOT_ENTRIES, Duration.ofSeconds(20), 256 * 1024);
         RaftNode node = RaftNode.start(options, engine, transport);
         nodes.put(id, node);

@@ -1,12 +1,12 @@
 package io.tern.raft.node;
 
-import io.tern.engine.EngineOptions;
+import io.tern.engine.EngineConfig;
 import io.tern.engine.FsyncPolicy;
 import io.tern.engine.StorageEngine;
 import io.tern.engine.cluster.ClusterIdentity;
 import io.tern.raft.types.Member;
 import io.tern.raft.types.Membership;
-import io.tern.engine.log.LogOptions;
+import io.tern.engine.log.LogConfig;
 import io.tern.engine.state.Command;
 import io.tern.raft.core.Message;
 import io.tern.raft.core.Role;
@@ -61,12 +61,12 @@ class RaftNodeClusterTest {
 
     private RaftNode start(long id, long snapshotEntries, Membership bootstrap) {
         // One-second log files on a clock the test moves, so compaction has whole files to delete.
-        StorageEngine engine = StorageEngine.open(new EngineOptions(dir.resolve("node-" + id),
+        StorageEngine engine = StorageEngine.open(new EngineConfig(dir.resolve("node-" + id),
                 new ClusterIdentity("cluster", id),
-                new LogOptions(FsyncPolicy.ALWAYS, TestRollCycles.TEST_SECONDLY, LOG_CLOCK), 2));
+                new LogConfig(FsyncPolicy.ALWAYS, TestRollCycles.TEST_SECONDLY, LOG_CLOCK), 2));
         // The product's election timeout: a shorter one lets a GC pause or a loaded machine depose a
         // leader mid-test, and these tests write to the leader they found.
-        NodeOptions options = new NodeOptions(id, bootstrap, Duration.ofMillis(50), Duration.ofMillis(1_000),
+        NodeConfig options = new NodeConfig(id, bootstrap, Duration.ofMillis(50), Duration.ofMillis(1_000),
                 snapshotEntries, Duration.ofSeconds(10), 64 * 1024);
         RaftNode node = RaftNode.start(options, engine, network.transportFor(id));
         nodes.put(id, node);

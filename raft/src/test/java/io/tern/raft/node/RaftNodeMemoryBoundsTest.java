@@ -1,6 +1,6 @@
 package io.tern.raft.node;
 
-import io.tern.engine.EngineOptions;
+import io.tern.engine.EngineConfig;
 import io.tern.engine.FsyncPolicy;
 import io.tern.engine.StorageEngine;
 import io.tern.engine.cluster.ClusterIdentity;
@@ -58,11 +58,11 @@ class RaftNodeMemoryBoundsTest {
     }
 
     private RaftNode start(long id, Membership members, Duration requestTimeout) {
-        StorageEngine engine = StorageEngine.open(EngineOptions.defaults(dir.resolve("node-" + id),
+        StorageEngine engine = StorageEngine.open(EngineConfig.defaults(dir.resolve("node-" + id),
                 new ClusterIdentity("cluster", id), FsyncPolicy.NEVER));
         // The product's election timeout: a shorter one lets a GC pause or a loaded machine depose a
         // leader mid-test, and these tests write to the leader they found.
-        NodeOptions options = new NodeOptions(id, members, Duration.ofMillis(50), Duration.ofMillis(1_000),
+        NodeConfig options = new NodeConfig(id, members, Duration.ofMillis(50), Duration.ofMillis(1_000),
                 1_000_000, requestTimeout, 64 * 1024);
         RaftNode node = RaftNode.start(options, engine, network.transportFor(id));
         nodes.put(id, node);

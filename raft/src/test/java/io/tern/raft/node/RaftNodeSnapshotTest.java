@@ -1,6 +1,6 @@
 package io.tern.raft.node;
 
-import io.tern.engine.EngineOptions;
+import io.tern.engine.EngineConfig;
 import io.tern.engine.FsyncPolicy;
 import io.tern.engine.StorageEngine;
 import io.tern.engine.cluster.ClusterIdentity;
@@ -8,7 +8,7 @@ import io.tern.raft.types.Member;
 import io.tern.raft.types.Membership;
 import io.tern.raft.types.EntryKind;
 import io.tern.raft.types.LogEntry;
-import io.tern.engine.log.LogOptions;
+import io.tern.engine.log.LogConfig;
 import io.tern.engine.meta.MemberRecord;
 import io.tern.engine.snapshot.Snapshot;
 import io.tern.engine.snapshot.SnapshotReader;
@@ -58,15 +58,15 @@ class RaftNodeSnapshotTest {
     }
 
     private StorageEngine openEngine(long id) {
-        StorageEngine engine = StorageEngine.open(new EngineOptions(dir.resolve("node-" + id),
-                new ClusterIdentity("cluster", id), LogOptions.defaults(FsyncPolicy.NEVER), 2));
+        StorageEngine engine = StorageEngine.open(new EngineConfig(dir.resolve("node-" + id),
+                new ClusterIdentity("cluster", id), LogConfig.defaults(FsyncPolicy.NEVER), 2));
         toClose.add(engine);
         return engine;
     }
 
     /** Member 2, which never campaigns on its own: only the test's messages move it. */
     private RaftNode startMember2() {
-        NodeOptions options = new NodeOptions(2, MEMBERS, Duration.ofMillis(20), Duration.ofHours(1),
+        NodeConfig options = new NodeConfig(2, MEMBERS, Duration.ofMillis(20), Duration.ofHours(1),
                 1_000_000, Duration.ofSeconds(10), 4096);
         RaftNode node = RaftNode.start(options, openEngine(2), peers);
         toClose.add(node);

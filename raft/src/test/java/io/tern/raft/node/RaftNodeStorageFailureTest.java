@@ -1,6 +1,6 @@
 package io.tern.raft.node;
 
-import io.tern.engine.EngineOptions;
+import io.tern.engine.EngineConfig;
 import io.tern.engine.FsyncPolicy;
 import io.tern.engine.StorageEngine;
 import io.tern.engine.StorageException;
@@ -79,10 +79,10 @@ class RaftNodeStorageFailureTest {
 
     private RaftNode startAlone(Path data, long snapshotEntries) {
         Membership alone = new Membership(List.of(new Member(1, "127.0.0.1:1", true)));
-        StorageEngine engine = StorageEngine.open(EngineOptions.defaults(data, new ClusterIdentity("c", 1),
+        StorageEngine engine = StorageEngine.open(EngineConfig.defaults(data, new ClusterIdentity("c", 1),
                 FsyncPolicy.ALWAYS));
         cleanup.add(engine);
-        RaftNode node = RaftNode.start(new NodeOptions(1, alone, Duration.ofMillis(20), Duration.ofMillis(200),
+        RaftNode node = RaftNode.start(new NodeConfig(1, alone, Duration.ofMillis(20), Duration.ofMillis(200),
                 snapshotEntries, Duration.ofSeconds(10), 64 * 1024), engine, new LocalNetwork().transportFor(1),
                 this::recordFatal);
         cleanup.add(node);
@@ -135,11 +135,11 @@ class RaftNodeStorageFailureTest {
                 new Member(2, "127.0.0.1:2", true), new Member(3, "127.0.0.1:3", true)));
         List<RaftNode> nodes = new ArrayList<>();
         for (long id = 1; id <= 3; id++) {
-            StorageEngine engine = StorageEngine.open(EngineOptions.defaults(dir.resolve("node-" + id),
+            StorageEngine engine = StorageEngine.open(EngineConfig.defaults(dir.resolve("node-" + id),
                     new ClusterIdentity("c", id), FsyncPolicy.ALWAYS));
             cleanup.add(engine);
             PeerTransport transport = network.transportFor(id);
-            RaftNode node = RaftNode.start(new NodeOptions(id, three, Duration.ofMillis(20), Duration.ofMillis(200),
+            RaftNode node = RaftNode.start(new NodeConfig(id, three, Duration.ofMillis(20), Duration.ofMillis(200),
                     100_000, Duration.ofSeconds(10), 64 * 1024), engine,
                     id == 1 ? new FailingTransport(transport, armed) : transport, this::recordFatal);
             cleanup.add(node);
@@ -195,11 +195,11 @@ class RaftNodeStorageFailureTest {
         AtomicBoolean armed = new AtomicBoolean();
         Membership three = new Membership(List.of(new Member(1, "127.0.0.1:1", true),
                 new Member(2, "127.0.0.1:2", true), new Member(3, "127.0.0.1:3", true)));
-        StorageEngine engine = StorageEngine.open(EngineOptions.defaults(dir.resolve("node-2"),
+        StorageEngine engine = StorageEngine.open(EngineConfig.defaults(dir.resolve("node-2"),
                 new ClusterIdentity("c", 2), FsyncPolicy.NEVER));
         cleanup.add(engine);
         // Member 2 never campaigns: only the heartbeat the test delivers makes it send (and fail).
-        RaftNode member = RaftNode.start(new NodeOptions(2, three, Duration.ofMillis(20), Duration.ofHours(1),
+        RaftNode member = RaftNode.start(new NodeConfig(2, three, Duration.ofMillis(20), Duration.ofHours(1),
                 100_000, Duration.ofSeconds(10), 4096), engine, new FailingTransport(peers, armed), this::recordFatal);
         cleanup.add(member);
 

@@ -2,7 +2,7 @@ package io.tern.raft.nodesim;
 
 import io.tern.raft.core.Role;
 import io.tern.raft.node.Applied;
-import io.tern.raft.node.NodeOptions;
+import io.tern.raft.node.NodeConfig;
 import io.tern.raft.node.NodeStatus;
 import io.tern.raft.node.RaftNode;
 import io.tern.raft.transport.PeerTransport;
@@ -296,7 +296,7 @@ final class DriverSimulation {
             throw new Failure(seed, bug, "member " + member.id + " cannot recover: " + e.getMessage());
         }
         member.transport = network.transportFor(member.id);
-        NodeOptions options = new NodeOptions(member.id, bootstrap, Duration.ofMillis(10), Duration.ofMillis(100),
+        NodeConfig options = new NodeConfig(member.id, bootstrap, Duration.ofMillis(10), Duration.ofMillis(100),
                 snapshotEntries, Duration.ofMillis(500), chunkBytes);
         SimRuntime runtime = member.runtime;
         member.node = RaftNode.start(options, member.storage, member.transport, runtime, (line, cause) -> {

@@ -17,10 +17,10 @@ import java.util.Objects;
  * @param requestTimeout   how long a proposal or read may wait before its outcome is reported unknown
  * @param snapshotChunkBytes the size of the chunks a snapshot is streamed in
  */
-public record NodeOptions(long id, Membership bootstrap, Duration heartbeat, Duration electionTimeout,
+public record NodeConfig(long id, Membership bootstrap, Duration heartbeat, Duration electionTimeout,
                           long snapshotEntries, Duration requestTimeout, int snapshotChunkBytes) {
 
-    public NodeOptions {
+    public NodeConfig {
         Objects.requireNonNull(bootstrap, "bootstrap");
         if (heartbeat.isNegative() || heartbeat.isZero() || electionTimeout.compareTo(heartbeat) <= 0) {
             throw new IllegalArgumentException("the election timeout (" + electionTimeout.toMillis()
@@ -31,8 +31,8 @@ public record NodeOptions(long id, Membership bootstrap, Duration heartbeat, Dur
         }
     }
 
-    public static NodeOptions defaults(long id, Membership bootstrap) {
-        return new NodeOptions(id, bootstrap, Duration.ofMillis(100), Duration.ofMillis(1000), 100_000,
+    public static NodeConfig defaults(long id, Membership bootstrap) {
+        return new NodeConfig(id, bootstrap, Duration.ofMillis(100), Duration.ofMillis(1000), 100_000,
                 Duration.ofSeconds(5), 1 << 20);
     }
 

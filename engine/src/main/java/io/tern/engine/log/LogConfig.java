@@ -16,24 +16,24 @@ import java.util.Objects;
  *                  cycle bounds the disk that compaction cannot yet free
  * @param clock     Chronicle's clock, which decides when files roll (tests pass a settable one)
  */
-public record LogOptions(FsyncPolicy fsync, RollCycle rollCycle, TimeProvider clock) {
+public record LogConfig(FsyncPolicy fsync, RollCycle rollCycle, TimeProvider clock) {
 
     /** Five-minute files hold up to 2^30 entries each and leave little behind a compaction. */
     public static final RollCycle DEFAULT_ROLL_CYCLE = RollCycles.FIVE_MINUTELY;
 
-    public LogOptions {
+    public LogConfig {
         Objects.requireNonNull(fsync, "fsync");
         Objects.requireNonNull(rollCycle, "rollCycle");
         Objects.requireNonNull(clock, "clock");
     }
 
-    public static LogOptions defaults(FsyncPolicy fsync) {
-        return new LogOptions(fsync, DEFAULT_ROLL_CYCLE, SystemTimeProvider.INSTANCE);
+    public static LogConfig defaults(FsyncPolicy fsync) {
+        return new LogConfig(fsync, DEFAULT_ROLL_CYCLE, SystemTimeProvider.INSTANCE);
     }
 
     /** A copy whose files roll every {@code cycle}: short cycles let tests see compaction within seconds. */
-    public LogOptions withRollCycle(RollCycle cycle) {
-        return new LogOptions(fsync, cycle, clock);
+    public LogConfig withRollCycle(RollCycle cycle) {
+        return new LogConfig(fsync, cycle, clock);
     }
 
     /**

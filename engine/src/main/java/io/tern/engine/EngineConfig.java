@@ -1,7 +1,7 @@
 package io.tern.engine;
 
 import io.tern.engine.cluster.ClusterIdentity;
-import io.tern.engine.log.LogOptions;
+import io.tern.engine.log.LogConfig;
 
 import java.nio.file.Path;
 import java.util.Objects;
@@ -15,9 +15,9 @@ import java.util.Objects;
  * @param snapshotsToKeep how many snapshots stay on disk (at least 1; the newest is what recovery
  *                        and lagging followers need, an older one is a fallback)
  */
-public record EngineOptions(Path dataDirectory, ClusterIdentity identity, LogOptions log, int snapshotsToKeep) {
+public record EngineConfig(Path dataDirectory, ClusterIdentity identity, LogConfig log, int snapshotsToKeep) {
 
-    public EngineOptions {
+    public EngineConfig {
         Objects.requireNonNull(dataDirectory, "dataDirectory");
         Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(log, "log");
@@ -26,7 +26,7 @@ public record EngineOptions(Path dataDirectory, ClusterIdentity identity, LogOpt
         }
     }
 
-    public static EngineOptions defaults(Path dataDirectory, ClusterIdentity identity, FsyncPolicy fsync) {
-        return new EngineOptions(dataDirectory, identity, LogOptions.defaults(fsync), 2);
+    public static EngineConfig defaults(Path dataDirectory, ClusterIdentity identity, FsyncPolicy fsync) {
+        return new EngineConfig(dataDirectory, identity, LogConfig.defaults(fsync), 2);
     }
 }
