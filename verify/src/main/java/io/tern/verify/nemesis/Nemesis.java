@@ -1,9 +1,9 @@
 package io.tern.verify.nemesis;
 
 import io.tern.chaos.FaultProxy;
+import io.tern.client.ServerStatus;
 import io.tern.verify.cluster.ClusterControl;
 import io.tern.verify.cluster.ClusterException;
-import io.tern.verify.cluster.NodeStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -193,15 +193,16 @@ public final class Nemesis implements AutoCloseable {
         cluster.awaitLeader(left(deadline));
         membership.undoAll(cluster);
         int leader = cluster.awaitLeader(left(deadline));
-        NodeStatus status = cluster.status(leader).orElseThrow(() -> new ClusterException("the leader went silent"));
+        ServerStatus status = cluster.status(leader).orElseThrow(() -> new ClusterException("the leader went silent"));
         for (int id : cluster.nodeIds()) {
             if (!status.hasMember(id)) {
                 cluster.rejoinNode(id);
             }
         }
-        for (NodeStatus.Member member : status.members()) {
-            if (!cluster.nodeIds().contains(member.id())) {
-                cluster.removeNode(member.id());
+        for (ServerStatus.Member member : status.members()) {
+            int id = ClusterControl.memberId(member.id());
+            if (!cluster.nodeIds().contains(id)) {
+                cluster.removeNode(id);
             }
         }
         cluster.awaitCaughtUp(left(deadline));
