@@ -1,10 +1,10 @@
 package io.tern.server.process;
 
 import io.tern.verify.cluster.LocalCluster;
-import io.tern.verify.cluster.NodeStatus;
 import io.tern.client.GetResult;
 import io.tern.client.OutcomeUnknownException;
 import io.tern.client.ReadOptions;
+import io.tern.client.ServerStatus;
 import io.tern.client.TernClient;
 import io.tern.client.UnavailableException;
 import org.junit.jupiter.api.Tag;
@@ -131,7 +131,7 @@ class CrashProcessTest {
             try (TernClient reader = cluster.client(Duration.ofSeconds(10))) {
                 load.verify(reader);
             }
-            long commit = cluster.statuses().values().stream().mapToLong(NodeStatus::commitIndex).max().orElseThrow();
+            long commit = cluster.statuses().values().stream().mapToLong(ServerStatus::commitIndex).max().orElseThrow();
             cluster.awaitAllApplied(commit, Duration.ofSeconds(60));
             // And each node's own state, not only the leader's, holds them.
             for (int id : cluster.nodeIds()) {

@@ -1,11 +1,11 @@
 package io.tern.server.process;
 
 import io.tern.verify.cluster.LocalCluster;
-import io.tern.verify.cluster.NodeStatus;
 import io.tern.chaos.FaultProxy;
 import io.tern.chaos.FaultProxy.Direction;
 import io.tern.client.GetResult;
 import io.tern.client.ReadOptions;
+import io.tern.client.ServerStatus;
 import io.tern.client.TernClient;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -81,7 +81,7 @@ class SeedCasesProcessTest {
                         oldLeader, newLeader, TimeUnit.NANOSECONDS.toMillis(elected - dead), recoveryMillis, load.summary());
 
                 // The killed node comes back on its data directory and catches up.
-                long commit = cluster.statuses().values().stream().mapToLong(NodeStatus::commitIndex).max().orElseThrow();
+                long commit = cluster.statuses().values().stream().mapToLong(ServerStatus::commitIndex).max().orElseThrow();
                 cluster.restart(oldLeader);
                 cluster.awaitApplied(oldLeader, commit, Duration.ofSeconds(60));
                 try (TernClient restarted = cluster.client(Duration.ofSeconds(10), oldLeader)) {

@@ -1,6 +1,7 @@
 package io.tern.verify.cluster;
 
 import io.tern.chaos.FaultProxy;
+import io.tern.client.ServerStatus;
 import io.tern.client.TernClient;
 import io.tern.client.TernException;
 import java.nio.charset.StandardCharsets;
@@ -91,8 +92,8 @@ class LocalClusterTest {
     void threeNodesBehindProxiesElectALeaderAndServe() {
         assertEquals(List.of(1, 2, 3), cluster.nodeIds());
         int leader = cluster.awaitLeader(ELECTION);
-        NodeStatus status = cluster.status(leader).orElseThrow();
-        assertEquals(List.of(1, 2, 3), status.voterIds());
+        ServerStatus status = cluster.status(leader).orElseThrow();
+        assertEquals(List.of(1L, 2L, 3L), status.voterIds());
         for (int id : cluster.nodeIds()) {
             FaultProxy proxy = cluster.proxy(id);
             String advertised = proxy.localAddress().getAddress().getHostAddress() + ":" + proxy.localAddress().getPort();

@@ -1,11 +1,11 @@
 package io.tern.verify.nemesis;
 
+import io.tern.client.ServerStatus;
 import io.tern.client.TernClient;
 import io.tern.client.TernException;
 import io.tern.verify.cluster.Await;
 import io.tern.verify.cluster.ExternalCluster;
 import io.tern.verify.cluster.LocalCluster;
-import io.tern.verify.cluster.NodeStatus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -202,7 +202,7 @@ class NemesisLiveTest {
             default -> throw new AssertionError("no check for fault " + kind);
         }
 
-        long compactedTo = cluster.status(leader).map(NodeStatus::snapshotIndex).orElse(0L);
+        long compactedTo = cluster.status(leader).map(ServerStatus::snapshotIndex).orElse(0L);
 
         FaultEvent healed = nemesis.heal().orElseThrow();
         assertNull(healed.error(), healed::toString);
@@ -299,7 +299,7 @@ class NemesisLiveTest {
             assertTrue(cluster.isRunning(id) && !cluster.isPaused(id), "node " + id + " runs");
         }
         int leader = cluster.awaitLeader(HEALTHY);
-        assertEquals(List.of(1, 2, 3), cluster.status(leader).orElseThrow().voterIds());
+        assertEquals(List.of(1L, 2L, 3L), cluster.status(leader).orElseThrow().voterIds());
         try (TernClient client = TernClient.builder().endpoints(cluster.endpoints())
                 .requestTimeout(Duration.ofSeconds(20)).build()) {
             byte[] value = bytes("healthy-" + System.nanoTime());

@@ -1,6 +1,7 @@
 package io.tern.verify.cluster;
 
 import io.tern.chaos.FaultProxy;
+import io.tern.client.ServerStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +16,20 @@ import java.util.function.IntPredicate;
  * and membership changes of existing members. The others throw {@link UnsupportedOperationException};
  * {@link #controlsProcesses()} and {@link #controlsNetwork()} say in advance which ones work.
  *
- * <p>Node ids are the members' Raft ids. Every method may be called from any thread.
+ * <p>Node ids are the members' Raft ids, as ints: the server's ids are longs, but no cluster verify
+ * runs or meets needs more, and {@link #memberId} is where a STATUS's id becomes one. Every method
+ * may be called from any thread.
  */
 public interface ClusterControl extends AutoCloseable {
+
+    /**
+     * The node id of the member a {@link ServerStatus} names ({@code id}, {@code leaderId}, a member's id).
+     *
+     * @throws ArithmeticException if the id does not fit an int
+     */
+    static int memberId(long statusId) {
+        return Math.toIntExact(statusId);
+    }
 
     /** Whether kill, pause, stop, restart and {@link #addNode()} work. */
     boolean controlsProcesses();
@@ -37,10 +49,10 @@ public interface ClusterControl extends AutoCloseable {
     }
 
     /** Member {@code id}'s STATUS, or empty when it does not answer within a short timeout. */
-    Optional<NodeStatus> status(int id);
+    Optional<ServerStatus> status(int id);
 
     /** STATUS of every current member that answers, asked in parallel, by id. */
-    Map<Integer, NodeStatus> statuses();
+    Map<Integer, ServerStatus> statuses();
 
     /**
      * Waits until a member is LEADER and a majority of the voters in its configuration (it
@@ -71,7 +83,7 @@ public interface ClusterControl extends AutoCloseable {
     default long awaitCaughtUp(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         int leader = awaitLeader(timeout);
-        long commit = status(leader).map(NodeStatus::commitIndex).orElse(0L);
+        long commit = status(leader).map(ServerStatus::commitIndex).orElse(0L);
         for (int id : nodeIds()) {
             Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
             Await.until("member " + id + " to apply index " + commit, left,

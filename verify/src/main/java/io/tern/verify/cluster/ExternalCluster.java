@@ -1,5 +1,6 @@
 package io.tern.verify.cluster;
 
+import io.tern.client.ServerStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,16 +50,16 @@ public final class ExternalCluster extends ProtocolCluster {
     private void discover(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (String endpoint : given) {
-            NodeStatus status = Await.value("STATUS from " + endpoint, left(deadline), () -> statusAt(endpoint).join());
+            ServerStatus status = Await.value("STATUS from " + endpoint, left(deadline), () -> statusAt(endpoint).join());
             synchronized (this) {
-                addresses.put(status.id(), endpoint);
+                addresses.put(ClusterControl.memberId(status.id()), endpoint);
             }
         }
         int leader = awaitLeader(left(deadline));
-        NodeStatus leaderStatus = status(leader).orElseThrow(() -> new ClusterException("the leader went silent"));
+        ServerStatus leaderStatus = status(leader).orElseThrow(() -> new ClusterException("the leader went silent"));
         synchronized (this) {
-            for (NodeStatus.Member member : leaderStatus.members()) {
-                addresses.putIfAbsent(member.id(), member.address());
+            for (ServerStatus.Member member : leaderStatus.members()) {
+                addresses.putIfAbsent(ClusterControl.memberId(member.id()), member.address());
             }
         }
     }

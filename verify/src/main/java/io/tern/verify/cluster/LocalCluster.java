@@ -1,6 +1,7 @@
 package io.tern.verify.cluster;
 
 import io.tern.chaos.FaultProxy;
+import io.tern.client.ServerStatus;
 import io.tern.client.TernClient;
 import io.tern.platform.ListenPorts;
 import io.tern.platform.TmpfsMount;
@@ -439,9 +440,9 @@ public final class LocalCluster extends ProtocolCluster {
      * @return its STATUS then
      * @throws ClusterException if it does not within {@code timeout}, or its process is gone
      */
-    public NodeStatus awaitApplied(int id, long index, Duration timeout) {
+    public ServerStatus awaitApplied(int id, long index, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        java.util.Optional<NodeStatus> last = java.util.Optional.empty();
+        java.util.Optional<ServerStatus> last = java.util.Optional.empty();
         while (System.nanoTime() - deadline < 0) {
             last = status(id);
             if (last.isPresent() && last.get().appliedIndex() >= index) {
@@ -453,7 +454,7 @@ public final class LocalCluster extends ProtocolCluster {
             Await.pause(Await.POLL_MILLIS);
         }
         throw new ClusterException("node " + id + " did not apply index " + index + " within " + timeout.toMillis()
-                + " ms; last status " + last.map(NodeStatus::toString).orElse("none") + describe());
+                + " ms; last status " + last.map(ServerStatus::toString).orElse("none") + describe());
     }
 
     /** Waits until every running member has applied at least {@code index}. */

@@ -2,6 +2,7 @@ package io.tern.verify.cluster;
 
 import io.tern.client.ReadOptions;
 import io.tern.client.ScanResult;
+import io.tern.client.ServerStatus;
 import io.tern.client.TernClient;
 import io.tern.client.TernException;
 import io.tern.kv.KeyValue;
@@ -50,35 +51,35 @@ abstract class ProtocolCluster implements ClusterControl {
     abstract String describe();
 
     @Override
-    public Optional<NodeStatus> status(int id) {
+    public Optional<ServerStatus> status(int id) {
         return statusAsync(id).join();
     }
 
     @Override
-    public Map<Integer, NodeStatus> statuses() {
+    public Map<Integer, ServerStatus> statuses() {
         return statuses(nodeIds());
     }
 
-    Map<Integer, NodeStatus> statuses(Collection<Integer> ids) {
-        Map<Integer, CompletableFuture<Optional<NodeStatus>>> pending = new LinkedHashMap<>();
+    Map<Integer, ServerStatus> statuses(Collection<Integer> ids) {
+        Map<Integer, CompletableFuture<Optional<ServerStatus>>> pending = new LinkedHashMap<>();
         for (int id : ids) {
             pending.put(id, statusAsync(id));
         }
-        Map<Integer, NodeStatus> answers = new LinkedHashMap<>();
+        Map<Integer, ServerStatus> answers = new LinkedHashMap<>();
         pending.forEach((id, future) -> future.join().ifPresent(status -> answers.put(id, status)));
         return answers;
     }
 
-    CompletableFuture<Optional<NodeStatus>> statusAsync(int id) {
+    CompletableFuture<Optional<ServerStatus>> statusAsync(int id) {
         return statusAt(adminAddress(id));
     }
 
     /** The STATUS of whichever node answers at {@code address}; empty if none does in time. */
-    CompletableFuture<Optional<NodeStatus>> statusAt(String address) {
+    CompletableFuture<Optional<ServerStatus>> statusAt(String address) {
         try {
             return statusClient.statusAsync(address)
                     .orTimeout(STATUS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                    .thenApply(json -> Optional.of(NodeStatus.parse(json)))
+                    .thenApply(json -> Optional.of(ServerStatus.parse(json)))
                     .exceptionally(error -> Optional.empty());
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(Optional.empty());
@@ -88,7 +89,7 @@ abstract class ProtocolCluster implements ClusterControl {
     @Override
     public int awaitLeader(Duration timeout, IntPredicate acceptable) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        Map<Integer, NodeStatus> seen = Map.of();
+        Map<Integer, ServerStatus> seen = Map.of();
         while (true) {
             seen = statuses();
             OptionalInt leader = Leaders.confirmedLeader(seen.values());
@@ -172,13 +173,13 @@ abstract class ProtocolCluster implements ClusterControl {
      * change whose outcome was unknown (a lost answer, a leader change) is checked, not blindly
      * repeated.
      */
-    void changeMembership(String what, Predicate<NodeStatus> done, Function<TernClient, ?> change, Duration timeout) {
+    void changeMembership(String what, Predicate<ServerStatus> done, Function<TernClient, ?> change, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         String lastError = "none";
         while (true) {
             Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
             int leader = awaitLeader(left);
-            Optional<NodeStatus> status = status(leader);
+            Optional<ServerStatus> status = status(leader);
             if (status.isPresent() && status.get().isLeader() && done.test(status.get())) {
                 return;
             }
@@ -210,7 +211,7 @@ abstract class ProtocolCluster implements ClusterControl {
         changeMembership("adding member " + id + " as a learner", s -> s.hasMember(id),
                 c -> c.memberAdd(id, address, false), MEMBERSHIP_TIMEOUT);
         int leader = awaitLeader(left(deadline));
-        long commit = status(leader).map(NodeStatus::commitIndex).orElse(0L);
+        long commit = status(leader).map(ServerStatus::commitIndex).orElse(0L);
         Await.until("member " + id + " to catch up to index " + commit, left(deadline),
                 () -> status(id).map(s -> s.hasMember(id) && s.appliedIndex() >= commit).orElse(false));
         changeMembership("promoting member " + id + " to voter", s -> s.hasVoter(id),

@@ -1,7 +1,7 @@
 package io.tern.verify.nemesis;
 
+import io.tern.client.ServerStatus;
 import io.tern.verify.cluster.ClusterControl;
-import io.tern.verify.cluster.NodeStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,10 +59,10 @@ public final class LeaderTracker implements AutoCloseable {
 
     /** Asks every member once and records a change if there is one. */
     void poll() {
-        Map<Integer, NodeStatus> statuses = cluster.statuses();
+        Map<Integer, ServerStatus> statuses = cluster.statuses();
         long at = System.nanoTime() - originNanos;
-        NodeStatus leader = null;
-        for (NodeStatus status : statuses.values()) {
+        ServerStatus leader = null;
+        for (ServerStatus status : statuses.values()) {
             if (status.isLeader() && (leader == null || status.term() > leader.term())) {
                 leader = status;
             }
@@ -74,7 +74,7 @@ public final class LeaderTracker implements AutoCloseable {
             LeaderChange last = changes.isEmpty() ? null : changes.getLast();
             if (last == null || last.term() < leader.term()
                     || (last.term() == leader.term() && last.leaderId() != leader.id())) {
-                changes.add(new LeaderChange(at, leader.term(), leader.id()));
+                changes.add(new LeaderChange(at, leader.term(), ClusterControl.memberId(leader.id())));
             }
         }
     }

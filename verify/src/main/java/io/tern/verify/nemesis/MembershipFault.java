@@ -1,7 +1,7 @@
 package io.tern.verify.nemesis;
 
+import io.tern.client.ServerStatus;
 import io.tern.verify.cluster.ClusterControl;
-import io.tern.verify.cluster.NodeStatus;
 import java.util.List;
 
 /**
@@ -23,7 +23,7 @@ final class MembershipFault extends AbstractFault {
             int added = cluster.addNode();
             on.membership().added(added);
             long leaderFirst = cluster.leaderId().stream().mapToLong(id -> cluster.status(id)
-                    .map(NodeStatus::firstLogIndex).orElse(0L)).findFirst().orElse(0L);
+                    .map(ServerStatus::firstLogIndex).orElse(0L)).findFirst().orElse(0L);
             String how = leaderFirst > 1 ? "by InstallSnapshot: the leader's log starts at " + leaderFirst
                     : "from the log, which the leader still holds from index 1";
             return new Injection(List.of(added), "added node " + added + " (learner, caught up " + how

@@ -1,9 +1,8 @@
 package io.tern.verify.nemesis;
 
-import io.tern.chaos.FaultProxy;
+import io.tern.client.ServerStatus;
 import io.tern.verify.cluster.ClusterControl;
 import io.tern.verify.cluster.ClusterException;
-import io.tern.verify.cluster.NodeStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -14,6 +13,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Injects faults into a cluster on a seeded schedule, on its own thread: healthy for a while, a
@@ -173,35 +173,20 @@ public final class Nemesis implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         stop();
         heal();
-        if (cluster.controlsNetwork()) {
-            for (int id : cluster.nodeIds()) {
-                FaultProxy proxy = cluster.proxy(id);
-                proxy.clearFaults();
-            }
-        }
-        cluster.freeDisks();
-        if (cluster.controlsProcesses()) {
-            for (int id : cluster.nodeIds()) {
-                if (cluster.isRunning(id) && cluster.isPaused(id)) {
-                    cluster.resume(id);
-                }
-                if (!cluster.isRunning(id)) {
-                    cluster.restart(id);
-                }
-            }
-        }
+        repair(step -> { }); // a step that fails throws: the run cannot go on without a healthy cluster
         cluster.awaitLeader(left(deadline));
         membership.undoAll(cluster);
         int leader = cluster.awaitLeader(left(deadline));
-        NodeStatus status = cluster.status(leader).orElseThrow(() -> new ClusterException("the leader went silent"));
+        ServerStatus status = cluster.status(leader).orElseThrow(() -> new ClusterException("the leader went silent"));
         for (int id : cluster.nodeIds()) {
             if (!status.hasMember(id)) {
                 cluster.rejoinNode(id);
             }
         }
-        for (NodeStatus.Member member : status.members()) {
-            if (!cluster.nodeIds().contains(member.id())) {
-                cluster.removeNode(member.id());
+        for (ServerStatus.Member member : status.members()) {
+            int id = ClusterControl.memberId(member.id());
+            if (!cluster.nodeIds().contains(id)) {
+                cluster.removeNode(id);
             }
         }
         cluster.awaitCaughtUp(left(deadline));
@@ -269,35 +254,43 @@ public final class Nemesis implements AutoCloseable {
     }
 
     /**
-     * After an injection or heal that failed half way: heals every proxy, continues every paused
-     * member and starts every member that is not running, without waiting for anything, so the
-     * run goes on with the whole cluster. Membership is left to {@link #stopAndHeal}.
+     * After an injection or heal that failed half way: {@link #repair} without waiting for anything,
+     * so the run goes on with the whole cluster, and says what it did (and where it failed) rather
+     * than throw. Membership is left to {@link #stopAndHeal}.
      */
     private String repairQuietly() {
         List<String> done = new ArrayList<>();
         try {
-            if (cluster.controlsNetwork()) {
-                for (int id : cluster.nodeIds()) {
-                    cluster.proxy(id).clearFaults();
-                }
-                done.add("proxies cleared");
-            }
-            cluster.freeDisks();
-            if (cluster.controlsProcesses()) {
-                for (int id : cluster.nodeIds()) {
-                    if (cluster.isRunning(id) && cluster.isPaused(id)) {
-                        cluster.resume(id);
-                        done.add("continued " + id);
-                    } else if (!cluster.isRunning(id)) {
-                        cluster.restart(id);
-                        done.add("restarted " + id);
-                    }
-                }
-            }
+            repair(done::add);
         } catch (RuntimeException e) {
             done.add("repair failed: " + describe(e));
         }
         return done.isEmpty() ? "" : "repaired: " + String.join(", ", done);
+    }
+
+    /**
+     * Clears every proxy's faults, frees the disks, continues every paused member and starts every
+     * member that is not running, telling {@code done} each step taken.
+     */
+    private void repair(Consumer<String> done) {
+        if (cluster.controlsNetwork()) {
+            for (int id : cluster.nodeIds()) {
+                cluster.proxy(id).clearFaults();
+            }
+            done.accept("proxies cleared");
+        }
+        cluster.freeDisks();
+        if (cluster.controlsProcesses()) {
+            for (int id : cluster.nodeIds()) {
+                if (cluster.isRunning(id) && cluster.isPaused(id)) {
+                    cluster.resume(id);
+                    done.accept("continued " + id);
+                } else if (!cluster.isRunning(id)) {
+                    cluster.restart(id);
+                    done.accept("restarted " + id);
+                }
+            }
+        }
     }
 
     private int record(FaultEvent event) {

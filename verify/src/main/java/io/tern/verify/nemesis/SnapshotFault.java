@@ -1,9 +1,9 @@
 package io.tern.verify.nemesis;
 
+import io.tern.client.ServerStatus;
 import io.tern.verify.cluster.Await;
 import io.tern.verify.cluster.ClusterControl;
 import io.tern.verify.cluster.ClusterException;
-import io.tern.verify.cluster.NodeStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +41,7 @@ final class SnapshotFault extends AbstractFault {
     private static Injection compactPastLaggingFollower(FaultStep step, FaultContext on, int leader) {
         ClusterControl cluster = on.cluster();
         int follower = on.targets().getFirst();
-        long followerLast = cluster.status(follower).map(NodeStatus::lastLogIndex).orElse(0L);
+        long followerLast = cluster.status(follower).map(ServerStatus::lastLogIndex).orElse(0L);
         cluster.proxy(follower).partition();
         // Writes must pass the follower before the compaction, or it could still catch up from the log.
         Duration wait = Duration.ofNanos(Math.min(step.active().toNanos() / 2, TimeUnit.SECONDS.toNanos(3)));
@@ -55,7 +55,7 @@ final class SnapshotFault extends AbstractFault {
         // place; keep it cut off and try again while the fault lasts, in case a file is completed.
         long until = System.nanoTime() + step.active().toNanos();
         long snapshotIndex = cluster.snapshot(leader);
-        long leaderFirst = cluster.status(leader).map(NodeStatus::firstLogIndex).orElse(0L);
+        long leaderFirst = cluster.status(leader).map(ServerStatus::firstLogIndex).orElse(0L);
         int attempts = 1;
         while (leaderFirst <= followerLast + 1 && System.nanoTime() - until < 0) {
             try {
@@ -65,7 +65,7 @@ final class SnapshotFault extends AbstractFault {
                 break;
             }
             snapshotIndex = cluster.snapshot(leader);
-            leaderFirst = cluster.status(leader).map(NodeStatus::firstLogIndex).orElse(0L);
+            leaderFirst = cluster.status(leader).map(ServerStatus::firstLogIndex).orElse(0L);
             attempts++;
         }
         boolean needsInstall = leaderFirst > followerLast + 1;
@@ -78,7 +78,7 @@ final class SnapshotFault extends AbstractFault {
             String healed = on.healProxies(List.of(follower));
             Await.until("node " + follower + " to catch up to " + compactedTo, FaultContext.CATCH_UP_WAIT,
                     () -> cluster.status(follower).map(s -> s.appliedIndex() >= compactedTo).orElse(false));
-            long installed = cluster.status(follower).map(NodeStatus::snapshotIndex).orElse(0L);
+            long installed = cluster.status(follower).map(ServerStatus::snapshotIndex).orElse(0L);
             return healed + "; node " + follower + " caught up to " + compactedTo + ", its snapshot index now "
                     + installed + (needsInstall && installed >= compactedTo ? " (installed from the leader)" : "");
         });
