@@ -1,6 +1,6 @@
 package io.tern.cli;
 
-import io.tern.verify.VerifyOptions;
+import io.tern.verify.VerifyConfig;
 import io.tern.verify.VerifyReport;
 import io.tern.verify.VerifyRun;
 import io.tern.verify.cluster.ClusterException;
@@ -114,7 +114,7 @@ public final class VerifyCommand implements Callable<Integer> {
         Path directory = out != null ? out : Path.of(System.getProperty("java.io.tmpdir"), "tern-verify-" + runSeed);
         List<String> nodeArgs = new ArrayList<>(List.of("--log-roll-cycle", "TEST4_SECONDLY"));
         nodeArgs.addAll(serverArgs);
-        VerifyOptions options = new VerifyOptions(nodes, endpoints, duration, kinds, runSeed, clients, keys, think,
+        VerifyConfig options = new VerifyConfig(nodes, endpoints, duration, kinds, runSeed, clients, keys, think,
                 timeout, directory, fsync, snapshotEntries, nodeArgs, Timing.DEFAULT, checkTimeout,
                 NodeLaunch.java(TernCli.class.getName(), System.getProperty("java.class.path")));
         err.println("tern verify: seed " + runSeed + " (replay with --seed " + runSeed + "), results in " + directory);

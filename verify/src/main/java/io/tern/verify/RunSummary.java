@@ -19,7 +19,7 @@ final class RunSummary {
     private RunSummary() {
     }
 
-    static String describe(VerifyOptions options, History history, List<FaultEvent> faults,
+    static String describe(VerifyConfig options, History history, List<FaultEvent> faults,
                            List<LeaderTracker.LeaderChange> leaders, long runNanos, Verdict verdict, List<String> problems) {
         StringBuilder text = new StringBuilder();
         text.append(String.format(Locale.ROOT, "tern verify: %s, %d clients, %d keys, %.1f s, seed %d, faults %s%n",

@@ -2,7 +2,7 @@ package io.tern.verify;
 
 import io.tern.client.TernClient;
 import io.tern.client.protocol.ReadMode;
-import io.tern.verify.checker.CheckOptions;
+import io.tern.verify.checker.CheckConfig;
 import io.tern.verify.checker.LinearizabilityChecker;
 import io.tern.verify.checker.Verdict;
 import io.tern.verify.cluster.ClusterControl;
@@ -49,11 +49,11 @@ public final class VerifyRun {
     static final long SMALL_DISK_BYTES = 192L << 20;
     static final long SMALL_DISK_RESERVE_BYTES = 48L << 20;
 
-    private VerifyOptions options;
+    private VerifyConfig options;
     private final Consumer<String> progress;
 
     /** @param progress where one-line progress notes go (the command prints them to stderr) */
-    public VerifyRun(VerifyOptions options, Consumer<String> progress) {
+    public VerifyRun(VerifyConfig options, Consumer<String> progress) {
         this.options = options;
         this.progress = progress;
     }
@@ -104,7 +104,7 @@ public final class VerifyRun {
                     + " after " + r.earlier() + " (" + r.call() + "): revisions went backwards"));
             progress.accept("checking " + history.size() + " operations");
             Verdict verdict = LinearizabilityChecker.check(history,
-                    new CheckOptions(options.checkTimeout(), CHECK_MAX_STATES));
+                    new CheckConfig(options.checkTimeout(), CHECK_MAX_STATES));
             history.writeJsonLines(out.resolve("history.jsonl"));
             String summary = RunSummary.describe(options, history, faults, leaders, runNanos, verdict, problems);
             Files.writeString(out.resolve("summary.txt"), summary);
@@ -137,7 +137,7 @@ public final class VerifyRun {
      * The disk-full fault needs a small disk per node, which only root can mount: where mounting is
      * refused the run goes on without that fault, and says why.
      */
-    private VerifyOptions withoutDiskFullIfRefused(VerifyOptions run, Path out) throws IOException {
+    private VerifyConfig withoutDiskFullIfRefused(VerifyConfig run, Path out) throws IOException {
         if (!run.faults().contains(Faults.DISK_FULL) || run.external()) {
             return run;
         }

@@ -15,7 +15,7 @@ import java.util.List;
  *       operations nobody could have observed are dropped ({@link UnknownWriteFilter}).
  *   <li>The rest is split into partitions of keys that no BATCH crosses ({@link KeyPartitioner}).
  *   <li>Each partition is searched ({@link LinearizationSearch}) within the bounds of the
- *       {@link CheckOptions}; a failing one is shrunk to a small window and explained.
+ *       {@link CheckConfig}; a failing one is shrunk to a small window and explained.
  * </ol>
  */
 public final class LinearizabilityChecker {
@@ -23,7 +23,7 @@ public final class LinearizabilityChecker {
     private LinearizabilityChecker() {
     }
 
-    public static Verdict check(History history, CheckOptions options) {
+    public static Verdict check(History history, CheckConfig options) {
         long started = System.nanoTime();
         List<Operation> recorded = history.operations();
         List<HistoryEntry> searchable = new ArrayList<>();

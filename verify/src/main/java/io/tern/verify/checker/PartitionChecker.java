@@ -9,9 +9,9 @@ import java.util.Optional;
 final class PartitionChecker {
 
     private final List<Operation> recorded;
-    private final CheckOptions options;
+    private final CheckConfig options;
 
-    PartitionChecker(List<Operation> recorded, CheckOptions options) {
+    PartitionChecker(List<Operation> recorded, CheckConfig options) {
         this.recorded = recorded;
         this.options = options;
     }

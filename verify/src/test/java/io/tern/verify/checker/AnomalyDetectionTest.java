@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class AnomalyDetectionTest {
 
-    private static final CheckOptions OPTIONS = new CheckOptions(Duration.ofSeconds(20), 1_000_000);
+    private static final CheckConfig OPTIONS = new CheckConfig(Duration.ofSeconds(20), 1_000_000);
 
     /** Valid traffic before the anomaly on {@code key} and alongside it on another key; returns when it ends. */
     private static long noise(HistoryBuilder h, String key) {

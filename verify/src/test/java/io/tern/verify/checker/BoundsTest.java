@@ -19,7 +19,7 @@ class BoundsTest {
 
     @Test
     void aTinyStateBoundGivesUnknown() {
-        Verdict verdict = LinearizabilityChecker.check(largeValidHistory(), new CheckOptions(Duration.ofSeconds(30), 50));
+        Verdict verdict = LinearizabilityChecker.check(largeValidHistory(), new CheckConfig(Duration.ofSeconds(30), 50));
 
         assertEquals(Linearizability.UNKNOWN, verdict.result(), verdict::explain);
         assertTrue(verdict.explain().contains("gave up after 50 states"), verdict.explain());
@@ -27,7 +27,7 @@ class BoundsTest {
 
     @Test
     void anExpiredDeadlineGivesUnknown() {
-        Verdict verdict = LinearizabilityChecker.check(largeValidHistory(), new CheckOptions(Duration.ofNanos(1), 1_000_000));
+        Verdict verdict = LinearizabilityChecker.check(largeValidHistory(), new CheckConfig(Duration.ofNanos(1), 1_000_000));
 
         assertEquals(Linearizability.UNKNOWN, verdict.result(), verdict::explain);
         assertTrue(verdict.explain().contains("gave up at the deadline"), verdict.explain());
@@ -41,7 +41,7 @@ class BoundsTest {
                 stale: [2,3] p2 get k -> k-seq499
                 """);
 
-        Verdict verdict = LinearizabilityChecker.check(h.build(), new CheckOptions(Duration.ofSeconds(30), 100));
+        Verdict verdict = LinearizabilityChecker.check(h.build(), new CheckConfig(Duration.ofSeconds(30), 100));
 
         assertEquals(Linearizability.NOT_LINEARIZABLE, verdict.result(), verdict::explain);
         assertTrue(verdict.explain().contains("gave up after 100 states"), verdict.explain());
@@ -59,7 +59,7 @@ class BoundsTest {
 
         // The anomaly is first, so a search that gave up early was stuck near it; a bound of
         // one state means it never got there, and only the sweep can find it.
-        Verdict verdict = LinearizabilityChecker.check(h.build(), new CheckOptions(Duration.ofSeconds(30), 10));
+        Verdict verdict = LinearizabilityChecker.check(h.build(), new CheckConfig(Duration.ofSeconds(30), 10));
 
         assertEquals(Linearizability.NOT_LINEARIZABLE, verdict.result(), verdict::explain);
         assertTrue(verdict.firstWitness().orElseThrow().operationIds().contains(h.id("stale")), verdict::explain);
@@ -74,7 +74,7 @@ class BoundsTest {
                 """);
         h.sequentialTraffic("big", 500, 0);
 
-        Verdict verdict = LinearizabilityChecker.check(h.build(), new CheckOptions(Duration.ofSeconds(30), 100));
+        Verdict verdict = LinearizabilityChecker.check(h.build(), new CheckConfig(Duration.ofSeconds(30), 100));
 
         assertEquals(Linearizability.NOT_LINEARIZABLE, verdict.result(), verdict::explain);
         // Partitions come in key order: "bad", then "big".

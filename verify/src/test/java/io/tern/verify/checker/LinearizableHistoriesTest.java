@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class LinearizableHistoriesTest {
 
-    static final CheckOptions OPTIONS = new CheckOptions(Duration.ofSeconds(20), 1_000_000);
+    static final CheckConfig OPTIONS = new CheckConfig(Duration.ofSeconds(20), 1_000_000);
 
     static void assertLinearizable(String text) {
         History history = HistoryText.parse(text);

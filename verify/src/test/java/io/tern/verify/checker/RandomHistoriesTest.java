@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
  */
 class RandomHistoriesTest {
 
-    private static final CheckOptions OPTIONS = new CheckOptions(Duration.ofSeconds(30), 2_000_000);
+    private static final CheckConfig OPTIONS = new CheckConfig(Duration.ofSeconds(30), 2_000_000);
 
     @Test
     @Timeout(120)

@@ -17,20 +17,20 @@ import java.util.Set;
  * @param extraServerArgs flags added to every local node (for instance a broken mode under test)
  * @param nodeLaunch    how local nodes are started (the caller knows the node's main class and classpath)
  */
-public record VerifyOptions(int nodes, List<String> endpoints, Duration duration, Set<Fault> faults, long seed,
+public record VerifyConfig(int nodes, List<String> endpoints, Duration duration, Set<Fault> faults, long seed,
                             int processes, int keys, Duration thinkTime, Duration requestTimeout, Path outputDirectory,
                             String fsync, long snapshotEntries, List<String> extraServerArgs, Timing timing,
                             Duration checkTimeout, NodeLaunch nodeLaunch) {
 
-    public VerifyOptions {
+    public VerifyConfig {
         endpoints = List.copyOf(endpoints);
         faults = Set.copyOf(faults);
         extraServerArgs = List.copyOf(extraServerArgs);
     }
 
     /** The same run with other faults. */
-    VerifyOptions withFaults(Set<Fault> kinds) {
-        return new VerifyOptions(nodes, endpoints, duration, kinds, seed, processes, keys, thinkTime, requestTimeout,
+    VerifyConfig withFaults(Set<Fault> kinds) {
+        return new VerifyConfig(nodes, endpoints, duration, kinds, seed, processes, keys, thinkTime, requestTimeout,
                 outputDirectory, fsync, snapshotEntries, extraServerArgs, timing, checkTimeout, nodeLaunch);
     }
 

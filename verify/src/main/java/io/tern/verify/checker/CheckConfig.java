@@ -17,14 +17,14 @@ import java.util.Objects;
  *     for one whose search hit a bound (a failing window then proves it not linearizable); when it
  *     runs out, the report shows the smallest window found so far
  */
-public record CheckOptions(Duration timeout, long maxStates, Duration shrinkTimeout) {
+public record CheckConfig(Duration timeout, long maxStates, Duration shrinkTimeout) {
 
     // Declared first: DEFAULTS below is built with it.
     private static final Duration DEFAULT_SHRINK_TIMEOUT = Duration.ofSeconds(10);
 
-    public static final CheckOptions DEFAULTS = new CheckOptions(Duration.ofMinutes(1), 2_000_000);
+    public static final CheckConfig DEFAULTS = new CheckConfig(Duration.ofMinutes(1), 2_000_000);
 
-    public CheckOptions {
+    public CheckConfig {
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(shrinkTimeout, "shrinkTimeout");
         if (timeout.isNegative() || shrinkTimeout.isNegative() || maxStates < 1) {
@@ -33,7 +33,7 @@ public record CheckOptions(Duration timeout, long maxStates, Duration shrinkTime
     }
 
     /** These bounds, with 10 s (or the timeout, if shorter) for shrinking a failure. */
-    public CheckOptions(Duration timeout, long maxStates) {
+    public CheckConfig(Duration timeout, long maxStates) {
         this(timeout, maxStates, timeout.compareTo(DEFAULT_SHRINK_TIMEOUT) < 0 ? timeout : DEFAULT_SHRINK_TIMEOUT);
     }
 }
