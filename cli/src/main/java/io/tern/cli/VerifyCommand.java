@@ -114,14 +114,14 @@ public final class VerifyCommand implements Callable<Integer> {
         Path directory = out != null ? out : Path.of(System.getProperty("java.io.tmpdir"), "tern-verify-" + runSeed);
         List<String> nodeArgs = new ArrayList<>(List.of("--log-roll-cycle", "TEST4_SECONDLY"));
         nodeArgs.addAll(serverArgs);
-        VerifyConfig options = new VerifyConfig(nodes, endpoints, duration, kinds, runSeed, clients, keys, think,
+        VerifyConfig config = new VerifyConfig(nodes, endpoints, duration, kinds, runSeed, clients, keys, think,
                 timeout, directory, fsync, snapshotEntries, nodeArgs, Timing.DEFAULT, checkTimeout,
                 NodeLaunch.java(TernCli.class.getName(), System.getProperty("java.class.path")));
         err.println("tern verify: seed " + runSeed + " (replay with --seed " + runSeed + "), results in " + directory);
         err.flush();
         VerifyReport report;
         try {
-            report = new VerifyRun(options, line -> {
+            report = new VerifyRun(config, line -> {
                 err.println("tern verify: " + line);
                 err.flush();
             }).run();

@@ -19,13 +19,13 @@ final class RunSummary {
     private RunSummary() {
     }
 
-    static String describe(VerifyConfig options, History history, List<FaultEvent> faults,
+    static String describe(VerifyConfig config, History history, List<FaultEvent> faults,
                            List<LeaderTracker.LeaderChange> leaders, long runNanos, Verdict verdict, List<String> problems) {
         StringBuilder text = new StringBuilder();
         text.append(String.format(Locale.ROOT, "tern verify: %s, %d clients, %d keys, %.1f s, seed %d, faults %s%n",
-                options.external() ? "cluster at " + String.join(",", options.endpoints()) : options.nodes() + " nodes",
-                options.processes(), options.keys(), runNanos / 1e9, options.seed(),
-                options.faults().isEmpty() ? "none" : options.faults().stream().map(Fault::name).sorted().toList()));
+                config.external() ? "cluster at " + String.join(",", config.endpoints()) : config.nodes() + " nodes",
+                config.processes(), config.keys(), runNanos / 1e9, config.seed(),
+                config.faults().isEmpty() ? "none" : config.faults().stream().map(Fault::name).sorted().toList()));
         Map<String, Map<String, Integer>> byType = new TreeMap<>();
         for (Operation op : history.operations()) {
             byType.computeIfAbsent(type(op.call()), t -> new TreeMap<>()).merge(outcome(op.outcome()), 1, Integer::sum);

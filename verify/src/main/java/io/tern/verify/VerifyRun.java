@@ -49,39 +49,39 @@ public final class VerifyRun {
     static final long SMALL_DISK_BYTES = 192L << 20;
     static final long SMALL_DISK_RESERVE_BYTES = 48L << 20;
 
-    private VerifyConfig options;
+    private VerifyConfig config;
     private final Consumer<String> progress;
 
     /** @param progress where one-line progress notes go (the command prints them to stderr) */
-    public VerifyRun(VerifyConfig options, Consumer<String> progress) {
-        this.options = options;
+    public VerifyRun(VerifyConfig config, Consumer<String> progress) {
+        this.config = config;
         this.progress = progress;
     }
 
     public VerifyReport run() throws IOException, InterruptedException {
-        Path out = options.outputDirectory();
+        Path out = config.outputDirectory();
         Files.createDirectories(out);
-        options = withoutDiskFullIfRefused(options, out);
+        config = withoutDiskFullIfRefused(config, out);
         long origin = System.nanoTime();
         List<String> problems = Collections.synchronizedList(new ArrayList<>());
         try (ClusterControl cluster = openCluster(out)) {
             cluster.awaitLeader(Duration.ofSeconds(60));
             progress.accept("cluster ready: " + String.join(",", cluster.endpoints()));
             List<String> endpoints = cluster.endpoints();
-            HistoryRecorder recorder = new HistoryRecorder(options.processes(), options.keys(), options.seed(), origin,
-                    options.thinkTime(), p -> client(rotate(endpoints, p)));
+            HistoryRecorder recorder = new HistoryRecorder(config.processes(), config.keys(), config.seed(), origin,
+                    config.thinkTime(), p -> client(rotate(endpoints, p)));
             List<FaultEvent> faults = List.of();
             List<LeaderTracker.LeaderChange> leaders;
             long runNanos;
             try (LeaderTracker tracker = LeaderTracker.start(cluster, origin);
-                 Nemesis nemesis = options.faults().isEmpty() ? null
-                         : Nemesis.create(cluster, options.faults(), options.seed(), options.timing(), origin)) {
+                 Nemesis nemesis = config.faults().isEmpty() ? null
+                         : Nemesis.create(cluster, config.faults(), config.seed(), config.timing(), origin)) {
                 long loadStart = System.nanoTime();
                 recorder.start();
                 if (nemesis != null) {
                     nemesis.start();
                 }
-                Thread.sleep(options.duration().toMillis());
+                Thread.sleep(config.duration().toMillis());
                 if (nemesis != null) {
                     progress.accept("healing the cluster");
                     nemesis.stopAndHeal(HEAL_TIMEOUT);
@@ -104,9 +104,9 @@ public final class VerifyRun {
                     + " after " + r.earlier() + " (" + r.call() + "): revisions went backwards"));
             progress.accept("checking " + history.size() + " operations");
             Verdict verdict = LinearizabilityChecker.check(history,
-                    new CheckConfig(options.checkTimeout(), CHECK_MAX_STATES));
+                    new CheckConfig(config.checkTimeout(), CHECK_MAX_STATES));
             history.writeJsonLines(out.resolve("history.jsonl"));
-            String summary = RunSummary.describe(options, history, faults, leaders, runNanos, verdict, problems);
+            String summary = RunSummary.describe(config, history, faults, leaders, runNanos, verdict, problems);
             Files.writeString(out.resolve("summary.txt"), summary);
             if (!verdict.witnesses().isEmpty() || !problems.isEmpty()) {
                 try (PrintWriter explanation = new PrintWriter(Files.newBufferedWriter(out.resolve("explanation.txt")))) {
@@ -120,16 +120,16 @@ public final class VerifyRun {
     }
 
     private ClusterControl openCluster(Path out) {
-        if (options.external()) {
-            return ExternalCluster.attach(options.endpoints(), options.requestTimeout());
+        if (config.external()) {
+            return ExternalCluster.attach(config.endpoints(), config.requestTimeout());
         }
-        LocalCluster.Options local = new LocalCluster.Options().nodes(options.nodes()).fsync(options.fsync())
-                .snapshotEntries(options.snapshotEntries()).extraServerArgs(options.extraServerArgs())
-                .proxySeed(options.seed()).launch(options.nodeLaunch());
-        if (options.faults().contains(Faults.DISK_FULL)) {
+        LocalCluster.Options local = new LocalCluster.Options().nodes(config.nodes()).fsync(config.fsync())
+                .snapshotEntries(config.snapshotEntries()).extraServerArgs(config.extraServerArgs())
+                .proxySeed(config.seed()).launch(config.nodeLaunch());
+        if (config.faults().contains(Faults.DISK_FULL)) {
             local.smallDisks(SMALL_DISK_BYTES, SMALL_DISK_RESERVE_BYTES);
         }
-        progress.accept("starting " + options.nodes() + " nodes in " + out);
+        progress.accept("starting " + config.nodes() + " nodes in " + out);
         return LocalCluster.start(out, local);
     }
 
@@ -156,7 +156,7 @@ public final class VerifyRun {
 
     private TernClient client(List<String> endpoints) {
         // Each client stays on its first node (no leader discovery), so every node serves reads.
-        return TernClient.builder().endpoints(endpoints).requestTimeout(options.requestTimeout())
+        return TernClient.builder().endpoints(endpoints).requestTimeout(config.requestTimeout())
                 .connectionsPerEndpoint(1).discoverLeader(false).build();
     }
 
@@ -171,9 +171,9 @@ public final class VerifyRun {
      * history: an acknowledged write that was lost then shows up as a violation.
      */
     private void readEveryKeyAtTheEnd(ClusterControl cluster, History history, long origin, HistoryRecorder recorder) {
-        int process = options.processes();
+        int process = config.processes();
         try (TernClient reader = client(cluster.endpoints())) {
-            for (int k = 0; k < options.keys(); k++) {
+            for (int k = 0; k < config.keys(); k++) {
                 Operation read = recorder.invoke(process, reader, new Call.Get("k" + k, ReadMode.LINEARIZABLE));
                 history.record(read);
             }

@@ -23,7 +23,7 @@ public final class LinearizabilityChecker {
     private LinearizabilityChecker() {
     }
 
-    public static Verdict check(History history, CheckConfig options) {
+    public static Verdict check(History history, CheckConfig config) {
         long started = System.nanoTime();
         List<Operation> recorded = history.operations();
         List<HistoryEntry> searchable = new ArrayList<>();
@@ -37,8 +37,8 @@ public final class LinearizabilityChecker {
         }
         List<Partition> partitions = KeyPartitioner.partition(UnknownWriteFilter.withoutUnobservedUnknowns(searchable));
 
-        PartitionChecker checker = new PartitionChecker(recorded, options);
-        long deadline = SearchBudget.of(options.timeout().toNanos(), options.maxStates()).deadlineNanos();
+        PartitionChecker checker = new PartitionChecker(recorded, config);
+        long deadline = SearchBudget.of(config.timeout().toNanos(), config.maxStates()).deadlineNanos();
         List<PartitionVerdict> verdicts = new ArrayList<>();
         for (Partition partition : partitions) {
             verdicts.add(checker.check(partition, partition.model(), deadline));

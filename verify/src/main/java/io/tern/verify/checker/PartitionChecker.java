@@ -9,28 +9,28 @@ import java.util.Optional;
 final class PartitionChecker {
 
     private final List<Operation> recorded;
-    private final CheckConfig options;
+    private final CheckConfig config;
 
-    PartitionChecker(List<Operation> recorded, CheckConfig options) {
+    PartitionChecker(List<Operation> recorded, CheckConfig config) {
         this.recorded = recorded;
-        this.options = options;
+        this.config = config;
     }
 
     <S> PartitionVerdict check(Partition partition, Model<S> model, long deadlineNanos) {
         long started = System.nanoTime();
-        SearchResult found = LinearizationSearch.run(partition.entries(), model, new SearchBudget(deadlineNanos, options.maxStates()));
+        SearchResult found = LinearizationSearch.run(partition.entries(), model, new SearchBudget(deadlineNanos, config.maxStates()));
         Linearizability result = found.result();
         Optional<FailureWitness> witness = Optional.empty();
         if (result != Linearizability.LINEARIZABLE) {
             // Also when the search ran out of budget: a window cut out soundly that fails alone
             // proves the whole partition fails, and anomalies are usually local.
-            SearchBudget shrinkBudget = SearchBudget.of(options.shrinkTimeout().toNanos(), options.maxStates());
+            SearchBudget shrinkBudget = SearchBudget.of(config.shrinkTimeout().toNanos(), config.maxStates());
             witness = WitnessShrinker.findAndShrink(partition.entries(), model, found.furthestBlockedId(),
                             result == Linearizability.NOT_LINEARIZABLE, shrinkBudget)
                     .map(shrunk -> describe(shrunk.entries(), found.furthestBlockedId(), shrunk.minimal()));
         }
         String detail = result != Linearizability.UNKNOWN ? "" : switch (found.boundHit()) {
-            case STATES -> "gave up after " + options.maxStates() + " states (the maxStates bound)";
+            case STATES -> "gave up after " + config.maxStates() + " states (the maxStates bound)";
             case MEMORY -> "gave up after " + found.statesExplored() + " states, all that fit in half the heap of "
                     + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB";
             case DEADLINE -> "gave up at the deadline (the timeout bound)";
