@@ -6,15 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import ch.qos.logback.classic.Level;
+import io.tern.raft.sim.SeedSweep;
 import ch.qos.logback.classic.Logger;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,7 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 class DriverSimulationTest {
 
-    private static final int STOP_AFTER_FAILURES = 3;
     private static final int SEEDS_TO_CATCH_A_BUG = 1000;
     private static final Logger driverLog = (Logger) LoggerFactory.getLogger("io.tern.raft");
     private static Level levelBefore;
@@ -62,50 +54,26 @@ class DriverSimulationTest {
             System.out.println(new DriverSimulation(Long.parseLong(single), bug, true).run());
             return;
         }
-        int seeds = Integer.getInteger("tern.sim.seeds", 4000);
-        long first = Long.getLong("tern.sim.firstSeed", 1);
-        int threads = Integer.getInteger("tern.sim.threads", 2);
-        AtomicLong nextSeed = new AtomicLong(first);
         AtomicLong events = new AtomicLong();
         AtomicLong acknowledged = new AtomicLong();
         AtomicLong reads = new AtomicLong();
         AtomicLong installs = new AtomicLong();
-        AtomicInteger passed = new AtomicInteger();
-        AtomicLong cpuNanos = new AtomicLong();
-        Map<Long, String> failures = new ConcurrentSkipListMap<>();
-        long start = System.nanoTime();
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        List<Future<?>> workers = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            workers.add(pool.submit(() -> {
-                long seed;
-                while ((seed = nextSeed.getAndIncrement()) < first + seeds && failures.size() < STOP_AFTER_FAILURES) {
-                    try {
-                        DriverSimulation.Result r = new DriverSimulation(seed, PlantedBug.NONE, false).run();
-                        events.addAndGet(r.events());
-                        acknowledged.addAndGet(r.acknowledged());
-                        reads.addAndGet(r.reads());
-                        installs.addAndGet(r.installs());
-                        passed.incrementAndGet();
-                    } catch (DriverSimulation.Failure e) {
-                        failures.put(seed, e.getMessage());
-                    }
-                }
-                cpuNanos.addAndGet(java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
-            }));
-        }
-        for (Future<?> worker : workers) {
-            worker.get();
-        }
-        pool.shutdown();
+        SeedSweep.Sweep sweep = SeedSweep.run(4000, seed -> {
+            try {
+                DriverSimulation.Result r = new DriverSimulation(seed, PlantedBug.NONE, false).run();
+                events.addAndGet(r.events());
+                acknowledged.addAndGet(r.acknowledged());
+                reads.addAndGet(r.reads());
+                installs.addAndGet(r.installs());
+                return null;
+            } catch (DriverSimulation.Failure e) {
+                return e.getMessage();
+            }
+        });
         System.out.printf("driver simulation: %d seeds passed in %.1f s (%.1f s of CPU), %d events, %d acknowledged"
-                + " proposals, %d reads, %d snapshot installs%n", passed.get(), (System.nanoTime() - start) / 1e9,
-                cpuNanos.get() / 1e9, events.get(), acknowledged.get(), reads.get(), installs.get());
-        if (!failures.isEmpty()) {
-            fail("failing seeds " + failures.keySet() + " (stopped after " + STOP_AFTER_FAILURES + "); "
-                    + failures.values().iterator().next());
-        }
-        assertTrue(installs.get() > 0 || seeds < 50, "the workload must make members install snapshots");
+                + " proposals, %d reads, %d snapshot installs%n", sweep.passed(), sweep.seconds(), sweep.cpuSeconds(),
+                events.get(), acknowledged.get(), reads.get(), installs.get());
+        assertTrue(installs.get() > 0 || sweep.passed() < 50, "the workload must make members install snapshots");
     }
 
     @Test
