@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
@@ -58,6 +60,15 @@ class LauncherFirstUseTest {
             assertEquals(0, run.exitCode(), run.toString());
             assertTrue(run.out().startsWith("Usage: tern "), run.toString());
         }
+
+        // A change in the lowest module the launcher runs must rebuild it too (the list of modules once
+        // missed one that was added later), and the build after it is used as it is.
+        Path lowest = copy.resolve("kv/src/main/java/io/tern/kv/Bytes.java");
+        Files.setLastModifiedTime(lowest, FileTime.from(Instant.now()));
+        Run afterChange = finish("after-change", launch("after-change"));
+        assertEquals(List.of(BUILDING), afterChange.errLines(), afterChange.toString());
+        Run unchanged = finish("unchanged", launch("unchanged"));
+        assertEquals(List.of(), unchanged.errLines(), unchanged.toString());
     }
 
     private Process launch(String name) throws IOException {
