@@ -123,7 +123,7 @@ public final class VerifyRun {
         if (config.external()) {
             return ExternalCluster.attach(config.endpoints(), config.requestTimeout());
         }
-        LocalCluster.Options local = new LocalCluster.Options().nodes(config.nodes()).fsync(config.fsync())
+        LocalCluster.Config local = new LocalCluster.Config().nodes(config.nodes()).fsync(config.fsync())
                 .snapshotEntries(config.snapshotEntries()).extraServerArgs(config.extraServerArgs())
                 .proxySeed(config.seed()).launch(config.nodeLaunch());
         if (config.faults().contains(Faults.DISK_FULL)) {

@@ -18,9 +18,9 @@ final class ProcessNodes {
     private ProcessNodes() {
     }
 
-    /** Options for a cluster of {@code nodes} nodes (ids 1..n). */
-    static LocalCluster.Options options(int nodes) {
-        return new LocalCluster.Options().nodes(nodes).proxies(false).serverDefaultSnapshotEntries()
+    /** The config of a cluster of {@code nodes} nodes (ids 1..n). */
+    static LocalCluster.Config options(int nodes) {
+        return new LocalCluster.Config().nodes(nodes).proxies(false).serverDefaultSnapshotEntries()
                 .launch(NodeLaunch.launcher(repoRoot().resolve("bin/tern"), System.getProperty("java.class.path")));
     }
 

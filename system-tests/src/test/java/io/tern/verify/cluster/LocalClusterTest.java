@@ -56,7 +56,7 @@ class LocalClusterTest {
     @BeforeAll
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void startCluster() {
-        cluster = LocalCluster.start(dir.resolve("cluster"), new LocalCluster.Options().nodes(3).proxySeed(42)
+        cluster = LocalCluster.start(dir.resolve("cluster"), new LocalCluster.Config().nodes(3).proxySeed(42)
                 .fsync("never"));
     }
 

@@ -44,7 +44,7 @@ class DiskFullFaultLiveTest {
             System.out.println("skipped: " + e.getMessage());
             abort(e.getMessage());
         }
-        try (LocalCluster cluster = LocalCluster.start(dir.resolve("cluster"), new LocalCluster.Options().nodes(3)
+        try (LocalCluster cluster = LocalCluster.start(dir.resolve("cluster"), new LocalCluster.Config().nodes(3)
                 .fsync("never").smallDisks(96L << 20, 24L << 20));
              TernClient client = TernClient.builder().endpoints(cluster.endpoints())
                      .requestTimeout(Duration.ofSeconds(3)).build()) {

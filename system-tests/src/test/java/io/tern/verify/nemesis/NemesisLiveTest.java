@@ -67,7 +67,7 @@ class NemesisLiveTest {
     @BeforeAll
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void startClusterAndLoad() {
-        cluster = LocalCluster.start(dir.resolve("cluster"), new LocalCluster.Options().nodes(3).proxySeed(7)
+        cluster = LocalCluster.start(dir.resolve("cluster"), new LocalCluster.Config().nodes(3).proxySeed(7)
                 .fsync("never").snapshotEntries(200));
         writer = Thread.ofPlatform().daemon().name("test-writer").start(this::write);
     }

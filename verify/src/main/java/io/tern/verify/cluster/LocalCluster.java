@@ -47,7 +47,7 @@ public final class LocalCluster extends ProtocolCluster {
     static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
     /** How to start a {@link LocalCluster}; every setter returns this. */
-    public static final class Options {
+    public static final class Config {
         private int nodes = 3;
         private String fsync = "always";
         private int heartbeatMs = 50;
@@ -65,7 +65,7 @@ public final class LocalCluster extends ProtocolCluster {
         private NodeLaunch launch = NodeLaunch.ternCli();
 
         /** How many nodes to start (ids 1..n). Default 3. */
-        public Options nodes(int nodes) {
+        public Config nodes(int nodes) {
             if (nodes < 1) {
                 throw new IllegalArgumentException("nodes must be at least 1: " + nodes);
             }
@@ -74,7 +74,7 @@ public final class LocalCluster extends ProtocolCluster {
         }
 
         /** {@code --fsync}: always or never. Default always. */
-        public Options fsync(String fsync) {
+        public Config fsync(String fsync) {
             if (!fsync.equals("always") && !fsync.equals("never")) {
                 throw new IllegalArgumentException("fsync must be always or never: " + fsync);
             }
@@ -83,25 +83,25 @@ public final class LocalCluster extends ProtocolCluster {
         }
 
         /** {@code --heartbeat-ms}. Default 50 (fast elections for a torture test). */
-        public Options heartbeatMs(int millis) {
+        public Config heartbeatMs(int millis) {
             this.heartbeatMs = millis;
             return this;
         }
 
         /** {@code --election-timeout-ms}. Default 500. */
-        public Options electionTimeoutMs(int millis) {
+        public Config electionTimeoutMs(int millis) {
             this.electionTimeoutMs = millis;
             return this;
         }
 
         /** {@code --snapshot-entries}. Default 2000: small, so compaction and InstallSnapshot happen. */
-        public Options snapshotEntries(long entries) {
+        public Config snapshotEntries(long entries) {
             this.snapshotEntries = entries;
             return this;
         }
 
         /** Starts the nodes without {@code --snapshot-entries}, so the server's own default holds. */
-        public Options serverDefaultSnapshotEntries() {
+        public Config serverDefaultSnapshotEntries() {
             this.snapshotEntries = null;
             return this;
         }
@@ -110,31 +110,31 @@ public final class LocalCluster extends ProtocolCluster {
          * Whether each node gets a {@link FaultProxy} in front of it. Default true; without, nodes
          * advertise the address they bind and there are no network faults.
          */
-        public Options proxies(boolean proxies) {
+        public Config proxies(boolean proxies) {
             this.proxies = proxies;
             return this;
         }
 
         /** How each node's process is started. Default {@link NodeLaunch#ternCli()}. */
-        public Options launch(NodeLaunch launch) {
+        public Config launch(NodeLaunch launch) {
             this.launch = Objects.requireNonNull(launch);
             return this;
         }
 
         /** Appended to every node's {@code tern server} command line (a test-only mode, say). */
-        public Options extraServerArgs(List<String> args) {
+        public Config extraServerArgs(List<String> args) {
             this.extraServerArgs = List.copyOf(args);
             return this;
         }
 
         /** The proxy of node i draws its jitter from a {@link java.util.Random} seeded with {@code seed + i}. */
-        public Options proxySeed(long seed) {
+        public Config proxySeed(long seed) {
             this.proxySeed = seed;
             return this;
         }
 
         /** Heap of each node, in MiB. Default 256. */
-        public Options heapMb(int megabytes) {
+        public Config heapMb(int megabytes) {
             this.heapMb = megabytes;
             return this;
         }
@@ -143,7 +143,7 @@ public final class LocalCluster extends ProtocolCluster {
          * The JVM flags of each node before the heap and GC flags this class adds. Default
          * {@link #defaultJvmArgs()}: this JVM's (the test JVM's {@code tern.test.jvmArgs} in tests).
          */
-        public Options jvmArgs(List<String> args) {
+        public Config jvmArgs(List<String> args) {
             this.jvmArgs = List.copyOf(args);
             return this;
         }
@@ -153,7 +153,7 @@ public final class LocalCluster extends ProtocolCluster {
          * and starts the nodes with {@code --disk-reserve-bytes reserveBytes}, so that
          * {@link LocalCluster#fillDisk} can fill one. Default: the nodes share the host's disk.
          */
-        public Options smallDisks(long bytes, long reserveBytes) {
+        public Config smallDisks(long bytes, long reserveBytes) {
             if (bytes <= reserveBytes || reserveBytes < 0) {
                 throw new IllegalArgumentException("a small disk of " + bytes + " bytes cannot keep a reserve of "
                         + reserveBytes);
@@ -164,7 +164,7 @@ public final class LocalCluster extends ProtocolCluster {
         }
 
         /** How long {@link #start} may take until a leader is elected. Default 90 s. */
-        public Options startTimeout(Duration timeout) {
+        public Config startTimeout(Duration timeout) {
             this.startTimeout = Objects.requireNonNull(timeout);
             return this;
         }
@@ -217,7 +217,7 @@ public final class LocalCluster extends ProtocolCluster {
     }
 
     private final Path dir;
-    private final Options options;
+    private final Config config;
     private final List<String> jvmFlags;
     private final Map<Integer, Node> nodes = new TreeMap<>();
     private final List<UnexpectedExit> unexpected = new CopyOnWriteArrayList<>();
@@ -228,37 +228,37 @@ public final class LocalCluster extends ProtocolCluster {
     private int nextId;
     private volatile boolean closed;
 
-    private LocalCluster(Path dir, Options options, int firstListenPort) {
+    private LocalCluster(Path dir, Config config, int firstListenPort) {
         super("127.0.0.1:" + firstListenPort);
         this.dir = dir;
-        this.options = options;
-        this.jvmFlags = jvmFlags(options);
-        this.nextId = options.nodes + 1;
+        this.config = config;
+        this.jvmFlags = jvmFlags(config);
+        this.nextId = config.nodes + 1;
     }
 
     /**
-     * Starts {@code options.nodes()} nodes with data and logs under {@code dir} and waits until they
+     * Starts {@code config.nodes()} nodes with data and logs under {@code dir} and waits until they
      * have elected a leader.
      *
      * @throws ClusterException if no leader is elected within the start timeout (every node is killed then)
      */
-    public static LocalCluster start(Path dir, Options options) {
-        return create(dir, options).startNodes();
+    public static LocalCluster start(Path dir, Config config) {
+        return create(dir, config).startNodes();
     }
 
     /**
      * Makes the cluster with its ports and proxies (so they can be set up first) without starting any
      * node; {@link #startNodes()} starts them. The caller closes it.
      */
-    public static LocalCluster create(Path dir, Options options) {
-        int[] ports = new int[options.nodes];
+    public static LocalCluster create(Path dir, Config config) {
+        int[] ports = new int[config.nodes];
         for (int i = 0; i < ports.length; i++) {
             ports[i] = ListenPorts.pick();
         }
-        LocalCluster cluster = new LocalCluster(dir, options, ports[0]);
+        LocalCluster cluster = new LocalCluster(dir, config, ports[0]);
         try {
             Files.createDirectories(dir);
-            for (int id = 1; id <= options.nodes; id++) {
+            for (int id = 1; id <= config.nodes; id++) {
                 cluster.nodes.put(id, cluster.newNode(id, ports[id - 1], false));
             }
         } catch (IOException e) {
@@ -285,7 +285,7 @@ public final class LocalCluster extends ProtocolCluster {
             for (int id : nodeIds()) {
                 launch(id);
             }
-            awaitLeader(options.startTimeout);
+            awaitLeader(config.startTimeout);
             return this;
         } catch (RuntimeException e) {
             close();
@@ -294,8 +294,8 @@ public final class LocalCluster extends ProtocolCluster {
     }
 
     private Node newNode(int id, int listenPort, boolean needsJoin) {
-        FaultProxy proxy = options.proxies ? FaultProxy.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), listenPort), options.proxySeed + id) : null;
+        FaultProxy proxy = config.proxies ? FaultProxy.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), listenPort), config.proxySeed + id) : null;
         NodeProcess process = new NodeProcess("node " + id, logFileOf(id), dir, (start, pid, exitCode) -> {
             if (!closed) {
                 unexpected.add(new UnexpectedExit(id, start, pid, exitCode, Instant.now()));
@@ -313,7 +313,7 @@ public final class LocalCluster extends ProtocolCluster {
 
     @Override
     public boolean controlsNetwork() {
-        return options.proxies;
+        return config.proxies;
     }
 
     @Override
@@ -334,7 +334,7 @@ public final class LocalCluster extends ProtocolCluster {
     /** What {@code --max-value-bytes} among the extra server arguments says, else the default. */
     @Override
     public int maxValueBytes() {
-        List<String> args = options.extraServerArgs;
+        List<String> args = config.extraServerArgs;
         int value = DEFAULT_MAX_VALUE_BYTES;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -397,14 +397,9 @@ public final class LocalCluster extends ProtocolCluster {
         return dir.resolve("node-" + id + ".log");
     }
 
-    /** The options the cluster was started with. */
-    public Options options() {
-        return options;
-    }
-
     /** The base election timeout the nodes run with. */
     public Duration electionTimeout() {
-        return options.electionTimeout();
+        return config.electionTimeout();
     }
 
     @Override
@@ -522,7 +517,7 @@ public final class LocalCluster extends ProtocolCluster {
 
     @Override
     public boolean hasSmallDisks() {
-        return options.diskBytes > 0;
+        return config.diskBytes > 0;
     }
 
     @Override
@@ -538,9 +533,9 @@ public final class LocalCluster extends ProtocolCluster {
             }
         }
         try {
-            long written = disk.fill(ballast(id), completely ? 0 : options.diskReserveBytes / 2);
+            long written = disk.fill(ballast(id), completely ? 0 : config.diskReserveBytes / 2);
             return "a ballast of " + megabytes(written) + " leaves " + megabytes(disk.usableBytes()) + " of "
-                    + megabytes(options.diskBytes) + " free (reserve " + megabytes(options.diskReserveBytes) + ")";
+                    + megabytes(config.diskBytes) + " free (reserve " + megabytes(config.diskReserveBytes) + ")";
         } catch (IOException e) {
             throw new ClusterException("cannot fill node " + id + "'s disk: " + e.getMessage(), e);
         }
@@ -725,35 +720,35 @@ public final class LocalCluster extends ProtocolCluster {
                 || flag.startsWith("-XX:TieredStopAtLevel"));
     }
 
-    private static List<String> jvmFlags(Options options) {
-        List<String> flags = new ArrayList<>(options.jvmArgs != null ? options.jvmArgs : defaultJvmArgs());
-        flags.addAll(List.of("-Xmx" + options.heapMb + "m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    private static List<String> jvmFlags(Config config) {
+        List<String> flags = new ArrayList<>(config.jvmArgs != null ? config.jvmArgs : defaultJvmArgs());
+        flags.addAll(List.of("-Xmx" + config.heapMb + "m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         return List.copyOf(flags);
     }
 
     /** The {@code tern server} arguments of a node. */
-    static List<String> serverArgs(Options options, int id, Path data, String cluster, int listenPort, boolean join) {
+    static List<String> serverArgs(Config config, int id, Path data, String cluster, int listenPort, boolean join) {
         List<String> args = new ArrayList<>(List.of("server",
                 "--id", Integer.toString(id),
                 "--data", data.toString(),
                 "--cluster", cluster));
-        if (options.proxies) {
+        if (config.proxies) {
             args.addAll(List.of("--listen", "127.0.0.1:" + listenPort));
         }
-        args.addAll(List.of("--fsync", options.fsync,
-                "--heartbeat-ms", Integer.toString(options.heartbeatMs),
-                "--election-timeout-ms", Integer.toString(options.electionTimeoutMs)));
-        if (options.snapshotEntries != null) {
-            args.addAll(List.of("--snapshot-entries", Long.toString(options.snapshotEntries)));
+        args.addAll(List.of("--fsync", config.fsync,
+                "--heartbeat-ms", Integer.toString(config.heartbeatMs),
+                "--election-timeout-ms", Integer.toString(config.electionTimeoutMs)));
+        if (config.snapshotEntries != null) {
+            args.addAll(List.of("--snapshot-entries", Long.toString(config.snapshotEntries)));
         }
         if (join) {
             args.add("--join");
         }
-        if (options.diskBytes > 0) {
-            args.addAll(List.of("--disk-reserve-bytes", Long.toString(options.diskReserveBytes),
+        if (config.diskBytes > 0) {
+            args.addAll(List.of("--disk-reserve-bytes", Long.toString(config.diskReserveBytes),
                     "--disk-check-interval-ms", "200"));
         }
-        args.addAll(options.extraServerArgs);
+        args.addAll(config.extraServerArgs);
         return args;
     }
 
@@ -764,19 +759,19 @@ public final class LocalCluster extends ProtocolCluster {
             throw new IllegalStateException("the cluster is closed");
         }
         Node node;
-        List<String> command = new ArrayList<>(options.launch.command(jvmFlags));
+        List<String> command = new ArrayList<>(config.launch.command(jvmFlags));
         synchronized (this) {
             node = node(id);
-            if (options.diskBytes > 0 && node.disk == null) {
+            if (config.diskBytes > 0 && node.disk == null) {
                 try {
-                    node.disk = TmpfsMount.mount(dataDirectory(id), options.diskBytes);
+                    node.disk = TmpfsMount.mount(dataDirectory(id), config.diskBytes);
                 } catch (IOException e) {
                     throw new ClusterException("cannot give node " + id + " a small disk: " + e.getMessage(), e);
                 }
             }
-            command.addAll(serverArgs(options, id, dataDirectory(id), node.bootstrap, node.listenPort, node.needsJoin));
+            command.addAll(serverArgs(config, id, dataDirectory(id), node.bootstrap, node.listenPort, node.needsJoin));
         }
-        node.process.start(command, options.launch.environment(jvmFlags));
+        node.process.start(command, config.launch.environment(jvmFlags));
     }
 
     private void killAll() {

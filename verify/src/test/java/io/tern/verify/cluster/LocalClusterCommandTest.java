@@ -13,7 +13,7 @@ class LocalClusterCommandTest {
 
     @Test
     void serverArgumentsCarryTheTortureDefaultsAndTheCallersExtraFlagsLast() {
-        LocalCluster.Options options = new LocalCluster.Options()
+        LocalCluster.Config options = new LocalCluster.Config()
                 .extraServerArgs(List.of("--request-timeout-ms", "3000", "--test-only-mode"));
         List<String> args = LocalCluster.serverArgs(options, 2, Path.of("/d/node-2"), "1=a:1,2=a:2", 20002, false);
         assertEquals(List.of("server", "--id", "2", "--data", "/d/node-2", "--cluster", "1=a:1,2=a:2",
@@ -24,7 +24,7 @@ class LocalClusterCommandTest {
 
     @Test
     void aJoiningNodeIsStartedWithJoin() {
-        List<String> args = LocalCluster.serverArgs(new LocalCluster.Options().fsync("never").snapshotEntries(10),
+        List<String> args = LocalCluster.serverArgs(new LocalCluster.Config().fsync("never").snapshotEntries(10),
                 4, Path.of("/d/node-4"), "1=a:1,4=a:4", 20004, true);
         assertTrue(args.contains("--join"));
         assertEquals("never", args.get(args.indexOf("--fsync") + 1));
@@ -50,7 +50,7 @@ class LocalClusterCommandTest {
 
     @Test
     void withoutProxiesANodeBindsWhatItAdvertisesAndTheServersSnapshotDefaultCanHold() {
-        List<String> args = LocalCluster.serverArgs(new LocalCluster.Options().proxies(false)
+        List<String> args = LocalCluster.serverArgs(new LocalCluster.Config().proxies(false)
                 .serverDefaultSnapshotEntries(), 1, Path.of("/d/node-1"), "1=127.0.0.1:20001", 20001, false);
         assertFalse(args.contains("--listen"), args::toString);
         assertFalse(args.contains("--snapshot-entries"), args::toString);
