@@ -39,7 +39,8 @@ public final class LeaderForwarder implements AutoCloseable {
 
     private final Bootstrap bootstrap;
     private final Duration deadline;
-    private final Map<HostPort, ProtocolConnection> connections = new ConcurrentHashMap<>();
+    /** By the leader's address as STATUS and NOT_LEADER give it, so a forward parses it only to connect. */
+    private final Map<String, ProtocolConnection> connections = new ConcurrentHashMap<>();
 
     public LeaderForwarder(EventLoopGroup group, Class<? extends SocketChannel> channelType, Duration leaderTimeout) {
         this.bootstrap = new Bootstrap().group(group).channel(channelType)
@@ -57,7 +58,7 @@ public final class LeaderForwarder implements AutoCloseable {
     public CompletableFuture<Response> forward(Request request, String leaderAddress) {
         ProtocolConnection connection;
         try {
-            connection = connection(HostPort.parse(leaderAddress));
+            connection = connection(leaderAddress);
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(new ForwardFailedException("cannot reach the leader at "
                     + leaderAddress + ": " + e.getMessage(), false));
@@ -80,7 +81,7 @@ public final class LeaderForwarder implements AutoCloseable {
     }
 
     /** The live or connecting connection to {@code leader}, made anew after the last one failed or closed. */
-    private ProtocolConnection connection(HostPort leader) {
+    private ProtocolConnection connection(String leader) {
         ProtocolConnection current = connections.get(leader);
         if (current != null && !current.isDead()) {
             return current;
@@ -89,7 +90,7 @@ public final class LeaderForwarder implements AutoCloseable {
             if (existing != null && !existing.isDead()) {
                 return existing;
             }
-            ProtocolConnection fresh = new ProtocolConnection(address, bootstrap, LIMITS);
+            ProtocolConnection fresh = new ProtocolConnection(HostPort.parse(address), bootstrap, LIMITS);
             fresh.start();
             return fresh;
         });
