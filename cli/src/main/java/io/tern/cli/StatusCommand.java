@@ -38,15 +38,15 @@ final class StatusCommand extends ClientCommand {
     int run(TernClient tern, PrintWriter out) {
         List<MemberStatus> members = askEveryMember(tern);
         if (json) {
-            printJson(members);
+            printJson(members, out);
         } else {
-            printTable(members);
+            printTable(members, out);
         }
         List<String> unreachable = members.stream().filter(m -> m.error() != null)
                 .map(m -> m.id() + " at " + m.address() + " (" + CliErrors.classify(m.error()).message() + ")")
                 .toList();
         if (!unreachable.isEmpty()) {
-            spec.commandLine().getOut().flush();
+            out.flush();
             spec.commandLine().getErr().println("tern status: " + unreachable.size() + " of " + members.size()
                     + " members unreachable: " + String.join("; ", unreachable));
             return ExitCodes.UNAVAILABLE;
@@ -91,7 +91,7 @@ final class StatusCommand extends ClientCommand {
         }
     }
 
-    private void printTable(List<MemberStatus> members) {
+    private void printTable(List<MemberStatus> members, PrintWriter out) {
         TextTable table = new TextTable("ID", "ADDRESS", "ROLE", "TERM", "LEADER", "COMMIT", "APPLIED", "SNAPSHOT", "VOTER");
         for (MemberStatus m : members) {
             String voter = m.voter() ? "yes" : "no";
@@ -104,10 +104,10 @@ final class StatusCommand extends ClientCommand {
                         Long.toString(s.appliedIndex()), Long.toString(s.snapshotIndex()), voter);
             }
         }
-        table.print(spec.commandLine().getOut());
+        table.print(out);
     }
 
-    private void printJson(List<MemberStatus> members) {
+    private void printJson(List<MemberStatus> members, PrintWriter out) {
         ArrayNode array = JSON.createArrayNode();
         for (MemberStatus m : members) {
             ObjectNode node = array.addObject();
@@ -122,7 +122,6 @@ final class StatusCommand extends ClientCommand {
                 node.setAll(asObject(m.status().json()));
             }
         }
-        PrintWriter out = spec.commandLine().getOut();
         try {
             out.println(JSON.writeValueAsString(array));
         } catch (JsonProcessingException e) {
