@@ -15,6 +15,13 @@ import io.tern.engine.snapshot.SnapshotInstaller;
 import io.tern.engine.snapshot.SnapshotReader;
 import io.tern.engine.snapshot.SnapshotStore;
 import io.tern.engine.state.Alarm;
+import io.tern.engine.state.ChangeListener;
+import io.tern.engine.state.CompactedRevisionException;
+import io.tern.engine.state.FutureRevisionException;
+import io.tern.engine.state.HistoryBatch;
+import io.tern.engine.state.LeaseInfo;
+import io.tern.engine.state.RangeResult;
+import io.tern.kv.RangeRequest;
 import io.tern.engine.state.CommandResult;
 import io.tern.engine.state.ReadResult;
 import io.tern.engine.state.RocksStateStore;
@@ -285,6 +292,49 @@ public final class StorageEngine implements MemberStorage, AutoCloseable {
     /** The alarms raised through the log and not yet cleared (see {@link Alarm}). */
     public List<Alarm> alarms() {
         return readState(RocksStateStore::alarms);
+    }
+
+    /**
+     * Reads the keys of {@code request}'s range at its revision (0: the applied index), with its
+     * options. One answer stops at {@code maxBytes} of keys and values (saying {@code more}), always
+     * taking at least one key.
+     *
+     * @throws CompactedRevisionException if the revision is below the compaction revision
+     * @throws FutureRevisionException if the revision is above the applied index
+     */
+    public RangeResult range(RangeRequest request, long maxBytes) {
+        throw new UnsupportedOperationException("not yet: the MVCC engine");
+    }
+
+    /**
+     * The changes with revisions from {@code fromRevision} on, up to {@code maxEvents} of them or
+     * {@code maxBytes} of keys and values (always at least one whole revision), for a watch catching up.
+     *
+     * @param withPrevKv whether each event carries the key as it was before
+     * @throws CompactedRevisionException if {@code fromRevision} is below the compaction revision
+     */
+    public HistoryBatch history(long fromRevision, int maxEvents, long maxBytes, boolean withPrevKv) {
+        throw new UnsupportedOperationException("not yet: the MVCC engine");
+    }
+
+    /** The revision below which history is gone; 0 before the first compaction. */
+    public long compactRevision() {
+        throw new UnsupportedOperationException("not yet: the MVCC engine");
+    }
+
+    /** Every lease, in id order, without their keys. */
+    public List<LeaseInfo> leases() {
+        throw new UnsupportedOperationException("not yet: the MVCC engine");
+    }
+
+    /** Lease {@code id} with its keys, if it exists. */
+    public Optional<LeaseInfo> lease(long id) {
+        throw new UnsupportedOperationException("not yet: the MVCC engine");
+    }
+
+    /** Tells {@code listener} of every change applied from now on (see {@link ChangeListener}). */
+    public void addChangeListener(ChangeListener listener) {
+        throw new UnsupportedOperationException("not yet: the MVCC engine");
     }
 
     public ReadResult get(byte[] key) {

@@ -8,6 +8,9 @@ public final class Bytes {
 
     private static final int SHOWN = 32;
 
+    /** The empty array, shared: never written to. */
+    public static final byte[] EMPTY = new byte[0];
+
     private Bytes() {
     }
 

@@ -1,6 +1,7 @@
 package io.tern.engine.state;
 
 import io.tern.kv.Bytes;
+import io.tern.kv.KvOp;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -15,7 +16,7 @@ import java.util.Objects;
  * versioned and never changes meaning; see {@link CommandCodec} for the layout.
  */
 public sealed interface Command permits Command.Put, Command.Delete, Command.CompareAndSet, Command.Batch,
-        Command.SetAlarm {
+        Command.SetAlarm, Command.Kv, Command.Compact, Command.LeaseGrant, Command.LeaseRevoke {
 
     /** The binary form stored in the log. */
     default byte[] encode() {
@@ -134,5 +135,33 @@ public sealed interface Command permits Command.Put, Command.Delete, Command.Com
             Objects.requireNonNull(type, "type");
             Objects.requireNonNull(detail, "detail");
         }
+    }
+
+    /**
+     * A key operation of etcd's data model (a put with its options, a delete of a range, a
+     * transaction; a range read inside a transaction). Applied at the entry's index as revision.
+     */
+    record Kv(KvOp op) implements Command {
+        public Kv {
+            Objects.requireNonNull(op, "op");
+        }
+    }
+
+    /**
+     * Drops the history below {@code revision}: reads and watches below it are refused from then on.
+     * Refused when at or below the current compaction revision or above the current revision.
+     */
+    record Compact(long revision) implements Command {
+    }
+
+    /**
+     * Creates lease {@code id} with a time to live of {@code ttlSeconds}. The proposer picks the id
+     * (a random one when the client gave none), so that every member applies the same.
+     */
+    record LeaseGrant(long id, long ttlSeconds) implements Command {
+    }
+
+    /** Ends lease {@code id}, deleting every key attached to it at one revision: a client's revoke or an expiry. */
+    record LeaseRevoke(long id) implements Command {
     }
 }

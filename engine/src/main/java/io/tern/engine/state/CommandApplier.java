@@ -72,6 +72,10 @@ final class CommandApplier {
                 }
                 yield new CommandResult.Written();
             }
+            case Command.Kv kv -> throw new UnsupportedOperationException("not yet: the MVCC engine");
+            case Command.Compact compact -> throw new UnsupportedOperationException("not yet: the MVCC engine");
+            case Command.LeaseGrant grant -> throw new UnsupportedOperationException("not yet: the MVCC engine");
+            case Command.LeaseRevoke revoke -> throw new UnsupportedOperationException("not yet: the MVCC engine");
         };
     }
 }

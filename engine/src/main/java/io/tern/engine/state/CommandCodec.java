@@ -1,5 +1,6 @@
 package io.tern.engine.state;
 
+import io.tern.kv.KvCodec;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,10 @@ import java.util.List;
  * type 3 CAS    : bytes key, u8 expectPresent, [bytes expected], u8 newPresent, [bytes new]
  * type 4 BATCH  : u32 n, n x (u8 kind (1 put, 2 delete), bytes key, [bytes value])
  * type 5 ALARM  : u8 active, u64 memberId, u8 alarm type, bytes detail (UTF-8)
+ * type 6 KV     : an op in {@link KvCodec}'s form (range, put, delete range or txn)
+ * type 7 COMPACT: u64 revision
+ * type 8 LEASE_GRANT : u64 id, u64 ttlSeconds
+ * type 9 LEASE_REVOKE: u64 id
  * </pre>
  *
  * <p>Entries written today are read by every later version, so a code here never changes meaning; a
@@ -33,6 +38,10 @@ final class CommandCodec {
     private static final byte TYPE_CAS = 3;
     private static final byte TYPE_BATCH = 4;
     private static final byte TYPE_ALARM = 5;
+    private static final byte TYPE_KV = 6;
+    private static final byte TYPE_COMPACT = 7;
+    private static final byte TYPE_LEASE_GRANT = 8;
+    private static final byte TYPE_LEASE_REVOKE = 9;
 
     private static final byte OP_PUT = 1;
     private static final byte OP_DELETE = 2;
@@ -61,6 +70,10 @@ final class CommandCodec {
                 yield ops;
             }
             case Command.SetAlarm alarm -> 1 + 8 + 1 + sizeOf(alarm.detail().getBytes(StandardCharsets.UTF_8));
+            case Command.Kv kv -> KvCodec.encode(kv.op()).length;
+            case Command.Compact compact -> 8;
+            case Command.LeaseGrant grant -> 16;
+            case Command.LeaseRevoke revoke -> 8;
         };
     }
 
@@ -111,6 +124,23 @@ final class CommandCodec {
                 out.put((byte) alarm.type().code());
                 putBytes(out, alarm.detail().getBytes(StandardCharsets.UTF_8));
             }
+            case Command.Kv kv -> {
+                out.put(TYPE_KV);
+                out.put(KvCodec.encode(kv.op()));
+            }
+            case Command.Compact compact -> {
+                out.put(TYPE_COMPACT);
+                out.putLong(compact.revision());
+            }
+            case Command.LeaseGrant grant -> {
+                out.put(TYPE_LEASE_GRANT);
+                out.putLong(grant.id());
+                out.putLong(grant.ttlSeconds());
+            }
+            case Command.LeaseRevoke revoke -> {
+                out.put(TYPE_LEASE_REVOKE);
+                out.putLong(revoke.id());
+            }
         }
         return out.array();
     }
@@ -134,6 +164,10 @@ final class CommandCodec {
                         getOptional(in, "expected"), getOptional(in, "new value"));
                 case TYPE_BATCH -> decodeBatch(in);
                 case TYPE_ALARM -> decodeAlarm(in);
+                case TYPE_KV -> new Command.Kv(KvCodec.decodeOp(in));
+                case TYPE_COMPACT -> new Command.Compact(in.getLong());
+                case TYPE_LEASE_GRANT -> new Command.LeaseGrant(in.getLong(), in.getLong());
+                case TYPE_LEASE_REVOKE -> new Command.LeaseRevoke(in.getLong());
                 default -> throw malformed(in, "unknown command type " + Byte.toUnsignedInt(type));
             };
             if (in.hasRemaining()) {
