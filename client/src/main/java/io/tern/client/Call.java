@@ -310,6 +310,11 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
                     finish(null, new RequestRefusedException(Status.TOO_LARGE, tooLarge.message()));
             case Response.Internal internal -> finish(null, new ServerErrorException(at + ": " + internal.message()));
             case Response.NoSpace noSpace -> finish(null, new RequestRefusedException(Status.NO_SPACE, noSpace.message()));
+            case Response.Compacted compacted ->
+                    finish(null, new CompactedException(compacted.compactRevision(), compacted.message()));
+            case Response.FutureRevision future ->
+                    finish(null, new FutureRevisionException(future.currentRevision(), future.message()));
+            case Response.LeaseNotFound notFound -> finish(null, new LeaseNotFoundException(notFound.message()));
         }
     }
 

@@ -304,4 +304,40 @@ public sealed interface Response {
             return Status.INTERNAL;
         }
     }
+
+    /** COMPACTED: the requested revision is below {@code compactRevision}; nothing was done. */
+    record Compacted(long requestId, long compactRevision, String message) implements Failure {
+        public Compacted {
+            Objects.requireNonNull(message, "message");
+        }
+
+        @Override
+        public Status status() {
+            return Status.COMPACTED;
+        }
+    }
+
+    /** FUTURE_REVISION: the requested revision is above {@code currentRevision}; nothing was done. */
+    record FutureRevision(long requestId, long currentRevision, String message) implements Failure {
+        public FutureRevision {
+            Objects.requireNonNull(message, "message");
+        }
+
+        @Override
+        public Status status() {
+            return Status.FUTURE_REVISION;
+        }
+    }
+
+    /** LEASE_NOT_FOUND: the request names a lease that does not exist; nothing was done. */
+    record LeaseNotFound(long requestId, String message) implements Failure {
+        public LeaseNotFound {
+            Objects.requireNonNull(message, "message");
+        }
+
+        @Override
+        public Status status() {
+            return Status.LEASE_NOT_FOUND;
+        }
+    }
 }

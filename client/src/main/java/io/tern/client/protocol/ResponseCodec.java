@@ -58,6 +58,14 @@ public final class ResponseCodec {
             case Response.TransferOk r -> { }
             case Response.SnapshotOk r -> out.writeLong(r.snapshotIndex());
             case Response.AlarmOk r -> out.writeLong(r.revision());
+            case Response.Compacted r -> {
+                out.writeLong(r.compactRevision());
+                FieldWriter.utf8(out, r.message());
+            }
+            case Response.FutureRevision r -> {
+                out.writeLong(r.currentRevision());
+                FieldWriter.utf8(out, r.message());
+            }
             case Response.Failure r -> FieldWriter.utf8(out, r.message());
         }
     }
@@ -114,6 +122,10 @@ public final class ResponseCodec {
             case TOO_LARGE -> new Response.TooLarge(requestId, in.utf8("message"));
             case INTERNAL -> new Response.Internal(requestId, in.utf8("message"));
             case NO_SPACE -> new Response.NoSpace(requestId, in.utf8("message"));
+            case COMPACTED -> new Response.Compacted(requestId, in.u64("compactRevision"), in.utf8("message"));
+            case FUTURE_REVISION -> new Response.FutureRevision(requestId, in.u64("currentRevision"),
+                    in.utf8("message"));
+            case LEASE_NOT_FOUND -> new Response.LeaseNotFound(requestId, in.utf8("message"));
         };
         in.requireFullyRead();
         return response;

@@ -24,11 +24,17 @@ public enum Status {
     TOO_LARGE(7),
     /** A bug; nothing acknowledged is lost. */
     INTERNAL(8),
+    /** The requested revision is below the compaction revision: its history is gone. */
+    COMPACTED(11),
+    /** The requested revision is above the current one. */
+    FUTURE_REVISION(12),
     /**
      * A NOSPACE alarm is raised (a member's disk is below its reserve): the write was refused and
      * nothing was written. Deletes and reads are still served. Not worth retrying until the alarm clears.
      */
-    NO_SPACE(13);
+    NO_SPACE(13),
+    /** The request names a lease that does not exist (never granted, revoked or expired); nothing was done. */
+    LEASE_NOT_FOUND(14);
 
     // Indexed by the code: codes are not all consecutive.
     private static final Status[] BY_CODE = new Status[256];

@@ -57,6 +57,9 @@ final class RequestIds {
             case Response.TooLarge r -> new Response.TooLarge(id, r.message());
             case Response.Internal r -> new Response.Internal(id, r.message());
             case Response.NoSpace r -> new Response.NoSpace(id, r.message());
+            case Response.Compacted r -> new Response.Compacted(id, r.compactRevision(), r.message());
+            case Response.FutureRevision r -> new Response.FutureRevision(id, r.currentRevision(), r.message());
+            case Response.LeaseNotFound r -> new Response.LeaseNotFound(id, r.message());
         };
     }
 }
