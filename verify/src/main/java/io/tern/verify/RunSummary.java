@@ -64,6 +64,7 @@ final class RunSummary {
             case Call.Delete delete -> "delete";
             case Call.Cas cas -> "cas";
             case Call.Batch batch -> "batch";
+            case Call.Txn txn -> "txn";
         };
     }
 

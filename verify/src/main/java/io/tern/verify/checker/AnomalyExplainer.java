@@ -204,6 +204,7 @@ final class AnomalyExplainer {
             case Call.Get get -> "read";
             case Call.Cas cas -> observer.outcome() instanceof Outcome.CasMismatch ? "found" : "succeeded expecting";
             case Call.Delete delete -> "found";
+            case Call.Txn txn -> observer.outcome() instanceof Outcome.GuardsFailed ? "found" : "succeeded expecting";
             default -> "saw";
         };
     }

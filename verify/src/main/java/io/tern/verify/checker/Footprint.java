@@ -39,6 +39,13 @@ final class Footprint {
                     : List.of();
             case Call.Put put -> List.of();
             case Call.Batch batch -> List.of();
+            case Call.Txn txn -> switch (outcome) {
+                case Outcome.GuardsFailed(java.util.Map<String, String> found) -> txn.guards().stream()
+                        .map(guard -> Fact.exactly(guard.key(), found.get(guard.key()))).toList();
+                case Outcome.Written written -> guardFacts(txn);
+                case Outcome.Unknown unknown -> guardFacts(txn);
+                default -> List.of();
+            };
         };
     }
 
@@ -52,14 +59,21 @@ final class Footprint {
             case Call.Cas cas -> operation.outcome() instanceof Outcome.CasMismatch
                     ? List.of()
                     : List.of(Fact.exactly(cas.key(), cas.newValue()));
-            case Call.Batch batch -> {
-                List<Fact> facts = new ArrayList<>(batch.writes().size());
-                for (Call.BatchWrite write : batch.writes()) {
-                    facts.add(Fact.exactly(write.key(), write.value()));
-                }
-                yield facts;
-            }
+            case Call.Batch batch -> writeFacts(batch.writes());
+            case Call.Txn txn -> operation.outcome() instanceof Outcome.GuardsFailed ? List.of() : writeFacts(txn.writes());
         };
+    }
+
+    private static List<Fact> guardFacts(Call.Txn txn) {
+        return txn.guards().stream().map(guard -> Fact.exactly(guard.key(), guard.expected())).toList();
+    }
+
+    private static List<Fact> writeFacts(List<Call.BatchWrite> writes) {
+        List<Fact> facts = new ArrayList<>(writes.size());
+        for (Call.BatchWrite write : writes) {
+            facts.add(Fact.exactly(write.key(), write.value()));
+        }
+        return facts;
     }
 
     /** Whether {@code observer} depends on any of {@code writer}'s writes. */

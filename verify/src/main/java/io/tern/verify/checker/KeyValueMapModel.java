@@ -5,11 +5,12 @@ import io.tern.verify.history.Outcome;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Several keys at once, for keys that BATCHes tie together: a batch changes all its keys in one
- * step, which per-key registers cannot express. Single-key calls follow {@link RegisterModel}.
+ * Several keys at once, for keys that BATCHes and TXNs tie together: each changes (or, for a txn,
+ * checks) all its keys in one step, which per-key registers cannot express. Single-key calls follow {@link RegisterModel}.
  */
 public final class KeyValueMapModel implements Model<KeyValueState> {
 
@@ -32,11 +33,10 @@ public final class KeyValueMapModel implements Model<KeyValueState> {
     public Optional<KeyValueState> step(KeyValueState state, Call call, Outcome outcome) {
         if (call instanceof Call.Batch batch) {
             // A batch observes nothing, so it is possible from every state, known outcome or not.
-            KeyValueState after = state;
-            for (Call.BatchWrite write : batch.writes()) {
-                after = after.with(index(write.key()), write.value());
-            }
-            return Optional.of(after);
+            return Optional.of(written(state, batch.writes()));
+        }
+        if (call instanceof Call.Txn txn) {
+            return txn(state, txn, outcome);
         }
         int key = index(call.keys().getFirst());
         return RegisterModel.next(new Register(state.get(key)), call, outcome)
@@ -56,6 +56,29 @@ public final class KeyValueMapModel implements Model<KeyValueState> {
     @Override
     public String describe(KeyValueState state) {
         return state.describe(keys);
+    }
+
+    private Optional<KeyValueState> txn(KeyValueState state, Call.Txn txn, Outcome outcome) {
+        boolean guardsHold = txn.guards().stream()
+                .allMatch(guard -> Objects.equals(state.get(index(guard.key())), guard.expected()));
+        return switch (outcome) {
+            case Outcome.Written written -> guardsHold ? Optional.of(written(state, txn.writes())) : Optional.empty();
+            case Outcome.GuardsFailed(Map<String, String> found) -> !guardsHold && txn.guards().stream()
+                    .allMatch(guard -> Objects.equals(state.get(index(guard.key())), found.get(guard.key())))
+                    ? Optional.of(state)
+                    : Optional.empty();
+            // Either its guards held and it wrote, or they did not and it changed nothing.
+            case Outcome.Unknown unknown -> Optional.of(guardsHold ? written(state, txn.writes()) : state);
+            default -> Optional.empty();
+        };
+    }
+
+    private KeyValueState written(KeyValueState state, List<Call.BatchWrite> writes) {
+        KeyValueState after = state;
+        for (Call.BatchWrite write : writes) {
+            after = after.with(index(write.key()), write.value());
+        }
+        return after;
     }
 
     private int index(String key) {

@@ -43,7 +43,7 @@ public final class RegisterModel implements Model<Register> {
 
     /** A successful CAS, or a DELETE that tells whether the key existed: a write that checked the state first. */
     static boolean isConditionalWrite(Call call, Outcome outcome) {
-        return call instanceof Call.Cas && outcome instanceof Outcome.Written
+        return (call instanceof Call.Cas || call instanceof Call.Txn) && outcome instanceof Outcome.Written
                 || call instanceof Call.Delete && outcome instanceof Outcome.Deleted;
     }
 
@@ -51,6 +51,7 @@ public final class RegisterModel implements Model<Register> {
     static boolean isPureObservation(Call call, Outcome outcome) {
         return call instanceof Call.Get && outcome instanceof Outcome.ValueRead
                 || call instanceof Call.Cas && outcome instanceof Outcome.CasMismatch
+                || call instanceof Call.Txn && outcome instanceof Outcome.GuardsFailed
                 || call instanceof Call.Delete && outcome instanceof Outcome.Deleted(boolean existed) && !existed;
     }
 
@@ -67,6 +68,7 @@ public final class RegisterModel implements Model<Register> {
                     : Optional.of(Register.ABSENT);
             case Call.Cas cas -> cas(current, cas, outcome);
             case Call.Batch batch -> throw new IllegalArgumentException("a register holds one key; a batch needs KeyValueMapModel");
+            case Call.Txn txn -> throw new IllegalArgumentException("a register holds one key; a txn needs KeyValueMapModel");
         };
     }
 

@@ -18,6 +18,7 @@ import java.util.Objects;
     @JsonSubTypes.Type(value = Call.Delete.class, name = "delete"),
     @JsonSubTypes.Type(value = Call.Cas.class, name = "cas"),
     @JsonSubTypes.Type(value = Call.Batch.class, name = "batch"),
+    @JsonSubTypes.Type(value = Call.Txn.class, name = "txn"),
 })
 public sealed interface Call {
 
@@ -122,6 +123,47 @@ public sealed interface Call {
                 text.append(write.value() == null ? " del " + write.key() : " " + write.key() + "=" + write.value());
             }
             return text.toString();
+        }
+    }
+
+    /**
+     * A transaction: if every guard holds, its writes are applied atomically (as a batch's);
+     * otherwise it reads the guarded keys and writes nothing. In etcd's terms, compares on value (or
+     * version 0 for "absent"), a success branch of puts and deletes, a failure branch of gets.
+     */
+    record Txn(List<Guard> guards, List<BatchWrite> writes) implements Call {
+        public Txn {
+            if (guards == null || guards.isEmpty() || writes == null || writes.isEmpty()) {
+                throw new IllegalArgumentException("a txn needs at least one guard and one write");
+            }
+            guards = List.copyOf(guards);
+            writes = List.copyOf(writes);
+        }
+
+        @Override
+        public List<String> keys() {
+            return java.util.stream.Stream.concat(guards.stream().map(Guard::key), writes.stream().map(BatchWrite::key))
+                    .distinct().toList();
+        }
+
+        @Override
+        public String describe() {
+            StringBuilder text = new StringBuilder("TXN if");
+            for (Guard guard : guards) {
+                text.append(' ').append(guard.key()).append('=').append(Values.show(guard.expected()));
+            }
+            text.append(" then");
+            for (BatchWrite write : writes) {
+                text.append(write.value() == null ? " del " + write.key() : " " + write.key() + "=" + write.value());
+            }
+            return text.toString();
+        }
+    }
+
+    /** A condition of a txn: the key holds {@code expected} ({@code null}: the key is absent). */
+    record Guard(String key, String expected) {
+        public Guard {
+            Objects.requireNonNull(key, "key");
         }
     }
 

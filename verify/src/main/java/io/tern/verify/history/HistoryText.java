@@ -51,7 +51,7 @@ public final class HistoryText {
 
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_.:@+/-]+");
     private static final Set<String> WORDS = Set.of("nil", "ok", "fail", "?", "mismatch", "existed", "absent", "rev",
-            "->", ",");
+            "->", ",", "if", "then", "guards-failed");
     private static final String ABSENT = "nil";
     private static final String NEVER = "?";
 
@@ -106,10 +106,17 @@ public final class HistoryText {
             case Call.Put put -> "put " + token(put.key()) + " " + token(put.value());
             case Call.Delete delete -> "delete " + token(delete.key());
             case Call.Cas cas -> "cas " + token(cas.key()) + " " + value(cas.expected()) + " " + value(cas.newValue());
-            case Call.Batch batch -> "batch " + String.join(", ", batch.writes().stream()
-                    .map(w -> w.value() == null ? "delete " + token(w.key()) : "put " + token(w.key()) + " "
-                            + token(w.value())).toList());
+            case Call.Batch batch -> "batch " + writes(batch.writes());
+            case Call.Txn txn -> "txn if " + String.join(", ", txn.guards().stream()
+                    .map(guard -> token(guard.key()) + " " + value(guard.expected())).toList())
+                    + " then " + writes(txn.writes());
         };
+    }
+
+    private static String writes(List<Call.BatchWrite> writes) {
+        return String.join(", ", writes.stream()
+                .map(w -> w.value() == null ? "delete " + token(w.key()) : "put " + token(w.key()) + " "
+                        + token(w.value())).toList());
     }
 
     private static String outcome(Outcome outcome) {
@@ -118,6 +125,8 @@ public final class HistoryText {
             case Outcome.Deleted deleted -> deleted.existed() ? "ok existed" : "ok absent";
             case Outcome.ValueRead read -> value(read.value());
             case Outcome.CasMismatch mismatch -> "mismatch " + value(mismatch.current());
+            case Outcome.GuardsFailed failed -> "guards-failed " + String.join(", ", failed.found().entrySet().stream()
+                    .map(found -> token(found.getKey()) + " " + value(found.getValue())).toList());
             case Outcome.Failed failed -> "fail " + token(failed.reason());
             case Outcome.Unknown unknown -> "? " + token(unknown.reason());
         };
@@ -178,21 +187,32 @@ public final class HistoryText {
             case "put" -> new Call.Put(in.text(), in.text());
             case "delete" -> new Call.Delete(in.text());
             case "cas" -> new Call.Cas(in.text(), in.value(), in.value());
-            case "batch" -> {
-                List<Call.BatchWrite> writes = new ArrayList<>();
+            case "batch" -> new Call.Batch(parseWrites(in));
+            case "txn" -> {
+                in.expect("if");
+                List<Call.Guard> guards = new ArrayList<>();
                 do {
-                    String write = in.next();
-                    writes.add(switch (write) {
-                        case "put" -> Call.BatchWrite.put(in.text(), in.text());
-                        case "delete" -> Call.BatchWrite.delete(in.text());
-                        default -> throw new IllegalArgumentException("a batch writes put or delete, not " + write);
-                    });
+                    guards.add(new Call.Guard(in.text(), in.value()));
                 } while (in.skip(","));
-                yield new Call.Batch(writes);
+                in.expect("then");
+                yield new Call.Txn(guards, parseWrites(in));
             }
             default -> throw new IllegalArgumentException("unknown call " + verb
-                    + "; known: get, get-local, put, delete, cas, batch");
+                    + "; known: get, get-local, put, delete, cas, batch, txn");
         };
+    }
+
+    private static List<Call.BatchWrite> parseWrites(Tokens in) {
+        List<Call.BatchWrite> writes = new ArrayList<>();
+        do {
+            String write = in.next();
+            writes.add(switch (write) {
+                case "put" -> Call.BatchWrite.put(in.text(), in.text());
+                case "delete" -> Call.BatchWrite.delete(in.text());
+                default -> throw new IllegalArgumentException("a batch writes put or delete, not " + write);
+            });
+        } while (in.skip(","));
+        return writes;
     }
 
     private static Outcome parseOutcome(Tokens in, Call call) {
@@ -207,6 +227,13 @@ public final class HistoryText {
         }
         if (in.skip("mismatch")) {
             return new Outcome.CasMismatch(in.value());
+        }
+        if (in.skip("guards-failed")) {
+            java.util.Map<String, String> found = new java.util.HashMap<>();
+            do {
+                found.put(in.text(), in.value());
+            } while (in.skip(","));
+            return new Outcome.GuardsFailed(found);
         }
         in.expect("ok");
         if (in.skip("existed")) {

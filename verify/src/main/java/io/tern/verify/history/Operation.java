@@ -65,6 +65,7 @@ public record Operation(int process, Call call, Outcome outcome, long invokeNano
             case Outcome.ValueRead read -> call instanceof Call.Get;
             case Outcome.Deleted deleted -> call instanceof Call.Delete;
             case Outcome.CasMismatch mismatch -> call instanceof Call.Cas;
+            case Outcome.GuardsFailed failed -> call instanceof Call.Txn;
             case Outcome.Written written -> !(call instanceof Call.Get);
         };
     }

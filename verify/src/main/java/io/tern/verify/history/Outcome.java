@@ -14,6 +14,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Outcome.ValueRead.class, name = "read"),
     @JsonSubTypes.Type(value = Outcome.Deleted.class, name = "deleted"),
     @JsonSubTypes.Type(value = Outcome.CasMismatch.class, name = "casMismatch"),
+    @JsonSubTypes.Type(value = Outcome.GuardsFailed.class, name = "guardsFailed"),
     @JsonSubTypes.Type(value = Outcome.Failed.class, name = "failed"),
     @JsonSubTypes.Type(value = Outcome.Unknown.class, name = "unknown"),
 })
@@ -58,6 +59,24 @@ public sealed interface Outcome {
         @Override
         public String describe() {
             return "mismatch, current " + Values.show(current);
+        }
+    }
+
+    /**
+     * A txn whose guards did not all hold: it wrote nothing and read its guarded keys.
+     *
+     * @param found each guarded key's value, {@code null} where it was absent
+     */
+    record GuardsFailed(java.util.Map<String, String> found) implements Ok {
+        public GuardsFailed {
+            found = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(found));
+        }
+
+        @Override
+        public String describe() {
+            StringBuilder text = new StringBuilder("guards failed, found");
+            found.forEach((key, value) -> text.append(' ').append(key).append('=').append(Values.show(value)));
+            return text.toString();
         }
     }
 

@@ -164,6 +164,8 @@ public final class HistoryRecorder implements AutoCloseable {
                 }
                 yield new Result(new Outcome.Written(), client.batch(ops));
             }
+            case Call.Txn txn -> throw new UnsupportedOperationException(
+                    "the txn workload waits for the client's key operations: " + TxnCalls.request(txn));
         };
     }
 
