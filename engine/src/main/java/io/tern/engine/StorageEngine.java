@@ -22,6 +22,7 @@ import io.tern.engine.state.HistoryBatch;
 import io.tern.engine.state.LeaseInfo;
 import io.tern.engine.state.RangeResult;
 import io.tern.kv.RangeRequest;
+import io.tern.kv.WatchEvent;
 import io.tern.engine.state.CommandResult;
 import io.tern.engine.state.ReadResult;
 import io.tern.engine.state.RocksStateStore;
@@ -33,7 +34,11 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -66,6 +71,8 @@ public final class StorageEngine implements MemberStorage, AutoCloseable {
     /** Apply, snapshot creation and installation change the state one at a time. */
     private final Object stateChange = new Object();
     private volatile RocksStateStore state;
+    /** Told of every change, under {@link #stateChange}, so they hear of applies and installs in order. */
+    private final List<ChangeListener> changeListeners = new CopyOnWriteArrayList<>();
     /**
      * The newest of this member's snapshots, or null: read on open, then replaced (under
      * {@link #stateChange}) by each snapshot taken or installed, never by one merely received.
@@ -268,7 +275,17 @@ public final class StorageEngine implements MemberStorage, AutoCloseable {
             if (markCommitted) {
                 raftLog.markCommitted(fresh.getLast().index());
             }
-            return readState(store -> store.apply(fresh));
+            if (changeListeners.isEmpty()) {
+                return readState(store -> store.apply(fresh));
+            }
+            List<WatchEvent> events = new ArrayList<>();
+            List<CommandResult> results = readState(store -> store.apply(fresh, events));
+            long appliedIndex = fresh.getLast().index();
+            List<WatchEvent> told = Collections.unmodifiableList(events);
+            for (ChangeListener listener : changeListeners) {
+                listener.applied(appliedIndex, told);
+            }
+            return results;
         }
     }
 
@@ -303,7 +320,7 @@ public final class StorageEngine implements MemberStorage, AutoCloseable {
      * @throws FutureRevisionException if the revision is above the applied index
      */
     public RangeResult range(RangeRequest request, long maxBytes) {
-        throw new UnsupportedOperationException("not yet: the MVCC engine");
+        return readState(store -> store.range(request, maxBytes));
     }
 
     /**
@@ -314,27 +331,31 @@ public final class StorageEngine implements MemberStorage, AutoCloseable {
      * @throws CompactedRevisionException if {@code fromRevision} is below the compaction revision
      */
     public HistoryBatch history(long fromRevision, int maxEvents, long maxBytes, boolean withPrevKv) {
-        throw new UnsupportedOperationException("not yet: the MVCC engine");
+        return readState(store -> store.history(fromRevision, maxEvents, maxBytes, withPrevKv));
     }
 
     /** The revision below which history is gone; 0 before the first compaction. */
     public long compactRevision() {
-        throw new UnsupportedOperationException("not yet: the MVCC engine");
+        return readState(RocksStateStore::compactRevision);
     }
 
     /** Every lease, in id order, without their keys. */
     public List<LeaseInfo> leases() {
-        throw new UnsupportedOperationException("not yet: the MVCC engine");
+        return readState(RocksStateStore::leases);
     }
 
     /** Lease {@code id} with its keys, if it exists. */
     public Optional<LeaseInfo> lease(long id) {
-        throw new UnsupportedOperationException("not yet: the MVCC engine");
+        return readState(store -> store.lease(id));
     }
 
-    /** Tells {@code listener} of every change applied from now on (see {@link ChangeListener}). */
+    /**
+     * Tells {@code listener} of every change applied from now on (see {@link ChangeListener}): after
+     * each run of entries applied, on the applier's thread, with the run's changes (possibly none); and
+     * after a snapshot is installed. A listener that throws fails the apply, as a storage failure does.
+     */
     public void addChangeListener(ChangeListener listener) {
-        throw new UnsupportedOperationException("not yet: the MVCC engine");
+        changeListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     public ReadResult get(byte[] key) {
@@ -453,6 +474,9 @@ public final class StorageEngine implements MemberStorage, AutoCloseable {
             newestSnapshot = installed;
             swapStateTo(installed);
             alignLogWith(installed);
+            for (ChangeListener listener : changeListeners) {
+                listener.replaced(installed.lastIncludedIndex());
+            }
         }
         snapshots.retainNewest(config.snapshotsToKeep());
         log.info("snapshot installed at index {} (term {}); log now {}..{}", installed.lastIncludedIndex(),

@@ -1,18 +1,28 @@
 package io.tern.engine.state;
 
+import io.tern.kv.WatchEvent;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatchWithIndex;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The meaning of each {@link Command}: turns it into writes on a pending batch and says what it did.
- * Reads go through the batch first ({@code getFromBatchAndDB}), so a command sees the writes of the
- * commands before it in the same batch exactly as if each had been committed on its own.
+ * Reads go through the batch first, so a command sees the writes of the commands before it in the
+ * same batch exactly as if each had been committed on its own.
+ *
+ * <p>Every key change is versioned (see {@link RevisionWriter}), the byte-level commands of the native
+ * protocol too: a {@link Command.Put} is a put without a lease (so it detaches one), a
+ * {@link Command.CompareAndSet} compares values, then puts or deletes, and a {@link Command.Batch} is
+ * one revision.
  */
 final class CommandApplier {
+
+    static final String LEASE_EXISTS = "etcdserver: lease already exists";
 
     private final RocksDB db;
     private final ReadOptions readOptions;
@@ -26,39 +36,53 @@ final class CommandApplier {
         this.readOptions = readOptions;
     }
 
-    /** @param batch must have been created with {@code overwriteKey = true}, so reads see the last write */
-    CommandResult apply(Command command, WriteBatchWithIndex batch) throws RocksDBException {
-        return switch (command) {
+    /**
+     * Applies the command of the entry at {@code revision}.
+     *
+     * @param batch must have been created with {@code overwriteKey = true}, so reads see the last write
+     * @param events where to add the key changes made, with their previous versions; {@code null} if
+     *     nobody needs them
+     */
+    CommandResult apply(Command command, long revision, WriteBatchWithIndex batch, List<WatchEvent> events)
+            throws RocksDBException {
+        StateReader reader = StateReader.of(db, readOptions, batch);
+        VersionedReads reads = new VersionedReads(reader);
+        RevisionWriter writer = new RevisionWriter(batch, revision, events != null);
+        CommandResult result = switch (command) {
             case Command.Put put -> {
-                batch.put(StateLayout.userKey(put.key()), put.value());
+                writer.put(put.key(), put.value(), 0, reads.current(put.key()));
                 yield new CommandResult.Written();
             }
             case Command.Delete delete -> {
-                byte[] key = StateLayout.userKey(delete.key());
-                boolean existed = batch.getFromBatchAndDB(db, readOptions, key) != null;
-                if (existed) {
-                    batch.delete(key);
+                var previous = reads.current(delete.key());
+                if (previous != null) {
+                    writer.delete(previous);
                 }
-                yield new CommandResult.Deleted(existed);
+                yield new CommandResult.Deleted(previous != null);
             }
             case Command.CompareAndSet cas -> {
-                byte[] key = StateLayout.userKey(cas.key());
-                byte[] current = batch.getFromBatchAndDB(db, readOptions, key);
+                var previous = reads.current(cas.key());
+                byte[] current = previous == null ? null : previous.value();
                 if (!Arrays.equals(current, cas.expected())) {
                     yield new CommandResult.CasMismatch(current);
                 }
                 if (cas.newValue() != null) {
-                    batch.put(key, cas.newValue());
-                } else if (current != null) {
-                    batch.delete(key);
+                    writer.put(cas.key(), cas.newValue(), 0, previous);
+                } else if (previous != null) {
+                    writer.delete(previous);
                 }
                 yield new CommandResult.Written();
             }
             case Command.Batch many -> {
                 for (Command.BatchOp op : many.ops()) {
+                    var previous = reads.current(op.key());
                     switch (op) {
-                        case Command.Put put -> batch.put(StateLayout.userKey(put.key()), put.value());
-                        case Command.Delete delete -> batch.delete(StateLayout.userKey(delete.key()));
+                        case Command.Put put -> writer.put(put.key(), put.value(), 0, previous);
+                        case Command.Delete delete -> {
+                            if (previous != null) {
+                                writer.delete(previous);
+                            }
+                        }
                     }
                 }
                 yield new CommandResult.Written();
@@ -72,10 +96,60 @@ final class CommandApplier {
                 }
                 yield new CommandResult.Written();
             }
-            case Command.Kv kv -> throw new UnsupportedOperationException("not yet: the MVCC engine");
-            case Command.Compact compact -> throw new UnsupportedOperationException("not yet: the MVCC engine");
-            case Command.LeaseGrant grant -> throw new UnsupportedOperationException("not yet: the MVCC engine");
-            case Command.LeaseRevoke revoke -> throw new UnsupportedOperationException("not yet: the MVCC engine");
+            case Command.Kv kv -> new KvApplier(batch, reader, writer).apply(kv.op());
+            case Command.Compact compact -> compact(compact.revision(), revision, reads, reader, batch);
+            case Command.LeaseGrant grant -> {
+                byte[] key = StateLayout.leaseKey(grant.id());
+                if (grant.id() <= 0 || reader.get(key) != null) {
+                    yield new CommandResult.Refused(CommandResult.Refusal.LEASE_EXISTS, 0, LEASE_EXISTS);
+                }
+                batch.put(key, StateLayout.encodeLong(grant.ttlSeconds()));
+                yield new CommandResult.LeaseGranted(grant.id(), grant.ttlSeconds());
+            }
+            case Command.LeaseRevoke revoke -> revoke(revoke.id(), reader, reads, writer, batch);
         };
+        if (events != null && !(result instanceof CommandResult.Refused)) {
+            events.addAll(writer.events());
+        }
+        return result;
+    }
+
+    /**
+     * Compacts history to {@code target}; the entry's own revision is not yet applied, so the current
+     * revision is the one before it.
+     */
+    private static CommandResult compact(long target, long revision, VersionedReads reads, StateReader reader,
+                                         WriteBatchWithIndex batch) throws RocksDBException {
+        long compacted = reads.compactionRevision();
+        if (target <= compacted) {
+            return new CommandResult.Refused(CommandResult.Refusal.COMPACTED, compacted, KvApplier.COMPACTED);
+        }
+        long current = revision - 1;
+        if (target > current) {
+            return new CommandResult.Refused(CommandResult.Refusal.FUTURE_REVISION, current,
+                    KvApplier.FUTURE_REVISION);
+        }
+        HistoryCompactor.compact(reader, batch, target);
+        batch.put(StateLayout.COMPACTION_KEY, StateLayout.encodeLong(target));
+        return new CommandResult.Written();
+    }
+
+    /** Deletes every key attached to lease {@code id}, in key order, then the lease. */
+    private static CommandResult revoke(long id, StateReader reader, VersionedReads reads, RevisionWriter writer,
+                                        WriteBatchWithIndex batch) throws RocksDBException {
+        byte[] leaseKey = StateLayout.leaseKey(id);
+        if (reader.get(leaseKey) == null) {
+            return new CommandResult.Refused(CommandResult.Refusal.LEASE_NOT_FOUND, 0, KvApplier.LEASE_NOT_FOUND);
+        }
+        List<byte[]> attached = reads.leaseKeys(id);
+        for (byte[] key : attached) {
+            var previous = reads.current(key);
+            if (previous != null) {
+                writer.delete(previous);
+            }
+            batch.delete(StateLayout.attachmentKey(id, key));
+        }
+        batch.delete(leaseKey);
+        return new CommandResult.Written();
     }
 }

@@ -2,6 +2,8 @@ package io.tern.engine.state;
 
 import io.tern.kv.KeyValue;
 import io.tern.kv.Bytes;
+import io.tern.kv.RangeRequest;
+import io.tern.kv.WatchEvent;
 import io.tern.engine.CorruptStorageException;
 import io.tern.engine.StorageException;
 import io.tern.raft.types.Membership;
@@ -20,11 +22,14 @@ import org.rocksdb.WriteBatchWithIndex;
 import org.rocksdb.WriteOptions;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
@@ -150,6 +155,14 @@ public final class RocksStateStore implements AutoCloseable {
      * @throws StorageException if RocksDB fails; nothing of the run is then recorded as applied
      */
     public List<CommandResult> apply(List<LogEntry> entries) {
+        return apply(entries, null);
+    }
+
+    /**
+     * Like {@link #apply(List)}, and adds to {@code events} (unless {@code null}) every key change the
+     * run made, in revision order, each with the key as it was before ({@code prevKv}) where it existed.
+     */
+    public List<CommandResult> apply(List<LogEntry> entries, List<WatchEvent> events) {
         Objects.requireNonNull(entries, "entries");
         if (entries.isEmpty()) {
             return List.of();
@@ -175,7 +188,7 @@ public final class RocksStateStore implements AutoCloseable {
                                 // would ever clear it (see dropAlarmsOfNonMembers).
                                 results.add(new CommandResult.Written());
                             } else {
-                                results.add(commandApplier.apply(command, batch));
+                                results.add(commandApplier.apply(command, entry.index(), batch, events));
                                 if (command instanceof Command.SetAlarm alarm) {
                                     alarmsAfter = alarmsAfter != null ? alarmsAfter : alarmsByKey(alarms);
                                     changeAlarm(alarmsAfter, alarm);
@@ -258,7 +271,8 @@ public final class RocksStateStore implements AutoCloseable {
             // it with a value would need a lock shared with the applier on every read.
             try (SnapshotView view = new SnapshotView(db)) {
                 long revision = StateLayout.appliedIndex(db.get(view.readOptions(), StateLayout.APPLIED_KEY));
-                return new ReadResult(revision, db.get(view.readOptions(), StateLayout.userKey(key)));
+                byte[] record = db.get(view.readOptions(), StateLayout.userKey(key));
+                return new ReadResult(revision, record == null ? null : StateLayout.recordValue(record));
             }
         } catch (RocksDBException e) {
             throw failure(dir, "cannot read", e);
@@ -311,7 +325,7 @@ public final class RocksStateStore implements AutoCloseable {
                             break;
                         }
                         byte[] key = StateLayout.stripUserPrefix(iterator.key());
-                        byte[] value = iterator.value();
+                        byte[] value = StateLayout.recordValue(iterator.value());
                         bytes += key.length + value.length;
                         if (bytes > maxBytes && !entries.isEmpty()) {
                             more = true;
@@ -325,6 +339,152 @@ public final class RocksStateStore implements AutoCloseable {
             }
         } catch (RocksDBException e) {
             throw failure(dir, "cannot scan", e);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /**
+     * Reads the keys of {@code request}'s range at its revision (0: the applied index), with its
+     * options, from one snapshot. A read at the applied index reads the current records; one at a past
+     * revision reads the index and the events.
+     *
+     * @param maxBytes the most bytes of keys and values in the answer, which always has at least one key
+     * @throws CompactedRevisionException if the revision is below the compaction revision
+     * @throws FutureRevisionException if the revision is above the applied index
+     */
+    public RangeResult range(RangeRequest request, long maxBytes) {
+        Objects.requireNonNull(request, "request");
+        return read("cannot read a range", (view, reads) -> {
+            long applied = StateLayout.appliedIndex(db.get(view.readOptions(), StateLayout.APPLIED_KEY));
+            long revision = request.revision();
+            if (revision > applied) {
+                throw new FutureRevisionException(applied);
+            }
+            if (revision != 0) {
+                long compacted = reads.compactionRevision();
+                if (revision < compacted) {
+                    throw new CompactedRevisionException(compacted);
+                }
+            }
+            boolean current = revision == 0 || revision == applied;
+            return new RangeResult(current ? applied : revision,
+                    RangeQuery.evaluate(reads, request, current ? 0 : revision, maxBytes));
+        });
+    }
+
+    /**
+     * The changes with revisions from {@code fromRevision} on, in order, from one snapshot: whole
+     * revisions, stopping before the one that would pass {@code maxEvents} or {@code maxBytes} of keys
+     * and values (the first revision is always taken whole).
+     *
+     * @param withPrevKv whether each event carries the key as it was before (when history still holds
+     *     it, which it does for every change at or above the compaction revision)
+     * @return the events and the revision to continue from: the applied index + 1 when caught up
+     * @throws CompactedRevisionException if {@code fromRevision} is below the compaction revision
+     */
+    public HistoryBatch history(long fromRevision, int maxEvents, long maxBytes, boolean withPrevKv) {
+        return read("cannot read history", (view, reads) -> {
+            long compacted = reads.compactionRevision();
+            if (fromRevision < compacted) {
+                throw new CompactedRevisionException(compacted);
+            }
+            long applied = StateLayout.appliedIndex(db.get(view.readOptions(), StateLayout.APPLIED_KEY));
+            if (fromRevision > applied) {
+                return new HistoryBatch(List.of(), Math.max(fromRevision, applied + 1));
+            }
+            List<WatchEvent> events = new ArrayList<>();
+            List<WatchEvent> pending = new ArrayList<>();
+            long pendingRevision = -1;
+            long bytes = 0;
+            long pendingBytes = 0;
+            try (RocksIterator iterator = db.newIterator(view.readOptions())) {
+                for (iterator.seek(StateLayout.eventKey(fromRevision)); iterator.isValid(); iterator.next()) {
+                    byte[] eventKey = iterator.key();
+                    if (Arrays.compareUnsigned(eventKey, StateLayout.EVENT_END) >= 0) {
+                        break;
+                    }
+                    long revision = StateLayout.eventRevision(eventKey);
+                    if (revision != pendingRevision && !pending.isEmpty()) {
+                        if (!events.isEmpty() && (events.size() + pending.size() > maxEvents
+                                || bytes + pendingBytes > maxBytes)) {
+                            return new HistoryBatch(events, pendingRevision);
+                        }
+                        events.addAll(pending);
+                        bytes += pendingBytes;
+                        pending.clear();
+                        pendingBytes = 0;
+                        if (events.size() >= maxEvents || bytes >= maxBytes) {
+                            return new HistoryBatch(events, pendingRevision + 1);
+                        }
+                    }
+                    pendingRevision = revision;
+                    WatchEvent event = StateLayout.decodeEvent(revision, iterator.value());
+                    if (withPrevKv) {
+                        event = new WatchEvent(event.type(), event.kv(), reads.before(event.kv().key(), revision,
+                                ByteBuffer.wrap(eventKey).getInt(1 + 8)));
+                    }
+                    pending.add(event);
+                    pendingBytes += event.kv().key().length + event.kv().value().length;
+                }
+                iterator.status();
+            }
+            if (!pending.isEmpty() && !events.isEmpty()
+                    && (events.size() + pending.size() > maxEvents || bytes + pendingBytes > maxBytes)) {
+                return new HistoryBatch(events, pendingRevision);
+            }
+            events.addAll(pending);
+            return new HistoryBatch(events, applied + 1);
+        });
+    }
+
+    /** The revision below which history is gone; 0 before the first compaction. */
+    public long compactRevision() {
+        return read("cannot read the compaction revision", (view, reads) -> reads.compactionRevision());
+    }
+
+    /** Every lease, in id order, without their keys. */
+    public List<LeaseInfo> leases() {
+        return read("cannot read the leases", (view, reads) -> {
+            List<LeaseInfo> leases = new ArrayList<>();
+            try (RocksIterator iterator = db.newIterator(view.readOptions())) {
+                for (iterator.seek(StateLayout.LEASE_START); iterator.isValid(); iterator.next()) {
+                    byte[] key = iterator.key();
+                    if (Arrays.compareUnsigned(key, StateLayout.LEASE_END) >= 0) {
+                        break;
+                    }
+                    leases.add(new LeaseInfo(StateLayout.leaseId(key), StateLayout.decodeLong(iterator.value()),
+                            List.of()));
+                }
+                iterator.status();
+            }
+            return leases;
+        });
+    }
+
+    /** Lease {@code id} with its keys in byte order, if it exists. */
+    public Optional<LeaseInfo> lease(long id) {
+        return read("cannot read lease " + id, (view, reads) -> {
+            byte[] ttl = db.get(view.readOptions(), StateLayout.leaseKey(id));
+            return ttl == null ? Optional.<LeaseInfo>empty()
+                    : Optional.of(new LeaseInfo(id, StateLayout.decodeLong(ttl), reads.leaseKeys(id)));
+        });
+    }
+
+    private interface SnapshotRead<T> {
+        T from(SnapshotView view, VersionedReads reads) throws RocksDBException;
+    }
+
+    /** Runs {@code read} on one snapshot of the open store. */
+    private <T> T read(String action, SnapshotRead<T> read) {
+        lifecycle.readLock().lock();
+        try {
+            ensureOpen();
+            try (SnapshotView view = new SnapshotView(db)) {
+                return read.from(view, new VersionedReads(StateReader.of(db, view.readOptions())));
+            }
+        } catch (RocksDBException e) {
+            throw failure(dir, action, e);
         } finally {
             lifecycle.readLock().unlock();
         }
@@ -436,6 +596,11 @@ public final class RocksStateStore implements AutoCloseable {
         if (format == null) {
             // Lost in a crash before the first flush, in which case it is simply written again.
             db.put(writeOptions, StateLayout.FORMAT_KEY, new byte[] {StateLayout.FORMAT_VERSION});
+        } else if (format.length == 1 && format[0] == 1) {
+            throw new StorageException("the state in " + dir + " has format 1 (keys without versions or history),"
+                    + " this version of Tern reads format " + StateLayout.FORMAT_VERSION
+                    + ": start this member from an empty data directory so that it takes the state from the"
+                    + " leader, or export the keys with the previous version and load them again");
         } else if (format.length != 1 || format[0] != StateLayout.FORMAT_VERSION) {
             throw new StorageException("the state in " + dir + " has format " + Bytes.show(format)
                     + ", this version of Tern reads format " + StateLayout.FORMAT_VERSION);

@@ -121,7 +121,7 @@ class CommandCodecTest {
     @Test
     void unknownCodesAndTrailingBytesAreRejected() {
         assertRejected(new byte[] {2, 1, 0, 0, 0, 0, 0, 0, 0, 0}, "unsupported encoding version 2");
-        assertRejected(new byte[] {1, 9}, "unknown command type 9");
+        assertRejected(new byte[] {1, 10}, "unknown command type 10");
         assertRejected(new byte[] {1, 4, 0, 0, 0, 1, 3, 0, 0, 0, 0}, "unknown batch operation kind 3");
         assertRejected(new byte[] {1, 3, 0, 0, 0, 0, 2}, "presence flag of expected is 2");
         assertRejected(new byte[] {1, 5, 1, 0, 0, 0, 0, 0, 0, 0, 2, 7, 0, 0, 0, 0}, "unknown alarm type 7");

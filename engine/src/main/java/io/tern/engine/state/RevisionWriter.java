@@ -1,0 +1,93 @@
+package io.tern.engine.state;
+
+import io.tern.kv.Bytes;
+import io.tern.kv.VersionedKeyValue;
+import io.tern.kv.WatchEvent;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatchWithIndex;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The key changes of one log entry, all at the entry's index as revision, numbered by sub-revision in
+ * the order they are made. Each change writes the key's current record, its event and its index entry,
+ * and moves the key's lease attachment; see {@link StateLayout}.
+ */
+final class RevisionWriter {
+
+    private final WriteBatchWithIndex batch;
+    private final long revision;
+    /** The changes made, each with the key as it was before; {@code null} when nobody listens. */
+    private final List<WatchEvent> events;
+    private int sub;
+
+    RevisionWriter(WriteBatchWithIndex batch, long revision, boolean collectEvents) {
+        this.batch = batch;
+        this.revision = revision;
+        this.events = collectEvents ? new ArrayList<>() : null;
+    }
+
+    long revision() {
+        return revision;
+    }
+
+    /** Whether any key changed (so the state at this revision differs from the one before). */
+    boolean changedAny() {
+        return sub > 0;
+    }
+
+    /** The changes made, in order, with {@code prevKv}; empty when not collecting. */
+    List<WatchEvent> events() {
+        return events == null ? List.of() : events;
+    }
+
+    /**
+     * Sets {@code key}.
+     *
+     * @param previous the key as it is now ({@code null} if absent), as the caller read it
+     * @return the key as written
+     */
+    VersionedKeyValue put(byte[] key, byte[] value, long lease, VersionedKeyValue previous) throws RocksDBException {
+        long create = previous == null ? revision : previous.createRevision();
+        long version = previous == null ? 1 : previous.version() + 1;
+        VersionedKeyValue written = new VersionedKeyValue(key, value, create, revision, version, lease);
+        batch.put(StateLayout.userKey(key), StateLayout.encodeRecord(create, revision, version, lease, value));
+        batch.put(StateLayout.eventKey(revision, sub), StateLayout.encodePutEvent(written));
+        batch.put(StateLayout.indexKey(key, revision, sub), new byte[] {StateLayout.TYPE_PUT});
+        long previousLease = previous == null ? 0 : previous.lease();
+        if (previousLease != lease) {
+            if (previousLease != 0) {
+                batch.delete(StateLayout.attachmentKey(previousLease, key));
+            }
+            if (lease != 0) {
+                batch.put(StateLayout.attachmentKey(lease, key), Bytes.EMPTY);
+            }
+        }
+        record(new WatchEvent(WatchEvent.Type.PUT, written, previous));
+        return written;
+    }
+
+    /** Deletes {@code previous}'s key, which exists. */
+    void delete(VersionedKeyValue previous) throws RocksDBException {
+        byte[] key = previous.key();
+        batch.delete(StateLayout.userKey(key));
+        batch.put(StateLayout.eventKey(revision, sub), StateLayout.encodeDeleteEvent(key));
+        batch.put(StateLayout.indexKey(key, revision, sub), new byte[] {StateLayout.TYPE_DELETE});
+        if (previous.lease() != 0) {
+            batch.delete(StateLayout.attachmentKey(previous.lease(), key));
+        }
+        record(new WatchEvent(WatchEvent.Type.DELETE,
+                new VersionedKeyValue(key, Bytes.EMPTY, 0, revision, 0, 0), previous));
+    }
+
+    private void record(WatchEvent event) {
+        if (sub == -1) {
+            throw new IllegalStateException("more than 2^32 changes in the entry at revision " + revision);
+        }
+        sub++;
+        if (events != null) {
+            events.add(event);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.tern.engine.state;
+
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatchWithIndex;
+
+/**
+ * One consistent view of the state to read from: a RocksDB snapshot (for readers), or the applier's
+ * pending batch over the latest state (so a command sees the writes of the commands before it in the
+ * same run). The reads of the key model are written once against this.
+ */
+interface StateReader {
+
+    /** The stored value of {@code key}, or {@code null}. */
+    byte[] get(byte[] key) throws RocksDBException;
+
+    /** A new unbounded iterator over this view; the caller closes it and checks bounds itself. */
+    RocksIterator iterator();
+
+    /** Reads through {@code readOptions} (a snapshot's, for readers). */
+    static StateReader of(RocksDB db, ReadOptions readOptions) {
+        return new StateReader() {
+            @Override
+            public byte[] get(byte[] key) throws RocksDBException {
+                return db.get(readOptions, key);
+            }
+
+            @Override
+            public RocksIterator iterator() {
+                return db.newIterator(readOptions);
+            }
+        };
+    }
+
+    /**
+     * Reads {@code batch}'s writes over the database's latest state. The batch must have been created
+     * with {@code overwriteKey = true}, and must not change while an iterator of it is open.
+     */
+    static StateReader of(RocksDB db, ReadOptions readOptions, WriteBatchWithIndex batch) {
+        return new StateReader() {
+            @Override
+            public byte[] get(byte[] key) throws RocksDBException {
+                return batch.getFromBatchAndDB(db, readOptions, key);
+            }
+
+            @Override
+            public RocksIterator iterator() {
+                // The returned iterator owns the base iterator and closes it.
+                return batch.newIteratorWithBase(db.newIterator(readOptions));
+            }
+        };
+    }
+}
