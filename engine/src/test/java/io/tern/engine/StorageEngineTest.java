@@ -11,7 +11,16 @@ import io.tern.engine.snapshot.Snapshot;
 import io.tern.engine.snapshot.SnapshotInstaller;
 import io.tern.engine.snapshot.SnapshotReader;
 import io.tern.engine.state.Command;
+import io.tern.engine.state.ChangeListener;
 import io.tern.engine.state.CommandResult;
+import io.tern.engine.state.CompactedRevisionException;
+import io.tern.engine.state.LeaseInfo;
+import io.tern.kv.KeyRange;
+import io.tern.kv.PutRequest;
+import io.tern.kv.RangeRequest;
+import io.tern.kv.RangeResponse;
+import io.tern.kv.VersionedKeyValue;
+import io.tern.kv.WatchEvent;
 import net.openhft.chronicle.core.time.SetTimeProvider;
 import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 import org.junit.jupiter.api.Test;
@@ -28,6 +37,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,6 +57,10 @@ class StorageEngineTest {
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static LogEntry command(long index, Command command) {
+        return new LogEntry(index, 1, EntryKind.COMMAND, command.encode());
     }
 
     private static LogEntry put(long index, long term, String key, String value) {
@@ -208,6 +222,83 @@ class StorageEngineTest {
         try (StorageEngine follower = open(dir.resolve("follower"), member2)) {
             assertEquals(505, follower.appliedIndex());
             assertEquals(501, follower.log().firstIndex());
+        }
+    }
+
+    @Test
+    void aSnapshotCarriesHistoryTheCompactionRevisionAndLeases() {
+        try (StorageEngine leader = open(dir.resolve("leader"), member1);
+             StorageEngine follower = open(dir.resolve("follower"), member2)) {
+            List<LogEntry> entries = new ArrayList<>();
+            entries.add(command(1, new Command.LeaseGrant(42, 30)));
+            entries.add(command(2, new Command.Kv(new PutRequest(bytes("held"), bytes("1"), 42, false, false, false))));
+            for (long index = 3; index <= 20; index++) {
+                entries.add(put(index, 1, "key", "value-" + index));
+            }
+            entries.add(command(21, new Command.Compact(10)));
+            leader.log().append(entries);
+            leader.log().sync();
+            leader.apply(entries);
+            Snapshot snapshot = leader.createSnapshot();
+
+            List<String> heard = new ArrayList<>();
+            follower.addChangeListener(new ChangeListener() {
+                @Override
+                public void applied(long appliedIndex, List<WatchEvent> events) {
+                    heard.add("applied " + appliedIndex);
+                }
+
+                @Override
+                public void replaced(long appliedIndex) {
+                    heard.add("replaced " + appliedIndex);
+                }
+            });
+            assertTrue(stream(leader, snapshot, 4096, follower));
+            assertEquals(List.of("replaced 21"), heard);
+            assertEquals(10, follower.compactRevision());
+            assertEquals(List.of(new LeaseInfo(42, 30, List.of())), follower.leases());
+            assertArrayEquals(bytes("held"), follower.lease(42).orElseThrow().keys().getFirst());
+            RangeResponse atTwelve = follower.range(RangeRequest.of(KeyRange.single(bytes("key"))).atRevision(12),
+                    Long.MAX_VALUE).response();
+            assertEquals(List.of(new VersionedKeyValue(bytes("key"), bytes("value-12"), 3, 12, 10, 0)), atTwelve.kvs());
+            assertEquals(leader.history(10, 100, Long.MAX_VALUE, true), follower.history(10, 100, Long.MAX_VALUE, true));
+            assertEquals(11, follower.history(10, 100, Long.MAX_VALUE, true).events().size());
+            assertThrows(CompactedRevisionException.class, () -> follower.history(9, 100, Long.MAX_VALUE, false));
+        }
+    }
+
+    @Test
+    void changeListenersHearEveryChangeOnceInOrderWithThePreviousVersion() {
+        try (StorageEngine engine = open(dir.resolve("data"), member1)) {
+            List<WatchEvent> heard = new ArrayList<>();
+            List<Long> appliedIndexes = new ArrayList<>();
+            engine.addChangeListener(new ChangeListener() {
+                @Override
+                public void applied(long appliedIndex, List<WatchEvent> events) {
+                    appliedIndexes.add(appliedIndex);
+                    heard.addAll(events);
+                }
+
+                @Override
+                public void replaced(long appliedIndex) {
+                    throw new AssertionError("nothing was installed");
+                }
+            });
+            writeAndApply(engine, 1, 12, 1);
+            List<LogEntry> more = List.of(
+                    new LogEntry(13, 1, EntryKind.NOOP, new byte[0]),
+                    command(14, new Command.Batch(List.of(new Command.Delete(bytes("key-1")),
+                            new Command.Put(bytes("key-1"), bytes("again"))))));
+            engine.log().append(more);
+            engine.apply(more);
+            assertEquals(List.of(12L, 14L), appliedIndexes);
+            assertEquals(engine.history(1, 100, Long.MAX_VALUE, true).events(), heard);
+            assertEquals(14, heard.size());
+            WatchEvent last = heard.getLast();
+            assertEquals(new VersionedKeyValue(bytes("key-1"), bytes("again"), 14, 14, 1, 0), last.kv());
+            assertNull(last.prevKv(), "deleted just before, in the same revision");
+            assertEquals(new VersionedKeyValue(bytes("key-1"), bytes("value-11"), 1, 11, 2, 0),
+                    heard.get(heard.size() - 2).prevKv());
         }
     }
 
