@@ -164,7 +164,7 @@ final class CommandCodec {
                         getOptional(in, "expected"), getOptional(in, "new value"));
                 case TYPE_BATCH -> decodeBatch(in);
                 case TYPE_ALARM -> decodeAlarm(in);
-                case TYPE_KV -> new Command.Kv(KvCodec.decodeOp(in));
+                case TYPE_KV -> decodeKv(in);
                 case TYPE_COMPACT -> new Command.Compact(in.getLong());
                 case TYPE_LEASE_GRANT -> new Command.LeaseGrant(in.getLong(), in.getLong());
                 case TYPE_LEASE_REVOKE -> new Command.LeaseRevoke(in.getLong());
@@ -177,6 +177,14 @@ final class CommandCodec {
         } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("malformed command: truncated after " + in.position()
                     + " of " + encoded.length + " bytes");
+        }
+    }
+
+    private static Command.Kv decodeKv(ByteBuffer in) {
+        try {
+            return new Command.Kv(KvCodec.decodeOp(in));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("malformed command: in its key operation: " + e.getMessage(), e);
         }
     }
 

@@ -37,7 +37,15 @@ class CommandCodecTest {
                     new Command.Put(EMPTY, EMPTY),
                     new Command.Delete(EMPTY))),
             new Command.SetAlarm(2, Alarm.Type.NOSPACE, true, "member 2's data directory /d has 3 MB free \u00e9"),
-            new Command.SetAlarm(-1, Alarm.Type.NOSPACE, false, ""));
+            new Command.SetAlarm(-1, Alarm.Type.NOSPACE, false, ""),
+            new Command.Kv(new io.tern.kv.PutRequest(bytes("k"), bytes("v"), 7, true, false, true)),
+            new Command.Kv(new io.tern.kv.TxnRequest(
+                    List.of(io.tern.kv.Compare.version(bytes("k"), io.tern.kv.Compare.Result.EQUAL, 0)),
+                    List.of(new io.tern.kv.DeleteRangeRequest(io.tern.kv.KeyRange.prefix(bytes("p")), true)),
+                    List.of(io.tern.kv.RangeRequest.of(io.tern.kv.KeyRange.all()).atRevision(3)))),
+            new Command.Compact(12),
+            new Command.LeaseGrant(5, 60),
+            new Command.LeaseRevoke(5));
 
     @Test
     void everyShapeRoundTrips() {
