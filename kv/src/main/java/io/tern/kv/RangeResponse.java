@@ -7,7 +7,8 @@ import java.util.List;
  *
  * @param kvs the keys (empty for a count-only range)
  * @param more whether more keys of the range exist past the limit
- * @param count how many keys of the range (and its revision bounds) there are, limit aside
+ * @param count how many keys the range holds at its revision, before the limit and the min/max
+ *     revision filters (as etcd counts)
  */
 public record RangeResponse(List<VersionedKeyValue> kvs, boolean more, long count) implements KvOpResponse {
 

@@ -37,8 +37,9 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * The applied state of the replicated log, kept in RocksDB: the user's keys and values, and the
- * index, term and membership of the last applied entry.
+ * The applied state of the replicated log, kept in RocksDB: the user's keys with etcd's metadata
+ * (versions, create and mod revisions, leases), every change since the compaction revision, the
+ * leases, and the index, term and membership of the last applied entry ({@link StateLayout}).
  *
  * <p><b>Durability.</b> RocksDB's WAL is off: the Raft log is the source of truth, and after a crash
  * the engine replays it from {@link #appliedIndex()} as reopened. What a crash keeps is what RocksDB
