@@ -99,12 +99,16 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
 
     /**
      * Whether a request of {@code opcode} may change state, and so must not be sent again once it
-     * may have reached a node. PING and STATUS are reads.
+     * may have reached a node. PING and STATUS are reads, and so are a lease's keep-alive, time-to-live
+     * and list.
      */
     static boolean isWrite(Opcode opcode) {
         return switch (opcode) {
             case GET, SCAN, PING, STATUS -> false;
             case PUT, DELETE, CAS, BATCH, MEMBER_ADD, MEMBER_REMOVE, MEMBER_PROMOTE, TRANSFER_LEADER, SNAPSHOT, ALARM -> true;
+            // A keep-alive sent twice renews twice, which is harmless; a grant sent twice may make two leases.
+            case LEASE_KEEPALIVE, LEASE_TIME_TO_LIVE, LEASE_LIST -> false;
+            case LEASE_GRANT, LEASE_REVOKE -> true;
         };
     }
 

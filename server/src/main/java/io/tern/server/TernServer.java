@@ -17,6 +17,7 @@ import io.tern.raft.transport.PeerTransportConfig;
 import io.tern.raft.types.Member;
 import io.tern.raft.types.Membership;
 import io.tern.server.forward.LeaderForwarder;
+import io.tern.server.lease.LeaseKeeper;
 import io.tern.server.net.NodePort;
 import io.tern.server.service.RequestDispatcher;
 import io.tern.server.service.StatusReport;
@@ -52,6 +53,7 @@ public final class TernServer implements AutoCloseable {
     private final RaftNode node;
     private final EventLoopGroup workers;
     private final LeaderForwarder forwarder;
+    private final LeaseKeeper leases;
     private final RequestDispatcher dispatcher;
     private final NodePort port;
     private final DiskSpaceMonitor diskSpace;
@@ -59,7 +61,8 @@ public final class TernServer implements AutoCloseable {
     private boolean closing;
 
     private TernServer(ServerConfig config, StorageEngine engine, NettyPeerTransport peers, RaftNode node,
-                       EventLoopGroup workers, LeaderForwarder forwarder, RequestDispatcher dispatcher, NodePort port,
+                       EventLoopGroup workers, LeaderForwarder forwarder, LeaseKeeper leases, RequestDispatcher dispatcher,
+                       NodePort port,
                        DiskSpaceMonitor diskSpace) {
         this.config = config;
         this.engine = engine;
@@ -67,6 +70,7 @@ public final class TernServer implements AutoCloseable {
         this.node = node;
         this.workers = workers;
         this.forwarder = forwarder;
+        this.leases = leases;
         this.dispatcher = dispatcher;
         this.port = port;
         this.diskSpace = diskSpace;
@@ -114,9 +118,11 @@ public final class TernServer implements AutoCloseable {
             started.add(0, () -> workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
             LeaderForwarder forwarder = new LeaderForwarder(workers, io.socketChannel(), config.requestTimeout());
             started.add(0, forwarder);
+            LeaseKeeper leases = LeaseKeeper.start(node, engine, config.electionTimeout());
+            started.add(0, leases);
             RequestDispatcher dispatcher = new RequestDispatcher(node, engine, config.maxValueBytes(), config.forward(), forwarder,
                     config.requestTimeout(), new StatusReport(identity.clusterId(), config.advertisedAddress(),
-                    config.fsync().name().toLowerCase()), config.staleReadsForTesting());
+                    config.fsync().name().toLowerCase()), config.staleReadsForTesting(), leases);
             if (config.staleReadsForTesting()) {
                 log.warn("member {} serves LINEARIZABLE reads WITHOUT ReadIndex (--test-only-stale-reads): "
                         + "reads may be stale; never use this outside tests", config.id());
@@ -129,7 +135,7 @@ public final class TernServer implements AutoCloseable {
             log.info("member {} of cluster {} serves {} (advertised as {}), data in {}, fsync {}", config.id(),
                     identity.clusterId(), port.localAddress(), config.advertisedAddress(), config.dataDirectory(),
                     config.fsync().name().toLowerCase());
-            return new TernServer(config, engine, peers, node, workers, forwarder, dispatcher, port, diskSpace);
+            return new TernServer(config, engine, peers, node, workers, forwarder, leases, dispatcher, port, diskSpace);
         } catch (RuntimeException | Error e) {
             closeAll(started);
             throw e;
@@ -265,7 +271,7 @@ public final class TernServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            closeAll(List.of(diskSpace, port, forwarder, node, peers,
+            closeAll(List.of(diskSpace, port, forwarder, leases, node, peers,
                     () -> workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly(), engine));
             log.info("member {} stopped gracefully in {} ms", config.id(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));

@@ -20,7 +20,13 @@ public enum Opcode {
     SNAPSHOT(0x13),
     /** Added in contract version 1.1: makes a learner that has caught up a voter. */
     MEMBER_PROMOTE(0x14),
-    ALARM(0x15);
+    ALARM(0x15),
+    /** Leases (etcd's): grant, revoke, keep-alive, time-to-live, list; see {@link LeaseRequests}. */
+    LEASE_GRANT(0x30),
+    LEASE_REVOKE(0x31),
+    LEASE_KEEPALIVE(0x32),
+    LEASE_TIME_TO_LIVE(0x33),
+    LEASE_LIST(0x34);
 
     /** The lowest opcode the contract reserves for traffic between members. */
     public static final int FIRST_PEER_OPCODE = 0x70;

@@ -288,4 +288,15 @@ public sealed interface Request {
             return Opcode.ALARM;
         }
     }
+
+    /**
+     * A lease request (opcodes 0x30 to 0x34); the records are in {@link LeaseRequests}, and
+     * {@link LeaseCodec} reads and writes them.
+     */
+    sealed interface Lease extends Request permits LeaseRequests.Grant, LeaseRequests.Revoke,
+            LeaseRequests.KeepAlive, LeaseRequests.TimeToLive, LeaseRequests.ListLeases {
+
+        /** The same request under another id (a follower forwarding it to the leader). */
+        Lease withRequestId(long requestId);
+    }
 }

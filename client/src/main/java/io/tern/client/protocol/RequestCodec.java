@@ -73,6 +73,7 @@ public final class RequestCodec {
                 out.writeByte(r.alarm());
                 FieldWriter.utf8(out, r.detail());
             }
+            case Request.Lease r -> LeaseCodec.encode(r, out);
         }
     }
 
@@ -117,6 +118,8 @@ public final class RequestCodec {
             case TRANSFER_LEADER -> new Request.TransferLeader(requestId, in.u64("targetId"));
             case SNAPSHOT -> new Request.Snapshot(requestId);
             case ALARM -> alarm(in, requestId);
+            case LEASE_GRANT, LEASE_REVOKE, LEASE_KEEPALIVE, LEASE_TIME_TO_LIVE, LEASE_LIST ->
+                    LeaseCodec.decodeRequest(opcode, requestId, in);
         };
         in.requireFullyRead();
         return request;

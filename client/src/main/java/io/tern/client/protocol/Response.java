@@ -340,4 +340,20 @@ public sealed interface Response {
             return Status.LEASE_NOT_FOUND;
         }
     }
+
+    /**
+     * OK to a lease request; the records are in {@link LeaseResponses}, and {@link LeaseCodec} reads
+     * and writes them.
+     */
+    sealed interface LeaseOk extends Response permits LeaseResponses.Granted, LeaseResponses.Revoked,
+            LeaseResponses.KeptAlive, LeaseResponses.TimeToLive, LeaseResponses.Leases {
+
+        /** The same answer under another id (a forwarded answer going back to its client). */
+        LeaseOk withRequestId(long requestId);
+
+        @Override
+        default Status status() {
+            return Status.OK;
+        }
+    }
 }

@@ -58,6 +58,7 @@ public final class ResponseCodec {
             case Response.TransferOk r -> { }
             case Response.SnapshotOk r -> out.writeLong(r.snapshotIndex());
             case Response.AlarmOk r -> out.writeLong(r.revision());
+            case Response.LeaseOk r -> LeaseCodec.encode(r, out);
             case Response.Compacted r -> {
                 out.writeLong(r.compactRevision());
                 FieldWriter.utf8(out, r.message());
@@ -150,6 +151,8 @@ public final class ResponseCodec {
             case TRANSFER_LEADER -> new Response.TransferOk(requestId);
             case SNAPSHOT -> new Response.SnapshotOk(requestId, in.u64("snapshotIndex"));
             case ALARM -> new Response.AlarmOk(requestId, in.u64("revision"));
+            case LEASE_GRANT, LEASE_REVOKE, LEASE_KEEPALIVE, LEASE_TIME_TO_LIVE, LEASE_LIST ->
+                    LeaseCodec.decodeOk(requestOpcode, requestId, in);
         };
     }
 

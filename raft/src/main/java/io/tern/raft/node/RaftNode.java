@@ -23,7 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -77,6 +79,9 @@ public final class RaftNode implements AutoCloseable {
     private Role lastRole = Role.FOLLOWER;
     private long lastLeader;
     private boolean applierBehind;
+    private final List<LeadershipListener> leadershipListeners = new ArrayList<>();
+    /** The leadership last told to {@link #leadershipListeners}: leading in this term, or not (0). */
+    private long toldLeadingTerm;
     /** What only the loop can read from the core, published after each turn of the loop. */
     private record CoreView(Role role, long term, long leaderId, String leaderAddress, long commitIndex,
                             Membership members) {
@@ -234,6 +239,19 @@ public final class RaftNode implements AutoCloseable {
     /** Takes a snapshot now and compacts the log; completes with the snapshot's index. */
     public CompletableFuture<Long> snapshotNow() {
         return applier.snapshotNow();
+    }
+
+    /**
+     * Tells {@code listener} from now on whenever this member starts or stops leading, and at once if
+     * it leads now. It is called on the loop thread (see {@link LeadershipListener}).
+     */
+    public void addLeadershipListener(LeadershipListener listener) {
+        onLoop(() -> {
+            leadershipListeners.add(listener);
+            if (toldLeadingTerm != 0) {
+                listener.leadershipChanged(true, toldLeadingTerm);
+            }
+        });
     }
 
     /** Starts an election at once (tests and tools; Raft campaigns by itself on timeouts). */
@@ -487,6 +505,22 @@ public final class RaftNode implements AutoCloseable {
         }
         coreView = new CoreView(core.role(), core.term(), core.leaderId(), leaderAddress, core.commitIndex(),
                 core.membership());
+        tellLeadership(core.role() == Role.LEADER ? core.term() : 0);
+    }
+
+    /** Tells the listeners when leadership changed since they were last told (a new term counts). */
+    private void tellLeadership(long leadingTerm) {
+        if (leadingTerm == toldLeadingTerm) {
+            return;
+        }
+        if (toldLeadingTerm != 0) {
+            long lostIn = toldLeadingTerm;
+            leadershipListeners.forEach(listener -> listener.leadershipChanged(false, lostIn));
+        }
+        if (leadingTerm != 0) {
+            leadershipListeners.forEach(listener -> listener.leadershipChanged(true, leadingTerm));
+        }
+        toldLeadingTerm = leadingTerm;
     }
 
     private RejectedException rejected(Rejection reason, long leaderHint) {

@@ -29,6 +29,7 @@ final class RequestIds {
             case Request.TransferLeader r -> new Request.TransferLeader(id, r.targetId());
             case Request.Snapshot r -> new Request.Snapshot(id);
             case Request.Alarm r -> new Request.Alarm(id, r.activate(), r.memberId(), r.alarm(), r.detail());
+            case Request.Lease r -> r.withRequestId(id);
         };
     }
 
@@ -50,6 +51,7 @@ final class RequestIds {
             case Response.TransferOk r -> new Response.TransferOk(id);
             case Response.SnapshotOk r -> new Response.SnapshotOk(id, r.snapshotIndex());
             case Response.AlarmOk r -> new Response.AlarmOk(id, r.revision());
+            case Response.LeaseOk r -> r.withRequestId(id);
             case Response.NotLeader r -> new Response.NotLeader(id, r.leaderAddress());
             case Response.BadRequest r -> new Response.BadRequest(id, r.message());
             case Response.Unavailable r -> new Response.Unavailable(id, r.message());

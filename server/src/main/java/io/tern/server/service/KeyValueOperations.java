@@ -79,7 +79,7 @@ final class KeyValueOperations {
      * data: a member whose disk is nearly full would otherwise fill it and stop. Deletes, reads,
      * membership changes and snapshots, which free space or cost none, go on.
      */
-    private Optional<Response> refusedForSpace(long requestId) {
+    Optional<Response> refusedForSpace(long requestId) {
         List<Alarm> alarms = engine.alarms();
         if (alarms.isEmpty()) {
             return Optional.empty();

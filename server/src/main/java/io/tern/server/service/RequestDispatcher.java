@@ -5,6 +5,7 @@ import io.tern.client.protocol.Response;
 import io.tern.engine.StorageEngine;
 import io.tern.raft.node.RaftNode;
 import io.tern.server.forward.LeaderForwarder;
+import io.tern.server.lease.LeaseKeeper;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -25,6 +26,7 @@ public final class RequestDispatcher {
     private final LeaderRouting ownRouting;
     private final KeyValueOperations keyValues;
     private final ClusterOperations cluster;
+    private final LeaseOperations leases;
     private final StatusReport status;
     private volatile boolean draining;
 
@@ -33,7 +35,8 @@ public final class RequestDispatcher {
      *                             LINEARIZABLE reads locally, so a checker can be shown to catch it
      */
     public RequestDispatcher(RaftNode node, StorageEngine engine, int maxValueBytes, boolean forward, LeaderForwarder forwarder,
-                             Duration requestTimeout, StatusReport status, boolean staleReadsForTesting) {
+                             Duration requestTimeout, StatusReport status, boolean staleReadsForTesting,
+                             LeaseKeeper leaseKeeper) {
         this.node = node;
         this.engine = engine;
         this.limits = new RequestLimits(maxValueBytes);
@@ -41,6 +44,7 @@ public final class RequestDispatcher {
         this.ownRouting = new LeaderRouting(node.id(), true, forwarder);
         this.keyValues = new KeyValueOperations(node, engine, staleReadsForTesting);
         this.cluster = new ClusterOperations(node, requestTimeout);
+        this.leases = new LeaseOperations(node, engine, leaseKeeper, keyValues);
         this.status = status;
     }
 
@@ -87,6 +91,7 @@ public final class RequestDispatcher {
                 case Request.TransferLeader r -> routing.run(r, true, () -> cluster.transferLeader(r));
                 case Request.Snapshot r -> cluster.snapshot(r).exceptionally(e -> Failures.toResponse(id, e, true));
                 case Request.Alarm r -> routing.run(r, true, () -> cluster.alarm(r));
+                case Request.Lease r -> routing.run(r, LeaseOperations.writes(r), () -> leases.serve(r));
                 case Request.Ping r -> CompletableFuture.completedFuture(new Response.PingOk(id));
                 case Request.Status r -> CompletableFuture.completedFuture(
                         new Response.StatusOk(id, status.json(node.status(), engine.alarms())));
