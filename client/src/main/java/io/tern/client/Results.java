@@ -34,7 +34,7 @@ final class Results {
     }
 
     /** Records {@code revision} as seen and returns it. */
-    private long seen(long revision) {
+    long seen(long revision) {
         long known;
         while (revision > (known = lastSeenRevision.get())) {
             if (lastSeenRevision.compareAndSet(known, revision)) {

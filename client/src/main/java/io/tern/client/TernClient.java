@@ -79,10 +79,12 @@ public final class TernClient implements AutoCloseable {
     private final ClientRuntime runtime;
     private final Results results = new Results();
     private final long requestTimeoutNanos;
+    private final LeaseClient leases;
 
     private TernClient(ClientSettings settings) {
         this.runtime = new ClientRuntime(settings);
         this.requestTimeoutNanos = settings.requestTimeout().toNanos();
+        this.leases = new LeaseClient(this, runtime, results, requestTimeoutNanos);
     }
 
     /** A client with {@code settings}; called by {@link TernClientBuilder#build()}. */
@@ -491,6 +493,11 @@ public final class TernClient implements AutoCloseable {
         return await(snapshotAsync());
     }
 
+    /** etcd's leases: grant, revoke, keep-alive (once, or in the background), time-to-live, list. */
+    public LeaseClient leases() {
+        return leases;
+    }
+
     /**
      * The highest revision any answer to this client carried: writes, reads (found or not), CAS
      * mismatches, scans, batches and membership changes. It only grows; 0 before any answer.
@@ -530,7 +537,13 @@ public final class TernClient implements AutoCloseable {
 
     private <T> CompletableFuture<T> submit(Opcode opcode, HostPort pinned, LongFunction<Request> requests,
             Function<Response, T> mapping) {
-        Call<T> call = new Call<>(runtime, opcode, pinned, requests, mapping, requestTimeoutNanos);
+        return submit(opcode, pinned, requests, mapping, requestTimeoutNanos);
+    }
+
+    /** A call with its own deadline (the other parts of the API, such as {@link LeaseClient}, call through this). */
+    <T> CompletableFuture<T> submit(Opcode opcode, HostPort pinned, LongFunction<Request> requests,
+            Function<Response, T> mapping, long timeoutNanos) {
+        Call<T> call = new Call<>(runtime, opcode, pinned, requests, mapping, timeoutNanos);
         if (runtime.isClosed()) {
             call.completeExceptionally(Call.closedError());
             return call;
@@ -559,7 +572,7 @@ public final class TernClient implements AutoCloseable {
         return read.readYourWrites() ? Math.max(read.minRevision(), results.lastSeenRevision()) : read.minRevision();
     }
 
-    private <T> T await(CompletableFuture<T> future) {
+    <T> T await(CompletableFuture<T> future) {
         if (runtime.ownsCurrentThread()) {
             throw new IllegalStateException("a blocking TernClient call on one of the client's own threads "
                     + "(a callback of one of its futures) would deadlock; use the ...Async method and compose");

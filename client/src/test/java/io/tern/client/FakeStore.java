@@ -1,6 +1,8 @@
 package io.tern.client;
 
 import io.tern.client.protocol.BatchOp;
+import io.tern.client.protocol.LeaseRequests;
+import io.tern.client.protocol.LeaseResponses;
 import io.tern.kv.KeyValue;
 import io.tern.client.protocol.Request;
 import io.tern.client.protocol.Response;
@@ -17,6 +19,8 @@ final class FakeStore {
     private final NavigableMap<byte[], byte[]> data = new TreeMap<>(Arrays::compareUnsigned);
     private long revision;
     private String leaderAddress;
+    private final NavigableMap<Long, Long> leases = new TreeMap<>();
+    private long lastLeaseId;
 
     synchronized void leaderAddress(String address) {
         this.leaderAddress = address;
@@ -88,6 +92,39 @@ final class FakeStore {
             case Request.TransferLeader transfer -> new Response.TransferOk(id);
             case Request.Snapshot snapshot -> new Response.SnapshotOk(id, revision);
             case Request.Alarm alarm -> new Response.AlarmOk(id, ++revision);
+            case Request.Lease lease -> answerLease(lease);
         };
+    }
+
+    /** Leases without time: they live until revoked ({@link #expire} stands in for an expiry). */
+    private Response answerLease(Request.Lease request) {
+        long id = request.requestId();
+        return switch (request) {
+            case LeaseRequests.Grant grant -> {
+                long leaseId = grant.id() != 0 ? grant.id() : ++lastLeaseId;
+                if (leases.containsKey(leaseId)) {
+                    yield new Response.BadRequest(id, "etcdserver: lease already exists");
+                }
+                leases.put(leaseId, grant.ttlSeconds());
+                yield new LeaseResponses.Granted(id, ++revision, leaseId, grant.ttlSeconds());
+            }
+            case LeaseRequests.Revoke revoke -> leases.remove(revoke.id()) == null ? notFound(id)
+                    : new LeaseResponses.Revoked(id, ++revision);
+            case LeaseRequests.KeepAlive keepAlive -> leases.containsKey(keepAlive.id())
+                    ? new LeaseResponses.KeptAlive(id, leases.get(keepAlive.id())) : notFound(id);
+            case LeaseRequests.TimeToLive ttl -> leases.containsKey(ttl.id())
+                    ? new LeaseResponses.TimeToLive(id, leases.get(ttl.id()), leases.get(ttl.id()), List.of())
+                    : new LeaseResponses.TimeToLive(id, -1, 0, List.of());
+            case LeaseRequests.ListLeases list -> new LeaseResponses.Leases(id, List.copyOf(leases.keySet()));
+        };
+    }
+
+    private static Response notFound(long requestId) {
+        return new Response.LeaseNotFound(requestId, "etcdserver: requested lease not found");
+    }
+
+    /** Ends lease {@code id} as an expiry would. */
+    synchronized void expire(long id) {
+        leases.remove(id);
     }
 }
