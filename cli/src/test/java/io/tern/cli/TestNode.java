@@ -47,6 +47,11 @@ final class TestNode implements AutoCloseable {
         server.node().propose(new Command.SetAlarm(memberId, Alarm.Type.NOSPACE, true, detail).encode()).join();
     }
 
+    /** Applies {@code command} through the log and returns what applying it did. */
+    Object apply(Command command) {
+        return server.node().propose(command.encode()).join().result();
+    }
+
     /** {@code tern ARGS --endpoints ENDPOINT}. */
     Cli.Result tern(String... args) {
         String[] all = new String[args.length + 2];
