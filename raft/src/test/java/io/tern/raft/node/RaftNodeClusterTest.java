@@ -223,6 +223,32 @@ class RaftNodeClusterTest {
     }
 
     @Test
+    void leadershipListenersHearWhoStartsAndStopsLeading() {
+        Map<Long, List<String>> heard = new java.util.concurrent.ConcurrentHashMap<>();
+        for (long id = 1; id <= 3; id++) {
+            long member = id;
+            List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
+            heard.put(member, events);
+            start(id, 100_000).addLeadershipListener((leading, term) -> events.add((leading ? "leads " : "stops ") + term));
+        }
+        RaftNode leader = awaitLeader();
+        long term = leader.status().term();
+        awaitTrue(() -> heard.get(leader.id()).contains("leads " + term), "the leader's listener to hear of it");
+        long target = nodes.keySet().stream().filter(id -> id != leader.id()).findFirst().orElseThrow();
+        leader.transferLeadership(target).join();
+        long newTerm = nodes.get(target).status().term();
+        awaitTrue(() -> heard.get(leader.id()).contains("stops " + term), "the old leader's listener to hear it stopped");
+        awaitTrue(() -> heard.get(target).contains("leads " + newTerm), "the new leader's listener to hear of it");
+        RaftNode late = nodes.get(target);
+        List<String> lateEvents = java.util.Collections.synchronizedList(new ArrayList<>());
+        late.addLeadershipListener((leading, t) -> lateEvents.add((leading ? "leads " : "stops ") + t));
+        awaitTrue(() -> lateEvents.equals(List.of("leads " + newTerm)), "a listener added later to hear that it leads");
+        List<String> leads = heard.values().stream().flatMap(events -> List.copyOf(events).stream())
+                .filter(event -> event.startsWith("leads")).toList();
+        assertEquals(leads.size(), leads.stream().distinct().count(), "one leader per term: " + heard);
+    }
+
+    @Test
     void aTransferStillWaitingWhenTheLeaderClosesFailsInsteadOfWaitingForever() throws Exception {
         for (long id = 1; id <= 3; id++) {
             start(id, 100_000);
