@@ -71,6 +71,16 @@ class LeaseCodecTest {
     }
 
     @Test
+    void theLeaseOpcodesAreThirtyToThirtyFour() {
+        assertEquals(0x30, Opcode.LEASE_GRANT.code());
+        assertEquals(0x31, Opcode.LEASE_REVOKE.code());
+        assertEquals(0x32, Opcode.LEASE_KEEPALIVE.code());
+        assertEquals(0x33, Opcode.LEASE_TIME_TO_LIVE.code());
+        assertEquals(0x34, Opcode.LEASE_LIST.code());
+        assertEquals(Opcode.LEASE_LIST, Opcode.fromCode(0x34));
+    }
+
+    @Test
     void truncatedOrPaddedBodiesAreRefused() {
         for (Request request : REQUESTS) {
             byte[] whole = Samples.bytes(Samples.encode(request, RequestCodec::encode));

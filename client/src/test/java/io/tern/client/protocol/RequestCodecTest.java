@@ -208,7 +208,8 @@ class RequestCodecTest {
             assertEquals(code, Status.values()[code].code(), "statuses 0 to 8 of version 1");
         }
         assertEquals(13, Status.NO_SPACE.code());
-        assertNull(Status.fromCode(14));
+        assertEquals(Status.LEASE_NOT_FOUND, Status.fromCode(14));
+        assertNull(Status.fromCode(15));
         assertNull(Status.fromCode(-1));
         assertEquals(0, ReadMode.LINEARIZABLE.code());
         assertEquals(1, ReadMode.LOCAL.code());
