@@ -93,6 +93,7 @@ final class FakeStore {
             case Request.Snapshot snapshot -> new Response.SnapshotOk(id, revision);
             case Request.Alarm alarm -> new Response.AlarmOk(id, ++revision);
             case Request.Lease lease -> answerLease(lease);
+            case Request.WatchRequest watch -> new Response.BadRequest(id, "the fake store has no watches");
         };
     }
 

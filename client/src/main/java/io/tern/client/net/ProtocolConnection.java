@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every exchange handed to {@link #send} ends exactly once: answered, refused or failed as not
  * sent, lost with the connection, or {@link #forget forgotten} by its owner; whichever removes it
- * from the in-flight map first. Sending runs on the channel's event loop, where the answers and the
+ * from the in-flight map first. A request that opens a stream (WATCH_CREATE) stays in flight,
+ * taking each frame, until the frame its {@link Exchange#endsWith} calls the last. Sending runs on the channel's event loop, where the answers and the
  * channel's closing are handled too, so the in-flight bound and writability count every request taken
  * before, whichever thread sent it.
  */
@@ -60,7 +61,19 @@ public final class ProtocolConnection {
         default void written() {
         }
 
+        /**
+         * An answer. For most requests it is the only one; a request that opens a stream gets one
+         * call per frame, until {@link #endsWith} says a frame is the last.
+         */
         void answered(Response response);
+
+        /**
+         * Whether {@code response} is the last answer to the request; until then the exchange stays
+         * in flight. Ordinary requests get one answer, so the default says yes.
+         */
+        default boolean endsWith(Response response) {
+            return true;
+        }
 
         /** The request certainly did not reach the peer: connect or write failed, or the connection refused it. */
         void notSent(Throwable cause);
@@ -246,7 +259,7 @@ public final class ProtocolConnection {
             ByteBuf body = (ByteBuf) msg;
             try {
                 long id = ResponseCodec.peekRequestId(body);
-                Exchange exchange = inFlight.remove(id);
+                Exchange exchange = inFlight.get(id);
                 if (exchange == null) {
                     // An answer to a request its owner gave up on (deadline), or a TOO_LARGE with id 0.
                     log.debug("Dropping an answer from {} to request {} that nothing awaits", address, id);
@@ -257,12 +270,19 @@ public final class ProtocolConnection {
                     response = ResponseCodec.decode(body, exchange.opcode());
                 } catch (MalformedResponseException e) {
                     // The codec's rule: after a response that does not decode, the connection cannot be trusted.
-                    exchange.malformed(e);
+                    if (inFlight.remove(id, exchange)) {
+                        exchange.malformed(e);
+                    }
                     closeCause = e;
                     ctx.close();
                     return;
                 }
-                exchange.answered(response);
+                // A stream's frames before its last leave the exchange in flight; whoever removes it
+                // (this, a forget, or the connection's loss) owns its ending.
+                boolean owned = exchange.endsWith(response) ? inFlight.remove(id, exchange) : inFlight.get(id) == exchange;
+                if (owned) {
+                    exchange.answered(response);
+                }
             } catch (MalformedResponseException e) {
                 closeCause = e;
                 ctx.close();

@@ -26,7 +26,13 @@ public enum Opcode {
     LEASE_REVOKE(0x31),
     LEASE_KEEPALIVE(0x32),
     LEASE_TIME_TO_LIVE(0x33),
-    LEASE_LIST(0x34);
+    LEASE_LIST(0x34),
+    /** Added for watches: opens a stream of a key's or a range's changes ({@link WatchRequests.Create}). */
+    WATCH_CREATE(0x40),
+    /** Added for watches: ends one stream of the connection ({@link WatchRequests.Cancel}). */
+    WATCH_CANCEL(0x41),
+    /** Added for watches: asks for a PROGRESS frame on each synced stream ({@link WatchRequests.Progress}). */
+    WATCH_PROGRESS(0x42);
 
     /** The lowest opcode the contract reserves for traffic between members. */
     public static final int FIRST_PEER_OPCODE = 0x70;

@@ -299,4 +299,12 @@ public sealed interface Request {
         /** The same request under another id (a follower forwarding it to the leader). */
         Lease withRequestId(long requestId);
     }
+
+    /**
+     * The watch requests (opcodes 0x40 to 0x42), defined in {@link WatchRequests}: the member that
+     * receives one serves it from its own state, on the connection it came on; never forwarded.
+     */
+    sealed interface WatchRequest extends Request
+            permits WatchRequests.Create, WatchRequests.Cancel, WatchRequests.Progress {
+    }
 }

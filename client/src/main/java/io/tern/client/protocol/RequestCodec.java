@@ -74,6 +74,7 @@ public final class RequestCodec {
                 FieldWriter.utf8(out, r.detail());
             }
             case Request.Lease r -> LeaseCodec.encode(r, out);
+            case Request.WatchRequest r -> WatchCodec.encodeRequest(r, out);
         }
     }
 
@@ -120,6 +121,7 @@ public final class RequestCodec {
             case ALARM -> alarm(in, requestId);
             case LEASE_GRANT, LEASE_REVOKE, LEASE_KEEPALIVE, LEASE_TIME_TO_LIVE, LEASE_LIST ->
                     LeaseCodec.decodeRequest(opcode, requestId, in);
+            case WATCH_CREATE, WATCH_CANCEL, WATCH_PROGRESS -> WatchCodec.decodeRequest(opcode, requestId, in);
         };
         in.requireFullyRead();
         return request;

@@ -356,4 +356,17 @@ public sealed interface Response {
             return Status.OK;
         }
     }
+
+    /**
+     * The OK answers to the watch requests, defined in {@link WatchResponses}: the frames of a
+     * WATCH_CREATE's stream and the acknowledgement of WATCH_CANCEL and WATCH_PROGRESS.
+     */
+    sealed interface WatchResponse extends Response
+            permits WatchResponses.Created, WatchResponses.Events, WatchResponses.Progress, WatchResponses.Canceled,
+            WatchResponses.Ack {
+        @Override
+        default Status status() {
+            return Status.OK;
+        }
+    }
 }

@@ -68,6 +68,7 @@ public final class ResponseCodec {
                 FieldWriter.utf8(out, r.message());
             }
             case Response.Failure r -> FieldWriter.utf8(out, r.message());
+            case Response.WatchResponse r -> WatchCodec.encodeResponse(r, out);
         }
     }
 
@@ -106,7 +107,7 @@ public final class ResponseCodec {
         String what = status + " response to " + (requestOpcode == null ? "no request" : requestOpcode);
         FieldReader in = new FieldReader(body, what, m -> new MalformedResponseException(m, requestId));
         Response response = switch (status) {
-            case OK -> ok(in, requestId, requestOpcode);
+            case OK -> ok(in, requestId, requestOpcode, body);
             case NOT_FOUND -> {
                 expect(in, requestOpcode, Opcode.GET);
                 yield new Response.NotFound(requestId, in.u64("revision"));
@@ -132,7 +133,7 @@ public final class ResponseCodec {
         return response;
     }
 
-    private static Response ok(FieldReader in, long requestId, Opcode requestOpcode) {
+    private static Response ok(FieldReader in, long requestId, Opcode requestOpcode, ByteBuf body) {
         if (requestOpcode == null) {
             throw in.malformed("an OK body cannot be read without the request's opcode");
         }
@@ -153,6 +154,7 @@ public final class ResponseCodec {
             case ALARM -> new Response.AlarmOk(requestId, in.u64("revision"));
             case LEASE_GRANT, LEASE_REVOKE, LEASE_KEEPALIVE, LEASE_TIME_TO_LIVE, LEASE_LIST ->
                     LeaseCodec.decodeOk(requestOpcode, requestId, in);
+            case WATCH_CREATE, WATCH_CANCEL, WATCH_PROGRESS -> WatchCodec.decodeResponse(requestOpcode, requestId, in, body);
         };
     }
 

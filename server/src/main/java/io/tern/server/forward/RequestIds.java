@@ -30,6 +30,7 @@ final class RequestIds {
             case Request.Snapshot r -> new Request.Snapshot(id);
             case Request.Alarm r -> new Request.Alarm(id, r.activate(), r.memberId(), r.alarm(), r.detail());
             case Request.Lease r -> r.withRequestId(id);
+            case Request.WatchRequest r -> throw new IllegalArgumentException("watches are served where they arrive");
         };
     }
 
@@ -62,6 +63,7 @@ final class RequestIds {
             case Response.Compacted r -> new Response.Compacted(id, r.compactRevision(), r.message());
             case Response.FutureRevision r -> new Response.FutureRevision(id, r.currentRevision(), r.message());
             case Response.LeaseNotFound r -> new Response.LeaseNotFound(id, r.message());
+            case Response.WatchResponse r -> throw new IllegalArgumentException("watches are served where they arrive");
         };
     }
 }

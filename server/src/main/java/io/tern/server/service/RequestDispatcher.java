@@ -95,6 +95,9 @@ public final class RequestDispatcher {
                 case Request.Ping r -> CompletableFuture.completedFuture(new Response.PingOk(id));
                 case Request.Status r -> CompletableFuture.completedFuture(
                         new Response.StatusOk(id, status.json(node.status(), engine.alarms())));
+                // The connection serves its watches itself (server.watch), since they answer more than once.
+                case Request.WatchRequest r -> CompletableFuture.completedFuture(
+                        new Response.BadRequest(id, "a watch request must come on a client connection"));
             };
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(Failures.toResponse(id, e, true));
