@@ -110,6 +110,10 @@ public final class ServerCommand implements Callable<Integer> {
             + "space is checked.", defaultValue = "1000")
     long diskCheckIntervalMs;
 
+    @Option(names = "--watch-progress-interval-ms", description = "How often a watch that asked for progress "
+            + "notifications is told the revision it has seen everything up to.", defaultValue = "600000")
+    long watchProgressIntervalMs;
+
     @Option(names = "--log-roll-cycle", hidden = true, description = "The log's file roll cycle, a Chronicle "
             + "RollCycles name; short ones (TEST4_SECONDLY) let tests see compaction and InstallSnapshot quickly.")
     String logRollCycle;
@@ -216,6 +220,8 @@ public final class ServerCommand implements Callable<Integer> {
         require(clusterId == null || !clusterId.isBlank(), "--cluster-id must not be blank");
         require(diskReserveBytes >= 0, "--disk-reserve-bytes must be 0 or more, was " + diskReserveBytes);
         require(diskCheckIntervalMs >= 1, "--disk-check-interval-ms must be at least 1, was " + diskCheckIntervalMs);
+        require(watchProgressIntervalMs >= 1, "--watch-progress-interval-ms must be at least 1, was "
+                + watchProgressIntervalMs);
         if (logRollCycle != null) {
             io.tern.engine.log.LogConfig.rollCycleNamed(logRollCycle); // refuses an unknown name in one line
         }
@@ -223,7 +229,7 @@ public final class ServerCommand implements Callable<Integer> {
                 Duration.ofMillis(electionTimeoutMs), policy, snapshotEntries, maxValueBytes, forward,
                 Duration.ofMillis(requestTimeoutMs), maxConnections, Duration.ofMillis(stallTimeoutMs),
                 maxPendingOutputBytes, clusterId, logRollCycle, staleReadsForTesting, diskReserveBytes,
-                Duration.ofMillis(diskCheckIntervalMs));
+                Duration.ofMillis(diskCheckIntervalMs), Duration.ofMillis(watchProgressIntervalMs));
     }
 
     static SortedMap<Long, String> parseCluster(String text) {

@@ -36,15 +36,18 @@ import java.util.TreeMap;
  * @param diskReserveBytes   below this much free space in the data directory the member raises the
  *                           NOSPACE alarm and the cluster refuses new writes; 0 never raises it
  * @param diskCheckInterval  how often the free space is checked
+ * @param watchProgressInterval how often a watch that asked for progress notifications gets one
+ *                           ({@code --watch-progress-interval-ms}; etcd's ten minutes by default)
  */
 public record ServerConfig(long id, Path dataDirectory, SortedMap<Long, String> cluster, InetSocketAddress listen,
                            boolean join, Duration heartbeat, Duration electionTimeout, FsyncPolicy fsync,
                            long snapshotEntries, int maxValueBytes, boolean forward, Duration requestTimeout,
                            int maxConnections, Duration stallTimeout, long maxPendingOutputBytes,
                            String clusterId, String logRollCycle, boolean staleReadsForTesting,
-                           long diskReserveBytes, Duration diskCheckInterval) {
+                           long diskReserveBytes, Duration diskCheckInterval, Duration watchProgressInterval) {
 
     public static final int DEFAULT_PORT = 7379;
+    public static final Duration DEFAULT_WATCH_PROGRESS_INTERVAL = Duration.ofMinutes(10);
     public static final long DEFAULT_DISK_RESERVE_BYTES = 256L << 20;
     public static final Duration DEFAULT_DISK_CHECK_INTERVAL = Duration.ofSeconds(1);
 
@@ -59,13 +62,39 @@ public record ServerConfig(long id, Path dataDirectory, SortedMap<Long, String> 
             throw new IllegalArgumentException("--disk-reserve-bytes must not be negative, was " + diskReserveBytes);
         }
         Objects.requireNonNull(diskCheckInterval, "diskCheckInterval");
+        Objects.requireNonNull(watchProgressInterval, "watchProgressInterval");
+        if (watchProgressInterval.toMillis() < 1) {
+            throw new IllegalArgumentException("--watch-progress-interval-ms must be at least 1, was "
+                    + watchProgressInterval.toMillis());
+        }
+    }
+
+    /** A config with the default watch progress interval. */
+    public ServerConfig(long id, Path dataDirectory, SortedMap<Long, String> cluster, InetSocketAddress listen,
+                        boolean join, Duration heartbeat, Duration electionTimeout, FsyncPolicy fsync,
+                        long snapshotEntries, int maxValueBytes, boolean forward, Duration requestTimeout,
+                        int maxConnections, Duration stallTimeout, long maxPendingOutputBytes,
+                        String clusterId, String logRollCycle, boolean staleReadsForTesting,
+                        long diskReserveBytes, Duration diskCheckInterval) {
+        this(id, dataDirectory, cluster, listen, join, heartbeat, electionTimeout, fsync, snapshotEntries, maxValueBytes,
+                forward, requestTimeout, maxConnections, stallTimeout, maxPendingOutputBytes, clusterId, logRollCycle,
+                staleReadsForTesting, diskReserveBytes, diskCheckInterval, DEFAULT_WATCH_PROGRESS_INTERVAL);
+    }
+
+    /** A copy whose watches get progress notifications every {@code interval}. */
+    public ServerConfig withWatchProgressInterval(Duration interval) {
+        return new ServerConfig(id, dataDirectory, cluster, listen, join, heartbeat, electionTimeout, fsync,
+                snapshotEntries, maxValueBytes, forward, requestTimeout, maxConnections, stallTimeout,
+                maxPendingOutputBytes, clusterId, logRollCycle, staleReadsForTesting, diskReserveBytes, diskCheckInterval,
+                interval);
     }
 
     /** A copy that starts with {@code --join}. */
     public ServerConfig withJoin(boolean on) {
         return new ServerConfig(id, dataDirectory, cluster, listen, on, heartbeat, electionTimeout, fsync,
                 snapshotEntries, maxValueBytes, forward, requestTimeout, maxConnections, stallTimeout,
-                maxPendingOutputBytes, clusterId, logRollCycle, staleReadsForTesting, diskReserveBytes, diskCheckInterval);
+                maxPendingOutputBytes, clusterId, logRollCycle, staleReadsForTesting, diskReserveBytes, diskCheckInterval,
+                watchProgressInterval);
     }
 
     /** This node's advertised address, from {@code cluster}. */

@@ -21,6 +21,8 @@ import io.tern.server.lease.LeaseKeeper;
 import io.tern.server.net.NodePort;
 import io.tern.server.service.RequestDispatcher;
 import io.tern.server.service.StatusReport;
+import io.tern.server.watch.EngineHistory;
+import io.tern.server.watch.WatchHub;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -57,13 +59,13 @@ public final class TernServer implements AutoCloseable {
     private final RequestDispatcher dispatcher;
     private final NodePort port;
     private final DiskSpaceMonitor diskSpace;
+    private final WatchHub watchHub;
     private final CountDownLatch closed = new CountDownLatch(1);
     private boolean closing;
 
     private TernServer(ServerConfig config, StorageEngine engine, NettyPeerTransport peers, RaftNode node,
                        EventLoopGroup workers, LeaderForwarder forwarder, LeaseKeeper leases, RequestDispatcher dispatcher,
-                       NodePort port,
-                       DiskSpaceMonitor diskSpace) {
+                       NodePort port, DiskSpaceMonitor diskSpace, WatchHub watchHub) {
         this.config = config;
         this.engine = engine;
         this.peers = peers;
@@ -74,6 +76,7 @@ public final class TernServer implements AutoCloseable {
         this.dispatcher = dispatcher;
         this.port = port;
         this.diskSpace = diskSpace;
+        this.watchHub = watchHub;
     }
 
     /**
@@ -102,6 +105,9 @@ public final class TernServer implements AutoCloseable {
         StorageEngine engine = openEngine(config, identity);
         List<AutoCloseable> started = new ArrayList<>(List.of(engine));
         try {
+            // Before Raft applies anything more, so that the watches miss no change.
+            WatchHub watchHub = EngineHistory.watch(engine, "tern-watch-" + config.id(), config.watchProgressInterval());
+            started.add(0, watchHub);
             IoTransport io = IoTransport.best();
             NettyPeerTransport peers = new NettyPeerTransport(PeerTransportConfig.defaults(config.id(), identity.clusterId())
                     .withIo(io));
@@ -131,11 +137,12 @@ public final class TernServer implements AutoCloseable {
                     config.diskReserveBytes(), freeSpace, engine::alarms,
                     dispatcher::dispatchOwn).start(config.diskCheckInterval());
             started.add(0, diskSpace);
-            NodePort port = bind(config, io, workers, peers, dispatcher);
+            NodePort port = bind(config, io, workers, peers, dispatcher, watchHub);
             log.info("member {} of cluster {} serves {} (advertised as {}), data in {}, fsync {}", config.id(),
                     identity.clusterId(), port.localAddress(), config.advertisedAddress(), config.dataDirectory(),
                     config.fsync().name().toLowerCase());
-            return new TernServer(config, engine, peers, node, workers, forwarder, leases, dispatcher, port, diskSpace);
+            return new TernServer(config, engine, peers, node, workers, forwarder, leases, dispatcher, port, diskSpace,
+                    watchHub);
         } catch (RuntimeException | Error e) {
             closeAll(started);
             throw e;
@@ -143,10 +150,10 @@ public final class TernServer implements AutoCloseable {
     }
 
     private static NodePort bind(ServerConfig config, IoTransport io, EventLoopGroup workers, NettyPeerTransport peers,
-                                 RequestDispatcher dispatcher) {
+                                 RequestDispatcher dispatcher, WatchHub watchHub) {
         try {
             return NodePort.bind(config.listen(), io, workers, peers, dispatcher, config.maxConnections(),
-                    config.stallTimeout(), config.maxPendingOutputBytes());
+                    config.stallTimeout(), config.maxPendingOutputBytes(), watchHub);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ServerStartException("interrupted while binding " + config.listen(), e);
@@ -271,7 +278,7 @@ public final class TernServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            closeAll(List.of(diskSpace, port, forwarder, leases, node, peers,
+            closeAll(List.of(diskSpace, watchHub, port, forwarder, leases, node, peers,
                     () -> workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly(), engine));
             log.info("member {} stopped gracefully in {} ms", config.id(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));

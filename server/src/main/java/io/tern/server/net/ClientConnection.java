@@ -16,7 +16,10 @@ import io.tern.client.protocol.Response;
 import io.tern.client.protocol.Status;
 import io.tern.client.protocol.TooLargeException;
 import io.tern.server.service.RequestDispatcher;
+import io.tern.server.watch.WatchHub;
+import io.tern.server.watch.WatchSession;
 import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,13 +44,18 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private final RequestDispatcher dispatcher;
     private final InFlightRequests serverInFlight;
     private final long maxPendingOutputBytes;
+    private final WatchHub watchHub;
+    /** This connection's watches, opened with the first watch request. */
+    private WatchSession watches;
     private int inFlight;
     private long inFlightBytes;
 
-    ClientConnection(RequestDispatcher dispatcher, InFlightRequests serverInFlight, long maxPendingOutputBytes) {
+    ClientConnection(RequestDispatcher dispatcher, InFlightRequests serverInFlight, long maxPendingOutputBytes,
+                     WatchHub watchHub) {
         this.dispatcher = dispatcher;
         this.serverInFlight = serverInFlight;
         this.maxPendingOutputBytes = maxPendingOutputBytes;
+        this.watchHub = watchHub;
     }
 
     @Override
@@ -71,7 +79,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         inFlightBytes += frameBytes;
         serverInFlight.begin();
         updateReading(ctx);
-        dispatcher.dispatch(request, ctx.executor()).whenComplete((response, error) -> {
+        serve(ctx, request).whenComplete((response, error) -> {
             Response answer = error == null ? response
                     : new Response.Internal(request.requestId(), "unexpected failure: " + error);
             if (ctx.executor().inEventLoop()) {
@@ -82,11 +90,27 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         });
     }
 
+    /**
+     * Watch requests go to this connection's watch session, which writes their answers itself (a
+     * watch answers many times) and completes with {@code null} once it has taken the request.
+     */
+    private CompletableFuture<Response> serve(ChannelHandlerContext ctx, Request request) {
+        if (request instanceof Request.WatchRequest watch) {
+            if (watches == null) {
+                watches = watchHub.openSession(new ChannelWatchSink(ctx.channel(), maxPendingOutputBytes));
+            }
+            return watches.serve(watch);
+        }
+        return dispatcher.dispatch(request, ctx.executor());
+    }
+
     private void finish(ChannelHandlerContext ctx, Response response, long frameBytes) {
         inFlight--;
         inFlightBytes -= frameBytes;
         serverInFlight.end();
-        respond(ctx, response);
+        if (response != null) {
+            respond(ctx, response);
+        }
         updateReading(ctx);
     }
 
@@ -113,7 +137,18 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         updateReading(ctx);
+        if (watches != null && ctx.channel().isWritable()) {
+            watches.writable();
+        }
         ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (watches != null) {
+            watches.close();
+        }
+        ctx.fireChannelInactive();
     }
 
     @Override

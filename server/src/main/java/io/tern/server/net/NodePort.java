@@ -14,6 +14,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.tern.platform.IoTransport;
 import io.tern.raft.transport.NettyPeerTransport;
 import io.tern.server.service.RequestDispatcher;
+import io.tern.server.watch.WatchHub;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +53,8 @@ public final class NodePort implements AutoCloseable {
      */
     public static NodePort bind(InetSocketAddress address, IoTransport io, EventLoopGroup workers,
                                 NettyPeerTransport peers, RequestDispatcher dispatcher, int maxConnections,
-                                Duration stallTimeout, long maxPendingOutputBytes) throws InterruptedException {
+                                Duration stallTimeout, long maxPendingOutputBytes, WatchHub watchHub)
+            throws InterruptedException {
         EventLoopGroup boss = io.newEventLoopGroup(1, "tern-accept");
         ConnectionGate gate = new ConnectionGate(maxConnections);
         ChannelGroup connections = new DefaultChannelGroup("tern-connections", GlobalEventExecutor.INSTANCE);
@@ -69,7 +71,7 @@ public final class NodePort implements AutoCloseable {
                         channel.pipeline().addLast(gate, new FlushConsolidationHandler(256, true), stallGuard,
                                 new SharedPortFrameDecoder(), stallGuard.frameCounter(),
                                 new ConnectionRouter(peers::newPeerChannelHandler,
-                                        () -> new ClientConnection(dispatcher, inFlight, maxPendingOutputBytes),
+                                        () -> new ClientConnection(dispatcher, inFlight, maxPendingOutputBytes, watchHub),
                                         maxConnections));
                     }
                 });

@@ -168,6 +168,15 @@ public final class WatchHub implements ChangeListener, AutoCloseable {
     }
 
     void serve(WatchSession session, Request.WatchRequest request) {
+        try {
+            serveRequest(session, request);
+        } catch (RuntimeException e) {
+            log.error("watch request {} failed unexpectedly", request.requestId(), e);
+            session.sink.write(new Response.Internal(request.requestId(), e.toString()));
+        }
+    }
+
+    private void serveRequest(WatchSession session, Request.WatchRequest request) {
         switch (request) {
             case WatchRequests.Create create -> create(session, create);
             case WatchRequests.Cancel cancel -> {
