@@ -80,11 +80,18 @@ public final class TernClient implements AutoCloseable {
     private final Results results = new Results();
     private final long requestTimeoutNanos;
     private final LeaseClient leases;
+    private final WatchClient watches;
 
     private TernClient(ClientSettings settings) {
         this.runtime = new ClientRuntime(settings);
         this.requestTimeoutNanos = settings.requestTimeout().toNanos();
         this.leases = new LeaseClient(this, runtime, results, requestTimeoutNanos);
+        this.watches = new WatchClient(runtime);
+    }
+
+    /** Watches of keys and ranges: their changes as they happen, across failover (see {@link WatchClient}). */
+    public WatchClient watches() {
+        return watches;
     }
 
     /** A client with {@code settings}; called by {@link TernClientBuilder#build()}. */
