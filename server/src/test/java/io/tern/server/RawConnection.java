@@ -80,6 +80,14 @@ final class RawConnection implements AutoCloseable {
         return ResponseCodec.decode(buf, opcode);
     }
 
+    /** The next answer, decoded as one to {@code opcode}: for a stream's frames, which share a requestId. */
+    Response receiveAnswerTo(Opcode opcode) throws IOException {
+        int length = in.readInt();
+        byte[] body = new byte[length];
+        in.readFully(body);
+        return ResponseCodec.decode(Unpooled.wrappedBuffer(body), opcode);
+    }
+
     /** Whether the server closed the connection: reads until end of stream or {@code millis} of silence. */
     boolean closedByServer(int millis) throws IOException {
         socket.setSoTimeout(millis);
