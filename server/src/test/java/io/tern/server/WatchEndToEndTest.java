@@ -91,8 +91,11 @@ class WatchEndToEndTest {
     }
 
     private TernServer single() throws InterruptedException {
-        TernServer server = TernServer.start(TestServers.single(data.resolve("single"))
-                .withWatchProgressInterval(Duration.ofMillis(100)));
+        return single(TestServers.single(data.resolve("single")).withWatchProgressInterval(Duration.ofMillis(100)));
+    }
+
+    private TernServer single(ServerConfig config) throws InterruptedException {
+        TernServer server = TernServer.start(config);
         servers.add(server);
         TestServers.await("a leader", Duration.ofSeconds(10), () -> server.node().status().role() == Role.LEADER);
         return server;
@@ -229,7 +232,14 @@ class WatchEndToEndTest {
 
     @Test
     void aClientThatStopsReadingStallsNeitherWritesNorOtherWatchesAndLaterGetsEverything() throws Exception {
-        TernServer server = single();
+        // A connection whose answers sit unread for the stall timeout is closed (StallGuard); this one
+        // pauses for less, as a slow consumer does, with its watch output bounded meanwhile.
+        ServerConfig c = TestServers.single(data.resolve("single"));
+        TernServer server = single(new ServerConfig(c.id(), c.dataDirectory(), c.cluster(), c.listen(), c.join(),
+                c.heartbeat(), c.electionTimeout(), c.fsync(), c.snapshotEntries(), c.maxValueBytes(), c.forward(),
+                c.requestTimeout(), c.maxConnections(), Duration.ofSeconds(60), c.maxPendingOutputBytes(), c.clusterId(),
+                c.logRollCycle(), c.staleReadsForTesting(), c.diskReserveBytes(), c.diskCheckInterval(),
+                c.watchProgressInterval()));
         TernClient tern = client(server);
         Received fast = new Received();
         String value = "v".repeat(8 * 1024);

@@ -97,7 +97,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private CompletableFuture<Response> serve(ChannelHandlerContext ctx, Request request) {
         if (request instanceof Request.WatchRequest watch) {
             if (watches == null) {
-                watches = watchHub.openSession(new ChannelWatchSink(ctx.channel(), maxPendingOutputBytes));
+                ChannelWatchSink sink = new ChannelWatchSink(ctx.channel(), maxPendingOutputBytes);
+                watches = watchHub.openSession(sink);
+                sink.onDrained(watches::writable);
             }
             return watches.serve(watch);
         }
