@@ -3,13 +3,9 @@ package io.tern.server.watch;
 import io.tern.engine.StorageEngine;
 import io.tern.engine.state.HistoryBatch;
 import java.time.Duration;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** The engine as the watches' {@link HistorySource}, and the hub listening to it. */
 public final class EngineHistory implements HistorySource {
-
-    private static final Logger log = LoggerFactory.getLogger(EngineHistory.class);
 
     private final StorageEngine engine;
 
@@ -20,12 +16,7 @@ public final class EngineHistory implements HistorySource {
     /** A hub serving watches from {@code engine}, told of every change it applies from now on. */
     public static WatchHub watch(StorageEngine engine, String threadName, Duration progressInterval) {
         WatchHub hub = WatchHub.start(new EngineHistory(engine), threadName, progressInterval);
-        try {
-            engine.addChangeListener(hub);
-        } catch (UnsupportedOperationException e) {
-            // TODO(watch): remove once the MVCC engine (tag engine-mvcc) is on main.
-            log.warn("this engine keeps no history: watches will see no changes");
-        }
+        engine.addChangeListener(hub);
         return hub;
     }
 
