@@ -101,6 +101,23 @@ final class FieldReader {
         }
     }
 
+    /**
+     * A record in {@link io.tern.kv.KvCodec}'s form, read by {@code decoder} from the bytes that
+     * remain (it checks every length before allocating); its complaints become this reader's.
+     */
+    <T> T kvRecord(String field, Function<java.nio.ByteBuffer, T> decoder) {
+        java.nio.ByteBuffer view = in.nioBuffer(in.readerIndex(), in.readableBytes());
+        int start = view.position();
+        T value;
+        try {
+            value = decoder.apply(view);
+        } catch (IllegalArgumentException e) {
+            throw malformed(field + ": " + e.getMessage());
+        }
+        in.skipBytes(view.position() - start);
+        return value;
+    }
+
     /** Refuses bytes left over: every format here is exact, so extra bytes mean the sides disagree. */
     void requireFullyRead() {
         if (in.isReadable()) {

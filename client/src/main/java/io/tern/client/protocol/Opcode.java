@@ -21,6 +21,16 @@ public enum Opcode {
     /** Added in contract version 1.1: makes a learner that has caught up a voter. */
     MEMBER_PROMOTE(0x14),
     ALARM(0x15),
+    /** Added with etcd's data model ({@link KvRequest}): reads a range with its options, at a revision. */
+    RANGE(0x20),
+    /** Puts a key with etcd's options. */
+    PUT_KV(0x21),
+    /** Deletes the keys of a range. */
+    DELETE_RANGE(0x22),
+    /** An etcd transaction: compares, then one list of operations or the other, at one revision. */
+    TXN(0x23),
+    /** Drops the history below a revision. */
+    COMPACT(0x24),
     /** Leases (etcd's): grant, revoke, keep-alive, time-to-live, list; see {@link LeaseRequests}. */
     LEASE_GRANT(0x30),
     LEASE_REVOKE(0x31),

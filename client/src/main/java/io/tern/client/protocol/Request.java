@@ -20,6 +20,15 @@ public sealed interface Request {
     /** The opcode this request travels under. */
     Opcode opcode();
 
+    /**
+     * The key operations of etcd's data model, opcodes 0x20 to 0x24: the records are in
+     * {@link KvRequest}.
+     */
+    sealed interface Kv extends Request permits KvRequest.Range, KvRequest.Write, KvRequest.Compact {
+        /** The same request under another requestId (a forward to the leader relabels it). */
+        Kv withRequestId(long id);
+    }
+
     /** Reads {@code key}'s value. */
     record Get(long requestId, ReadMode readMode, long minRevision, byte[] key) implements Request {
         public Get {

@@ -67,6 +67,7 @@ public final class RequestCodec {
             case Request.Ping r -> { }
             case Request.Status r -> { }
             case Request.Snapshot r -> { }
+            case Request.Kv r -> KvWireCodec.encode(r, out);
             case Request.Alarm r -> {
                 out.writeByte(r.activate() ? 1 : 2);
                 out.writeLong(r.memberId());
@@ -122,6 +123,7 @@ public final class RequestCodec {
             case LEASE_GRANT, LEASE_REVOKE, LEASE_KEEPALIVE, LEASE_TIME_TO_LIVE, LEASE_LIST ->
                     LeaseCodec.decodeRequest(opcode, requestId, in);
             case WATCH_CREATE, WATCH_CANCEL, WATCH_PROGRESS -> WatchCodec.decodeRequest(opcode, requestId, in);
+            case RANGE, PUT_KV, DELETE_RANGE, TXN, COMPACT -> KvWireCodec.decodeRequest(opcode, requestId, in);
         };
         in.requireFullyRead();
         return request;

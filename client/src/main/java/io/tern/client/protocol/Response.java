@@ -28,6 +28,12 @@ public sealed interface Response {
         String message();
     }
 
+    /** OK to the key operations of etcd's data model (0x20 to 0x24): the records are in {@link KvResponse}. */
+    sealed interface Kv extends Response permits KvResponse.OpOk, KvResponse.CompactOk {
+        /** The same answer under another requestId. */
+        Kv withRequestId(long id);
+    }
+
     /** OK to GET. */
     record GetOk(long requestId, long revision, byte[] value) implements Response {
         public GetOk {

@@ -59,6 +59,7 @@ public final class ResponseCodec {
             case Response.SnapshotOk r -> out.writeLong(r.snapshotIndex());
             case Response.AlarmOk r -> out.writeLong(r.revision());
             case Response.LeaseOk r -> LeaseCodec.encode(r, out);
+            case Response.Kv r -> KvWireCodec.encode(r, out);
             case Response.Compacted r -> {
                 out.writeLong(r.compactRevision());
                 FieldWriter.utf8(out, r.message());
@@ -155,6 +156,7 @@ public final class ResponseCodec {
             case LEASE_GRANT, LEASE_REVOKE, LEASE_KEEPALIVE, LEASE_TIME_TO_LIVE, LEASE_LIST ->
                     LeaseCodec.decodeOk(requestOpcode, requestId, in);
             case WATCH_CREATE, WATCH_CANCEL, WATCH_PROGRESS -> WatchCodec.decodeResponse(requestOpcode, requestId, in, body);
+            case RANGE, PUT_KV, DELETE_RANGE, TXN, COMPACT -> KvWireCodec.decodeOk(requestOpcode, requestId, in);
         };
     }
 
