@@ -1,6 +1,9 @@
 package io.tern.server.service;
 
 import io.tern.client.protocol.Response;
+import io.tern.engine.state.CommandResult;
+import io.tern.engine.state.CompactedRevisionException;
+import io.tern.engine.state.FutureRevisionException;
 import io.tern.raft.node.RaftNotLeaderException;
 import io.tern.raft.node.RaftOutcomeUnknownException;
 import io.tern.raft.node.RejectedException;
@@ -44,6 +47,8 @@ final class Failures {
                 default -> new Response.Unavailable(requestId, e.getMessage());
             };
             case RaftOutcomeUnknownException e -> new Response.Timeout(requestId, e.getMessage());
+            case CompactedRevisionException e -> new Response.Compacted(requestId, e.compactRevision(), e.getMessage());
+            case FutureRevisionException e -> new Response.FutureRevision(requestId, e.currentRevision(), e.getMessage());
             case ForwardFailedException e -> e.sent() && write
                     ? new Response.Timeout(requestId, e.getMessage())
                     : new Response.Unavailable(requestId, e.getMessage());
@@ -55,6 +60,27 @@ final class Failures {
                         : new Response.Internal(requestId, oneLine(cause));
             }
         };
+    }
+
+    /** BAD_REQUEST for a request that breaks a rule checked before anything is proposed. */
+    static Response invalid(long requestId, String problem) {
+        return new Response.BadRequest(requestId, problem);
+    }
+
+    /** The status of a command the state refused when it applied it, with etcd's words for it. */
+    static Response refused(long requestId, CommandResult.Refused refused) {
+        return switch (refused.refusal()) {
+            case COMPACTED -> new Response.Compacted(requestId, refused.revision(), refused.message());
+            case FUTURE_REVISION -> new Response.FutureRevision(requestId, refused.revision(), refused.message());
+            case LEASE_NOT_FOUND -> new Response.LeaseNotFound(requestId, refused.message());
+            case KEY_NOT_FOUND, LEASE_EXISTS -> new Response.BadRequest(requestId, refused.message());
+        };
+    }
+
+    /** A write applied with a result its kind never has: a bug, and the write did happen. */
+    static Response unexpectedResult(long requestId, Object result) {
+        log.error("request {} was applied with an unexpected result {}", requestId, result);
+        return new Response.Internal(requestId, "applied, but with an unexpected result: " + result);
     }
 
     private static String oneLine(Throwable cause) {

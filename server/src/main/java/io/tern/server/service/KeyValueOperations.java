@@ -2,7 +2,6 @@ package io.tern.server.service;
 
 import io.tern.client.protocol.BatchOp;
 import io.tern.client.protocol.ProtocolLimits;
-import io.tern.client.protocol.ReadMode;
 import io.tern.client.protocol.Request;
 import io.tern.client.protocol.Response;
 import io.tern.engine.StorageEngine;
@@ -33,12 +32,12 @@ final class KeyValueOperations {
 
     private final RaftNode node;
     private final StorageEngine engine;
-    private final boolean staleReadsForTesting;
+    private final ReadGate reads;
 
-    KeyValueOperations(RaftNode node, StorageEngine engine, boolean staleReadsForTesting) {
+    KeyValueOperations(RaftNode node, StorageEngine engine, ReadGate reads) {
         this.node = node;
         this.engine = engine;
-        this.staleReadsForTesting = staleReadsForTesting;
+        this.reads = reads;
     }
 
     CompletableFuture<Response> put(Request.Put put) {
@@ -95,7 +94,7 @@ final class KeyValueOperations {
 
     /** @param reader where the state is read once the read may proceed (not Raft's applier thread) */
     CompletableFuture<Response> get(Request.Get get, Executor reader) {
-        return whenReadable(get.readMode(), get.minRevision(), reader).thenApply(ignored -> {
+        return reads.whenReadable(get.readMode(), get.minRevision(), reader).thenApply(ignored -> {
             ReadResult result = engine.get(get.key());
             return result.found() ? new Response.GetOk(get.requestId(), result.revision(), result.value())
                     : new Response.NotFound(get.requestId(), result.revision());
@@ -103,23 +102,9 @@ final class KeyValueOperations {
     }
 
     CompletableFuture<Response> scan(Request.Scan scan, Executor reader) {
-        return whenReadable(scan.readMode(), scan.minRevision(), reader).thenApply(ignored -> {
+        return reads.whenReadable(scan.readMode(), scan.minRevision(), reader).thenApply(ignored -> {
             ScanResult result = engine.scan(scan.start(), scan.end(), scan.effectiveLimit(), SCAN_ANSWER_BYTES);
             return new Response.ScanOk(scan.requestId(), result.revision(), result.entries(), result.more());
         });
-    }
-
-    /**
-     * Completes once a read may look at the state: for LINEARIZABLE, after the leader confirmed its
-     * leadership and the state applied the read index; for LOCAL, once the state applied
-     * {@code minRevision} (at once if it has).
-     */
-    private CompletableFuture<?> whenReadable(ReadMode mode, long minRevision, Executor reader) {
-        CompletableFuture<?> ready = switch (mode) {
-            case LINEARIZABLE -> staleReadsForTesting ? CompletableFuture.completedFuture(null) : node.readBarrier();
-            case LOCAL -> minRevision <= engine.appliedIndex() ? CompletableFuture.completedFuture(null)
-                    : node.awaitApplied(minRevision);
-        };
-        return ready.isDone() ? ready : ready.thenApplyAsync(value -> value, reader);
     }
 }

@@ -25,6 +25,7 @@ public final class RequestDispatcher {
     /** For this member's own requests: always to the leader, whatever {@code --forward} says. */
     private final LeaderRouting ownRouting;
     private final KeyValueOperations keyValues;
+    private final KvOperations kv;
     private final ClusterOperations cluster;
     private final LeaseOperations leases;
     private final StatusReport status;
@@ -42,7 +43,9 @@ public final class RequestDispatcher {
         this.limits = new RequestLimits(maxValueBytes);
         this.routing = new LeaderRouting(node.id(), forward, forwarder);
         this.ownRouting = new LeaderRouting(node.id(), true, forwarder);
-        this.keyValues = new KeyValueOperations(node, engine, staleReadsForTesting);
+        ReadGate reads = new ReadGate(node, engine, staleReadsForTesting);
+        this.keyValues = new KeyValueOperations(node, engine, reads);
+        this.kv = new KvOperations(node, engine, reads, keyValues::refusedForSpace);
         this.cluster = new ClusterOperations(node, requestTimeout);
         this.leases = new LeaseOperations(node, engine, leaseKeeper, keyValues);
         this.status = status;
@@ -92,6 +95,7 @@ public final class RequestDispatcher {
                 case Request.Snapshot r -> cluster.snapshot(r).exceptionally(e -> Failures.toResponse(id, e, true));
                 case Request.Alarm r -> routing.run(r, true, () -> cluster.alarm(r));
                 case Request.Lease r -> routing.run(r, LeaseOperations.writes(r), () -> leases.serve(r));
+                case Request.Kv r -> routing.run(r, KvOperations.isWrite(r), () -> kv.serve(r, reader));
                 case Request.Ping r -> CompletableFuture.completedFuture(new Response.PingOk(id));
                 case Request.Status r -> CompletableFuture.completedFuture(
                         new Response.StatusOk(id, status.json(node.status(), engine.alarms())));

@@ -1,10 +1,13 @@
 package io.tern.server.service;
 
 import io.tern.client.protocol.BatchOp;
+import io.tern.client.protocol.KvRequest;
 import io.tern.client.protocol.ProtocolLimits;
 import io.tern.client.protocol.Request;
 import io.tern.client.protocol.Response;
 import io.tern.engine.state.Command;
+import io.tern.kv.KvOp;
+import io.tern.kv.KvRequestChecks;
 import io.tern.raft.core.RaftConfig;
 import java.util.Optional;
 
@@ -30,12 +33,25 @@ final class RequestLimits {
             case Request.Cas r -> either(key(r.key()), either(value(r.expected()), value(r.newValue())));
             case Request.Scan r -> either(key(r.start()), key(r.end()));
             case Request.Batch r -> batch(r);
+            case KvRequest.Range r -> keyValue(r.range());
+            case KvRequest.Write r -> keyValue(r.op());
             default -> null;
         };
         if (problem == null) {
             problem = entry(request);
         }
         return problem == null ? Optional.empty() : Optional.of(new Response.TooLarge(request.requestId(), problem));
+    }
+
+    /** The longest key and value of an etcd operation, nested transactions included. */
+    private String keyValue(KvOp op) {
+        int key = KvRequestChecks.longestKey(op);
+        if (key > ProtocolLimits.MAX_KEY_BYTES) {
+            return "key of " + key + " bytes is over the limit of " + ProtocolLimits.MAX_KEY_BYTES;
+        }
+        int value = KvRequestChecks.longestValue(op);
+        return value > maxValueBytes
+                ? "value of " + value + " bytes is over the limit of " + maxValueBytes + " (--max-value-bytes)" : null;
     }
 
     private String batch(Request.Batch batch) {

@@ -1,6 +1,7 @@
 package io.tern.server.service;
 
 import io.tern.client.protocol.BatchOp;
+import io.tern.client.protocol.KvRequest;
 import io.tern.client.protocol.Request;
 import io.tern.engine.state.Command;
 import java.util.ArrayList;
@@ -19,6 +20,8 @@ final class WriteCommands {
             case Request.Delete delete -> new Command.Delete(delete.key());
             case Request.Cas cas -> new Command.CompareAndSet(cas.key(), cas.expected(), cas.newValue());
             case Request.Batch batch -> batch(batch);
+            case KvRequest.Write write -> new Command.Kv(write.op());
+            case KvRequest.Compact compact -> new Command.Compact(compact.revision());
             default -> null;
         };
     }
