@@ -3,6 +3,14 @@ package io.tern.client;
 import io.tern.client.protocol.BatchOp;
 import io.tern.client.protocol.ProtocolLimits;
 import io.tern.client.protocol.Status;
+import io.tern.kv.Compare;
+import io.tern.kv.DeleteRangeRequest;
+import io.tern.kv.KeyRange;
+import io.tern.kv.KvOp;
+import io.tern.kv.KvRequestChecks;
+import io.tern.kv.PutRequest;
+import io.tern.kv.RangeRequest;
+import io.tern.kv.TxnRequest;
 import java.util.List;
 
 /**
@@ -56,6 +64,54 @@ final class RequestChecks {
             }
         }
         return frame(body);
+    }
+
+    /**
+     * An etcd key operation: etcd's rules ({@link KvRequestChecks}, BAD_REQUEST), the key limit, and
+     * the frame limit.
+     *
+     * @param fieldsBefore the bytes of the request's fields ahead of the op (read options of a RANGE)
+     */
+    static RequestRefusedException kv(KvOp op, long fieldsBefore) {
+        String problem = KvRequestChecks.problem(op);
+        if (problem != null) {
+            return new RequestRefusedException(Status.BAD_REQUEST, problem);
+        }
+        int key = KvRequestChecks.longestKey(op);
+        if (key > ProtocolLimits.MAX_KEY_BYTES) {
+            return new RequestRefusedException(Status.TOO_LARGE, "key of " + key
+                    + " bytes is over the limit of " + ProtocolLimits.MAX_KEY_BYTES);
+        }
+        return frame(HEADER + fieldsBefore + encodedSize(op));
+    }
+
+    /** The length of {@code op} in {@link io.tern.kv.KvCodec}'s form, computed without encoding it. */
+    static long encodedSize(KvOp op) {
+        return 1 + switch (op) {
+            case RangeRequest r -> size(r.range()) + 8 + 8 + 1 + 1 + 1 + 4 * 8;
+            case PutRequest p -> LENGTH + p.key().length + LENGTH + p.value().length + 8 + 1;
+            case DeleteRangeRequest d -> size(d.range()) + 1;
+            case TxnRequest t -> {
+                long size = 4;
+                for (Compare compare : t.compare()) {
+                    size += size(compare.range()) + 2
+                            + (compare.target() == Compare.Target.VALUE ? LENGTH + compare.value().length : 8);
+                }
+                size += 4;
+                for (KvOp nested : t.success()) {
+                    size += encodedSize(nested);
+                }
+                size += 4;
+                for (KvOp nested : t.failure()) {
+                    size += encodedSize(nested);
+                }
+                yield size;
+            }
+        };
+    }
+
+    private static long size(KeyRange range) {
+        return LENGTH + range.key().length + LENGTH + range.rangeEnd().length;
     }
 
     private static long optional(byte[] value) {

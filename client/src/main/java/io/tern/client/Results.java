@@ -125,7 +125,7 @@ final class Results {
         throw unexpected(response);
     }
 
-    private static ServerErrorException unexpected(Response response) {
+    static ServerErrorException unexpected(Response response) {
         return new ServerErrorException("unexpected answer " + response);
     }
 }

@@ -81,12 +81,14 @@ public final class TernClient implements AutoCloseable {
     private final long requestTimeoutNanos;
     private final LeaseClient leases;
     private final WatchClient watches;
+    private final KvClient kv;
 
     private TernClient(ClientSettings settings) {
         this.runtime = new ClientRuntime(settings);
         this.requestTimeoutNanos = settings.requestTimeout().toNanos();
         this.leases = new LeaseClient(this, runtime, results, requestTimeoutNanos);
         this.watches = new WatchClient(runtime);
+        this.kv = new KvClient(this, results);
     }
 
     /** Watches of keys and ranges: their changes as they happen, across failover (see {@link WatchClient}). */
@@ -116,6 +118,14 @@ public final class TernClient implements AutoCloseable {
     /** A builder of a client with options; {@link TernClientBuilder#endpoints(List)} is required. */
     public static TernClientBuilder builder() {
         return new TernClientBuilder();
+    }
+
+    /**
+     * etcd's key operations (ranges with history, puts with leases, delete ranges, transactions,
+     * compaction), with the same calls, failures and retries as this client's own.
+     */
+    public KvClient kv() {
+        return kv;
     }
 
     // ---- asynchronous ---------------------------------------------------------------------
@@ -538,7 +548,7 @@ public final class TernClient implements AutoCloseable {
 
     // ---- internals ------------------------------------------------------------------------
 
-    private <T> CompletableFuture<T> submit(Opcode opcode, LongFunction<Request> requests, Function<Response, T> mapping) {
+    <T> CompletableFuture<T> submit(Opcode opcode, LongFunction<Request> requests, Function<Response, T> mapping) {
         return submit(opcode, null, requests, mapping);
     }
 
@@ -575,7 +585,7 @@ public final class TernClient implements AutoCloseable {
         });
     }
 
-    private long minRevision(ReadOptions read) {
+    long minRevision(ReadOptions read) {
         return read.readYourWrites() ? Math.max(read.minRevision(), results.lastSeenRevision()) : read.minRevision();
     }
 
