@@ -12,8 +12,9 @@ import picocli.CommandLine.HelpCommand;
 @Command(name = "tern", mixinStandardHelpOptions = true, version = "tern 0.1.0",
         description = "Tern: a persistent, Raft-replicated key-value database.",
         subcommands = {ServerCommand.class, ClusterCommand.class, PutCommand.class, GetCommand.class,
-                DelCommand.class, CasCommand.class, ScanCommand.class, StatusCommand.class, MemberCommand.class,
-                AlarmCommand.class, LeaseCommand.class, WatchCommand.class, LeaderCommand.class, SnapshotCommand.class, BenchCommand.class, VerifyCommand.class, HelpCommand.class},
+                DelCommand.class, CasCommand.class, ScanCommand.class, TxnCommand.class, CompactCommand.class,
+                StatusCommand.class, MemberCommand.class, AlarmCommand.class, LeaseCommand.class, WatchCommand.class,
+                LeaderCommand.class, SnapshotCommand.class, BenchCommand.class, VerifyCommand.class, HelpCommand.class},
         footer = {
                 "",
                 "Exit codes:",
