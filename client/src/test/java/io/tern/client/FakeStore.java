@@ -94,6 +94,7 @@ final class FakeStore {
             case Request.Alarm alarm -> new Response.AlarmOk(id, ++revision);
             case Request.Lease lease -> answerLease(lease);
             case Request.WatchRequest watch -> new Response.BadRequest(id, "the fake store has no watches");
+            case Request.Kv kv -> new Response.BadRequest(id, "this fake answers key operations only through a test's handler");
         };
     }
 

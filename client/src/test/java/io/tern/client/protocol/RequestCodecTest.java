@@ -207,8 +207,11 @@ class RequestCodecTest {
         for (int code = 0; code <= 8; code++) {
             assertEquals(code, Status.values()[code].code(), "statuses 0 to 8 of version 1");
         }
+        assertEquals(11, Status.COMPACTED.code());
+        assertEquals(12, Status.FUTURE_REVISION.code());
         assertEquals(13, Status.NO_SPACE.code());
         assertEquals(Status.LEASE_NOT_FOUND, Status.fromCode(14));
+        assertNull(Status.fromCode(9));
         assertNull(Status.fromCode(15));
         assertNull(Status.fromCode(-1));
         assertEquals(0, ReadMode.LINEARIZABLE.code());

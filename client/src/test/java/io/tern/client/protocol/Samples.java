@@ -5,6 +5,19 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.tern.kv.Compare;
+import io.tern.kv.DeleteRangeRequest;
+import io.tern.kv.DeleteRangeResponse;
+import io.tern.kv.KeyRange;
+import io.tern.kv.PutRequest;
+import io.tern.kv.PutResponse;
+import io.tern.kv.RangeRequest;
+import io.tern.kv.RangeResponse;
+import io.tern.kv.SortOrder;
+import io.tern.kv.SortTarget;
+import io.tern.kv.TxnRequest;
+import io.tern.kv.TxnResponse;
+import io.tern.kv.VersionedKeyValue;
 import java.util.List;
 import java.util.function.BiConsumer;
 
@@ -53,7 +66,30 @@ final class Samples {
                 new Request.MemberPromote(24, 4),
                 new Request.MemberPromote(25, Long.MIN_VALUE),
                 new Request.Alarm(26, true, 2, Request.Alarm.NOSPACE, "member 2's disk is full"),
-                new Request.Alarm(27, false, Long.MAX_VALUE, Request.Alarm.NOSPACE, ""));
+                new Request.Alarm(27, false, Long.MAX_VALUE, Request.Alarm.NOSPACE, ""),
+                new KvRequest.Range(28, ReadMode.LINEARIZABLE, 0, RangeRequest.of(KeyRange.prefix(b("p")))),
+                new KvRequest.Range(29, ReadMode.LOCAL, 7, RangeRequest.of(KeyRange.all()).withLimit(3).atRevision(5)
+                        .sortedBy(SortTarget.MOD, SortOrder.DESCEND).keysOnly(true).countOnly(true)
+                        .modRevisions(1, 9).createRevisions(2, 8)),
+                new KvRequest.Write(30, new PutRequest(b("k"), b("v"), 0x1234, true, false, false)),
+                new KvRequest.Write(31, new PutRequest(b("k"), EMPTY, 0, false, true, true)),
+                new KvRequest.Write(32, new DeleteRangeRequest(new KeyRange(b("a"), b("z")), true)),
+                new KvRequest.Write(33, txn()),
+                new KvRequest.Compact(34, 42));
+    }
+
+    /** A transaction with every compare target and every kind of op, a nested one included. */
+    static TxnRequest txn() {
+        return new TxnRequest(
+                List.of(Compare.value(b("k"), Compare.Result.EQUAL, b("v")),
+                        Compare.version(b("k"), Compare.Result.GREATER, 1),
+                        Compare.createRevision(b("k"), Compare.Result.LESS, 9),
+                        Compare.modRevision(b("k"), Compare.Result.NOT_EQUAL, 3),
+                        Compare.lease(b("k"), Compare.Result.EQUAL, 0)),
+                List.of(PutRequest.of(b("k"), b("w")), RangeRequest.of(KeyRange.single(b("k"))),
+                        new TxnRequest(List.of(), List.of(new DeleteRangeRequest(KeyRange.single(b("x")), false)),
+                                List.of())),
+                List.of(new DeleteRangeRequest(KeyRange.prefix(b("p")), false)));
     }
 
     /** Each response with the opcode of the request it answers ({@code null}: no request). */
@@ -92,7 +128,26 @@ final class Samples {
                 new Answer(new Response.TooLarge(0, "frame too large"), null),
                 new Answer(new Response.Internal(19, ""), Opcode.SNAPSHOT),
                 new Answer(new Response.AlarmOk(20, 21), Opcode.ALARM),
-                new Answer(new Response.NoSpace(21, "NOSPACE alarm: member 2's disk is full"), Opcode.BATCH));
+                new Answer(new Response.NoSpace(21, "NOSPACE alarm: member 2's disk is full"), Opcode.BATCH),
+                new Answer(new KvResponse.OpOk(22, 30, new RangeResponse(List.of(kv("a", "1"), kv("b", "")), true, 5)),
+                        Opcode.RANGE),
+                new Answer(new KvResponse.OpOk(22, 30, new RangeResponse(List.of(), false, 0)), Opcode.RANGE),
+                new Answer(new KvResponse.OpOk(23, 31, new PutResponse(kv("a", "1"))), Opcode.PUT_KV),
+                new Answer(new KvResponse.OpOk(23, 31, new PutResponse(null)), Opcode.PUT_KV),
+                new Answer(new KvResponse.OpOk(24, 32, new DeleteRangeResponse(2, List.of(kv("a", "1")))),
+                        Opcode.DELETE_RANGE),
+                new Answer(new KvResponse.OpOk(25, 33, new TxnResponse(true, List.of(new PutResponse(null),
+                        new RangeResponse(List.of(kv("k", "w")), false, 1),
+                        new TxnResponse(false, List.of(new DeleteRangeResponse(0, List.of())))))), Opcode.TXN),
+                new Answer(new KvResponse.CompactOk(26, 34), Opcode.COMPACT),
+                new Answer(new Response.Compacted(27, 12, "mvcc: required revision has been compacted"), Opcode.RANGE),
+                new Answer(new Response.FutureRevision(28, 40, "mvcc: required revision is a future revision"),
+                        Opcode.RANGE),
+                new Answer(new Response.LeaseNotFound(29, "etcdserver: requested lease not found"), Opcode.PUT_KV));
+    }
+
+    static VersionedKeyValue kv(String key, String value) {
+        return new VersionedKeyValue(b(key), b(value), 3, 7, 2, 0x99);
     }
 
     static <T> ByteBuf encode(T message, BiConsumer<T, ByteBuf> encoder) {
