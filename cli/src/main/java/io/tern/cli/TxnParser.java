@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
 /**
  * Reads a transaction in {@code etcdctl txn}'s syntax: compares, a blank line, the operations to run
  * when they all hold, a blank line, the operations to run otherwise (the end of the input ends the
- * last list too).
+ * last list too, and a blank line after it ends the transaction).
  *
  * <pre>
  * mod("key1") > "0"
@@ -55,17 +55,15 @@ final class TxnParser {
             int number = i + 1;
             String line = lines.get(i).strip();
             if (line.isEmpty()) {
-                section++;
-                if (section > 2) {
-                    throw new SyntaxException(number, "a transaction has three parts (compares, success, "
-                            + "failure) separated by two blank lines; this is a third");
-                }
+                section = Math.min(section + 1, 3);
                 continue;
             }
             switch (section) {
                 case 0 -> compares.add(compare(number, line));
                 case 1 -> success.add(op(number, line));
-                default -> failure.add(op(number, line));
+                case 2 -> failure.add(op(number, line));
+                default -> throw new SyntaxException(number, "text after the blank line that ends the failure "
+                        + "operations (a transaction is compares, success and failure, each ended by a blank line)");
             }
         }
         return new TxnRequest(compares, success, failure);
