@@ -68,7 +68,10 @@ class CliUsageTest {
     void missingOrExtraArguments() {
         Cli.run("put", "k").assertFails(2, "tern put: Missing required parameter: 'VALUE' (see 'tern put --help')");
         Cli.run("get").assertFails(2, "tern get: Missing required parameter: 'KEY'");
-        Cli.run("get", "a", "b").assertFails(2, "tern get: Unmatched argument at index 2: 'b'");
+        Cli.run("get", "a", "b", "c").assertFails(2, "tern get: Unmatched argument at index 3: 'c'");
+        Cli.run("get", "a", "b", "--prefix").assertFails(2, "tern get: a RANGE_END cannot go with --prefix");
+        Cli.run("put", "k", "v", "--ignore-value").assertFails(2, "tern put: --ignore-value takes no VALUE");
+        Cli.run("compact").assertFails(2, "tern compact: Missing required parameter: 'REV'");
         Cli.run("del", "--bogus", "k").assertFails(2, "tern del: Unknown option: '--bogus'");
         Cli.run("scan", "a", "b", "c").assertFails(2, "tern scan: Unmatched argument at index 3: 'c'");
     }
