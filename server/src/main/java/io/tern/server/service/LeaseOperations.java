@@ -66,10 +66,10 @@ final class LeaseOperations {
     private CompletableFuture<Response> grant(LeaseRequests.Grant grant) {
         long requestId = grant.requestId();
         if (grant.ttlSeconds() > LeaseTtl.MAX_SECONDS) {
-            return done(new Response.BadRequest(requestId, LeaseTtl.TOO_LARGE));
+            return done(Failures.invalid(requestId, LeaseTtl.TOO_LARGE));
         }
         if (grant.id() < 0) {
-            return done(new Response.BadRequest(requestId, "lease id must be positive (at most 2^63 - 1), was "
+            return done(Failures.invalid(requestId, "lease id must be positive (at most 2^63 - 1), was "
                     + Long.toUnsignedString(grant.id())));
         }
         Optional<Response> refused = keyValues.refusedForSpace(requestId);
@@ -83,15 +83,15 @@ final class LeaseOperations {
                 keeper.granted(granted.id(), granted.ttlSeconds());
                 yield new LeaseResponses.Granted(requestId, applied.revision(), granted.id(), granted.ttlSeconds());
             }
-            case CommandResult.Refused refusal -> refused(requestId, refusal);
-            default -> unexpected(requestId, applied);
+            case CommandResult.Refused refusal -> Failures.refused(requestId, refusal);
+            default -> Failures.unexpectedResult(requestId, applied.result());
         });
     }
 
     private CompletableFuture<Response> revoke(LeaseRequests.Revoke revoke) {
         long requestId = revoke.requestId();
         return propose(new Command.LeaseRevoke(revoke.id())).thenApply(applied ->
-                applied.result() instanceof CommandResult.Refused refusal ? refused(requestId, refusal)
+                applied.result() instanceof CommandResult.Refused refusal ? Failures.refused(requestId, refusal)
                         : new LeaseResponses.Revoked(requestId, applied.revision()));
     }
 
@@ -148,18 +148,6 @@ final class LeaseOperations {
             }
             return CompletableFuture.failedFuture(error);
         });
-    }
-
-    private static Response refused(long requestId, CommandResult.Refused refusal) {
-        return switch (refusal.refusal()) {
-            case LEASE_NOT_FOUND -> new Response.LeaseNotFound(requestId, refusal.message());
-            case LEASE_EXISTS -> new Response.BadRequest(requestId, refusal.message());
-            default -> new Response.Internal(requestId, "unexpected refusal of a lease command: " + refusal);
-        };
-    }
-
-    private static Response unexpected(long requestId, Applied applied) {
-        return new Response.Internal(requestId, "unexpected result of a lease grant: " + applied.result());
     }
 
     private CompletableFuture<Applied> propose(Command command) {
