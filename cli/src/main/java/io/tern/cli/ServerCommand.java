@@ -136,6 +136,11 @@ public final class ServerCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
+        // Signals are taken before the server starts: one that arrives while it starts (its port may
+        // already be bound) stops it gracefully once it is up, instead of killing a half-started JVM.
+        PendingStop stop = new PendingStop();
+        stopOnSignal("TERM", stop);
+        stopOnSignal("INT", stop);
         TernServer server;
         try {
             server = TernServer.start(config, (line, cause) -> exitAfterMemberFailure(err, cause));
@@ -149,8 +154,7 @@ public final class ServerCommand implements Callable<Integer> {
         }
         Thread hook = Thread.ofPlatform().name("tern-shutdown").unstarted(server::close);
         Runtime.getRuntime().addShutdownHook(hook);
-        stopOnSignal("TERM", server);
-        stopOnSignal("INT", server);
+        stop.started(server);
         try {
             server.awaitTermination();
         } catch (InterruptedException e) {
@@ -158,6 +162,26 @@ public final class ServerCommand implements Callable<Integer> {
             server.close();
         }
         return 0;
+    }
+
+    /** A stop asked for by a signal, carried out as soon as there is a started server to stop. */
+    private static final class PendingStop {
+        private TernServer server;
+        private boolean requested;
+
+        synchronized void started(TernServer started) {
+            server = started;
+            if (requested) {
+                Thread.ofPlatform().name("tern-stop").start(started::close);
+            }
+        }
+
+        synchronized void request(String signal) {
+            requested = true;
+            if (server != null) {
+                Thread.ofPlatform().name("tern-stop-" + signal).start(server::close);
+            }
+        }
     }
 
     /**
@@ -182,10 +206,9 @@ public final class ServerCommand implements Callable<Integer> {
      * supervisor would take a clean stop for a crash.
      */
     @SuppressWarnings("removal")
-    private static void stopOnSignal(String signal, TernServer server) {
+    private static void stopOnSignal(String signal, PendingStop stop) {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal(signal),
-                    received -> Thread.ofPlatform().name("tern-stop-" + signal).start(server::close));
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), received -> stop.request(signal));
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             // The platform reserves the signal; the shutdown hook still stops the server.
         }
