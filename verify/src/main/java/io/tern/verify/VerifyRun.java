@@ -69,7 +69,7 @@ public final class VerifyRun {
             progress.accept("cluster ready: " + String.join(",", cluster.endpoints()));
             List<String> endpoints = cluster.endpoints();
             HistoryRecorder recorder = new HistoryRecorder(config.processes(), config.keys(), config.seed(), origin,
-                    config.thinkTime(), p -> client(rotate(endpoints, p)));
+                    config.thinkTime(), true, p -> client(rotate(endpoints, p)));
             List<FaultEvent> faults = List.of();
             List<LeaderTracker.LeaderChange> leaders;
             long runNanos;

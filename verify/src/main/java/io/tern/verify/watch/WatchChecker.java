@@ -21,6 +21,7 @@ import java.util.Set;
 public final class WatchChecker {
 
     private final Map<Long, Map<String, Change>> acknowledgedByRevision = new HashMap<>();
+    private final Set<Change> possible = new HashSet<>();
     private final Set<String> unknownOutcomePuts = new HashSet<>();
     private final Set<String> unknownOutcomeDeletes = new HashSet<>();
 
@@ -31,6 +32,16 @@ public final class WatchChecker {
      *     not make itself (a lease's expiry); their revision is ignored
      */
     public WatchChecker(List<Change> acknowledged, List<Change> unknownOutcome) {
+        this(acknowledged, List.of(), unknownOutcome);
+    }
+
+    /**
+     * @param possible changes an acknowledged write made at a known revision if the key existed, which
+     *     the client was not told (a batch's delete): a watch may show them, at exactly that revision,
+     *     and need not
+     */
+    public WatchChecker(List<Change> acknowledged, List<Change> possible, List<Change> unknownOutcome) {
+        this.possible.addAll(possible);
         for (Change change : acknowledged) {
             Change earlier = acknowledgedByRevision.computeIfAbsent(change.revision(), r -> new HashMap<>())
                     .put(change.key(), change);
@@ -103,6 +114,9 @@ public final class WatchChecker {
         Change acknowledged = acknowledgedByRevision.getOrDefault(event.revision(), Map.of()).get(event.key());
         if (acknowledged != null) {
             return acknowledged.equals(event);
+        }
+        if (possible.contains(event)) {
+            return true;
         }
         return event.kind() == Change.Kind.PUT ? unknownOutcomePuts.contains(event.key() + "=" + event.value())
                 : unknownOutcomeDeletes.contains(event.key());

@@ -3,6 +3,7 @@ package io.tern.verify.workload;
 import io.tern.client.CasResult;
 import io.tern.client.DeleteResult;
 import io.tern.client.GetResult;
+import io.tern.client.KvResult;
 import io.tern.client.NotLeaderException;
 import io.tern.client.OutcomeUnknownException;
 import io.tern.client.ReadOptions;
@@ -11,6 +12,7 @@ import io.tern.client.TernClient;
 import io.tern.client.UnavailableException;
 import io.tern.client.protocol.BatchOp;
 import io.tern.client.protocol.ReadMode;
+import io.tern.kv.TxnResponse;
 import io.tern.verify.history.Call;
 import io.tern.verify.history.History;
 import io.tern.verify.history.Operation;
@@ -47,19 +49,20 @@ public final class HistoryRecorder implements AutoCloseable {
     private final Random seeds;
 
     /**
+     * @param txns         whether the processes draw TXNs too
      * @param clientFor    the client of process {@code i}
      * @param thinkTime    the most a process waits between calls (uniformly random), to keep the
      *                     history a size the checker can search
      */
     public HistoryRecorder(int processCount, int keyCount, long seed, long originNanos, Duration thinkTime,
-                           IntFunction<TernClient> clientFor) {
+                           boolean txns, IntFunction<TernClient> clientFor) {
         this.originNanos = originNanos;
         this.thinkTime = thinkTime;
         this.seeds = new Random(seed);
         for (int p = 0; p < processCount; p++) {
             TernClient client = clientFor.apply(p);
             clients.add(client);
-            OperationMix mix = new OperationMix(keyCount, p, seeds.nextLong());
+            OperationMix mix = new OperationMix(keyCount, p, seeds.nextLong(), txns);
             Random pause = new Random(seeds.nextLong());
             int process = p;
             processes.add(Thread.ofPlatform().name("verify-process-" + p).daemon()
@@ -109,6 +112,10 @@ public final class HistoryRecorder implements AutoCloseable {
                 mix.saw(put.key(), put.value());
             } else if (operation.outcome() instanceof Outcome.Written && call instanceof Call.Cas cas) {
                 mix.saw(cas.key(), cas.newValue());
+            } else if (operation.outcome() instanceof Outcome.Written && call instanceof Call.Txn txn) {
+                txn.writes().forEach(write -> mix.saw(write.key(), write.value()));
+            } else if (operation.outcome() instanceof Outcome.GuardsFailed failed) {
+                failed.found().forEach(mix::saw);
             }
             long waitNanos = thinkTime.isZero() ? 0 : (long) (pause.nextDouble() * thinkTime.toNanos());
             if (waitNanos > 0) {
@@ -164,8 +171,10 @@ public final class HistoryRecorder implements AutoCloseable {
                 }
                 yield new Result(new Outcome.Written(), client.batch(ops));
             }
-            case Call.Txn txn -> throw new UnsupportedOperationException(
-                    "the txn workload waits for the client's key operations: " + TxnCalls.request(txn));
+            case Call.Txn txn -> {
+                KvResult<TxnResponse> answer = client.kv().txn(TxnCalls.request(txn));
+                yield new Result(TxnCalls.outcome(txn, answer.response()), answer.revision());
+            }
         };
     }
 
