@@ -8,6 +8,7 @@ import io.tern.verify.cluster.NodeLaunch;
 import io.tern.verify.nemesis.Fault;
 import io.tern.verify.nemesis.Faults;
 import io.tern.verify.nemesis.Timing;
+import io.tern.verify.workload.Workload;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,6 +41,10 @@ import picocli.CommandLine.Spec;
                 + "--max-value-bytes, read from --server-arg or else the default, a frame of 8 MiB + 64 KiB): "
                 + "at-limit ones must be acknowledged and read back on every node, the others answered TOO_LARGE "
                 + "with nothing changed.",
+                "", "Workloads for --workloads: a watch must deliver every change of its keys exactly once, in "
+                + "revision order, through failover, and the final write after healing; a lease's key must not vanish "
+                + "within its TTL of an acknowledged keep-alive, nor outlive its TTL (from its last possible renewal "
+                + "or a new leader's election) by more than 1.5 election timeouts plus 1 s.",
                 "", "Exit status: 0 passed, 1 a violation or a failed end-of-run check, 2 usage, 3 the checker hit "
                 + "its bound before deciding, 4 the cluster could not be started or reached."})
 public final class VerifyCommand implements Callable<Integer> {
@@ -65,6 +70,13 @@ public final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--faults", defaultValue = "kill,pause,partition", paramLabel = "KIND,...",
             description = "The nemesis's faults, or none.")
     String faults;
+
+    @Option(names = "--workloads", defaultValue = "kv,txn,watch,lease", paramLabel = "NAME,...",
+            description = "What the clients exercise: kv (GET, PUT, DELETE, CAS, BATCH, checked for linearizability), "
+                    + "txn (transactions in that mix), watch (watches of its keys through the run, checked against "
+                    + "its writes), lease (short leases kept alive, then left to expire or revoked, checked by reads "
+                    + "of their keys). txn and watch need kv.")
+    String workloads;
 
     @Option(names = "--seed", description = "Seed of the workload and the fault schedule (default: random, printed).")
     Long seed;
@@ -107,6 +119,7 @@ public final class VerifyCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter outText = spec.commandLine().getOut();
         Set<Fault> kinds = "none".equals(faults) ? Set.of() : Faults.parseList(faults);
+        Set<Workload> chosenWorkloads = Workload.parseList(workloads);
         if (nodes < 1 || clients < 1 || keys < 2 || keys % 2 != 0) {
             throw new IllegalArgumentException("--nodes and --clients must be positive and --keys even and at least 2");
         }
@@ -116,7 +129,7 @@ public final class VerifyCommand implements Callable<Integer> {
         nodeArgs.addAll(serverArgs);
         VerifyConfig config = new VerifyConfig(nodes, endpoints, duration, kinds, runSeed, clients, keys, think,
                 timeout, directory, fsync, snapshotEntries, nodeArgs, Timing.DEFAULT, checkTimeout,
-                NodeLaunch.java(TernCli.class.getName(), System.getProperty("java.class.path")));
+                NodeLaunch.java(TernCli.class.getName(), System.getProperty("java.class.path")), chosenWorkloads);
         err.println("tern verify: seed " + runSeed + " (replay with --seed " + runSeed + "), results in " + directory);
         err.flush();
         VerifyReport report;

@@ -8,6 +8,7 @@ import io.tern.verify.history.Outcome;
 import io.tern.verify.nemesis.Fault;
 import io.tern.verify.nemesis.FaultEvent;
 import io.tern.verify.nemesis.LeaderTracker;
+import io.tern.verify.workload.Workload;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,12 +21,15 @@ final class RunSummary {
     }
 
     static String describe(VerifyConfig config, History history, List<FaultEvent> faults,
-                           List<LeaderTracker.LeaderChange> leaders, long runNanos, Verdict verdict, List<String> problems) {
+                           List<LeaderTracker.LeaderChange> leaders, long runNanos, Verdict verdict, List<String> problems,
+                           List<String> workloadLines) {
         StringBuilder text = new StringBuilder();
-        text.append(String.format(Locale.ROOT, "tern verify: %s, %d clients, %d keys, %.1f s, seed %d, faults %s%n",
+        text.append(String.format(Locale.ROOT, "tern verify: %s, %d clients, %d keys, %.1f s, seed %d, faults %s, "
+                        + "workloads %s%n",
                 config.external() ? "cluster at " + String.join(",", config.endpoints()) : config.nodes() + " nodes",
                 config.processes(), config.keys(), runNanos / 1e9, config.seed(),
-                config.faults().isEmpty() ? "none" : config.faults().stream().map(Fault::name).sorted().toList()));
+                config.faults().isEmpty() ? "none" : config.faults().stream().map(Fault::name).sorted().toList(),
+                config.workloads().stream().sorted().map(Workload::flagName).toList()));
         Map<String, Map<String, Integer>> byType = new TreeMap<>();
         for (Operation op : history.operations()) {
             byType.computeIfAbsent(type(op.call()), t -> new TreeMap<>()).merge(outcome(op.outcome()), 1, Integer::sum);
@@ -44,6 +48,7 @@ final class RunSummary {
         text.append(String.format(Locale.ROOT, "checker: %s (%d operations searched in %d partitions, %d states, %d ms)%n",
                 verdict.result(), verdict.stats().searchedOperations(), verdict.stats().partitions(),
                 verdict.stats().statesExplored(), verdict.stats().elapsed().toMillis()));
+        workloadLines.forEach(line -> text.append(line).append('\n'));
         if (problems.isEmpty()) {
             text.append("end-of-run checks: every node converged to the same state; no node crashed on its own; "
                     + "no client saw a revision go backwards\n");
@@ -73,6 +78,7 @@ final class RunSummary {
             case Outcome.Failed failed -> "failed";
             case Outcome.Unknown unknown -> "unknown";
             case Outcome.CasMismatch mismatch -> "mismatch";
+            case Outcome.GuardsFailed failed -> "guards-failed";
             case Outcome.Ok ok -> "ok";
         };
     }

@@ -18,7 +18,15 @@ import io.tern.verify.nemesis.Fault;
 import io.tern.verify.nemesis.Faults;
 import io.tern.verify.nemesis.LeaderTracker;
 import io.tern.verify.nemesis.Nemesis;
+import io.tern.verify.lease.LeaseChecker;
+import io.tern.verify.lease.LeaseHistory;
+import io.tern.verify.lease.LeaseRecord;
+import io.tern.verify.lease.LeaseWorkload;
+import io.tern.verify.watch.HistoryChanges;
+import io.tern.verify.watch.ObservedWatch;
+import io.tern.verify.watch.WatchWorkload;
 import io.tern.verify.workload.HistoryRecorder;
+import io.tern.verify.workload.Workload;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -29,7 +37,9 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -41,6 +51,9 @@ import java.util.function.Consumer;
 public final class VerifyRun {
 
     private static final Duration HEAL_TIMEOUT = Duration.ofSeconds(90);
+    /** Lease holders beside the kv workload, and the TTL their leases ask for. */
+    private static final int LEASE_HOLDERS = 3;
+    private static final long LEASE_TTL_SECONDS = 3;
     private static final long CHECK_MAX_STATES = 5_000_000;
     /**
      * Each node's own disk for the disk-full fault, and its reserve: room for a run's log, state and
@@ -68,20 +81,41 @@ public final class VerifyRun {
             cluster.awaitLeader(Duration.ofSeconds(60));
             progress.accept("cluster ready: " + String.join(",", cluster.endpoints()));
             List<String> endpoints = cluster.endpoints();
-            HistoryRecorder recorder = new HistoryRecorder(config.processes(), config.keys(), config.seed(), origin,
-                    config.thinkTime(), true, p -> client(rotate(endpoints, p)));
+            HistoryRecorder recorder = new HistoryRecorder(config.runs(Workload.KV) ? config.processes() : 0,
+                    config.keys(), config.seed(), origin, config.thinkTime(), config.runs(Workload.TXN),
+                    p -> client(rotate(endpoints, p)));
+            History history = recorder.history();
+            TernClient markerClient = client(endpoints);
+            WatchWorkload watches = !config.runs(Workload.WATCH) ? null : new WatchWorkload(
+                    w -> client(rotate(endpoints, w)), put -> {
+                        Operation marker = recorder.invoke(config.processes() + 1, markerClient, put);
+                        history.record(marker);
+                        return marker;
+                    });
+            LeaseWorkload leases = !config.runs(Workload.LEASE) ? null : new LeaseWorkload(LEASE_HOLDERS,
+                    LEASE_TTL_SECONDS, config.seed() ^ 0x1ea5eL, origin, h -> client(rotate(endpoints, h + 1)));
             List<FaultEvent> faults = List.of();
             List<LeaderTracker.LeaderChange> leaders;
             long runNanos;
             try (LeaderTracker tracker = LeaderTracker.start(cluster, origin);
                  Nemesis nemesis = config.faults().isEmpty() ? null
                          : Nemesis.create(cluster, config.faults(), config.seed(), config.timing(), origin)) {
+                if (watches != null) {
+                    startWatches(watches, problems);
+                }
                 long loadStart = System.nanoTime();
                 recorder.start();
+                if (leases != null) {
+                    leases.start();
+                }
                 if (nemesis != null) {
                     nemesis.start();
                 }
-                Thread.sleep(config.duration().toMillis());
+                Thread.sleep(config.duration().toMillis() / 3);
+                if (watches != null) {
+                    watches.startLate(newestRevision(history));
+                }
+                Thread.sleep(config.duration().toMillis() - config.duration().toMillis() / 3);
                 if (nemesis != null) {
                     progress.accept("healing the cluster");
                     nemesis.stopAndHeal(HEAL_TIMEOUT);
@@ -90,23 +124,47 @@ public final class VerifyRun {
                 }
                 recorder.stop();
                 runNanos = System.nanoTime() - loadStart;
+                if (leases != null) {
+                    progress.accept("waiting for the last leases to end");
+                    leases.stop();
+                }
                 leaders = tracker.changes();
             } finally {
                 recorder.close();
+                if (leases != null) {
+                    leases.close();
+                }
             }
-            History history = recorder.history();
             long commit = cluster.awaitCaughtUp(HEAL_TIMEOUT);
+            List<String> workloadLines = new ArrayList<>();
+            try {
+                if (watches != null) {
+                    watches.finish();
+                }
+            } finally {
+                if (watches != null) {
+                    watches.close();
+                }
+                markerClient.close();
+            }
             readEveryKeyAtTheEnd(cluster, history, origin, recorder);
             checkConvergence(cluster, commit, problems);
             cluster.exitedUnexpectedly().forEach(id -> problems.add("node " + id
                     + " exited without the nemesis stopping it (see its log)"));
             recorder.regressions().forEach(r -> problems.add("process " + r.process() + " saw revision " + r.later()
                     + " after " + r.earlier() + " (" + r.call() + "): revisions went backwards"));
+            if (watches != null) {
+                workloadLines.add(checkWatches(watches, history, problems));
+            }
+            if (leases != null) {
+                workloadLines.add(checkLeases(leases, leaders, problems));
+            }
             progress.accept("checking " + history.size() + " operations");
             Verdict verdict = LinearizabilityChecker.check(history,
                     new CheckConfig(config.checkTimeout(), CHECK_MAX_STATES));
             history.writeJsonLines(out.resolve("history.jsonl"));
-            String summary = RunSummary.describe(config, history, faults, leaders, runNanos, verdict, problems);
+            String summary = RunSummary.describe(config, history, faults, leaders, runNanos, verdict, problems,
+                    workloadLines);
             Files.writeString(out.resolve("summary.txt"), summary);
             if (!verdict.witnesses().isEmpty() || !problems.isEmpty()) {
                 try (PrintWriter explanation = new PrintWriter(Files.newBufferedWriter(out.resolve("explanation.txt")))) {
@@ -117,6 +175,74 @@ public final class VerifyRun {
             HistoryPlot.write(out.resolve("history.html"), history, faults, leaders, verdict);
             return new VerifyReport(verdict, problems, summary);
         }
+    }
+
+    private void startWatches(WatchWorkload watches, List<String> problems) throws InterruptedException {
+        try {
+            watches.startBeforeWorkload(!config.external());
+            progress.accept("watching the workload's keys");
+        } catch (IllegalStateException e) {
+            problems.add("watch: " + e.getMessage());
+        }
+    }
+
+    private static long newestRevision(History history) {
+        return history.operations().stream().mapToLong(Operation::revision).max().orElse(0);
+    }
+
+    /** Judges the watches against the history's writes; returns the summary's line. */
+    private static String checkWatches(WatchWorkload watches, History history, List<String> problems) {
+        problems.addAll(watches.problems().stream().map(p -> "watch: " + p).toList());
+        List<ObservedWatch> observed = watches.observed();
+        List<String> anomalies = HistoryChanges.of(history.operations()).checker().check(observed);
+        anomalies.forEach(a -> problems.add("watch: " + a));
+        long events = observed.stream().mapToLong(w -> w.events().size()).sum();
+        return String.format(Locale.ROOT, "watches: %d, %d events delivered; %s", observed.size(), events,
+                anomalies.isEmpty() && watches.problems().isEmpty()
+                        ? "each saw every change of its keys once, in revision order, and the final write"
+                        : (anomalies.size() + watches.problems().size()) + " anomalies (below)");
+    }
+
+    /**
+     * Judges the leases by the reads of their keys. A lease may outlive its TTL (counted from its latest
+     * possible renewal, a new leader's election included) by one election timeout (a key read just as a
+     * deposed leader is replaced), plus the leader's expiry check interval (half an election timeout),
+     * plus a second of slack for proposing and applying the revoke through faulty links. The lateness
+     * actually seen is printed, so the allowance can be compared with what the cluster did.
+     */
+    private String checkLeases(LeaseWorkload leases, List<LeaderTracker.LeaderChange> leaders, List<String> problems) {
+        long electionNanos = config.electionTimeout().toNanos();
+        long allowance = electionNanos + electionNanos / 2 + TimeUnit.SECONDS.toNanos(1);
+        List<Long> elections = leaders.stream().map(LeaderTracker.LeaderChange::atNanos).toList();
+        List<LeaseRecord> records = leases.leases();
+        List<LeaseHistory> histories = records.stream().map(r -> r.history(elections)).toList();
+        List<String> anomalies = new LeaseChecker(allowance).check(histories);
+        anomalies.forEach(a -> problems.add("lease: " + a));
+        long lastSeen = Long.MIN_VALUE;
+        long goneBy = Long.MIN_VALUE;
+        int expired = 0;
+        for (LeaseRecord record : records) {
+            var lateness = record.expiryLateness(elections);
+            if (lateness.isPresent()) {
+                expired++;
+                lastSeen = Math.max(lastSeen, lateness.get().lastSeenNanos());
+                goneBy = Math.max(goneBy, lateness.get().goneByNanos());
+            }
+        }
+        long reads = histories.stream().mapToLong(h -> h.reads().size()).sum();
+        long renewals = histories.stream().mapToLong(h -> h.renewalsSent().size()).sum();
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+                "leases: %d judged (%d expired by themselves), %d acknowledged grants and keep-alives, %d reads; "
+                        + "expiry allowed %d ms past the TTL", histories.size(), expired, renewals, reads,
+                TimeUnit.NANOSECONDS.toMillis(allowance)));
+        if (expired > 0) {
+            line.append(String.format(Locale.ROOT, ", seen: keys last found %d ms and gone by %d ms past it at most",
+                    TimeUnit.NANOSECONDS.toMillis(lastSeen), TimeUnit.NANOSECONDS.toMillis(goneBy)));
+        }
+        line.append(anomalies.isEmpty() ? "; no lease ended early or lived too long" : "; " + anomalies.size()
+                + " anomalies (below)");
+        leases.notes().forEach(n -> line.append("\n  ").append(n));
+        return line.toString();
     }
 
     private ClusterControl openCluster(Path out) {
