@@ -33,6 +33,12 @@ class HistoryTest {
                 new Operation(5, new Call.Batch(List.of(Call.BatchWrite.put("k1", "v4"), Call.BatchWrite.delete("k2"))),
                         new Outcome.Written(), 71, 80, 11),
                 new Operation(6, new Call.Put("k3", "v5"), new Outcome.Failed("UNAVAILABLE"), 81, 82),
+                new Operation(8, new Call.Txn(List.of(new Call.Guard("k1", "v4"), new Call.Guard("k2", null)),
+                        List.of(Call.BatchWrite.put("k1", "v7"), Call.BatchWrite.delete("k2"))), new Outcome.Written(),
+                        84, 90, 12),
+                new Operation(8, new Call.Txn(List.of(new Call.Guard("k1", null), new Call.Guard("k2", "v1")),
+                        List.of(Call.BatchWrite.put("k2", "v8"))),
+                        guardsFailed("k1", null, "k2", "v7"), 91, 95, 12),
                 Operation.unknown(7, new Call.Cas("k3", "v5", "v6"), 83, "TIMEOUT"));
         Path file = dir.resolve("history.jsonl");
 
@@ -41,6 +47,14 @@ class HistoryTest {
 
         assertEquals(history.operations(), read.operations());
         assertEquals(history.size(), Files.readAllLines(file).size(), "one operation per line");
+    }
+
+    /** Guards that found these values ({@code null}: absent), which {@code Map.of} cannot hold. */
+    private static Outcome.GuardsFailed guardsFailed(String key1, String value1, String key2, String value2) {
+        java.util.Map<String, String> found = new java.util.HashMap<>();
+        found.put(key1, value1);
+        found.put(key2, value2);
+        return new Outcome.GuardsFailed(found);
     }
 
     @Test
