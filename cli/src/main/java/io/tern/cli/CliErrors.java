@@ -6,6 +6,7 @@ import io.tern.client.RequestRefusedException;
 import io.tern.client.ServerErrorException;
 import io.tern.client.TernException;
 import io.tern.client.UnavailableException;
+import io.tern.client.concurrency.SessionExpiredException;
 import io.tern.client.protocol.ProtocolException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -85,6 +86,7 @@ public final class CliErrors implements IParameterExceptionHandler, IExecutionEx
             };
             case ProtocolException p -> new Failure(ExitCodes.REFUSED, "refused (" + p.status() + "): " + detail);
             case IOException io -> new Failure(ExitCodes.UNAVAILABLE, "cannot connect: " + detail);
+            case SessionExpiredException lost -> new Failure(ExitCodes.UNAVAILABLE, "session expired: " + detail);
             case IllegalArgumentException bad -> new Failure(ExitCodes.USAGE, detail);
             default -> new Failure(ExitCodes.REFUSED, "internal error: " + cause.getClass().getSimpleName() + ": " + detail);
         };

@@ -13,7 +13,7 @@ import picocli.CommandLine.HelpCommand;
         description = "Tern: a persistent, Raft-replicated key-value database.",
         subcommands = {ServerCommand.class, ClusterCommand.class, PutCommand.class, GetCommand.class,
                 DelCommand.class, CasCommand.class, ScanCommand.class, TxnCommand.class, CompactCommand.class,
-                StatusCommand.class, MemberCommand.class, AlarmCommand.class, LeaseCommand.class, WatchCommand.class,
+                StatusCommand.class, MemberCommand.class, AlarmCommand.class, LeaseCommand.class, WatchCommand.class, LockCommand.class, ElectCommand.class,
                 LeaderCommand.class, SnapshotCommand.class, BenchCommand.class, VerifyCommand.class, HelpCommand.class},
         footer = {
                 "",
