@@ -71,11 +71,12 @@ public final class VerifyCommand implements Callable<Integer> {
             description = "The nemesis's faults, or none.")
     String faults;
 
-    @Option(names = "--workloads", defaultValue = "kv,txn,watch,lease", paramLabel = "NAME,...",
+    @Option(names = "--workloads", defaultValue = "kv,txn,watch,lease,lock", paramLabel = "NAME,...",
             description = "What the clients exercise: kv (GET, PUT, DELETE, CAS, BATCH, checked for linearizability), "
                     + "txn (transactions in that mix), watch (watches of its keys through the run, checked against "
                     + "its writes), lease (short leases kept alive, then left to expire or revoked, checked by reads "
-                    + "of their keys). txn and watch need kv.")
+                    + "of their keys), lock (contenders for the client's mutex recipe writing under its fence: never two "
+                    + "holders at once). txn and watch need kv.")
     String workloads;
 
     @Option(names = "--seed", description = "Seed of the workload and the fault schedule (default: random, printed).")

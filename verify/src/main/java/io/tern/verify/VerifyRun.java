@@ -1,5 +1,11 @@
 package io.tern.verify;
 
+import io.tern.client.TernClientBuilder;
+import io.tern.verify.lock.LockWorkload;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import io.tern.client.TernClient;
 import io.tern.client.protocol.ReadMode;
 import io.tern.verify.checker.CheckConfig;
@@ -94,6 +100,7 @@ public final class VerifyRun {
                     });
             LeaseWorkload leases = !config.runs(Workload.LEASE) ? null : new LeaseWorkload(LEASE_HOLDERS,
                     LEASE_TTL_SECONDS, config.seed() ^ 0x1ea5eL, origin, h -> client(rotate(endpoints, h + 1)));
+            CompletableFuture<LockWorkload.Result> locks = null;
             List<FaultEvent> faults = List.of();
             List<LeaderTracker.LeaderChange> leaders;
             long runNanos;
@@ -107,6 +114,9 @@ public final class VerifyRun {
                 recorder.start();
                 if (leases != null) {
                     leases.start();
+                }
+                if (config.runs(Workload.LOCK)) {
+                    locks = startLocks(endpoints);
                 }
                 if (nemesis != null) {
                     nemesis.start();
@@ -158,6 +168,9 @@ public final class VerifyRun {
             }
             if (leases != null) {
                 workloadLines.add(checkLeases(leases, leaders, problems));
+            }
+            if (locks != null) {
+                workloadLines.add(checkLocks(locks, problems));
             }
             progress.accept("checking " + history.size() + " operations");
             Verdict verdict = LinearizabilityChecker.check(history,
@@ -278,6 +291,35 @@ public final class VerifyRun {
             Files.deleteIfExists(out.resolve("disk-probe"));
         }
         return run;
+    }
+
+    /** The lock contenders, on a thread of their own for the run's duration. */
+    private CompletableFuture<LockWorkload.Result> startLocks(List<String> endpoints) {
+        CompletableFuture<LockWorkload.Result> result = new CompletableFuture<>();
+        TernClientBuilder clients = TernClient.builder().endpoints(endpoints).requestTimeout(config.requestTimeout());
+        Thread.ofPlatform().name("verify-locks").start(() -> {
+            try {
+                result.complete(LockWorkload.run(clients, LockWorkload.Config.of(config.duration()),
+                        config.seed() ^ 0x10c4L));
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    /** Judges the lock by its fenced writes: never two holders at once. */
+    private static String checkLocks(CompletableFuture<LockWorkload.Result> locks, List<String> problems)
+            throws InterruptedException {
+        try {
+            LockWorkload.Result result = locks.get(HEAL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            result.anomalies().forEach(anomaly -> problems.add("lock: " + anomaly));
+            return result.summary();
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            problems.add("the lock workload failed: " + cause);
+            return "lock: failed (" + cause + ")";
+        }
     }
 
     private TernClient client(List<String> endpoints) {

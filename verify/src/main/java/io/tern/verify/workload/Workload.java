@@ -7,10 +7,11 @@ import java.util.Set;
 /**
  * What a torture run exercises ({@code --workloads}). {@link #KV} is the linearizability workload of
  * GETs, PUTs, DELETEs, CASes and BATCHes; {@link #TXN} adds transactions to it; {@link #WATCH} watches
- * its keys throughout the run; {@link #LEASE} grants, renews and lets leases expire beside it.
+ * its keys throughout the run; {@link #LEASE} grants, renews and lets leases expire beside it;
+ * {@link #LOCK} runs contenders for the client's mutex recipe that write under its fence.
  */
 public enum Workload {
-    KV, TXN, WATCH, LEASE;
+    KV, TXN, WATCH, LEASE, LOCK;
 
     /** Its {@code --workloads} name. */
     public String flagName() {
@@ -34,11 +35,11 @@ public enum Workload {
             try {
                 chosen.add(valueOf(trimmed.toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown workload '" + trimmed + "'; known: kv, txn, watch, lease");
+                throw new IllegalArgumentException("unknown workload '" + trimmed + "'; known: kv, txn, watch, lease, lock");
             }
         }
         if (chosen.isEmpty()) {
-            throw new IllegalArgumentException("--workloads names none; known: kv, txn, watch, lease");
+            throw new IllegalArgumentException("--workloads names none; known: kv, txn, watch, lease, lock");
         }
         for (Workload needsKv : EnumSet.of(TXN, WATCH)) {
             if (chosen.contains(needsKv) && !chosen.contains(KV)) {

@@ -51,11 +51,11 @@ class OperationMixTest {
 
     @Test
     void workloadsParseAndRefuseWhatCannotRun() {
-        assertEquals(java.util.EnumSet.allOf(Workload.class), Workload.parseList("kv,txn,watch,lease"));
+        assertEquals(java.util.EnumSet.allOf(Workload.class), Workload.parseList("kv,txn,watch,lease,lock"));
         assertEquals(java.util.EnumSet.of(Workload.LEASE), Workload.parseList("lease"));
         IllegalArgumentException unknown = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> Workload.parseList("kv,locks"));
-        assertEquals("unknown workload 'locks'; known: kv, txn, watch, lease", unknown.getMessage());
+        assertEquals("unknown workload 'locks'; known: kv, txn, watch, lease, lock", unknown.getMessage());
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Workload.parseList("watch"));
     }
 }
