@@ -22,23 +22,7 @@ public final class DelFlags {
 
     /** The delete these options ask for; {@code end} is {@code null} when none was given. */
     DeleteRangeRequest toRequest(String key, String end) {
-        if (prefix && fromKey) {
-            throw new IllegalArgumentException("--prefix and --from-key exclude each other");
-        }
-        if (end != null && (prefix || fromKey)) {
-            throw new IllegalArgumentException("a RANGE_END cannot go with " + (prefix ? "--prefix" : "--from-key"));
-        }
-        byte[] start = Values.utf8(key);
-        KeyRange range;
-        if (prefix) {
-            range = KeyRange.prefix(start);
-        } else if (fromKey) {
-            range = new KeyRange(start.length == 0 ? KeyRange.TO_THE_END : start, KeyRange.TO_THE_END);
-        } else if (end != null) {
-            range = new KeyRange(start, Values.utf8(end));
-        } else {
-            range = KeyRange.single(start);
-        }
+        KeyRange range = KeyRangeArguments.range(key, end, prefix, fromKey);
         return new DeleteRangeRequest(range, prevKv);
     }
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -34,18 +35,12 @@ final class ElectCommand extends ClientCommand {
             + "without PROPOSAL).")
     boolean listen;
 
-    @Option(names = "--ttl", paramLabel = "SECONDS", defaultValue = "60",
-            description = "The TTL of the session's lease.")
-    long ttl;
+    @Mixin
+    SessionFlags sessionFlags;
 
     @Override
     void validate() {
-        if (ttl <= 0) {
-            throw new ParameterException(spec.commandLine(), "--ttl must be positive, was " + ttl);
-        }
-        if (name.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "NAME must not be empty");
-        }
+        sessionFlags.validate(spec, name);
         if (listen && proposal != null) {
             throw new ParameterException(spec.commandLine(), "-l observes: give no PROPOSAL with it");
         }
@@ -54,7 +49,7 @@ final class ElectCommand extends ClientCommand {
     @Override
     int run(TernClient tern, PrintWriter out) {
         try (UntilCtrlC ctrlC = UntilCtrlC.interruptsThisThread()) {
-            Session session = Session.create(tern, ttl);
+            Session session = Session.create(tern, sessionFlags.ttl);
             try {
                 Election election = new Election(session, Values.utf8(name));
                 return proposal == null ? observe(election, out) : lead(session, election, out);

@@ -15,8 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code tern lock NAME [-- CMD ARGS...]}: etcdctl's lock, on the client's mutex recipe. */
@@ -38,24 +37,18 @@ final class LockCommand extends ClientCommand {
             description = "The command to run while holding the lock, after --.")
     List<String> command = List.of();
 
-    @Option(names = "--ttl", paramLabel = "SECONDS", defaultValue = "60",
-            description = "The TTL of the session's lease.")
-    long ttl;
+    @Mixin
+    SessionFlags sessionFlags;
 
     @Override
     void validate() {
-        if (ttl <= 0) {
-            throw new ParameterException(spec.commandLine(), "--ttl must be positive, was " + ttl);
-        }
-        if (name.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "NAME must not be empty");
-        }
+        sessionFlags.validate(spec, name);
     }
 
     @Override
     int run(TernClient tern, PrintWriter out) {
         try (UntilCtrlC ctrlC = UntilCtrlC.interruptsThisThread()) {
-            Session session = Session.create(tern, ttl);
+            Session session = Session.create(tern, sessionFlags.ttl);
             try {
                 Mutex mutex = new Mutex(session, Values.utf8(name));
                 CompletableFuture<Void> locked = mutex.lockAsync();

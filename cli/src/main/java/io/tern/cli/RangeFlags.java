@@ -50,29 +50,13 @@ public final class RangeFlags {
      * @throws IllegalArgumentException with a one-line message when they do not fit together
      */
     RangeRequest toRequest(String key, String end) {
-        if (prefix && fromKey) {
-            throw new IllegalArgumentException("--prefix and --from-key exclude each other");
-        }
-        if (end != null && (prefix || fromKey)) {
-            throw new IllegalArgumentException("a RANGE_END cannot go with " + (prefix ? "--prefix" : "--from-key"));
-        }
         if (revision != null && revision < 0) {
             throw new IllegalArgumentException("--rev must not be negative: " + revision);
         }
         if (limit != null && limit < 0) {
             throw new IllegalArgumentException("--limit must not be negative: " + limit);
         }
-        byte[] start = Values.utf8(key);
-        KeyRange range;
-        if (prefix) {
-            range = KeyRange.prefix(start);
-        } else if (fromKey) {
-            range = new KeyRange(start.length == 0 ? KeyRange.TO_THE_END : start, KeyRange.TO_THE_END);
-        } else if (end != null) {
-            range = new KeyRange(start, Values.utf8(end));
-        } else {
-            range = KeyRange.single(start);
-        }
+        KeyRange range = KeyRangeArguments.range(key, end, prefix, fromKey);
         return RangeRequest.of(range)
                 .withLimit(limit == null ? 0 : limit)
                 .atRevision(revision == null ? 0 : revision)
