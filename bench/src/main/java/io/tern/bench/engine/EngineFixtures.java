@@ -40,7 +40,12 @@ final class EngineFixtures {
 
     /** The log payload of a put of a random 100-byte value under key {@code number}. */
     static byte[] putPayload(long number, SplittableRandom random) {
-        byte[] value = new byte[VALUE_BYTES];
+        return putPayload(number, VALUE_BYTES, random);
+    }
+
+    /** The log payload of a put of a random value of {@code valueBytes} under key {@code number}. */
+    static byte[] putPayload(long number, int valueBytes, SplittableRandom random) {
+        byte[] value = new byte[valueBytes];
         random.nextBytes(value);
         return new Command.Put(key(number), value).encode();
     }

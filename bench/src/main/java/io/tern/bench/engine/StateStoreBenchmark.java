@@ -14,6 +14,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -30,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The applied state on RocksDB (WAL off), without the log: applying runs of 100 committed puts of
- * 100-byte values (one {@code apply} call, one RocksDB write batch; the score is entries per
+ * {@code valueBytes}-byte values (100 by default; 256 is what {@code bin/tern bench} writes) (one {@code apply} call, one RocksDB write batch; the score is entries per
  * second), and consistent point reads of random existing keys among a million.
  */
 @BenchmarkMode(Mode.Throughput)
@@ -48,6 +49,9 @@ public class StateStoreBenchmark {
     public static class ApplyState {
         private static final int PAYLOADS = 1 << 16;
 
+        @Param({"100"})
+        int valueBytes;
+
         Path directory;
         RocksStateStore store;
         final byte[][] payloads = new byte[PAYLOADS][];
@@ -60,7 +64,7 @@ public class StateStoreBenchmark {
             store = RocksStateStore.open(directory.resolve("state"));
             SplittableRandom random = new SplittableRandom(1);
             for (int i = 0; i < PAYLOADS; i++) {
-                payloads[i] = EngineFixtures.putPayload(random.nextInt(KEYS), random);
+                payloads[i] = EngineFixtures.putPayload(random.nextInt(KEYS), valueBytes, random);
             }
             nextIndex = store.appliedIndex() + 1;
         }

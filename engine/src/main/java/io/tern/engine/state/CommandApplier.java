@@ -26,6 +26,7 @@ final class CommandApplier {
 
     private final RocksDB db;
     private final ReadOptions readOptions;
+    private final CurrentRecords records;
 
     /**
      * @param readOptions how to read the committed state under the batch; the latest state, because
@@ -34,6 +35,17 @@ final class CommandApplier {
     CommandApplier(RocksDB db, ReadOptions readOptions) {
         this.db = db;
         this.readOptions = readOptions;
+        this.records = new CurrentRecords(db, readOptions, CurrentRecords.DEFAULT_CAPACITY_BYTES);
+    }
+
+    /** The batch the commands were applied to since the last call is written to the database. */
+    void batchWritten() {
+        records.committed();
+    }
+
+    /** The batch the commands were applied to since the last call was dropped. */
+    void batchDropped() {
+        records.abandoned();
     }
 
     /**
@@ -45,9 +57,9 @@ final class CommandApplier {
      */
     CommandResult apply(Command command, long revision, WriteBatchWithIndex batch, List<WatchEvent> events)
             throws RocksDBException {
-        StateReader reader = StateReader.of(db, readOptions, batch);
+        StateReader reader = StateReader.of(db, readOptions, batch, records);
         VersionedReads reads = new VersionedReads(reader);
-        RevisionWriter writer = new RevisionWriter(batch, revision, events != null);
+        RevisionWriter writer = new RevisionWriter(batch, records, revision, events != null);
         CommandResult result = switch (command) {
             case Command.Put put -> {
                 writer.put(put.key(), put.value(), 0, reads.current(put.key()));
@@ -96,7 +108,7 @@ final class CommandApplier {
                 }
                 yield new CommandResult.Written();
             }
-            case Command.Kv kv -> new KvApplier(batch, reader, writer).apply(kv.op());
+            case Command.Kv kv -> new KvApplier(reader, writer).apply(kv.op());
             case Command.Compact compact -> compact(compact.revision(), revision, reads, reader, batch);
             case Command.LeaseGrant grant -> {
                 byte[] key = StateLayout.leaseKey(grant.id());

@@ -12,7 +12,6 @@ import io.tern.kv.TxnRequest;
 import io.tern.kv.TxnResponse;
 import io.tern.kv.VersionedKeyValue;
 import org.rocksdb.RocksDBException;
-import org.rocksdb.WriteBatchWithIndex;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -44,13 +43,11 @@ final class KvApplier {
         }
     }
 
-    private final WriteBatchWithIndex batch;
     private final VersionedReads reads;
     private final StateReader reader;
     private final RevisionWriter writer;
 
-    KvApplier(WriteBatchWithIndex batch, StateReader reader, RevisionWriter writer) {
-        this.batch = batch;
+    KvApplier(StateReader reader, RevisionWriter writer) {
         this.reader = reader;
         this.reads = new VersionedReads(reader);
         this.writer = writer;
@@ -59,13 +56,13 @@ final class KvApplier {
     CommandResult apply(KvOp op) throws RocksDBException {
         try {
             if (op instanceof TxnRequest txn) {
-                batch.setSavePoint();
+                writer.setSavePoint();
                 try {
                     KvOpResponse response = txn(txn, branches(txn).iterator());
-                    batch.popSavePoint();
+                    writer.popSavePoint();
                     return new CommandResult.Kv(response);
                 } catch (Refusal | RuntimeException | RocksDBException e) {
-                    batch.rollbackToSavePoint();
+                    writer.rollbackToSavePoint();
                     throw e;
                 }
             }

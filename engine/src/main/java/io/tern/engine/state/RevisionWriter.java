@@ -17,13 +17,16 @@ import java.util.List;
 final class RevisionWriter {
 
     private final WriteBatchWithIndex batch;
+    private final CurrentRecords records;
     private final long revision;
     /** The changes made, each with the key as it was before; {@code null} when nobody listens. */
     private final List<WatchEvent> events;
     private int sub;
 
-    RevisionWriter(WriteBatchWithIndex batch, long revision, boolean collectEvents) {
+    /** @param records told of every current record written, so that the applier's reads see it */
+    RevisionWriter(WriteBatchWithIndex batch, CurrentRecords records, long revision, boolean collectEvents) {
         this.batch = batch;
+        this.records = records;
         this.revision = revision;
         this.events = collectEvents ? new ArrayList<>() : null;
     }
@@ -52,7 +55,10 @@ final class RevisionWriter {
         long create = previous == null ? revision : previous.createRevision();
         long version = previous == null ? 1 : previous.version() + 1;
         VersionedKeyValue written = new VersionedKeyValue(key, value, create, revision, version, lease);
-        batch.put(StateLayout.userKey(key), StateLayout.encodeRecord(create, revision, version, lease, value));
+        byte[] userKey = StateLayout.userKey(key);
+        byte[] record = StateLayout.encodeRecord(create, revision, version, lease, value);
+        batch.put(userKey, record);
+        records.put(userKey, record);
         batch.put(StateLayout.eventKey(revision, sub), StateLayout.encodePutEvent(written));
         batch.put(StateLayout.indexKey(key, revision, sub), new byte[] {StateLayout.TYPE_PUT});
         long previousLease = previous == null ? 0 : previous.lease();
@@ -71,7 +77,9 @@ final class RevisionWriter {
     /** Deletes {@code previous}'s key, which exists. */
     void delete(VersionedKeyValue previous) throws RocksDBException {
         byte[] key = previous.key();
-        batch.delete(StateLayout.userKey(key));
+        byte[] userKey = StateLayout.userKey(key);
+        batch.delete(userKey);
+        records.delete(userKey);
         batch.put(StateLayout.eventKey(revision, sub), StateLayout.encodeDeleteEvent(key));
         batch.put(StateLayout.indexKey(key, revision, sub), new byte[] {StateLayout.TYPE_DELETE});
         if (previous.lease() != 0) {
@@ -79,6 +87,23 @@ final class RevisionWriter {
         }
         record(new WatchEvent(WatchEvent.Type.DELETE,
                 new VersionedKeyValue(key, Bytes.EMPTY, 0, revision, 0, 0), previous));
+    }
+
+    /** Marks a point of the batch (and of the records written) to roll back to. */
+    void setSavePoint() throws RocksDBException {
+        batch.setSavePoint();
+        records.setSavePoint();
+    }
+
+    void popSavePoint() throws RocksDBException {
+        batch.popSavePoint();
+        records.popSavePoint();
+    }
+
+    /** Undoes every write since the last save point. */
+    void rollbackToSavePoint() throws RocksDBException {
+        batch.rollbackToSavePoint();
+        records.rollbackToSavePoint();
     }
 
     private void record(WatchEvent event) {

@@ -178,6 +178,7 @@ public final class RocksStateStore implements AutoCloseable {
             Membership membership = before.membership();
             TreeMap<String, Alarm> alarmsAfter = null;
             List<CommandResult> results = new ArrayList<>(entries.size());
+            boolean written = false;
             try (WriteBatchWithIndex batch = new WriteBatchWithIndex(true)) {
                 for (LogEntry entry : entries) {
                     checkNext(entry, index, term);
@@ -209,9 +210,16 @@ public final class RocksStateStore implements AutoCloseable {
                 }
                 batch.put(StateLayout.APPLIED_KEY, StateLayout.encodeApplied(index, term));
                 db.write(writeOptions, batch);
+                written = true;
             } catch (RocksDBException e) {
                 throw failure(dir, "cannot apply entries " + entries.getFirst().index() + " to "
                         + entries.getLast().index(), e);
+            } finally {
+                if (written) {
+                    commandApplier.batchWritten();
+                } else {
+                    commandApplier.batchDropped();
+                }
             }
             applied = new StatePoint(index, term, membership);
             if (alarmsAfter != null) {

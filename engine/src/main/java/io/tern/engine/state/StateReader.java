@@ -36,12 +36,16 @@ interface StateReader {
 
     /**
      * Reads {@code batch}'s writes over the database's latest state. The batch must have been created
-     * with {@code overwriteKey = true}, and must not change while an iterator of it is open.
+     * with {@code overwriteKey = true}, and must not change while an iterator of it is open. Gets of
+     * current records go to {@code records}, which knows the batch's ones.
      */
-    static StateReader of(RocksDB db, ReadOptions readOptions, WriteBatchWithIndex batch) {
+    static StateReader of(RocksDB db, ReadOptions readOptions, WriteBatchWithIndex batch, CurrentRecords records) {
         return new StateReader() {
             @Override
             public byte[] get(byte[] key) throws RocksDBException {
+                if (key.length > 0 && key[0] == StateLayout.USER_PREFIX) {
+                    return records.get(key);
+                }
                 return batch.getFromBatchAndDB(db, readOptions, key);
             }
 
