@@ -252,6 +252,36 @@ class KvApplyTest {
         store = RocksStateStore.open(dir.resolve("state"));
     }
 
+    @Test
+    void aTransactionRefusedWithinARunLeavesEveryKeyAsTheRunHadIt() {
+        long first = store.appliedIndex() + 1;
+        TxnRequest refused = new TxnRequest(List.of(), List.of(PutRequest.of(bytes("k"), bytes("lost")),
+                new PutRequest(bytes("other"), bytes("v"), 99, false, false, false)), List.of());
+        List<CommandResult> results = store.apply(List.of(
+                command(first, kv(PutRequest.of(bytes("k"), bytes("a")))),
+                command(first + 1, kv(refused)),
+                command(first + 2, kv(PutRequest.of(bytes("k"), bytes("c"))))));
+        assertTrue(results.get(1) instanceof CommandResult.Refused, results.get(1).toString());
+        assertEquals(kv("k", "c", first, first + 2, 2, 0), get("k"), "the refused put did not count as a version");
+        apply(kv(PutRequest.of(bytes("k"), bytes("d"))));
+        assertEquals(kv("k", "d", first, first + 3, 3, 0), get("k"));
+        assertNull(get("other"));
+    }
+
+    @Test
+    void aRunThatIsNotAppliedLeavesNoTraceInTheNextOne() {
+        apply(kv(PutRequest.of(bytes("k"), bytes("a"))));
+        long next = store.appliedIndex() + 1;
+        assertThrows(IllegalStateException.class, () -> store.apply(List.of(
+                command(next, kv(PutRequest.of(bytes("k"), bytes("b")))),
+                command(next + 1, new Command.Delete(bytes("k"))),
+                new io.tern.raft.types.LogEntry(next + 2, TestEntries.TERM, io.tern.raft.types.EntryKind.COMMAND,
+                        new byte[] {(byte) 0xEE}))));
+        apply(kv(PutRequest.of(bytes("k"), bytes("c"))));
+        assertEquals(kv("k", "c", next - 1, next, 2, 0), get("k"),
+                "the put and the delete of the run refused as a whole were never applied");
+    }
+
     private CommandResult apply(Command command) {
         return store.apply(List.of(command(store.appliedIndex() + 1, command))).getFirst();
     }
