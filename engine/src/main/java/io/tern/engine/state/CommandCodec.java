@@ -70,7 +70,7 @@ final class CommandCodec {
                 yield ops;
             }
             case Command.SetAlarm alarm -> 1 + 8 + 1 + sizeOf(alarm.detail().getBytes(StandardCharsets.UTF_8));
-            case Command.Kv kv -> KvCodec.encode(kv.op()).length;
+            case Command.Kv kv -> kvOpSize(kv.op());
             case Command.Compact compact -> 8;
             case Command.LeaseGrant grant -> 16;
             case Command.LeaseRevoke revoke -> 8;
@@ -78,6 +78,14 @@ final class CommandCodec {
     }
 
     static byte[] encode(Command command) {
+        if (command instanceof Command.Kv kv) {
+            // Encoded once: the op's encoding gives the size too.
+            byte[] op = KvCodec.encode(kv.op());
+            if (op.length > MAX_ENCODED_BYTES - 2) {
+                throw new IllegalArgumentException("command too large to encode: " + (2L + op.length) + " bytes");
+            }
+            return ByteBuffer.allocate(2 + op.length).put(VERSION).put(TYPE_KV).put(op).array();
+        }
         long size = encodedSize(command);
         if (size > MAX_ENCODED_BYTES) {
             throw new IllegalArgumentException("command too large to encode: " + size + " bytes");
@@ -178,6 +186,28 @@ final class CommandCodec {
             throw new IllegalArgumentException("malformed command: truncated after " + in.position()
                     + " of " + encoded.length + " bytes");
         }
+    }
+
+    /** The length of {@code KvCodec.encode(op)}, counted as the codec writes it rather than kept. */
+    private static long kvOpSize(io.tern.kv.KvOp op) {
+        long[] count = {0};
+        java.io.OutputStream counter = new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                count[0]++;
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                count[0] += len;
+            }
+        };
+        try {
+            KvCodec.writeOp(new java.io.DataOutputStream(counter), op);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // the counter never throws
+        }
+        return count[0];
     }
 
     private static Command.Kv decodeKv(ByteBuffer in) {
