@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,6 +61,30 @@ class ChronicleRaftLogTest {
             }
         }
         return copy;
+    }
+
+    /**
+     * What a power cut right now may leave of the open log, in which {@code syncs} syncs completed
+     * since it was created empty: its files as they are, less everything written after the marker
+     * of the last sync (zeros, as never written). Only what that sync forced, and the deletions
+     * forced with the directory, are sure to be on disk.
+     */
+    private Path powerCutCopy(long syncs) throws IOException {
+        Path copy = crashCopy();
+        byte[] marker = Arrays.copyOf(LogRecord.encode(new LogRecord.Sync(syncs), ByteBuffer.allocate(LogRecord.MARKER_BYTES)).array(),
+                LogRecord.MARKER_BYTES);
+        List<Path> files = cycleFiles(copy).stream().sorted().toList();
+        for (int i = files.size() - 1; i >= 0; i--) {
+            byte[] content = Files.readAllBytes(files.get(i));
+            int at = indexOf(content, marker);
+            if (at >= 0) {
+                Arrays.fill(content, at + marker.length, content.length, (byte) 0);
+                Files.write(files.get(i), content);
+                return copy;
+            }
+            Files.delete(files.get(i));
+        }
+        throw new AssertionError("the marker of sync " + syncs + " is in no log file");
     }
 
     private ChronicleRaftLog reopen(ChronicleRaftLog log) {
@@ -271,6 +296,26 @@ class ChronicleRaftLogTest {
         assertEquals(500, log.committedIndex());
         log.append(entries(501, 501, 4));
         assertEquals(entry(501, 4), log.entry(501));
+    }
+
+    @Test
+    void aSyncedCommitMarkSurvivesAPowerCutRightAfterCompactionDeletedTheFileHoldingIt() throws IOException {
+        ChronicleRaftLog log = open();
+        log.append(entries(1, 10, 1));
+        log.markCommitted(10);
+        log.sync();
+        clock.advanceMillis(1_000);
+        log.append(entries(11, 12, 1));
+        log.sync();
+        // Deletes the first file, which holds the only commit mark, and forces the directory.
+        log.compactUpTo(11);
+        assertEquals(11, log.firstIndex());
+        assertEquals(1, cycleFiles().size());
+
+        log = open(powerCutCopy(log.syncCount()));
+        assertEquals(11, log.firstIndex());
+        assertEquals(12, log.lastIndex());
+        assertEquals(10, log.committedIndex(), "the commit mark that a completed sync made durable");
     }
 
     @Test
