@@ -486,9 +486,43 @@ public final class ChronicleRaftLog implements RaftLog {
         return channel;
     }
 
+    /**
+     * Deletes the rolled files below {@code index}. The files deleted may hold the only reset and
+     * commit records, so those are restated first, and synced before any file goes: the deletions
+     * are forced one by one, and a power cut after one of them must still find the commit mark and
+     * the log's start that a completed sync had made durable.
+     */
     @Override
-    public synchronized void compactUpTo(long index) {
-        checkOpen();
+    public void compactUpTo(long index) {
+        synchronized (syncOrder) {
+            List<Integer> deletable;
+            synchronized (this) {
+                checkOpen();
+                deletable = cyclesDeletableBelow(index);
+                if (deletable.isEmpty()) {
+                    return;
+                }
+                restateWhatOnlyTheseFilesMayHold(deletable);
+            }
+            sync();
+            synchronized (this) {
+                for (int cycle : deletable) {
+                    deleteCycleFile(cycle);
+                    if (fsync == FsyncPolicy.ALWAYS) {
+                        // Oldest first, each deletion durable before the next: whatever a power cut keeps
+                        // of them, the files left still form the end of the log, with no gap.
+                        forceDirectory();
+                    }
+                }
+                queue.refreshDirectoryListing();
+                dropPositionsInDeletedFiles();
+            }
+            log.debug("compacted the log up to {}: deleted {} file(s), first index now {}", index, deletable.size(), firstIndex());
+        }
+    }
+
+    /** The oldest rolled files all of whose entries lie below {@code index}; never the one being written. */
+    private List<Integer> cyclesDeletableBelow(long index) {
         int writingCycle = appender.cycle();
         List<Integer> deletable = new ArrayList<>();
         for (int cycle : knownCycles) {
@@ -498,27 +532,22 @@ public final class ChronicleRaftLog implements RaftLog {
             }
             deletable.add(cycle);
         }
-        if (deletable.isEmpty()) {
-            return;
-        }
-        for (int cycle : deletable) {
-            deleteCycleFile(cycle);
-            if (fsync == FsyncPolicy.ALWAYS) {
-                // Oldest first, each deletion durable before the next: whatever a power cut keeps
-                // of them, the files left still form the end of the log, with no gap.
-                forceDirectory();
-            }
-        }
-        queue.refreshDirectoryListing();
-        dropPositionsInDeletedFiles();
-        // The deleted files may have held the only reset and commit records: restate them.
-        if (positions.lastIndex() < positions.firstIndex()) {
-            write(new LogRecord.Reset(positions.firstIndex()));
+        return deletable;
+    }
+
+    /**
+     * Writes the reset that the log's start needs once the {@code deletable} files are gone (if no
+     * live entry lies outside them), and the commit mark, into the file being written.
+     */
+    private void restateWhatOnlyTheseFilesMayHold(List<Integer> deletable) {
+        long first = positions.firstIndex();
+        long last = positions.lastIndex();
+        if (last < first || deletable.contains(cycleFiles.cycleOf(positions.position(last)))) {
+            write(new LogRecord.Reset(last + 1));
         }
         if (committedWatermark > 0) {
             write(new LogRecord.Commit(committedWatermark));
         }
-        log.debug("compacted the log up to {}: deleted {} file(s), first index now {}", index, deletable.size(), firstIndex());
     }
 
     private void deleteCycleFile(int cycle) {

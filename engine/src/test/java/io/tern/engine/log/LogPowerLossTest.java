@@ -44,10 +44,11 @@ import static org.junit.jupiter.api.Assertions.fail;
  *
  * <p>Each round runs a seeded workload on a log (appends, truncations, commit marks, file rolls,
  * compaction), captures every file of the log directory when the last sync it counts as completed
- * returns, goes on writing (perhaps starting one more sync: the one the cut interrupts), then
- * builds the directory a power cut could leave: each 512-byte sector changed since the capture is
- * old, new, zeroed or (where nothing was synced before) garbage; files created since are missing,
- * empty or partly written; Chronicle's never-forced {@code metadata.cq4t} may be anything it was,
+ * returns (its own, or the one compaction runs before it deletes files), goes on writing (perhaps
+ * starting one more sync: the one the cut interrupts), then builds the directory a power cut could
+ * leave: each 512-byte sector changed since the capture is old, new, zeroed or (where nothing was
+ * synced before) garbage; files created since are missing, empty or partly written; files deleted
+ * since are gone or, after the last that went, still there; Chronicle's never-forced {@code metadata.cq4t} may be anything it was,
  * zeros or empty. The log reopened from it must be the log as it was after some record written
  * since the capture (so it holds all the last sync covered, bar what a later record truncated),
  * return no entry that was never written, repair its tail so that what is appended next survives
@@ -133,6 +134,13 @@ class LogPowerLossTest {
         /** The commit mark as the last completed sync started. */
         long syncedCommitted;
         /**
+         * The files as the last completed sync returned, once the workload is past the first such
+         * capture; null before.
+         */
+        TreeMap<String, FileImage> durable;
+        /** Whether the sync the cut interrupts has started: no compaction can then run (see compact). */
+        boolean aSyncNeverReturns;
+        /**
          * The logs a power cut may leave: the one the last completed sync made durable, and the one
          * after each record written since (an open cuts at the first torn record, so what it keeps
          * is always the log as it was after some record).
@@ -156,7 +164,6 @@ class LogPowerLossTest {
 
         void run() throws Exception {
             int completedSyncs = 1 + random.nextInt(6);
-            TreeMap<String, FileImage> durable;
             TreeMap<String, FileImage> cut;
             ChronicleRaftLog log = ChronicleRaftLog.open(live, options());
             try {
@@ -171,21 +178,20 @@ class LogPowerLossTest {
                         syncedViews.add(view);
                     }
                 }
-                durable = FileImage.captureAll(live);
-                syncedCommitted = committed;
-                reachable.add(new TreeMap<>(expected));
+                syncCompleted(null);
                 runSomeOperations(log, 1 + random.nextInt(8));
                 if (random.nextInt(3) == 0) {
                     // The sync the cut interrupts: nothing it forced counts as durable, and as it
                     // never returned, no later sync can have started (others may still write).
                     log.sync();
+                    aSyncNeverReturns = true;
                     runSomeOperations(log, random.nextInt(3));
                 }
                 cut = FileImage.captureAll(live);
             } finally {
                 log.close();
             }
-            String damage = buildPowerCutImage(durable, cut);
+            String damage = buildPowerCutImage(cut);
             String garbled = corruptSynced ? garbleARecordCoveredByTwoSyncs() : "";
             String where = context + " [" + damage + garbled + "]";
             if (corruptSynced) {
@@ -197,7 +203,7 @@ class LogPowerLossTest {
 
         // ------------------------------------------------------------ workload
 
-        void runSomeOperations(ChronicleRaftLog log, int count) {
+        void runSomeOperations(ChronicleRaftLog log, int count) throws IOException {
             for (int i = 0; i < count; i++) {
                 int choice = random.nextInt(100);
                 long last = expected.isEmpty() ? firstIndex - 1 : expected.lastKey();
@@ -226,14 +232,47 @@ class LogPowerLossTest {
                     committed = Math.max(committed, upTo);
                 } else if (choice < 95) {
                     clock.advanceMillis(1_000);
-                } else if (committed > firstIndex) {
-                    long upTo = firstIndex + random.nextLong(committed - firstIndex + 1);
-                    log.compactUpTo(upTo);
-                    compactedUpTo = Math.max(compactedUpTo, upTo);
-                    firstIndex = log.firstIndex();
-                    expected.headMap(firstIndex, false).clear();
+                } else if (committed > firstIndex && !aSyncNeverReturns) {
+                    compact(log, firstIndex + random.nextLong(committed - firstIndex + 1));
                 }
             }
+        }
+
+        /**
+         * Compaction syncs what it restates of the files it deletes before it deletes them (syncs
+         * run one at a time: it waits for one in progress, so not after the sync the cut interrupts).
+         * Such a sync that completed after the first capture moves the capture on; the files deleted
+         * since may still be there after the cut.
+         */
+        void compact(ChronicleRaftLog log, long upTo) throws IOException {
+            TreeMap<Long, LogEntry> view = new TreeMap<>(expected);
+            TreeMap<String, FileImage> before = durable != null ? FileImage.captureAll(live) : null;
+            long syncsBefore = log.syncCount();
+            log.compactUpTo(upTo);
+            compactedUpTo = Math.max(compactedUpTo, upTo);
+            firstIndex = log.firstIndex();
+            expected.headMap(firstIndex, false).clear();
+            if (log.syncCount() > syncsBefore) {
+                syncedViews.add(view);
+                if (before != null) {
+                    syncCompleted(before);
+                }
+            }
+        }
+
+        /**
+         * Captures the files as a sync that completed left them, and those of {@code filesBefore}
+         * (the files before a compaction, or null) that the compaction deleted after it: the cut
+         * may come before their deletions land.
+         */
+        void syncCompleted(TreeMap<String, FileImage> filesBefore) throws IOException {
+            durable = FileImage.captureAll(live);
+            if (filesBefore != null) {
+                filesBefore.forEach(durable::putIfAbsent);
+            }
+            syncedCommitted = committed;
+            reachable.clear();
+            reachable.add(new TreeMap<>(expected));
         }
 
         void noteReachable() {
@@ -248,7 +287,7 @@ class LogPowerLossTest {
          * Writes into {@code crashed} what the disk could hold: the captured durable files, with
          * each change made since either applied, lost, zeroed or garbled. Returns a description.
          */
-        String buildPowerCutImage(TreeMap<String, FileImage> durable, TreeMap<String, FileImage> cut) throws IOException {
+        String buildPowerCutImage(TreeMap<String, FileImage> cut) throws IOException {
             Files.createDirectories(crashed);
             StringBuilder damage = new StringBuilder();
             TreeSet<String> names = new TreeSet<>(durable.keySet());
