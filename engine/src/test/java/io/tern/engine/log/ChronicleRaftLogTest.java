@@ -378,6 +378,29 @@ class ChronicleRaftLogTest {
     }
 
     @Test
+    void aFileWhoseTailNeverLandedIsCutThoughALaterFileDid() throws IOException {
+        ChronicleRaftLog log = open();
+        log.append(entries(1, 3, 1));
+        log.sync();
+        log.append(List.of(new LogEntry(4, 1, EntryKind.COMMAND, "A-TAIL-THAT-NEVER-LANDED".getBytes(StandardCharsets.UTF_8))));
+        clock.advanceMillis(1_000);
+        log.append(entries(5, 6, 1));
+        Path crashed = crashCopy();
+        // The power cut kept the later file's pages but none of the first file's since the sync:
+        // record 4 and the end-of-file marker of the roll are zeros, so the first file ends cleanly.
+        zeroToEnd(crashed, "A-TAIL-THAT-NEVER-LANDED", -LogRecord.ENTRY_HEADER_BYTES - 4);
+
+        log = open(crashed);
+        assertEquals(3, log.lastIndex(), "cut where the first file's data ends");
+        assertEquals(1, log.openReport().tornTailsCut());
+        log.append(List.of(entry(4, 2)));
+        log = reopen(log, crashed);
+        assertEquals(0, log.openReport().tornTailsCut());
+        assertEquals(entry(4, 2), log.entry(4));
+        assertEquals(4, log.lastIndex());
+    }
+
+    @Test
     void aGarbledLastRecordThatACompletedSyncCoveredIsRefused() throws IOException {
         ChronicleRaftLog log = open();
         log.append(entries(1, 4, 1));
@@ -452,6 +475,21 @@ class ChronicleRaftLogTest {
             int at = indexOf(content, needle);
             if (at >= 0) {
                 Arrays.fill(content, at + offset, at + offset + length, (byte) 0);
+                Files.write(file, content);
+                return;
+            }
+        }
+        throw new AssertionError("marker " + marker + " not found in the log files");
+    }
+
+    /** Zeros the first file holding {@code marker} from {@code offset} bytes into it to the file's end. */
+    private static void zeroToEnd(Path directory, String marker, int offset) throws IOException {
+        byte[] needle = marker.getBytes(StandardCharsets.UTF_8);
+        for (Path file : cycleFiles(directory)) {
+            byte[] content = Files.readAllBytes(file);
+            int at = indexOf(content, needle);
+            if (at >= 0) {
+                Arrays.fill(content, at + offset, content.length, (byte) 0);
                 Files.write(file, content);
                 return;
             }
