@@ -27,7 +27,7 @@ final class CycleFileReader implements AutoCloseable {
     enum Step {
         /** A data document: see {@link #sequence()}, {@link #content()} and friends. */
         DATA,
-        /** The clean end of the file: an end-of-file marker, or zeros to the end. */
+        /** The clean end of the file: an end-of-file marker (see {@link #rolled()}), or zeros to the end. */
         END,
         /** Bytes no intact file holds at {@link #documentPosition()}: see {@link #breakReason()}. */
         BREAK
@@ -51,6 +51,7 @@ final class CycleFileReader implements AutoCloseable {
     private int contentOffset;
     private int contentLength;
     private String breakReason;
+    private boolean rolled;
 
     /**
      * @param maxDocumentBytes the longest document a file of this queue can hold: a longer length
@@ -79,7 +80,11 @@ final class CycleFileReader implements AutoCloseable {
                         : broken("zeros where the next document belongs, then data (a write a crash tore)");
             }
             if (header == Wires.END_OF_DATA) {
-                return nextHeader == 0 ? broken("no Chronicle header") : Step.END;
+                if (nextHeader == 0) {
+                    return broken("no Chronicle header");
+                }
+                rolled = true;
+                return Step.END;
             }
             if ((header & Wires.NOT_COMPLETE) != 0) {
                 return broken("a document whose writing never finished");
@@ -138,6 +143,14 @@ final class CycleFileReader implements AutoCloseable {
 
     String breakReason() {
         return breakReason;
+    }
+
+    /**
+     * Whether the file ended in Chronicle's end-of-file marker, which it writes when it rolls to a
+     * later file: a file that later files follow and that ends without it lost its tail.
+     */
+    boolean rolled() {
+        return rolled;
     }
 
     /**

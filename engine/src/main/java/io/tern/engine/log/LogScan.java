@@ -78,11 +78,8 @@ final class LogScan {
 
     private Result run(List<Integer> cycles) {
         Suspect tear = null;
-        for (int cycle : cycles) {
-            tear = scanFile(cycle);
-            if (tear != null) {
-                break;
-            }
+        for (int i = 0; i < cycles.size() && tear == null; i++) {
+            tear = scanFile(cycles.get(i), i < cycles.size() - 1);
         }
         if (tear == null && suspect != null) {
             tear = suspect; // the last record of the log fails its checksum
@@ -96,14 +93,23 @@ final class LogScan {
                 lastTwoProofCycles[0], false, lastSyncNumber);
     }
 
-    /** Reads one file; returns the tear in it or the suspect before it, or null if it ends cleanly. */
-    private Suspect scanFile(int cycle) {
+    /**
+     * Reads one file; returns the tear in it or the suspect before it, or null if it ends cleanly:
+     * in Chronicle's end-of-file marker if {@code laterFilesFollow}. Without it, a power cut kept
+     * what was written into a later file but not the end of this one (a sync that covered the roll
+     * forced both files): the tail of this file is torn, whether or not a record was in it.
+     */
+    private Suspect scanFile(int cycle, boolean laterFilesFollow) {
         try (CycleFileReader reader = new CycleFileReader(cycleFiles.fileFor(cycle), maxDocumentBytes)) {
             long intactEnd = 0;
             while (true) {
                 CycleFileReader.Step step = reader.next();
                 if (step == CycleFileReader.Step.END) {
-                    return null;
+                    if (!laterFilesFollow || reader.rolled() || suspect != null) {
+                        return null;
+                    }
+                    return new Suspect(-1, cycle, reader.documentPosition(),
+                            "no end-of-file marker, though later files follow", intactEnd);
                 }
                 if (step == CycleFileReader.Step.BREAK) {
                     return suspect != null ? suspect
