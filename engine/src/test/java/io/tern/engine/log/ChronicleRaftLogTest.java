@@ -401,6 +401,29 @@ class ChronicleRaftLogTest {
     }
 
     @Test
+    void aFileThatNeverLandedIsCutWithAllAfterItThoughALaterFileDid() throws IOException {
+        ChronicleRaftLog log = open();
+        log.append(entries(1, 4, 1));
+        log.sync();
+        clock.advanceMillis(1_000);
+        log.append(entries(5, 6, 1));
+        clock.advanceMillis(1_000);
+        log.append(entries(7, 8, 1));
+        Path crashed = crashCopy();
+        // The power cut kept the third file but not the second, created since the sync, at all.
+        Files.delete(cycleFiles(crashed).stream().sorted().toList().get(1));
+
+        log = open(crashed);
+        assertEquals(4, log.lastIndex(), "cut where the gap starts");
+        assertEquals(1, log.openReport().tornTailsCut());
+        log.append(List.of(entry(5, 2)));
+        log = reopen(log, crashed);
+        assertEquals(0, log.openReport().tornTailsCut());
+        assertEquals(entry(5, 2), log.entry(5));
+        assertEquals(5, log.lastIndex());
+    }
+
+    @Test
     void aGarbledLastRecordThatACompletedSyncCoveredIsRefused() throws IOException {
         ChronicleRaftLog log = open();
         log.append(entries(1, 4, 1));
