@@ -598,7 +598,11 @@ public final class ChronicleRaftLog implements RaftLog {
                     seenBase[0] = record instanceof LogRecord.Entry || record instanceof LogRecord.Truncate
                             || record instanceof LogRecord.Reset;
                 }
-                applyToView(record, queueIndex);
+                String gap = gapBefore(record);
+                if (gap == null) {
+                    applyToView(record, queueIndex);
+                }
+                return gap;
             });
         } catch (IllegalStateException e) {
             throw new CorruptStorageException("corrupt write-ahead log in " + directory + ": " + e.getMessage());
@@ -660,13 +664,21 @@ public final class ChronicleRaftLog implements RaftLog {
         }
     }
 
+    /** Why {@code record} cannot follow the log as it is (an entry that leaves a gap or overlaps), or null. */
+    private String gapBefore(LogRecord record) {
+        if (record instanceof LogRecord.Entry(LogEntry entry) && entry.index() != positions.lastIndex() + 1) {
+            return "Raft index " + entry.index() + " where " + (positions.lastIndex() + 1) + " belongs";
+        }
+        return null;
+    }
+
     private void applyToView(LogRecord record, long queueIndex) {
+        String gap = gapBefore(record);
+        if (gap != null) {
+            throw new CorruptStorageException("corrupt write-ahead log: " + describe(queueIndex) + " holds " + gap);
+        }
         switch (record) {
             case LogRecord.Entry(LogEntry entry) -> {
-                if (entry.index() != positions.lastIndex() + 1) {
-                    throw new CorruptStorageException("corrupt write-ahead log: " + describe(queueIndex)
-                            + " holds Raft index " + entry.index() + " where " + (positions.lastIndex() + 1) + " belongs");
-                }
                 positions.add(entry.index(), queueIndex, entry.term());
                 highestIndexByCycle.merge(cycleFiles.cycleOf(queueIndex), entry.index(), Math::max);
             }

@@ -17,6 +17,10 @@ import java.util.List;
  * such a sync had not yet forced. (A bad disk that damages what the very last sync forced looks
  * the same, and is cut like a torn tail: telling them apart would take a second fsync per sync.)
  *
+ * <p>A record that is intact but cannot follow the ones before (an entry past a gap) is a tear too:
+ * a power cut may keep a later file's pages, or its very name, and lose an earlier file written
+ * since the last sync, whole.
+ *
  * <p>Records written by earlier versions stay readable: a torn record followed by a {@code VOID}
  * naming it is skipped, as that version repaired it.
  */
@@ -24,7 +28,11 @@ final class LogScan {
 
     /** Receives each intact record, in log order. */
     interface RecordSink {
-        void accept(LogRecord record, long queueIndex);
+        /**
+         * Takes the record, or returns why it cannot follow the ones before (an entry that does not
+         * continue the log): then the scan stops there, as at a tear.
+         */
+        String accept(LogRecord record, long queueIndex);
     }
 
     /**
@@ -130,10 +138,13 @@ final class LogScan {
                     suspect = new Suspect(queueIndex, cycle, reader.documentPosition(), "a record that fails its checksum", intactEnd);
                     continue;
                 }
+                String refusal = sink.accept(record, queueIndex);
+                if (refusal != null) {
+                    return new Suspect(queueIndex, cycle, reader.documentPosition(), refusal, intactEnd);
+                }
                 recordsRead++;
                 intactEnd = reader.documentEnd();
                 note(record, cycle);
-                sink.accept(record, queueIndex);
             }
         } catch (IOException e) {
             throw new StorageException("cannot read the write-ahead log file " + cycleFiles.fileFor(cycle) + ": " + e.getMessage(), e);
