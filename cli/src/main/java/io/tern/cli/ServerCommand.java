@@ -6,6 +6,7 @@ import io.tern.platform.HostPort;
 import io.tern.server.ServerConfig;
 import io.tern.server.ServerStartException;
 import io.tern.server.TernServer;
+import io.tern.server.compaction.AutoCompaction;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -113,6 +114,17 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--watch-progress-interval-ms", description = "How often a watch that asked for progress "
             + "notifications is told the revision it has seen everything up to.", defaultValue = "600000")
     long watchProgressIntervalMs;
+
+    @Option(names = "--auto-compaction-mode", paramLabel = "periodic|revision", description = "How "
+            + "--auto-compaction-retention is read, as etcd: periodic keeps that long of history, revision that many "
+            + "revisions (Raft log indexes, so at most that many writes).", defaultValue = AutoCompaction.DEFAULT_MODE)
+    String autoCompactionMode;
+
+    @Option(names = "--auto-compaction-retention", description = "The history the leader keeps before compacting the "
+            + "rest by itself: a duration such as 1h, 30m or 90s, or a number of hours (periodic mode), or a number "
+            + "of revisions (revision mode); 0 turns automatic compaction off.",
+            defaultValue = AutoCompaction.DEFAULT_RETENTION)
+    String autoCompactionRetention;
 
     @Option(names = "--log-roll-cycle", hidden = true, description = "The log's file roll cycle, a Chronicle "
             + "RollCycles name; short ones (TEST4_SECONDLY) let tests see compaction and InstallSnapshot quickly.")
@@ -245,6 +257,7 @@ public final class ServerCommand implements Callable<Integer> {
         require(diskCheckIntervalMs >= 1, "--disk-check-interval-ms must be at least 1, was " + diskCheckIntervalMs);
         require(watchProgressIntervalMs >= 1, "--watch-progress-interval-ms must be at least 1, was "
                 + watchProgressIntervalMs);
+        AutoCompaction autoCompaction = AutoCompaction.parse(autoCompactionMode, autoCompactionRetention);
         if (logRollCycle != null) {
             io.tern.engine.log.LogConfig.rollCycleNamed(logRollCycle); // refuses an unknown name in one line
         }
@@ -252,7 +265,7 @@ public final class ServerCommand implements Callable<Integer> {
                 Duration.ofMillis(electionTimeoutMs), policy, snapshotEntries, maxValueBytes, forward,
                 Duration.ofMillis(requestTimeoutMs), maxConnections, Duration.ofMillis(stallTimeoutMs),
                 maxPendingOutputBytes, clusterId, logRollCycle, staleReadsForTesting, diskReserveBytes,
-                Duration.ofMillis(diskCheckIntervalMs), Duration.ofMillis(watchProgressIntervalMs));
+                Duration.ofMillis(diskCheckIntervalMs), Duration.ofMillis(watchProgressIntervalMs), autoCompaction);
     }
 
     static SortedMap<Long, String> parseCluster(String text) {

@@ -1,6 +1,7 @@
 package io.tern.server;
 
 import io.tern.engine.FsyncPolicy;
+import io.tern.server.compaction.AutoCompaction;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,13 +39,16 @@ import java.util.TreeMap;
  * @param diskCheckInterval  how often the free space is checked
  * @param watchProgressInterval how often a watch that asked for progress notifications gets one
  *                           ({@code --watch-progress-interval-ms}; etcd's ten minutes by default)
+ * @param autoCompaction     how much history the leader keeps before compacting the rest by itself
+ *                           ({@code --auto-compaction-mode}, {@code --auto-compaction-retention}); off by default
  */
 public record ServerConfig(long id, Path dataDirectory, SortedMap<Long, String> cluster, InetSocketAddress listen,
                            boolean join, Duration heartbeat, Duration electionTimeout, FsyncPolicy fsync,
                            long snapshotEntries, int maxValueBytes, boolean forward, Duration requestTimeout,
                            int maxConnections, Duration stallTimeout, long maxPendingOutputBytes,
                            String clusterId, String logRollCycle, boolean staleReadsForTesting,
-                           long diskReserveBytes, Duration diskCheckInterval, Duration watchProgressInterval) {
+                           long diskReserveBytes, Duration diskCheckInterval, Duration watchProgressInterval,
+                           AutoCompaction autoCompaction) {
 
     public static final int DEFAULT_PORT = 7379;
     public static final Duration DEFAULT_WATCH_PROGRESS_INTERVAL = Duration.ofMinutes(10);
@@ -67,9 +71,22 @@ public record ServerConfig(long id, Path dataDirectory, SortedMap<Long, String> 
             throw new IllegalArgumentException("--watch-progress-interval-ms must be at least 1, was "
                     + watchProgressInterval.toMillis());
         }
+        Objects.requireNonNull(autoCompaction, "autoCompaction");
     }
 
-    /** A config with the default watch progress interval. */
+    /** A config without automatic compaction. */
+    public ServerConfig(long id, Path dataDirectory, SortedMap<Long, String> cluster, InetSocketAddress listen,
+                        boolean join, Duration heartbeat, Duration electionTimeout, FsyncPolicy fsync,
+                        long snapshotEntries, int maxValueBytes, boolean forward, Duration requestTimeout,
+                        int maxConnections, Duration stallTimeout, long maxPendingOutputBytes,
+                        String clusterId, String logRollCycle, boolean staleReadsForTesting,
+                        long diskReserveBytes, Duration diskCheckInterval, Duration watchProgressInterval) {
+        this(id, dataDirectory, cluster, listen, join, heartbeat, electionTimeout, fsync, snapshotEntries, maxValueBytes,
+                forward, requestTimeout, maxConnections, stallTimeout, maxPendingOutputBytes, clusterId, logRollCycle,
+                staleReadsForTesting, diskReserveBytes, diskCheckInterval, watchProgressInterval, AutoCompaction.OFF);
+    }
+
+    /** A config with the default watch progress interval and without automatic compaction. */
     public ServerConfig(long id, Path dataDirectory, SortedMap<Long, String> cluster, InetSocketAddress listen,
                         boolean join, Duration heartbeat, Duration electionTimeout, FsyncPolicy fsync,
                         long snapshotEntries, int maxValueBytes, boolean forward, Duration requestTimeout,
@@ -86,7 +103,15 @@ public record ServerConfig(long id, Path dataDirectory, SortedMap<Long, String> 
         return new ServerConfig(id, dataDirectory, cluster, listen, join, heartbeat, electionTimeout, fsync,
                 snapshotEntries, maxValueBytes, forward, requestTimeout, maxConnections, stallTimeout,
                 maxPendingOutputBytes, clusterId, logRollCycle, staleReadsForTesting, diskReserveBytes, diskCheckInterval,
-                interval);
+                interval, autoCompaction);
+    }
+
+    /** A copy that compacts history automatically by {@code policy}. */
+    public ServerConfig withAutoCompaction(AutoCompaction policy) {
+        return new ServerConfig(id, dataDirectory, cluster, listen, join, heartbeat, electionTimeout, fsync,
+                snapshotEntries, maxValueBytes, forward, requestTimeout, maxConnections, stallTimeout,
+                maxPendingOutputBytes, clusterId, logRollCycle, staleReadsForTesting, diskReserveBytes, diskCheckInterval,
+                watchProgressInterval, policy);
     }
 
     /** A copy that starts with {@code --join}. */
@@ -94,7 +119,7 @@ public record ServerConfig(long id, Path dataDirectory, SortedMap<Long, String> 
         return new ServerConfig(id, dataDirectory, cluster, listen, on, heartbeat, electionTimeout, fsync,
                 snapshotEntries, maxValueBytes, forward, requestTimeout, maxConnections, stallTimeout,
                 maxPendingOutputBytes, clusterId, logRollCycle, staleReadsForTesting, diskReserveBytes, diskCheckInterval,
-                watchProgressInterval);
+                watchProgressInterval, autoCompaction);
     }
 
     /** This node's advertised address, from {@code cluster}. */

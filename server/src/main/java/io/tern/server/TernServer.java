@@ -16,6 +16,7 @@ import io.tern.raft.transport.PeerTransport;
 import io.tern.raft.transport.PeerTransportConfig;
 import io.tern.raft.types.Member;
 import io.tern.raft.types.Membership;
+import io.tern.server.compaction.AutoCompactor;
 import io.tern.server.forward.LeaderForwarder;
 import io.tern.server.lease.LeaseKeeper;
 import io.tern.server.net.NodePort;
@@ -56,6 +57,7 @@ public final class TernServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final LeaderForwarder forwarder;
     private final LeaseKeeper leases;
+    private final AutoCompactor compactor;
     private final RequestDispatcher dispatcher;
     private final NodePort port;
     private final DiskSpaceMonitor diskSpace;
@@ -64,8 +66,8 @@ public final class TernServer implements AutoCloseable {
     private boolean closing;
 
     private TernServer(ServerConfig config, StorageEngine engine, NettyPeerTransport peers, RaftNode node,
-                       EventLoopGroup workers, LeaderForwarder forwarder, LeaseKeeper leases, RequestDispatcher dispatcher,
-                       NodePort port, DiskSpaceMonitor diskSpace, WatchHub watchHub) {
+                       EventLoopGroup workers, LeaderForwarder forwarder, LeaseKeeper leases, AutoCompactor compactor,
+                       RequestDispatcher dispatcher, NodePort port, DiskSpaceMonitor diskSpace, WatchHub watchHub) {
         this.config = config;
         this.engine = engine;
         this.peers = peers;
@@ -73,6 +75,7 @@ public final class TernServer implements AutoCloseable {
         this.workers = workers;
         this.forwarder = forwarder;
         this.leases = leases;
+        this.compactor = compactor;
         this.dispatcher = dispatcher;
         this.port = port;
         this.diskSpace = diskSpace;
@@ -126,6 +129,8 @@ public final class TernServer implements AutoCloseable {
             started.add(0, forwarder);
             LeaseKeeper leases = LeaseKeeper.start(node, engine, config.electionTimeout());
             started.add(0, leases);
+            AutoCompactor compactor = AutoCompactor.start(node, engine, config.autoCompaction());
+            started.add(0, compactor);
             RequestDispatcher dispatcher = new RequestDispatcher(node, engine, config.maxValueBytes(), config.forward(), forwarder,
                     config.requestTimeout(), new StatusReport(identity.clusterId(), config.advertisedAddress(),
                     config.fsync().name().toLowerCase()), config.staleReadsForTesting(), leases);
@@ -141,8 +146,8 @@ public final class TernServer implements AutoCloseable {
             log.info("member {} of cluster {} serves {} (advertised as {}), data in {}, fsync {}", config.id(),
                     identity.clusterId(), port.localAddress(), config.advertisedAddress(), config.dataDirectory(),
                     config.fsync().name().toLowerCase());
-            return new TernServer(config, engine, peers, node, workers, forwarder, leases, dispatcher, port, diskSpace,
-                    watchHub);
+            return new TernServer(config, engine, peers, node, workers, forwarder, leases, compactor, dispatcher, port,
+                    diskSpace, watchHub);
         } catch (RuntimeException | Error e) {
             closeAll(started);
             throw e;
@@ -278,7 +283,7 @@ public final class TernServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            closeAll(List.of(diskSpace, watchHub, port, forwarder, leases, node, peers,
+            closeAll(List.of(diskSpace, watchHub, port, forwarder, compactor, leases, node, peers,
                     () -> workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly(), engine));
             log.info("member {} stopped gracefully in {} ms", config.id(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
