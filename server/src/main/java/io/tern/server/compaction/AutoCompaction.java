@@ -50,7 +50,7 @@ public sealed interface AutoCompaction {
     Duration MAX_PERIODIC_RETENTION = Duration.ofDays(36_525);
 
     /** One or more number-and-unit parts, as Go's durations: {@code 1h}, {@code 30m}, {@code 1h30m}, {@code 1.5s}, {@code 500ms}. */
-    Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(h|m|s|ms)");
+    Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|h|m|s)");
 
     /**
      * Reads the two flags as etcd does: for {@code revision} a whole number of revisions; for
