@@ -46,10 +46,10 @@ public final class AutoCompactor implements LeadershipListener, AutoCloseable {
     /** The periodic mode compacts at most once per this long when the retention is longer, as etcd. */
     static final Duration LONGEST_COMPACTION_PERIOD = Duration.ofHours(1);
 
-    /** Proposes {@code Compact(revision)} through the log; completes with its result once applied. */
+    /** Proposes {@code Compact(revision)} through the log; completes with its entry's revision and result once applied. */
     @FunctionalInterface
     public interface Proposer {
-        CompletableFuture<Object> compact(long revision);
+        CompletableFuture<Applied> compact(long revision);
     }
 
     /** A revision this leader saw, and when on its clock. */
@@ -70,6 +70,8 @@ public final class AutoCompactor implements LeadershipListener, AutoCloseable {
     private long lastCompactedAtNanos;
     private boolean compactedThisTerm;
     private boolean compacting;
+    /** The revision of this member's last applied compaction entry: seeing only it since is no reason to compact again. */
+    private long ownEntryRevision;
 
     /**
      * @param currentRevision this member's applied revision
@@ -99,7 +101,7 @@ public final class AutoCompactor implements LeadershipListener, AutoCloseable {
         ScheduledThreadPoolExecutor thread = new ScheduledThreadPoolExecutor(1,
                 Thread.ofPlatform().name("tern-compact-" + node.id()).daemon().factory());
         thread.setRemoveOnCancelPolicy(true);
-        Proposer proposer = revision -> node.propose(new Command.Compact(revision).encode()).thenApply(Applied::result);
+        Proposer proposer = revision -> node.propose(new Command.Compact(revision).encode());
         AutoCompactor compactor = new AutoCompactor(policy, engine::appliedIndex, proposer, thread, System::nanoTime,
                 thread::shutdownNow);
         long every = checkInterval(policy).toNanos();
@@ -150,12 +152,15 @@ public final class AutoCompactor implements LeadershipListener, AutoCloseable {
             if (!leading || compacting) {
                 return;
             }
-            long target = switch (policy) {
+            // The revision the target is taken from; when it is this member's own last compaction entry,
+            // nothing was written since, and compacting again would only write another such entry, forever.
+            long seen = switch (policy) {
                 case AutoCompaction.Periodic periodic -> periodicTarget(periodic);
-                case AutoCompaction.Revisions revisions -> currentRevision.getAsLong() - revisions.revisions();
+                case AutoCompaction.Revisions ignored -> currentRevision.getAsLong();
                 case AutoCompaction.Off ignored -> 0;
             };
-            if (target > 0 && target > lastProposed) {
+            long target = policy instanceof AutoCompaction.Revisions revisions ? seen - revisions.revisions() : seen;
+            if (target > 0 && target > lastProposed && seen != ownEntryRevision) {
                 compact(target);
             }
         });
@@ -191,23 +196,26 @@ public final class AutoCompactor implements LeadershipListener, AutoCloseable {
         lastProposed = target;
         lastCompactedAtNanos = nanoTime.getAsLong();
         compactedThisTerm = true;
-        CompletableFuture<Object> proposed;
+        CompletableFuture<Applied> proposed;
         try {
             proposed = proposer.compact(target);
         } catch (RuntimeException e) {
             proposed = CompletableFuture.failedFuture(e);
         }
-        proposed.whenComplete((result, error) -> run(() -> {
+        proposed.whenComplete((applied, error) -> run(() -> {
             compacting = false;
             if (error != null) {
                 // Lost leadership or timed out: a later check proposes again if this member still leads.
                 lastProposed = 0;
                 compactedThisTerm = false;
                 log.debug("automatic compaction to revision {} failed: {}", target, error.toString());
-            } else if (result instanceof CommandResult.Refused refused) {
-                // COMPACTED: history was already compacted this far, by a client or an earlier leader.
+            } else if (applied.result() instanceof CommandResult.Refused refused) {
+                // COMPACTED: history was already compacted this far (by a client or an earlier leader), and
+                // the refusal says how far, below which there is nothing left to compact.
+                lastProposed = Math.max(lastProposed, refused.revision());
                 log.debug("automatic compaction to revision {} refused: {}", target, refused.message());
             } else {
+                ownEntryRevision = applied.revision();
                 log.info("compacted history below revision {} automatically ({})", target, describe(policy));
             }
         }));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tern.engine.state.CommandResult;
+import io.tern.raft.node.Applied;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,13 +23,13 @@ class AutoCompactorTest {
     private final TreeMap<Long, Long> revisionAt = new TreeMap<>(Map.of(now, revision));
     private final List<Long> proposed = new ArrayList<>();
     private final List<Long> proposedAtNanos = new ArrayList<>();
-    private final List<CompletableFuture<Object>> inFlight = new ArrayList<>();
+    private final List<CompletableFuture<Applied>> inFlight = new ArrayList<>();
 
     private AutoCompactor compactor(AutoCompaction policy) {
         return new AutoCompactor(policy, () -> revision, target -> {
             proposed.add(target);
             proposedAtNanos.add(now);
-            CompletableFuture<Object> applied = new CompletableFuture<>();
+            CompletableFuture<Applied> applied = new CompletableFuture<>();
             inFlight.add(applied);
             return applied;
         }, Runnable::run, () -> now, () -> { });
@@ -42,8 +43,12 @@ class AutoCompactorTest {
         compactor.check();
     }
 
+    /** Applies every compaction proposed so far, each an entry of its own that takes the next revision. */
     private void applyAll() {
-        inFlight.forEach(applied -> applied.complete(new CommandResult.Written()));
+        for (CompletableFuture<Applied> applied : inFlight) {
+            revision++;
+            applied.complete(new Applied(revision, new CommandResult.Written()));
+        }
         inFlight.clear();
     }
 
@@ -104,7 +109,7 @@ class AutoCompactorTest {
         advanceAndCheck(compactor, 300_000, 0);
         assertEquals(List.of(70L), proposed, "nothing new to compact");
         advanceAndCheck(compactor, 300_000, 25);
-        assertEquals(List.of(70L, 95L), proposed);
+        assertEquals(List.of(70L, 96L), proposed, "the compaction's own entry took revision 101");
     }
 
     @Test
@@ -135,10 +140,12 @@ class AutoCompactorTest {
         AutoCompactor compactor = compactor(new AutoCompaction.Revisions(30));
         compactor.leadershipChanged(true, 2);
         advanceAndCheck(compactor, 300_000, 0);
-        inFlight.removeFirst().complete(new CommandResult.Refused(CommandResult.Refusal.COMPACTED, 90,
-                "mvcc: required revision has been compacted"));
+        inFlight.removeFirst().complete(new Applied(++revision, new CommandResult.Refused(CommandResult.Refusal.COMPACTED, 90,
+                "mvcc: required revision has been compacted")));
         advanceAndCheck(compactor, 300_000, 0);
-        assertEquals(List.of(70L), proposed);
+        assertEquals(List.of(70L), proposed, "history is compacted to 90 already");
+        advanceAndCheck(compactor, 300_000, 60);
+        assertEquals(List.of(70L, 131L), proposed, "past 90 it compacts again");
     }
 
     @Test
@@ -154,6 +161,29 @@ class AutoCompactorTest {
             advanceAndCheck(compactor, 300_000, 100);
         }
         assertEquals(List.of(170L), proposed, "nothing after losing leadership");
+    }
+
+    @Test
+    void anIdleClusterIsNotCompactedForeverByItsOwnCompactionEntries() {
+        for (AutoCompaction policy : List.of(new AutoCompaction.Periodic(Duration.ofSeconds(10)),
+                new AutoCompaction.Revisions(30))) {
+            proposed.clear();
+            AutoCompactor compactor = compactor(policy);
+            compactor.leadershipChanged(true, 2);
+            advanceAndCheck(compactor, 300_000, 0);
+            advanceAndCheck(compactor, 300_000, 0);
+            applyAll();
+            int afterFirst = proposed.size();
+            for (int i = 0; i < 20; i++) {
+                advanceAndCheck(compactor, 300_000, 0);
+                applyAll();
+            }
+            assertEquals(afterFirst, proposed.size(), policy + ": nothing was written but its own entry " + proposed);
+            advanceAndCheck(compactor, 300_000, 5);
+            advanceAndCheck(compactor, 300_000, 0);
+            assertEquals(afterFirst + 1, proposed.size(), policy + ": a write is history to compact again");
+            compactor.leadershipChanged(false, 2);
+        }
     }
 
     @Test
