@@ -91,4 +91,76 @@ class BenchCommandTest {
         assertEquals(json.get("ops").asLong(), json.get("writes").asLong());
         assertEquals(1, json.get("connectionsPerEndpoint").asInt());
     }
+
+    @Test
+    void rangeHistoryReadsPastRevisions() throws Exception {
+        Cli.Result run = node.tern("bench", "--workload", "range-history", "--clients", "4", "--duration", "1s",
+                "--warmup", "0s", "--keys", "20", "--versions", "3", "--value-size", "16", "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode json = new ObjectMapper().readTree(run.out());
+        assertEquals("range-history", json.get("workload").asText());
+        long ops = json.get("ops").asLong();
+        assertTrue(ops > 0, run.out());
+        assertEquals(ops, json.get("reads").asLong());
+        assertEquals(0, json.get("writes").asLong());
+        assertEquals(0, json.get("errors").asLong(), run.out());
+        assertTrue(json.get("readsNotFound").asLong() < ops, "most past revisions hold the key: " + run.out());
+        assertTrue(json.get("fanout") == null, run.out());
+    }
+
+    @Test
+    void watchFanoutDeliversEveryWriteToEveryWatcher() throws Exception {
+        Cli.Result run = node.tern("bench", "--workload", "watch-fanout", "--watchers", "10", "--watch-clients", "3",
+                "--clients", "1", "--duration", "1s", "--warmup", "0s", "--value-size", "16", "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode json = new ObjectMapper().readTree(run.out());
+        long writes = json.get("writes").asLong();
+        assertTrue(writes > 0, run.out());
+        assertEquals(0, json.get("errors").asLong(), run.out());
+        JsonNode fanout = json.get("fanout");
+        assertEquals(10, fanout.get("watchers").asInt());
+        assertEquals(3, fanout.get("watchClients").asInt());
+        assertEquals(writes * 10, fanout.get("expectedEvents").asLong(), run.out());
+        assertEquals(writes * 10, fanout.get("events").asLong(), run.out());
+        assertEquals(0, fanout.get("missingEvents").asLong());
+        assertEquals(0, fanout.get("watchErrors").asLong());
+        assertTrue(fanout.get("eventsPerSecond").asDouble() > 0, run.out());
+        assertEquals(writes * 10, fanout.get("deliveryDelayMs").get("count").asLong(), run.out());
+    }
+
+    @Test
+    void watchFanoutText() {
+        Cli.Result run = node.tern("bench", "--workload", "watch-fanout", "--watchers", "2", "--clients", "2",
+                "--duration", "300ms", "--warmup", "200ms");
+        assertEquals(0, run.exitCode(), run.err());
+        List<String> lines = run.outLines();
+        assertTrue(lines.get(1).startsWith("workload  watch-fanout, "), run.out());
+        assertTrue(lines.get(10).matches("watchers  2 on 2 clients: \\d+ events \\(\\d+\\.\\d events/s\\), \\d+ expected"),
+                run.out());
+        assertEquals("missing   0 events, 0 watches failed", lines.get(11));
+        assertTrue(lines.get(12).startsWith("  delay "), run.out());
+    }
+
+    @Test
+    void keepAlivesRenewEveryLeaseInTurn() throws Exception {
+        Cli.Result run = node.tern("bench", "--workload", "keepalive", "--leases", "50", "--clients", "4",
+                "--duration", "1s", "--warmup", "0s", "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode json = new ObjectMapper().readTree(run.out());
+        assertEquals("keepalive", json.get("workload").asText());
+        assertEquals(50, json.get("keys").asLong(), "the leases");
+        long ops = json.get("ops").asLong();
+        assertTrue(ops > 0, run.out());
+        assertEquals(ops, json.get("writes").asLong());
+        assertEquals(0, json.get("errors").asLong(), run.out());
+        assertEquals(0, node.tern("lease", "list").out().lines().count(), "the leases are revoked at the end");
+    }
+
+    @Test
+    void unknownWorkloadIsAUsageError() {
+        Cli.Result run = node.tern("bench", "--workload", "nope");
+        assertEquals(ExitCodes.USAGE, run.exitCode(), run.err());
+        assertTrue(run.err().contains("--workload must be one of put-get, range-history, watch-fanout, keepalive: nope"),
+                run.err());
+    }
 }

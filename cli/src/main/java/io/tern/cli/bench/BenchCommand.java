@@ -11,6 +11,9 @@ import io.tern.client.TernClient;
 import io.tern.client.protocol.ProtocolLimits;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -28,15 +31,26 @@ import picocli.CommandLine.Spec;
  * summary to stdout (as one JSON object with {@code --json}; see {@link BenchReport}).
  */
 @Command(name = "bench", showDefaultValues = true,
-        description = {"Measure throughput and latency with a closed-loop load of gets and puts.",
-                "CLIENTS logical clients each keep exactly one request in flight, on random keys of "
-                        + "[0, KEYS) written as zero-padded decimals, with random values. After the warmup, "
+        description = {"Measure throughput and latency with a closed-loop load.",
+                "CLIENTS logical clients each keep exactly one request in flight. After the warmup, "
                         + "it prints a line per second to stderr (ops/s and p99 of that second, errors so far) "
                         + "and at the end a summary to stdout: ops/s and latency percentiles of successful "
-                        + "requests (HdrHistogram, microsecond precision)."})
+                        + "requests (HdrHistogram, microsecond precision).",
+                "Workloads (--workload):",
+                "  put-get        gets and puts of random keys of [0, KEYS) written as zero-padded decimals, "
+                        + "with random values, READ-RATIO of them gets.",
+                "  range-history  first writes each of KEYS keys VERSIONS times, then reads single keys at "
+                        + "random revisions between the first and the last of those writes (READ-MODE).",
+                "  watch-fanout   opens WATCHERS watches of one key on WATCH-CLIENTS clients (spread over the "
+                        + "endpoints), then CLIENTS writers put to it; adds events delivered per second across "
+                        + "the watchers, the delay from a put's acknowledgement to its event's delivery, and "
+                        + "checks that every watcher got every write (exit code 1 when not).",
+                "  keepalive      grants LEASES leases (TTL 60 s), then renews them in turn with one "
+                        + "keep-alive request each (counted as writes); revokes them at the end."})
 public final class BenchCommand implements Callable<Integer> {
 
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+    private static final List<String> WORKLOADS = List.of("put-get", "range-history", "watch-fanout", "keepalive");
 
     @Spec
     CommandSpec spec;
@@ -46,6 +60,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Mixin
     ClientOptions client;
+
+    @Option(names = "--workload", paramLabel = "NAME", defaultValue = "put-get",
+            description = "put-get, range-history, watch-fanout or keepalive (see above).")
+    String workload;
 
     @Option(names = "--clients", paramLabel = "N", defaultValue = "64", description = "Concurrent logical clients.")
     int clients;
@@ -80,6 +98,21 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Connections per endpoint, requests pipelined over them (default: min(CLIENTS, 8)).")
     Integer connections;
 
+    @Option(names = "--versions", paramLabel = "N", defaultValue = "3",
+            description = "range-history: how many times each key is written before the reads.")
+    int versions;
+
+    @Option(names = "--watchers", paramLabel = "N", defaultValue = "100", description = "watch-fanout: watches of the key.")
+    int watchers;
+
+    @Option(names = "--watch-clients", paramLabel = "N", defaultValue = "4",
+            description = "watch-fanout: clients the watches are spread over, each starting at another endpoint "
+                    + "(at most WATCHERS).")
+    int watchClients;
+
+    @Option(names = "--leases", paramLabel = "N", defaultValue = "1000", description = "keepalive: leases renewed in turn.")
+    int leases;
+
     @Option(names = "--json", description = "Print the summary as one JSON object instead of text.")
     boolean json;
 
@@ -92,8 +125,10 @@ public final class BenchCommand implements Callable<Integer> {
         BenchReport report;
         try (TernClient tern = client.builder().connectionsPerEndpoint(connectionsPerEndpoint).build()) {
             tern.ping(); // fail fast, with the CLI's one-line message, when no endpoint answers
-            LoadGenerator load = new LoadGenerator(tern, clients, readRatio, keys, keyWidth, valueSize, readOptions);
-            report = run(load, connectionsPerEndpoint, err);
+            try (Workload load = workload(tern, keyWidth, readOptions)) {
+                load.prepare();
+                report = run(load, connectionsPerEndpoint, err);
+            }
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -110,10 +145,43 @@ public final class BenchCommand implements Callable<Integer> {
             err.println("tern bench: no request succeeded");
             return ExitCodes.UNAVAILABLE;
         }
+        if (report.fanout() != null && !report.fanout().complete()) {
+            out.flush();
+            err.printf(Locale.ROOT, "tern bench: %d events never reached their watchers and %d watches failed%n",
+                    report.fanout().missingEvents(), report.fanout().watchErrors());
+            return ExitCodes.NO;
+        }
         return ExitCodes.OK;
     }
 
+    private Workload workload(TernClient tern, int keyWidth, ReadOptions readOptions) {
+        return switch (workload) {
+            case "put-get" -> new PutGetWorkload(tern, readRatio, keys, keyWidth, valueSize, readOptions);
+            case "range-history" -> new RangeHistoryWorkload(tern, keys, keyWidth, versions, valueSize, readOptions);
+            case "watch-fanout" -> new WatchFanoutWorkload(tern, watchClients(), watchers, valueSize);
+            case "keepalive" -> new KeepAliveWorkload(tern, leases);
+            default -> throw new IllegalStateException("validated: " + workload);
+        };
+    }
+
+    /** Clients for the watches, the i-th listing the endpoints from the i-th on, so that the watches spread over them. */
+    private List<TernClient> watchClients() {
+        List<String> endpoints = client.endpoints();
+        List<TernClient> opened = new ArrayList<>();
+        for (int i = 0; i < Math.min(watchClients, watchers); i++) {
+            List<String> rotated = new ArrayList<>(endpoints);
+            Collections.rotate(rotated, -(i % endpoints.size()));
+            opened.add(client.builder().endpoints(rotated).build());
+        }
+        return opened;
+    }
+
     private ReadOptions validate() {
+        check(WORKLOADS.contains(workload), "--workload must be one of " + String.join(", ", WORKLOADS) + ": " + workload);
+        check(versions >= 1, "--versions must be at least 1: " + versions);
+        check(watchers >= 1, "--watchers must be at least 1: " + watchers);
+        check(watchClients >= 1, "--watch-clients must be at least 1: " + watchClients);
+        check(leases >= 1, "--leases must be at least 1: " + leases);
         check(clients >= 1, "--clients must be at least 1: " + clients);
         check(!duration.isZero(), "--duration must be more than 0");
         check(valueSize >= 0, "--value-size must not be negative: " + valueSize);
@@ -140,7 +208,8 @@ public final class BenchCommand implements Callable<Integer> {
      * Runs the warmup and the measurement, printing progress each second: ticks fall on whole
      * seconds since the start, plus one at the end of the warmup and one at the end.
      */
-    private BenchReport run(LoadGenerator load, int connectionsPerEndpoint, PrintWriter err) throws InterruptedException {
+    private BenchReport run(Workload workload, int connectionsPerEndpoint, PrintWriter err) throws InterruptedException {
+        LoadGenerator load = new LoadGenerator(workload, clients);
         Histogram readInterval = null;
         Histogram writeInterval = null;
         Histogram interval = new Histogram(3);
@@ -150,6 +219,9 @@ public final class BenchCommand implements Callable<Integer> {
         long measureAt = startedAt + warmup.toNanos();
         long endAt = measureAt + duration.toNanos();
         boolean measuring = warmup.isZero();
+        if (measuring) {
+            workload.startMeasuring();
+        }
         long lastTick = startedAt;
         long tick = 1;
         load.start();
@@ -181,6 +253,7 @@ public final class BenchCommand implements Callable<Integer> {
                 }
                 measuring = true;
                 load.resetCounters();
+                workload.startMeasuring();
             }
         }
         load.stop();
@@ -189,15 +262,22 @@ public final class BenchCommand implements Callable<Integer> {
         totalReads.add(load.readInterval(readInterval));
         totalWrites.add(load.writeInterval(writeInterval));
         double seconds = (System.nanoTime() - measureAt) / 1e9;
+        BenchReport.Fanout fanout = workload.finish(measureAt, client.timeout().plusSeconds(2));
         Histogram all = totalReads.copy();
         all.add(totalWrites);
         LoadGenerator.Counters counters = load.counters();
         long ops = all.getTotalCount();
-        return new BenchReport(client.endpoints(), clients, connectionsPerEndpoint, readMode, readRatio, valueSize,
-                keys, warmup.toNanos() / 1e9, round(seconds, 3), ops, round(ops / seconds, 1),
+        boolean putGet = this.workload.equals("put-get");
+        return new BenchReport(client.endpoints(), clients, connectionsPerEndpoint, readMode,
+                putGet ? readRatio : this.workload.equals("range-history") ? 1 : 0, valueSize,
+                switch (this.workload) {
+                    case "keepalive" -> leases;
+                    case "watch-fanout" -> 1;
+                    default -> keys;
+                }, warmup.toNanos() / 1e9, round(seconds, 3), ops, round(ops / seconds, 1),
                 totalReads.getTotalCount(), counters.notFound(), totalWrites.getTotalCount(), counters.errors(),
                 counters.errorsByType(), BenchReport.Latency.of(all), BenchReport.Latency.of(totalReads),
-                BenchReport.Latency.of(totalWrites));
+                BenchReport.Latency.of(totalWrites), putGet ? null : this.workload, fanout);
     }
 
     private static void progress(PrintWriter err, boolean measuring, long elapsed, long intervalNanos,

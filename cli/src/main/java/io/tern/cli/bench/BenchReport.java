@@ -1,5 +1,6 @@
 package io.tern.cli.bench;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.io.PrintWriter;
 import java.util.Collections;
 import java.util.List;
@@ -11,13 +12,16 @@ import org.HdrHistogram.Histogram;
 
 /**
  * The result of one {@code tern bench} run, printed as text or, with {@code --json}, as one JSON
- * object with these fields. Latencies are of successful requests, in milliseconds.
+ * object with these fields. Latencies are of successful requests, in milliseconds. {@code workload}
+ * and {@code fanout} are left out for the default put-get load, whose output stays as it was; for
+ * keepalive, {@code keys} is the number of leases.
  */
 public record BenchReport(List<String> endpoints, int clients, int connectionsPerEndpoint, String readMode,
                           double readRatio, int valueSize, long keys, double warmupSeconds, double durationSeconds,
                           long ops, double opsPerSecond, long reads, long readsNotFound, long writes, long errors,
                           Map<String, Long> errorsByType, Latency latencyMs, Latency readLatencyMs,
-                          Latency writeLatencyMs) {
+                          Latency writeLatencyMs, @JsonInclude(JsonInclude.Include.NON_NULL) String workload,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) Fanout fanout) {
 
     public BenchReport {
         endpoints = List.copyOf(endpoints);
@@ -41,12 +45,45 @@ public record BenchReport(List<String> endpoints, int clients, int connectionsPe
         }
     }
 
+    /** A put-get report, as {@code tern bench} printed before it had other workloads. */
+    public BenchReport(List<String> endpoints, int clients, int connectionsPerEndpoint, String readMode,
+                       double readRatio, int valueSize, long keys, double warmupSeconds, double durationSeconds,
+                       long ops, double opsPerSecond, long reads, long readsNotFound, long writes, long errors,
+                       Map<String, Long> errorsByType, Latency latencyMs, Latency readLatencyMs,
+                       Latency writeLatencyMs) {
+        this(endpoints, clients, connectionsPerEndpoint, readMode, readRatio, valueSize, keys, warmupSeconds,
+                durationSeconds, ops, opsPerSecond, reads, readsNotFound, writes, errors, errorsByType, latencyMs,
+                readLatencyMs, writeLatencyMs, null, null);
+    }
+
+    /**
+     * What the watchers of a watch-fanout got while measured: {@code events} delivered across all of
+     * them, against {@code expectedEvents} (the measured writes times the watchers); {@code missingEvents}
+     * counts, over the whole run, the acknowledged writes some watcher never got, and {@code watchErrors}
+     * the watches that ended with an error. The delay is from a put's acknowledgement to its event's
+     * arrival at a watcher.
+     */
+    public record Fanout(int watchers, int watchClients, long events, double eventsPerSecond, long expectedEvents,
+                         long missingEvents, long watchErrors, Latency deliveryDelayMs) {
+
+        /** Whether every watcher got every acknowledged write and no watch failed. */
+        public boolean complete() {
+            return missingEvents == 0 && watchErrors == 0;
+        }
+    }
+
     /** The human-readable summary. */
     void print(PrintWriter out) {
         out.printf(Locale.ROOT, "tern bench: %d clients over %d connection%s per endpoint to %s%n", clients,
                 connectionsPerEndpoint, connectionsPerEndpoint == 1 ? "" : "s", String.join(",", endpoints));
-        out.printf(Locale.ROOT, "workload  %s%% %s reads, %d-byte values, %d keys; %.1f s measured after %.1f s of warmup%n",
-                percent(readRatio), readMode, valueSize, keys, durationSeconds, warmupSeconds);
+        if (workload == null) {
+            out.printf(Locale.ROOT, "workload  %s%% %s reads, %d-byte values, %d keys; %.1f s measured after %.1f s of warmup%n",
+                    percent(readRatio), readMode, valueSize, keys, durationSeconds, warmupSeconds);
+        } else {
+            out.printf(Locale.ROOT, "workload  %s, %s reads, %d-byte values, %d %s; %.1f s measured after %.1f s of warmup%n",
+                    workload, readMode, valueSize, keys, workload.equals("keepalive") ? "leases" : "keys",
+                    durationSeconds, warmupSeconds);
+        }
         out.printf(Locale.ROOT, "ops       %d (%.1f ops/s)%n", ops, opsPerSecond);
         out.printf(Locale.ROOT, "reads     %d (%d not found)%n", reads, readsNotFound);
         out.printf(Locale.ROOT, "writes    %d%n", writes);
@@ -56,6 +93,14 @@ public record BenchReport(List<String> endpoints, int clients, int connectionsPe
         row(out, "  all", latencyMs);
         row(out, "  reads", readLatencyMs);
         row(out, "  writes", writeLatencyMs);
+        if (fanout != null) {
+            out.printf(Locale.ROOT, "watchers  %d on %d client%s: %d events (%.1f events/s), %d expected%n",
+                    fanout.watchers(), fanout.watchClients(), fanout.watchClients() == 1 ? "" : "s", fanout.events(),
+                    fanout.eventsPerSecond(), fanout.expectedEvents());
+            out.printf(Locale.ROOT, "missing   %d events, %d watches failed%s%n", fanout.missingEvents(),
+                    fanout.watchErrors(), fanout.complete() ? "" : "  (ERROR: not every watcher got every write)");
+            row(out, "  delay", fanout.deliveryDelayMs());
+        }
     }
 
     private static void row(PrintWriter out, String label, Latency l) {

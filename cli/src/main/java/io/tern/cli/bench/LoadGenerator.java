@@ -1,9 +1,9 @@
 package io.tern.cli.bench;
 
 import io.tern.client.GetResult;
-import io.tern.client.ReadOptions;
-import io.tern.client.TernClient;
+import io.tern.client.KvResult;
 import io.tern.client.TernException;
+import io.tern.kv.RangeResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
@@ -20,25 +20,17 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * A closed-loop load: {@code clients} logical clients, each with exactly one request outstanding,
+ * A closed-loop load of a {@link Workload}'s requests: {@code clients} logical clients, each with exactly one request outstanding,
  * sending the next one from the completion of the previous (no thread per client; the completions
  * run on the client's I/O threads). Latencies of successful requests go to HdrHistogram
  * {@link Recorder}s in microseconds, which writers update wait-free and a reporter drains by interval.
  */
 final class LoadGenerator {
 
-    /** The random values are drawn from a pool this large, capped by {@link #VALUE_POOL_BYTES}. */
-    private static final int VALUE_POOL_SIZE = 1024;
-    private static final long VALUE_POOL_BYTES = 64L * 1024 * 1024;
-    private static final int SIGNIFICANT_DIGITS = 3;
+    static final int SIGNIFICANT_DIGITS = 3;
 
-    private final TernClient client;
+    private final Workload workload;
     private final int clients;
-    private final double readRatio;
-    private final long keys;
-    private final int keyWidth;
-    private final ReadOptions readOptions;
-    private final byte[][] values;
     private final Recorder reads = new Recorder(SIGNIFICANT_DIGITS);
     private final Recorder writes = new Recorder(SIGNIFICANT_DIGITS);
     private final CountDownLatch drained;
@@ -66,20 +58,10 @@ final class LoadGenerator {
         }
     }
 
-    LoadGenerator(TernClient client, int clients, double readRatio, long keys, int keyWidth, int valueSize,
-                  ReadOptions readOptions) {
-        this.client = client;
+    LoadGenerator(Workload workload, int clients) {
+        this.workload = workload;
         this.clients = clients;
-        this.readRatio = readRatio;
-        this.keys = keys;
-        this.keyWidth = keyWidth;
-        this.readOptions = readOptions;
         this.drained = new CountDownLatch(clients);
-        int poolSize = (int) Math.max(1, Math.min(VALUE_POOL_SIZE, VALUE_POOL_BYTES / Math.max(1, valueSize)));
-        this.values = new byte[poolSize][valueSize];
-        for (byte[] value : values) {
-            ThreadLocalRandom.current().nextBytes(value);
-        }
     }
 
     /** Key {@code n} as zero-padded decimal digits, {@code width} long (like etcd's benchmark keys). */
@@ -137,14 +119,15 @@ final class LoadGenerator {
     private void next() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         while (running) {
-            boolean read = random.nextDouble() < readRatio;
-            byte[] key = key(random.nextLong(keys), keyWidth);
             long start = System.nanoTime();
+            boolean read;
             CompletableFuture<?> request;
             try {
-                request = read ? client.getAsync(key, readOptions)
-                        : client.putAsync(key, values[random.nextInt(values.length)]);
+                Workload.Request sent = workload.send(random);
+                read = sent.read();
+                request = sent.result();
             } catch (RuntimeException e) {
+                read = false;
                 request = CompletableFuture.failedFuture(e);
             }
             if (request.isDone()) {
@@ -158,8 +141,9 @@ final class LoadGenerator {
                 record(read, start, result, error);
                 continue;
             }
+            boolean sentRead = read;
             request.whenComplete((result, error) -> {
-                record(read, start, result, error);
+                record(sentRead, start, result, error);
                 next();
             });
             return;
@@ -175,12 +159,18 @@ final class LoadGenerator {
             return;
         }
         (read ? reads : writes).recordValue(micros);
-        if (read && result instanceof GetResult get && !get.found()) {
+        if (read && notFound(result)) {
             current.notFound.increment();
         }
     }
 
-    private static String errorType(Throwable error) {
+    /** A get of a missing key, or a range (such as at a revision before the key's first write) that holds none. */
+    private static boolean notFound(Object result) {
+        return result instanceof GetResult get ? !get.found()
+                : result instanceof KvResult<?> kv && kv.response() instanceof RangeResponse range && range.kvs().isEmpty();
+    }
+
+    static String errorType(Throwable error) {
         Throwable cause = error;
         while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
             cause = cause.getCause();
