@@ -55,13 +55,8 @@ public final class Election {
     public CompletableFuture<Void> campaignAsync(byte[] value) {
         Objects.requireNonNull(value, "value");
         CompletableFuture<Long> place = QueuePlace.take(session, KeyRange.prefix(prefix), key, value);
-        CompletableFuture<Void> elected = place.thenAccept(leading -> revision = leading);
-        elected.whenComplete((done, error) -> {
-            if (elected.isCancelled()) {
-                place.cancel(false);
-            }
-        });
-        return elected;
+        return QueuePlace.handOut(place, leading -> revision = leading,
+                leading -> session.client().kv().deleteAsync(key));
     }
 
     /** Blocking {@link #campaignAsync}, withdrawing after {@code timeout} with {@link TimeoutException}. */

@@ -38,13 +38,24 @@ final class Futures {
     /**
      * Waits up to {@code timeoutNanos} for {@code future}; when the time is up or the thread is
      * interrupted, the future is cancelled (which is how a waiting lock or campaign gives up its place).
+     * A future that completed in the instant between the two is not given up: its outcome stands, or a
+     * caller would be told it failed to take a lock it holds.
      */
     static <T> T await(CompletableFuture<T> future, long timeoutNanos) throws InterruptedException, TimeoutException {
         try {
             return future.get(timeoutNanos, TimeUnit.NANOSECONDS);
         } catch (InterruptedException | TimeoutException e) {
-            future.cancel(false);
-            throw e;
+            if (future.cancel(false) || future.isCancelled()) {
+                throw e;
+            }
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            try {
+                return future.join();
+            } catch (CompletionException failed) {
+                throw unchecked(cause(failed));
+            }
         } catch (ExecutionException e) {
             throw unchecked(cause(e));
         }

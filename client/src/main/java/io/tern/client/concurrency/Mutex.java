@@ -48,14 +48,8 @@ public final class Mutex {
      */
     public CompletableFuture<Void> lockAsync() {
         CompletableFuture<Long> place = QueuePlace.take(session, KeyRange.prefix(prefix), key, Bytes.EMPTY);
-        CompletableFuture<Void> locked = place.thenAccept(acquired -> revision = acquired);
-        // Cancelling what the caller holds must reach the place, which cleans up.
-        locked.whenComplete((done, error) -> {
-            if (locked.isCancelled()) {
-                place.cancel(false);
-            }
-        });
-        return locked;
+        return QueuePlace.handOut(place, acquired -> revision = acquired,
+                acquired -> session.client().kv().deleteAsync(key));
     }
 
     /**

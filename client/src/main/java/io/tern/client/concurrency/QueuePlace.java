@@ -11,6 +11,7 @@ import io.tern.kv.TxnResponse;
 import io.tern.kv.VersionedKeyValue;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongConsumer;
 
 /**
  * Takes a place in the queue of a lock or an election and waits for it to come first, as etcd's
@@ -74,6 +75,21 @@ final class QueuePlace {
             created.handle((r, e) -> session.client().kv().deleteAsync(key));
         });
         return place;
+    }
+
+    /**
+     * What a caller holds for {@code place}: it completes once {@code taken} has recorded the place's
+     * revision. Cancelling it gives the place up, even one taken a moment before the cancel arrived
+     * (then {@code giveBack} runs with the revision), since nobody would ever release it otherwise.
+     */
+    static CompletableFuture<Void> handOut(CompletableFuture<Long> place, LongConsumer taken, LongConsumer giveBack) {
+        CompletableFuture<Void> handedOut = place.thenAccept(taken::accept);
+        handedOut.whenComplete((done, error) -> {
+            if (handedOut.isCancelled() && !place.cancel(false)) {
+                place.thenAccept(giveBack::accept);
+            }
+        });
+        return handedOut;
     }
 
     private static CompletableFuture<Long> create(Session session, byte[] key, byte[] value) {
