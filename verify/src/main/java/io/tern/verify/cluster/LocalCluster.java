@@ -276,7 +276,8 @@ public final class LocalCluster extends ProtocolCluster {
     }
 
     /**
-     * Starts every node made by {@link #create} and waits until they have elected a leader.
+     * Starts every node made by {@link #create} and waits until they have elected a leader and each
+     * running one answers.
      *
      * @throws ClusterException if no leader is elected within the start timeout (every node is killed then)
      */
@@ -286,6 +287,12 @@ public final class LocalCluster extends ProtocolCluster {
                 launch(id);
             }
             awaitLeader(config.startTimeout);
+            for (int id : nodeIds()) {
+                // A leader needs only a quorum; a member still starting would meanwhile reset (through
+                // its proxy) the first requests a client sends it, leaving their outcome unknown.
+                Await.until("member " + id + " to serve", config.startTimeout,
+                        () -> !isRunning(id) || status(id).isPresent());
+            }
             return this;
         } catch (RuntimeException e) {
             close();
