@@ -116,6 +116,7 @@ public final class LockWorkload {
     }
 
     private static final long POLL_MILLIS = 20;
+    private static final long MAX_BACKOFF_MILLIS = 1_000;
 
     private final TernClientBuilder clients;
     private final Config config;
@@ -187,12 +188,17 @@ public final class LockWorkload {
 
         void run() {
             try (TernClient client = clients.build()) {
+                long backoffMillis = 0;
                 while (System.nanoTime() < deadline) {
                     try {
                         round(client);
+                        backoffMillis = 0;
                     } catch (SessionExpiredException | TernException e) {
                         failed.incrementAndGet();
                         dropSession();
+                        // Without a pause, a cluster with no quorum meets a tight loop of refused rounds.
+                        backoffMillis = Math.min(MAX_BACKOFF_MILLIS, Math.max(POLL_MILLIS, 2 * backoffMillis));
+                        Thread.sleep(backoffMillis);
                     }
                 }
                 dropSession();
