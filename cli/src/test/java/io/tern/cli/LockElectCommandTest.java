@@ -1,5 +1,6 @@
 package io.tern.cli;
 
+import io.tern.verify.cluster.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,6 +29,8 @@ import picocli.CommandLine;
 /** {@code tern lock} and {@code tern elect} against a real single-node server. */
 @Timeout(60)
 class LockElectCommandTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
 
     private static final String NL = System.lineSeparator();
 
@@ -69,14 +71,6 @@ class LockElectCommandTest {
 
     private static String text(byte[] bytes) {
         return new String(bytes, StandardCharsets.UTF_8);
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
-            Thread.sleep(10);
-        }
     }
 
     /** {@code args} with {@code --endpoints} after the command's name: what follows "--" is the lock's command. */
@@ -143,9 +137,9 @@ class LockElectCommandTest {
         Path release = scratch.resolve("release");
         Running first = new Running("lock", "shared", "--", "sh", "-c",
                 "echo $TERN_LOCK_REV; while [ ! -e '" + release + "' ]; do sleep 0.02; done");
-        await("the first to hold the lock", () -> first.out.toString().endsWith(NL));
+        Await.until("the first to hold the lock", WAIT, () -> first.out.toString().endsWith(NL));
         Running second = new Running("lock", "shared", "--", "sh", "-c", "echo $TERN_LOCK_REV");
-        await("the second to wait in line", () -> queue("shared/").size() == 2);
+        Await.until("the second to wait in line", WAIT, () -> queue("shared/").size() == 2);
         assertEquals("", second.out.toString(), "the second ran while the first held the lock");
         assertTrue(second.thread.isAlive());
         Files.createFile(release);
@@ -162,7 +156,7 @@ class LockElectCommandTest {
     @Test
     void withoutACommandPrintsTheKeyAndHoldsUntilInterrupted() throws Exception {
         Running holder = new Running("lock", "held", "--ttl", "30");
-        await("the key to be printed", () -> holder.out.toString().endsWith(NL));
+        Await.until("the key to be printed", WAIT, () -> holder.out.toString().endsWith(NL));
         List<VersionedKeyValue> held = queue("held/");
         assertEquals(1, held.size());
         assertEquals(text(held.get(0).key()) + NL, holder.out.toString());
@@ -176,18 +170,18 @@ class LockElectCommandTest {
     void electPrintsTheLeaderOnceElectedAndObserversPrintEachLeader() throws Exception {
         Running observer = new Running("elect", "chief");
         Running first = new Running("elect", "chief", "alpha");
-        await("the first to be elected", () -> first.out.toString().lines().count() == 2);
+        Await.until("the first to be elected", WAIT, () -> first.out.toString().lines().count() == 2);
         String firstKey = text(queue("chief/").get(0).key());
         assertEquals(firstKey + NL + "alpha" + NL, first.out.toString());
         Running second = new Running("elect", "chief", "beta");
-        await("the second to campaign", () -> queue("chief/").size() == 2);
+        Await.until("the second to campaign", WAIT, () -> queue("chief/").size() == 2);
         String secondKey = text(queue("chief/").get(1).key());
         assertEquals("", second.out.toString(), "two leaders");
         first.interruptAndJoin(); // resigns
-        await("the second to be elected", () -> second.out.toString().lines().count() == 2);
+        Await.until("the second to be elected", WAIT, () -> second.out.toString().lines().count() == 2);
         assertEquals(secondKey + NL + "beta" + NL, second.out.toString());
         second.interruptAndJoin();
-        await("the observer to print both", () -> observer.out.toString().lines().count() == 4);
+        Await.until("the observer to print both", WAIT, () -> observer.out.toString().lines().count() == 4);
         assertEquals(firstKey + NL + "alpha" + NL + secondKey + NL + "beta" + NL, observer.out.toString());
         observer.interruptAndJoin();
         for (Running command : List.of(first, second, observer)) {
