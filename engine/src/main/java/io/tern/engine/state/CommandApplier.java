@@ -4,6 +4,7 @@ import io.tern.kv.WatchEvent;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.AbstractWriteBatch;
 import org.rocksdb.WriteBatchWithIndex;
 
 import java.util.ArrayList;
@@ -38,6 +39,26 @@ final class CommandApplier {
         this.records = new CurrentRecords(db, readOptions, CurrentRecords.DEFAULT_CAPACITY_BYTES);
     }
 
+    /**
+     * Whether applying {@code command} reads nothing but single keys' current records, which
+     * {@link CurrentRecords} answers with the pending writes included, so that it needs no indexed batch.
+     * Puts, deletes and compare-and-sets of single keys are (the bulk of every load); a range, a past
+     * revision, a lease or a compaction is not.
+     */
+    static boolean readsOnlyCurrentRecords(Command command) {
+        return switch (command) {
+            case Command.Put put -> true;
+            case Command.Delete delete -> true;
+            case Command.CompareAndSet cas -> true;
+            case Command.Batch batch -> true;
+            case Command.SetAlarm alarm -> true;
+            case Command.Kv kv -> KvApplier.readsOnlyCurrentRecords(kv.op());
+            case Command.Compact compact -> false;
+            case Command.LeaseGrant grant -> false;
+            case Command.LeaseRevoke revoke -> false;
+        };
+    }
+
     /** The batch the commands were applied to since the last call is written to the database. */
     void batchWritten() {
         records.committed();
@@ -51,13 +72,16 @@ final class CommandApplier {
     /**
      * Applies the command of the entry at {@code revision}.
      *
-     * @param batch must have been created with {@code overwriteKey = true}, so reads see the last write
+     * @param batch a {@link WriteBatchWithIndex} created with {@code overwriteKey = true}, so reads see
+     *     the last write; or, for a command that {@link #readsOnlyCurrentRecords reads only current
+     *     records}, a plain batch, which is cheaper to fill (the records read come from {@link CurrentRecords})
      * @param events where to add the key changes made, with their previous versions; {@code null} if
      *     nobody needs them
      */
-    CommandResult apply(Command command, long revision, WriteBatchWithIndex batch, List<WatchEvent> events)
+    CommandResult apply(Command command, long revision, AbstractWriteBatch batch, List<WatchEvent> events)
             throws RocksDBException {
-        StateReader reader = StateReader.of(db, readOptions, batch, records);
+        StateReader reader = batch instanceof WriteBatchWithIndex indexed
+                ? StateReader.of(db, readOptions, indexed, records) : StateReader.ofCurrentRecords(records);
         VersionedReads reads = new VersionedReads(reader);
         RevisionWriter writer = new RevisionWriter(batch, records, revision, events != null);
         CommandResult result = switch (command) {
@@ -131,7 +155,7 @@ final class CommandApplier {
      * revision is the one before it.
      */
     private static CommandResult compact(long target, long revision, VersionedReads reads, StateReader reader,
-                                         WriteBatchWithIndex batch) throws RocksDBException {
+                                         AbstractWriteBatch batch) throws RocksDBException {
         long compacted = reads.compactionRevision();
         if (target <= compacted) {
             return new CommandResult.Refused(CommandResult.Refusal.COMPACTED, compacted, KvApplier.COMPACTED);
@@ -148,7 +172,7 @@ final class CommandApplier {
 
     /** Deletes every key attached to lease {@code id}, in key order, then the lease. */
     private static CommandResult revoke(long id, StateReader reader, VersionedReads reads, RevisionWriter writer,
-                                        WriteBatchWithIndex batch) throws RocksDBException {
+                                        AbstractWriteBatch batch) throws RocksDBException {
         byte[] leaseKey = StateLayout.leaseKey(id);
         if (reader.get(leaseKey) == null) {
             return new CommandResult.Refused(CommandResult.Refusal.LEASE_NOT_FOUND, 0, KvApplier.LEASE_NOT_FOUND);

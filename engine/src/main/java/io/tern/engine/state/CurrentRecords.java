@@ -127,6 +127,9 @@ final class CurrentRecords {
             committedBytes -= size(key, replaced);
         }
         committedBytes += size(key, record);
+        if (committedBytes <= capacityBytes) {
+            return;
+        }
         Iterator<Map.Entry<ByteBuffer, byte[]>> eldest = committed.entrySet().iterator();
         while (committedBytes > capacityBytes && eldest.hasNext()) {
             Map.Entry<ByteBuffer, byte[]> entry = eldest.next();

@@ -2,7 +2,7 @@ package io.tern.engine.state;
 
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
-import org.rocksdb.WriteBatchWithIndex;
+import org.rocksdb.AbstractWriteBatch;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,7 +25,7 @@ final class HistoryCompactor {
     }
 
     /** @return how many changes were dropped */
-    static long compact(StateReader reader, WriteBatchWithIndex batch, long revision) throws RocksDBException {
+    static long compact(StateReader reader, AbstractWriteBatch batch, long revision) throws RocksDBException {
         List<byte[]> dropped = new ArrayList<>();
         try (RocksIterator iterator = reader.iterator()) {
             byte[] groupPrefix = null;

@@ -53,6 +53,21 @@ final class KvApplier {
         this.writer = writer;
     }
 
+    /**
+     * Whether applying {@code op} reads nothing but single keys' current records (no range, no past
+     * revision, no lease): see {@link CommandApplier#readsOnlyCurrentRecords}.
+     */
+    static boolean readsOnlyCurrentRecords(KvOp op) {
+        return switch (op) {
+            case RangeRequest range -> range.range().isSingleKey() && range.revision() == 0;
+            case PutRequest put -> put.lease() == 0 || put.ignoreLease();
+            case DeleteRangeRequest delete -> delete.range().isSingleKey();
+            case TxnRequest txn -> txn.compare().stream().allMatch(compare -> compare.range().isSingleKey())
+                    && txn.success().stream().allMatch(KvApplier::readsOnlyCurrentRecords)
+                    && txn.failure().stream().allMatch(KvApplier::readsOnlyCurrentRecords);
+        };
+    }
+
     CommandResult apply(KvOp op) throws RocksDBException {
         try {
             if (op instanceof TxnRequest txn) {

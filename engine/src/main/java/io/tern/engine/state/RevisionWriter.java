@@ -4,7 +4,7 @@ import io.tern.kv.Bytes;
 import io.tern.kv.VersionedKeyValue;
 import io.tern.kv.WatchEvent;
 import org.rocksdb.RocksDBException;
-import org.rocksdb.WriteBatchWithIndex;
+import org.rocksdb.AbstractWriteBatch;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +16,7 @@ import java.util.List;
  */
 final class RevisionWriter {
 
-    private final WriteBatchWithIndex batch;
+    private final AbstractWriteBatch batch;
     private final CurrentRecords records;
     private final long revision;
     /** The changes made, each with the key as it was before; {@code null} when nobody listens. */
@@ -24,7 +24,7 @@ final class RevisionWriter {
     private int sub;
 
     /** @param records told of every current record written, so that the applier's reads see it */
-    RevisionWriter(WriteBatchWithIndex batch, CurrentRecords records, long revision, boolean collectEvents) {
+    RevisionWriter(AbstractWriteBatch batch, CurrentRecords records, long revision, boolean collectEvents) {
         this.batch = batch;
         this.records = records;
         this.revision = revision;

@@ -8,8 +8,10 @@ import io.tern.engine.CorruptStorageException;
 import io.tern.engine.StorageException;
 import io.tern.raft.types.Membership;
 import io.tern.engine.io.DurableFiles;
+import io.tern.raft.types.EntryKind;
 import io.tern.raft.types.LogEntry;
 
+import org.rocksdb.AbstractWriteBatch;
 import org.rocksdb.Checkpoint;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.Options;
@@ -18,6 +20,7 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
+import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteBatchWithIndex;
 import org.rocksdb.WriteOptions;
 
@@ -140,20 +143,24 @@ public final class RocksStateStore implements AutoCloseable {
     }
 
     /**
-     * Applies a run of consecutive committed entries, starting right after {@link #appliedIndex()},
-     * as one atomic RocksDB write that also records the index and term of the last entry. Each entry
-     * sees the effects of the entries before it in the run.
+     * Applies a run of consecutive committed entries, starting right after {@link #appliedIndex()}.
+     * Each entry sees the effects of the entries before it in the run. The run is written as few
+     * atomic RocksDB writes, each recording the index and term of its last entry: usually one; a command
+     * that reads more than single keys' current records (a range, a lease, a compaction) is written
+     * on its own, after what precedes it (see {@code RunWriter}).
      *
      * <p>A COMMAND entry is decoded and executed; a NOOP only advances the index; a CONFIG entry
-     * replaces the membership and drops the alarms of members it removes. The whole run is refused, with nothing written, if any entry is out of
-     * order or cannot be decoded: both mean a bug upstream or a log written by a newer version, and
-     * skipping an entry would make this replica diverge from the others.
+     * replaces the membership and drops the alarms of members it removes. The whole run is refused,
+     * with nothing written, if any entry is out of order or cannot be decoded: both mean a bug upstream
+     * or a log written by a newer version, and skipping an entry would make this replica diverge from
+     * the others.
      *
      * @return one result per entry, in order: what the command did, or {@link CommandResult.NoResult}
      *     for NOOP and CONFIG entries
      * @throws IllegalStateException if an entry's index is not the next one, its term is lower than
      *     the term before it, or its payload cannot be decoded
-     * @throws StorageException if RocksDB fails; nothing of the run is then recorded as applied
+     * @throws StorageException if RocksDB fails; the entries written before the failure stay applied
+     *     ({@link #appliedIndex()} says how far), the rest is not
      */
     public List<CommandResult> apply(List<LogEntry> entries) {
         return apply(entries, null);
@@ -172,63 +179,146 @@ public final class RocksStateStore implements AutoCloseable {
         applyLock.lock();
         try {
             ensureOpen();
-            StatePoint before = applied;
-            long index = before.index();
-            long term = before.term();
-            Membership membership = before.membership();
-            TreeMap<String, Alarm> alarmsAfter = null;
+            List<Command> commands = checkedCommands(entries);
+            RunWriter run = new RunWriter(applied);
             List<CommandResult> results = new ArrayList<>(entries.size());
-            boolean written = false;
-            try (WriteBatchWithIndex batch = new WriteBatchWithIndex(true)) {
-                for (LogEntry entry : entries) {
-                    checkNext(entry, index, term);
+            try {
+                for (int i = 0; i < entries.size(); i++) {
+                    LogEntry entry = entries.get(i);
                     switch (entry.kind()) {
-                        case COMMAND -> {
-                            Command command = decodeCommand(entry);
-                            if (command instanceof Command.SetAlarm alarm && raisedForANonMember(alarm, membership)) {
-                                // Its member was removed after the leader took the request: nobody
-                                // would ever clear it (see dropAlarmsOfNonMembers).
-                                results.add(new CommandResult.Written());
-                            } else {
-                                results.add(commandApplier.apply(command, entry.index(), batch, events));
-                                if (command instanceof Command.SetAlarm alarm) {
-                                    alarmsAfter = alarmsAfter != null ? alarmsAfter : alarmsByKey(alarms);
-                                    changeAlarm(alarmsAfter, alarm);
-                                }
-                            }
-                        }
+                        case COMMAND -> results.add(applyCommand(commands.get(i), entry, run, events));
                         case NOOP -> results.add(new CommandResult.NoResult());
                         case CONFIG -> {
-                            membership = decodeMembership(entry);
-                            batch.put(StateLayout.MEMBERSHIP_KEY, membership.encode());
-                            alarmsAfter = dropAlarmsOfNonMembers(alarmsAfter, membership, batch);
+                            run.membership = decodeMembership(entry);
+                            run.plainBatch().put(StateLayout.MEMBERSHIP_KEY, run.membership.encode());
+                            run.alarmsAfter = dropAlarmsOfNonMembers(run.alarmsAfter, run.membership, run.plainBatch());
                             results.add(new CommandResult.NoResult());
                         }
                     }
-                    index = entry.index();
-                    term = entry.term();
+                    run.index = entry.index();
+                    run.term = entry.term();
                 }
-                batch.put(StateLayout.APPLIED_KEY, StateLayout.encodeApplied(index, term));
-                db.write(writeOptions, batch);
-                written = true;
+                run.write();
             } catch (RocksDBException e) {
                 throw failure(dir, "cannot apply entries " + entries.getFirst().index() + " to "
                         + entries.getLast().index(), e);
             } finally {
-                if (written) {
-                    commandApplier.batchWritten();
-                } else {
-                    commandApplier.batchDropped();
-                }
-            }
-            applied = new StatePoint(index, term, membership);
-            if (alarmsAfter != null) {
-                alarms = List.copyOf(alarmsAfter.values());
+                run.dropUnwritten();
             }
             return results;
         } finally {
             applyLock.unlock();
             lifecycle.readLock().unlock();
+        }
+    }
+
+    /**
+     * Checks that {@code entries} follow the applied point in order and decodes their commands
+     * ({@code null} for other kinds), before anything is written, so that a bad run writes nothing.
+     */
+    private List<Command> checkedCommands(List<LogEntry> entries) {
+        List<Command> commands = new ArrayList<>(entries.size());
+        long index = applied.index();
+        long term = applied.term();
+        for (LogEntry entry : entries) {
+            checkNext(entry, index, term);
+            commands.add(entry.kind() == EntryKind.COMMAND ? decodeCommand(entry) : null);
+            index = entry.index();
+            term = entry.term();
+        }
+        return commands;
+    }
+
+    private CommandResult applyCommand(Command command, LogEntry entry, RunWriter run, List<WatchEvent> events)
+            throws RocksDBException {
+        if (command instanceof Command.SetAlarm alarm && raisedForANonMember(alarm, run.membership)) {
+            // Its member was removed after the leader took the request: nobody would ever clear it
+            // (see dropAlarmsOfNonMembers).
+            return new CommandResult.Written();
+        }
+        CommandResult result;
+        if (CommandApplier.readsOnlyCurrentRecords(command)) {
+            result = commandApplier.apply(command, entry.index(), run.plainBatch(), events);
+        } else {
+            // What came before is written first, so that the command's reads of the database see it;
+            // the command's own writes are then read back through its indexed batch.
+            run.write();
+            result = commandApplier.apply(command, entry.index(), run.indexedBatch(), events);
+            run.index = entry.index();
+            run.term = entry.term();
+            run.write();
+        }
+        if (command instanceof Command.SetAlarm alarm) {
+            run.alarmsAfter = run.alarmsAfter != null ? run.alarmsAfter : alarmsByKey(alarms);
+            changeAlarm(run.alarmsAfter, alarm);
+        }
+        return result;
+    }
+
+    /**
+     * The writes of one run of entries, as one or more RocksDB batches. Commands that read only current
+     * records share one plain batch, the cheapest to fill; any other command gets an indexed batch of
+     * its own, written on its own ({@link #applyCommand}). Each batch written records the index and term
+     * of its last entry with the data, so the state and its applied index never disagree, and
+     * publishes that point.
+     */
+    private final class RunWriter {
+        long index;
+        long term;
+        Membership membership;
+        /** The alarms as changed by the run so far, or {@code null} while unchanged. */
+        TreeMap<String, Alarm> alarmsAfter;
+        private AbstractWriteBatch batch;
+
+        RunWriter(StatePoint start) {
+            this.index = start.index();
+            this.term = start.term();
+            this.membership = start.membership();
+        }
+
+        AbstractWriteBatch plainBatch() {
+            if (batch == null) {
+                batch = new WriteBatch();
+            }
+            return batch;
+        }
+
+        AbstractWriteBatch indexedBatch() {
+            if (batch != null) {
+                throw new IllegalStateException("an indexed batch is opened only once the pending writes are written");
+            }
+            batch = new WriteBatchWithIndex(true);
+            return batch;
+        }
+
+        /** Writes the pending batch (if any entry was applied since the last write) with the point reached. */
+        void write() throws RocksDBException {
+            if (index == applied.index()) {
+                return;
+            }
+            AbstractWriteBatch writing = plainBatch();
+            writing.put(StateLayout.APPLIED_KEY, StateLayout.encodeApplied(index, term));
+            if (writing instanceof WriteBatchWithIndex indexed) {
+                db.write(writeOptions, indexed);
+            } else {
+                db.write(writeOptions, (WriteBatch) writing);
+            }
+            batch = null;
+            writing.close();
+            commandApplier.batchWritten();
+            applied = new StatePoint(index, term, membership);
+            if (alarmsAfter != null) {
+                alarms = List.copyOf(alarmsAfter.values());
+            }
+        }
+
+        /** After a failure: forgets what was not written. */
+        void dropUnwritten() {
+            if (batch != null) {
+                batch.close();
+                batch = null;
+                commandApplier.batchDropped();
+            }
         }
     }
 
@@ -669,7 +759,7 @@ public final class RocksStateStore implements AutoCloseable {
      * @return the alarms as changed now, or {@code null} if still unchanged
      */
     private TreeMap<String, Alarm> dropAlarmsOfNonMembers(TreeMap<String, Alarm> changed, Membership members,
-                                                          WriteBatchWithIndex batch) throws RocksDBException {
+                                                          AbstractWriteBatch batch) throws RocksDBException {
         List<Alarm> orphaned = (changed != null ? changed.values() : alarms).stream()
                 .filter(alarm -> !members.contains(alarm.memberId())).toList();
         if (orphaned.isEmpty()) {

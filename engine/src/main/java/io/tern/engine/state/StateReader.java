@@ -35,6 +35,30 @@ interface StateReader {
     }
 
     /**
+     * Reads the current records as {@code records} has them (the pending batch's ones included) and
+     * nothing else: for commands applied to a batch without an index, which cannot be read back. Any
+     * other read is a bug (the command should have been given an indexed batch) and fails loudly rather
+     * than miss the batch's writes.
+     */
+    static StateReader ofCurrentRecords(CurrentRecords records) {
+        return new StateReader() {
+            @Override
+            public byte[] get(byte[] key) throws RocksDBException {
+                if (key.length > 0 && key[0] == StateLayout.USER_PREFIX) {
+                    return records.get(key);
+                }
+                throw new IllegalStateException("a command applied without an indexed batch read a key that is not "
+                        + "a current record");
+            }
+
+            @Override
+            public RocksIterator iterator() {
+                throw new IllegalStateException("a command applied without an indexed batch iterated the state");
+            }
+        };
+    }
+
+    /**
      * Reads {@code batch}'s writes over the database's latest state. The batch must have been created
      * with {@code overwriteKey = true}, and must not change while an iterator of it is open. Gets of
      * current records go to {@code records}, which knows the batch's ones.

@@ -44,9 +44,20 @@ final class VersionedReads {
         return record == null ? null : StateLayout.decodeRecord(key, record);
     }
 
-    /** Visits the current keys of {@code range}. */
+    /**
+     * Visits the current keys of {@code range}. A single key is one get rather than an iterator: the
+     * common case of a transaction's compares and of a delete, and the only read a command makes on
+     * the applier's unindexed batch ({@link StateReader#ofCurrentRecords}).
+     */
     void forEachCurrent(KeyRange range, KeyVisitor visitor) throws RocksDBException {
         if (range.isEmpty()) {
+            return;
+        }
+        if (range.isSingleKey()) {
+            VersionedKeyValue kv = current(range.start());
+            if (kv != null) {
+                visitor.visit(new LoadedCursor(kv));
+            }
             return;
         }
         byte[] end = range.endExclusive();
@@ -182,6 +193,13 @@ final class VersionedReads {
         @Override
         public VersionedKeyValue kv() {
             return StateLayout.decodeRecord(key(), iterator.value());
+        }
+    }
+
+    private record LoadedCursor(VersionedKeyValue kv) implements KeyCursor {
+        @Override
+        public byte[] key() {
+            return kv.key();
         }
     }
 
