@@ -4,9 +4,8 @@ import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,13 +18,14 @@ import java.util.Map;
  * applying a put, measured); keys written again soon (a working set, the usual load) are answered from
  * memory instead.
  *
- * <p>Two layers, both keyed by the stored key: the <b>pending</b> records written by the run being
- * applied (not yet in RocksDB; they can be rolled back to a save point, as a transaction's batch is),
- * and a bounded, least-recently-used <b>cache of committed records</b>, which holds only what RocksDB
- * holds: records read from it, and the pending ones once their batch is written ({@link #committed}).
- * A key absent from both is read from RocksDB, which is right because every write of a current record
- * goes through {@link #put}/{@link #delete}, so the batch cannot hold one that the pending layer does
- * not. An absent key is cached as absent, as a record is.
+ * <p>One bounded, least-recently-used map by stored key holds what the state is as the applier sees
+ * it: records read from RocksDB, and the records written by the run being applied, which RocksDB does
+ * not have until the run's batch is written. Each write keeps what the map held for its key before, so
+ * that a transaction's save point can be rolled back and a batch that was never written can be
+ * forgotten ({@link #abandoned}). A key absent from the map is read from RocksDB, which is right
+ * because every write of a current record goes through {@link #put}/{@link #delete}, so the batch
+ * cannot hold one that the map does not. An absent key is cached as absent, as a record is. Entries are
+ * evicted only between runs, so a pending write is never dropped before RocksDB has it.
  *
  * <p>Only the applier uses it, under the store's apply lock; a store that replaces its database
  * (a snapshot install) opens a new store, and with it a new cache.
@@ -41,11 +41,10 @@ final class CurrentRecords {
     private final RocksDB db;
     private final ReadOptions readOptions;
     private final long capacityBytes;
-    private final LinkedHashMap<ByteBuffer, byte[]> committed = new LinkedHashMap<>(1024, 0.75f, true);
-    private long committedBytes;
-    private final HashMap<ByteBuffer, byte[]> pending = new HashMap<>();
-    /** Each pending write with what the pending layer held for its key before (null: nothing), for rollback. */
-    private final List<Map.Entry<ByteBuffer, byte[]>> undo = new ArrayList<>();
+    private final LinkedHashMap<StoredKey, byte[]> records = new LinkedHashMap<>(1024, 0.75f, true);
+    private long bytes;
+    /** The run's writes in order, each with what the map held for its key before (null: nothing). */
+    private final List<Undo> undo = new ArrayList<>();
     private final List<Integer> savePoints = new ArrayList<>();
 
     CurrentRecords(RocksDB db, ReadOptions readOptions, long capacityBytes) {
@@ -56,27 +55,24 @@ final class CurrentRecords {
 
     /** The current record stored under {@code userKey} as the run has left it, or {@code null}. */
     byte[] get(byte[] userKey) throws RocksDBException {
-        ByteBuffer key = ByteBuffer.wrap(userKey);
-        byte[] record = pending.get(key);
-        if (record == null) {
-            record = committed.get(key);
-        }
+        StoredKey key = new StoredKey(userKey);
+        byte[] record = records.get(key);
         if (record == null) {
             byte[] stored = db.get(readOptions, userKey);
             record = stored == null ? ABSENT : stored;
-            remember(key, record);
+            replace(key, record);
         }
         return record == ABSENT ? null : record;
     }
 
     /** Records that the run's batch puts {@code record} under {@code userKey}. */
     void put(byte[] userKey, byte[] record) {
-        write(ByteBuffer.wrap(userKey), record);
+        write(new StoredKey(userKey), record);
     }
 
     /** Records that the run's batch deletes {@code userKey}'s current record. */
     void delete(byte[] userKey) {
-        write(ByteBuffer.wrap(userKey), ABSENT);
+        write(new StoredKey(userKey), ABSENT);
     }
 
     /** Marks the point that {@link #rollbackToSavePoint} returns to (the batch's save point, mirrored). */
@@ -88,57 +84,91 @@ final class CurrentRecords {
         savePoints.removeLast();
     }
 
+    /** Undoes every write since the last save point. */
     void rollbackToSavePoint() {
-        int mark = savePoints.removeLast();
-        while (undo.size() > mark) {
-            Map.Entry<ByteBuffer, byte[]> write = undo.removeLast();
-            if (write.getValue() == null) {
-                pending.remove(write.getKey());
-            } else {
-                pending.put(write.getKey(), write.getValue());
-            }
-        }
+        undoTo(savePoints.removeLast());
     }
 
     /** The run's batch is written: its records are now RocksDB's. */
     void committed() {
-        pending.forEach(this::remember);
-        clearRun();
+        endRun();
     }
 
     /** The run's batch was not written: forget its records. */
     void abandoned() {
-        clearRun();
+        undoTo(0);
+        endRun();
     }
 
-    private void write(ByteBuffer key, byte[] record) {
-        undo.add(new java.util.AbstractMap.SimpleImmutableEntry<>(key, pending.put(key, record)));
+    private void write(StoredKey key, byte[] record) {
+        undo.add(new Undo(key, replace(key, record)));
     }
 
-    private void clearRun() {
-        pending.clear();
+    private void undoTo(int mark) {
+        while (undo.size() > mark) {
+            Undo write = undo.removeLast();
+            if (write.previous() == null) {
+                bytes -= size(write.key(), records.remove(write.key()));
+            } else {
+                replace(write.key(), write.previous());
+            }
+        }
+    }
+
+    private void endRun() {
         undo.clear();
         savePoints.clear();
-    }
-
-    private void remember(ByteBuffer key, byte[] record) {
-        byte[] replaced = committed.put(key, record);
-        if (replaced != null) {
-            committedBytes -= size(key, replaced);
-        }
-        committedBytes += size(key, record);
-        if (committedBytes <= capacityBytes) {
+        if (bytes <= capacityBytes) {
             return;
         }
-        Iterator<Map.Entry<ByteBuffer, byte[]>> eldest = committed.entrySet().iterator();
-        while (committedBytes > capacityBytes && eldest.hasNext()) {
-            Map.Entry<ByteBuffer, byte[]> entry = eldest.next();
-            committedBytes -= size(entry.getKey(), entry.getValue());
+        Iterator<Map.Entry<StoredKey, byte[]>> eldest = records.entrySet().iterator();
+        while (bytes > capacityBytes && eldest.hasNext()) {
+            Map.Entry<StoredKey, byte[]> entry = eldest.next();
+            bytes -= size(entry.getKey(), entry.getValue());
             eldest.remove();
         }
     }
 
-    private static long size(ByteBuffer key, byte[] record) {
-        return (long) key.capacity() + record.length + ENTRY_OVERHEAD_BYTES;
+    /** @return what the map held for {@code key} before, or {@code null} */
+    private byte[] replace(StoredKey key, byte[] record) {
+        byte[] replaced = records.put(key, record);
+        if (replaced != null) {
+            bytes -= size(key, replaced);
+        }
+        bytes += size(key, record);
+        return replaced;
+    }
+
+    /** Entries held now (for tests). */
+    int size() {
+        return records.size();
+    }
+
+    private static long size(StoredKey key, byte[] record) {
+        return (long) key.bytes.length + record.length + ENTRY_OVERHEAD_BYTES;
+    }
+
+    private record Undo(StoredKey key, byte[] previous) {
+    }
+
+    /** A stored key as a map key: its hash computed once, compared with the vectorized array equality. */
+    private static final class StoredKey {
+        private final byte[] bytes;
+        private final int hash;
+
+        StoredKey(byte[] bytes) {
+            this.bytes = bytes;
+            this.hash = Arrays.hashCode(bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof StoredKey that && hash == that.hash && Arrays.equals(bytes, that.bytes);
+        }
     }
 }
