@@ -93,6 +93,18 @@ class BenchCommandTest {
     }
 
     @Test
+    void fillWritesEveryKeyBeforeTheLoad() throws Exception {
+        Cli.Result run = node.tern("bench", "--clients", "4", "--duration", "300ms", "--warmup", "0s", "--keys", "30",
+                "--key-size", "12", "--fill", "--read-ratio", "1", "--read-mode", "serializable", "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode json = new ObjectMapper().readTree(run.out());
+        assertEquals("serializable", json.get("readMode").asText());
+        assertTrue(json.get("reads").asLong() > 0, run.out());
+        assertEquals(0, json.get("readsNotFound").asLong(), run.out());
+        assertEquals(0, json.get("writes").asLong(), "the fill is not measured: " + run.out());
+    }
+
+    @Test
     void rangeHistoryReadsPastRevisions() throws Exception {
         Cli.Result run = node.tern("bench", "--workload", "range-history", "--clients", "4", "--duration", "1s",
                 "--warmup", "0s", "--keys", "20", "--versions", "3", "--value-size", "16", "--json");

@@ -25,7 +25,7 @@ class CliUnreachableTest {
     @ParameterizedTest
     @ValueSource(strings = {"put k v", "get k", "get k --local", "del k", "cas k --absent --set v", "scan", "status",
             "member add 2 127.0.0.1:7380", "member remove 2", "member promote 2", "leader transfer 2", "snapshot",
-            "bench --duration 1s --warmup 0s"})
+            "bench --duration 1s --warmup 0s", "bench --api etcd --duration 1s --warmup 0s"})
     void exitsFourWithOneLine(String command) {
         String[] words = command.split(" ");
         String name = "tern " + String.join(" ", java.util.Arrays.asList(words).subList(0, commandWords(words))) + ": ";

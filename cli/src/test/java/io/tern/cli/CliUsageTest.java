@@ -125,7 +125,13 @@ class CliUsageTest {
         Cli.run("bench", "--duration", "0s").assertFails(2, "tern bench: --duration must be more than 0");
         Cli.run("bench", "--keys", "0").assertFails(2, "tern bench: --keys must be at least 1: 0");
         Cli.run("bench", "--value-size", "-1").assertFails(2, "tern bench: --value-size must not be negative: -1");
-        Cli.run("bench", "--read-mode", "stale").assertFails(2, "tern bench: --read-mode must be linearizable or local: stale");
+        Cli.run("bench", "--read-mode", "stale").assertFails(2,
+                "tern bench: --read-mode must be linearizable, local or serializable: stale");
+        Cli.run("bench", "--api", "grpc").assertFails(2, "tern bench: --api must be native or etcd: grpc");
+        Cli.run("bench", "--api", "etcd", "--workload", "keepalive").assertFails(2,
+                "tern bench: --api etcd runs only the put-get workload, not keepalive");
+        Cli.run("bench", "--fill", "--workload", "watch-fanout").assertFails(2,
+                "tern bench: --fill applies only to the put-get workload, not watch-fanout");
         Cli.run("bench", "--warmup", "2 s").assertFails(2, "tern bench: Invalid value for option '--warmup'");
         Cli.run("bench", "--connections", "0").assertFails(2, "tern bench: --connections must be at least 1: 0");
     }

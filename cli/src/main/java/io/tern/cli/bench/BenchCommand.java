@@ -46,11 +46,16 @@ import picocli.CommandLine.Spec;
                         + "the watchers, the delay from a put's acknowledgement to its event's delivery, and "
                         + "checks that every watcher got every write (exit code 1 when not).",
                 "  keepalive      grants LEASES leases (TTL 60 s), then renews them in turn with one "
-                        + "keep-alive request each (counted as writes); revokes them at the end."})
+                        + "keep-alive request each (counted as writes); revokes them at the end.",
+                "With --api etcd, put-get drives any etcd v3 endpoint (etcd itself, or Tern's --etcd-listen) "
+                        + "through the jetcd client: CONNECTIONS clients per endpoint, each request taking the next "
+                        + "of them in turn; local reads are etcd's serializable gets."})
 public final class BenchCommand implements Callable<Integer> {
 
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
     private static final List<String> WORKLOADS = List.of("put-get", "range-history", "watch-fanout", "keepalive");
+    private static final List<String> APIS = List.of("native", "etcd");
+    private static final List<String> READ_MODES = List.of("linearizable", "local", "serializable");
 
     @Spec
     CommandSpec spec;
@@ -60,6 +65,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Mixin
     ClientOptions client;
+
+    @Option(names = "--api", paramLabel = "API", defaultValue = "native",
+            description = "native (Tern's protocol) or etcd (etcd's v3 gRPC API through jetcd; put-get only).")
+    String api;
 
     @Option(names = "--workload", paramLabel = "NAME", defaultValue = "put-get",
             description = "put-get, range-history, watch-fanout or keepalive (see above).")
@@ -91,12 +100,17 @@ public final class BenchCommand implements Callable<Integer> {
     int keySize;
 
     @Option(names = "--read-mode", paramLabel = "MODE", defaultValue = "linearizable",
-            description = "linearizable (through the leader) or local (any node's own state).")
+            description = "linearizable (through the leader) or local (any node's own state; "
+                    + "serializable, etcd's name for it, is the same).")
     String readMode;
 
     @Option(names = "--connections", paramLabel = "N",
             description = "Connections per endpoint, requests pipelined over them (default: min(CLIENTS, 8)).")
     Integer connections;
+
+    @Option(names = "--fill", description = "put-get: write each of the KEYS keys once before the warmup, so that gets "
+            + "find a value.")
+    boolean fill;
 
     @Option(names = "--versions", paramLabel = "N", defaultValue = "3",
             description = "range-history: how many times each key is written before the reads.")
@@ -118,18 +132,12 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        ReadOptions readOptions = validate();
+        validate();
         int connectionsPerEndpoint = connections != null ? connections : Math.min(clients, 8);
         int keyWidth = Math.max(keySize, Long.toString(keys - 1).length());
         PrintWriter err = spec.commandLine().getErr();
-        BenchReport report;
-        try (TernClient tern = client.builder().connectionsPerEndpoint(connectionsPerEndpoint).build()) {
-            tern.ping(); // fail fast, with the CLI's one-line message, when no endpoint answers
-            try (Workload load = workload(tern, keyWidth, readOptions)) {
-                load.prepare();
-                report = run(load, connectionsPerEndpoint, err);
-            }
-        }
+        BenchReport report = etcd() ? benchEtcd(connectionsPerEndpoint, keyWidth, err)
+                : benchNative(connectionsPerEndpoint, keyWidth, err);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             try {
@@ -154,9 +162,40 @@ public final class BenchCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    private BenchReport benchNative(int connectionsPerEndpoint, int keyWidth, PrintWriter err) throws InterruptedException {
+        ReadOptions readOptions = localReads() ? ReadOptions.local() : ReadOptions.linearizable();
+        try (TernClient tern = client.builder().connectionsPerEndpoint(connectionsPerEndpoint).build()) {
+            tern.ping(); // fail fast, with the CLI's one-line message, when no endpoint answers
+            return measure(workload(tern, keyWidth, readOptions), connectionsPerEndpoint, err);
+        }
+    }
+
+    private BenchReport benchEtcd(int connectionsPerEndpoint, int keyWidth, PrintWriter err) throws InterruptedException {
+        try (EtcdConnections etcd = EtcdConnections.open(client.endpoints(), connectionsPerEndpoint, client.timeout())) {
+            etcd.checkReachable(client.timeout());
+            return measure(new EtcdPutGetWorkload(etcd, readRatio, keys, keyWidth, valueSize, localReads(), fill),
+                    connectionsPerEndpoint, err);
+        }
+    }
+
+    private BenchReport measure(Workload workload, int connectionsPerEndpoint, PrintWriter err) throws InterruptedException {
+        try (Workload load = workload) {
+            load.prepare();
+            return run(load, connectionsPerEndpoint, err);
+        }
+    }
+
+    private boolean etcd() {
+        return api.equals("etcd");
+    }
+
+    private boolean localReads() {
+        return !readMode.equals("linearizable");
+    }
+
     private Workload workload(TernClient tern, int keyWidth, ReadOptions readOptions) {
         return switch (workload) {
-            case "put-get" -> new PutGetWorkload(tern, readRatio, keys, keyWidth, valueSize, readOptions);
+            case "put-get" -> new PutGetWorkload(tern, readRatio, keys, keyWidth, valueSize, readOptions, fill);
             case "range-history" -> new RangeHistoryWorkload(tern, keys, keyWidth, versions, valueSize, readOptions);
             case "watch-fanout" -> new WatchFanoutWorkload(tern, watchClients(), watchers, valueSize);
             case "keepalive" -> new KeepAliveWorkload(tern, leases);
@@ -176,8 +215,11 @@ public final class BenchCommand implements Callable<Integer> {
         return opened;
     }
 
-    private ReadOptions validate() {
+    private void validate() {
+        check(APIS.contains(api), "--api must be native or etcd: " + api);
         check(WORKLOADS.contains(workload), "--workload must be one of " + String.join(", ", WORKLOADS) + ": " + workload);
+        check(!etcd() || workload.equals("put-get"), "--api etcd runs only the put-get workload, not " + workload);
+        check(!fill || workload.equals("put-get"), "--fill applies only to the put-get workload, not " + workload);
         check(versions >= 1, "--versions must be at least 1: " + versions);
         check(watchers >= 1, "--watchers must be at least 1: " + watchers);
         check(watchClients >= 1, "--watch-clients must be at least 1: " + watchClients);
@@ -190,12 +232,7 @@ public final class BenchCommand implements Callable<Integer> {
         check(keySize >= 1 && keySize <= ProtocolLimits.MAX_KEY_BYTES,
                 "--key-size must be between 1 and " + ProtocolLimits.MAX_KEY_BYTES + ": " + keySize);
         check(connections == null || connections >= 1, "--connections must be at least 1: " + connections);
-        return switch (readMode) {
-            case "linearizable" -> ReadOptions.linearizable();
-            case "local" -> ReadOptions.local();
-            default -> throw new ParameterException(spec.commandLine(),
-                    "--read-mode must be linearizable or local: " + readMode);
-        };
+        check(READ_MODES.contains(readMode), "--read-mode must be linearizable, local or serializable: " + readMode);
     }
 
     private void check(boolean condition, String message) {
@@ -277,7 +314,7 @@ public final class BenchCommand implements Callable<Integer> {
                 }, warmup.toNanos() / 1e9, round(seconds, 3), ops, round(ops / seconds, 1),
                 totalReads.getTotalCount(), counters.notFound(), totalWrites.getTotalCount(), counters.errors(),
                 counters.errorsByType(), BenchReport.Latency.of(all), BenchReport.Latency.of(totalReads),
-                BenchReport.Latency.of(totalWrites), putGet ? null : this.workload, fanout);
+                BenchReport.Latency.of(totalWrites), putGet ? null : this.workload, fanout, etcd() ? api : null);
     }
 
     private static void progress(PrintWriter err, boolean measuring, long elapsed, long intervalNanos,

@@ -13,15 +13,17 @@ import org.HdrHistogram.Histogram;
 /**
  * The result of one {@code tern bench} run, printed as text or, with {@code --json}, as one JSON
  * object with these fields. Latencies are of successful requests, in milliseconds. {@code workload}
- * and {@code fanout} are left out for the default put-get load, whose output stays as it was; for
- * keepalive, {@code keys} is the number of leases.
+ * and {@code fanout} are left out for the default put-get load, and {@code api} for the native
+ * protocol, so that the default output stays as it was; for keepalive, {@code keys} is the number of
+ * leases.
  */
 public record BenchReport(List<String> endpoints, int clients, int connectionsPerEndpoint, String readMode,
                           double readRatio, int valueSize, long keys, double warmupSeconds, double durationSeconds,
                           long ops, double opsPerSecond, long reads, long readsNotFound, long writes, long errors,
                           Map<String, Long> errorsByType, Latency latencyMs, Latency readLatencyMs,
                           Latency writeLatencyMs, @JsonInclude(JsonInclude.Include.NON_NULL) String workload,
-                          @JsonInclude(JsonInclude.Include.NON_NULL) Fanout fanout) {
+                          @JsonInclude(JsonInclude.Include.NON_NULL) Fanout fanout,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) String api) {
 
     public BenchReport {
         endpoints = List.copyOf(endpoints);
@@ -53,7 +55,7 @@ public record BenchReport(List<String> endpoints, int clients, int connectionsPe
                        Latency writeLatencyMs) {
         this(endpoints, clients, connectionsPerEndpoint, readMode, readRatio, valueSize, keys, warmupSeconds,
                 durationSeconds, ops, opsPerSecond, reads, readsNotFound, writes, errors, errorsByType, latencyMs,
-                readLatencyMs, writeLatencyMs, null, null);
+                readLatencyMs, writeLatencyMs, null, null, null);
     }
 
     /**
@@ -74,8 +76,9 @@ public record BenchReport(List<String> endpoints, int clients, int connectionsPe
 
     /** The human-readable summary. */
     void print(PrintWriter out) {
-        out.printf(Locale.ROOT, "tern bench: %d clients over %d connection%s per endpoint to %s%n", clients,
-                connectionsPerEndpoint, connectionsPerEndpoint == 1 ? "" : "s", String.join(",", endpoints));
+        out.printf(Locale.ROOT, "tern bench: %d clients over %d connection%s per endpoint to %s%s%n", clients,
+                connectionsPerEndpoint, connectionsPerEndpoint == 1 ? "" : "s", String.join(",", endpoints),
+                api == null ? "" : " (" + api + " API)");
         if (workload == null) {
             out.printf(Locale.ROOT, "workload  %s%% %s reads, %d-byte values, %d keys; %.1f s measured after %.1f s of warmup%n",
                     percent(readRatio), readMode, valueSize, keys, durationSeconds, warmupSeconds);

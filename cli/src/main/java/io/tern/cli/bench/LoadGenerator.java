@@ -1,5 +1,8 @@
 package io.tern.cli.bench;
 
+import io.etcd.jetcd.common.exception.EtcdException;
+import io.etcd.jetcd.kv.GetResponse;
+import io.grpc.StatusRuntimeException;
 import io.tern.client.GetResult;
 import io.tern.client.KvResult;
 import io.tern.client.TernException;
@@ -50,7 +53,7 @@ final class LoadGenerator {
             return errors.values().stream().mapToLong(LongAdder::sum).sum();
         }
 
-        /** Error counts by protocol status (TIMEOUT, UNAVAILABLE, ...) or exception class, sorted by name. */
+        /** Error counts by protocol status (TIMEOUT, UNAVAILABLE, ...), gRPC status code or exception class, sorted by name. */
         Map<String, Long> errorsByType() {
             Map<String, Long> byType = new TreeMap<>();
             errors.forEach((type, count) -> byType.put(type, count.sum()));
@@ -164,17 +167,30 @@ final class LoadGenerator {
         }
     }
 
-    /** A get of a missing key, or a range (such as at a revision before the key's first write) that holds none. */
-    private static boolean notFound(Object result) {
-        return result instanceof GetResult get ? !get.found()
-                : result instanceof KvResult<?> kv && kv.response() instanceof RangeResponse range && range.kvs().isEmpty();
+    /**
+     * A get of a missing key, or a range (such as at a revision before the key's first write) that
+     * holds none, from Tern's client or from jetcd.
+     */
+    static boolean notFound(Object result) {
+        return switch (result) {
+            case GetResult get -> !get.found();
+            case KvResult<?> kv -> kv.response() instanceof RangeResponse range && range.kvs().isEmpty();
+            case GetResponse etcd -> etcd.getKvs().isEmpty();
+            case null, default -> false;
+        };
     }
 
+    /** A failure's name in a report: Tern's protocol status, etcd's error code or gRPC's status code, else the exception's class. */
     static String errorType(Throwable error) {
         Throwable cause = error;
         while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
             cause = cause.getCause();
         }
-        return cause instanceof TernException tern ? tern.status().name() : cause.getClass().getSimpleName();
+        return switch (cause) {
+            case TernException tern -> tern.status().name();
+            case EtcdException etcd -> etcd.getErrorCode().name();
+            case StatusRuntimeException grpc -> grpc.getStatus().getCode().name();
+            default -> cause.getClass().getSimpleName();
+        };
     }
 }

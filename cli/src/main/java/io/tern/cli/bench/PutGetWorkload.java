@@ -12,15 +12,25 @@ final class PutGetWorkload implements Workload {
     private final long keys;
     private final int keyWidth;
     private final ReadOptions readOptions;
+    private final boolean fill;
     private final ValuePool values;
 
-    PutGetWorkload(TernClient client, double readRatio, long keys, int keyWidth, int valueSize, ReadOptions readOptions) {
+    PutGetWorkload(TernClient client, double readRatio, long keys, int keyWidth, int valueSize, ReadOptions readOptions,
+                   boolean fill) {
         this.client = client;
         this.readRatio = readRatio;
         this.keys = keys;
         this.keyWidth = keyWidth;
         this.readOptions = readOptions;
+        this.fill = fill;
         this.values = new ValuePool(valueSize);
+    }
+
+    @Override
+    public void prepare() {
+        if (fill) {
+            Preload.run(keys, n -> client.putAsync(LoadGenerator.key(n, keyWidth), values.next(ThreadLocalRandom.current())));
+        }
     }
 
     @Override
