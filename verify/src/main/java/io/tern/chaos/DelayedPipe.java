@@ -64,6 +64,9 @@ final class DelayedPipe {
         int size = bytes.readableBytes();
         DirectionFaults faults = proxy.faults(direction);
         if (discarded || faults.blackholed() || size == 0) {
+            if (!discarded && size > 0) {
+                link.lostBytes();
+            }
             drop(bytes);
             return;
         }
@@ -133,6 +136,8 @@ final class DelayedPipe {
             queuedBytes -= head.bytes().readableBytes();
             if (proxy.faults(direction).blackholed()) {
                 drop(head.bytes());
+                link.lostBytes(); // discards the rest of the queue
+                break;
             } else {
                 forward(head.bytes());
                 wrote = true;

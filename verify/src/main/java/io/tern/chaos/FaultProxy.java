@@ -35,9 +35,9 @@ import java.util.concurrent.atomic.LongAdder;
  *       (uniform, never below zero), drawn from a {@link Random} seeded with {@link #seed()}. Order
  *       within a connection is preserved: a chunk never overtakes the one before it.</li>
  *   <li>{@link #blackhole}: the bytes of a direction are dropped silently (a one-way partition);
- *       {@link #partition()} blackholes both, {@link #heal()} ends both. Dropped bytes are gone, as
- *       on a lossy link without retransmission: a framed protocol on a connection that lived through
- *       a blackhole will usually see a broken stream after the heal and close it.</li>
+ *       {@link #partition()} blackholes both, {@link #heal()} ends both. A connection that lost a
+ *       byte carries nothing more, in either direction, and the heal resets it: as TCP, which never
+ *       delivers a byte after one it lost. Connections that lost nothing carry on.</li>
  *   <li>{@link #resetConnections()}: closes every current connection with a RST (a network blip).</li>
  *   <li>{@link #setRefuseNew}: new connections are accepted and reset at once.</li>
  * </ul>
@@ -159,10 +159,18 @@ public final class FaultProxy implements AutoCloseable {
         blackhole(Direction.FROM_UPSTREAM);
     }
 
-    /** Ends every blackhole; delays and {@link #setRefuseNew} stay as they are. */
+    /**
+     * Ends every blackhole; delays and {@link #setRefuseNew} stay as they are. The connections that lost
+     * bytes to a blackhole are reset (see {@link ProxyLink#lostBytes}); the others carry on.
+     */
     public void heal() {
         for (Direction direction : Direction.values()) {
             faults.updateAndGet(direction.ordinal(), current -> current.withBlackhole(false));
+        }
+        for (ProxyLink link : links) {
+            if (link.hasLostBytes()) {
+                link.close(true);
+            }
         }
     }
 

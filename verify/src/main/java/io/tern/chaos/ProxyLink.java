@@ -26,6 +26,8 @@ final class ProxyLink {
     private final DelayedPipe toUpstream;
     private final DelayedPipe fromUpstream;
     private volatile Channel upstream;
+    /** Set once a blackhole dropped a byte of it: from then on it carries nothing, and a heal resets it. */
+    private volatile boolean lostBytes;
 
     ProxyLink(FaultProxy proxy, Channel downstream) {
         this.proxy = proxy;
@@ -88,6 +90,23 @@ final class ProxyLink {
             }
         }
         return reset ? resetAndClose(downstream) : downstream.close();
+    }
+
+    /**
+     * A byte of this connection was dropped. TCP never delivers a byte after one it lost (it
+     * retransmits, or the connection dies), so neither does the proxy: both directions go silent
+     * until {@link FaultProxy#heal()} resets the connection. Called on the link's event loop.
+     */
+    void lostBytes() {
+        if (!lostBytes) {
+            lostBytes = true;
+            toUpstream.discard();
+            fromUpstream.discard();
+        }
+    }
+
+    boolean hasLostBytes() {
+        return lostBytes;
     }
 
     Channel downstream() {
