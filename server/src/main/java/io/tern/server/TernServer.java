@@ -248,6 +248,14 @@ public final class TernServer implements AutoCloseable {
         return engine;
     }
 
+    /**
+     * What serves a native request on this member (forwarding, read barriers, statuses): for other
+     * front ends in the same process, such as the etcd gateway, which must serve through it too.
+     */
+    public RequestDispatcher dispatcher() {
+        return dispatcher;
+    }
+
     /** Connections open on the port now, clients and members. */
     public int openConnections() {
         return port.openConnections();

@@ -279,6 +279,14 @@ public final class RaftNode implements AutoCloseable {
         return config.id();
     }
 
+    /**
+     * The current term as the loop last published it: what {@link #status()} reports, without the
+     * storage reads status makes (for answers that carry the term, such as etcd's response headers).
+     */
+    public long term() {
+        return coreView.term();
+    }
+
     /** The core's state and, on a leader, each follower's replication progress: for diagnostics. */
     public String describe() {
         CompletableFuture<String> description = new CompletableFuture<>();

@@ -1,0 +1,94 @@
+package io.tern.etcd;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.tern.client.protocol.Request;
+import io.tern.client.protocol.Response;
+import io.tern.server.service.RequestDispatcher;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.LongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves a unary etcd call as one native request through the member's {@link RequestDispatcher},
+ * the same path a native client's request takes (forwarding to the leader, read barriers, limits),
+ * and answers the call when the dispatcher's future completes: no thread waits for it.
+ */
+final class NativeCalls {
+
+    private static final Logger log = LoggerFactory.getLogger(NativeCalls.class);
+
+    private final RequestDispatcher dispatcher;
+    private final Executor executor;
+    /** The dispatcher wants an id per request; nothing matches answers by it here, so a counter will do. */
+    private final AtomicLong requestIds = new AtomicLong();
+
+    /**
+     * @param executor where reads touch the state and where calls are answered: the gateway's own
+     *                 threads, so that neither Raft's applier thread nor a Netty loop builds and
+     *                 serializes etcd answers
+     */
+    NativeCalls(RequestDispatcher dispatcher, Executor executor) {
+        this.dispatcher = dispatcher;
+        this.executor = executor;
+    }
+
+    /**
+     * @param request builds the native request under the id it is given; it may refuse with a
+     *                status from {@link EtcdErrors}
+     * @param answer  the etcd answer to an OK response; it throws {@link UnexpectedAnswer} for a
+     *                response the request never gets
+     */
+    <T> void serve(StreamObserver<T> call, LongFunction<Request> request, Function<Response, T> answer) {
+        // Without a handler, answering a call the client has cancelled would throw; the native
+        // request goes on regardless (a write cannot be called back), and its answer is dropped.
+        if (call instanceof ServerCallStreamObserver<T> serverCall) {
+            serverCall.setOnCancelHandler(() -> { });
+        }
+        Request nativeRequest;
+        try {
+            nativeRequest = request.apply(requestIds.incrementAndGet());
+        } catch (StatusRuntimeException refused) {
+            call.onError(refused);
+            return;
+        }
+        dispatcher.dispatch(nativeRequest, executor)
+                .whenCompleteAsync((response, error) -> complete(call, nativeRequest, response, error, answer), executor);
+    }
+
+    private static <T> void complete(StreamObserver<T> call, Request request, Response response, Throwable error,
+                                     Function<Response, T> answer) {
+        if (error != null) {
+            // The dispatcher answers every failure with a status; an exception here is a bug.
+            log.error("the dispatcher failed {} instead of answering it", request, error);
+            call.onError(Status.INTERNAL.withDescription("the member failed the request: " + error)
+                    .asRuntimeException());
+            return;
+        }
+        if (response instanceof Response.Failure failure) {
+            call.onError(EtcdErrors.of(failure));
+            return;
+        }
+        T reply;
+        try {
+            reply = answer.apply(response);
+        } catch (UnexpectedAnswer e) {
+            call.onError(EtcdErrors.unexpected(response));
+            return;
+        }
+        call.onNext(reply);
+        call.onCompleted();
+    }
+
+    /** An OK response of a kind the request never gets. */
+    static final class UnexpectedAnswer extends RuntimeException {
+        UnexpectedAnswer() {
+            super(null, null, false, false);
+        }
+    }
+}
