@@ -1,0 +1,66 @@
+package io.tern.etcd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.grpc.Status;
+import io.tern.client.protocol.Response;
+import io.tern.kv.KvRequestChecks;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Each native failure answers with the code and words of etcd 3.5's rpctypes. */
+class EtcdErrorsTest {
+
+    static Stream<Arguments> failures() {
+        return Stream.of(
+                Arguments.of(new Response.BadRequest(1, KvRequestChecks.EMPTY_KEY),
+                        Status.Code.INVALID_ARGUMENT, "etcdserver: key is not provided"),
+                Arguments.of(new Response.BadRequest(1, KvRequestChecks.DUPLICATE_KEY),
+                        Status.Code.INVALID_ARGUMENT, "etcdserver: duplicate key given in txn request"),
+                Arguments.of(new Response.BadRequest(1, KvRequestChecks.TOO_MANY_OPS),
+                        Status.Code.INVALID_ARGUMENT, "etcdserver: too many operations in txn request"),
+                Arguments.of(new Response.BadRequest(1, "etcdserver: key not found"),
+                        Status.Code.INVALID_ARGUMENT, "etcdserver: key not found"),
+                Arguments.of(new Response.BadRequest(1, "etcdserver: lease already exists"),
+                        Status.Code.FAILED_PRECONDITION, "etcdserver: lease already exists"),
+                Arguments.of(new Response.BadRequest(1, "etcdserver: too large lease TTL"),
+                        Status.Code.OUT_OF_RANGE, "etcdserver: too large lease TTL"),
+                Arguments.of(new Response.BadRequest(1, "the range is empty"),
+                        Status.Code.INVALID_ARGUMENT, "the range is empty"),
+                Arguments.of(new Response.Compacted(1, 7, "mvcc: required revision has been compacted"),
+                        Status.Code.OUT_OF_RANGE, "etcdserver: mvcc: required revision has been compacted"),
+                Arguments.of(new Response.FutureRevision(1, 7, "mvcc: required revision is a future revision"),
+                        Status.Code.OUT_OF_RANGE, "etcdserver: mvcc: required revision is a future revision"),
+                Arguments.of(new Response.LeaseNotFound(1, "etcdserver: requested lease not found"),
+                        Status.Code.NOT_FOUND, "etcdserver: requested lease not found"),
+                Arguments.of(new Response.NoSpace(1, "member 2 is below its disk reserve"),
+                        Status.Code.RESOURCE_EXHAUSTED, "etcdserver: mvcc: database space exceeded"),
+                Arguments.of(new Response.TooLarge(1, "value of 70000 bytes is over 65536"),
+                        Status.Code.INVALID_ARGUMENT, "etcdserver: request is too large"),
+                Arguments.of(new Response.Timeout(1, "not applied within 5000 ms"),
+                        Status.Code.UNAVAILABLE, "etcdserver: request timed out"),
+                // The two ways the server says it knows no leader (Failures, LeaderRouting).
+                Arguments.of(new Response.Unavailable(1, "no leader: member 2 is a candidate"),
+                        Status.Code.UNAVAILABLE, "etcdserver: no leader"),
+                Arguments.of(new Response.Unavailable(1, "no leader is known; try again shortly"),
+                        Status.Code.UNAVAILABLE, "etcdserver: no leader"),
+                Arguments.of(new Response.Unavailable(1, "the node is shutting down"),
+                        Status.Code.UNAVAILABLE, "etcdserver: server stopped"),
+                Arguments.of(new Response.Unavailable(1, "cannot reach the leader at 127.0.0.1:7380"),
+                        Status.Code.UNAVAILABLE, "etcdserver: cannot reach the leader at 127.0.0.1:7380"),
+                Arguments.of(new Response.NotLeader(1, "127.0.0.1:7380"),
+                        Status.Code.FAILED_PRECONDITION, "etcdserver: not leader"),
+                Arguments.of(new Response.Internal(1, "IllegalStateException: oops"),
+                        Status.Code.UNKNOWN, "IllegalStateException: oops"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("failures")
+    void answersAsEtcdDoes(Response.Failure failure, Status.Code code, String message) {
+        Status status = EtcdErrors.of(failure).getStatus();
+        assertEquals(code, status.getCode());
+        assertEquals(message, status.getDescription());
+    }
+}
