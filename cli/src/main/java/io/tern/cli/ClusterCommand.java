@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "cluster", showDefaultValues = true,
         description = {"Run a local cluster of N nodes on consecutive ports until Ctrl-C.",
-                "Node i (1..N) listens on 127.0.0.1:BASE+i-1 and keeps its data in DIR/node-i; each line "
+                "Node i (1..N) listens on 127.0.0.1:BASE+i-1 (and serves etcd's API on ETCD_BASE+i-1 with "
+                        + "--etcd-base-port) and keeps its data in DIR/node-i; each line "
                         + "it prints is shown prefixed with [node-i]. Ctrl-C stops every node. If a node "
                         + "exits on its own, the others are stopped and the command exits 3."})
 public final class ClusterCommand implements Callable<Integer> {
@@ -50,6 +51,10 @@ public final class ClusterCommand implements Callable<Integer> {
 
     @Option(names = "--base-port", paramLabel = "PORT", defaultValue = "7379", description = "The port of node 1; node i gets PORT+i-1.")
     int basePort;
+
+    @Option(names = "--etcd-base-port", paramLabel = "PORT", description = "Also serve etcd's v3 gRPC API: node i "
+            + "on 127.0.0.1:PORT+i-1 (its --etcd-listen). Default: none.")
+    Integer etcdBasePort;
 
     @Option(names = "--data", paramLabel = "DIR", defaultValue = "./data", description = "Node i keeps its data in DIR/node-i.")
     Path data;
@@ -85,7 +90,7 @@ public final class ClusterCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             out.println("tern cluster: " + nodes + " nodes, data in " + data + "; use --endpoints " + endpoints()
-                    + " (Ctrl-C stops them)");
+                    + (etcdBasePort == null ? "" : ", etcd clients " + etcdEndpoints()) + " (Ctrl-C stops them)");
             out.flush();
             for (int i = 1; i <= nodes; i++) {
                 start(i, out);
@@ -136,6 +141,16 @@ public final class ClusterCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--base-port " + basePort + " leaves no room for "
                     + nodes + " ports below 65536");
         }
+        if (etcdBasePort != null) {
+            if (etcdBasePort < 1 || etcdBasePort + nodes - 1 > 65535) {
+                throw new ParameterException(spec.commandLine(), "--etcd-base-port " + etcdBasePort
+                        + " leaves no room for " + nodes + " ports below 65536");
+            }
+            if (etcdBasePort < basePort + nodes && basePort < etcdBasePort + nodes) {
+                throw new ParameterException(spec.commandLine(), "--etcd-base-port " + etcdBasePort + " overlaps the "
+                        + "nodes' ports " + basePort + ".." + (basePort + nodes - 1));
+            }
+        }
         if (fsync != null && !fsync.equals("always") && !fsync.equals("never")) {
             throw new ParameterException(spec.commandLine(), "--fsync must be always or never: " + fsync);
         }
@@ -150,8 +165,16 @@ public final class ClusterCommand implements Callable<Integer> {
         return IntStream.rangeClosed(1, nodes).mapToObj(this::address).collect(Collectors.joining(","));
     }
 
+    private String etcdEndpoints() {
+        return IntStream.rangeClosed(1, nodes).mapToObj(this::etcdAddress).collect(Collectors.joining(","));
+    }
+
     private String address(int index) {
         return "127.0.0.1:" + (basePort + index - 1);
+    }
+
+    private String etcdAddress(int index) {
+        return "127.0.0.1:" + (etcdBasePort + index - 1);
     }
 
     /** The command line of node {@code index}: this JVM's java, flags and classpath, running {@code tern server}. */
@@ -181,6 +204,9 @@ public final class ClusterCommand implements Callable<Integer> {
         }
         if (forward != null) {
             command.add("--forward=" + forward);
+        }
+        if (etcdBasePort != null) {
+            command.addAll(List.of("--etcd-listen", etcdAddress(index)));
         }
         return command;
     }

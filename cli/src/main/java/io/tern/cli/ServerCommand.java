@@ -2,6 +2,7 @@ package io.tern.cli;
 
 import io.tern.client.protocol.ProtocolLimits;
 import io.tern.engine.FsyncPolicy;
+import io.tern.etcd.EtcdGateway;
 import io.tern.platform.HostPort;
 import io.tern.server.ServerConfig;
 import io.tern.server.ServerStartException;
@@ -56,6 +57,11 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--listen", paramLabel = "HOST:PORT",
             description = "The address to bind when it differs from the advertised one (behind a proxy or NAT).")
     String listen;
+
+    @Option(names = "--etcd-listen", paramLabel = "HOST:PORT",
+            description = "Also serve etcd's v3 gRPC API (KV for now) on this address, over plaintext HTTP/2, for "
+                    + "etcdctl, jetcd and the Go clientv3. Without it nothing more listens.")
+    String etcdListen;
 
     @Option(names = "--heartbeat-ms", description = "Leader heartbeat interval.", defaultValue = "100")
     long heartbeatMs;
@@ -141,8 +147,10 @@ public final class ServerCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         ServerConfig config;
+        InetSocketAddress etcdAddress;
         try {
             config = config();
+            etcdAddress = etcdListen == null ? null : address(etcdListen, "--etcd-listen");
         } catch (IllegalArgumentException e) {
             err.println("tern server: " + e.getMessage());
             err.flush();
@@ -157,41 +165,59 @@ public final class ServerCommand implements Callable<Integer> {
         try {
             server = TernServer.start(config, (line, cause) -> exitAfterMemberFailure(err, cause));
         } catch (ServerStartException e) {
-            err.println("tern server: " + e.getMessage());
-            if (verbose) {
-                e.printStackTrace(err);
-            }
-            err.flush();
-            return 1;
+            return cannotStart(err, e);
         }
-        Thread hook = Thread.ofPlatform().name("tern-shutdown").unstarted(server::close);
+        EtcdGateway etcd;
+        try {
+            etcd = etcdAddress == null ? null : EtcdGateway.start(server, etcdAddress);
+        } catch (ServerStartException e) {
+            server.close();
+            return cannotStart(err, e);
+        }
+        // The etcd API stops first: the member serves its calls and must still be there.
+        Runnable close = () -> {
+            if (etcd != null) {
+                etcd.close();
+            }
+            server.close();
+        };
+        Thread hook = Thread.ofPlatform().name("tern-shutdown").unstarted(close);
         Runtime.getRuntime().addShutdownHook(hook);
-        stop.started(server);
+        stop.started(close);
         try {
             server.awaitTermination();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            server.close();
+            close.run();
         }
         return 0;
     }
 
+    private int cannotStart(PrintWriter err, ServerStartException e) {
+        err.println("tern server: " + e.getMessage());
+        if (verbose) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return 1;
+    }
+
     /** A stop asked for by a signal, carried out as soon as there is a started server to stop. */
     private static final class PendingStop {
-        private TernServer server;
+        private Runnable close;
         private boolean requested;
 
-        synchronized void started(TernServer started) {
-            server = started;
+        synchronized void started(Runnable closeServer) {
+            close = closeServer;
             if (requested) {
-                Thread.ofPlatform().name("tern-stop").start(started::close);
+                Thread.ofPlatform().name("tern-stop").start(closeServer);
             }
         }
 
         synchronized void request(String signal) {
             requested = true;
-            if (server != null) {
-                Thread.ofPlatform().name("tern-stop-" + signal).start(server::close);
+            if (close != null) {
+                Thread.ofPlatform().name("tern-stop-" + signal).start(close);
             }
         }
     }

@@ -58,6 +58,28 @@ class ClusterCommandTest {
         assertFalse(defaults.stream().anyMatch(arg -> arg.startsWith("--forward")));
     }
 
+    @Test
+    void anEtcdBasePortGivesEachNodeItsEtcdAddress() {
+        List<String> command = parse("--nodes", "3", "--base-port", "7000", "--etcd-base-port", "2379").childCommand(2);
+        assertEquals(List.of("--etcd-listen", "127.0.0.1:2380"), command.subList(command.size() - 2, command.size()));
+        assertFalse(parse().childCommand(1).contains("--etcd-listen"));
+    }
+
+    @Test
+    void etcdPortsThatOverlapTheNodesOrRunOutAreRefused() {
+        for (List<String> args : List.of(List.of("--base-port", "7000", "--etcd-base-port", "7002"),
+                List.of("--base-port", "7002", "--etcd-base-port", "7000"),
+                List.of("--base-port", "7000", "--etcd-base-port", "65534"))) {
+            CommandLine tern = TernCli.commandLine();
+            StringWriter err = new StringWriter();
+            tern.setErr(new PrintWriter(err, true));
+            List<String> all = new java.util.ArrayList<>(List.of("cluster", "--nodes", "3"));
+            all.addAll(args);
+            assertEquals(2, tern.execute(all.toArray(String[]::new)), args + ": " + err);
+            assertTrue(err.toString().contains("--etcd-base-port"), err.toString());
+        }
+    }
+
     /** A cluster command running on another thread, with what it printed. */
     private record Running(ClusterCommand command, CompletableFuture<Integer> exitCode, StringWriter out, StringWriter err) {
     }
@@ -77,16 +99,20 @@ class ClusterCommandTest {
 
     @Test
     void runsEveryNodeUntilStopped(@TempDir Path data) throws Exception {
-        int base = freePorts(2);
+        int base = freePorts(4);
+        int etcdBase = base + 2;
         Running cluster = startCluster("--nodes", "2", "--base-port", Integer.toString(base), "--data", data.toString(),
-                "--fsync", "never");
+                "--fsync", "never", "--etcd-base-port", Integer.toString(etcdBase));
         awaitListening(base, cluster);
         awaitListening(base + 1, cluster);
+        awaitListening(etcdBase, cluster);
+        awaitListening(etcdBase + 1, cluster);
         cluster.command().requestStop();
         assertEquals(0, cluster.exitCode().get(30, TimeUnit.SECONDS), cluster.err().toString());
         String out = cluster.out().toString();
         assertTrue(out.startsWith("tern cluster: 2 nodes, data in " + data + "; use --endpoints 127.0.0.1:" + base
-                + ",127.0.0.1:" + (base + 1) + " (Ctrl-C stops them)" + System.lineSeparator()), out);
+                + ",127.0.0.1:" + (base + 1) + ", etcd clients 127.0.0.1:" + etcdBase + ",127.0.0.1:" + (etcdBase + 1)
+                + " (Ctrl-C stops them)" + System.lineSeparator()), out);
         assertTrue(out.lines().skip(1).allMatch(line -> line.startsWith("[node-1] ") || line.startsWith("[node-2] ")), out);
         assertTrue(out.contains("[node-1] ") && out.contains("[node-2] "), out);
         for (int node = 1; node <= 2; node++) {
@@ -95,8 +121,12 @@ class ClusterCommandTest {
             assertTrue(Pattern.compile("\\[node-" + node + "] .* member " + node + " stopped gracefully in \\d+ ms")
                     .matcher(out).find(), out);
         }
+        for (int node = 1; node <= 2; node++) {
+            assertTrue(out.contains("member " + node + " serves etcd's v3 API on 127.0.0.1:" + (etcdBase + node - 1)), out);
+        }
         assertEquals("", cluster.err().toString());
         assertFalse(listening(base) || listening(base + 1), "the nodes are stopped");
+        assertFalse(listening(etcdBase) || listening(etcdBase + 1), "their etcd APIs are stopped");
     }
 
     @Test
