@@ -133,7 +133,7 @@ final class CommandApplier {
                 yield new CommandResult.Written();
             }
             case Command.Kv kv -> new KvApplier(reader, writer).apply(kv.op());
-            case Command.Compact compact -> compact(compact.revision(), revision, reads, reader, batch);
+            case Command.Compact compact -> compact(compact.revision(), revision, reads, batch);
             case Command.LeaseGrant grant -> {
                 byte[] key = StateLayout.leaseKey(grant.id());
                 if (grant.id() <= 0 || reader.get(key) != null) {
@@ -154,8 +154,8 @@ final class CommandApplier {
      * Compacts history to {@code target}; the entry's own revision is not yet applied, so the current
      * revision is the one before it.
      */
-    private static CommandResult compact(long target, long revision, VersionedReads reads, StateReader reader,
-                                         AbstractWriteBatch batch) throws RocksDBException {
+    private static CommandResult compact(long target, long revision, VersionedReads reads, AbstractWriteBatch batch)
+            throws RocksDBException {
         long compacted = reads.compactionRevision();
         if (target <= compacted) {
             return new CommandResult.Refused(CommandResult.Refusal.COMPACTED, compacted, KvApplier.COMPACTED);
@@ -165,7 +165,8 @@ final class CommandApplier {
             return new CommandResult.Refused(CommandResult.Refusal.FUTURE_REVISION, current,
                     KvApplier.FUTURE_REVISION);
         }
-        HistoryCompactor.compact(reader, batch, target);
+        // Reads below the target are refused from now on; the history under it is deleted in the
+        // background (HistoryCompactor), so that a large history does not stall the applier.
         batch.put(StateLayout.COMPACTION_KEY, StateLayout.encodeLong(target));
         return new CommandResult.Written();
     }

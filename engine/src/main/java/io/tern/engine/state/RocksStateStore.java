@@ -78,6 +78,7 @@ public final class RocksStateStore implements AutoCloseable {
     /** Used by the applier only, under {@link #applyLock}. */
     private final ReadOptions applyReadOptions;
     private final CommandApplier commandApplier;
+    private final HistoryCompactor historyCompactor;
 
     /**
      * Keeps apply and checkpoint apart, so that a checkpoint and the point it reports describe the
@@ -102,6 +103,7 @@ public final class RocksStateStore implements AutoCloseable {
         this.writeOptions = new WriteOptions().setDisableWAL(true);
         this.applyReadOptions = new ReadOptions();
         this.commandApplier = new CommandApplier(db, applyReadOptions);
+        this.historyCompactor = new HistoryCompactor(this::whileOpen, writeOptions, dir.toString());
         try {
             checkFormat();
             this.applied = loadPoint();
@@ -113,6 +115,7 @@ public final class RocksStateStore implements AutoCloseable {
         }
         // With the WAL off, whatever a reopened database holds came from its table files.
         this.durableAppliedIndex = new AtomicLong(applied.index());
+        historyCompactor.requestPass(); // a pass cut short before a crash or close is run again
     }
 
     /**
@@ -247,6 +250,9 @@ public final class RocksStateStore implements AutoCloseable {
             run.index = entry.index();
             run.term = entry.term();
             run.write();
+            if (command instanceof Command.Compact && !(result instanceof CommandResult.Refused)) {
+                historyCompactor.requestPass();
+            }
         }
         if (command instanceof Command.SetAlarm alarm) {
             run.alarmsAfter = run.alarmsAfter != null ? run.alarmsAfter : alarmsByKey(alarms);
@@ -570,6 +576,25 @@ public final class RocksStateStore implements AutoCloseable {
         });
     }
 
+    /** Runs {@code work} on the database unless the store is closed; says whether it ran. */
+    private boolean whileOpen(HistoryCompactor.StoreWork work) throws RocksDBException {
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            work.run(db);
+            return true;
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /** Waits until the history below the compaction revision is deleted (for tests). */
+    void awaitHistoryPurged() throws InterruptedException {
+        historyCompactor.awaitPurged(60_000);
+    }
+
     private interface SnapshotRead<T> {
         T from(SnapshotView view, VersionedReads reads) throws RocksDBException;
     }
@@ -654,6 +679,7 @@ public final class RocksStateStore implements AutoCloseable {
      */
     @Override
     public void close() {
+        historyCompactor.close(); // before the lock: a batch it is writing holds the read side
         lifecycle.writeLock().lock();
         try {
             if (closed) {

@@ -239,6 +239,40 @@ class KvApplyTest {
     }
 
     @Test
+    void compactedHistoryIsDeletedInTheBackgroundDownToTheNewestPutBelowTheRevision() throws Exception {
+        apply(kv(PutRequest.of(bytes("k"), bytes("1"))));          // 1
+        apply(kv(PutRequest.of(bytes("gone"), bytes("1"))));       // 2
+        apply(kv(new DeleteRangeRequest(KeyRange.single(bytes("gone")), false))); // 3
+        apply(kv(PutRequest.of(bytes("k"), bytes("4"))));          // 4
+        apply(kv(PutRequest.of(bytes("k"), bytes("5"))));          // 5
+        assertEquals(WRITTEN, apply(new Command.Compact(5)));      // 6
+        store.awaitHistoryPurged();
+        store.close();
+
+        List<Long> indexed = new ArrayList<>();
+        List<Long> events = new ArrayList<>();
+        long purgedTo = 0;
+        for (var record : KvHistoryPropertyTest.contents(dir.resolve("state"))) {
+            byte[] key = record.key();
+            if (key[0] == StateLayout.INDEX_PREFIX) {
+                indexed.add(StateLayout.indexRevision(key));
+            } else if (key[0] == StateLayout.EVENT_PREFIX) {
+                events.add(StateLayout.eventRevision(key));
+            } else if (java.util.Arrays.equals(key, StateLayout.PURGED_KEY)) {
+                purgedTo = StateLayout.decodeLong(record.value());
+            }
+        }
+        // k@4 is k's state at 5 - 1; k@1 is superseded; "gone" was deleted below 5, so none of it stays.
+        assertEquals(List.of(4L, 5L), indexed);
+        assertEquals(List.of(4L, 5L), events);
+        assertEquals(5, purgedTo);
+
+        store = RocksStateStore.open(dir.resolve("state"));
+        assertEquals(kv("k", "5", 1, 5, 3, 0), at("k", 5));
+        assertEquals(kv("k", "4", 1, 4, 2, 0), store.history(5, 10, Long.MAX_VALUE, true).events().getFirst().prevKv());
+    }
+
+    @Test
     void aStateOfTheFormatBeforeHistoryIsRefusedWithOneLine() throws RocksDBException {
         store.close();
         Path old = dir.resolve("format-1");
