@@ -24,7 +24,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "server", mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false,
         description = {"Run a Tern node.",
                 "With no flags: a durable single-member cluster, id 1, data in ./data, on 127.0.0.1:7379."},
-        footer = {"", "Exit status: 0 after a graceful stop, 2 on a bad flag, 1 when the node cannot start "
+        footer = {"", "Every flag can also come from a TERN_ environment variable: --heartbeat-ms from TERN_HEARTBEAT_MS, "
+                + "--join from TERN_JOIN=true. A flag on the command line wins.",
+                "", "Exit status: 0 after a graceful stop, 2 on a bad flag, 1 when the node cannot start "
                 + "(port in use, data directory of another member, corrupt log), 70 when a running node stops because "
                 + "its storage failed (disk full, I/O error), after one line naming its data directory and the error."})
 public final class ServerCommand implements Callable<Integer> {

@@ -37,6 +37,8 @@ public final class TernCli {
 
     /** The root command with the CLI's error handling: what {@code main} runs, and what tests should run. */
     public static CommandLine commandLine() {
-        return CliErrors.install(new CommandLine(new TernCli()));
+        CommandLine line = new CommandLine(new TernCli());
+        line.getSubcommands().get("server").setDefaultValueProvider(new EnvironmentDefaults(System.getenv()));
+        return CliErrors.install(line);
     }
 }

@@ -1,5 +1,7 @@
 package io.tern.cli;
 
+import java.util.Map;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,6 +43,31 @@ class ServerCommandTest {
         assertEquals(1, text.lines().count(), "expected one line, got:\n" + text);
         assertTrue(text.startsWith("tern server: "), text);
         assertTrue(text.contains(expectedFragment), "'" + text + "' should mention '" + expectedFragment + "'");
+    }
+
+    @Test
+    void flagsComeFromTernEnvironmentVariablesAndTheCommandLineWins() {
+        ServerCommand server = new ServerCommand();
+        CommandLine line = new CommandLine(server);
+        line.setDefaultValueProvider(new EnvironmentDefaults(Map.of(
+                "TERN_HEARTBEAT_MS", "77", "TERN_JOIN", "true", "TERN_ID", "5", "TERN_HELP", "true")));
+        line.parseArgs("--id", "2");
+        assertEquals(77, server.heartbeatMs);
+        assertTrue(server.join);
+        assertEquals(2, server.id, "the command line wins over TERN_ID");
+        assertEquals(java.nio.file.Path.of("data"), server.data, "a flag set nowhere keeps its default");
+        assertFalse(line.isUsageHelpRequested(), "TERN_HELP is not a flag's variable");
+    }
+
+    @Test
+    void aBadValueInATernVariableGetsTheFlagsOneLineError() {
+        StringWriter err = new StringWriter();
+        CommandLine line = new CommandLine(new ServerCommand());
+        line.setDefaultValueProvider(new EnvironmentDefaults(Map.of("TERN_HEARTBEAT_MS", "often")));
+        line.setErr(new PrintWriter(err, true));
+        line.setOut(new PrintWriter(new StringWriter(), true));
+        assertEquals(2, line.execute());
+        assertTrue(err.toString().contains("--heartbeat-ms"), err.toString());
     }
 
     @Test
