@@ -77,6 +77,11 @@ final class EtcdErrors {
         return status(Status.Code.INVALID_ARGUMENT, message);
     }
 
+    /** A stream the gateway ends because it stops: etcd's "server stopped", which clients retry elsewhere. */
+    static StatusRuntimeException stopped() {
+        return status(Status.Code.UNAVAILABLE, STOPPED);
+    }
+
     /** An answer of a kind the request never gets: a bug of the gateway or the node. */
     static StatusRuntimeException unexpected(Object answer) {
         log.error("the etcd gateway got an answer it cannot translate: {}", answer);

@@ -38,11 +38,13 @@ public final class EtcdGateway implements AutoCloseable {
     private final long memberId;
     private final Server server;
     private final ExecutorService executor;
+    private final OpenStreams streams;
 
-    private EtcdGateway(long memberId, Server server, ExecutorService executor) {
+    private EtcdGateway(long memberId, Server server, ExecutorService executor, OpenStreams streams) {
         this.memberId = memberId;
         this.server = server;
         this.executor = executor;
+        this.streams = streams;
     }
 
     /**
@@ -55,6 +57,7 @@ public final class EtcdGateway implements AutoCloseable {
         ExecutorService executor = Executors.newFixedThreadPool(THREADS,
                 Thread.ofPlatform().name("tern-etcd-" + memberId + "-", 0).factory());
         NativeCalls calls = new NativeCalls(member.dispatcher(), executor);
+        OpenStreams streams = new OpenStreams();
         ResponseHeaders headers = new ResponseHeaders(member.engine().identity().clusterId(), memberId,
                 member.node()::term);
         Server server = NettyServerBuilder.forAddress(address)
@@ -67,6 +70,8 @@ public final class EtcdGateway implements AutoCloseable {
                 .keepAliveTime(KEEPALIVE_INTERVAL_HOURS, TimeUnit.HOURS)
                 .keepAliveTimeout(KEEPALIVE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                 .addService(new KvService(calls, headers, member.engine()::appliedIndex))
+                .addService(new WatchService(member.watchHub(), headers, member.engine()::appliedIndex, streams))
+                .addService(new LeaseService(calls, headers, member.engine()::appliedIndex, streams))
                 .build();
         try {
             server.start();
@@ -74,7 +79,7 @@ public final class EtcdGateway implements AutoCloseable {
             executor.shutdownNow();
             throw new ServerStartException("cannot serve etcd's API on " + hostPort(address) + ": " + reason(e), e);
         }
-        EtcdGateway gateway = new EtcdGateway(memberId, server, executor);
+        EtcdGateway gateway = new EtcdGateway(memberId, server, executor, streams);
         log.info("member {} serves etcd's v3 API on {}", memberId, hostPort(gateway.boundAddress()));
         return gateway;
     }
@@ -84,10 +89,14 @@ public final class EtcdGateway implements AutoCloseable {
         return (InetSocketAddress) server.getListenSockets().getFirst();
     }
 
-    /** Stops taking calls, lets those in flight finish for a few seconds, then cancels the rest. */
+    /**
+     * Stops taking calls, ends the streams only clients end (watches, keep-alives), lets the calls in
+     * flight finish for a few seconds, then cancels the rest.
+     */
     @Override
     public void close() {
         server.shutdown();
+        streams.stopAll();
         try {
             if (!server.awaitTermination(SHUTDOWN_MILLIS, TimeUnit.MILLISECONDS)) {
                 log.warn("member {} stops its etcd API with calls still in flight; they are cancelled", memberId);

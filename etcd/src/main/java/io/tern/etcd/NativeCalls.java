@@ -7,6 +7,7 @@ import io.grpc.stub.StreamObserver;
 import io.tern.client.protocol.Request;
 import io.tern.client.protocol.Response;
 import io.tern.server.service.RequestDispatcher;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -59,6 +60,15 @@ final class NativeCalls {
         }
         dispatcher.dispatch(nativeRequest, executor)
                 .whenCompleteAsync((response, error) -> complete(call, nativeRequest, response, error, answer), executor);
+    }
+
+    /**
+     * Dispatches one native request built under a fresh id, for a call that answers more than once
+     * (a stream): the future completes on the gateway's threads with the dispatcher's response.
+     */
+    CompletableFuture<Response> dispatch(LongFunction<Request> request) {
+        return dispatcher.dispatch(request.apply(requestIds.incrementAndGet()), executor)
+                .whenCompleteAsync((response, error) -> { }, executor);
     }
 
     private static <T> void complete(StreamObserver<T> call, Request request, Response response, Throwable error,

@@ -55,12 +55,18 @@ final class EtcdMembers implements AutoCloseable {
         }
     }
 
-    /** Short timeouts and no fsync, so that the tests run quickly; values up to {@link #MAX_VALUE_BYTES}. */
-    private static ServerConfig config(long id, Path data, SortedMap<Long, String> cluster) {
+    /** How often watches that ask for it are told of their progress: short, for the tests to see it. */
+    static final Duration WATCH_PROGRESS_INTERVAL = Duration.ofMillis(500);
+
+    /**
+     * Short timeouts and no fsync, so that the tests run quickly; values up to {@link #MAX_VALUE_BYTES};
+     * progress every {@link #WATCH_PROGRESS_INTERVAL}.
+     */
+    static ServerConfig config(long id, Path data, SortedMap<Long, String> cluster) {
         return new ServerConfig(id, data, cluster, HostPort.parse(cluster.get(id)).resolved(), false,
                 Duration.ofMillis(50), Duration.ofMillis(500), FsyncPolicy.NEVER, 100_000, MAX_VALUE_BYTES, true,
                 Duration.ofSeconds(3), 100, Duration.ofSeconds(10), 16L * 1024 * 1024, null, null, false, 0,
-                Duration.ofSeconds(1));
+                Duration.ofSeconds(1), WATCH_PROGRESS_INTERVAL);
     }
 
     /** The member that leads, waiting for one (and for every member to know it) if need be. */

@@ -256,6 +256,14 @@ public final class TernServer implements AutoCloseable {
         return dispatcher;
     }
 
+    /**
+     * This member's watches: for other front ends in the same process (the etcd gateway), whose
+     * watch streams are sessions of it as native connections are.
+     */
+    public WatchHub watchHub() {
+        return watchHub;
+    }
+
     /** Connections open on the port now, clients and members. */
     public int openConnections() {
         return port.openConnections();
