@@ -12,7 +12,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * An etcd watch stream as its session of the member's watch hub sees it. It takes a frame while gRPC
  * says the stream is ready (its flow-control window open and little queued), so a client that reads
  * slowly makes the hub stop sending to its watches, and it tells the session once the stream drains,
- * for them to catch up from the history: gRPC never holds more than a few frames for a stream.
+ * for them to catch up from the history: gRPC never holds more than a few frames for a stream. The
+ * stream's next request is read only while it is ready too, as etcd stops reading requests while
+ * their answers back up, so that a client that sends without reading cannot pile up answers either.
  *
  * <p>The hub writes from its own thread; the answers the stream makes itself and its end come from
  * the gateway's threads, so every message goes to gRPC under this object's lock, and none after the
@@ -23,6 +25,7 @@ final class GrpcWatchSink implements WatchSink, WatchFrames.Output, OpenStreams.
     private final ServerCallStreamObserver<EtcdServerPb.WatchResponse> call;
     private final OpenStreams streams;
     private final AtomicBoolean awaitingReady = new AtomicBoolean();
+    private final AtomicBoolean readWhenReady = new AtomicBoolean();
     private volatile WatchFrames frames;
     private volatile WatchSession session;
     private volatile boolean ended;
@@ -54,9 +57,30 @@ final class GrpcWatchSink implements WatchSink, WatchFrames.Output, OpenStreams.
         return call.isReady();
     }
 
+    /** Reads the stream's next request now if it is ready, or once it is. */
+    void readNextRequest() {
+        if (ended) {
+            return;
+        }
+        if (call.isReady()) {
+            call.request(1);
+            return;
+        }
+        readWhenReady.set(true);
+        if (call.isReady() && readWhenReady.compareAndSet(true, false)) {
+            call.request(1);
+        }
+    }
+
     private void ready() {
-        if (awaitingReady.getAndSet(false) && !ended) {
+        if (ended) {
+            return;
+        }
+        if (awaitingReady.getAndSet(false)) {
             session.writable();
+        }
+        if (readWhenReady.getAndSet(false)) {
+            call.request(1);
         }
     }
 

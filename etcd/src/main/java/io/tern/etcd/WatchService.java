@@ -32,10 +32,16 @@ final class WatchService extends WatchGrpc.WatchImplBase {
 
     @Override
     public StreamObserver<EtcdServerPb.WatchRequest> watch(StreamObserver<EtcdServerPb.WatchResponse> responses) {
-        GrpcWatchSink sink = new GrpcWatchSink((ServerCallStreamObserver<EtcdServerPb.WatchResponse>) responses, streams);
+        ServerCallStreamObserver<EtcdServerPb.WatchResponse> call =
+                (ServerCallStreamObserver<EtcdServerPb.WatchResponse>) responses;
+        // Only here may a call take over its flow control: requests are read one at a time.
+        call.disableAutoRequest();
+        GrpcWatchSink sink = new GrpcWatchSink(call, streams);
         WatchFrames frames = new WatchFrames(headers, currentRevision, sink);
         WatchSession session = hub.openSession(sink);
         sink.attach(frames, session);
-        return new WatchStream(session, frames, sink);
+        WatchStream stream = new WatchStream(session, frames, sink);
+        call.request(1);
+        return stream;
     }
 }

@@ -11,7 +11,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The requests of one etcd watch stream, as native watch requests to its {@link WatchSession}. gRPC
  * hands them over one at a time, on the gateway's threads; the hub answers them in order on its own
- * thread, and the few that are answered here go out behind the answers to those before them.
+ * thread, and the few that are answered here go out behind the answers to those before them. The
+ * next request is read once the hub has answered this one and the stream can take more output.
  */
 final class WatchStream implements StreamObserver<EtcdServerPb.WatchRequest> {
 
@@ -48,6 +49,7 @@ final class WatchStream implements StreamObserver<EtcdServerPb.WatchRequest> {
             // etcd ignores what it does not know, rather than end every watch of the stream.
             case REQUESTUNION_NOT_SET -> { }
         }
+        lastTaken.thenRun(sink::readNextRequest);
     }
 
     private void create(EtcdServerPb.WatchCreateRequest create) {

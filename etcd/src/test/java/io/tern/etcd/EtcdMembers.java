@@ -116,6 +116,11 @@ final class EtcdMembers implements AutoCloseable {
         return address.getHostString() + ":" + address.getPort();
     }
 
+    /** Stops {@code member}'s etcd gateway; the member goes on. */
+    void stopGateway(TernServer member) {
+        gateways.get(servers.indexOf(member)).close();
+    }
+
     /** The native endpoint of {@code member}, for a {@code TernClient}. */
     static String nativeAddress(TernServer member) {
         return member.config().advertisedAddress();
