@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -24,9 +25,13 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A fault-injecting TCP proxy: it listens on one address and forwards every connection it accepts,
- * both ways, to one upstream address, while the faults below are applied. Put one in front of each
+ * both ways, to one upstream address (and as much again for each route {@link #addRoute} adds),
+ * while the faults below are applied. Put one in front of each
  * node (the node binds {@code --listen} and advertises the proxy's address in {@code --cluster})
- * and every byte that reaches the node, from peers and clients alike, passes through it.
+ * and every byte that reaches the node, from peers and clients alike, passes through it. A node that
+ * serves more than one port (its native port and its etcd port) gets one proxy with a route per port
+ * ({@link #addRoute}): the proxy stands for the node's network, so every fault hits all of its ports
+ * at once, as a real partition would.
  *
  * <p>Faults, each changeable at any time from any thread, taking effect at once on existing and new
  * connections:
@@ -63,8 +68,9 @@ public final class FaultProxy implements AutoCloseable {
     private final Random random;
     private final IoTransport transport;
     private final EventLoopGroup group;
-    private final Channel serverChannel;
     private final InetSocketAddress localAddress;
+    /** Every route: the first, then those {@link #addRoute} added. */
+    private final List<Route> routes = new CopyOnWriteArrayList<>();
     private final AtomicReferenceArray<DirectionFaults> faults =
             new AtomicReferenceArray<>(new DirectionFaults[]{DirectionFaults.NONE, DirectionFaults.NONE});
     private final LongAdder[] forwarded = {new LongAdder(), new LongAdder()};
@@ -82,23 +88,33 @@ public final class FaultProxy implements AutoCloseable {
         this.transport = IoTransport.best();
         this.group = transport.newEventLoopGroup(threads, "tern-proxy");
         try {
-            ServerBootstrap bootstrap = new ServerBootstrap()
-                    .group(group)
-                    .channel(transport.serverSocketChannel())
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childOption(ChannelOption.AUTO_READ, false)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel channel) {
-                            channel.pipeline().addLast(new ProxyLink(FaultProxy.this, channel).downstreamHandler());
-                        }
-                    });
-            ChannelFuture bind = bootstrap.bind(Objects.requireNonNull(listen, "listen")).syncUninterruptibly();
-            this.serverChannel = bind.channel();
-            this.localAddress = (InetSocketAddress) serverChannel.localAddress();
+            this.localAddress = (InetSocketAddress) bind(listen, upstream).localAddress();
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw e;
+        }
+    }
+
+    private Channel bind(InetSocketAddress listen, InetSocketAddress routeUpstream) {
+        Objects.requireNonNull(routeUpstream, "upstream");
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverSocketChannel())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        channel.pipeline().addLast(new ProxyLink(FaultProxy.this, channel, routeUpstream)
+                                .downstreamHandler());
+                    }
+                });
+        try {
+            Channel channel = bootstrap.bind(Objects.requireNonNull(listen, "listen")).syncUninterruptibly().channel();
+            routes.add(new Route(channel, routeUpstream));
+            return channel;
+        } catch (RuntimeException e) {
             throw new IllegalStateException("the proxy cannot listen on " + listen + ": " + e.getMessage(), e);
         }
     }
@@ -121,11 +137,26 @@ public final class FaultProxy implements AutoCloseable {
         return new FaultProxy(listen, upstream, seed, threads);
     }
 
-    /** The address the proxy listens on (the real port when it was asked for port 0). */
+    /**
+     * Forwards {@code listen} (port 0: any free port) to {@code routeUpstream} too, under this proxy's
+     * faults: its connections are delayed, blackholed, reset and refused with the first route's.
+     *
+     * @return the address the route listens on
+     * @throws IllegalStateException if the proxy is closed or {@code listen} cannot be bound
+     */
+    public InetSocketAddress addRoute(InetSocketAddress listen, InetSocketAddress routeUpstream) {
+        if (closed) {
+            throw new IllegalStateException("the proxy is closed");
+        }
+        return (InetSocketAddress) bind(listen, routeUpstream).localAddress();
+    }
+
+    /** The address the proxy's first route listens on (the real port when it was asked for port 0). */
     public InetSocketAddress localAddress() {
         return localAddress;
     }
 
+    /** The upstream of the first route. */
     public InetSocketAddress upstream() {
         return upstream;
     }
@@ -237,7 +268,9 @@ public final class FaultProxy implements AutoCloseable {
             return;
         }
         closed = true;
-        serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        for (Route route : routes) {
+            route.listener().close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
         for (ProxyLink link : links) {
             link.close(false);
         }
@@ -246,8 +279,16 @@ public final class FaultProxy implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "FaultProxy[" + localAddress + " -> " + upstream + ", to upstream " + faults.get(0)
+        return "FaultProxy[" + String.join(", ", routes.stream().map(Route::toString).toList()) + ", to upstream " + faults.get(0)
                 + ", from upstream " + faults.get(1) + (refuseNew ? ", refusing new" : "") + ", seed " + seed + "]";
+    }
+
+    /** One listening port and where its connections go. */
+    private record Route(Channel listener, InetSocketAddress upstream) {
+        @Override
+        public String toString() {
+            return listener.localAddress() + " -> " + upstream;
+        }
     }
 
     // ---- for ProxyLink and DelayedPipe ----

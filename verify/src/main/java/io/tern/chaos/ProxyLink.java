@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.util.ReferenceCountUtil;
 import io.tern.chaos.FaultProxy.Direction;
+import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,15 +24,18 @@ final class ProxyLink {
 
     private final FaultProxy proxy;
     private final Channel downstream;
+    private final InetSocketAddress upstreamAddress;
     private final DelayedPipe toUpstream;
     private final DelayedPipe fromUpstream;
     private volatile Channel upstream;
     /** Set once a blackhole dropped a byte of it: from then on it carries nothing, and a heal resets it. */
     private volatile boolean lostBytes;
 
-    ProxyLink(FaultProxy proxy, Channel downstream) {
+    /** @param upstreamAddress where the route that accepted {@code downstream} forwards to */
+    ProxyLink(FaultProxy proxy, Channel downstream, InetSocketAddress upstreamAddress) {
         this.proxy = proxy;
         this.downstream = downstream;
+        this.upstreamAddress = upstreamAddress;
         this.toUpstream = new DelayedPipe(proxy, Direction.TO_UPSTREAM, this);
         this.fromUpstream = new DelayedPipe(proxy, Direction.FROM_UPSTREAM, this);
     }
@@ -57,11 +61,11 @@ final class ProxyLink {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, FaultProxy.CONNECT_TIMEOUT_MILLIS)
                 .handler(new SideHandler(fromUpstream, toUpstream));
-        ChannelFuture connect = bootstrap.connect(proxy.upstream());
+        ChannelFuture connect = bootstrap.connect(upstreamAddress);
         upstream = connect.channel();
         connect.addListener(future -> {
             if (!future.isSuccess()) {
-                log.debug("proxy {}: upstream {} unreachable: {}", proxy.localAddress(), proxy.upstream(),
+                log.debug("proxy {}: upstream {} unreachable: {}", proxy.localAddress(), upstreamAddress,
                         future.cause().toString());
                 // The upstream refused: make the caller see a refusal too, not a silent hang.
                 resetAndClose(downstream);

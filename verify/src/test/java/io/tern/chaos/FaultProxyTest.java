@@ -191,6 +191,38 @@ class FaultProxyTest {
         assertClosedByPeer(socket);
     }
 
+    /** A node's second port (its etcd API) suffers every fault its first one does. */
+    @Test
+    void anAddedRouteForwardsToItsOwnUpstreamUnderTheSameFaults() throws Exception {
+        try (EchoServer second = new EchoServer()) {
+            InetSocketAddress route = proxy.addRoute(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                    second.address());
+            Socket first = connect();
+            Socket other = connect(route);
+            assertEchoes(first, "first route");
+            assertEchoes(other, "second route");
+            assertEquals(1, second.connections(), "the route's connection reached its own upstream");
+            assertEquals("second route".length(), second.bytesReceived());
+
+            proxy.partition();
+            send(other, "cut-off");
+            await(() -> proxy.bytesDropped(Direction.TO_UPSTREAM) == "cut-off".length(),
+                    () -> "dropped toward upstream: " + proxy.bytesDropped(Direction.TO_UPSTREAM));
+            assertNothingArrives(other);
+            proxy.heal();
+            assertClosedByPeer(other);
+
+            proxy.setDelay(Duration.ofMillis(40), Duration.ZERO);
+            long rtt = roundTripNanos(connect(route), "slow");
+            assertTrue(rtt >= TimeUnit.MILLISECONDS.toNanos(80), "round trip " + rtt / 1e6 + " ms < 2 x 40 ms");
+            proxy.setDelay(Duration.ZERO, Duration.ZERO);
+
+            await(() -> proxy.openConnections() == 2, () -> "open connections: " + proxy.openConnections());
+            assertEquals(2, proxy.resetConnections(), "the first route's and the second's open connection");
+            assertClosedByPeer(first);
+        }
+    }
+
     @Test
     void resetConnectionsClosesEveryCurrentConnection() throws Exception {
         List<Socket> before = List.of(connect(), connect(), connect());
@@ -282,7 +314,11 @@ class FaultProxyTest {
     // ---- helpers ----
 
     private Socket connect() throws IOException {
-        Socket socket = new Socket(proxy.localAddress().getAddress(), proxy.localAddress().getPort());
+        return connect(proxy.localAddress());
+    }
+
+    private Socket connect(InetSocketAddress address) throws IOException {
+        Socket socket = new Socket(address.getAddress(), address.getPort());
         socket.setTcpNoDelay(true);
         sockets.add(socket);
         return socket;
