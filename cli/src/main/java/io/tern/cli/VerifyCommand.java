@@ -3,6 +3,7 @@ package io.tern.cli;
 import io.tern.verify.VerifyConfig;
 import io.tern.verify.VerifyReport;
 import io.tern.verify.VerifyRun;
+import io.tern.verify.api.ClientApi;
 import io.tern.verify.cluster.ClusterException;
 import io.tern.verify.cluster.NodeLaunch;
 import io.tern.verify.nemesis.Fault;
@@ -79,6 +80,13 @@ public final class VerifyCommand implements Callable<Integer> {
                     + "holders at once). txn and watch need kv.")
     String workloads;
 
+    @Option(names = "--api", defaultValue = "native", paramLabel = "native|etcd",
+            description = "What the clients speak: native (Tern's protocol, TernClient) or etcd (etcd's v3 gRPC API "
+                    + "through jetcd: the nodes serve it with --etcd-listen behind the same fault proxies). Needs a "
+                    + "cluster verify starts. With etcd the lock workload still uses the native client (jetcd's Lock "
+                    + "needs etcd's v3lock service, which Tern does not serve).")
+    String api;
+
     @Option(names = "--seed", description = "Seed of the workload and the fault schedule (default: random, printed).")
     Long seed;
 
@@ -121,6 +129,7 @@ public final class VerifyCommand implements Callable<Integer> {
         PrintWriter outText = spec.commandLine().getOut();
         Set<Fault> kinds = "none".equals(faults) ? Set.of() : Faults.parseList(faults);
         Set<Workload> chosenWorkloads = Workload.parseList(workloads);
+        ClientApi clientApi = ClientApi.parse(api);
         if (nodes < 1 || clients < 1 || keys < 2 || keys % 2 != 0) {
             throw new IllegalArgumentException("--nodes and --clients must be positive and --keys even and at least 2");
         }
@@ -130,7 +139,8 @@ public final class VerifyCommand implements Callable<Integer> {
         nodeArgs.addAll(serverArgs);
         VerifyConfig config = new VerifyConfig(nodes, endpoints, duration, kinds, runSeed, clients, keys, think,
                 timeout, directory, fsync, snapshotEntries, nodeArgs, Timing.DEFAULT, checkTimeout,
-                NodeLaunch.java(TernCli.class.getName(), System.getProperty("java.class.path")), chosenWorkloads);
+                NodeLaunch.java(TernCli.class.getName(), System.getProperty("java.class.path")), chosenWorkloads,
+                clientApi);
         err.println("tern verify: seed " + runSeed + " (replay with --seed " + runSeed + "), results in " + directory);
         err.flush();
         VerifyReport report;

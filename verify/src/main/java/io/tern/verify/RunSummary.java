@@ -24,10 +24,10 @@ final class RunSummary {
                            List<LeaderTracker.LeaderChange> leaders, long runNanos, Verdict verdict, List<String> problems,
                            List<String> workloadLines) {
         StringBuilder text = new StringBuilder();
-        text.append(String.format(Locale.ROOT, "tern verify: %s, %d clients, %d keys, %.1f s, seed %d, faults %s, "
+        text.append(String.format(Locale.ROOT, "tern verify: %s, %s API, %d clients, %d keys, %.1f s, seed %d, faults %s, "
                         + "workloads %s%n",
                 config.external() ? "cluster at " + String.join(",", config.endpoints()) : config.nodes() + " nodes",
-                config.processes(), config.keys(), runNanos / 1e9, config.seed(),
+                config.api().flagName(), config.processes(), config.keys(), runNanos / 1e9, config.seed(),
                 config.faults().isEmpty() ? "none" : config.faults().stream().map(Fault::name).sorted().toList(),
                 config.workloads().stream().sorted().map(Workload::flagName).toList()));
         Map<String, Map<String, Integer>> byType = new TreeMap<>();

@@ -1,5 +1,6 @@
 package io.tern.verify;
 
+import io.tern.verify.api.ClientApi;
 import io.tern.verify.cluster.NodeLaunch;
 import io.tern.verify.nemesis.Fault;
 import io.tern.verify.nemesis.Timing;
@@ -18,13 +19,20 @@ import java.util.Set;
  * @param extraServerArgs flags added to every local node (for instance a broken mode under test)
  * @param nodeLaunch    how local nodes are started (the caller knows the node's main class and classpath)
  * @param workloads     what the run exercises besides faults ({@code --workloads})
+ * @param api           which API the clients speak ({@code --api}); etcd's needs a cluster the run starts
  */
 public record VerifyConfig(int nodes, List<String> endpoints, Duration duration, Set<Fault> faults, long seed,
                             int processes, int keys, Duration thinkTime, Duration requestTimeout, Path outputDirectory,
                             String fsync, long snapshotEntries, List<String> extraServerArgs, Timing timing,
-                            Duration checkTimeout, NodeLaunch nodeLaunch, Set<Workload> workloads) {
+                            Duration checkTimeout, NodeLaunch nodeLaunch, Set<Workload> workloads, ClientApi api) {
 
+    /** @throws IllegalArgumentException with one line when the run cannot be made as asked */
     public VerifyConfig {
+        java.util.Objects.requireNonNull(api, "api");
+        if (api == ClientApi.ETCD && !endpoints.isEmpty()) {
+            throw new IllegalArgumentException("--api etcd needs a cluster that verify starts: the etcd addresses "
+                    + "of the members at --endpoints are not known");
+        }
         endpoints = List.copyOf(endpoints);
         faults = Set.copyOf(faults);
         extraServerArgs = List.copyOf(extraServerArgs);
@@ -34,7 +42,7 @@ public record VerifyConfig(int nodes, List<String> endpoints, Duration duration,
     /** The same run with other faults. */
     VerifyConfig withFaults(Set<Fault> kinds) {
         return new VerifyConfig(nodes, endpoints, duration, kinds, seed, processes, keys, thinkTime, requestTimeout,
-                outputDirectory, fsync, snapshotEntries, extraServerArgs, timing, checkTimeout, nodeLaunch, workloads);
+                outputDirectory, fsync, snapshotEntries, extraServerArgs, timing, checkTimeout, nodeLaunch, workloads, api);
     }
 
     boolean runs(Workload workload) {

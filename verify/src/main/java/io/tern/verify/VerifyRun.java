@@ -1,6 +1,11 @@
 package io.tern.verify;
 
 import io.tern.client.TernClientBuilder;
+import io.tern.verify.api.ApiCallException;
+import io.tern.verify.api.ApiClient;
+import io.tern.verify.api.ClientApi;
+import io.tern.verify.api.EtcdApiClient;
+import io.tern.verify.api.NativeApiClient;
 import io.tern.verify.lock.LockWorkload;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -85,13 +90,14 @@ public final class VerifyRun {
         List<String> problems = Collections.synchronizedList(new ArrayList<>());
         try (ClusterControl cluster = openCluster(out)) {
             cluster.awaitLeader(Duration.ofSeconds(60));
-            progress.accept("cluster ready: " + String.join(",", cluster.endpoints()));
-            List<String> endpoints = cluster.endpoints();
+            progress.accept("cluster ready: " + String.join(",", cluster.endpoints())
+                    + (config.api() == ClientApi.ETCD ? "; etcd API at " + String.join(",", cluster.etcdEndpoints()) : ""));
+            List<String> endpoints = apiEndpoints(cluster);
             HistoryRecorder recorder = new HistoryRecorder(config.runs(Workload.KV) ? config.processes() : 0,
                     config.keys(), config.seed(), origin, config.thinkTime(), config.runs(Workload.TXN),
                     p -> client(rotate(endpoints, p)));
             History history = recorder.history();
-            TernClient markerClient = client(endpoints);
+            ApiClient markerClient = client(endpoints);
             WatchWorkload watches = !config.runs(Workload.WATCH) ? null : new WatchWorkload(
                     w -> client(rotate(endpoints, w)), put -> {
                         Operation marker = recorder.invoke(config.processes() + 1, markerClient, put);
@@ -116,14 +122,14 @@ public final class VerifyRun {
                     leases.start();
                 }
                 if (config.runs(Workload.LOCK)) {
-                    locks = startLocks(endpoints);
+                    locks = startLocks(cluster.endpoints());
                 }
                 if (nemesis != null) {
                     nemesis.start();
                 }
                 Thread.sleep(config.duration().toMillis() / 3);
                 if (watches != null) {
-                    watches.startLate(newestRevision(history));
+                    startLateWatches(watches, history, problems);
                 }
                 Thread.sleep(config.duration().toMillis() - config.duration().toMillis() / 3);
                 if (nemesis != null) {
@@ -170,7 +176,9 @@ public final class VerifyRun {
                 workloadLines.add(checkLeases(leases, leaders, problems));
             }
             if (locks != null) {
-                workloadLines.add(checkLocks(locks, problems));
+                workloadLines.add(checkLocks(locks, problems) + (config.api() == ClientApi.ETCD
+                        ? " (through the native client: jetcd's Lock calls etcd's v3lock service, which Tern does not "
+                        + "serve, and the recipe lives in Tern's client)" : ""));
             }
             progress.accept("checking " + history.size() + " operations");
             Verdict verdict = LinearizabilityChecker.check(history,
@@ -194,7 +202,15 @@ public final class VerifyRun {
         try {
             watches.startBeforeWorkload(!config.external());
             progress.accept("watching the workload's keys");
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | ApiCallException e) {
+            problems.add("watch: " + e.getMessage());
+        }
+    }
+
+    private static void startLateWatches(WatchWorkload watches, History history, List<String> problems) {
+        try {
+            watches.startLate(newestRevision(history));
+        } catch (ApiCallException e) {
             problems.add("watch: " + e.getMessage());
         }
     }
@@ -264,7 +280,7 @@ public final class VerifyRun {
         }
         LocalCluster.Config local = new LocalCluster.Config().nodes(config.nodes()).fsync(config.fsync())
                 .snapshotEntries(config.snapshotEntries()).extraServerArgs(config.extraServerArgs())
-                .proxySeed(config.seed()).launch(config.nodeLaunch());
+                .proxySeed(config.seed()).launch(config.nodeLaunch()).etcdApi(config.api() == ClientApi.ETCD);
         if (config.faults().contains(Faults.DISK_FULL)) {
             local.smallDisks(SMALL_DISK_BYTES, SMALL_DISK_RESERVE_BYTES);
         }
@@ -322,10 +338,17 @@ public final class VerifyRun {
         }
     }
 
-    private TernClient client(List<String> endpoints) {
-        // Each client stays on its first node (no leader discovery), so every node serves reads.
-        return TernClient.builder().endpoints(endpoints).requestTimeout(config.requestTimeout())
-                .connectionsPerEndpoint(1).discoverLeader(false).build();
+    /** Where the workloads' clients connect: the members' native addresses, or their etcd addresses. */
+    private List<String> apiEndpoints(ClusterControl cluster) {
+        return config.api() == ClientApi.ETCD ? cluster.etcdEndpoints() : cluster.endpoints();
+    }
+
+    /** A client of the run's API, first (or, with etcd, among others) at {@code endpoints.get(0)}. */
+    private ApiClient client(List<String> endpoints) {
+        return switch (config.api()) {
+            case NATIVE -> NativeApiClient.connect(endpoints, config.requestTimeout());
+            case ETCD -> EtcdApiClient.connect(endpoints, config.requestTimeout());
+        };
     }
 
     private static List<String> rotate(List<String> endpoints, int by) {
@@ -340,7 +363,7 @@ public final class VerifyRun {
      */
     private void readEveryKeyAtTheEnd(ClusterControl cluster, History history, long origin, HistoryRecorder recorder) {
         int process = config.processes();
-        try (TernClient reader = client(cluster.endpoints())) {
+        try (ApiClient reader = client(apiEndpoints(cluster))) {
             for (int k = 0; k < config.keys(); k++) {
                 Operation read = recorder.invoke(process, reader, new Call.Get("k" + k, ReadMode.LINEARIZABLE));
                 history.record(read);

@@ -48,6 +48,21 @@ public interface ClusterControl extends AutoCloseable {
         return nodeIds().stream().map(this::endpoint).toList();
     }
 
+    /**
+     * The address etcd clients use for member {@code id}'s etcd API.
+     *
+     * @throws UnsupportedOperationException if the cluster's members were not started with it
+     */
+    default String etcdEndpoint(int id) {
+        throw new UnsupportedOperationException("the etcd API of a cluster reached by --endpoints is not known; "
+                + "verify --api etcd starts its own cluster");
+    }
+
+    /** {@link #etcdEndpoint} of every current member, in id order. */
+    default List<String> etcdEndpoints() {
+        return nodeIds().stream().map(this::etcdEndpoint).toList();
+    }
+
     /** Member {@code id}'s STATUS, or empty when it does not answer within a short timeout. */
     Optional<ServerStatus> status(int id);
 

@@ -28,8 +28,10 @@ import java.util.stream.Collectors;
  * its {@link NodeLaunch} says (by default the {@code tern} main class on this JVM's classpath, with
  * this JVM's flags), each behind its own {@link FaultProxy} unless told otherwise. With proxies, node
  * i binds {@code --listen 127.0.0.1:Li} and advertises its proxy's address in {@code --cluster}, so
- * every byte to node i, from peers and clients alike, passes through {@link #proxy(int)}. This class
- * keeps the ids, the proxies, the small disks and the membership; each node's process is its own.
+ * every byte to node i, from peers and clients alike, passes through {@link #proxy(int)}. With
+ * {@link Config#etcdApi}, node i also serves etcd's API ({@code --etcd-listen 127.0.0.1:Ei}) behind a
+ * second route of the same proxy, so network faults hit its etcd clients as they hit native ones. This
+ * class keeps the ids, the proxies, the small disks and the membership; each node's process is its own.
  *
  * <p>Node i keeps its data in {@code DIR/node-i} and writes its stdout and stderr to
  * {@code DIR/node-i.log}, appended across restarts with a header line per start.
@@ -62,6 +64,7 @@ public final class LocalCluster extends ProtocolCluster {
         private long diskBytes;
         private long diskReserveBytes;
         private boolean proxies = true;
+        private boolean etcdApi;
         private NodeLaunch launch = NodeLaunch.ternCli();
 
         /** How many nodes to start (ids 1..n). Default 3. */
@@ -112,6 +115,15 @@ public final class LocalCluster extends ProtocolCluster {
          */
         public Config proxies(boolean proxies) {
             this.proxies = proxies;
+            return this;
+        }
+
+        /**
+         * Whether each node also serves etcd's v3 API ({@code --etcd-listen}, on a port of its own,
+         * behind its proxy when there is one): {@link LocalCluster#etcdEndpoint}. Default false.
+         */
+        public Config etcdApi(boolean serve) {
+            this.etcdApi = serve;
             return this;
         }
 
@@ -197,6 +209,9 @@ public final class LocalCluster extends ProtocolCluster {
         /** Null when the cluster runs without proxies. */
         final FaultProxy proxy;
         final String advertised;
+        /** The port its etcd API binds, 0 without one; and where etcd clients reach it (its proxy's route). */
+        final int etcdListenPort;
+        final String etcdAdvertised;
         final NodeProcess process;
         /** The {@code --cluster} list it is started with (only an empty data directory reads it). */
         String bootstrap;
@@ -206,11 +221,14 @@ public final class LocalCluster extends ProtocolCluster {
         /** The node's own small disk, mounted on its data directory before its first start; null without. */
         TmpfsMount disk;
 
-        Node(int id, int listenPort, FaultProxy proxy, NodeProcess process, boolean needsJoin) {
+        Node(int id, int listenPort, FaultProxy proxy, int etcdListenPort, String etcdAdvertised, NodeProcess process,
+             boolean needsJoin) {
             this.id = id;
             this.listenPort = listenPort;
             this.proxy = proxy;
             this.advertised = proxy != null ? hostPort(proxy.localAddress()) : "127.0.0.1:" + listenPort;
+            this.etcdListenPort = etcdListenPort;
+            this.etcdAdvertised = etcdAdvertised;
             this.process = process;
             this.needsJoin = needsJoin;
         }
@@ -303,12 +321,19 @@ public final class LocalCluster extends ProtocolCluster {
     private Node newNode(int id, int listenPort, boolean needsJoin) {
         FaultProxy proxy = config.proxies ? FaultProxy.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), listenPort), config.proxySeed + id) : null;
+        int etcdListenPort = config.etcdApi ? ListenPorts.pick() : 0;
+        String etcdAdvertised = null;
+        if (config.etcdApi) {
+            InetSocketAddress etcdListen = new InetSocketAddress(InetAddress.getLoopbackAddress(), etcdListenPort);
+            etcdAdvertised = hostPort(proxy == null ? etcdListen
+                    : proxy.addRoute(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), etcdListen));
+        }
         NodeProcess process = new NodeProcess("node " + id, logFileOf(id), dir, (start, pid, exitCode) -> {
             if (!closed) {
                 unexpected.add(new UnexpectedExit(id, start, pid, exitCode, Instant.now()));
             }
         });
-        return new Node(id, listenPort, proxy, process, needsJoin);
+        return new Node(id, listenPort, proxy, etcdListenPort, etcdAdvertised, process, needsJoin);
     }
 
     // ---- what a ClusterControl is ----
@@ -357,6 +382,21 @@ public final class LocalCluster extends ProtocolCluster {
     @Override
     public String endpoint(int id) {
         return node(id).advertised;
+    }
+
+    /**
+     * Where etcd clients reach node {@code id}'s etcd API: its proxy's second route, or the port the
+     * node binds when there are no proxies.
+     *
+     * @throws UnsupportedOperationException if the cluster was not started with {@link Config#etcdApi}
+     */
+    @Override
+    public String etcdEndpoint(int id) {
+        Node node = node(id);
+        if (node.etcdAdvertised == null) {
+            throw new UnsupportedOperationException("the nodes of this cluster do not serve etcd's API");
+        }
+        return node.etcdAdvertised;
     }
 
     /** The address node {@code id} binds, behind its proxy. */
@@ -734,13 +774,18 @@ public final class LocalCluster extends ProtocolCluster {
     }
 
     /** The {@code tern server} arguments of a node. */
-    static List<String> serverArgs(Config config, int id, Path data, String cluster, int listenPort, boolean join) {
+    /** @param etcdListenPort the port of its etcd API, or 0 when it serves none */
+    static List<String> serverArgs(Config config, int id, Path data, String cluster, int listenPort, int etcdListenPort,
+                                   boolean join) {
         List<String> args = new ArrayList<>(List.of("server",
                 "--id", Integer.toString(id),
                 "--data", data.toString(),
                 "--cluster", cluster));
         if (config.proxies) {
             args.addAll(List.of("--listen", "127.0.0.1:" + listenPort));
+        }
+        if (etcdListenPort > 0) {
+            args.addAll(List.of("--etcd-listen", "127.0.0.1:" + etcdListenPort));
         }
         args.addAll(List.of("--fsync", config.fsync,
                 "--heartbeat-ms", Integer.toString(config.heartbeatMs),
@@ -776,7 +821,8 @@ public final class LocalCluster extends ProtocolCluster {
                     throw new ClusterException("cannot give node " + id + " a small disk: " + e.getMessage(), e);
                 }
             }
-            command.addAll(serverArgs(config, id, dataDirectory(id), node.bootstrap, node.listenPort, node.needsJoin));
+            command.addAll(serverArgs(config, id, dataDirectory(id), node.bootstrap, node.listenPort,
+                    node.etcdListenPort, node.needsJoin));
         }
         node.process.start(command, config.launch.environment(jvmFlags));
     }

@@ -1,12 +1,7 @@
 package io.tern.verify.lease;
 
-import io.tern.client.KvResult;
-import io.tern.client.LeaseGrant;
-import io.tern.client.LeaseNotFoundException;
-import io.tern.client.TernClient;
-import io.tern.client.TernException;
-import io.tern.kv.RangeResponse;
-import java.nio.charset.StandardCharsets;
+import io.tern.verify.api.ApiCallException;
+import io.tern.verify.api.ApiClient;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -36,7 +31,7 @@ public final class LeaseWorkload implements AutoCloseable {
     private final long ttlSeconds;
     private final long originNanos;
     private final List<Thread> holders = new ArrayList<>();
-    private final List<TernClient> clients = new ArrayList<>();
+    private final List<ApiClient> clients = new ArrayList<>();
     private final List<LeaseRecord> leases = Collections.synchronizedList(new ArrayList<>());
     private final List<String> notes = Collections.synchronizedList(new ArrayList<>());
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -45,12 +40,13 @@ public final class LeaseWorkload implements AutoCloseable {
      * @param ttlSeconds the TTL each lease asks for (the cluster may raise it to its minimum)
      * @param clientFor  the client of holder {@code i}
      */
-    public LeaseWorkload(int holderCount, long ttlSeconds, long seed, long originNanos, IntFunction<TernClient> clientFor) {
+    public LeaseWorkload(int holderCount, long ttlSeconds, long seed, long originNanos,
+                         IntFunction<? extends ApiClient> clientFor) {
         this.ttlSeconds = ttlSeconds;
         this.originNanos = originNanos;
         Random seeds = new Random(seed);
         for (int h = 0; h < holderCount; h++) {
-            TernClient client = clientFor.apply(h);
+            ApiClient client = clientFor.apply(h);
             clients.add(client);
             Random random = new Random(seeds.nextLong());
             int holder = h;
@@ -86,7 +82,7 @@ public final class LeaseWorkload implements AutoCloseable {
         }
     }
 
-    private void hold(int holder, TernClient client, Random random) {
+    private void hold(int holder, ApiClient client, Random random) {
         for (int n = 1; running.get(); n++) {
             String key = "lease/h" + holder + "-" + n;
             LeaseRecord lease = grantAndPut(client, key);
@@ -109,8 +105,8 @@ public final class LeaseWorkload implements AutoCloseable {
             if (n % 3 == 0) {
                 lease.revokeSent = now();
                 try {
-                    client.leases().revoke(lease.id);
-                } catch (TernException e) {
+                    client.revoke(lease.id);
+                } catch (ApiCallException e) {
                     // Revoked or not, the lease ends by its TTL at the latest; the reads judge it.
                 }
             }
@@ -126,23 +122,22 @@ public final class LeaseWorkload implements AutoCloseable {
         }
     }
 
-    private LeaseRecord grantAndPut(TernClient client, String key) {
+    private LeaseRecord grantAndPut(ApiClient client, String key) {
         long sent = now();
-        LeaseGrant grant;
+        ApiClient.GrantedLease grant;
         try {
-            grant = client.leases().grant(ttlSeconds);
-        } catch (TernException e) {
+            grant = client.grant(ttlSeconds);
+        } catch (ApiCallException e) {
             return null; // not granted, or granted with an id nobody learned: it expires unjudged
         }
         LeaseRecord lease = new LeaseRecord(grant.id(), TimeUnit.SECONDS.toNanos(grant.ttlSeconds()), key, sent, now());
         try {
-            client.kv().put(key.getBytes(StandardCharsets.UTF_8), ("h-" + grant.id()).getBytes(StandardCharsets.UTF_8),
-                    grant.id());
+            client.put(key, "h-" + grant.id(), grant.id());
             return lease;
-        } catch (TernException e) {
+        } catch (ApiCallException e) {
             try {
-                client.leases().revoke(grant.id());
-            } catch (TernException ignored) {
+                client.revoke(grant.id());
+            } catch (ApiCallException ignored) {
                 // It expires by its TTL.
             }
             notes.add(lease.name() + ": given up, its key could not be put (" + e.getMessage() + ")");
@@ -150,25 +145,25 @@ public final class LeaseWorkload implements AutoCloseable {
         }
     }
 
-    private void renew(TernClient client, LeaseRecord lease) {
+    private void renew(ApiClient client, LeaseRecord lease) {
         long sent = now();
         try {
-            client.leases().keepAliveOnce(lease.id);
+            client.keepAliveOnce(lease.id);
             lease.renewed(sent, now());
-        } catch (LeaseNotFoundException e) {
+        } catch (ApiCallException.LeaseNotFound e) {
             lease.unanswered(now());
             notes.add(lease.name() + ": a keep-alive sent " + millis(sent) + " ms into the run found it gone");
-        } catch (TernException e) {
+        } catch (ApiCallException e) {
             lease.unanswered(now());
         }
     }
 
-    private void read(TernClient client, LeaseRecord lease) {
+    private void read(ApiClient client, LeaseRecord lease) {
         long invoked = now();
         try {
-            KvResult<RangeResponse> read = client.kv().get(lease.key.getBytes(StandardCharsets.UTF_8));
-            lease.read(new LeaseHistory.KeyRead(lease.key, invoked, now(), !read.response().kvs().isEmpty()));
-        } catch (TernException e) {
+            boolean present = client.exists(lease.key);
+            lease.read(new LeaseHistory.KeyRead(lease.key, invoked, now(), present));
+        } catch (ApiCallException e) {
             // A read that failed saw nothing.
         }
     }
@@ -191,6 +186,6 @@ public final class LeaseWorkload implements AutoCloseable {
     @Override
     public void close() {
         running.set(false);
-        clients.forEach(TernClient::close);
+        clients.forEach(ApiClient::close);
     }
 }

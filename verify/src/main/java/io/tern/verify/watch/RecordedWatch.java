@@ -1,8 +1,7 @@
 package io.tern.verify.watch;
 
-import io.tern.client.TernException;
-import io.tern.client.WatchListener;
 import io.tern.kv.WatchEvent;
+import io.tern.verify.api.WatchSink;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,14 +13,14 @@ import java.util.function.Predicate;
  * {@link Change}, the highest progress notification, and how the watch ended. Waiting for a given
  * change lets the workload know the watch is established, or has caught up with a final write.
  */
-final class RecordedWatch implements WatchListener {
+final class RecordedWatch implements WatchSink {
 
     private final String name;
     private final Predicate<String> covers;
     private final List<Change> events = new ArrayList<>();
     private long progress = Long.MIN_VALUE;
     private boolean ended;
-    private TernException endedWith;
+    private String endedWith;
 
     RecordedWatch(String name, Predicate<String> covers) {
         this.name = name;
@@ -50,7 +49,7 @@ final class RecordedWatch implements WatchListener {
     }
 
     @Override
-    public synchronized void onClosed(TernException error) {
+    public synchronized void onClosed(String error) {
         ended = true;
         endedWith = error;
         notifyAll();
@@ -81,7 +80,7 @@ final class RecordedWatch implements WatchListener {
     }
 
     /** Why the watch ended on its own, or {@code null} while it runs (or if it was closed by the workload). */
-    synchronized TernException endedWith() {
+    synchronized String endedWith() {
         return endedWith;
     }
 

@@ -1,9 +1,8 @@
 package io.tern.verify.watch;
 
-import io.tern.client.TernClient;
-import io.tern.client.WatchOptions;
-import io.tern.client.Watcher;
 import io.tern.kv.KeyRange;
+import io.tern.verify.api.ApiClient;
+import io.tern.verify.api.WatchHandle;
 import io.tern.verify.history.Call;
 import io.tern.verify.history.Operation;
 import io.tern.verify.history.Outcome;
@@ -45,11 +44,11 @@ public final class WatchWorkload implements AutoCloseable {
     /** A watch under way; {@code checkedFrom} is the first revision it owes. */
     private static final class Running {
         private final RecordedWatch recording;
-        private final Watcher watcher;
-        private final TernClient client;
+        private final WatchHandle watcher;
+        private final ApiClient client;
         private long checkedFrom;
 
-        Running(RecordedWatch recording, Watcher watcher, TernClient client, long checkedFrom) {
+        Running(RecordedWatch recording, WatchHandle watcher, ApiClient client, long checkedFrom) {
             this.recording = recording;
             this.watcher = watcher;
             this.client = client;
@@ -61,7 +60,7 @@ public final class WatchWorkload implements AutoCloseable {
         }
     }
 
-    private final IntFunction<TernClient> clientFor;
+    private final IntFunction<? extends ApiClient> clientFor;
     private final Function<Call.Put, Operation> write;
     private final List<Running> watches = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
@@ -71,7 +70,7 @@ public final class WatchWorkload implements AutoCloseable {
      * @param clientFor the client of watch {@code i} (each its own, starting at a different node)
      * @param write     runs and records one PUT of a marker
      */
-    public WatchWorkload(IntFunction<TernClient> clientFor, Function<Call.Put, Operation> write) {
+    public WatchWorkload(IntFunction<? extends ApiClient> clientFor, Function<Call.Put, Operation> write) {
         this.clientFor = clientFor;
         this.write = write;
     }
@@ -158,9 +157,14 @@ public final class WatchWorkload implements AutoCloseable {
 
     private Running watch(String name, Range range, long startRevision) {
         RecordedWatch recording = new RecordedWatch(name, range.covers());
-        TernClient client = clientFor.apply(watches.size());
-        Watcher watcher = client.watches().watch(WatchOptions.range(range.keys()).withStartRevision(startRevision),
-                recording);
+        ApiClient client = clientFor.apply(watches.size());
+        WatchHandle watcher;
+        try {
+            watcher = client.watch(range.keys(), startRevision, recording);
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
         Running running = new Running(recording, watcher, client, startRevision);
         watches.add(running);
         return running;
@@ -188,7 +192,7 @@ public final class WatchWorkload implements AutoCloseable {
     }
 
     private static String ending(RecordedWatch recording) {
-        return recording.endedWith() == null ? "" : " (it ended: " + recording.endedWith().getMessage() + ")";
+        return recording.endedWith() == null ? "" : " (it ended: " + recording.endedWith() + ")";
     }
 
     private record Range(KeyRange keys, Predicate<String> covers) {

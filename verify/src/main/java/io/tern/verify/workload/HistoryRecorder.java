@@ -1,23 +1,12 @@
 package io.tern.verify.workload;
 
-import io.tern.client.CasResult;
-import io.tern.client.DeleteResult;
-import io.tern.client.GetResult;
-import io.tern.client.KvResult;
-import io.tern.client.NotLeaderException;
-import io.tern.client.OutcomeUnknownException;
-import io.tern.client.ReadOptions;
-import io.tern.client.RequestRefusedException;
-import io.tern.client.TernClient;
-import io.tern.client.UnavailableException;
-import io.tern.client.protocol.BatchOp;
 import io.tern.client.protocol.ReadMode;
-import io.tern.kv.TxnResponse;
+import io.tern.verify.api.ApiClient;
+import io.tern.verify.api.CallResult;
 import io.tern.verify.history.Call;
 import io.tern.verify.history.History;
 import io.tern.verify.history.Operation;
 import io.tern.verify.history.Outcome;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,8 +19,9 @@ import java.util.function.IntFunction;
  * completion time and its result, the way a checker needs it: one call at a time per process, a
  * certain failure recorded as failed, an uncertain one as unknown (open forever).
  *
- * <p>Each process has a client of its own that starts at a different node, so reads are served
- * by every node, not only by whichever one the clients would settle on.
+ * <p>Each process has a client of its own ({@link ApiClient}, of whichever API the run speaks) that
+ * starts at a different node, or spreads its calls over all of them, so reads are served by every
+ * node, not only by whichever one the clients would settle on.
  */
 public final class HistoryRecorder implements AutoCloseable {
 
@@ -41,7 +31,7 @@ public final class HistoryRecorder implements AutoCloseable {
 
     private final History history = new History();
     private final List<Thread> processes = new ArrayList<>();
-    private final List<TernClient> clients = new ArrayList<>();
+    private final List<ApiClient> clients = new ArrayList<>();
     private final List<RevisionRegression> regressions = java.util.Collections.synchronizedList(new ArrayList<>());
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final long originNanos;
@@ -55,12 +45,12 @@ public final class HistoryRecorder implements AutoCloseable {
      *                     history a size the checker can search
      */
     public HistoryRecorder(int processCount, int keyCount, long seed, long originNanos, Duration thinkTime,
-                           boolean txns, IntFunction<TernClient> clientFor) {
+                           boolean txns, IntFunction<? extends ApiClient> clientFor) {
         this.originNanos = originNanos;
         this.thinkTime = thinkTime;
         this.seeds = new Random(seed);
         for (int p = 0; p < processCount; p++) {
-            TernClient client = clientFor.apply(p);
+            ApiClient client = clientFor.apply(p);
             clients.add(client);
             OperationMix mix = new OperationMix(keyCount, p, seeds.nextLong(), txns);
             Random pause = new Random(seeds.nextLong());
@@ -91,13 +81,13 @@ public final class HistoryRecorder implements AutoCloseable {
         return List.copyOf(regressions);
     }
 
-    private void run(int process, TernClient client, OperationMix mix, Random pause) {
+    private void run(int process, ApiClient client, OperationMix mix, Random pause) {
         long lastRevision = 0;
         while (running.get()) {
             Call call = mix.next();
             Operation operation = invoke(process, client, call);
             history.record(operation);
-            if (operation.revision() != Operation.NO_REVISION) {
+            if (operation.revision() != Operation.NO_REVISION && (client.localReadsFollowTheClient() || !isLocalRead(call))) {
                 if (operation.revision() < lastRevision) {
                     regressions.add(new RevisionRegression(process, lastRevision, operation.revision(),
                             call.describe()));
@@ -125,74 +115,23 @@ public final class HistoryRecorder implements AutoCloseable {
     }
 
     /** Runs one call and returns it as an operation; one call at a time per process. */
-    public Operation invoke(int process, TernClient client, Call call) {
+    public Operation invoke(int process, ApiClient client, Call call) {
         long invoked = now();
-        try {
-            Result result = execute(client, call);
-            return new Operation(process, call, result.outcome(), invoked, now(), result.revision());
-        } catch (UnavailableException | NotLeaderException | RequestRefusedException e) {
-            return new Operation(process, call, new Outcome.Failed(e.getMessage()), invoked, now());
-        } catch (OutcomeUnknownException e) {
-            return Operation.unknown(process, call, invoked, e.getMessage());
-        } catch (RuntimeException e) {
-            // A read cannot have changed anything; a write the client knows nothing about may have.
-            return call instanceof Call.Get ? new Operation(process, call, new Outcome.Failed(e.toString()), invoked, now())
-                    : Operation.unknown(process, call, invoked, e.toString());
-        }
+        CallResult result = client.execute(call);
+        return new Operation(process, call, result.outcome(), invoked, now(), result.revision());
     }
 
-    private record Result(Outcome outcome, long revision) {
-    }
-
-    private static Result execute(TernClient client, Call call) {
-        return switch (call) {
-            case Call.Get get -> {
-                GetResult read = client.get(bytes(get.key()), get.readMode() == ReadMode.LOCAL
-                        ? ReadOptions.localReadYourWrites() : ReadOptions.linearizable());
-                yield new Result(new Outcome.ValueRead(read.found() ? text(read.value()) : null), read.revision());
-            }
-            case Call.Put put -> new Result(new Outcome.Written(), client.put(bytes(put.key()), bytes(put.value())));
-            case Call.Delete delete -> {
-                DeleteResult deleted = client.delete(bytes(delete.key()));
-                yield new Result(new Outcome.Deleted(deleted.existed()), deleted.revision());
-            }
-            case Call.Cas cas -> {
-                CasResult result = client.cas(bytes(cas.key()), cas.expected() == null ? null : bytes(cas.expected()),
-                        cas.newValue() == null ? null : bytes(cas.newValue()));
-                yield new Result(result.succeeded() ? new Outcome.Written()
-                        : new Outcome.CasMismatch(result.current() == null ? null : text(result.current())),
-                        result.revision());
-            }
-            case Call.Batch batch -> {
-                List<BatchOp> ops = new ArrayList<>();
-                for (Call.BatchWrite write : batch.writes()) {
-                    ops.add(write.value() == null ? new BatchOp.Delete(bytes(write.key()))
-                            : new BatchOp.Put(bytes(write.key()), bytes(write.value())));
-                }
-                yield new Result(new Outcome.Written(), client.batch(ops));
-            }
-            case Call.Txn txn -> {
-                KvResult<TxnResponse> answer = client.kv().txn(TxnCalls.request(txn));
-                yield new Result(TxnCalls.outcome(txn, answer.response()), answer.revision());
-            }
-        };
+    private static boolean isLocalRead(Call call) {
+        return call instanceof Call.Get get && get.readMode() == ReadMode.LOCAL;
     }
 
     private long now() {
         return System.nanoTime() - originNanos;
     }
 
-    static byte[] bytes(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    static String text(byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
-    }
-
     @Override
     public void close() {
         running.set(false);
-        clients.forEach(TernClient::close);
+        clients.forEach(ApiClient::close);
     }
 }

@@ -15,7 +15,7 @@ class LocalClusterCommandTest {
     void serverArgumentsCarryTheTortureDefaultsAndTheCallersExtraFlagsLast() {
         LocalCluster.Config options = new LocalCluster.Config()
                 .extraServerArgs(List.of("--request-timeout-ms", "3000", "--test-only-mode"));
-        List<String> args = LocalCluster.serverArgs(options, 2, Path.of("/d/node-2"), "1=a:1,2=a:2", 20002, false);
+        List<String> args = LocalCluster.serverArgs(options, 2, Path.of("/d/node-2"), "1=a:1,2=a:2", 20002, 0, false);
         assertEquals(List.of("server", "--id", "2", "--data", "/d/node-2", "--cluster", "1=a:1,2=a:2",
                 "--listen", "127.0.0.1:20002", "--fsync", "always", "--heartbeat-ms", "50",
                 "--election-timeout-ms", "500", "--snapshot-entries", "2000",
@@ -23,9 +23,18 @@ class LocalClusterCommandTest {
     }
 
     @Test
+    void aNodeWithAnEtcdPortServesEtcdsApiThere() {
+        List<String> args = LocalCluster.serverArgs(new LocalCluster.Config().etcdApi(true), 3, Path.of("/d/node-3"),
+                "3=a:3", 20003, 21003, false);
+        assertEquals("127.0.0.1:21003", args.get(args.indexOf("--etcd-listen") + 1), args::toString);
+        assertFalse(LocalCluster.serverArgs(new LocalCluster.Config(), 3, Path.of("/d/node-3"), "3=a:3", 20003, 0, false)
+                .contains("--etcd-listen"));
+    }
+
+    @Test
     void aJoiningNodeIsStartedWithJoin() {
         List<String> args = LocalCluster.serverArgs(new LocalCluster.Config().fsync("never").snapshotEntries(10),
-                4, Path.of("/d/node-4"), "1=a:1,4=a:4", 20004, true);
+                4, Path.of("/d/node-4"), "1=a:1,4=a:4", 20004, 0, true);
         assertTrue(args.contains("--join"));
         assertEquals("never", args.get(args.indexOf("--fsync") + 1));
         assertEquals("10", args.get(args.indexOf("--snapshot-entries") + 1));
@@ -51,7 +60,7 @@ class LocalClusterCommandTest {
     @Test
     void withoutProxiesANodeBindsWhatItAdvertisesAndTheServersSnapshotDefaultCanHold() {
         List<String> args = LocalCluster.serverArgs(new LocalCluster.Config().proxies(false)
-                .serverDefaultSnapshotEntries(), 1, Path.of("/d/node-1"), "1=127.0.0.1:20001", 20001, false);
+                .serverDefaultSnapshotEntries(), 1, Path.of("/d/node-1"), "1=127.0.0.1:20001", 20001, 0, false);
         assertFalse(args.contains("--listen"), args::toString);
         assertFalse(args.contains("--snapshot-entries"), args::toString);
     }

@@ -1,4 +1,4 @@
-package io.tern.verify.workload;
+package io.tern.verify.api;
 
 import io.tern.kv.Compare;
 import io.tern.kv.DeleteRangeRequest;
@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A verifier {@link Call.Txn} as the etcd transaction it stands for, and the answer back as an
+ * A verifier {@link Call.Txn} as the native TXN request (etcd's transaction in Tern's model), and the answer back as an
  * outcome: each guard is a compare (value equal, or version 0 for "absent"), the writes are the
  * success branch, and the failure branch reads every guarded key.
  */
