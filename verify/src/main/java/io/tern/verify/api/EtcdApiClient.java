@@ -16,6 +16,7 @@ import io.tern.kv.VersionedKeyValue;
 import io.tern.kv.WatchEvent;
 import io.tern.verify.history.Call;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -58,7 +59,11 @@ public final class EtcdApiClient implements ApiClient {
                 .interceptor(new CallDeadlines(requestTimeout))
                 .keepaliveTime(KEEPALIVE_INTERVAL)
                 .keepaliveTimeout(KEEPALIVE_TIMEOUT)
-                // Reads are retried on UNAVAILABLE; not past the request timeout.
+                // Reads are retried on UNAVAILABLE, backing off from a tenth of the request timeout up to
+                // half of it, and not once the request timeout has passed since the first attempt.
+                .retryDelay(Math.max(1, requestTimeout.toMillis() / 10))
+                .retryMaxDelay(Math.max(2, requestTimeout.toMillis() / 2))
+                .retryChronoUnit(ChronoUnit.MILLIS)
                 .retryMaxDuration(requestTimeout)
                 .build();
         return new EtcdApiClient(client, requestTimeout);
