@@ -4,6 +4,10 @@ import io.tern.chaos.FaultProxy;
 import io.tern.client.ServerStatus;
 import io.tern.client.TernClient;
 import io.tern.client.TernException;
+import io.tern.client.protocol.ReadMode;
+import io.tern.verify.api.EtcdApiClient;
+import io.tern.verify.history.Call;
+import io.tern.verify.history.Outcome;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -57,7 +62,7 @@ class LocalClusterTest {
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void startCluster() {
         cluster = LocalCluster.start(dir.resolve("cluster"), new LocalCluster.Config().nodes(3).proxySeed(42)
-                .fsync("never"));
+                .fsync("never").etcdApi(true));
     }
 
     @AfterAll
@@ -109,6 +114,32 @@ class LocalClusterTest {
         int follower = follower(leader);
         assertTrue(cluster.proxy(follower).bytesForwarded(FaultProxy.Direction.TO_UPSTREAM) > 0,
                 "peer traffic to a follower passes its proxy");
+    }
+
+    /** verify --api etcd: a node's etcd port is behind its proxy too, so a partition cuts etcd clients off as well. */
+    @Test
+    void aNodesEtcdApiIsBehindItsProxyAndSharesItsFaults() {
+        int leader = cluster.awaitLeader(ELECTION);
+        int follower = follower(leader);
+        String etcd = cluster.etcdEndpoint(follower);
+        assertNotEquals(cluster.endpoint(follower), etcd);
+        assertEquals(3, cluster.etcdEndpoints().size());
+        try (EtcdApiClient client = EtcdApiClient.connect(List.of(etcd), Duration.ofSeconds(1))) {
+            // A follower restarted by an earlier test may not know the leader yet: it refuses ("no leader").
+            Await.until("a write through the follower's etcd port", ELECTION,
+                    () -> client.execute(new Call.Put("etcd-route", "v1")).outcome() instanceof Outcome.Written);
+            assertEquals(new Outcome.ValueRead("v1"),
+                    client.execute(new Call.Get("etcd-route", ReadMode.LINEARIZABLE)).outcome());
+
+            cluster.proxy(follower).partition();
+            assertInstanceOf(Outcome.Unknown.class, client.execute(new Call.Put("etcd-route", "v2")).outcome(),
+                    "a write through a cut-off node's etcd port gets no answer");
+
+            cluster.proxy(follower).heal();
+            cluster.proxy(follower).resetConnections();
+            Await.until("the etcd port to answer again", ELECTION, () -> client.execute(
+                    new Call.Get("etcd-route", ReadMode.LINEARIZABLE)).outcome() instanceof Outcome.ValueRead);
+        }
     }
 
     @Test
