@@ -92,13 +92,14 @@ class VerifyRunsTest {
 
     /**
      * The same torture through etcd's API: jetcd clients of the members' etcd ports, behind the same
-     * proxies, so the partition reaches them too; their calls must be judged linearizable as well.
+     * proxies, so the partition reaches them too; their calls must be judged linearizable as well, and
+     * jetcd's watches and leases must pass the same checks as the native client's.
      */
     @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void aHealthyClusterPassesThroughEtcdsApi() throws Exception {
         Result result = verify("etcd-api", "--api", "etcd", "--nodes", "3", "--faults", "partition,kill",
-                "--workloads", "kv,txn", "--seed", "41", "--duration", "10s", "--clients", "6");
+                "--workloads", "kv,txn,watch,lease", "--seed", "41", "--duration", "10s", "--clients", "6");
         String report = result.out() + result.err() + explanation("etcd-api");
         assertEquals(0, result.exitCode(), report);
         assertTrue(result.out().contains("3 nodes, etcd API"), report);
@@ -106,6 +107,9 @@ class VerifyRunsTest {
         assertTrue(result.out().contains("checker: LINEARIZABLE"), report);
         assertTrue(result.out().matches("(?s).*faults injected: [1-9].*"), "no fault was injected:\n" + report);
         assertTrue(result.out().matches("(?s).*\\btxn +\\{[^}]*(ok|guards-failed)=.*"), "no txn was answered:\n" + report);
+        assertTrue(result.out().contains("each saw every change of its keys once, in revision order, and the final write"),
+                report);
+        assertTrue(result.out().matches("(?s).*leases: [1-9]\\d* judged.*no lease ended early or lived too long.*"), report);
         assertTrue(result.out().contains("verdict: PASS"), report);
     }
 
