@@ -65,6 +65,7 @@ final class OversizeRequests {
 
     private final ClusterControl cluster;
     private final int maxValueBytes;
+    private final Duration acknowledgeWait;
     private final List<String> done = new ArrayList<>();
     private final List<String> violations = new ArrayList<>();
     private long nextRequestId = 1;
@@ -75,8 +76,14 @@ final class OversizeRequests {
 
     /** @param maxValueBytes the nodes' {@code --max-value-bytes} */
     OversizeRequests(ClusterControl cluster, int maxValueBytes) {
+        this(cluster, maxValueBytes, ACKNOWLEDGE_WAIT);
+    }
+
+    /** @param acknowledgeWait how long a write at a limit may go unacknowledged (retried) before it is a violation */
+    OversizeRequests(ClusterControl cluster, int maxValueBytes, Duration acknowledgeWait) {
         this.cluster = cluster;
         this.maxValueBytes = maxValueBytes;
+        this.acknowledgeWait = acknowledgeWait;
     }
 
     /** Sends every request of step {@code step} to node {@code node} and checks the outcomes. */
@@ -176,13 +183,14 @@ final class OversizeRequests {
     }
 
     private boolean acknowledged(String what, Request request) {
-        long deadline = System.nanoTime() + ACKNOWLEDGE_WAIT.toNanos();
+        long deadline = System.nanoTime() + acknowledgeWait.toNanos();
         Response answer;
         int attempts = 0;
         while (true) {
             attempts++;
             answer = call(cluster.endpoint(target), request);
             long revision = switch (answer) {
+                case null -> -1; // no answer: the node was killed or its connection reset; retried below
                 case Response.PutOk ok -> ok.revision();
                 case Response.BatchOk ok -> ok.revision();
                 default -> -1;
