@@ -19,6 +19,7 @@ import io.tern.engine.state.ChangeListener;
 import io.tern.engine.state.CompactedRevisionException;
 import io.tern.engine.state.FutureRevisionException;
 import io.tern.engine.state.HistoryBatch;
+import io.tern.engine.state.KvHash;
 import io.tern.engine.state.LeaseInfo;
 import io.tern.engine.state.RangeResult;
 import io.tern.kv.RangeRequest;
@@ -27,6 +28,8 @@ import io.tern.engine.state.CommandResult;
 import io.tern.engine.state.ReadResult;
 import io.tern.engine.state.RocksStateStore;
 import io.tern.engine.state.ScanResult;
+import io.tern.engine.state.StateHash;
+import io.tern.engine.state.StateSize;
 import io.tern.engine.state.StateDirectory;
 import io.tern.engine.state.StatePoint;
 import org.slf4j.Logger;
@@ -337,6 +340,38 @@ public final class StorageEngine implements MemberStorage, AutoCloseable {
     /** The revision below which history is gone; 0 before the first compaction. */
     public long compactRevision() {
         return readState(RocksStateStore::compactRevision);
+    }
+
+    /**
+     * The CRC32C of the history up to {@code revision} (0: the applied index): equal on members that
+     * applied the same entries (see {@link RocksStateStore#hashKv}). Reads all that history.
+     *
+     * @throws CompactedRevisionException if the revision is below the compaction revision
+     * @throws FutureRevisionException if the revision is above the applied index
+     */
+    public KvHash hashKv(long revision) {
+        return readState(store -> store.hashKv(revision));
+    }
+
+    /** The CRC32C of the whole state: equal on members at the same applied index. Reads all of it. */
+    public StateHash hash() {
+        return readState(RocksStateStore::hash);
+    }
+
+    /** How much room the state takes. */
+    public StateSize stateSize() {
+        return readState(RocksStateStore::size);
+    }
+
+    /**
+     * Rewrites the state's table files without what was deleted or overwritten (etcd's defragment). A
+     * snapshot install waits until it is done; applies do not. May take long: not on Raft's threads.
+     */
+    public void compactState() {
+        readState(store -> {
+            store.compactFully();
+            return null;
+        });
     }
 
     /** Every lease, in id order, without their keys. */

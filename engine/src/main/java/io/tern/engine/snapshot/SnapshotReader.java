@@ -61,6 +61,11 @@ public final class SnapshotReader implements SnapshotSource {
         return snapshot;
     }
 
+    /** The bytes of all the chunks' data together: the metadata JSON and every data file. */
+    long totalBytes() {
+        return totalBytes;
+    }
+
     /** Whether another chunk remains to be sent. */
     @Override
     public boolean hasNext() {

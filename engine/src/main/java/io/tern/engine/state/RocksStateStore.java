@@ -13,6 +13,7 @@ import io.tern.raft.types.LogEntry;
 
 import org.rocksdb.AbstractWriteBatch;
 import org.rocksdb.Checkpoint;
+import org.rocksdb.CompactRangeOptions;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
@@ -65,6 +66,8 @@ public final class RocksStateStore implements AutoCloseable {
 
     /** The most pairs one scan returns; a limit of 0 asks for this many. */
     public static final int MAX_SCAN_LIMIT = 1000;
+    /** How long a full compaction waits for the history purge it follows. */
+    private static final long PURGE_WAIT_MILLIS = 60_000;
 
     static {
         RocksDB.loadLibrary();
@@ -592,7 +595,86 @@ public final class RocksStateStore implements AutoCloseable {
 
     /** Waits until the history below the compaction revision is deleted (for tests). */
     void awaitHistoryPurged() throws InterruptedException {
-        historyCompactor.awaitPurged(60_000);
+        historyCompactor.awaitPurged(PURGE_WAIT_MILLIS);
+    }
+
+    /**
+     * The CRC32C of the history up to {@code revision} (0: the applied index) as compaction leaves it
+     * (see {@link StateHasher}), from one snapshot: equal on members that applied the same entries.
+     *
+     * @throws CompactedRevisionException if {@code revision} is below the compaction revision
+     * @throws FutureRevisionException if {@code revision} is above the applied index
+     */
+    public KvHash hashKv(long revision) {
+        if (revision < 0) {
+            throw new IllegalArgumentException("the revision must not be negative, was " + revision);
+        }
+        return read("cannot hash the history", (view, reads) -> {
+            long applied = StateLayout.appliedIndex(db.get(view.readOptions(), StateLayout.APPLIED_KEY));
+            long compacted = reads.compactionRevision();
+            if (revision > applied) {
+                throw new FutureRevisionException(applied);
+            }
+            if (revision != 0 && revision < compacted) {
+                throw new CompactedRevisionException(compacted);
+            }
+            long upTo = revision == 0 ? applied : revision;
+            return new KvHash(StateHasher.history(db, view.readOptions(), compacted, upTo), compacted, upTo, applied);
+        });
+    }
+
+    /** The CRC32C of the whole state as compaction leaves it (see {@link StateHasher}), from one snapshot. */
+    public StateHash hash() {
+        return read("cannot hash the state", (view, reads) -> {
+            long applied = StateLayout.appliedIndex(db.get(view.readOptions(), StateLayout.APPLIED_KEY));
+            return new StateHash(StateHasher.state(db, view.readOptions(), reads.compactionRevision(), applied), applied);
+        });
+    }
+
+    /** What the state takes now: its table files and memtables, and the live data among them. */
+    public StateSize size() {
+        lifecycle.readLock().lock();
+        try {
+            ensureOpen();
+            long memtables = db.getLongProperty("rocksdb.cur-size-all-mem-tables");
+            long tables = db.getLongProperty("rocksdb.total-sst-files-size");
+            long live = Math.min(tables, db.getLongProperty("rocksdb.estimate-live-data-size"));
+            return new StateSize(tables + memtables, live + memtables);
+        } catch (RocksDBException e) {
+            throw failure(dir, "cannot read its size", e);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /**
+     * Flushes the memtables and rewrites every table file, dropping deleted and overwritten data (etcd's
+     * defragmentation), once the history below the compaction revision is purged (so that its space is
+     * given back too). Applies go on meanwhile; it may take long on a large state, so call it from a
+     * thread of its own.
+     *
+     * @throws StorageException if the purge has not finished within a minute, or RocksDB fails
+     */
+    public void compactFully() {
+        try {
+            historyCompactor.awaitPurged(PURGE_WAIT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException("interrupted while waiting for the history purge of " + dir);
+        } catch (IllegalStateException e) {
+            throw new StorageException("cannot compact " + dir + ": " + e.getMessage());
+        }
+        lifecycle.readLock().lock();
+        try (CompactRangeOptions everything = new CompactRangeOptions()
+                .setBottommostLevelCompaction(CompactRangeOptions.BottommostLevelCompaction.kForce)) {
+            ensureOpen();
+            flushOpen();
+            db.compactRange(db.getDefaultColumnFamily(), null, null, everything);
+        } catch (RocksDBException e) {
+            throw failure(dir, "cannot compact", e);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
     }
 
     private interface SnapshotRead<T> {

@@ -1,0 +1,67 @@
+package io.tern.engine.state;
+
+import io.tern.kv.VersionedKeyValue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rocksdb.Options;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+
+import java.nio.file.Path;
+
+import static io.tern.engine.state.TestEntries.bytes;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+/**
+ * The hashes see the history as compaction leaves it: a member whose background purge has not yet
+ * deleted the superseded changes below the compaction revision hashes like one whose purge is done.
+ */
+class StateHasherTest {
+
+    private static final long COMPACTED = 5;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void garbageBelowTheCompactionRevisionIsNotHashed() throws RocksDBException {
+        try (Options options = new Options().setCreateIfMissing(true);
+             RocksDB unpurged = RocksDB.open(options, dir.resolve("unpurged").toString());
+             RocksDB purged = RocksDB.open(options, dir.resolve("purged").toString());
+             RocksDB other = RocksDB.open(options, dir.resolve("other").toString());
+             ReadOptions read = new ReadOptions()) {
+            // What compaction keeps below 5: a's put at 2; b's newest change below 5 is a delete: nothing.
+            for (RocksDB db : new RocksDB[] {unpurged, purged, other}) {
+                put(db, "a", db == other ? "a2-other" : "a2", 2);
+                put(db, "c", "c5", 5);
+                put(db, "a", "a6", 6);
+                db.put(StateLayout.APPLIED_KEY, StateLayout.encodeApplied(6, 1));
+                db.put(StateLayout.COMPACTION_KEY, StateLayout.encodeLong(COMPACTED));
+            }
+            put(unpurged, "a", "a1", 1);
+            put(unpurged, "b", "b3", 3);
+            delete(unpurged, "b", 4);
+            purged.put(StateLayout.PURGED_KEY, StateLayout.encodeLong(COMPACTED));
+
+            assertEquals(StateHasher.history(purged, read, COMPACTED, 6), StateHasher.history(unpurged, read, COMPACTED, 6));
+            assertEquals(StateHasher.state(purged, read, COMPACTED, 6), StateHasher.state(unpurged, read, COMPACTED, 6));
+            assertNotEquals(StateHasher.history(purged, read, COMPACTED, 6), StateHasher.history(other, read, COMPACTED, 6),
+                    "the change compaction keeps is hashed");
+            assertNotEquals(StateHasher.history(purged, read, COMPACTED, 6), StateHasher.history(purged, read, COMPACTED, 5),
+                    "changes above the revision asked for are not");
+        }
+    }
+
+    private static void put(RocksDB db, String key, String value, long revision) throws RocksDBException {
+        db.put(StateLayout.eventKey(revision, 0), StateLayout.encodePutEvent(
+                new VersionedKeyValue(bytes(key), bytes(value), revision, revision, 1, 0)));
+        db.put(StateLayout.indexKey(bytes(key), revision, 0), new byte[] {StateLayout.TYPE_PUT});
+    }
+
+    private static void delete(RocksDB db, String key, long revision) throws RocksDBException {
+        db.put(StateLayout.eventKey(revision, 0), StateLayout.encodeDeleteEvent(bytes(key)));
+        db.put(StateLayout.indexKey(bytes(key), revision, 0), new byte[] {StateLayout.TYPE_DELETE});
+    }
+}
