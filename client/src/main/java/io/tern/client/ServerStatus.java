@@ -15,12 +15,13 @@ import java.util.List;
  * @param leaderAddress null when the node knows no leader
  * @param clusterId     null from a node that does not say
  * @param address       the address the node advertises; null from a node that does not say
+ * @param etcdClientUrl where the node serves etcd's API ({@code http://HOST:PORT}); null if it does not
  * @param json          the answer as the node sent it
  */
 public record ServerStatus(long id, String role, long term, long leaderId, String leaderAddress, long commitIndex,
                            long appliedIndex, long snapshotIndex, List<Member> members, String clusterId,
                            String address, long firstLogIndex, long lastLogIndex, String fsync, List<Alarm> alarms,
-                           String json) {
+                           String etcdClientUrl, String json) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -67,7 +68,7 @@ public record ServerStatus(long id, String role, long term, long leaderId, Strin
                 required(node, "commitIndex").asLong(), required(node, "appliedIndex").asLong(),
                 node.path("snapshotIndex").asLong(0), members, textOrNull(node, "clusterId"),
                 textOrNull(node, "address"), node.path("firstLogIndex").asLong(0), node.path("lastLogIndex").asLong(0),
-                textOrNull(node, "fsync"), alarms, json);
+                textOrNull(node, "fsync"), alarms, textOrNull(node, "etcdClientUrl"), json);
     }
 
     private static JsonNode required(JsonNode node, String field) {

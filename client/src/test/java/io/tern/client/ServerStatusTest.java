@@ -16,7 +16,7 @@ class ServerStatusTest {
             {"id":1,"role":"LEADER","term":1,"leaderId":1,"leaderAddress":"127.0.0.1:31513","commitIndex":2,\
             "appliedIndex":2,"snapshotIndex":0,"members":[{"id":1,"address":"127.0.0.1:31513","voter":true}],\
             "clusterId":"tern-b23ed5e05a5703c7","address":"127.0.0.1:31513","firstLogIndex":1,"lastLogIndex":2,\
-            "fsync":"never","alarms":[]}""";
+            "fsync":"never","alarms":[],"etcdClientUrl":null}""";
 
     /** The same shape from a follower that knows no leader, with a learner and an alarm raised. */
     private static final String LEADERLESS = """
@@ -24,14 +24,14 @@ class ServerStatusTest {
             "appliedIndex":39,"snapshotIndex":30,"members":[{"id":1,"address":"[::1]:7379","voter":true},\
             {"id":2,"address":"[::1]:7380","voter":true},{"id":3,"address":"[::1]:7381","voter":false}],\
             "clusterId":"tern-0","address":"[::1]:7380","firstLogIndex":31,"lastLogIndex":41,"fsync":"always",\
-            "alarms":[{"memberId":2,"alarm":"NOSPACE","detail":"12 bytes free"}]}""";
+            "alarms":[{"memberId":2,"alarm":"NOSPACE","detail":"12 bytes free"}],"etcdClientUrl":"http://[::1]:2380"}""";
 
     @Test
     void readsEveryFieldOfALeadersStatus() {
         ServerStatus status = ServerStatus.parse(LEADER);
         assertEquals(new ServerStatus(1, "LEADER", 1, 1, "127.0.0.1:31513", 2, 2, 0,
                 List.of(new ServerStatus.Member(1, "127.0.0.1:31513", true)), "tern-b23ed5e05a5703c7",
-                "127.0.0.1:31513", 1, 2, "never", List.of(), LEADER), status);
+                "127.0.0.1:31513", 1, 2, "never", List.of(), null, LEADER), status);
         assertTrue(status.isLeader());
         assertEquals(List.of(1L), status.voterIds());
     }
@@ -48,6 +48,7 @@ class ServerStatusTest {
         assertEquals(List.of(1L, 2L), status.voterIds());
         assertEquals(List.of(new ServerStatus.Alarm(2, "NOSPACE", "12 bytes free")), status.alarms());
         assertEquals(31, status.firstLogIndex());
+        assertEquals("http://[::1]:2380", status.etcdClientUrl());
     }
 
     @Test
@@ -56,6 +57,7 @@ class ServerStatusTest {
                 {"id":1,"role":"CANDIDATE","term":3,"commitIndex":0,"appliedIndex":0}""");
         assertNull(status.clusterId());
         assertNull(status.address());
+        assertNull(status.etcdClientUrl());
         assertEquals(List.of(), status.members());
         assertEquals(0, status.lastLogIndex());
     }

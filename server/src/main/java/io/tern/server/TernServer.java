@@ -62,12 +62,14 @@ public final class TernServer implements AutoCloseable {
     private final NodePort port;
     private final DiskSpaceMonitor diskSpace;
     private final WatchHub watchHub;
+    private final StatusReport statusReport;
     private final CountDownLatch closed = new CountDownLatch(1);
     private boolean closing;
 
     private TernServer(ServerConfig config, StorageEngine engine, NettyPeerTransport peers, RaftNode node,
                        EventLoopGroup workers, LeaderForwarder forwarder, LeaseKeeper leases, AutoCompactor compactor,
-                       RequestDispatcher dispatcher, NodePort port, DiskSpaceMonitor diskSpace, WatchHub watchHub) {
+                       RequestDispatcher dispatcher, NodePort port, DiskSpaceMonitor diskSpace, WatchHub watchHub,
+                       StatusReport statusReport) {
         this.config = config;
         this.engine = engine;
         this.peers = peers;
@@ -80,6 +82,7 @@ public final class TernServer implements AutoCloseable {
         this.port = port;
         this.diskSpace = diskSpace;
         this.watchHub = watchHub;
+        this.statusReport = statusReport;
     }
 
     /**
@@ -131,9 +134,10 @@ public final class TernServer implements AutoCloseable {
             started.add(0, leases);
             AutoCompactor compactor = AutoCompactor.start(node, engine, config.autoCompaction());
             started.add(0, compactor);
+            StatusReport statusReport = new StatusReport(identity.clusterId(), config.advertisedAddress(),
+                    config.fsync().name().toLowerCase());
             RequestDispatcher dispatcher = new RequestDispatcher(node, engine, config.maxValueBytes(), config.forward(), forwarder,
-                    config.requestTimeout(), new StatusReport(identity.clusterId(), config.advertisedAddress(),
-                    config.fsync().name().toLowerCase()), config.staleReadsForTesting(), leases);
+                    config.requestTimeout(), statusReport, config.staleReadsForTesting(), leases);
             if (config.staleReadsForTesting()) {
                 log.warn("member {} serves LINEARIZABLE reads WITHOUT ReadIndex (--test-only-stale-reads): "
                         + "reads may be stale; never use this outside tests", config.id());
@@ -147,7 +151,7 @@ public final class TernServer implements AutoCloseable {
                     identity.clusterId(), port.localAddress(), config.advertisedAddress(), config.dataDirectory(),
                     config.fsync().name().toLowerCase());
             return new TernServer(config, engine, peers, node, workers, forwarder, leases, compactor, dispatcher, port,
-                    diskSpace, watchHub);
+                    diskSpace, watchHub, statusReport);
         } catch (RuntimeException | Error e) {
             closeAll(started);
             throw e;
@@ -262,6 +266,14 @@ public final class TernServer implements AutoCloseable {
      */
     public WatchHub watchHub() {
         return watchHub;
+    }
+
+    /**
+     * Tells the other members, through STATUS ({@code etcdClientUrl}), where this member serves etcd's
+     * API, or that it no longer does ({@code null}): their etcd gateways list it in MemberList.
+     */
+    public void advertiseEtcdClientUrl(String url) {
+        statusReport.etcdClientUrl(url);
     }
 
     /** Connections open on the port now, clients and members. */

@@ -44,7 +44,11 @@ class ServerStatusParseTest {
                 assertTrue(status.lastLogIndex() >= status.commitIndex(), json);
                 assertEquals("never", status.fsync());
                 assertEquals(List.of(), status.alarms());
+                assertEquals(null, status.etcdClientUrl(), "no etcd gateway has advertised itself");
                 assertEquals(json, status.json());
+
+                server.advertiseEtcdClientUrl("http://127.0.0.1:2379");
+                assertEquals("http://127.0.0.1:2379", ServerStatus.parse(client.status()).etcdClientUrl());
             }
         }
     }

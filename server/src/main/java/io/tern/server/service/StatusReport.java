@@ -12,8 +12,10 @@ import java.util.List;
 /**
  * The STATUS answer: the contract's fields ({@code id, role, term, leaderId, leaderAddress,
  * commitIndex, appliedIndex, snapshotIndex, members}) and, after them, fields Tern adds for
- * operators and tools ({@code clusterId, address, firstLogIndex, lastLogIndex, fsync, alarms}).
- * {@code alarms} lists the alarms raised through the log, on any member: {@code {memberId, alarm, detail}}.
+ * operators and tools ({@code clusterId, address, firstLogIndex, lastLogIndex, fsync, alarms,
+ * etcdClientUrl}). {@code alarms} lists the alarms raised through the log, on any member:
+ * {@code {memberId, alarm, detail}}. {@code etcdClientUrl} is where this member serves etcd's API
+ * ({@code http://HOST:PORT}), or null: the other members' etcd gateways list it in etcd's MemberList.
  */
 public final class StatusReport {
 
@@ -30,17 +32,24 @@ public final class StatusReport {
     /** The JSON object, field by field, in the order they are written. */
     public record View(long id, String role, long term, Long leaderId, String leaderAddress, long commitIndex,
                        long appliedIndex, long snapshotIndex, List<MemberView> members, String clusterId,
-                       String address, long firstLogIndex, long lastLogIndex, String fsync, List<AlarmView> alarms) {
+                       String address, long firstLogIndex, long lastLogIndex, String fsync, List<AlarmView> alarms,
+                       String etcdClientUrl) {
     }
 
     private final String clusterId;
     private final String address;
     private final String fsync;
+    private volatile String etcdClientUrl;
 
     public StatusReport(String clusterId, String address, String fsync) {
         this.clusterId = clusterId;
         this.address = address;
         this.fsync = fsync;
+    }
+
+    /** Where this member serves etcd's API from now on, or null once it stops. */
+    public void etcdClientUrl(String url) {
+        this.etcdClientUrl = url;
     }
 
     public String json(NodeStatus status, List<Alarm> alarms) {
@@ -57,7 +66,8 @@ public final class StatusReport {
         return new View(status.id(), role(status), status.term(), status.leaderId() == 0 ? null : status.leaderId(),
                 status.leaderAddress(), status.commitIndex(), status.appliedIndex(), status.snapshotIndex(), members,
                 clusterId, address, status.firstLogIndex(), status.lastLogIndex(), fsync,
-                alarms.stream().map(a -> new AlarmView(a.memberId(), a.type().name(), a.detail())).toList());
+                alarms.stream().map(a -> new AlarmView(a.memberId(), a.type().name(), a.detail())).toList(),
+                etcdClientUrl);
     }
 
     /**
