@@ -3,6 +3,8 @@ package io.tern.etcd;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.tern.client.protocol.Response;
+import io.tern.engine.state.CompactedRevisionException;
+import io.tern.engine.state.FutureRevisionException;
 import io.tern.kv.KvRequestChecks;
 import io.tern.server.lease.LeaseTtl;
 import java.util.Map;
@@ -70,6 +72,92 @@ final class EtcdErrors {
             // etcd answers an error it has no name for with UNKNOWN and the error's text.
             case Response.Internal f -> status(Status.Code.UNKNOWN, f.message());
         };
+    }
+
+    /**
+     * etcd's refusals of membership changes and leader moves, with the code etcd 3.5 answers each with.
+     * Two are UNKNOWN because etcd 3.5 hands gRPC an error that is no status: its client-side
+     * {@code ErrMemberNotEnoughStarted}, and {@code ErrTimeoutLeaderTransfer}, which its table lacks.
+     */
+    enum Refusal {
+        MEMBER_NOT_FOUND(Status.Code.NOT_FOUND, "etcdserver: member not found"),
+        MEMBER_BAD_URLS(Status.Code.INVALID_ARGUMENT, "etcdserver: given member URLs are invalid"),
+        PEER_URL_EXISTS(Status.Code.FAILED_PRECONDITION, "etcdserver: Peer URLs already exists"),
+        MEMBER_NOT_LEARNER(Status.Code.FAILED_PRECONDITION, "etcdserver: can only promote a learner member"),
+        LEARNER_NOT_READY(Status.Code.FAILED_PRECONDITION,
+                "etcdserver: can only promote a learner member which is in sync with leader"),
+        TOO_MANY_LEARNERS(Status.Code.FAILED_PRECONDITION, "etcdserver: too many learner members in cluster"),
+        NOT_ENOUGH_STARTED(Status.Code.UNKNOWN,
+                "etcdserver: re-configuration failed due to not enough started members"),
+        NOT_LEADER(Status.Code.FAILED_PRECONDITION, EtcdErrors.NOT_LEADER),
+        BAD_LEADER_TRANSFEREE(Status.Code.FAILED_PRECONDITION, "etcdserver: bad leader transferee"),
+        LEADER_TRANSFER_TIMED_OUT(Status.Code.UNKNOWN, "etcdserver: request timed out, leader transfer took too long");
+
+        private final Status.Code code;
+        private final String message;
+
+        Refusal(Status.Code code, String message) {
+            this.code = code;
+            this.message = message;
+        }
+
+        StatusRuntimeException exception() {
+            return status(code, message);
+        }
+
+        String message() {
+            return message;
+        }
+    }
+
+    /**
+     * How the native protocol words the refusals of a membership change (docs/protocol.md, MEMBER_ADD,
+     * MEMBER_REMOVE and MEMBER_PROMOTE): an UNAVAILABLE that ends "(unhealthy cluster)" or says the
+     * learner "is not in sync with the leader", and a BAD_REQUEST "there is no member N".
+     */
+    private static final String NATIVE_UNHEALTHY = "(unhealthy cluster)";
+    private static final String NATIVE_LEARNER_BEHIND = "is not in sync with the leader";
+    private static final String NATIVE_NO_SUCH_MEMBER = "there is no member ";
+
+    /** The status etcd answers a membership change with in place of the native {@code failure}. */
+    static StatusRuntimeException ofMembershipChange(Response.Failure failure) {
+        return switch (failure) {
+            case Response.Unavailable f when f.message().endsWith(NATIVE_UNHEALTHY) ->
+                    Refusal.NOT_ENOUGH_STARTED.exception();
+            case Response.Unavailable f when f.message().contains(NATIVE_LEARNER_BEHIND) ->
+                    Refusal.LEARNER_NOT_READY.exception();
+            case Response.BadRequest f when f.message().startsWith(NATIVE_NO_SUCH_MEMBER) ->
+                    Refusal.MEMBER_NOT_FOUND.exception();
+            default -> of(failure);
+        };
+    }
+
+    /** The status etcd answers MoveLeader with in place of the native TRANSFER_LEADER {@code failure}. */
+    static StatusRuntimeException ofLeaderTransfer(Response.Failure failure) {
+        return switch (failure) {
+            // No such member, or not a voter: the leader checked what the gateway had checked already.
+            case Response.BadRequest f -> Refusal.BAD_LEADER_TRANSFEREE.exception();
+            case Response.Timeout f -> Refusal.LEADER_TRANSFER_TIMED_OUT.exception();
+            default -> of(failure);
+        };
+    }
+
+    /**
+     * The status etcd answers in place of what the member's storage threw while it read for a
+     * maintenance call (HashKV, Hash, Defragment): a revision out of range as KV's are, anything else
+     * as etcd answers an error it has no name for.
+     */
+    static StatusRuntimeException ofStorage(RuntimeException failure) {
+        return switch (failure) {
+            case CompactedRevisionException e -> status(Status.Code.OUT_OF_RANGE, COMPACTED);
+            case FutureRevisionException e -> status(Status.Code.OUT_OF_RANGE, FUTURE_REVISION);
+            default -> unknown(failure.getMessage());
+        };
+    }
+
+    /** What etcd answers for an error it has no name for: UNKNOWN with the error's text. */
+    static StatusRuntimeException unknown(String message) {
+        return status(Status.Code.UNKNOWN, message);
     }
 
     /** A request refused before it reached the node: INVALID_ARGUMENT with {@code message}. */

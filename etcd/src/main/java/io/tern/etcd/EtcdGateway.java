@@ -39,12 +39,15 @@ public final class EtcdGateway implements AutoCloseable {
     private final Server server;
     private final ExecutorService executor;
     private final OpenStreams streams;
+    private final AdminServices admin;
 
-    private EtcdGateway(long memberId, Server server, ExecutorService executor, OpenStreams streams) {
+    private EtcdGateway(long memberId, Server server, ExecutorService executor, OpenStreams streams,
+                        AdminServices admin) {
         this.memberId = memberId;
         this.server = server;
         this.executor = executor;
         this.streams = streams;
+        this.admin = admin;
     }
 
     /**
@@ -60,6 +63,7 @@ public final class EtcdGateway implements AutoCloseable {
         OpenStreams streams = new OpenStreams();
         ResponseHeaders headers = new ResponseHeaders(member.engine().identity().clusterId(), memberId,
                 member.node()::term);
+        AdminServices admin = new AdminServices(member, calls, headers, executor);
         Server server = NettyServerBuilder.forAddress(address)
                 .executor(executor)
                 // A put of the largest value the member takes must get through; the member refuses
@@ -72,14 +76,18 @@ public final class EtcdGateway implements AutoCloseable {
                 .addService(new KvService(calls, headers, member.engine()::appliedIndex))
                 .addService(new WatchService(member.watchHub(), headers, member.engine()::appliedIndex, streams))
                 .addService(new LeaseService(calls, headers, member.engine()::appliedIndex, streams))
+                .addService(admin.cluster())
+                .addService(admin.maintenance())
                 .build();
         try {
             server.start();
         } catch (IOException e) {
+            admin.close();
             executor.shutdownNow();
             throw new ServerStartException("cannot serve etcd's API on " + hostPort(address) + ": " + reason(e), e);
         }
-        EtcdGateway gateway = new EtcdGateway(memberId, server, executor, streams);
+        EtcdGateway gateway = new EtcdGateway(memberId, server, executor, streams, admin);
+        admin.advertise(gateway.boundAddress());
         log.info("member {} serves etcd's v3 API on {}", memberId, hostPort(gateway.boundAddress()));
         return gateway;
     }
@@ -106,6 +114,7 @@ public final class EtcdGateway implements AutoCloseable {
             server.shutdownNow();
             Thread.currentThread().interrupt();
         } finally {
+            admin.close();
             executor.shutdown();
         }
     }

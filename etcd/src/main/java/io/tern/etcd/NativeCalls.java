@@ -8,6 +8,7 @@ import io.tern.client.protocol.Request;
 import io.tern.client.protocol.Response;
 import io.tern.server.service.RequestDispatcher;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -64,11 +65,36 @@ final class NativeCalls {
 
     /**
      * Dispatches one native request built under a fresh id, for a call that answers more than once
-     * (a stream): the future completes on the gateway's threads with the dispatcher's response.
+     * (a stream), makes more than one request, or answers failures its own way: the future completes
+     * on the gateway's threads with the dispatcher's response, failures included.
      */
     CompletableFuture<Response> dispatch(LongFunction<Request> request) {
         return dispatcher.dispatch(request.apply(requestIds.incrementAndGet()), executor)
                 .whenCompleteAsync((response, error) -> { }, executor);
+    }
+
+    /**
+     * Answers {@code call} with {@code reply} once it completes: its value, or the status it failed
+     * with ({@link StatusRuntimeException}s from {@link EtcdErrors}; anything else is a bug, INTERNAL).
+     */
+    static <T> void reply(StreamObserver<T> call, CompletableFuture<T> reply) {
+        if (call instanceof ServerCallStreamObserver<T> serverCall) {
+            serverCall.setOnCancelHandler(() -> { });
+        }
+        reply.whenComplete((value, error) -> {
+            if (error == null) {
+                call.onNext(value);
+                call.onCompleted();
+                return;
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof StatusRuntimeException status) {
+                call.onError(status);
+            } else {
+                log.error("an etcd call failed instead of answering", cause);
+                call.onError(Status.INTERNAL.withDescription("the member failed the request: " + cause).asRuntimeException());
+            }
+        });
     }
 
     private static <T> void complete(StreamObserver<T> call, Request request, Response response, Throwable error,

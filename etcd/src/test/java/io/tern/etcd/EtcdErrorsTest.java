@@ -56,6 +56,33 @@ class EtcdErrorsTest {
                         Status.Code.UNKNOWN, "IllegalStateException: oops"));
     }
 
+    /** The refusals of a membership change as the leader words them (ReconfigurationGuard, ClusterOperations). */
+    static Stream<Arguments> membershipFailures() {
+        return Stream.of(
+                Arguments.of(new Response.Unavailable(1,
+                                "the change would leave 1 healthy voter of 2, below a quorum of 2 (unhealthy cluster)"),
+                        Status.Code.UNKNOWN, "etcdserver: re-configuration failed due to not enough started members"),
+                Arguments.of(new Response.Unavailable(1, "learner 4 is not in sync with the leader: it holds the log "
+                                + "up to index 3 of 40, and needs 36 (90%)"),
+                        Status.Code.FAILED_PRECONDITION,
+                        "etcdserver: can only promote a learner member which is in sync with leader"),
+                Arguments.of(new Response.BadRequest(1, "there is no member 9"),
+                        Status.Code.NOT_FOUND, "etcdserver: member not found"),
+                // Anything else as any other call's.
+                Arguments.of(new Response.Unavailable(1, "no leader is known; try again shortly"),
+                        Status.Code.UNAVAILABLE, "etcdserver: no leader"),
+                Arguments.of(new Response.Timeout(1, "member 4 was added as a learner but not made a voter"),
+                        Status.Code.UNAVAILABLE, "etcdserver: request timed out"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("membershipFailures")
+    void membershipChangesAreRefusedAsEtcdRefusesThem(Response.Failure failure, Status.Code code, String message) {
+        Status status = EtcdErrors.ofMembershipChange(failure).getStatus();
+        assertEquals(code, status.getCode());
+        assertEquals(message, status.getDescription());
+    }
+
     @ParameterizedTest
     @MethodSource("failures")
     void answersAsEtcdDoes(Response.Failure failure, Status.Code code, String message) {

@@ -30,6 +30,8 @@ final class EtcdMembers implements AutoCloseable {
     private final List<TernServer> servers = new ArrayList<>();
     private final List<EtcdGateway> gateways = new ArrayList<>();
     private final List<AutoCloseable> clients = new ArrayList<>();
+    private final SortedMap<Long, String> cluster = new TreeMap<>();
+    private Path data;
 
     private EtcdMembers() {
     }
@@ -37,15 +39,14 @@ final class EtcdMembers implements AutoCloseable {
     /** {@code count} members of one cluster, once one of them leads. */
     static EtcdMembers start(int count, Path data) {
         EtcdMembers members = new EtcdMembers();
+        members.data = data;
         try {
-            SortedMap<Long, String> cluster = new TreeMap<>();
+            SortedMap<Long, String> cluster = members.cluster;
             for (long id = 1; id <= count; id++) {
                 cluster.put(id, "127.0.0.1:" + ListenPorts.pick());
             }
             for (long id : cluster.keySet()) {
-                TernServer server = TernServer.start(config(id, data.resolve("node-" + id), cluster));
-                members.servers.add(server);
-                members.gateways.add(EtcdGateway.start(server, new InetSocketAddress("127.0.0.1", 0)));
+                members.startMember(config(id, data.resolve("node-" + id), cluster));
             }
             members.leader();
             return members;
@@ -53,6 +54,30 @@ final class EtcdMembers implements AutoCloseable {
             members.close();
             throw e;
         }
+    }
+
+    /**
+     * Starts member {@code id} at native {@code address} with {@code --join}, as an operator does after
+     * adding it: it waits until the leader brings it up to date. Closed with the others.
+     */
+    TernServer join(long id, String address) {
+        SortedMap<Long, String> joining = new TreeMap<>(cluster);
+        joining.put(id, address);
+        return startMember(config(id, data.resolve("node-" + id), joining).withJoin(true));
+    }
+
+    /** Stops {@code member} and its gateway and forgets it (the others go on). */
+    void stop(TernServer member) {
+        int index = servers.indexOf(member);
+        gateways.remove(index).close();
+        servers.remove(index).close();
+    }
+
+    private TernServer startMember(ServerConfig config) {
+        TernServer server = TernServer.start(config);
+        servers.add(server);
+        gateways.add(EtcdGateway.start(server, new InetSocketAddress("127.0.0.1", 0)));
+        return server;
     }
 
     /** How often watches that ask for it are told of their progress: short, for the tests to see it. */
