@@ -85,13 +85,15 @@ final class EtcdMembers implements AutoCloseable {
 
     /**
      * Short timeouts and no fsync, so that the tests run quickly; values up to {@link #MAX_VALUE_BYTES};
-     * progress every {@link #WATCH_PROGRESS_INTERVAL}.
+     * progress every {@link #WATCH_PROGRESS_INTERVAL}. No disk reserve, and the disk monitor looks once,
+     * at start: with room on the disk it would clear within a second a NOSPACE alarm that a test raises
+     * through etcd's API.
      */
     static ServerConfig config(long id, Path data, SortedMap<Long, String> cluster) {
         return new ServerConfig(id, data, cluster, HostPort.parse(cluster.get(id)).resolved(), false,
                 Duration.ofMillis(50), Duration.ofMillis(500), FsyncPolicy.NEVER, 100_000, MAX_VALUE_BYTES, true,
                 Duration.ofSeconds(3), 100, Duration.ofSeconds(10), 16L * 1024 * 1024, null, null, false, 0,
-                Duration.ofSeconds(1), WATCH_PROGRESS_INTERVAL);
+                Duration.ofHours(1), WATCH_PROGRESS_INTERVAL);
     }
 
     /** The member that leads, waiting for one (and for every member to know it) if need be. */
@@ -108,6 +110,11 @@ final class EtcdMembers implements AutoCloseable {
     List<TernServer> followers() {
         TernServer leader = leader();
         return servers.stream().filter(s -> s != leader).toList();
+    }
+
+    /** Every running member, in the order they started. */
+    List<TernServer> servers() {
+        return List.copyOf(servers);
     }
 
     TernServer server(int index) {
