@@ -61,8 +61,9 @@ public final class ServerCommand implements Callable<Integer> {
     String listen;
 
     @Option(names = "--etcd-listen", paramLabel = "HOST:PORT",
-            description = "Also serve etcd's v3 gRPC API (KV for now) on this address, over plaintext HTTP/2, for "
-                    + "etcdctl, jetcd and the Go clientv3. Without it nothing more listens.")
+            description = "Also serve etcd's v3 gRPC API (KV, Watch, Lease, Cluster and Maintenance) on this "
+                    + "address, over plaintext HTTP/2, for etcdctl, jetcd and the Go clientv3. Without it nothing more "
+                    + "listens.")
     String etcdListen;
 
     @Option(names = "--heartbeat-ms", description = "Leader heartbeat interval.", defaultValue = "100")
