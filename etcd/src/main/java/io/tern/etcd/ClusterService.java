@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
 /**
@@ -165,7 +166,7 @@ final class ClusterService extends ClusterGrpc.ClusterImplBase {
     }
 
     /** A native membership change, completing with its revision, or with etcd's refusal. */
-    private CompletableFuture<Long> change(java.util.function.LongFunction<Request> request,
+    private CompletableFuture<Long> change(LongFunction<Request> request,
                                            Function<Response, Long> revision) {
         return calls.dispatch(request).thenApply(response -> {
             if (response instanceof Response.Failure failure) {

@@ -202,6 +202,9 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase imple
                 return;
             }
             stream.send(backup, headers.at(backup.snapshotIndex()));
+        }).exceptionally(error -> {
+            stream.fail(EtcdErrors.unknown(String.valueOf(error.getMessage())));
+            return null;
         });
     }
 

@@ -5,6 +5,7 @@ import static io.tern.etcd.EtcdKvTest.done;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.etcd.jetcd.Cluster;
@@ -18,6 +19,7 @@ import io.etcd.jetcd.cluster.Member;
 import io.etcd.jetcd.cluster.MemberAddResponse;
 import io.etcd.jetcd.cluster.MemberListResponse;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.tern.etcd.api.EtcdServerPb;
 import io.tern.platform.ListenPorts;
 import io.tern.server.TernServer;
@@ -25,6 +27,7 @@ import io.tern.verify.cluster.Await;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -70,7 +73,7 @@ class EtcdMembershipTest {
         // etcd 3.5's clients ask for a linearizable list (a field jetcd's proto lacks, so through ours).
         var linearizable = io.tern.etcd.api.ClusterGrpc.newBlockingStub(members.channel(follower))
                 .memberList(EtcdServerPb.MemberListRequest.newBuilder().setLinearizable(true).build());
-        List<String> listedLinearizably = new java.util.ArrayList<>();
+        List<String> listedLinearizably = new ArrayList<>();
         for (EtcdServerPb.Member member : linearizable.getMembersList()) {
             listedLinearizably.add(describe(new Member(io.etcd.jetcd.api.Member.parseFrom(member.toByteString()))));
         }
@@ -144,7 +147,7 @@ class EtcdMembershipTest {
                 () -> raw.memberUpdate(MemberUpdateRequest.newBuilder().setID(99).addPeerURLs(taken).build()));
         assertRefused(Status.Code.FAILED_PRECONDITION, "etcdserver: Peer URLs already exists",
                 () -> raw.memberUpdate(MemberUpdateRequest.newBuilder().setID(3).addPeerURLs(taken).build()));
-        var moved = org.junit.jupiter.api.Assertions.assertThrows(io.grpc.StatusRuntimeException.class,
+        StatusRuntimeException moved = assertThrows(StatusRuntimeException.class,
                 () -> raw.memberUpdate(MemberUpdateRequest.newBuilder().setID(2).addPeerURLs("http://127.0.0.1:1").build()));
         assertEquals(Status.Code.UNIMPLEMENTED, moved.getStatus().getCode());
         assertTrue(moved.getStatus().getDescription().contains("remove the member and add it again"), moved.toString());

@@ -3,7 +3,6 @@ package io.tern.engine.snapshot;
 import io.tern.engine.CorruptStorageException;
 import io.tern.raft.types.SnapshotChunk;
 import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -13,6 +12,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.NoSuchElementException;
 
 /**
  * Tern's backup: one snapshot of a member's state as a single stream of bytes, which etcd's
@@ -196,7 +196,7 @@ public final class SnapshotBackup {
                 sentBytes += DIGEST_BYTES;
                 return sha256.digest();
             } else {
-                throw new java.util.NoSuchElementException("the backup of " + reader.snapshot().directory()
+                throw new NoSuchElementException("the backup of " + reader.snapshot().directory()
                         + " was sent in full");
             }
             sha256.update(piece);

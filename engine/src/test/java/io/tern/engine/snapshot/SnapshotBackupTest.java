@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static io.tern.engine.snapshot.TestCheckpoints.MEMBERSHIP;
@@ -89,7 +90,7 @@ class SnapshotBackupTest {
         CorruptStorageException corrupt = assertThrows(CorruptStorageException.class,
                 () -> SnapshotBackup.load(new ByteArrayInputStream(backup), target.beginInstall()));
         assertTrue(corrupt.getMessage().contains("checksum") || corrupt.getMessage().contains("SHA-256"), corrupt.getMessage());
-        assertEquals(java.util.List.of(), entries(target.root()), "an abandoned load leaves nothing behind");
+        assertEquals(List.of(), entries(target.root()), "an abandoned load leaves nothing behind");
     }
 
     @Test

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Random;
 
 import static io.tern.engine.state.TestEntries.bytes;
 import static io.tern.engine.state.TestEntries.command;
@@ -76,7 +77,7 @@ class RocksStateStoreMaintenanceTest {
 
     @Test
     void aFullCompactionShrinksAStateWhoseKeysWereDeleted() {
-        java.util.Random random = new java.util.Random(1);
+        Random random = new Random(1);
         for (int i = 0; i < 500; i++) {
             byte[] value = new byte[4096];
             random.nextBytes(value); // incompressible
