@@ -43,7 +43,7 @@ public final class CliErrors implements IParameterExceptionHandler, IExecutionEx
         CommandLine command = ex.getCommandLine();
         String name = command.getCommandSpec().qualifiedName();
         // Some of picocli's messages start with "Error: ", which the name already says.
-        String text = oneLine(ex.getMessage()).replaceFirst("^Error: ", "");
+        String text = FlagDefaults.explain(command, oneLine(ex.getMessage()).replaceFirst("^Error: ", ""));
         StringBuilder message = new StringBuilder(name).append(": ").append(text);
         if (ex instanceof UnmatchedArgumentException unmatched) {
             List<String> suggestions = unmatched.getSuggestions();

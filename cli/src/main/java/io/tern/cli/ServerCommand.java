@@ -26,6 +26,9 @@ import picocli.CommandLine.Spec;
                 "With no flags: a durable single-member cluster, id 1, data in ./data, on 127.0.0.1:7379."},
         footer = {"", "Every flag can also come from a TERN_ environment variable: --heartbeat-ms from TERN_HEARTBEAT_MS, "
                 + "--join from TERN_JOIN=true. A flag on the command line wins.",
+                "", "Every flag but --config can also come from the --config file, one `key=value` line per flag, the key "
+                + "being the flag without its dashes (heartbeat-ms=100); dist/tern.conf.sample lists them all. The command "
+                + "line wins over the environment, which wins over the file, which wins over the defaults shown here.",
                 "", "Exit status: 0 after a graceful stop, 2 on a bad flag, 1 when the node cannot start "
                 + "(port in use, data directory of another member, corrupt log), 70 when a running node stops because "
                 + "its storage failed (disk full, I/O error), after one line naming its data directory and the error."})
@@ -39,6 +42,10 @@ public final class ServerCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Option(names = ConfigFile.FLAG, paramLabel = "FILE", description = "Read flags from this file (Java properties: "
+            + "heartbeat-ms=100 sets --heartbeat-ms); the command line and TERN_ variables win over it.")
+    Path config; // read by FlagDefaults, which gives the flags the file sets as their defaults
 
     @Option(names = "--id", description = "This member's id (a positive integer).", defaultValue = "1")
     long id;
@@ -155,7 +162,7 @@ public final class ServerCommand implements Callable<Integer> {
             config = config();
             etcdAddress = etcdListen == null ? null : address(etcdListen, "--etcd-listen");
         } catch (IllegalArgumentException e) {
-            err.println("tern server: " + e.getMessage());
+            err.println("tern server: " + FlagDefaults.explain(spec.commandLine(), e.getMessage()));
             err.flush();
             return 2;
         }
@@ -197,7 +204,7 @@ public final class ServerCommand implements Callable<Integer> {
     }
 
     private int cannotStart(PrintWriter err, ServerStartException e) {
-        err.println("tern server: " + e.getMessage());
+        err.println("tern server: " + FlagDefaults.explain(spec.commandLine(), e.getMessage()));
         if (verbose) {
             e.printStackTrace(err);
         }

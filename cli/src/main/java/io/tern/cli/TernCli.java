@@ -1,6 +1,7 @@
 package io.tern.cli;
 
 import io.tern.cli.bench.BenchCommand;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -37,8 +38,13 @@ public final class TernCli {
 
     /** The root command with the CLI's error handling: what {@code main} runs, and what tests should run. */
     public static CommandLine commandLine() {
+        return commandLine(System.getenv());
+    }
+
+    /** As {@link #commandLine()}, with the server's flags defaulting to {@code environment}'s TERN_ variables. */
+    static CommandLine commandLine(Map<String, String> environment) {
         CommandLine line = new CommandLine(new TernCli());
-        line.getSubcommands().get("server").setDefaultValueProvider(new EnvironmentDefaults(System.getenv()));
+        FlagDefaults.install(line.getSubcommands().get("server"), environment);
         return CliErrors.install(line);
     }
 }
