@@ -66,8 +66,8 @@ final class ConfigFile {
                 throw refused(command, "config file " + path + ": key 'config' cannot name another config file");
             }
             if (!flags.containsKey(key)) {
-                throw refused(command, "config file " + path + ": unknown key '" + key + "' (a key is one of the flags of '"
-                        + command.qualifiedName() + " --help' without its dashes, e.g. heartbeat-ms=100)");
+                throw refused(command, "config file " + path + ": unknown key '" + key
+                        + "' (the keys are the flags without their dashes, e.g. heartbeat-ms=100)");
             }
             values.put(key, properties.getProperty(key).strip());
         }
