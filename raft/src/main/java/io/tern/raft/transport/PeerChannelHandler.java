@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * it every frame with an opcode of {@link PeerOpcodes#FIRST_PEER_OPCODE} or above. One instance per
  * connection: it remembers who the connection belongs to.
  *
- * <p>A protocol violation (no hello first, another cluster, a malformed or oversized frame, a
+ * <p>A protocol violation (no hello first, another cluster, a peer protocol version this build
+ * cannot speak, a malformed or oversized frame, a
  * frame a receiver never gets) closes the connection: the peer's transport reconnects, which puts
  * both sides back in step.
  */
@@ -97,6 +98,8 @@ public final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
                     + "', this node to '" + clusterId + "'");
         } else if (hello.memberId() < 1) {
             reject(ctx, "member ids are positive, the hello named " + hello.memberId());
+        } else if (hello.incompatibility() != null) {
+            reject(ctx, hello.incompatibility());
         } else {
             peerId = hello.memberId();
             log.debug("Member {} connected from {}", peerId, ctx.channel().remoteAddress());

@@ -43,10 +43,47 @@ public sealed interface PeerFrame {
         return FrameLimits.BODY_HEADER_BYTES + fieldsSize();
     }
 
-    /** Opens every outbound connection, so the receiver knows who is sending and can refuse another cluster. */
-    record Hello(long memberId, String clusterId) implements PeerFrame {
+    /**
+     * Opens every outbound connection, so the receiver knows who is sending and can refuse another
+     * cluster, or a member whose peer protocol it cannot speak.
+     *
+     * @param version       the peer protocol version the sender speaks ({@link #VERSION} in this build)
+     * @param oldestVersion the oldest version the sender still talks to
+     */
+    record Hello(long memberId, String clusterId, int version, int oldestVersion) implements PeerFrame {
+
+        /**
+         * The peer protocol version of this build: Kryo-encoded frames with appendable fields
+         * ({@link VersionedSerializer}). A member built before versions were exchanged sends none and
+         * counts as version 1, which it is.
+         */
+        public static final int VERSION = 1;
+        /** The oldest peer protocol version this build talks to. */
+        public static final int OLDEST_VERSION = 1;
+
         public Hello {
             Objects.requireNonNull(clusterId, "clusterId");
+        }
+
+        /** This build's hello. */
+        public Hello(long memberId, String clusterId) {
+            this(memberId, clusterId, VERSION, OLDEST_VERSION);
+        }
+
+        /**
+         * Why this build cannot talk to the sender of this hello, or null if it can: each side must
+         * speak a version the other still reads.
+         */
+        public String incompatibility() {
+            if (version < OLDEST_VERSION) {
+                return "member " + memberId + " speaks peer protocol version " + version + ", older than "
+                        + OLDEST_VERSION + ", the oldest this member reads: upgrade member " + memberId;
+            }
+            if (oldestVersion > VERSION) {
+                return "member " + memberId + " reads peer protocol versions " + oldestVersion + " and newer, and this "
+                        + "member speaks version " + VERSION + ": upgrade this member";
+            }
+            return null;
         }
 
         @Override

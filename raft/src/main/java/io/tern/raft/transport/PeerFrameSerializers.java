@@ -9,7 +9,8 @@ import java.nio.charset.StandardCharsets;
  * after a frame's opcode and requestId.
  *
  * <pre>
- * Hello    := memberId | varint n | n bytes clusterId (UTF-8)
+ * Hello    := memberId | varint n | n bytes clusterId (UTF-8) | varint version | varint oldestVersion
+ *             (the versions were appended later: a hello without them is version 1)
  * ChunkAck := u8 accepted | varint n | n bytes error (UTF-8, empty when accepted); its requestId is the frame's
  * </pre>
  */
@@ -21,18 +22,26 @@ final class PeerFrameSerializers {
     static final VersionedSerializer<PeerFrame.Hello> HELLO = new VersionedSerializer<>("PEER_HELLO") {
         @Override
         long fieldsSize(PeerFrame.Hello hello) {
-            return sizeOf(hello.memberId()) + sizeOf(utf8(hello.clusterId()));
+            return sizeOf(hello.memberId()) + sizeOf(utf8(hello.clusterId())) + sizeOf(hello.version())
+                    + sizeOf(hello.oldestVersion());
         }
 
         @Override
         void writeFields(Kryo kryo, Output out, PeerFrame.Hello hello) {
             out.writeVarLong(hello.memberId(), true);
             writeBytes(out, utf8(hello.clusterId()));
+            out.writeVarLong(hello.version(), true);
+            out.writeVarLong(hello.oldestVersion(), true);
         }
 
         @Override
         PeerFrame.Hello readFields(FieldInput in) {
-            return new PeerFrame.Hello(in.varLong("memberId"), in.utf8("clusterId", PeerFrame.MAX_CLUSTER_ID_BYTES));
+            long memberId = in.varLong("memberId");
+            String clusterId = in.utf8("clusterId", PeerFrame.MAX_CLUSTER_ID_BYTES);
+            if (!in.hasMore()) {
+                return new PeerFrame.Hello(memberId, clusterId, 1, 1);
+            }
+            return new PeerFrame.Hello(memberId, clusterId, version(in, "version"), version(in, "oldestVersion"));
         }
     };
 
@@ -54,6 +63,15 @@ final class PeerFrameSerializers {
             return new PeerFrame.ChunkAck(0, in.bool("accepted"), in.utf8("error", PeerFrame.MAX_ERROR_CHARS * 4));
         }
     };
+
+    /** A version number; one past an int is garbage, not a version. */
+    private static int version(FieldInput in, String field) {
+        long version = in.varLong(field);
+        if (version < 0 || version > Integer.MAX_VALUE) {
+            throw new MalformedFrameException("malformed PEER_HELLO: " + field + " " + version + " is not a version");
+        }
+        return (int) version;
+    }
 
     private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);

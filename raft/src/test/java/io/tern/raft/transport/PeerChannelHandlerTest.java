@@ -98,6 +98,44 @@ class PeerChannelHandlerTest {
     }
 
     @Test
+    void aMemberThatReadsOnlyNewerPeerProtocolsIsRefused() {
+        int newer = PeerFrame.Hello.VERSION + 1;
+        receive(new PeerFrame.Hello(3, "c1", newer, newer), new PeerFrame.RaftMessage(new Message.TimeoutNow(3, 1, 1)));
+        assertFalse(channel.isActive());
+        assertNull(inbound.messages.poll());
+        assertEquals("member 3 reads peer protocol versions " + newer + " and newer, and this member speaks version "
+                + PeerFrame.Hello.VERSION + ": upgrade this member",
+                new PeerFrame.Hello(3, "c1", newer, newer).incompatibility());
+    }
+
+    @Test
+    void aMemberSpeakingAProtocolOlderThanThisBuildReadsIsRefused() {
+        PeerFrame.Hello ancient = new PeerFrame.Hello(3, "c1", PeerFrame.Hello.OLDEST_VERSION - 1, 0);
+        receive(ancient);
+        assertFalse(channel.isActive());
+        assertTrue(ancient.incompatibility().startsWith("member 3 speaks peer protocol version "
+                + (PeerFrame.Hello.OLDEST_VERSION - 1)), ancient.incompatibility());
+    }
+
+    @Test
+    void aNewerMemberThatStillReadsThisVersionIsAccepted() {
+        receive(new PeerFrame.Hello(3, "c1", PeerFrame.Hello.VERSION + 1, PeerFrame.Hello.VERSION));
+        assertEquals(3, handler.peerId());
+        assertTrue(channel.isActive());
+    }
+
+    @Test
+    void aHelloWithoutVersionsIsAMemberOfVersionOne() {
+        // What a member built before versions were exchanged sends: the fields' length, memberId, clusterId.
+        ByteBuf hello = ByteBufAllocator.DEFAULT.buffer().writeByte(PeerOpcodes.PEER_HELLO).writeLong(0)
+                .writeByte(4).writeByte(3).writeByte(2).writeBytes("c1".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(new PeerFrame.Hello(3, "c1", 1, 1), PeerFrame.decode(hello.duplicate()));
+        channel.writeInbound(hello);
+        assertEquals(3, handler.peerId());
+        assertTrue(channel.isActive());
+    }
+
+    @Test
     void aMalformedFrameClosesTheConnection() {
         receive(new PeerFrame.Hello(3, "c1"));
         ByteBuf garbage = ByteBufAllocator.DEFAULT.buffer().writeByte(PeerOpcodes.RAFT_MESSAGE).writeLong(0).writeByte(99);
