@@ -107,7 +107,8 @@ public final class DataDirectory implements AutoCloseable {
             int format = node.path("format").asInt(-1);
             if (format != FORMAT) {
                 throw new StorageException("the data directory " + root + " has format " + format
-                        + "; this Tern reads format " + FORMAT);
+                        + "; this Tern reads format " + FORMAT + " only (written by " + (format > FORMAT ? "a newer" : "an older")
+                        + " Tern?)");
             }
             return Optional.of(new ClusterIdentity(node.path("clusterId").asText(), node.path("memberId").asLong()));
         } catch (IOException | IllegalArgumentException e) {
@@ -135,10 +136,27 @@ public final class DataDirectory implements AutoCloseable {
             throw new CorruptStorageException("the data directory " + root
                     + " holds Tern files but no identity.json: refusing to guess whose they are");
         }
+        writeIdentity(expected);
+    }
+
+    /**
+     * Makes this directory, which must have an identity, belong to another cluster (a forced new
+     * cluster: its old peers are then refused at their hello). Replaced atomically.
+     *
+     * @throws StorageException if the directory has no identity yet or it cannot be written
+     */
+    public void reassign(ClusterIdentity next) {
+        if (identity().isEmpty()) {
+            throw new StorageException("the data directory " + root + " has no identity.json: it holds no member");
+        }
+        writeIdentity(next);
+    }
+
+    private void writeIdentity(ClusterIdentity identity) {
         ObjectNode node = JSON.createObjectNode()
                 .put("format", FORMAT)
-                .put("clusterId", expected.clusterId())
-                .put("memberId", expected.memberId());
+                .put("clusterId", identity.clusterId())
+                .put("memberId", identity.memberId());
         try {
             DurableFiles.writeAtomically(identityFile(), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node));
         } catch (IOException e) {

@@ -105,8 +105,13 @@ public final class MemberRecordStore implements TermStorage {
             if (bytes.length < 4 + 1 + 8 + 8 + 4 + 4 || in.getInt(bytes.length - 4) != (int) crc.getValue()) {
                 throw new CorruptStorageException("corrupt hard state " + file + ": checksum mismatch");
             }
-            if (in.getInt() != MAGIC || in.get() != VERSION) {
-                throw new CorruptStorageException("corrupt hard state " + file + ": unknown magic or version");
+            if (in.getInt() != MAGIC) {
+                throw new CorruptStorageException("corrupt hard state " + file + ": unknown magic");
+            }
+            byte version = in.get();
+            if (version != VERSION) {
+                throw new StorageException("the hard state " + file + " has version " + version + "; this Tern reads "
+                        + "version " + VERSION + " only");
             }
             long term = in.getLong();
             long votedFor = in.getLong();

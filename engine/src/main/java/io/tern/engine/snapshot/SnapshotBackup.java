@@ -3,10 +3,13 @@ package io.tern.engine.snapshot;
 import io.tern.engine.CorruptStorageException;
 import io.tern.raft.types.SnapshotChunk;
 import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -40,6 +43,7 @@ public final class SnapshotBackup {
     private static final int HEADER_BYTES = MAGIC.length + 4 + 4;
     private static final int ALIGNMENT = 512;
     private static final int DIGEST_BYTES = 32;
+    private static final String CORRUPT_PREFIX = "not an intact Tern backup: ";
     /** How much of a file one chunk handed to the installer carries when loading. */
     private static final int LOAD_CHUNK_BYTES = 1 << 20;
 
@@ -63,15 +67,7 @@ public final class SnapshotBackup {
         try (installer) {
             MessageDigest sha256 = sha256();
             DataInputStream body = new DataInputStream(new DigestInputStream(in, sha256));
-            byte[] magic = readFully(body, MAGIC.length);
-            if (!Arrays.equals(magic, MAGIC)) {
-                throw corrupt("it does not start with " + new String(MAGIC, StandardCharsets.US_ASCII)
-                        + " (an etcd bbolt snapshot, or not a backup at all?)");
-            }
-            int format = body.readInt();
-            if (format != FORMAT) {
-                throw corrupt("it has format " + format + "; this version of Tern reads format " + FORMAT);
-            }
+            checkHeader(body);
             int metadataBytes = body.readInt();
             if (metadataBytes <= 0 || metadataBytes > SnapshotMetadataJson.MAX_BYTES) {
                 throw corrupt("its metadata claims " + Integer.toUnsignedString(metadataBytes) + " bytes");
@@ -108,6 +104,57 @@ public final class SnapshotBackup {
                 throw corrupt("it goes on after its SHA-256");
             }
             return installer.finish();
+        } catch (EOFException e) {
+            throw corrupt("it ends early (truncated?)");
+        } catch (CorruptStorageException e) {
+            // The installer's own checks (a file's CRC32C) say what is wrong with the bytes, not whose they are.
+            throw e.getMessage().startsWith(CORRUPT_PREFIX) ? e : corrupt(e.getMessage());
+        }
+    }
+
+    /**
+     * Checks a saved backup's header and its SHA-256 against its content, without loading it (a
+     * restore also checks each file's CRC32C): what {@code tern backup save} does before it keeps a file.
+     *
+     * @throws CorruptStorageException (one line) if it is not a whole Tern backup of a format this build reads
+     * @throws IOException if the file cannot be read
+     */
+    public static void checkSealed(Path file) throws IOException {
+        long size = Files.size(file);
+        if (size < HEADER_BYTES + DIGEST_BYTES) {
+            throw corrupt("it ends early (truncated?)");
+        }
+        MessageDigest sha256 = sha256();
+        try (InputStream in = Files.newInputStream(file)) {
+            DataInputStream body = new DataInputStream(new DigestInputStream(in, sha256));
+            checkHeader(body);
+            long left = size - DIGEST_BYTES - MAGIC.length - Integer.BYTES; // the header's length field is body too
+            byte[] buffer = new byte[1 << 16];
+            while (left > 0) {
+                int read = body.read(buffer, 0, (int) Math.min(buffer.length, left));
+                if (read < 0) {
+                    throw corrupt("it ends early (truncated?)");
+                }
+                left -= read;
+            }
+            if (!Arrays.equals(sha256.digest(), readFully(in, DIGEST_BYTES))) {
+                throw corrupt("its SHA-256 does not match its content");
+            }
+        } catch (EOFException e) {
+            throw corrupt("it ends early (truncated?)");
+        }
+    }
+
+    private static void checkHeader(DataInputStream body) throws IOException {
+        byte[] magic = readFully(body, MAGIC.length);
+        if (!Arrays.equals(magic, MAGIC)) {
+            throw corrupt("it does not start with " + new String(MAGIC, StandardCharsets.US_ASCII)
+                    + " (an etcd bbolt snapshot, or not a backup at all?)");
+        }
+        int format = body.readInt();
+        if (format != FORMAT) {
+            throw corrupt("it has format " + format + "; this version of Tern reads format " + FORMAT
+                    + (format > FORMAT ? " (a backup of a newer Tern?)" : ""));
         }
     }
 
@@ -124,7 +171,7 @@ public final class SnapshotBackup {
     }
 
     private static CorruptStorageException corrupt(String problem) {
-        return new CorruptStorageException("not an intact Tern backup: " + problem);
+        return new CorruptStorageException(CORRUPT_PREFIX + problem);
     }
 
     private static MessageDigest sha256() {

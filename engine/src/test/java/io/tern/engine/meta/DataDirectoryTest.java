@@ -74,4 +74,31 @@ class DataDirectoryTest {
             assertEquals(Optional.of(member1), data.identity());
         }
     }
+
+    @Test
+    void aDirectoryOfAnotherFormatIsRefusedWithOneLineAndLeftAsItIs() throws IOException {
+        try (DataDirectory data = DataDirectory.lock(dir)) {
+            data.claim(member1);
+        }
+        String newer = Files.readString(dir.resolve("identity.json")).replace("\"format\" : 1", "\"format\" : 2");
+        Files.writeString(dir.resolve("identity.json"), newer);
+        try (DataDirectory data = DataDirectory.lock(dir)) {
+            StorageException refused = assertThrows(StorageException.class, () -> data.claim(member1));
+            assertEquals("the data directory " + dir + " has format 2; this Tern reads format 1 only (written by a "
+                    + "newer Tern?)", refused.getMessage());
+        }
+        assertEquals(newer, Files.readString(dir.resolve("identity.json")));
+    }
+
+    @Test
+    void aReassignedDirectoryBelongsToTheNewClusterAndKeepsItsMember() {
+        try (DataDirectory data = DataDirectory.lock(dir)) {
+            assertThrows(StorageException.class, () -> data.reassign(member1), "nothing to reassign yet");
+            data.claim(member1);
+            data.reassign(new ClusterIdentity("cluster-b", 1));
+        }
+        try (DataDirectory data = DataDirectory.lock(dir)) {
+            assertEquals(Optional.of(new ClusterIdentity("cluster-b", 1)), data.identity());
+        }
+    }
 }

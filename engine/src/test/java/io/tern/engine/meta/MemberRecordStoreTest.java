@@ -94,4 +94,17 @@ class MemberRecordStoreTest {
         Files.write(file, java.util.Arrays.copyOf(bytes, 10));
         assertThrows(CorruptStorageException.class, () -> MemberRecordStore.open(file));
     }
+
+    @Test
+    void aHardStateOfAnotherVersionIsRefusedInOneLine() {
+        byte[] bytes = MemberRecordStore.encode(new MemberRecord(7, 3, three));
+        bytes[4] = 2;
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(bytes, 0, bytes.length - 4);
+        java.nio.ByteBuffer.wrap(bytes).putInt(bytes.length - 4, (int) crc.getValue());
+        Path file = dir.resolve("hardstate");
+        io.tern.engine.StorageException refused = assertThrows(io.tern.engine.StorageException.class,
+                () -> MemberRecordStore.decode(file, bytes));
+        assertEquals("the hard state " + file + " has version 2; this Tern reads version 1 only", refused.getMessage());
+    }
 }

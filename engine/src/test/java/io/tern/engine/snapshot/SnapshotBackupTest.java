@@ -112,6 +112,21 @@ class SnapshotBackupTest {
         assertEquals("not an intact Tern backup: it goes on after its SHA-256", trailing.getMessage());
     }
 
+    @Test
+    void aSavedFileIsCheckedAgainstItsSha256WithoutLoadingIt() throws IOException {
+        byte[] backup = backup();
+        SnapshotBackup.checkSealed(Files.write(temp.resolve("whole"), backup));
+
+        byte[] flipped = backup.clone();
+        flipped[backup.length / 2] ^= 1;
+        CorruptStorageException changed = assertThrows(CorruptStorageException.class,
+                () -> SnapshotBackup.checkSealed(Files.write(temp.resolve("flipped"), flipped)));
+        assertEquals("not an intact Tern backup: its SHA-256 does not match its content", changed.getMessage());
+        CorruptStorageException cut = assertThrows(CorruptStorageException.class, () -> SnapshotBackup.checkSealed(
+                Files.write(temp.resolve("cut"), Arrays.copyOf(backup, 20))));
+        assertEquals("not an intact Tern backup: it ends early (truncated?)", cut.getMessage());
+    }
+
     private byte[] backup() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (SnapshotBackup.Writer writer = SnapshotBackup.writer(source.openReader(snapshot, CHUNK))) {
