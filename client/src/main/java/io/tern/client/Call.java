@@ -104,7 +104,7 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
      */
     static boolean isWrite(Opcode opcode) {
         return switch (opcode) {
-            case GET, SCAN, PING, STATUS, RANGE, WATCH_CREATE, WATCH_CANCEL, WATCH_PROGRESS -> false;
+            case GET, SCAN, PING, STATUS, RANGE, WATCH_CREATE, WATCH_CANCEL, WATCH_PROGRESS, BACKUP -> false;
             case PUT, DELETE, CAS, BATCH, MEMBER_ADD, MEMBER_REMOVE, MEMBER_PROMOTE, TRANSFER_LEADER, SNAPSHOT, ALARM,
                  PUT_KV, DELETE_RANGE, TXN, COMPACT -> true;
             // A keep-alive sent twice renews twice, which is harmless; a grant sent twice may make two leases.

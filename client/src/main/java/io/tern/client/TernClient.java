@@ -6,6 +6,7 @@ import io.tern.client.protocol.ReadMode;
 import io.tern.client.protocol.Request;
 import io.tern.client.protocol.Response;
 import io.tern.platform.HostPort;
+import java.io.OutputStream;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -346,6 +347,31 @@ public final class TernClient implements AutoCloseable {
         return submit(Opcode.SNAPSHOT, Request.Snapshot::new, results.snapshot);
     }
 
+    /**
+     * Streams a backup of the member at {@code endpoint} into {@code out} (BACKUP, opcode 0x16): a
+     * snapshot of its state that holds every write acknowledged before this call, in Tern's backup
+     * format (it ends in its SHA-256; {@code tern backup restore} makes a new cluster from it). The
+     * member need not lead. Pieces are written to {@code out} on the client's I/O thread as they
+     * arrive, and the member sends no faster than they are written. There is no failover: if the
+     * member fails, refuses ({@link UnavailableException} and the like), or sends nothing for the
+     * request timeout, the call fails and what was written is not a whole backup; if {@code out}
+     * fails it fails with {@link java.io.UncheckedIOException}. The caller closes {@code out}.
+     *
+     * @param endpoint "host:port" of the member, which need not be in the endpoint list
+     * @return the last log index the backup's snapshot covers
+     * @throws IllegalArgumentException if {@code endpoint} is malformed
+     */
+    public CompletableFuture<Long> backupAsync(String endpoint, OutputStream out) {
+        Objects.requireNonNull(out, "out");
+        BackupDownload download = new BackupDownload(runtime, EndpointList.parse(endpoint), out, requestTimeoutNanos);
+        if (runtime.isClosed()) {
+            download.completeExceptionally(Call.closedError());
+            return download;
+        }
+        download.start();
+        return download;
+    }
+
     // ---- blocking -------------------------------------------------------------------------
 
     /**
@@ -508,6 +534,15 @@ public final class TernClient implements AutoCloseable {
      */
     public long snapshot() {
         return await(snapshotAsync());
+    }
+
+    /**
+     * Blocking {@link #backupAsync}.
+     *
+     * @return the last log index the backup's snapshot covers
+     */
+    public long backup(String endpoint, OutputStream out) {
+        return await(backupAsync(endpoint, out));
     }
 
     /** etcd's leases: grant, revoke, keep-alive (once, or in the background), time-to-live, list. */

@@ -94,6 +94,8 @@ final class FakeStore {
             case Request.Alarm alarm -> new Response.AlarmOk(id, ++revision);
             case Request.Lease lease -> answerLease(lease);
             case Request.WatchRequest watch -> new Response.BadRequest(id, "the fake store has no watches");
+            case Request.Backup backup -> new Response.BackupPiece(id, revision, 0,
+                    ("backup at " + revision).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             case Request.Kv kv -> new Response.BadRequest(id, "this fake answers key operations only through a test's handler");
         };
     }

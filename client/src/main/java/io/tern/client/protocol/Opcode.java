@@ -21,6 +21,11 @@ public enum Opcode {
     /** Added in contract version 1.1: makes a learner that has caught up a voter. */
     MEMBER_PROMOTE(0x14),
     ALARM(0x15),
+    /**
+     * Added for backups: streams a backup of the receiving member's state, taken after every write
+     * acknowledged before the request, as OK frames under its requestId ({@link Response.BackupPiece}).
+     */
+    BACKUP(0x16),
     /** Added with etcd's data model ({@link KvRequest}): reads a range with its options, at a revision. */
     RANGE(0x20),
     /** Puts a key with etcd's options. */

@@ -277,6 +277,18 @@ public sealed interface Request {
     }
 
     /**
+     * Asks the member for a backup of its state (BACKUP): it answers with a stream of
+     * {@link Response.BackupPiece}s, the last with {@code remainingBytes} 0, or with one failure.
+     * Served by the member it reaches, never forwarded.
+     */
+    record Backup(long requestId) implements Request {
+        @Override
+        public Opcode opcode() {
+            return Opcode.BACKUP;
+        }
+    }
+
+    /**
      * Raises ({@code activate}) or clears alarm {@code alarm} about member {@code memberId} through
      * the replicated log, as etcd's Alarm request does; members send it for themselves when their disk
      * falls below its reserve or has room again.

@@ -67,6 +67,7 @@ public final class RequestCodec {
             case Request.Ping r -> { }
             case Request.Status r -> { }
             case Request.Snapshot r -> { }
+            case Request.Backup r -> { }
             case Request.Kv r -> KvWireCodec.encode(r, out);
             case Request.Alarm r -> {
                 out.writeByte(r.activate() ? 1 : 2);
@@ -119,6 +120,7 @@ public final class RequestCodec {
             case MEMBER_PROMOTE -> new Request.MemberPromote(requestId, in.u64("id"));
             case TRANSFER_LEADER -> new Request.TransferLeader(requestId, in.u64("targetId"));
             case SNAPSHOT -> new Request.Snapshot(requestId);
+            case BACKUP -> new Request.Backup(requestId);
             case ALARM -> alarm(in, requestId);
             case LEASE_GRANT, LEASE_REVOKE, LEASE_KEEPALIVE, LEASE_TIME_TO_LIVE, LEASE_LIST ->
                     LeaseCodec.decodeRequest(opcode, requestId, in);

@@ -217,6 +217,44 @@ public sealed interface Response {
         }
     }
 
+    /**
+     * One OK frame of a BACKUP's stream: the next {@code piece} of the backup of the member's
+     * snapshot at {@code snapshotIndex}, and how many bytes follow it; the last piece has
+     * {@code remainingBytes} 0. What the bytes mean is the engine's backup format, not the protocol's.
+     */
+    record BackupPiece(long requestId, long snapshotIndex, long remainingBytes, byte[] piece) implements Response {
+        public BackupPiece {
+            Objects.requireNonNull(piece, "piece");
+        }
+
+        @Override
+        public Status status() {
+            return Status.OK;
+        }
+
+        /** Whether this is the stream's last piece. */
+        public boolean last() {
+            return remainingBytes == 0;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof BackupPiece b && requestId == b.requestId && snapshotIndex == b.snapshotIndex
+                    && remainingBytes == b.remainingBytes && Bytes.equal(piece, b.piece);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(requestId, snapshotIndex, remainingBytes, Bytes.hash(piece));
+        }
+
+        @Override
+        public String toString() {
+            return "BackupPiece[requestId=" + requestId + ", snapshotIndex=" + snapshotIndex + ", remainingBytes="
+                    + remainingBytes + ", piece=" + piece.length + " bytes]";
+        }
+    }
+
     /** NOT_LEADER: sent only when forwarding is off. */
     record NotLeader(long requestId, String leaderAddress) implements Failure {
         public NotLeader {

@@ -58,6 +58,11 @@ public final class ResponseCodec {
             case Response.TransferOk r -> { }
             case Response.SnapshotOk r -> out.writeLong(r.snapshotIndex());
             case Response.AlarmOk r -> out.writeLong(r.revision());
+            case Response.BackupPiece r -> {
+                out.writeLong(r.snapshotIndex());
+                out.writeLong(r.remainingBytes());
+                FieldWriter.bytes(out, r.piece());
+            }
             case Response.LeaseOk r -> LeaseCodec.encode(r, out);
             case Response.Kv r -> KvWireCodec.encode(r, out);
             case Response.Compacted r -> {
@@ -153,6 +158,8 @@ public final class ResponseCodec {
             case TRANSFER_LEADER -> new Response.TransferOk(requestId);
             case SNAPSHOT -> new Response.SnapshotOk(requestId, in.u64("snapshotIndex"));
             case ALARM -> new Response.AlarmOk(requestId, in.u64("revision"));
+            case BACKUP -> new Response.BackupPiece(requestId, in.u64("snapshotIndex"), in.u64("remainingBytes"),
+                    in.lengthPrefixedBytes("piece"));
             case LEASE_GRANT, LEASE_REVOKE, LEASE_KEEPALIVE, LEASE_TIME_TO_LIVE, LEASE_LIST ->
                     LeaseCodec.decodeOk(requestOpcode, requestId, in);
             case WATCH_CREATE, WATCH_CANCEL, WATCH_PROGRESS -> WatchCodec.decodeResponse(requestOpcode, requestId, in, body);

@@ -101,7 +101,7 @@ class RequestCodecTest {
 
     @Test
     void unknownOpcodesAndPeerOpcodesAreBadRequests() {
-        for (int code : new int[] {0x00, 0x09, 0x0f, 0x16, 0x6f, 0x70, 0x73, 0xff}) {
+        for (int code : new int[] {0x00, 0x09, 0x0f, 0x17, 0x6f, 0x70, 0x73, 0xff}) {
             ByteBuf body = Unpooled.buffer().writeByte(code).writeLong(42);
             BadRequestException e = assertThrows(BadRequestException.class, () -> RequestCodec.decode(body));
             assertEquals(OptionalLong.of(42), e.requestId());
@@ -196,7 +196,7 @@ class RequestCodecTest {
 
     @Test
     void enumCodesMatchTheContract() {
-        int[] opcodes = {0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15};
+        int[] opcodes = {0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16};
         for (int i = 0; i < opcodes.length; i++) {
             assertEquals(opcodes[i], Opcode.values()[i].code());
             assertEquals(Opcode.values()[i], Opcode.fromCode(opcodes[i]));

@@ -75,7 +75,8 @@ final class Samples {
                 new KvRequest.Write(31, new PutRequest(b("k"), EMPTY, 0, false, true, true)),
                 new KvRequest.Write(32, new DeleteRangeRequest(new KeyRange(b("a"), b("z")), true)),
                 new KvRequest.Write(33, txn()),
-                new KvRequest.Compact(34, 42));
+                new KvRequest.Compact(34, 42),
+                new Request.Backup(35));
     }
 
     /** A transaction with every compare target and every kind of op, a nested one included. */
@@ -128,6 +129,8 @@ final class Samples {
                 new Answer(new Response.TooLarge(0, "frame too large"), null),
                 new Answer(new Response.Internal(19, ""), Opcode.SNAPSHOT),
                 new Answer(new Response.AlarmOk(20, 21), Opcode.ALARM),
+                new Answer(new Response.BackupPiece(20, 500, 1234, b("TERN-BAK")), Opcode.BACKUP),
+                new Answer(new Response.BackupPiece(20, 500, 0, EMPTY), Opcode.BACKUP),
                 new Answer(new Response.NoSpace(21, "NOSPACE alarm: member 2's disk is full"), Opcode.BATCH),
                 new Answer(new KvResponse.OpOk(22, 30, new RangeResponse(List.of(kv("a", "1"), kv("b", "")), true, 5)),
                         Opcode.RANGE),
