@@ -212,7 +212,7 @@ public final class TernServer implements AutoCloseable {
         return new ClusterIdentity(clusterId, config.id());
     }
 
-    private static StorageEngine openEngine(ServerConfig config, ClusterIdentity identity) {
+    static StorageEngine openEngine(ServerConfig config, ClusterIdentity identity) {
         try {
             EngineConfig options = EngineConfig.defaults(config.dataDirectory(), identity, config.fsync());
             if (config.logRollCycle() != null) {

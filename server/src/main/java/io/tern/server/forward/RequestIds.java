@@ -31,6 +31,7 @@ final class RequestIds {
             case Request.Alarm r -> new Request.Alarm(id, r.activate(), r.memberId(), r.alarm(), r.detail());
             case Request.Lease r -> r.withRequestId(id);
             case Request.WatchRequest r -> throw new IllegalArgumentException("watches are served where they arrive");
+            case Request.Backup r -> throw new IllegalArgumentException("a backup is served where it arrives");
             case Request.Kv r -> r.withRequestId(id);
         };
     }
@@ -53,6 +54,7 @@ final class RequestIds {
             case Response.TransferOk r -> new Response.TransferOk(id);
             case Response.SnapshotOk r -> new Response.SnapshotOk(id, r.snapshotIndex());
             case Response.AlarmOk r -> new Response.AlarmOk(id, r.revision());
+            case Response.BackupPiece r -> new Response.BackupPiece(id, r.snapshotIndex(), r.remainingBytes(), r.piece());
             case Response.LeaseOk r -> r.withRequestId(id);
             case Response.Kv r -> r.withRequestId(id);
             case Response.NotLeader r -> new Response.NotLeader(id, r.leaderAddress());

@@ -47,6 +47,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private final WatchHub watchHub;
     /** This connection's watches, opened with the first watch request. */
     private WatchSession watches;
+    /** The backup this connection is streaming, if any: one at a time. */
+    private BackupStream backup;
     private int inFlight;
     private long inFlightBytes;
 
@@ -103,7 +105,25 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             }
             return watches.serve(watch);
         }
+        if (request instanceof Request.Backup backupRequest) {
+            return startBackup(ctx, backupRequest);
+        }
         return dispatcher.dispatch(request, ctx.executor());
+    }
+
+    /** A backup writes its pieces itself; the future carries only a failure that ends it, or null. */
+    private CompletableFuture<Response> startBackup(ChannelHandlerContext ctx, Request.Backup request) {
+        if (backup != null) {
+            return CompletableFuture.completedFuture(new Response.BadRequest(request.requestId(),
+                    "a backup is already streaming on this connection; open another connection"));
+        }
+        BackupStream stream = BackupStream.start(ctx, request, dispatcher);
+        backup = stream;
+        return stream.done().whenComplete((answer, error) -> {
+            if (backup == stream) {
+                backup = null;
+            }
+        });
     }
 
     private void finish(ChannelHandlerContext ctx, Response response, long frameBytes) {
@@ -142,6 +162,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         if (watches != null && ctx.channel().isWritable()) {
             watches.writable();
         }
+        if (backup != null && ctx.channel().isWritable()) {
+            backup.writable();
+        }
         ctx.fireChannelWritabilityChanged();
     }
 
@@ -149,6 +172,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         if (watches != null) {
             watches.close();
+        }
+        if (backup != null) {
+            backup.close();
         }
         ctx.fireChannelInactive();
     }

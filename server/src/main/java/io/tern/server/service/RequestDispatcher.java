@@ -29,6 +29,7 @@ public final class RequestDispatcher {
     private final ClusterOperations cluster;
     private final LeaseOperations leases;
     private final StatusReport status;
+    private final Backups backups;
     private volatile boolean draining;
 
     /**
@@ -49,6 +50,7 @@ public final class RequestDispatcher {
         this.cluster = new ClusterOperations(node, requestTimeout);
         this.leases = new LeaseOperations(node, engine, leaseKeeper, keyValues);
         this.status = status;
+        this.backups = new Backups(node, engine);
     }
 
     /** From now on, new requests are answered UNAVAILABLE: the node is shutting down. */
@@ -65,6 +67,19 @@ public final class RequestDispatcher {
             return CompletableFuture.completedFuture(new Response.Unavailable(alarm.requestId(), "the node is shutting down"));
         }
         return ownRouting.run(alarm, true, () -> cluster.alarm(alarm));
+    }
+
+    /**
+     * Opens the backup a BACKUP request streams (see {@link Backups}): completes, never exceptionally,
+     * with the backup or with the answer to send instead. The connection streams it, since it
+     * answers more than once.
+     */
+    public CompletableFuture<Backups.Opened> openBackup(Request.Backup request, Executor reader) {
+        if (draining) {
+            return CompletableFuture.completedFuture(new Backups.Opened.Refused(
+                    new Response.Unavailable(request.requestId(), "the node is shutting down")));
+        }
+        return backups.open(request, reader, this::dispatch);
     }
 
     /**
@@ -102,6 +117,8 @@ public final class RequestDispatcher {
                 // The connection serves its watches itself (server.watch), since they answer more than once.
                 case Request.WatchRequest r -> CompletableFuture.completedFuture(
                         new Response.BadRequest(id, "a watch request must come on a client connection"));
+                case Request.Backup r -> CompletableFuture.completedFuture(
+                        new Response.BadRequest(id, "a backup request must come on a client connection"));
             };
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(Failures.toResponse(id, e, true));
