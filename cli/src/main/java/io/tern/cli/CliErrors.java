@@ -8,6 +8,7 @@ import io.tern.client.TernException;
 import io.tern.client.UnavailableException;
 import io.tern.client.concurrency.SessionExpiredException;
 import io.tern.client.protocol.ProtocolException;
+import io.tern.engine.StorageException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -87,6 +88,7 @@ public final class CliErrors implements IParameterExceptionHandler, IExecutionEx
             case ProtocolException p -> new Failure(ExitCodes.REFUSED, "refused (" + p.status() + "): " + detail);
             case IOException io -> new Failure(ExitCodes.UNAVAILABLE, "cannot connect: " + detail);
             case SessionExpiredException lost -> new Failure(ExitCodes.UNAVAILABLE, "session expired: " + detail);
+            case StorageException storage -> new Failure(ExitCodes.REFUSED, detail);
             case IllegalArgumentException bad -> new Failure(ExitCodes.USAGE, detail);
             default -> new Failure(ExitCodes.REFUSED, "internal error: " + cause.getClass().getSimpleName() + ": " + detail);
         };

@@ -4,6 +4,7 @@ import io.tern.client.protocol.ProtocolLimits;
 import io.tern.engine.FsyncPolicy;
 import io.tern.etcd.EtcdGateway;
 import io.tern.platform.HostPort;
+import io.tern.server.ForceNewCluster;
 import io.tern.server.ServerConfig;
 import io.tern.server.ServerStartException;
 import io.tern.server.TernServer;
@@ -142,6 +143,11 @@ public final class ServerCommand implements Callable<Integer> {
             defaultValue = AutoCompaction.DEFAULT_RETENTION)
     String autoCompactionRetention;
 
+    @Option(names = "--force-new-cluster", description = "Make this surviving member a new one-member cluster that "
+            + "keeps its data (after the loss of a quorum), with a new cluster id (--cluster-id, else a random one) so "
+            + "that the old members are refused; grow it again with 'tern member add'. Use it for one start only.")
+    boolean forceNewCluster;
+
     @Option(names = "--log-roll-cycle", hidden = true, description = "The log's file roll cycle, a Chronicle "
             + "RollCycles name; short ones (TEST4_SECONDLY) let tests see compaction and InstallSnapshot quickly.")
     String logRollCycle;
@@ -173,6 +179,9 @@ public final class ServerCommand implements Callable<Integer> {
         stopOnSignal("INT", stop);
         TernServer server;
         try {
+            if (forceNewCluster) {
+                ForceNewCluster.apply(config);
+            }
             server = TernServer.start(config, (line, cause) -> exitAfterMemberFailure(err, cause));
         } catch (ServerStartException e) {
             return cannotStart(err, e);
@@ -289,6 +298,8 @@ public final class ServerCommand implements Callable<Integer> {
         require(maxPendingOutputBytes >= 1024 * 1024, "--max-pending-output-bytes must be at least 1048576, was "
                 + maxPendingOutputBytes);
         require(clusterId == null || !clusterId.isBlank(), "--cluster-id must not be blank");
+        require(!(forceNewCluster && join), "--force-new-cluster keeps this member's data and --join starts empty: "
+                + "use one or the other");
         require(diskReserveBytes >= 0, "--disk-reserve-bytes must be 0 or more, was " + diskReserveBytes);
         require(diskCheckIntervalMs >= 1, "--disk-check-interval-ms must be at least 1, was " + diskCheckIntervalMs);
         require(watchProgressIntervalMs >= 1, "--watch-progress-interval-ms must be at least 1, was "

@@ -15,8 +15,8 @@ import picocli.CommandLine.HelpCommand;
         subcommands = {ServerCommand.class, ClusterCommand.class, PutCommand.class, GetCommand.class,
                 DelCommand.class, CasCommand.class, ScanCommand.class, TxnCommand.class, CompactCommand.class,
                 StatusCommand.class, MemberCommand.class, AlarmCommand.class, LeaseCommand.class, WatchCommand.class, LockCommand.class, ElectCommand.class,
-                LeaderCommand.class, SnapshotCommand.class, BenchCommand.class, VerifyCommand.class, CompletionCommand.class,
-                HelpCommand.class},
+                LeaderCommand.class, SnapshotCommand.class, BackupCommand.class, BenchCommand.class, VerifyCommand.class,
+                CompletionCommand.class, HelpCommand.class},
         footer = {
                 "",
                 "Exit codes:",

@@ -131,4 +131,17 @@ class ServerCommandTest {
             return socket.getLocalPort();
         }
     }
+
+    @Test
+    void forceNewClusterNeedsAMembersDataAndExcludesJoin() {
+        Path empty = dir.resolve("empty");
+        Run noMember = run("--data", empty.toString(), "--cluster", "1=127.0.0.1:" + ServerConfig.DEFAULT_PORT,
+                "--force-new-cluster");
+        assertEquals(1, noMember.exitCode());
+        assertOneLine(noMember, "--force-new-cluster keeps a member's data, and " + empty + " holds no member");
+
+        Run both = run("--data", empty.toString(), "--force-new-cluster", "--join");
+        assertEquals(2, both.exitCode());
+        assertOneLine(both, "--force-new-cluster keeps this member's data and --join starts empty");
+    }
 }
