@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -554,10 +555,42 @@ public final class LocalCluster extends ProtocolCluster {
 
     @Override
     public void restart(int id) {
+        restart(id, List.of());
+    }
+
+    /** Starts node {@code id} again with {@code extraArgs} added to its server arguments for this start only. */
+    public void restart(int id, List<String> extraArgs) {
         if (isRunning(id)) {
             throw new IllegalStateException("node " + id + " is still running");
         }
-        launch(id);
+        launch(id, extraArgs);
+    }
+
+    /**
+     * Loses node {@code id} for good, as a dead disk would: kills it (SIGKILL) and deletes its data
+     * directory. The cluster no longer counts it among its nodes; its membership is left as it is.
+     */
+    public void destroy(int id) {
+        kill9(id);
+        try {
+            deleteTree(dataDirectory(id));
+        } catch (IOException e) {
+            throw new ClusterException("cannot delete node " + id + "'s data: " + e.getMessage(), e);
+        }
+        synchronized (this) {
+            node(id).removed = true;
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
     }
 
     // ---- disks ----
@@ -807,6 +840,10 @@ public final class LocalCluster extends ProtocolCluster {
     // ---- internals ----
 
     private void launch(int id) {
+        launch(id, List.of());
+    }
+
+    private void launch(int id, List<String> extraArgs) {
         if (closed) {
             throw new IllegalStateException("the cluster is closed");
         }
@@ -823,6 +860,7 @@ public final class LocalCluster extends ProtocolCluster {
             }
             command.addAll(serverArgs(config, id, dataDirectory(id), node.bootstrap, node.listenPort,
                     node.etcdListenPort, node.needsJoin));
+            command.addAll(extraArgs);
         }
         node.process.start(command, config.launch.environment(jvmFlags));
     }
