@@ -6,7 +6,6 @@ import io.grpc.stub.StreamObserver;
 import io.tern.client.protocol.Request;
 import io.tern.client.protocol.Response;
 import io.tern.engine.StorageEngine;
-import io.tern.engine.snapshot.Snapshot;
 import io.tern.engine.snapshot.SnapshotBackup;
 import io.tern.engine.state.Alarm;
 import io.tern.engine.state.KvHash;
@@ -17,8 +16,8 @@ import io.tern.etcd.api.MaintenanceGrpc;
 import io.tern.raft.core.Role;
 import io.tern.raft.node.NodeStatus;
 import io.tern.raft.types.Member;
+import io.tern.server.service.Backups;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,8 +42,6 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase imple
      * version to know which calls and fields they may use.
      */
     static final String ETCD_VERSION = "3.5.0";
-    /** The snapshot's bytes each message carries at most (etcd sends 32 KiB; larger is fewer messages). */
-    private static final int PIECE_BYTES = 256 * 1024;
     private static final String RAISED_THROUGH_ETCD = "raised through etcd's Alarm API";
 
     private final NativeCalls calls;
@@ -178,30 +175,19 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase imple
     }
 
     /**
-     * A backup of this member: a snapshot taken now (the native SNAPSHOT, which also compacts the
-     * member's log as a periodic snapshot does), streamed in Tern's backup format.
+     * A backup of this member, opened as the native BACKUP opens one (a snapshot that holds every
+     * write acknowledged before the call; taking it also compacts the member's log, as a periodic
+     * snapshot does), streamed in Tern's backup format.
      */
     @Override
     public void snapshot(EtcdServerPb.SnapshotRequest request, StreamObserver<EtcdServerPb.SnapshotResponse> call) {
         BackupStream stream = BackupStream.of((ServerCallStreamObserver<EtcdServerPb.SnapshotResponse>) call);
-        calls.dispatch(Request.Snapshot::new).thenAccept(response -> {
-            if (response instanceof Response.Failure failure) {
-                stream.fail(EtcdErrors.of(failure));
-                return;
+        calls.openBackup().thenAccept(opened -> {
+            switch (opened) {
+                case Backups.Opened.Refused refused -> stream.fail(refused.answer() instanceof Response.Failure failure
+                        ? EtcdErrors.of(failure) : EtcdErrors.unexpected(refused.answer()));
+                case Backups.Opened.Ready ready -> stream.send(ready.backup(), headers.at(ready.backup().snapshotIndex()));
             }
-            Optional<Snapshot> taken = engine.latestSnapshot();
-            if (taken.isEmpty()) {
-                stream.fail(EtcdErrors.unexpected(response));
-                return;
-            }
-            SnapshotBackup.Writer backup;
-            try {
-                backup = SnapshotBackup.writer(engine.openSnapshotReader(taken.get(), PIECE_BYTES));
-            } catch (RuntimeException e) {
-                stream.fail(EtcdErrors.unknown(e.getMessage()));
-                return;
-            }
-            stream.send(backup, headers.at(backup.snapshotIndex()));
         }).exceptionally(error -> {
             stream.fail(EtcdErrors.unknown(String.valueOf(error.getMessage())));
             return null;

@@ -6,6 +6,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.tern.client.protocol.Request;
 import io.tern.client.protocol.Response;
+import io.tern.server.service.Backups;
 import io.tern.server.service.RequestDispatcher;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -71,6 +72,15 @@ final class NativeCalls {
     CompletableFuture<Response> dispatch(LongFunction<Request> request) {
         return dispatcher.dispatch(request.apply(requestIds.incrementAndGet()), executor)
                 .whenCompleteAsync((response, error) -> { }, executor);
+    }
+
+    /**
+     * Opens a backup of this member as a native BACKUP request does ({@link Backups}: it holds every
+     * write acknowledged before); the future completes on the gateway's threads.
+     */
+    CompletableFuture<Backups.Opened> openBackup() {
+        return dispatcher.openBackup(new Request.Backup(requestIds.incrementAndGet()), executor)
+                .whenCompleteAsync((opened, error) -> { }, executor);
     }
 
     /**
