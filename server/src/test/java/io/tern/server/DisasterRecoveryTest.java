@@ -2,12 +2,19 @@ package io.tern.server;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.tern.client.ServerStatus;
 import io.tern.client.TernClient;
+import io.tern.client.protocol.FrameWriter;
+import io.tern.client.protocol.Opcode;
+import io.tern.client.protocol.Request;
+import io.tern.client.protocol.Response;
 import io.tern.engine.restore.BackupRestore;
 import io.tern.engine.snapshot.SnapshotBackup;
 import io.tern.raft.core.Role;
@@ -193,6 +200,38 @@ class DisasterRecoveryTest {
             Path saved = Files.write(dir.resolve("single.tern"), out.toByteArray());
             SnapshotBackup.checkSealed(saved);
             assertThrows(IllegalArgumentException.class, () -> client.backup("not an endpoint", out));
+        }
+    }
+
+    @Test
+    void oneBackupStreamsAtATimeOnAConnectionAndItsPiecesCountDownToZero() throws Exception {
+        SortedMap<Long, String> cluster = TestServers.cluster(1);
+        TernServer server = startCluster("single", cluster).getFirst();
+        try (RawConnection connection = new RawConnection(server.boundAddress())) {
+            ByteBuf both = Unpooled.buffer();
+            FrameWriter.writeRequest(new Request.Backup(1), both);
+            FrameWriter.writeRequest(new Request.Backup(2), both);
+            connection.sendBytes(both); // one write: the second arrives while the first is being opened
+            ByteArrayOutputStream backup = new ByteArrayOutputStream();
+            Response second = null;
+            boolean firstEnded = false;
+            long remaining = Long.MAX_VALUE;
+            while (!firstEnded || second == null) {
+                Response answer = connection.receiveAnswerTo(Opcode.BACKUP);
+                if (answer.requestId() == 2) {
+                    second = answer;
+                } else {
+                    Response.BackupPiece piece = assertInstanceOf(Response.BackupPiece.class, answer);
+                    assertTrue(piece.remainingBytes() < remaining, "remaining bytes count down");
+                    remaining = piece.remainingBytes();
+                    backup.write(piece.piece());
+                    firstEnded = piece.last();
+                }
+            }
+            assertEquals(new Response.BadRequest(2, "a backup is already streaming on this connection; open another "
+                    + "connection"), second);
+            SnapshotBackup.checkSealed(Files.write(dir.resolve("raw.tern"), backup.toByteArray()));
+            assertInstanceOf(Response.PingOk.class, connection.call(new Request.Ping(3)), "the connection serves on");
         }
     }
 
