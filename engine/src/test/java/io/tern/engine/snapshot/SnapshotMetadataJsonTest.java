@@ -55,6 +55,15 @@ class SnapshotMetadataJsonTest {
     }
 
     @Test
+    void metadataOfAnotherFormatIsRefusedByItsVersion() {
+        String json = new String(SnapshotMetadataJson.encode(METADATA), StandardCharsets.UTF_8);
+        String newer = json.replace("\"format\" : 1", "\"format\" : 2");
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> SnapshotMetadataJson.decode(newer.getBytes(StandardCharsets.UTF_8)));
+        assertEquals("unknown metadata format 2 (this build reads 1)", refused.getMessage());
+    }
+
+    @Test
     void checksumMismatchIsNamedAsSuch() {
         String json = new String(SnapshotMetadataJson.encode(METADATA), StandardCharsets.UTF_8);
         String tampered = json.replace("120000", "120001");
