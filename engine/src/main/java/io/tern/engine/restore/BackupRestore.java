@@ -65,6 +65,12 @@ public final class BackupRestore {
         if (!Files.isRegularFile(backup) || !Files.isReadable(backup)) {
             throw new StorageException("cannot read the backup " + backup + ": no such readable file");
         }
+        try {
+            // The whole file against its SHA-256 before anything is created: a damaged one costs no directory.
+            SnapshotBackup.checkSealed(backup);
+        } catch (IOException e) {
+            throw new StorageException("cannot read the backup " + backup + ": " + e.getMessage(), e);
+        }
         String id = clusterId != null ? clusterId : deriveClusterId(trailingDigest(backup), members);
         ClusterIdentity identity = new ClusterIdentity(id, memberId);
         Path absolute = dataDirectory.toAbsolutePath();
