@@ -1,5 +1,7 @@
 package io.tern.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -143,5 +145,18 @@ class ServerCommandTest {
         Run both = run("--data", empty.toString(), "--force-new-cluster", "--join");
         assertEquals(2, both.exitCode());
         assertOneLine(both, "--force-new-cluster keeps this member's data and --join starts empty");
+    }
+
+    @Test
+    void aDataDirectoryOfANewerFormatIsRefusedInOneLineAndLeftAsItIs() throws IOException {
+        Path data = Files.createDirectories(dir.resolve("newer"));
+        String identity = "{\"format\":2,\"clusterId\":\"c\",\"memberId\":1}";
+        Files.writeString(data.resolve("identity.json"), identity);
+        Run refused = run("--data", data.toString(), "--cluster", "1=127.0.0.1:" + ServerConfig.DEFAULT_PORT);
+        assertEquals(1, refused.exitCode());
+        assertOneLine(refused, "the data directory " + data + " has format 2; this Tern reads format 1 only");
+        assertEquals(identity, Files.readString(data.resolve("identity.json")));
+        assertEquals(List.of("LOCK", "identity.json"), Files.list(data)
+                .map(p -> p.getFileName().toString()).sorted().toList());
     }
 }

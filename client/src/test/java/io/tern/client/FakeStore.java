@@ -1,5 +1,6 @@
 package io.tern.client;
 
+import java.nio.charset.StandardCharsets;
 import io.tern.client.protocol.BatchOp;
 import io.tern.client.protocol.LeaseRequests;
 import io.tern.client.protocol.LeaseResponses;
@@ -95,7 +96,7 @@ final class FakeStore {
             case Request.Lease lease -> answerLease(lease);
             case Request.WatchRequest watch -> new Response.BadRequest(id, "the fake store has no watches");
             case Request.Backup backup -> new Response.BackupPiece(id, revision, 0,
-                    ("backup at " + revision).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    ("backup at " + revision).getBytes(StandardCharsets.UTF_8));
             case Request.Kv kv -> new Response.BadRequest(id, "this fake answers key operations only through a test's handler");
         };
     }

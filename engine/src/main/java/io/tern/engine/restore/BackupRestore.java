@@ -23,6 +23,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -154,7 +155,7 @@ public final class BackupRestore {
     }
 
     /** The members of a new cluster, every one a voter, from their ids and addresses. */
-    public static Membership voters(java.util.Map<Long, String> addresses) {
+    public static Membership voters(Map<Long, String> addresses) {
         return new Membership(addresses.entrySet().stream().map(e -> new Member(e.getKey(), e.getValue(), true)).toList());
     }
 }

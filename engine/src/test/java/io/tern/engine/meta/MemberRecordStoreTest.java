@@ -1,5 +1,8 @@
 package io.tern.engine.meta;
 
+import io.tern.engine.StorageException;
+import java.nio.ByteBuffer;
+import java.util.zip.CRC32C;
 import io.tern.engine.CorruptStorageException;
 import io.tern.raft.types.Member;
 import io.tern.raft.types.Membership;
@@ -99,11 +102,11 @@ class MemberRecordStoreTest {
     void aHardStateOfAnotherVersionIsRefusedInOneLine() {
         byte[] bytes = MemberRecordStore.encode(new MemberRecord(7, 3, three));
         bytes[4] = 2;
-        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        CRC32C crc = new CRC32C();
         crc.update(bytes, 0, bytes.length - 4);
-        java.nio.ByteBuffer.wrap(bytes).putInt(bytes.length - 4, (int) crc.getValue());
+        ByteBuffer.wrap(bytes).putInt(bytes.length - 4, (int) crc.getValue());
         Path file = dir.resolve("hardstate");
-        io.tern.engine.StorageException refused = assertThrows(io.tern.engine.StorageException.class,
+        StorageException refused = assertThrows(StorageException.class,
                 () -> MemberRecordStore.decode(file, bytes));
         assertEquals("the hard state " + file + " has version 2; this Tern reads version 1 only", refused.getMessage());
     }

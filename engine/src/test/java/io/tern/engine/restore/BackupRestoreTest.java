@@ -1,5 +1,6 @@
 package io.tern.engine.restore;
 
+import java.util.Arrays;
 import io.tern.engine.CorruptStorageException;
 import io.tern.engine.EngineConfig;
 import io.tern.engine.FsyncPolicy;
@@ -138,7 +139,7 @@ class BackupRestoreTest {
         flipped[whole.length / 2] ^= 1;
         byte[] newer = whole.clone();
         ByteBuffer.wrap(newer).putInt(8, 2);
-        Map<String, byte[]> damaged = Map.of("flipped", flipped, "truncated", java.util.Arrays.copyOf(whole, whole.length - 100),
+        Map<String, byte[]> damaged = Map.of("flipped", flipped, "truncated", Arrays.copyOf(whole, whole.length - 100),
                 "newer", newer, "tiny", new byte[] {1, 2, 3});
         for (Map.Entry<String, byte[]> file : damaged.entrySet()) {
             Path bad = Files.write(dir.resolve(file.getKey() + ".tern"), file.getValue());

@@ -1,5 +1,6 @@
 package io.tern.raft.transport;
 
+import java.nio.charset.StandardCharsets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -128,7 +129,7 @@ class PeerChannelHandlerTest {
     void aHelloWithoutVersionsIsAMemberOfVersionOne() {
         // What a member built before versions were exchanged sends: the fields' length, memberId, clusterId.
         ByteBuf hello = ByteBufAllocator.DEFAULT.buffer().writeByte(PeerOpcodes.PEER_HELLO).writeLong(0)
-                .writeByte(4).writeByte(3).writeByte(2).writeBytes("c1".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                .writeByte(4).writeByte(3).writeByte(2).writeBytes("c1".getBytes(StandardCharsets.UTF_8));
         assertEquals(new PeerFrame.Hello(3, "c1", 1, 1), PeerFrame.decode(hello.duplicate()));
         channel.writeInbound(hello);
         assertEquals(3, handler.peerId());
