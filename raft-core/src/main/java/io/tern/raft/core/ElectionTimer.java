@@ -48,6 +48,11 @@ final class ElectionTimer {
         return false;
     }
 
+    /** Ticks since the last reset or restart (for a follower: since it last heard from its leader). */
+    int elapsed() {
+        return elapsed;
+    }
+
     /** Whether fewer than T ticks passed since the last restart: a leader heard from then is presumed alive. */
     boolean withinBaseTimeout() {
         return elapsed < electionTicks;

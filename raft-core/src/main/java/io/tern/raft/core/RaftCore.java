@@ -14,6 +14,7 @@ import io.tern.raft.core.Message.RequestVote;
 import io.tern.raft.core.Message.TimeoutNow;
 import io.tern.raft.core.config.ConfigHistory;
 import io.tern.raft.core.log.ReplicatedLog;
+import io.tern.raft.core.progress.ReplicationProgress;
 import io.tern.raft.core.quorum.Quorum.VoteResult;
 import io.tern.raft.core.quorum.VoteTally;
 import java.util.ArrayList;
@@ -329,6 +330,36 @@ public final class RaftCore {
      */
     public Membership membership() {
         return configs.current();
+    }
+
+    /**
+     * Whether this node is in touch with its cluster: a leader heard from a quorum of voters within the
+     * base election timeout (the test check-quorum applies), anyone else heard from a known leader
+     * within it. For health checks; a node that says no may still recover by itself.
+     */
+    public boolean inTouchWithQuorum() {
+        if (role instanceof LeaderState leader) {
+            return leader.tracker().quorumActive(config.electionTicks());
+        }
+        return lead != NONE && electionTimer.withinBaseTimeout();
+    }
+
+    /** Ticks since this follower last heard from its leader (meaningless on a leader or candidate). */
+    public int ticksSinceLeaderContact() {
+        return electionTimer.elapsed();
+    }
+
+    /** On a leader, every other member's match index and silence; empty on any other node. */
+    public List<PeerContact> peerContacts() {
+        if (!(role instanceof LeaderState leader)) {
+            return List.of();
+        }
+        List<PeerContact> contacts = new ArrayList<>();
+        for (long peer : leader.tracker().peers()) {
+            ReplicationProgress progress = leader.tracker().get(peer);
+            contacts.add(new PeerContact(peer, progress.match(), progress.quietTicks()));
+        }
+        return contacts;
     }
 
     /** A leader's view of a peer's replication (for status and tests), or empty. */

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,6 +83,7 @@ final class Applier {
     /** Tasks handed to the executor and not yet finished: 0 means the applier is idle. */
     private final AtomicLong queued = new AtomicLong();
     private final Map<Long, PendingProposal> proposals = new ConcurrentHashMap<>();
+    private final LongAdder proposalsFailed = new LongAdder();
     private final Map<Long, CompletableFuture<Long>> readsById = new ConcurrentHashMap<>();
     /** What waits for the applied index to reach a point: added from any thread, released by the applier. */
     private final ConcurrentSkipListMap<WaiterKey, CompletableFuture<Long>> waiters = new ConcurrentSkipListMap<>();
@@ -191,7 +193,12 @@ final class Applier {
     /** Called by the loop when a proposal was appended at {@code index} in {@code term}. */
     void expectProposal(long index, long term, CompletableFuture<Applied> future) {
         proposals.put(index, new PendingProposal(term, future));
-        future.whenComplete((applied, error) -> proposals.remove(index, new PendingProposal(term, future)));
+        future.whenComplete((applied, error) -> {
+            proposals.remove(index, new PendingProposal(term, future));
+            if (error != null) {
+                proposalsFailed.increment();
+            }
+        });
         failIfStopped(future);
     }
 
@@ -228,6 +235,14 @@ final class Applier {
             bytes += entry.payload().length + ENTRY_OVERHEAD_BYTES;
         }
         return bytes;
+    }
+
+    int proposalsPending() {
+        return proposals.size();
+    }
+
+    long proposalsFailed() {
+        return proposalsFailed.sum();
     }
 
     long backlogBytes() {

@@ -10,6 +10,7 @@ import io.tern.raft.types.StorageFailure;
 import io.tern.raft.types.StoredSnapshot;
 import io.tern.raft.types.TermStorage;
 import io.tern.raft.core.Message;
+import io.tern.raft.core.PeerContact;
 import io.tern.raft.core.ProposeResult;
 import io.tern.raft.core.RaftConfig;
 import io.tern.raft.core.RaftCore;
@@ -88,6 +89,10 @@ public final class RaftNode implements AutoCloseable {
     }
 
     private volatile CoreView coreView;
+    /** Published by the loop at every tick. */
+    private volatile Contact contact;
+    /** Written by the loop only. */
+    private volatile long leaderChangesSeen;
     private volatile RaftOutcomeUnknownException failure;
     private final AtomicLong misaddressed = new AtomicLong();
 
@@ -115,6 +120,7 @@ public final class RaftNode implements AutoCloseable {
         this.snapshots = new SnapshotTransfers(id, storage, transport, runtime, config.snapshotChunkBytes(),
                 config.requestTimeout(), peer -> onLoop(() -> core.reportSnapshot(peer, false)));
         publishStatus();
+        this.contact = new Contact(false, -1, List.of(), runtime.nanoTime());
     }
 
     /**
@@ -141,7 +147,7 @@ public final class RaftNode implements AutoCloseable {
         transport.start(node.new Inbound());
         node.onLoop(node::announceMembers);
         long tick = config.heartbeat().toMillis();
-        node.timers.scheduleAtFixedRate(node.guarded(() -> node.onLoop(node.core::tick)), tick, tick,
+        node.timers.scheduleAtFixedRate(node.guarded(() -> node.onLoop(node::tick)), tick, tick,
                 TimeUnit.MILLISECONDS);
         log.info("member {} started: term {}, applied {}, log {}..{}", config.id(), node.core.term(),
                 storage.appliedIndex(), storage.log().firstIndex(), storage.log().lastIndex());
@@ -279,6 +285,31 @@ public final class RaftNode implements AutoCloseable {
         return config.id();
     }
 
+    /** How recently this member heard from its cluster, as of the loop's last tick (see {@link Contact}). */
+    public Contact contact() {
+        return contact;
+    }
+
+    /** How often this member saw the leader change to another known member, since it started (etcd's leader_changes_seen). */
+    public long leaderChangesSeen() {
+        return leaderChangesSeen;
+    }
+
+    /** Proposals appended to the log and not yet applied or failed. */
+    public int proposalsPending() {
+        return applier.proposalsPending();
+    }
+
+    /** Proposals appended to the log that failed (timed out, replaced by a new leader's entry, or the member stopped). */
+    public long proposalsFailed() {
+        return applier.proposalsFailed();
+    }
+
+    /** Whether this member has stopped after a storage or thread failure (see {@link FatalFailureListener}). */
+    public boolean hasFailed() {
+        return failure != null;
+    }
+
     /**
      * The current term as the loop last published it: what {@link #status()} reports, without the
      * storage reads status makes (for answers that carry the term, such as etcd's response headers).
@@ -326,6 +357,20 @@ public final class RaftNode implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- the loop
+
+    /** Loop: one tick of Raft's clock; the contact view is refreshed at the same pace, so it costs nothing per request. */
+    private void tick() {
+        core.tick();
+        long heartbeatMillis = config.heartbeat().toMillis();
+        List<Contact.FollowerContact> followers = new ArrayList<>();
+        for (PeerContact peer : core.peerContacts()) {
+            followers.add(new Contact.FollowerContact(peer.id(), peer.match(),
+                    peer.quietTicks() == PeerContact.NEVER ? -1 : peer.quietTicks() * heartbeatMillis));
+        }
+        boolean following = core.role() != Role.LEADER && core.leaderId() != 0;
+        contact = new Contact(core.inTouchWithQuorum(),
+                following ? (long) core.ticksSinceLeaderContact() * heartbeatMillis : -1, followers, runtime.nanoTime());
+    }
 
     private void onLoop(Runnable input) {
         onLoop(input, null);
@@ -503,6 +548,9 @@ public final class RaftNode implements AutoCloseable {
         Status core = this.core.status();
         String leaderAddress = core.membership().member(core.leaderId()).map(Member::address).orElse(null);
         if (core.role() != lastRole || core.leaderId() != lastLeader) {
+            if (core.leaderId() != lastLeader && core.leaderId() != 0) {
+                leaderChangesSeen++;
+            }
             if (core.role() == Role.LEADER) {
                 log.info("member {} became leader in term {}", config.id(), core.term());
             } else if (lastRole == Role.LEADER) {

@@ -195,6 +195,11 @@ public final class ReplicationProgress {
         return quietTicks < ticks;
     }
 
+    /** Leader ticks since the member last answered; {@code Integer.MAX_VALUE} until it first does. */
+    public int quietTicks() {
+        return quietTicks;
+    }
+
     /** Counts a tick while a snapshot is under way; returns true once the snapshot should be considered lost. */
     public boolean snapshotTimedOut(int timeoutTicks) {
         return state == State.SNAPSHOT && ++snapshotElapsed >= timeoutTicks;
