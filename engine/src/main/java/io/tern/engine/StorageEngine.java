@@ -363,6 +363,11 @@ public final class StorageEngine implements MemberStorage, AutoCloseable {
         return readState(RocksStateStore::size);
     }
 
+    /** RocksDB's estimate of the bytes its background compactions still have to rewrite. */
+    public long pendingCompactionBytes() {
+        return readState(RocksStateStore::pendingCompactionBytes);
+    }
+
     /**
      * Rewrites the state's table files without what was deleted or overwritten (etcd's defragment). A
      * snapshot install waits until it is done; applies do not. May take long: not on Raft's threads.

@@ -647,6 +647,19 @@ public final class RocksStateStore implements AutoCloseable {
         }
     }
 
+    /** RocksDB's estimate of the bytes its compactions still have to rewrite ({@code rocksdb.estimate-pending-compaction-bytes}). */
+    public long pendingCompactionBytes() {
+        lifecycle.readLock().lock();
+        try {
+            ensureOpen();
+            return db.getLongProperty("rocksdb.estimate-pending-compaction-bytes");
+        } catch (RocksDBException e) {
+            throw failure(dir, "cannot read its pending compaction bytes", e);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
     /**
      * Flushes the memtables and rewrites every table file, dropping deleted and overwritten data (etcd's
      * defragmentation), once the history below the compaction revision is purged (so that its space is
