@@ -19,6 +19,11 @@ import io.tern.raft.types.Membership;
 import io.tern.server.compaction.AutoCompactor;
 import io.tern.server.forward.LeaderForwarder;
 import io.tern.server.lease.LeaseKeeper;
+import io.tern.server.metrics.MemberHealth;
+import io.tern.server.metrics.MeteredStorage;
+import io.tern.server.metrics.MetricsEndpoint;
+import io.tern.server.metrics.NodeMeters;
+import io.tern.server.metrics.ServerMetrics;
 import io.tern.server.net.NodePort;
 import io.tern.server.service.RequestDispatcher;
 import io.tern.server.service.StatusReport;
@@ -63,13 +68,15 @@ public final class TernServer implements AutoCloseable {
     private final DiskSpaceMonitor diskSpace;
     private final WatchHub watchHub;
     private final StatusReport statusReport;
+    private final ServerMetrics metrics;
+    private final MemberHealth health;
     private final CountDownLatch closed = new CountDownLatch(1);
     private boolean closing;
 
     private TernServer(ServerConfig config, StorageEngine engine, NettyPeerTransport peers, RaftNode node,
                        EventLoopGroup workers, LeaderForwarder forwarder, LeaseKeeper leases, AutoCompactor compactor,
                        RequestDispatcher dispatcher, NodePort port, DiskSpaceMonitor diskSpace, WatchHub watchHub,
-                       StatusReport statusReport) {
+                       StatusReport statusReport, ServerMetrics metrics, MemberHealth health) {
         this.config = config;
         this.engine = engine;
         this.peers = peers;
@@ -83,6 +90,8 @@ public final class TernServer implements AutoCloseable {
         this.diskSpace = diskSpace;
         this.watchHub = watchHub;
         this.statusReport = statusReport;
+        this.metrics = metrics;
+        this.health = health;
     }
 
     /**
@@ -109,7 +118,8 @@ public final class TernServer implements AutoCloseable {
                 : Optional.empty();
         ClusterIdentity identity = identity(config, joining);
         StorageEngine engine = openEngine(config, identity);
-        List<AutoCloseable> started = new ArrayList<>(List.of(engine));
+        ServerMetrics metrics = new ServerMetrics();
+        List<AutoCloseable> started = new ArrayList<>(List.of(engine, metrics));
         try {
             // Before Raft applies anything more, so that the watches miss no change.
             WatchHub watchHub = EngineHistory.watch(engine, "tern-watch-" + config.id(), config.watchProgressInterval());
@@ -120,7 +130,7 @@ public final class TernServer implements AutoCloseable {
             started.add(peers);
             RaftNode node = RaftNode.start(new NodeConfig(config.id(), config.join() ? Membership.EMPTY : bootstrap(config),
                     config.heartbeat(), config.electionTimeout(), config.snapshotEntries(), config.requestTimeout(),
-                    SNAPSHOT_CHUNK_BYTES), engine, joining.<PeerTransport>map(view -> new JoiningPeerTransport(peers,
+                    SNAPSHOT_CHUNK_BYTES), new MeteredStorage(engine, metrics.registry()), joining.<PeerTransport>map(view -> new JoiningPeerTransport(peers,
                     addressesOfOthers(config.id(), view.members()))).orElse(peers), onFatal);
             started.add(0, node);
             if (node.status().members().voterIds().equals(List.of(config.id()))) {
@@ -134,8 +144,9 @@ public final class TernServer implements AutoCloseable {
             started.add(0, leases);
             AutoCompactor compactor = AutoCompactor.start(node, engine, config.autoCompaction());
             started.add(0, compactor);
+            MemberHealth health = new MemberHealth(node, engine::alarms, config.electionTimeout());
             StatusReport statusReport = new StatusReport(identity.clusterId(), config.advertisedAddress(),
-                    config.fsync().name().toLowerCase());
+                    config.fsync().name().toLowerCase(), health, node::contact);
             RequestDispatcher dispatcher = new RequestDispatcher(node, engine, config.maxValueBytes(), config.forward(), forwarder,
                     config.requestTimeout(), statusReport, config.staleReadsForTesting(), leases);
             if (config.staleReadsForTesting()) {
@@ -146,12 +157,13 @@ public final class TernServer implements AutoCloseable {
                     config.diskReserveBytes(), freeSpace, engine::alarms,
                     dispatcher::dispatchOwn).start(config.diskCheckInterval());
             started.add(0, diskSpace);
-            NodePort port = bind(config, io, workers, peers, dispatcher, watchHub);
+            NodePort port = bind(config, io, workers, peers, dispatcher, watchHub, metrics);
+            NodeMeters.bind(metrics.registry(), node, engine, forwarder, port);
             log.info("member {} of cluster {} serves {} (advertised as {}), data in {}, fsync {}", config.id(),
                     identity.clusterId(), port.localAddress(), config.advertisedAddress(), config.dataDirectory(),
                     config.fsync().name().toLowerCase());
             return new TernServer(config, engine, peers, node, workers, forwarder, leases, compactor, dispatcher, port,
-                    diskSpace, watchHub, statusReport);
+                    diskSpace, watchHub, statusReport, metrics, health);
         } catch (RuntimeException | Error e) {
             closeAll(started);
             throw e;
@@ -159,10 +171,10 @@ public final class TernServer implements AutoCloseable {
     }
 
     private static NodePort bind(ServerConfig config, IoTransport io, EventLoopGroup workers, NettyPeerTransport peers,
-                                 RequestDispatcher dispatcher, WatchHub watchHub) {
+                                 RequestDispatcher dispatcher, WatchHub watchHub, ServerMetrics metrics) {
         try {
             return NodePort.bind(config.listen(), io, workers, peers, dispatcher, config.maxConnections(),
-                    config.stallTimeout(), config.maxPendingOutputBytes(), watchHub);
+                    config.stallTimeout(), config.maxPendingOutputBytes(), watchHub, metrics.requests());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ServerStartException("interrupted while binding " + config.listen(), e);
@@ -276,6 +288,26 @@ public final class TernServer implements AutoCloseable {
         statusReport.etcdClientUrl(url);
     }
 
+    /** This member's meters: what {@code /metrics} shows ({@link MetricsEndpoint}). */
+    public ServerMetrics metrics() {
+        return metrics;
+    }
+
+    /** This member's health: what {@code /health} and STATUS report. */
+    public MemberHealth health() {
+        return health;
+    }
+
+    /**
+     * Serves this member's {@code /metrics} and {@code /health} on {@code address} until the endpoint
+     * is closed ({@code --metrics-listen}).
+     *
+     * @throws ServerStartException with one line when the address cannot be bound
+     */
+    public MetricsEndpoint serveMetrics(InetSocketAddress address) {
+        return MetricsEndpoint.start(config.id(), address, metrics::scrape, health);
+    }
+
     /** Connections open on the port now, clients and members. */
     public int openConnections() {
         return port.openConnections();
@@ -312,7 +344,7 @@ public final class TernServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             closeAll(List.of(diskSpace, watchHub, port, forwarder, compactor, leases, node, peers,
-                    () -> workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly(), engine));
+                    () -> workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly(), engine, metrics));
             log.info("member {} stopped gracefully in {} ms", config.id(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
             closed.countDown();

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Sends requests that a follower cannot serve to the leader, as an ordinary client would, over one
@@ -41,6 +42,7 @@ public final class LeaderForwarder implements AutoCloseable {
     private final Duration deadline;
     /** By the leader's address as STATUS and NOT_LEADER give it, so a forward parses it only to connect. */
     private final Map<String, ProtocolConnection> connections = new ConcurrentHashMap<>();
+    private final LongAdder forwardCount = new LongAdder();
 
     public LeaderForwarder(EventLoopGroup group, Class<? extends SocketChannel> channelType, Duration leaderTimeout) {
         this.bootstrap = new Bootstrap().group(group).channel(channelType)
@@ -56,6 +58,7 @@ public final class LeaderForwarder implements AutoCloseable {
      * or does not answer in time.
      */
     public CompletableFuture<Response> forward(Request request, String leaderAddress) {
+        forwardCount.increment();
         ProtocolConnection connection;
         try {
             connection = connection(leaderAddress);
@@ -94,6 +97,11 @@ public final class LeaderForwarder implements AutoCloseable {
             fresh.start();
             return fresh;
         });
+    }
+
+    /** Requests handed to {@link #forward} since this forwarder was made (the metric {@code tern_forwarded_requests_total}). */
+    public long forwardedRequests() {
+        return forwardCount.sum();
     }
 
     /** Forwarded bytes waiting to be taken by the sockets to leaders (tests). */

@@ -15,6 +15,7 @@ import io.tern.client.protocol.RequestCodec;
 import io.tern.client.protocol.Response;
 import io.tern.client.protocol.Status;
 import io.tern.client.protocol.TooLargeException;
+import io.tern.server.metrics.RequestMetrics;
 import io.tern.server.service.RequestDispatcher;
 import io.tern.server.watch.WatchHub;
 import io.tern.server.watch.WatchSession;
@@ -45,6 +46,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private final InFlightRequests serverInFlight;
     private final long maxPendingOutputBytes;
     private final WatchHub watchHub;
+    private final RequestMetrics requestMetrics;
     /** This connection's watches, opened with the first watch request. */
     private WatchSession watches;
     /** The backup this connection is streaming, if any: one at a time. */
@@ -53,7 +55,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private long inFlightBytes;
 
     ClientConnection(RequestDispatcher dispatcher, InFlightRequests serverInFlight, long maxPendingOutputBytes,
-                     WatchHub watchHub) {
+                     WatchHub watchHub, RequestMetrics requestMetrics) {
+        this.requestMetrics = requestMetrics;
         this.dispatcher = dispatcher;
         this.serverInFlight = serverInFlight;
         this.maxPendingOutputBytes = maxPendingOutputBytes;
@@ -67,6 +70,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         long frameBytes = body.readableBytes() + 4L;
+        long received = System.nanoTime();
         Request request;
         try {
             request = RequestCodec.decode(body);
@@ -84,6 +88,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         serve(ctx, request).whenComplete((response, error) -> {
             Response answer = error == null ? response
                     : new Response.Internal(request.requestId(), "unexpected failure: " + error);
+            if (answer != null) {
+                requestMetrics.answered(request.opcode(), answer.status(), System.nanoTime() - received);
+            }
             if (ctx.executor().inEventLoop()) {
                 finish(ctx, answer, frameBytes);
             } else {

@@ -13,6 +13,7 @@ import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.tern.platform.IoTransport;
 import io.tern.raft.transport.NettyPeerTransport;
+import io.tern.server.metrics.RequestMetrics;
 import io.tern.server.service.RequestDispatcher;
 import io.tern.server.watch.WatchHub;
 import java.net.InetSocketAddress;
@@ -53,7 +54,8 @@ public final class NodePort implements AutoCloseable {
      */
     public static NodePort bind(InetSocketAddress address, IoTransport io, EventLoopGroup workers,
                                 NettyPeerTransport peers, RequestDispatcher dispatcher, int maxConnections,
-                                Duration stallTimeout, long maxPendingOutputBytes, WatchHub watchHub)
+                                Duration stallTimeout, long maxPendingOutputBytes, WatchHub watchHub,
+                                RequestMetrics requestMetrics)
             throws InterruptedException {
         EventLoopGroup boss = io.newEventLoopGroup(1, "tern-accept");
         ConnectionGate gate = new ConnectionGate(maxConnections);
@@ -71,7 +73,8 @@ public final class NodePort implements AutoCloseable {
                         channel.pipeline().addLast(gate, new FlushConsolidationHandler(256, true), stallGuard,
                                 new SharedPortFrameDecoder(), stallGuard.frameCounter(),
                                 new ConnectionRouter(peers::newPeerChannelHandler,
-                                        () -> new ClientConnection(dispatcher, inFlight, maxPendingOutputBytes, watchHub),
+                                        () -> new ClientConnection(dispatcher, inFlight, maxPendingOutputBytes, watchHub,
+                                                requestMetrics),
                                         maxConnections));
                     }
                 });
