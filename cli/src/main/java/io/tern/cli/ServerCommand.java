@@ -9,6 +9,7 @@ import io.tern.server.ServerConfig;
 import io.tern.server.ServerStartException;
 import io.tern.server.TernServer;
 import io.tern.server.compaction.AutoCompaction;
+import io.tern.server.metrics.MetricsEndpoint;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -73,6 +74,20 @@ public final class ServerCommand implements Callable<Integer> {
                     + "address, over plaintext HTTP/2, for etcdctl, jetcd and the Go clientv3. Without it nothing more "
                     + "listens.")
     String etcdListen;
+
+    @Option(names = "--metrics-listen", paramLabel = "HOST:PORT",
+            description = "Serve GET /metrics (Prometheus' text format, etcd's metric names where the meaning is "
+                    + "etcd's) and GET /health (200 while the member has a leader, a quorum and working storage, "
+                    + "else 503 with the reason) on this address. Without it nothing more listens.")
+    String metricsListen;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", description = "TRACE, DEBUG, INFO, WARN or ERROR "
+            + "(default: INFO, as the logging configuration sets it).")
+    String logLevel;
+
+    @Option(names = "--log-format", paramLabel = "text|json", description = "text: one line per event; json: one "
+            + "JSON object per line (Logback's JsonEncoder), for log collectors (default: text).")
+    String logFormat;
 
     @Option(names = "--heartbeat-ms", description = "Leader heartbeat interval.", defaultValue = "100")
     long heartbeatMs;
@@ -164,9 +179,13 @@ public final class ServerCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ServerConfig config;
         InetSocketAddress etcdAddress;
+        InetSocketAddress metricsAddress;
         try {
             config = config();
             etcdAddress = etcdListen == null ? null : address(etcdListen, "--etcd-listen");
+            metricsAddress = metricsListen == null ? null : address(metricsListen, "--metrics-listen");
+            LogSetup.apply(logLevel == null ? null : LogSetup.level(logLevel),
+                    logFormat == null ? null : LogSetup.format(logFormat));
         } catch (IllegalArgumentException e) {
             err.println("tern server: " + FlagDefaults.explain(spec.commandLine(), e.getMessage()));
             err.flush();
@@ -193,8 +212,21 @@ public final class ServerCommand implements Callable<Integer> {
             server.close();
             return cannotStart(err, e);
         }
+        MetricsEndpoint metrics;
+        try {
+            metrics = metricsAddress == null ? null : server.serveMetrics(metricsAddress);
+        } catch (ServerStartException e) {
+            if (etcd != null) {
+                etcd.close();
+            }
+            server.close();
+            return cannotStart(err, e);
+        }
         // The etcd API stops first: the member serves its calls and must still be there.
         Runnable close = () -> {
+            if (metrics != null) {
+                metrics.close();
+            }
             if (etcd != null) {
                 etcd.close();
             }

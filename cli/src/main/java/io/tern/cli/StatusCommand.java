@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,7 +20,9 @@ import picocli.CommandLine.Option;
  * and prints one row per member, so that one command shows the whole cluster.
  */
 @Command(name = "status", showDefaultValues = true,
-        description = {"Show every member of the cluster: role, term, leader, commit, applied and snapshot index.",
+        description = {"Show every member of the cluster: role, term, leader, commit, applied and snapshot index, "
+                + "and its health: LAG is how many entries it is behind the leader's log, CONTACT how long ago the "
+                + "leader last heard from it (or it from the leader), HEALTH ok or why not (as /health says).",
                 "Asks an endpoint for the list of members, then each member for its own status. "
                         + "A member that does not answer is shown as 'unreachable' and makes the "
                         + "command exit 4 after printing the table."})
@@ -92,16 +95,30 @@ final class StatusCommand extends ClientCommand {
     }
 
     private void printTable(List<MemberStatus> members, PrintWriter out) {
-        TextTable table = new TextTable("ID", "ADDRESS", "ROLE", "TERM", "LEADER", "COMMIT", "APPLIED", "SNAPSHOT", "VOTER");
+        TextTable table = new TextTable("ID", "ADDRESS", "ROLE", "TERM", "LEADER", "COMMIT", "APPLIED", "SNAPSHOT",
+                "VOTER", "LAG", "CONTACT", "HEALTH"); // HEALTH last: a reason has spaces
+        // The leader's view of the others: their lag and last contact, even for one that does not answer us.
+        ServerStatus.Health leaderView = members.stream().map(MemberStatus::status)
+                .filter(s -> s != null && s.isLeader()).findFirst().map(ServerStatus::health).orElse(null);
         for (MemberStatus m : members) {
             String voter = m.voter() ? "yes" : "no";
+            ServerStatus.Health own = m.status() == null ? null : m.status().health();
+            boolean leads = m.status() != null && m.status().isLeader();
+            Optional<ServerStatus.Follower> seenByLeader = leaderView == null || leads ? Optional.empty()
+                    : leaderView.follower(m.id());
+            String lag = leads ? "0" : seenByLeader.map(f -> Long.toString(f.lag())).orElse("-");
+            long contactMs = leads ? -1 : seenByLeader.map(ServerStatus.Follower::lastContactMs)
+                    .filter(ms -> ms >= 0).orElse(own == null ? -1 : own.leaderContactMs());
+            String contact = contactMs < 0 ? "-" : contactMs + "ms";
             if (m.status() == null) {
-                table.add(Long.toString(m.id()), m.address(), "unreachable", "-", "-", "-", "-", "-", voter);
+                table.add(Long.toString(m.id()), m.address(), "unreachable", "-", "-", "-", "-", "-", voter, lag, contact,
+                        "-");
             } else {
                 ServerStatus s = m.status();
+                String health = own.healthy() == null ? "?" : own.healthy() ? "ok" : own.reason();
                 table.add(Long.toString(m.id()), m.address(), s.role(), Long.toString(s.term()),
                         s.leaderId() == 0 ? "-" : Long.toString(s.leaderId()), Long.toString(s.commitIndex()),
-                        Long.toString(s.appliedIndex()), Long.toString(s.snapshotIndex()), voter);
+                        Long.toString(s.appliedIndex()), Long.toString(s.snapshotIndex()), voter, lag, contact, health);
             }
         }
         table.print(out);

@@ -174,12 +174,12 @@ class CliServerTest {
         assertEquals("", status.err());
         List<String> lines = status.outLines();
         assertEquals(2, lines.size(), status.out());
-        assertEquals(List.of("ID", "ADDRESS", "ROLE", "TERM", "LEADER", "COMMIT", "APPLIED", "SNAPSHOT", "VOTER"),
-                Arrays.asList(lines.get(0).split(" +")));
+        assertEquals(List.of("ID", "ADDRESS", "ROLE", "TERM", "LEADER", "COMMIT", "APPLIED", "SNAPSHOT", "VOTER", "LAG",
+                "CONTACT", "HEALTH"), Arrays.asList(lines.get(0).split(" +")));
         String[] row = lines.get(1).split(" +");
         assertEquals(List.of("1", node.endpoint(), "LEADER"), Arrays.asList(row).subList(0, 3));
         assertEquals("1", row[4]);
-        assertEquals("yes", row[8]);
+        assertEquals(List.of("yes", "0", "-", "ok"), Arrays.asList(row).subList(8, 12), "a lone leader lags nothing");
         assertTrue(lines.get(0).indexOf("ROLE") == lines.get(1).indexOf("LEADER"), "columns line up:\n" + status.out());
     }
 
@@ -209,8 +209,10 @@ class CliServerTest {
             assertEquals(4, status.exitCode(), status.err());
             List<String> lines = status.outLines();
             assertEquals(3, lines.size(), status.out());
-            assertEquals(List.of("2", nowhere, "unreachable", "-", "-", "-", "-", "-", "no"),
-                    Arrays.asList(lines.get(2).split(" +")));
+            List<String> unreachable = Arrays.asList(lines.get(2).split(" +"));
+            assertEquals(List.of("2", nowhere, "unreachable", "-", "-", "-", "-", "-", "no"), unreachable.subList(0, 9));
+            assertTrue(Long.parseLong(unreachable.get(9)) > 0, "the leader says how far behind it is: " + unreachable);
+            assertEquals(List.of("-", "-"), unreachable.subList(10, 12), "it never answered; its health is unknown");
             Cli.assertOneLine(status.err(), "tern status: 1 of 2 members unreachable: 2 at " + nowhere + " (");
             JsonNode json = new ObjectMapper().readTree(tern("status", "--json", "--timeout", "1s").out());
             assertEquals(2, json.size());

@@ -82,11 +82,15 @@ class ServerCommandTest {
                 List.of("--heartbeat-ms", "0"), List.of("--election-timeout-ms", "150"), List.of("--fsync", "sometimes"),
                 List.of("--snapshot-entries", "0"), List.of("--max-value-bytes", "0"),
                 List.of("--max-value-bytes", "999999999"), List.of("--cluster", "1=127.0.0.1:70000"),
-                List.of("--disk-reserve-bytes", "-1"), List.of("--etcd-listen", "nowhere"));
+                List.of("--disk-reserve-bytes", "-1"), List.of("--etcd-listen", "nowhere"),
+                List.of("--metrics-listen", "nowhere"), List.of("--metrics-listen", "127.0.0.1:99999"),
+                List.of("--log-level", "LOUD"), List.of("--log-format", "xml"));
         List<String> fragments = List.of("--id", "HOST:PORT", "not a number", "does not name", "twice",
                 "two members", "--listen", "--heartbeat-ms", "--election-timeout-ms", "--fsync", "--snapshot-entries",
                 "--max-value-bytes", "--max-value-bytes", "out of range", "--disk-reserve-bytes must be 0 or more",
-                "--etcd-listen");
+                "--etcd-listen", "--metrics-listen", "--metrics-listen",
+                "--log-level must be one of TRACE, DEBUG, INFO, WARN, ERROR, was 'LOUD'",
+                "--log-format must be text or json, was 'xml'");
         for (int i = 0; i < cases.size(); i++) {
             List<String> args = new java.util.ArrayList<>(cases.get(i));
             args.addAll(List.of("--data", data));
@@ -113,6 +117,17 @@ class ServerCommandTest {
                     "--etcd-listen", "127.0.0.1:" + taken.getLocalPort());
             assertEquals(1, run.exitCode(), run.err());
             assertOneLine(run, "cannot serve etcd's API on 127.0.0.1:" + taken.getLocalPort()
+                    + ": the address is already in use");
+        }
+    }
+
+    @Test
+    void aMetricsPortInUseStopsTheServerWithOneLine() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            Run run = run("--data", dir.resolve("d").toString(), "--cluster", "1=127.0.0.1:" + freePort(),
+                    "--metrics-listen", "127.0.0.1:" + taken.getLocalPort());
+            assertEquals(1, run.exitCode(), run.err());
+            assertOneLine(run, "cannot serve metrics on 127.0.0.1:" + taken.getLocalPort()
                     + ": the address is already in use");
         }
     }

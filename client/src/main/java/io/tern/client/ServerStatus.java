@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A node's STATUS answer ({@link TernClient#status()}), typed. The contract's fields come first;
@@ -31,6 +32,36 @@ public record ServerStatus(long id, String role, long term, long leaderId, Strin
 
     /** One alarm raised through the log ({@code alarm} is its name, such as {@code NOSPACE}). */
     public record Alarm(long memberId, String alarm, String detail) {
+    }
+
+    /**
+     * What a node says of its health and its contact with the others (fields added with
+     * {@code /health}).
+     *
+     * @param healthy         {@code /health}'s verdict; null from a node that does not say
+     * @param reason          why not healthy; null when healthy
+     * @param leaderContactMs how long ago a follower last heard from its leader; -1 if it did not say
+     * @param followers       on a leader, its view of every other member; empty elsewhere
+     */
+    public record Health(Boolean healthy, String reason, long leaderContactMs, List<Follower> followers) {
+
+        public Health {
+            followers = List.copyOf(followers);
+        }
+
+        /** The leader's view of member {@code id}, if this is a leader's report and it names the member. */
+        public Optional<Follower> follower(long id) {
+            return followers.stream().filter(f -> f.id() == id).findFirst();
+        }
+    }
+
+    /**
+     * A leader's view of one other member.
+     *
+     * @param lag           the leader's last log index minus {@code matchIndex}
+     * @param lastContactMs how long ago it last answered the leader; -1 if it has not yet
+     */
+    public record Follower(long id, long matchIndex, long lag, long lastContactMs) {
     }
 
     public ServerStatus {
@@ -69,6 +100,29 @@ public record ServerStatus(long id, String role, long term, long leaderId, Strin
                 node.path("snapshotIndex").asLong(0), members, textOrNull(node, "clusterId"),
                 textOrNull(node, "address"), node.path("firstLogIndex").asLong(0), node.path("lastLogIndex").asLong(0),
                 textOrNull(node, "fsync"), alarms, textOrNull(node, "etcdClientUrl"), json);
+    }
+
+    /** The health fields of {@link #json()}; read on demand, since only status tools ask. */
+    public Health health() {
+        JsonNode node;
+        try {
+            node = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("parse() already read it", e);
+        }
+        List<Follower> followers = new ArrayList<>();
+        for (JsonNode follower : node.path("followers")) {
+            followers.add(new Follower(follower.path("id").asLong(), follower.path("matchIndex").asLong(),
+                    follower.path("lag").asLong(), numberOr(follower, "lastContactMs", -1)));
+        }
+        JsonNode healthy = node.get("healthy");
+        return new Health(healthy != null && healthy.isBoolean() ? healthy.asBoolean() : null,
+                textOrNull(node, "healthReason"), numberOr(node, "leaderContactMs", -1), followers);
+    }
+
+    private static long numberOr(JsonNode node, String field, long absent) {
+        JsonNode value = node.get(field);
+        return value != null && value.isNumber() ? value.asLong() : absent;
     }
 
     private static JsonNode required(JsonNode node, String field) {

@@ -63,6 +63,28 @@ class ServerStatusTest {
     }
 
     @Test
+    void healthFieldsReadAsTheNodeSentThemAndAsUnknownFromAnOlderNode() {
+        ServerStatus leader = ServerStatus.parse("""
+                {"id":1,"role":"LEADER","term":2,"commitIndex":9,"appliedIndex":9,"lastLogIndex":9,"healthy":true,\
+                "healthReason":null,"leaderContactMs":null,"followers":[{"id":2,"matchIndex":9,"lag":0,"lastContactMs":100},\
+                {"id":3,"matchIndex":4,"lag":5,"lastContactMs":null}]}""");
+        ServerStatus.Health health = leader.health();
+        assertEquals(true, health.healthy());
+        assertNull(health.reason());
+        assertEquals(-1, health.leaderContactMs());
+        assertEquals(new ServerStatus.Follower(2, 9, 0, 100), health.follower(2).orElseThrow());
+        assertEquals(new ServerStatus.Follower(3, 4, 5, -1), health.follower(3).orElseThrow(), "never answered");
+        assertTrue(health.follower(4).isEmpty());
+
+        ServerStatus.Health follower = ServerStatus.parse("""
+                {"id":2,"role":"FOLLOWER","term":2,"commitIndex":9,"appliedIndex":9,"healthy":false,\
+                "healthReason":"no leader","leaderContactMs":300,"followers":[]}""").health();
+        assertEquals(new ServerStatus.Health(false, "no leader", 300, List.of()), follower);
+
+        assertEquals(new ServerStatus.Health(null, null, -1, List.of()), ServerStatus.parse(LEADER).health());
+    }
+
+    @Test
     void refusesWhatIsNotAStatusInOneLine() {
         for (String bad : List.of("", "not json", "[1]", "{\"role\":\"LEADER\"}",
                 "{\"id\":null,\"role\":\"LEADER\",\"term\":1,\"commitIndex\":0,\"appliedIndex\":0}")) {
