@@ -117,6 +117,8 @@ class NoSpaceAlarmTest {
                 var status = assertInstanceOf(Response.StatusOk.class, c.call(new Request.Status(8)));
                 assertTrue(status.json().contains("\"alarms\":[{\"memberId\":2,\"alarm\":\"NOSPACE\",\"detail\":\"member 2's"),
                         status.json());
+                assertTrue(status.json().contains("\"healthy\":false,\"healthReason\":\"alarm NOSPACE raised by member 2\""),
+                        "no member is healthy while the cluster refuses writes: " + status.json());
             }
         }
         try (RawConnection c = new RawConnection(leader.boundAddress())) {
@@ -134,6 +136,8 @@ class NoSpaceAlarmTest {
         servers.remove(2L).close();
         start(2, 0);
         awaitAlarmsEverywhere(List.of());
+        TestServers.await("every member healthy once the alarm is cleared", Duration.ofSeconds(10),
+                () -> servers.values().stream().allMatch(server -> server.health().check().healthy()));
         try (TernClient client = TernClient.builder().endpoints(List.of(cluster.get(3L))).build()) {
             client.put(bytes("k"), bytes("after"));
             assertEquals("after", new String(client.get(bytes("k")).value(), StandardCharsets.UTF_8));
