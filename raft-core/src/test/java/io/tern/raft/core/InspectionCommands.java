@@ -29,6 +29,12 @@ final class InspectionCommands {
         FIELDS.put("durableTerm", n -> n.storage.hardState().term());
         FIELDS.put("durableVote", n -> n.storage.hardState().vote());
         FIELDS.put("durableLast", n -> n.storage.lastIndex());
+        FIELDS.put("inTouch", n -> n.core.inTouchWithQuorum());
+        FIELDS.put("sinceLeader", n -> n.core.ticksSinceLeaderContact());
+        FIELDS.put("contacts", n -> n.core.peerContacts().stream()
+                .map(c -> c.id() + ":match=" + c.match() + ",quiet=" + (c.quietTicks() == PeerContact.NEVER ? "never"
+                        : String.valueOf(c.quietTicks())))
+                .collect(Collectors.joining(" ", "[", "]")));
     }
 
     private InspectionCommands() {

@@ -27,7 +27,7 @@ import java.util.Map;
  * deliver|drop|duplicate [F->T] [Type] [field=value] [first]   step / discard / copy the matching messages
  * partition 1 | 2 3, isolate 1, heal, crash 1, restart 1
  * status 1 [role term lead vote commit applied last first voters transferee durableTerm durableVote
- *           durableLast progressN]  print those fields of node 1 (a default set when none are named)
+ *           durableLast inTouch sinceLeader contacts progressN]  print those fields of node 1 (a default set when none are named)
  * raft-log 1               the index/term of every entry node 1 holds, from its first
  * applied 1                the commands node 1 applied, in order
  * reads 1                  the reads node 1 reported (id@index, or id@abandoned) since the last reads 1
