@@ -66,6 +66,7 @@ public final class EtcdGateway implements AutoCloseable {
         AdminServices admin = new AdminServices(member, calls, headers, executor);
         Server server = NettyServerBuilder.forAddress(address)
                 .executor(executor)
+                .addStreamTracerFactory(new GrpcTraffic(member.metrics().registry()))
                 // A put of the largest value the member takes must get through; the member refuses
                 // what is over its own limits with etcd's "request is too large".
                 .maxInboundMessageSize(ProtocolLimits.MAX_FRAME_BODY_BYTES)

@@ -72,6 +72,22 @@ class EtcdKvTest {
         raw = KVGrpc.newBlockingStub(members.channel(member));
     }
 
+    /** The member's {@code /metrics} value of {@code sample}, 0 if it is not there yet. */
+    private static double metric(String sample) {
+        return member.metrics().scrape().lines().filter(line -> line.startsWith(sample + " "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(sample.length() + 1))).findFirst().orElse(0);
+    }
+
+    @Test
+    void theGatewaysGrpcTrafficIsMeteredUnderEtcdsNames() throws Exception {
+        double receivedBefore = metric("etcd_network_client_grpc_received_bytes_total");
+        double sentBefore = metric("etcd_network_client_grpc_sent_bytes_total");
+        kv.put(b("metered/key"), ByteSequence.from(new byte[1000])).get();
+        assertTrue(metric("etcd_network_client_grpc_received_bytes_total") >= receivedBefore + 1000,
+                "the put's value came in over gRPC");
+        assertTrue(metric("etcd_network_client_grpc_sent_bytes_total") > sentBefore, "its answer went out");
+    }
+
     @AfterAll
     static void stop() {
         if (members != null) {
