@@ -11,6 +11,7 @@ import io.tern.client.protocol.ProtocolLimits;
 import io.tern.platform.HostPort;
 import io.tern.server.ServerConfig;
 import io.tern.server.TernServer;
+import io.tern.verify.cluster.Await;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -205,6 +206,11 @@ class CliServerTest {
         String nowhere = "127.0.0.1:" + Cli.closedPort();
         okLine(tern("member", "add", "2", nowhere, "--learner"), "OK revision=(\\d+)");
         try {
+            // The leader's view of its followers is refreshed at each heartbeat tick.
+            Await.until("the leader's view of member 2", Duration.ofSeconds(10), () -> {
+                List<String> rows = tern("status", "--timeout", "1s").outLines();
+                return rows.size() == 3 && rows.get(2).split(" +")[9].matches("\\d+");
+            });
             Cli.Result status = tern("status", "--timeout", "1s");
             assertEquals(4, status.exitCode(), status.err());
             List<String> lines = status.outLines();
