@@ -13,6 +13,7 @@ import io.tern.client.protocol.Request;
 import io.tern.client.protocol.Response;
 import io.tern.client.protocol.Status;
 import io.tern.engine.state.Alarm;
+import io.tern.server.metrics.MemberHealth;
 import io.tern.raft.core.Role;
 import io.tern.raft.node.FatalFailureListener;
 import java.nio.charset.StandardCharsets;
@@ -96,6 +97,9 @@ class NoSpaceAlarmTest {
         TernServer leader = awaitLeader();
         awaitAlarmsEverywhere(List.of(new Alarm(2, Alarm.Type.NOSPACE, "")));
         String detail = servers.get(2L).engine().alarms().getFirst().detail();
+        MemberHealth.Verdict alarmed = new MemberHealth.Verdict(false, "alarm NOSPACE raised by member 2");
+        TestServers.await("every member unhealthy for the alarm", Duration.ofSeconds(10),
+                () -> servers.values().stream().allMatch(server -> server.health().check().equals(alarmed)));
         assertTrue(detail.startsWith("member 2's data directory " + data.resolve("node-2") + " has ")
                 && detail.endsWith(" free, below the 8192.0 PiB reserve"), detail);
 

@@ -120,7 +120,7 @@ public final class RaftNode implements AutoCloseable {
         this.snapshots = new SnapshotTransfers(id, storage, transport, runtime, config.snapshotChunkBytes(),
                 config.requestTimeout(), peer -> onLoop(() -> core.reportSnapshot(peer, false)));
         publishStatus();
-        this.contact = new Contact(false, -1, List.of(), runtime.nanoTime());
+        publishContact();
     }
 
     /**
@@ -361,6 +361,11 @@ public final class RaftNode implements AutoCloseable {
     /** Loop: one tick of Raft's clock; the contact view is refreshed at the same pace, so it costs nothing per request. */
     private void tick() {
         core.tick();
+        publishContact();
+    }
+
+    /** Loop: at each tick, and at once when the role or leader changes, so that it never lags such a change. */
+    private void publishContact() {
         long heartbeatMillis = config.heartbeat().toMillis();
         List<Contact.FollowerContact> followers = new ArrayList<>();
         for (PeerContact peer : core.peerContacts()) {
@@ -558,6 +563,7 @@ public final class RaftNode implements AutoCloseable {
             }
             lastRole = core.role();
             lastLeader = core.leaderId();
+            publishContact();
         }
         coreView = new CoreView(core.role(), core.term(), core.leaderId(), leaderAddress, core.commitIndex(),
                 core.membership());
