@@ -2,7 +2,6 @@ package io.tern.engine.state;
 
 import io.tern.kv.WatchEvent;
 import org.rocksdb.ReadOptions;
-import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.AbstractWriteBatch;
 import org.rocksdb.WriteBatchWithIndex;
@@ -25,7 +24,7 @@ final class CommandApplier {
 
     static final String LEASE_EXISTS = "etcdserver: lease already exists";
 
-    private final RocksDB db;
+    private final StateFamilies families;
     private final ReadOptions readOptions;
     private final CurrentRecords records;
 
@@ -33,10 +32,10 @@ final class CommandApplier {
      * @param readOptions how to read the committed state under the batch; the latest state, because
      *     the applier is the only writer
      */
-    CommandApplier(RocksDB db, ReadOptions readOptions) {
-        this.db = db;
+    CommandApplier(StateFamilies families, ReadOptions readOptions) {
+        this.families = families;
         this.readOptions = readOptions;
-        this.records = new CurrentRecords(db, readOptions, CurrentRecords.DEFAULT_CAPACITY_BYTES);
+        this.records = new CurrentRecords(families.db(), readOptions, CurrentRecords.DEFAULT_CAPACITY_BYTES);
     }
 
     /**
@@ -81,9 +80,9 @@ final class CommandApplier {
     CommandResult apply(Command command, long revision, AbstractWriteBatch batch, List<WatchEvent> events)
             throws RocksDBException {
         StateReader reader = batch instanceof WriteBatchWithIndex indexed
-                ? StateReader.of(db, readOptions, indexed, records) : StateReader.ofCurrentRecords(records);
+                ? StateReader.of(families, readOptions, indexed, records) : StateReader.ofCurrentRecords(records);
         VersionedReads reads = new VersionedReads(reader);
-        RevisionWriter writer = new RevisionWriter(batch, records, revision, events != null);
+        RevisionWriter writer = new RevisionWriter(batch, families.events(), records, revision, events != null);
         CommandResult result = switch (command) {
             case Command.Put put -> {
                 writer.put(put.key(), put.value(), 0, reads.current(put.key()));

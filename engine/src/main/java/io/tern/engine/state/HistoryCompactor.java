@@ -1,5 +1,6 @@
 package io.tern.engine.state;
 
+import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -49,14 +50,17 @@ final class HistoryCompactor implements AutoCloseable {
     }
 
     private final OpenStore store;
+    /** Used only inside {@link OpenStore#whileOpen}, like the database it belongs to. */
+    private final ColumnFamilyHandle events;
     private final WriteOptions writeOptions;
     private final String name;
     private final ExecutorService thread;
     private final Object progress = new Object();
     private boolean passQueued;
 
-    HistoryCompactor(OpenStore store, WriteOptions writeOptions, String name) {
+    HistoryCompactor(OpenStore store, ColumnFamilyHandle events, WriteOptions writeOptions, String name) {
         this.store = store;
+        this.events = events;
         this.writeOptions = writeOptions;
         this.name = name;
         this.thread = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("tern-history-purge").daemon().factory());
@@ -151,7 +155,7 @@ final class HistoryCompactor implements AutoCloseable {
                     try (WriteBatch batch = new WriteBatch()) {
                         for (byte[] indexKey : chunk.dropped) {
                             batch.delete(indexKey);
-                            batch.delete(StateLayout.eventKey(StateLayout.indexRevision(indexKey),
+                            batch.delete(events, StateLayout.eventKey(StateLayout.indexRevision(indexKey),
                                     StateLayout.indexSub(indexKey)));
                         }
                         db.write(writeOptions, batch);

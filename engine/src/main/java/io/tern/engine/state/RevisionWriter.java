@@ -3,6 +3,7 @@ package io.tern.engine.state;
 import io.tern.kv.Bytes;
 import io.tern.kv.VersionedKeyValue;
 import io.tern.kv.WatchEvent;
+import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.AbstractWriteBatch;
 
@@ -17,6 +18,7 @@ import java.util.List;
 final class RevisionWriter {
 
     private final AbstractWriteBatch batch;
+    private final ColumnFamilyHandle eventFamily;
     private final CurrentRecords records;
     private final long revision;
     /** The changes made, each with the key as it was before; {@code null} when nobody listens. */
@@ -24,8 +26,10 @@ final class RevisionWriter {
     private int sub;
 
     /** @param records told of every current record written, so that the applier's reads see it */
-    RevisionWriter(AbstractWriteBatch batch, CurrentRecords records, long revision, boolean collectEvents) {
+    RevisionWriter(AbstractWriteBatch batch, ColumnFamilyHandle eventFamily, CurrentRecords records, long revision,
+                   boolean collectEvents) {
         this.batch = batch;
+        this.eventFamily = eventFamily;
         this.records = records;
         this.revision = revision;
         this.events = collectEvents ? new ArrayList<>() : null;
@@ -59,7 +63,7 @@ final class RevisionWriter {
         byte[] record = StateLayout.encodeRecord(create, revision, version, lease, value);
         batch.put(userKey, record);
         records.put(userKey, record);
-        batch.put(StateLayout.eventKey(revision, sub), StateLayout.encodePutEvent(written));
+        batch.put(eventFamily, StateLayout.eventKey(revision, sub), StateLayout.encodePutEvent(written));
         batch.put(StateLayout.indexKey(key, revision, sub), new byte[] {StateLayout.TYPE_PUT});
         long previousLease = previous == null ? 0 : previous.lease();
         if (previousLease != lease) {
@@ -80,7 +84,7 @@ final class RevisionWriter {
         byte[] userKey = StateLayout.userKey(key);
         batch.delete(userKey);
         records.delete(userKey);
-        batch.put(StateLayout.eventKey(revision, sub), StateLayout.encodeDeleteEvent(key));
+        batch.put(eventFamily, StateLayout.eventKey(revision, sub), StateLayout.encodeDeleteEvent(key));
         batch.put(StateLayout.indexKey(key, revision, sub), new byte[] {StateLayout.TYPE_DELETE});
         if (previous.lease() != 0) {
             batch.delete(StateLayout.attachmentKey(previous.lease(), key));

@@ -13,9 +13,9 @@ import io.tern.raft.types.LogEntry;
 
 import org.rocksdb.AbstractWriteBatch;
 import org.rocksdb.Checkpoint;
+import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.CompactRangeOptions;
 import org.rocksdb.FlushOptions;
-import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -74,7 +74,7 @@ public final class RocksStateStore implements AutoCloseable {
     }
 
     private final Path dir;
-    private final Options options;
+    private final StateFamilies families;
     private final RocksDB db;
     /** Chosen once: WAL off, because the Raft log already holds every write. */
     private final WriteOptions writeOptions;
@@ -99,14 +99,14 @@ public final class RocksStateStore implements AutoCloseable {
     private volatile List<Alarm> alarms;
     private final AtomicLong durableAppliedIndex;
 
-    private RocksStateStore(Path dir, Options options, RocksDB db) throws RocksDBException {
+    private RocksStateStore(Path dir, StateFamilies families) throws RocksDBException {
         this.dir = dir;
-        this.options = options;
-        this.db = db;
+        this.families = families;
+        this.db = families.db();
         this.writeOptions = new WriteOptions().setDisableWAL(true);
         this.applyReadOptions = new ReadOptions();
-        this.commandApplier = new CommandApplier(db, applyReadOptions);
-        this.historyCompactor = new HistoryCompactor(this::whileOpen, writeOptions, dir.toString());
+        this.commandApplier = new CommandApplier(families, applyReadOptions);
+        this.historyCompactor = new HistoryCompactor(this::whileOpen, families.events(), writeOptions, dir.toString());
         try {
             checkFormat();
             this.applied = loadPoint();
@@ -134,16 +134,15 @@ public final class RocksStateStore implements AutoCloseable {
         } catch (IOException e) {
             throw new StorageException("cannot create the state directory " + absolute + ": " + e.getMessage(), e);
         }
-        Options options = new Options().setCreateIfMissing(true);
-        RocksDB db = null;
+        StateFamilies families = null;
         try {
-            db = RocksDB.open(options, absolute.toString());
-            return new RocksStateStore(absolute, options, db);
+            families = StateFamilies.open(absolute);
+            return new RocksStateStore(absolute, families);
         } catch (RocksDBException e) {
-            closeQuietly(db, options);
+            closeQuietly(families);
             throw failure(absolute, "cannot open", e);
         } catch (RuntimeException e) {
-            closeQuietly(db, options);
+            closeQuietly(families);
             throw e;
         }
     }
@@ -506,7 +505,7 @@ public final class RocksStateStore implements AutoCloseable {
             long pendingRevision = -1;
             long bytes = 0;
             long pendingBytes = 0;
-            try (RocksIterator iterator = db.newIterator(view.readOptions())) {
+            try (RocksIterator iterator = db.newIterator(families.events(), view.readOptions())) {
                 for (iterator.seek(StateLayout.eventKey(fromRevision)); iterator.isValid(); iterator.next()) {
                     byte[] eventKey = iterator.key();
                     if (Arrays.compareUnsigned(eventKey, StateLayout.EVENT_END) >= 0) {
@@ -619,7 +618,7 @@ public final class RocksStateStore implements AutoCloseable {
                 throw new CompactedRevisionException(compacted);
             }
             long upTo = revision == 0 ? applied : revision;
-            return new KvHash(StateHasher.history(db, view.readOptions(), compacted, upTo), compacted, upTo, applied);
+            return new KvHash(StateHasher.history(families, view.readOptions(), compacted, upTo), compacted, upTo, applied);
         });
     }
 
@@ -627,7 +626,7 @@ public final class RocksStateStore implements AutoCloseable {
     public StateHash hash() {
         return read("cannot hash the state", (view, reads) -> {
             long applied = StateLayout.appliedIndex(db.get(view.readOptions(), StateLayout.APPLIED_KEY));
-            return new StateHash(StateHasher.state(db, view.readOptions(), reads.compactionRevision(), applied), applied);
+            return new StateHash(StateHasher.state(families, view.readOptions(), reads.compactionRevision(), applied), applied);
         });
     }
 
@@ -636,9 +635,9 @@ public final class RocksStateStore implements AutoCloseable {
         lifecycle.readLock().lock();
         try {
             ensureOpen();
-            long memtables = db.getLongProperty("rocksdb.cur-size-all-mem-tables");
-            long tables = db.getLongProperty("rocksdb.total-sst-files-size");
-            long live = Math.min(tables, db.getLongProperty("rocksdb.estimate-live-data-size"));
+            long memtables = db.getAggregatedLongProperty("rocksdb.cur-size-all-mem-tables");
+            long tables = db.getAggregatedLongProperty("rocksdb.total-sst-files-size");
+            long live = Math.min(tables, db.getAggregatedLongProperty("rocksdb.estimate-live-data-size"));
             return new StateSize(tables + memtables, live + memtables);
         } catch (RocksDBException e) {
             throw failure(dir, "cannot read its size", e);
@@ -682,7 +681,9 @@ public final class RocksStateStore implements AutoCloseable {
                 .setBottommostLevelCompaction(CompactRangeOptions.BottommostLevelCompaction.kForce)) {
             ensureOpen();
             flushOpen();
-            db.compactRange(db.getDefaultColumnFamily(), null, null, everything);
+            for (ColumnFamilyHandle family : families.all()) {
+                db.compactRange(family, null, null, everything);
+            }
         } catch (RocksDBException e) {
             throw failure(dir, "cannot compact", e);
         } finally {
@@ -700,7 +701,7 @@ public final class RocksStateStore implements AutoCloseable {
         try {
             ensureOpen();
             try (SnapshotView view = new SnapshotView(db)) {
-                return read.from(view, new VersionedReads(StateReader.of(db, view.readOptions())));
+                return read.from(view, new VersionedReads(StateReader.of(families, view.readOptions())));
             }
         } catch (RocksDBException e) {
             throw failure(dir, action, e);
@@ -784,10 +785,9 @@ public final class RocksStateStore implements AutoCloseable {
             try {
                 flushOpen();
             } finally {
-                db.close();
+                families.close();
                 writeOptions.close();
                 applyReadOptions.close();
-                options.close();
             }
         } finally {
             lifecycle.writeLock().unlock();
@@ -804,7 +804,7 @@ public final class RocksStateStore implements AutoCloseable {
         // covers. A concurrent apply may make the flush cover more; reporting less is safe.
         long covered = applied.index();
         try (FlushOptions flushOptions = new FlushOptions().setWaitForFlush(true)) {
-            db.flush(flushOptions);
+            db.flush(flushOptions, families.all()); // atomic: both families at the same point
         } catch (RocksDBException e) {
             throw failure(dir, "cannot flush", e);
         }
@@ -821,6 +821,11 @@ public final class RocksStateStore implements AutoCloseable {
                     + " this version of Tern reads format " + StateLayout.FORMAT_VERSION
                     + ": start this member from an empty data directory so that it takes the state from the"
                     + " leader, or export the keys with the previous version and load them again");
+        } else if (format.length == 1 && format[0] == 2) {
+            throw new StorageException("the state in " + dir + " has format 2 (history among the current records),"
+                    + " this version of Tern reads format " + StateLayout.FORMAT_VERSION
+                    + ": start this member from an empty data directory so that it takes the state from the"
+                    + " leader");
         } else if (format.length != 1 || format[0] != StateLayout.FORMAT_VERSION) {
             throw new StorageException("the state in " + dir + " has format " + Bytes.show(format)
                     + ", this version of Tern reads format " + StateLayout.FORMAT_VERSION);
@@ -962,10 +967,9 @@ public final class RocksStateStore implements AutoCloseable {
                 + message.replaceAll("\\s*\\R\\s*", " "), e);
     }
 
-    private static void closeQuietly(RocksDB db, Options options) {
-        if (db != null) {
-            db.close();
+    private static void closeQuietly(StateFamilies families) {
+        if (families != null) {
+            families.close();
         }
-        options.close();
     }
 }

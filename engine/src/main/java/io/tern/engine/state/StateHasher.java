@@ -2,7 +2,6 @@ package io.tern.engine.state;
 
 import io.tern.kv.Bytes;
 import org.rocksdb.ReadOptions;
-import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 
@@ -23,9 +22,9 @@ final class StateHasher {
     }
 
     /** The history up to revision {@code upTo}, given compaction revision {@code compacted}. */
-    static int history(RocksDB db, ReadOptions read, long compacted, long upTo) throws RocksDBException {
+    static int history(StateFamilies families, ReadOptions read, long compacted, long upTo) throws RocksDBException {
         CRC32C crc = new CRC32C();
-        addHistory(db, read, compacted, upTo, crc);
+        addHistory(families, read, compacted, upTo, crc);
         return (int) crc.getValue();
     }
 
@@ -33,9 +32,9 @@ final class StateHasher {
      * The whole state at applied index {@code applied}: every key outside the history but the purge
      * mark (which each member writes when its own pass ends), then the history as {@link #history}.
      */
-    static int state(RocksDB db, ReadOptions read, long compacted, long applied) throws RocksDBException {
+    static int state(StateFamilies families, ReadOptions read, long compacted, long applied) throws RocksDBException {
         CRC32C crc = new CRC32C();
-        try (RocksIterator iterator = db.newIterator(read)) {
+        try (RocksIterator iterator = families.db().newIterator(read)) {
             for (iterator.seekToFirst(); iterator.isValid(); iterator.next()) {
                 byte[] key = iterator.key();
                 if (key.length > 0 && (key[0] == StateLayout.EVENT_PREFIX || key[0] == StateLayout.INDEX_PREFIX)) {
@@ -52,15 +51,15 @@ final class StateHasher {
             }
             iterator.status();
         }
-        addHistory(db, read, compacted, applied, crc);
+        addHistory(families, read, compacted, applied, crc);
         return (int) crc.getValue();
     }
 
-    private static void addHistory(RocksDB db, ReadOptions read, long compacted, long upTo, CRC32C crc)
+    private static void addHistory(StateFamilies families, ReadOptions read, long compacted, long upTo, CRC32C crc)
             throws RocksDBException {
-        addKeptBelow(db, read, compacted, crc);
+        addKeptBelow(families, read, compacted, crc);
         byte[] end = StateLayout.eventKey(upTo + 1);
-        try (RocksIterator iterator = db.newIterator(read)) {
+        try (RocksIterator iterator = families.db().newIterator(families.events(), read)) {
             for (iterator.seek(StateLayout.eventKey(compacted)); iterator.isValid(); iterator.next()) {
                 byte[] key = iterator.key();
                 if (Arrays.compareUnsigned(key, end) >= 0) {
@@ -74,11 +73,11 @@ final class StateHasher {
     }
 
     /** Each key's newest change below {@code compacted}, if a put: what compaction keeps of the past. */
-    private static void addKeptBelow(RocksDB db, ReadOptions read, long compacted, CRC32C crc) throws RocksDBException {
+    private static void addKeptBelow(StateFamilies families, ReadOptions read, long compacted, CRC32C crc) throws RocksDBException {
         if (compacted <= 1) {
             return;
         }
-        try (RocksIterator iterator = db.newIterator(read)) {
+        try (RocksIterator iterator = families.db().newIterator(read)) {
             byte[] group = null;
             byte[] newest = null;
             boolean newestIsPut = false;
@@ -89,7 +88,7 @@ final class StateHasher {
                 }
                 int prefix = indexKey.length - StateLayout.POSITION_BYTES;
                 if (group == null || prefix != group.length || !Arrays.equals(indexKey, 0, prefix, group, 0, prefix)) {
-                    addKept(db, read, newest, newestIsPut, crc);
+                    addKept(families, read, newest, newestIsPut, crc);
                     newest = null;
                     group = Arrays.copyOf(indexKey, prefix);
                 }
@@ -99,17 +98,17 @@ final class StateHasher {
                 }
             }
             iterator.status();
-            addKept(db, read, newest, newestIsPut, crc);
+            addKept(families, read, newest, newestIsPut, crc);
         }
     }
 
-    private static void addKept(RocksDB db, ReadOptions read, byte[] indexKey, boolean put, CRC32C crc)
+    private static void addKept(StateFamilies families, ReadOptions read, byte[] indexKey, boolean put, CRC32C crc)
             throws RocksDBException {
         if (indexKey == null || !put) {
             return;
         }
         byte[] eventKey = StateLayout.eventKey(StateLayout.indexRevision(indexKey), StateLayout.indexSub(indexKey));
-        byte[] event = db.get(read, eventKey);
+        byte[] event = families.db().get(families.events(), read, eventKey);
         if (event == null) {
             throw new IllegalStateException("index entry " + Bytes.show(indexKey) + " has no event");
         }

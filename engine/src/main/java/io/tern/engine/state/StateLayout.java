@@ -9,11 +9,10 @@ import java.util.Arrays;
 /**
  * How the applied state is laid out in RocksDB's keyspace.
  *
- * <p>Everything shares the default column family, told apart by a one-byte prefix. One column family
- * because the WAL is off: RocksDB flushes column families independently, so after a crash two of them
- * could hold different points in history, and the applied index would no longer describe the data.
- * Within one column family, a write batch lands in one memtable and is flushed as a whole. All
- * integers are big-endian, so numeric order is byte order.
+ * <p>The events ({@code 0x02}) live in a column family of their own, everything else in the default
+ * one, told apart by a one-byte prefix; the events keep their prefix there too, so a key says what it
+ * is wherever it is read. Why two families, and why they are flushed atomically (the WAL is off), is
+ * {@link StateFamilies}'s story. All integers are big-endian, so numeric order is byte order.
  *
  * <pre>
  * 0x00 'f'                         format version (u8 {@link #FORMAT_VERSION})
@@ -23,7 +22,7 @@ import java.util.Arrays;
  * 0x00 'c'                         u64 compaction revision (absent: 0)
  * 0x00 'p'                         u64 revision below which superseded history is deleted (absent: 0)
  * 0x01 | key                       current record: u64 create | u64 mod | u64 version | u64 lease | value
- * 0x02 | u64 revision | u32 sub    event: u8 type (0 put, 1 delete) | u32 n | n bytes key
+ * 0x02 | u64 revision | u32 sub    (events family) event: u8 type (0 put, 1 delete) | u32 n | n bytes key
  *                                         | for a put: u64 create | u64 version | u64 lease | value
  * 0x03 | escaped key | u64 revision | u32 sub    u8 type: the per-key index of the events
  * 0x04 | u64 lease id              u64 granted TTL in seconds
@@ -46,7 +45,7 @@ import java.util.Arrays;
 final class StateLayout {
 
     /** The layout described here; stored so that a later, different layout is recognised. */
-    static final byte FORMAT_VERSION = 2;
+    static final byte FORMAT_VERSION = 3;
 
     static final byte USER_PREFIX = 0x01;
     static final byte EVENT_PREFIX = 0x02;

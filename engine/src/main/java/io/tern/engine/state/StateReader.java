@@ -13,18 +13,30 @@ import org.rocksdb.WriteBatchWithIndex;
  */
 interface StateReader {
 
-    /** The stored value of {@code key}, or {@code null}. */
+    /** The stored value of {@code key} outside the events, or {@code null}. */
     byte[] get(byte[] key) throws RocksDBException;
 
-    /** A new unbounded iterator over this view; the caller closes it and checks bounds itself. */
+    /** The event stored under {@code eventKey}, or {@code null}. */
+    byte[] event(byte[] eventKey) throws RocksDBException;
+
+    /**
+     * A new unbounded iterator over this view, the events excepted; the caller closes it and checks
+     * bounds itself.
+     */
     RocksIterator iterator();
 
     /** Reads through {@code readOptions} (a snapshot's, for readers). */
-    static StateReader of(RocksDB db, ReadOptions readOptions) {
+    static StateReader of(StateFamilies families, ReadOptions readOptions) {
+        RocksDB db = families.db();
         return new StateReader() {
             @Override
             public byte[] get(byte[] key) throws RocksDBException {
                 return db.get(readOptions, key);
+            }
+
+            @Override
+            public byte[] event(byte[] eventKey) throws RocksDBException {
+                return db.get(families.events(), readOptions, eventKey);
             }
 
             @Override
@@ -52,6 +64,11 @@ interface StateReader {
             }
 
             @Override
+            public byte[] event(byte[] eventKey) {
+                throw new IllegalStateException("a command applied without an indexed batch read an event");
+            }
+
+            @Override
             public RocksIterator iterator() {
                 throw new IllegalStateException("a command applied without an indexed batch iterated the state");
             }
@@ -63,7 +80,9 @@ interface StateReader {
      * with {@code overwriteKey = true}, and must not change while an iterator of it is open. Gets of
      * current records go to {@code records}, which knows the batch's ones.
      */
-    static StateReader of(RocksDB db, ReadOptions readOptions, WriteBatchWithIndex batch, CurrentRecords records) {
+    static StateReader of(StateFamilies families, ReadOptions readOptions, WriteBatchWithIndex batch,
+                          CurrentRecords records) {
+        RocksDB db = families.db();
         return new StateReader() {
             @Override
             public byte[] get(byte[] key) throws RocksDBException {
@@ -71,6 +90,11 @@ interface StateReader {
                     return records.get(key);
                 }
                 return batch.getFromBatchAndDB(db, readOptions, key);
+            }
+
+            @Override
+            public byte[] event(byte[] eventKey) throws RocksDBException {
+                return batch.getFromBatchAndDB(db, families.events(), readOptions, eventKey);
             }
 
             @Override

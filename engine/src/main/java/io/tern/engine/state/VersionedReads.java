@@ -132,7 +132,7 @@ final class VersionedReads {
 
     /** The event stored at {@code (revision, sub)}. */
     WatchEvent event(long revision, int sub) throws RocksDBException {
-        byte[] event = reader.get(StateLayout.eventKey(revision, sub));
+        byte[] event = reader.event(StateLayout.eventKey(revision, sub));
         if (event == null) {
             throw new IllegalStateException("the index names event " + revision + "." + Integer.toUnsignedString(sub)
                     + " but history does not hold it");

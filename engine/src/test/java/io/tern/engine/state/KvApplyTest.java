@@ -287,6 +287,20 @@ class KvApplyTest {
     }
 
     @Test
+    void aStateWithTheHistoryAmongTheCurrentRecordsIsRefusedWithOneLine() throws RocksDBException {
+        store.close();
+        Path old = dir.resolve("format-2");
+        try (Options options = new Options().setCreateIfMissing(true);
+             RocksDB db = RocksDB.open(options, old.toString())) {
+            db.put(StateLayout.FORMAT_KEY, new byte[] {2});
+        }
+        StorageException refused = assertThrows(StorageException.class, () -> RocksStateStore.open(old));
+        assertTrue(refused.getMessage().contains("has format 2 (history among the current records)"), refused.getMessage());
+        assertFalse(refused.getMessage().contains("\n"));
+        store = RocksStateStore.open(dir.resolve("state"));
+    }
+
+    @Test
     void aTransactionRefusedWithinARunLeavesEveryKeyAsTheRunHadIt() {
         long first = store.appliedIndex() + 1;
         TxnRequest refused = new TxnRequest(List.of(), List.of(PutRequest.of(bytes("k"), bytes("lost")),

@@ -199,17 +199,20 @@ class KvHistoryPropertyTest {
         }
     }
 
-    /** Every record of a closed store, in order. */
+    /** Every record of a closed store, both column families, in key order (events keep their prefix). */
     static List<KeyValue> contents(Path directory) throws RocksDBException {
         List<KeyValue> records = new ArrayList<>();
-        try (Options options = new Options();
-             RocksDB db = RocksDB.openReadOnly(options, directory.toString());
-             RocksIterator iterator = db.newIterator()) {
-            for (iterator.seekToFirst(); iterator.isValid(); iterator.next()) {
-                records.add(new KeyValue(iterator.key(), iterator.value()));
+        try (StateFamilies families = StateFamilies.open(directory)) {
+            for (var family : families.all()) {
+                try (RocksIterator iterator = families.db().newIterator(family)) {
+                    for (iterator.seekToFirst(); iterator.isValid(); iterator.next()) {
+                        records.add(new KeyValue(iterator.key(), iterator.value()));
+                    }
+                    iterator.status();
+                }
             }
-            iterator.status();
         }
+        records.sort((a, b) -> java.util.Arrays.compareUnsigned(a.key(), b.key()));
         return records;
     }
 

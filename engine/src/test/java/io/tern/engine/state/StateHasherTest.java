@@ -3,9 +3,7 @@ package io.tern.engine.state;
 import io.tern.kv.VersionedKeyValue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
-import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 
 import java.nio.file.Path;
@@ -27,23 +25,22 @@ class StateHasherTest {
 
     @Test
     void garbageBelowTheCompactionRevisionIsNotHashed() throws RocksDBException {
-        try (Options options = new Options().setCreateIfMissing(true);
-             RocksDB unpurged = RocksDB.open(options, dir.resolve("unpurged").toString());
-             RocksDB purged = RocksDB.open(options, dir.resolve("purged").toString());
-             RocksDB other = RocksDB.open(options, dir.resolve("other").toString());
+        try (StateFamilies unpurged = StateFamilies.open(dir.resolve("unpurged"));
+             StateFamilies purged = StateFamilies.open(dir.resolve("purged"));
+             StateFamilies other = StateFamilies.open(dir.resolve("other"));
              ReadOptions read = new ReadOptions()) {
             // What compaction keeps below 5: a's put at 2; b's newest change below 5 is a delete: nothing.
-            for (RocksDB db : new RocksDB[] {unpurged, purged, other}) {
+            for (StateFamilies db : new StateFamilies[] {unpurged, purged, other}) {
                 put(db, "a", db == other ? "a2-other" : "a2", 2);
                 put(db, "c", "c5", 5);
                 put(db, "a", "a6", 6);
-                db.put(StateLayout.APPLIED_KEY, StateLayout.encodeApplied(6, 1));
-                db.put(StateLayout.COMPACTION_KEY, StateLayout.encodeLong(COMPACTED));
+                db.db().put(StateLayout.APPLIED_KEY, StateLayout.encodeApplied(6, 1));
+                db.db().put(StateLayout.COMPACTION_KEY, StateLayout.encodeLong(COMPACTED));
             }
             put(unpurged, "a", "a1", 1);
             put(unpurged, "b", "b3", 3);
             delete(unpurged, "b", 4);
-            purged.put(StateLayout.PURGED_KEY, StateLayout.encodeLong(COMPACTED));
+            purged.db().put(StateLayout.PURGED_KEY, StateLayout.encodeLong(COMPACTED));
 
             assertEquals(StateHasher.history(purged, read, COMPACTED, 6), StateHasher.history(unpurged, read, COMPACTED, 6));
             assertEquals(StateHasher.state(purged, read, COMPACTED, 6), StateHasher.state(unpurged, read, COMPACTED, 6));
@@ -54,14 +51,14 @@ class StateHasherTest {
         }
     }
 
-    private static void put(RocksDB db, String key, String value, long revision) throws RocksDBException {
-        db.put(StateLayout.eventKey(revision, 0), StateLayout.encodePutEvent(
+    private static void put(StateFamilies db, String key, String value, long revision) throws RocksDBException {
+        db.db().put(db.events(), StateLayout.eventKey(revision, 0), StateLayout.encodePutEvent(
                 new VersionedKeyValue(bytes(key), bytes(value), revision, revision, 1, 0)));
-        db.put(StateLayout.indexKey(bytes(key), revision, 0), new byte[] {StateLayout.TYPE_PUT});
+        db.db().put(StateLayout.indexKey(bytes(key), revision, 0), new byte[] {StateLayout.TYPE_PUT});
     }
 
-    private static void delete(RocksDB db, String key, long revision) throws RocksDBException {
-        db.put(StateLayout.eventKey(revision, 0), StateLayout.encodeDeleteEvent(bytes(key)));
-        db.put(StateLayout.indexKey(bytes(key), revision, 0), new byte[] {StateLayout.TYPE_DELETE});
+    private static void delete(StateFamilies db, String key, long revision) throws RocksDBException {
+        db.db().put(db.events(), StateLayout.eventKey(revision, 0), StateLayout.encodeDeleteEvent(bytes(key)));
+        db.db().put(StateLayout.indexKey(bytes(key), revision, 0), new byte[] {StateLayout.TYPE_DELETE});
     }
 }

@@ -1,0 +1,91 @@
+package io.tern.engine.state;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+
+/**
+ * The state's database and its two column families: the events of the history, and everything else.
+ *
+ * <p>Events are keyed by revision, so each new one sorts after all that exist. In a family of their
+ * own, the table files a flush makes never overlap one another, and RocksDB moves them down the levels
+ * without rewriting them. Sharing a family with the current records and the index (keys in random
+ * order), every flushed file spanned the whole keyspace, and compaction rewrote the events, values
+ * and all, at every level (measured: a third of the CPU a put costs a member; see bench/README.md).
+ *
+ * <p>Atomic flush keeps the two families at one point in history. The WAL is off, so what survives a
+ * crash is what was flushed; flushed one family at a time, a crash could leave a current record without
+ * its event, or the applied index ahead of the events it covers.
+ */
+final class StateFamilies implements AutoCloseable {
+
+    private static final byte[] EVENTS_NAME = "events".getBytes(StandardCharsets.UTF_8);
+
+    private final DBOptions dbOptions;
+    private final ColumnFamilyOptions familyOptions;
+    private final RocksDB db;
+    private final ColumnFamilyHandle main;
+    private final ColumnFamilyHandle events;
+
+    private StateFamilies(DBOptions dbOptions, ColumnFamilyOptions familyOptions, RocksDB db,
+                          ColumnFamilyHandle main, ColumnFamilyHandle events) {
+        this.dbOptions = dbOptions;
+        this.familyOptions = familyOptions;
+        this.db = db;
+        this.main = main;
+        this.events = events;
+    }
+
+    /** Opens the database in {@code dir}, creating it, or the events family, if missing. */
+    static StateFamilies open(Path dir) throws RocksDBException {
+        DBOptions dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
+                .setAtomicFlush(true);
+        ColumnFamilyOptions familyOptions = new ColumnFamilyOptions();
+        List<ColumnFamilyHandle> handles = new ArrayList<>(2);
+        try {
+            RocksDB db = RocksDB.open(dbOptions, dir.toString(), List.of(
+                    new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, familyOptions),
+                    new ColumnFamilyDescriptor(EVENTS_NAME, familyOptions)), handles);
+            return new StateFamilies(dbOptions, familyOptions, db, handles.get(0), handles.get(1));
+        } catch (RocksDBException | RuntimeException e) {
+            dbOptions.close();
+            familyOptions.close();
+            throw e;
+        }
+    }
+
+    RocksDB db() {
+        return db;
+    }
+
+    /** The current records, the index, leases and metadata: everything but the events. */
+    ColumnFamilyHandle main() {
+        return main;
+    }
+
+    /** The events, keyed {@code 0x02 | u64 revision | u32 sub} as in {@link StateLayout}. */
+    ColumnFamilyHandle events() {
+        return events;
+    }
+
+    /** Both families, for the calls that must cover the whole state (flush, compaction, size). */
+    List<ColumnFamilyHandle> all() {
+        return List.of(main, events);
+    }
+
+    @Override
+    public void close() {
+        events.close();
+        main.close();
+        db.close();
+        familyOptions.close();
+        dbOptions.close();
+    }
+}
