@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongFunction;
+import javax.net.ssl.SSLException;
 
 /**
  * One operation of a {@link TernClient}, from the caller's request to its answer, across every
@@ -191,8 +192,13 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
 
     /** The connection closed with the request in flight; {@code sent} says whether it had left the client. */
     void lost(Attempt from, boolean sent, Throwable cause) {
-        refusedInARow = 0;
         HostPort at = from.connection().address();
+        if (cause instanceof SSLException) {
+            // The server refused the handshake (a client certificate, say) before it read any request.
+            notSent(from, cause);
+            return;
+        }
+        refusedInARow = 0;
         if (sent && write) {
             finish(null, new OutcomeUnknownException("the connection to " + at + " was lost after the "
                     + opcode + " was sent; it may or may not have been applied", cause));
@@ -405,7 +411,9 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
 
     /** The node's host answered that nothing listens there (a connect timeout is no such answer). */
     private static boolean isRefused(Throwable cause) {
-        return cause instanceof ConnectException && !(cause instanceof ConnectTimeoutException);
+        // A TLS handshake that fails will fail again: a configuration error, like a closed port.
+        return cause instanceof ConnectException && !(cause instanceof ConnectTimeoutException)
+                || cause instanceof SSLException;
     }
 
     private static String describe(Throwable cause) {

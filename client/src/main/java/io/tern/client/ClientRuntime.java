@@ -11,6 +11,7 @@ import io.netty.util.Timeout;
 import io.netty.util.TimerTask;
 import io.tern.client.net.ProtocolConnection;
 import io.tern.platform.HostPort;
+import io.tern.platform.tls.ClientTls;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,6 +27,7 @@ final class ClientRuntime implements CallContext {
 
     private final EndpointRouter router;
     private final int connectionsPerEndpoint;
+    private final ClientTls tls;
     private final EventLoopGroup group;
     private final HashedWheelTimer timer;
     private final Bootstrap bootstrap;
@@ -35,6 +37,7 @@ final class ClientRuntime implements CallContext {
     ClientRuntime(ClientSettings settings) {
         this.router = new EndpointRouter(settings.endpoints());
         this.connectionsPerEndpoint = settings.connectionsPerEndpoint();
+        this.tls = settings.tls();
         ClientThreads[] threads = ClientThreads.forClient(this);
         int ioThreads = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
         this.group = new MultiThreadIoEventLoopGroup(ioThreads, threads[0], NioIoHandler.newFactory());
@@ -70,7 +73,7 @@ final class ClientRuntime implements CallContext {
         }
         EndpointPool pool = pools.get(endpoint);
         if (pool == null) {
-            pool = pools.computeIfAbsent(endpoint, e -> new EndpointPool(e, bootstrap, connectionsPerEndpoint));
+            pool = pools.computeIfAbsent(endpoint, e -> new EndpointPool(e, bootstrap, connectionsPerEndpoint, tls));
         }
         return pool.acquire();
     }

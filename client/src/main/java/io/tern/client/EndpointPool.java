@@ -4,6 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.tern.client.net.ProtocolConnection;
 import io.tern.client.net.SendLimits;
 import io.tern.platform.HostPort;
+import io.tern.platform.tls.ClientTls;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -16,12 +17,15 @@ final class EndpointPool {
 
     private final HostPort endpoint;
     private final Bootstrap bootstrap;
+    private final ClientTls tls;
     private final AtomicReferenceArray<ProtocolConnection> slots;
     private final AtomicInteger next = new AtomicInteger();
 
-    EndpointPool(HostPort endpoint, Bootstrap bootstrap, int connections) {
+    /** @param tls how to dial a TLS port, or null for plaintext */
+    EndpointPool(HostPort endpoint, Bootstrap bootstrap, int connections, ClientTls tls) {
         this.endpoint = endpoint;
         this.bootstrap = bootstrap;
+        this.tls = tls;
         this.slots = new AtomicReferenceArray<>(connections);
     }
 
@@ -42,7 +46,7 @@ final class EndpointPool {
         if (connection != null && !connection.isDead()) {
             return connection;
         }
-        ProtocolConnection fresh = new ProtocolConnection(endpoint, bootstrap, SendLimits.NONE);
+        ProtocolConnection fresh = new ProtocolConnection(endpoint, bootstrap, SendLimits.NONE, tls);
         fresh.start();
         slots.set(slot, fresh);
         return fresh;

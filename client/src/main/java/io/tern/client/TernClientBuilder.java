@@ -1,6 +1,8 @@
 package io.tern.client;
 
 import io.tern.platform.HostPort;
+import io.tern.platform.tls.ClientTls;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -13,6 +15,10 @@ public final class TernClientBuilder {
     private Duration connectTimeout = Duration.ofSeconds(2);
     private int connectionsPerEndpoint = 2;
     private boolean discoverLeader = true;
+    private Path trustedCertificates;
+    private Path certificate;
+    private Path privateKey;
+    private ClientTls tls;
 
     /** A builder with the defaults; prefer {@link TernClient#builder()}. */
     public TernClientBuilder() {
@@ -72,16 +78,48 @@ public final class TernClientBuilder {
     }
 
     /**
+     * Speak TLS, trusting the CA certificates (PEM) in {@code caFile}; the server's certificate must be
+     * signed by one of them and name the host of the endpoint dialled (as {@code --cacert}).
+     */
+    public TernClientBuilder trustCertificates(Path caFile) {
+        this.trustedCertificates = Objects.requireNonNull(caFile, "caFile");
+        return this;
+    }
+
+    /**
+     * Speak TLS, presenting the certificate chain in {@code certFile} with its unencrypted PKCS#8 key in
+     * {@code keyFile} (PEM), for servers that require client certificates (as {@code --cert}, {@code --key}).
+     * Without {@link #trustCertificates}, the server's certificate is checked against the JDK's CAs.
+     */
+    public TernClientBuilder keyCertChain(Path certFile, Path keyFile) {
+        this.certificate = Objects.requireNonNull(certFile, "certFile");
+        this.privateKey = Objects.requireNonNull(keyFile, "keyFile");
+        return this;
+    }
+
+    /**
+     * Speak TLS as {@code tls} says: for a member's own clients, which dial with its peer credentials.
+     * Overrides {@link #trustCertificates} and {@link #keyCertChain}.
+     */
+    public TernClientBuilder tls(ClientTls tls) {
+        this.tls = tls;
+        return this;
+    }
+
+    /**
      * A client with these options. It connects lazily, on the first call to each endpoint.
      *
-     * @throws IllegalArgumentException if no endpoints were given
+     * @throws IllegalArgumentException if no endpoints were given, or a TLS file cannot be used
+     *         ({@link io.tern.platform.tls.TlsConfigException}, one line)
      */
     public TernClient build() {
         if (endpoints == null) {
             throw new IllegalArgumentException("no endpoints: give at least one HOST:PORT");
         }
-        return TernClient.start(new ClientSettings(endpoints, requestTimeout, connectTimeout, connectionsPerEndpoint),
-                discoverLeader);
+        ClientTls dialing = tls != null || (trustedCertificates == null && certificate == null) ? tls
+                : ClientTls.fromFiles(trustedCertificates, certificate, privateKey);
+        return TernClient.start(new ClientSettings(endpoints, requestTimeout, connectTimeout, connectionsPerEndpoint,
+                dialing), discoverLeader);
     }
 
     private static Duration positive(Duration timeout, String name) {

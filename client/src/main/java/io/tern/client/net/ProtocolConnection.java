@@ -9,6 +9,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.tern.client.protocol.ClientFrameDecoder;
 import io.tern.client.protocol.ClientFrameEncoder;
@@ -18,9 +20,11 @@ import io.tern.client.protocol.Request;
 import io.tern.client.protocol.Response;
 import io.tern.client.protocol.ResponseCodec;
 import io.tern.platform.HostPort;
+import io.tern.platform.tls.ClientTls;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,6 +92,7 @@ public final class ProtocolConnection {
     private final HostPort address;
     private final Bootstrap bootstrap;
     private final SendLimits limits;
+    private final ClientTls tls;
     private final ConcurrentHashMap<Long, Exchange> inFlight = new ConcurrentHashMap<>();
     // Only ever incremented on the event loop, but read by owners forgetting their exchange.
     private volatile long lastId;
@@ -100,9 +105,18 @@ public final class ProtocolConnection {
      * @param bootstrap the event loop group, channel type and options; this connection adds its own handlers
      */
     public ProtocolConnection(HostPort address, Bootstrap bootstrap, SendLimits limits) {
+        this(address, bootstrap, limits, null);
+    }
+
+    /**
+     * @param tls how to dial a TLS port, or null for plaintext; with TLS the connection counts as
+     *            connected only once its handshake succeeded, so a refused handshake fails requests as not sent
+     */
+    public ProtocolConnection(HostPort address, Bootstrap bootstrap, SendLimits limits, ClientTls tls) {
         this.address = address;
         this.bootstrap = bootstrap;
         this.limits = limits;
+        this.tls = tls;
     }
 
     public HostPort address() {
@@ -116,6 +130,9 @@ public final class ProtocolConnection {
             attempt = bootstrap.clone().handler(new ChannelInitializer<Channel>() {
                 @Override
                 protected void initChannel(Channel channel) {
+                    if (tls != null) {
+                        channel.pipeline().addLast(tls.newHandler(channel.alloc(), address.host(), address.port()));
+                    }
                     channel.pipeline().addLast(
                             // One flush per event-loop turn for all the requests written in it.
                             new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES,
@@ -129,6 +146,9 @@ public final class ProtocolConnection {
             startFailure = e;
             dead = true;
             return;
+        }
+        if (tls != null) {
+            attempt = afterHandshake(attempt);
         }
         connecting = attempt;
         attempt.addListener((ChannelFutureListener) done -> {
@@ -238,6 +258,28 @@ public final class ProtocolConnection {
         });
     }
 
+    /** A future of the connection that completes when its TLS handshake has, failing with the TLS reason. */
+    private ChannelFuture afterHandshake(ChannelFuture connect) {
+        ChannelPromise handshaken = connect.channel().newPromise();
+        connect.addListener((ChannelFutureListener) done -> {
+            if (!done.isSuccess()) {
+                handshaken.tryFailure(done.cause());
+                return;
+            }
+            SslHandler ssl = done.channel().pipeline().get(SslHandler.class);
+            ssl.handshakeFuture().addListener(handshake -> {
+                if (handshake.isSuccess()) {
+                    handshaken.trySuccess();
+                } else {
+                    SSLException failure = ClientTls.tlsFailure(handshake.cause());
+                    handshaken.tryFailure(failure == null ? handshake.cause()
+                            : new SSLException(ClientTls.explain(failure), failure));
+                }
+            });
+        });
+        return handshaken;
+    }
+
     private void lost(Throwable cause) {
         dead = true;
         // Writes still queued failed before channelInactive fired, and their listeners removed them,
@@ -295,7 +337,11 @@ public final class ProtocolConnection {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             log.debug("Closing the connection to {}: {}", address, cause.toString());
             if (closeCause == null) {
-                closeCause = cause;
+                // Under TLS 1.3 a server refuses a client certificate after the client's side of the
+                // handshake ended: the refusal arrives here, and nothing sent was processed.
+                SSLException tlsFailure = ClientTls.tlsFailure(cause);
+                closeCause = tlsFailure == null ? cause
+                        : new SSLException(ClientTls.explain(tlsFailure), tlsFailure);
             }
             ctx.close();
         }

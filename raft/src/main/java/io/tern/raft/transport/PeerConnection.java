@@ -12,10 +12,12 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.tern.raft.types.SnapshotChunk;
 import io.tern.raft.core.Message;
+import io.tern.platform.tls.ClientTls;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -97,6 +99,16 @@ final class PeerConnection {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        ClientTls tls = config.tls();
+                        if (tls != null) {
+                            SslHandler ssl = tls.newHandler(ch.alloc(), address.getHostString(), address.getPort());
+                            ssl.handshakeFuture().addListener(handshake -> {
+                                if (!handshake.isSuccess()) {
+                                    handshakeFailed(handshake.cause());
+                                }
+                            });
+                            ch.pipeline().addLast(ssl);
+                        }
                         ch.pipeline().addLast(
                                 // Consolidates the flush of every writeAndFlush queued in one event-loop turn.
                                 new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES,
@@ -223,6 +235,15 @@ final class PeerConnection {
         if (channel == attempted) {
             log.debug("Connected to member {} at {}", peerId, address);
             writeWaitingChunks();
+        }
+    }
+
+    /** On the event loop. Said once per run of failures: the member keeps trying with its backoff. */
+    private void handshakeFailed(Throwable cause) {
+        if (failuresInARow == 0 && !closed) {
+            var tlsFailure = ClientTls.tlsFailure(cause);
+            log.warn("Cannot connect to member {} at {}: {}", peerId, address,
+                    tlsFailure == null ? cause.toString() : ClientTls.explain(tlsFailure));
         }
     }
 

@@ -1,6 +1,7 @@
 package io.tern.raft.transport;
 
 import io.tern.platform.IoTransport;
+import io.tern.platform.tls.ClientTls;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -21,6 +22,8 @@ import java.util.Objects;
  *                              beyond it are dropped and chunks wait. One frame is always accepted
  *                              into an empty queue, so this may be below the largest frame.
  * @param reconnectBackoff      the delays between connection attempts
+ * @param tls                   how to dial members over TLS (the peer certificate, the peer CA), or
+ *                              null for plaintext
  */
 public record PeerTransportConfig(
         long localId,
@@ -31,7 +34,8 @@ public record PeerTransportConfig(
         Duration connectTimeout,
         Duration chunkAckTimeout,
         long maxQueuedBytesPerPeer,
-        Backoff reconnectBackoff) {
+        Backoff reconnectBackoff,
+        ClientTls tls) {
 
     public PeerTransportConfig {
         if (localId < 1) {
@@ -57,31 +61,37 @@ public record PeerTransportConfig(
      */
     public static PeerTransportConfig defaults(long localId, String clusterId) {
         return new PeerTransportConfig(localId, clusterId, null, IoTransport.best(), 1, Duration.ofSeconds(1),
-                Duration.ofSeconds(10), 32L * 1024 * 1024, Backoff.defaults());
+                Duration.ofSeconds(10), 32L * 1024 * 1024, Backoff.defaults(), null);
     }
 
     public PeerTransportConfig withListenAddress(InetSocketAddress address) {
         return new PeerTransportConfig(localId, clusterId, address, io, ioThreads, connectTimeout, chunkAckTimeout,
-                maxQueuedBytesPerPeer, reconnectBackoff);
+                maxQueuedBytesPerPeer, reconnectBackoff, tls);
     }
 
     public PeerTransportConfig withIo(IoTransport transport) {
         return new PeerTransportConfig(localId, clusterId, listenAddress, transport, ioThreads, connectTimeout,
-                chunkAckTimeout, maxQueuedBytesPerPeer, reconnectBackoff);
+                chunkAckTimeout, maxQueuedBytesPerPeer, reconnectBackoff, tls);
     }
 
     public PeerTransportConfig withChunkAckTimeout(Duration timeout) {
         return new PeerTransportConfig(localId, clusterId, listenAddress, io, ioThreads, connectTimeout, timeout,
-                maxQueuedBytesPerPeer, reconnectBackoff);
+                maxQueuedBytesPerPeer, reconnectBackoff, tls);
     }
 
     public PeerTransportConfig withMaxQueuedBytesPerPeer(long bytes) {
         return new PeerTransportConfig(localId, clusterId, listenAddress, io, ioThreads, connectTimeout,
-                chunkAckTimeout, bytes, reconnectBackoff);
+                chunkAckTimeout, bytes, reconnectBackoff, tls);
     }
 
     public PeerTransportConfig withReconnectBackoff(Backoff backoff) {
         return new PeerTransportConfig(localId, clusterId, listenAddress, io, ioThreads, connectTimeout,
-                chunkAckTimeout, maxQueuedBytesPerPeer, backoff);
+                chunkAckTimeout, maxQueuedBytesPerPeer, backoff, tls);
+    }
+
+    /** A copy that dials members with {@code dialing} (null: plaintext). */
+    public PeerTransportConfig withTls(ClientTls dialing) {
+        return new PeerTransportConfig(localId, clusterId, listenAddress, io, ioThreads, connectTimeout,
+                chunkAckTimeout, maxQueuedBytesPerPeer, reconnectBackoff, dialing);
     }
 }
