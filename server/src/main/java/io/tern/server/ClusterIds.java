@@ -2,6 +2,7 @@ package io.tern.server;
 
 import io.tern.client.ServerStatus;
 import io.tern.client.TernClient;
+import io.tern.platform.tls.ClientTls;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -38,14 +39,15 @@ final class ClusterIds {
     }
 
     /** Asks each listed member other than {@code selfId} for the cluster's id and members; the first answer wins. */
-    static ClusterView askMembers(long selfId, SortedMap<Long, String> cluster, Duration timeout) {
+    static ClusterView askMembers(long selfId, SortedMap<Long, String> cluster, Duration timeout, ClientTls tls) {
         List<String> others = cluster.entrySet().stream().filter(e -> e.getKey() != selfId)
                 .map(Map.Entry::getValue).toList();
         if (others.isEmpty()) {
             throw new ServerStartException("--join needs --cluster to name at least one current member besides this node", null);
         }
         StringBuilder failures = new StringBuilder();
-        try (TernClient client = TernClient.builder().endpoints(others).requestTimeout(timeout).build()) {
+        try (TernClient client = TernClient.builder().endpoints(others).requestTimeout(timeout).tls(tls)
+                .build()) {
             for (String address : others) {
                 try {
                     ServerStatus status = ServerStatus.parse(client.status(address));

@@ -8,6 +8,7 @@ import io.tern.engine.log.LogConfig;
 import io.tern.engine.meta.DataDirectory;
 import io.tern.platform.HostPort;
 import io.tern.platform.IoTransport;
+import io.tern.platform.tls.TlsConfigException;
 import io.tern.raft.node.FatalFailureListener;
 import io.tern.raft.node.NodeConfig;
 import io.tern.raft.node.RaftNode;
@@ -27,6 +28,8 @@ import io.tern.server.metrics.ServerMetrics;
 import io.tern.server.net.NodePort;
 import io.tern.server.service.RequestDispatcher;
 import io.tern.server.service.StatusReport;
+import io.tern.server.tls.ServerTls;
+import io.tern.server.tls.TlsSettings;
 import io.tern.server.watch.EngineHistory;
 import io.tern.server.watch.WatchHub;
 import java.io.IOException;
@@ -70,13 +73,14 @@ public final class TernServer implements AutoCloseable {
     private final StatusReport statusReport;
     private final ServerMetrics metrics;
     private final MemberHealth health;
+    private final ServerTls tls;
     private final CountDownLatch closed = new CountDownLatch(1);
     private boolean closing;
 
     private TernServer(ServerConfig config, StorageEngine engine, NettyPeerTransport peers, RaftNode node,
                        EventLoopGroup workers, LeaderForwarder forwarder, LeaseKeeper leases, AutoCompactor compactor,
                        RequestDispatcher dispatcher, NodePort port, DiskSpaceMonitor diskSpace, WatchHub watchHub,
-                       StatusReport statusReport, ServerMetrics metrics, MemberHealth health) {
+                       StatusReport statusReport, ServerMetrics metrics, MemberHealth health, ServerTls tls) {
         this.config = config;
         this.engine = engine;
         this.peers = peers;
@@ -92,6 +96,7 @@ public final class TernServer implements AutoCloseable {
         this.statusReport = statusReport;
         this.metrics = metrics;
         this.health = health;
+        this.tls = tls;
     }
 
     /**
@@ -108,25 +113,45 @@ public final class TernServer implements AutoCloseable {
      * storage or one of its Raft threads failed (the command line exits then).
      */
     public static TernServer start(ServerConfig config, FatalFailureListener onFatal) {
-        return start(config, onFatal, DiskSpaceMonitor.freeSpaceOf(config.dataDirectory()));
+        return start(config, TlsSettings.NONE, onFatal);
+    }
+
+    /** As {@link #start(ServerConfig, FatalFailureListener)}, with TLS on the port and between members as {@code tls} says. */
+    public static TernServer start(ServerConfig config, TlsSettings tls, FatalFailureListener onFatal) {
+        return start(config, tls, onFatal, DiskSpaceMonitor.freeSpaceOf(config.dataDirectory()));
     }
 
     /** As {@link #start(ServerConfig, FatalFailureListener)}, with the disk monitor reading {@code freeSpace} (tests). */
     static TernServer start(ServerConfig config, FatalFailureListener onFatal, DiskSpaceMonitor.FreeSpace freeSpace) {
-        Optional<ClusterIds.ClusterView> joining = config.join()
-                ? Optional.of(ClusterIds.askMembers(config.id(), config.cluster(), config.requestTimeout()))
-                : Optional.empty();
-        ClusterIdentity identity = identity(config, joining);
-        StorageEngine engine = openEngine(config, identity);
+        return start(config, TlsSettings.NONE, onFatal, freeSpace);
+    }
+
+    private static TernServer start(ServerConfig config, TlsSettings tlsSettings, FatalFailureListener onFatal,
+                                    DiskSpaceMonitor.FreeSpace freeSpace) {
+        ServerTls tls = startTls(tlsSettings, config.id());
+        Optional<ClusterIds.ClusterView> joining;
+        ClusterIdentity identity;
+        StorageEngine engine;
+        try {
+            joining = config.join()
+                    ? Optional.of(ClusterIds.askMembers(config.id(), config.cluster(), config.requestTimeout(),
+                            tls.internalDialing()))
+                    : Optional.empty();
+            identity = identity(config, joining);
+            engine = openEngine(config, identity);
+        } catch (RuntimeException | Error e) {
+            tls.close();
+            throw e;
+        }
         ServerMetrics metrics = new ServerMetrics();
-        List<AutoCloseable> started = new ArrayList<>(List.of(engine, metrics));
+        List<AutoCloseable> started = new ArrayList<>(List.of(engine, metrics, tls));
         try {
             // Before Raft applies anything more, so that the watches miss no change.
             WatchHub watchHub = EngineHistory.watch(engine, "tern-watch-" + config.id(), config.watchProgressInterval());
             started.add(0, watchHub);
             IoTransport io = IoTransport.best();
             NettyPeerTransport peers = new NettyPeerTransport(PeerTransportConfig.defaults(config.id(), identity.clusterId())
-                    .withIo(io));
+                    .withIo(io).withTls(tls.peerDialing()));
             started.add(peers);
             RaftNode node = RaftNode.start(new NodeConfig(config.id(), config.join() ? Membership.EMPTY : bootstrap(config),
                     config.heartbeat(), config.electionTimeout(), config.snapshotEntries(), config.requestTimeout(),
@@ -138,7 +163,8 @@ public final class TernServer implements AutoCloseable {
             }
             EventLoopGroup workers = io.newEventLoopGroup(NETWORK_THREADS, "tern-net");
             started.add(0, () -> workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
-            LeaderForwarder forwarder = new LeaderForwarder(workers, io.socketChannel(), config.requestTimeout());
+            LeaderForwarder forwarder = new LeaderForwarder(workers, io.socketChannel(), config.requestTimeout(),
+                    tls.internalDialing());
             started.add(0, forwarder);
             LeaseKeeper leases = LeaseKeeper.start(node, engine, config.electionTimeout());
             started.add(0, leases);
@@ -157,13 +183,13 @@ public final class TernServer implements AutoCloseable {
                     config.diskReserveBytes(), freeSpace, engine::alarms,
                     dispatcher::dispatchOwn).start(config.diskCheckInterval());
             started.add(0, diskSpace);
-            NodePort port = bind(config, io, workers, peers, dispatcher, watchHub, metrics);
+            NodePort port = bind(config, io, workers, peers, dispatcher, watchHub, metrics, tls);
             NodeMeters.bind(metrics.registry(), node, engine, forwarder, port);
-            log.info("member {} of cluster {} serves {} (advertised as {}), data in {}, fsync {}", config.id(),
+            log.info("member {} of cluster {} serves {} (advertised as {}), data in {}, fsync {}, {}", config.id(),
                     identity.clusterId(), port.localAddress(), config.advertisedAddress(), config.dataDirectory(),
-                    config.fsync().name().toLowerCase());
+                    config.fsync().name().toLowerCase(), tls.describe());
             return new TernServer(config, engine, peers, node, workers, forwarder, leases, compactor, dispatcher, port,
-                    diskSpace, watchHub, statusReport, metrics, health);
+                    diskSpace, watchHub, statusReport, metrics, health, tls);
         } catch (RuntimeException | Error e) {
             closeAll(started);
             throw e;
@@ -171,10 +197,11 @@ public final class TernServer implements AutoCloseable {
     }
 
     private static NodePort bind(ServerConfig config, IoTransport io, EventLoopGroup workers, NettyPeerTransport peers,
-                                 RequestDispatcher dispatcher, WatchHub watchHub, ServerMetrics metrics) {
+                                 RequestDispatcher dispatcher, WatchHub watchHub, ServerMetrics metrics,
+                                 ServerTls tls) {
         try {
             return NodePort.bind(config.listen(), io, workers, peers, dispatcher, config.maxConnections(),
-                    config.stallTimeout(), config.maxPendingOutputBytes(), watchHub, metrics.requests());
+                    config.stallTimeout(), config.maxPendingOutputBytes(), watchHub, metrics.requests(), tls);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ServerStartException("interrupted while binding " + config.listen(), e);
@@ -182,6 +209,14 @@ public final class TernServer implements AutoCloseable {
             String reason = e instanceof BindException || String.valueOf(e.getMessage()).contains("in use")
                     ? "the address is already in use" : e.getMessage();
             throw new ServerStartException("cannot listen on " + hostPort(config.listen()) + ": " + reason, e);
+        }
+    }
+
+    private static ServerTls startTls(TlsSettings settings, long memberId) {
+        try {
+            return ServerTls.start(settings, memberId);
+        } catch (TlsConfigException e) {
+            throw new ServerStartException(e.getMessage(), e);
         }
     }
 
@@ -288,6 +323,11 @@ public final class TernServer implements AutoCloseable {
         statusReport.etcdClientUrl(url);
     }
 
+    /** This member's TLS: for other front ends in the same process (the etcd gateway) and its own clients. */
+    public ServerTls tls() {
+        return tls;
+    }
+
     /** This member's meters: what {@code /metrics} shows ({@link MetricsEndpoint}). */
     public ServerMetrics metrics() {
         return metrics;
@@ -344,7 +384,8 @@ public final class TernServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             closeAll(List.of(diskSpace, watchHub, port, forwarder, compactor, leases, node, peers,
-                    () -> workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly(), engine, metrics));
+                    () -> workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly(), engine, metrics,
+                    tls));
             log.info("member {} stopped gracefully in {} ms", config.id(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
             closed.countDown();

@@ -10,6 +10,7 @@ import io.tern.client.net.SendLimits;
 import io.tern.client.protocol.Request;
 import io.tern.client.protocol.Response;
 import io.tern.platform.HostPort;
+import io.tern.platform.tls.ClientTls;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -39,12 +40,20 @@ public final class LeaderForwarder implements AutoCloseable {
     private static final SendLimits LIMITS = new SendLimits(MAX_PENDING, true);
 
     private final Bootstrap bootstrap;
+    private final ClientTls tls;
     private final Duration deadline;
     /** By the leader's address as STATUS and NOT_LEADER give it, so a forward parses it only to connect. */
     private final Map<String, ProtocolConnection> connections = new ConcurrentHashMap<>();
     private final LongAdder forwardCount = new LongAdder();
 
     public LeaderForwarder(EventLoopGroup group, Class<? extends SocketChannel> channelType, Duration leaderTimeout) {
+        this(group, channelType, leaderTimeout, null);
+    }
+
+    /** @param tls how to dial the leader's TLS port (the member's own credentials), or null for plaintext */
+    public LeaderForwarder(EventLoopGroup group, Class<? extends SocketChannel> channelType, Duration leaderTimeout,
+                           ClientTls tls) {
+        this.tls = tls;
         this.bootstrap = new Bootstrap().group(group).channel(channelType)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 1000)
@@ -93,7 +102,7 @@ public final class LeaderForwarder implements AutoCloseable {
             if (existing != null && !existing.isDead()) {
                 return existing;
             }
-            ProtocolConnection fresh = new ProtocolConnection(HostPort.parse(address), bootstrap, LIMITS);
+            ProtocolConnection fresh = new ProtocolConnection(HostPort.parse(address), bootstrap, LIMITS, tls);
             fresh.start();
             return fresh;
         });

@@ -15,6 +15,7 @@ import io.tern.platform.IoTransport;
 import io.tern.raft.transport.NettyPeerTransport;
 import io.tern.server.metrics.RequestMetrics;
 import io.tern.server.service.RequestDispatcher;
+import io.tern.server.tls.ServerTls;
 import io.tern.server.watch.WatchHub;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -24,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * The node's one TCP port, shared by clients and members. Every connection gets the same front:
  * the stall guard, the frame decoder (which refuses an oversized length prefix before allocating),
  * and the {@link ConnectionRouter}, which hands it to the peer transport or to a
- * {@link ClientConnection}.
+ * {@link ClientConnection}. With TLS, the {@link TlsFront} comes first: the handshake (or the refusal of
+ * plaintext), so everything after it reads and writes plaintext frames as without TLS.
  */
 public final class NodePort implements AutoCloseable {
 
@@ -55,7 +57,7 @@ public final class NodePort implements AutoCloseable {
     public static NodePort bind(InetSocketAddress address, IoTransport io, EventLoopGroup workers,
                                 NettyPeerTransport peers, RequestDispatcher dispatcher, int maxConnections,
                                 Duration stallTimeout, long maxPendingOutputBytes, WatchHub watchHub,
-                                RequestMetrics requestMetrics)
+                                RequestMetrics requestMetrics, ServerTls tls)
             throws InterruptedException {
         EventLoopGroup boss = io.newEventLoopGroup(1, "tern-accept");
         ConnectionGate gate = new ConnectionGate(maxConnections);
@@ -70,12 +72,16 @@ public final class NodePort implements AutoCloseable {
                     protected void initChannel(SocketChannel channel) {
                         connections.add(channel);
                         StallGuard stallGuard = new StallGuard(stallTimeout);
-                        channel.pipeline().addLast(gate, new FlushConsolidationHandler(256, true), stallGuard,
+                        channel.pipeline().addLast(gate);
+                        if (tls.clientTls() || tls.peerTls()) {
+                            channel.pipeline().addLast(new TlsFront(tls));
+                        }
+                        channel.pipeline().addLast(new FlushConsolidationHandler(256, true), stallGuard,
                                 new SharedPortFrameDecoder(), stallGuard.frameCounter(),
                                 new ConnectionRouter(peers::newPeerChannelHandler,
                                         () -> new ClientConnection(dispatcher, inFlight, maxPendingOutputBytes, watchHub,
                                                 requestMetrics),
-                                        maxConnections));
+                                        maxConnections, ctx -> TlsFront.mayBeMember(tls, ctx)));
                     }
                 });
         try {
