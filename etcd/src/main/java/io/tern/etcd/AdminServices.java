@@ -21,8 +21,10 @@ final class AdminServices implements AutoCloseable {
     AdminServices(TernServer member, NativeCalls calls, ResponseHeaders headers, Executor executor) {
         long id = member.config().id();
         this.member = member;
-        this.attributes = new MemberAttributes(id, member.config().advertisedAddress(), () -> clientUrl);
-        this.cluster = new ClusterService(calls, headers, member.node()::status, attributes, executor);
+        this.attributes = new MemberAttributes(id, member.config().advertisedAddress(), () -> clientUrl,
+                member.tls().internalDialing());
+        this.cluster = new ClusterService(calls, headers, member.node()::status, attributes, executor,
+                member.tls().peerTls() ? "https" : "http");
         this.maintenance = new MaintenanceService(calls, headers, member.node()::status, member.engine(), id);
     }
 
@@ -41,7 +43,7 @@ final class AdminServices implements AutoCloseable {
     void advertise(InetSocketAddress bound) {
         String host = bound.getAddress() != null && bound.getAddress().isAnyLocalAddress()
                 ? HostPort.parse(member.config().advertisedAddress()).host() : bound.getHostString();
-        clientUrl = "http://" + new HostPort(host, bound.getPort());
+        clientUrl = member.tls().clientUrlScheme() + "://" + new HostPort(host, bound.getPort());
         member.advertiseEtcdClientUrl(clientUrl);
     }
 

@@ -43,13 +43,16 @@ final class ClusterService extends ClusterGrpc.ClusterImplBase {
     private final Supplier<NodeStatus> status;
     private final MemberAttributes attributes;
     private final Executor executor;
+    private final String peerScheme;
 
     /**
      * @param status   this member's Raft status, for the membership it holds
      * @param executor the gateway's threads, where answers are built
+     * @param peerScheme {@code https} when members speak TLS to each other, else {@code http}
      */
     ClusterService(NativeCalls calls, ResponseHeaders headers, Supplier<NodeStatus> status,
-                   MemberAttributes attributes, Executor executor) {
+                   MemberAttributes attributes, Executor executor, String peerScheme) {
+        this.peerScheme = peerScheme;
         this.calls = calls;
         this.headers = headers;
         this.status = status;
@@ -84,8 +87,8 @@ final class ClusterService extends ClusterGrpc.ClusterImplBase {
                 throw EtcdErrors.Refusal.TOO_MANY_LEARNERS.exception();
             }
             long id = current.members().stream().mapToLong(Member::id).max().orElse(0) + 1;
-            EtcdServerPb.Member added = EtcdServerPb.Member.newBuilder().setID(id).addPeerURLs(PeerUrls.of(address))
-                    .setIsLearner(learner).build();
+            EtcdServerPb.Member added = EtcdServerPb.Member.newBuilder().setID(id)
+                    .addPeerURLs(PeerUrls.of(peerScheme, address)).setIsLearner(learner).build();
             return change(rid -> new Request.MemberAdd(rid, id, address, !learner), response -> response
                     instanceof Response.MemberAddOk ok ? ok.revision() : unexpected(response))
                     .thenCompose(this::appliedThrough)
@@ -136,8 +139,8 @@ final class ClusterService extends ClusterGrpc.ClusterImplBase {
             }
             if (!member.get().address().equals(address)) {
                 throw Status.UNIMPLEMENTED.withDescription("etcdserver: a Tern member's peer URL is its native address, "
-                        + "which cannot change (member " + request.getID() + " is at " + PeerUrls.of(member.get().address())
-                        + "); remove the member and add it again at the new address").asRuntimeException();
+                        + "which cannot change (member " + request.getID() + " is at "
+                        + PeerUrls.of(peerScheme, member.get().address()) + "); remove the member and add it again at the new address").asRuntimeException();
             }
             return members(current).thenApply(members -> EtcdServerPb.MemberUpdateResponse.newBuilder()
                     .setHeader(header()).addAllMembers(members).build());
@@ -205,7 +208,7 @@ final class ClusterService extends ClusterGrpc.ClusterImplBase {
                 .map(member -> {
                     MemberAttributes.Attributes attributes = known.get(member.id());
                     return EtcdServerPb.Member.newBuilder().setID(member.id()).setName(attributes.name())
-                            .addPeerURLs(PeerUrls.of(member.address())).addAllClientURLs(attributes.clientUrls())
+                            .addPeerURLs(PeerUrls.of(peerScheme, member.address())).addAllClientURLs(attributes.clientUrls())
                             .setIsLearner(!member.voter()).build();
                 }).toList(), executor);
     }

@@ -1,10 +1,14 @@
 package io.tern.etcd;
 
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
+import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.tern.client.protocol.ProtocolLimits;
 import io.tern.server.ServerStartException;
 import io.tern.server.TernServer;
+import io.tern.server.tls.ServerTls;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -64,7 +68,7 @@ public final class EtcdGateway implements AutoCloseable {
         ResponseHeaders headers = new ResponseHeaders(member.engine().identity().clusterId(), memberId,
                 member.node()::term);
         AdminServices admin = new AdminServices(member, calls, headers, executor);
-        Server server = NettyServerBuilder.forAddress(address)
+        Server server = NettyServerBuilder.forAddress(address, credentials(member.tls()))
                 .executor(executor)
                 .addStreamTracerFactory(new GrpcTraffic(member.metrics().registry()))
                 // A put of the largest value the member takes must get through; the member refuses
@@ -89,8 +93,27 @@ public final class EtcdGateway implements AutoCloseable {
         }
         EtcdGateway gateway = new EtcdGateway(memberId, server, executor, streams, admin);
         admin.advertise(gateway.boundAddress());
-        log.info("member {} serves etcd's v3 API on {}", memberId, hostPort(gateway.boundAddress()));
+        log.info("member {} serves etcd's v3 API on {} ({})", memberId, hostPort(gateway.boundAddress()),
+                member.tls().clientTls() ? "TLS" : "plaintext");
         return gateway;
+    }
+
+    /**
+     * Plaintext HTTP/2, or TLS with the member's client certificate and CAs. The key and trust managers
+     * are the member's reloading ones, so a changed certificate reaches new etcd connections as it does
+     * native ones.
+     */
+    private static ServerCredentials credentials(ServerTls tls) {
+        if (!tls.clientTls()) {
+            return InsecureServerCredentials.create();
+        }
+        TlsServerCredentials.Builder credentials = TlsServerCredentials.newBuilder().keyManager(tls.serverKeys())
+                .clientAuth(tls.clientCertAuth() ? TlsServerCredentials.ClientAuth.REQUIRE
+                        : TlsServerCredentials.ClientAuth.NONE);
+        if (tls.clientCas() != null) {
+            credentials.trustManager(tls.clientCas());
+        }
+        return credentials.build();
     }
 
     /** The address the gateway listens on (useful when it was asked for port 0). */

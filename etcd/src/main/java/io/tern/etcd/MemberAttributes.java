@@ -2,6 +2,7 @@ package io.tern.etcd;
 
 import io.tern.client.ServerStatus;
 import io.tern.client.TernClient;
+import io.tern.platform.tls.ClientTls;
 import io.tern.raft.types.Member;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -59,9 +60,10 @@ final class MemberAttributes implements AutoCloseable {
      * @param selfAddress  this member's native address: the client needs one endpoint, and asks only
      *                     the ones each call names
      * @param ownClientUrl where this member serves etcd's API now
+     * @param tls          how the member's own clients dial members (its peer credentials), or null
      */
-    MemberAttributes(long selfId, String selfAddress, Supplier<String> ownClientUrl) {
-        this(selfId, ownClientUrl, System::nanoTime, TernClient.builder().endpoints(List.of(selfAddress))
+    MemberAttributes(long selfId, String selfAddress, Supplier<String> ownClientUrl, ClientTls tls) {
+        this(selfId, ownClientUrl, System::nanoTime, TernClient.builder().endpoints(List.of(selfAddress)).tls(tls)
                 .discoverLeader(false).connectionsPerEndpoint(1).connectTimeout(ASK_TIMEOUT).requestTimeout(ASK_TIMEOUT)
                 .build());
     }

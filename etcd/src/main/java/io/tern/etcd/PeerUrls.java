@@ -10,16 +10,16 @@ import java.util.List;
 /**
  * etcd's peer URLs and Tern's native addresses, which are the same thing: a member's address for
  * the other members. Tern's protocol has no scheme of its own, so a member's peer URL is
- * {@code http://} and its native address.
+ * {@code http://} and its native address, or {@code https://} when members speak TLS.
  */
 final class PeerUrls {
 
     private PeerUrls() {
     }
 
-    /** The peer URL etcd clients are shown for the member at native {@code address}. */
-    static String of(String address) {
-        return "http://" + address;
+    /** The peer URL of the member at native {@code address} when members speak {@code scheme} (http or https). */
+    static String of(String scheme, String address) {
+        return scheme + "://" + address;
     }
 
     /**
