@@ -2,6 +2,7 @@ package io.tern.cli;
 
 import io.tern.client.TernClient;
 import io.tern.client.TernClientBuilder;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -24,6 +25,17 @@ public final class ClientOptions {
     @Option(names = {"-v", "--verbose"}, description = "Print the stack trace of an error.")
     boolean verbose;
 
+    @Option(names = "--cacert", paramLabel = "FILE",
+            description = "Speak TLS, trusting the CA certificates (PEM) in FILE to sign the server's certificate.")
+    Path caCert;
+
+    @Option(names = "--cert", paramLabel = "FILE",
+            description = "Speak TLS with this client certificate (PEM), for servers with --client-cert-auth; needs --key.")
+    Path cert;
+
+    @Option(names = "--key", paramLabel = "FILE", description = "The client certificate's unencrypted PKCS#8 key (PEM).")
+    Path key;
+
     public List<String> endpoints() {
         return endpoints;
     }
@@ -40,6 +52,17 @@ public final class ClientOptions {
     /** A client builder with the endpoints and timeouts filled in. */
     public TernClientBuilder builder() {
         Duration connectTimeout = timeout.compareTo(MAX_CONNECT_TIMEOUT) < 0 ? timeout : MAX_CONNECT_TIMEOUT;
-        return TernClient.builder().endpoints(endpoints).requestTimeout(timeout).connectTimeout(connectTimeout);
+        TernClientBuilder builder = TernClient.builder().endpoints(endpoints).requestTimeout(timeout)
+                .connectTimeout(connectTimeout);
+        if (caCert != null) {
+            builder.trustCertificates(caCert);
+        }
+        if (cert != null || key != null) {
+            if (cert == null || key == null) {
+                throw new IllegalArgumentException(cert == null ? "--key needs --cert" : "--cert needs --key");
+            }
+            builder.keyCertChain(cert, key);
+        }
+        return builder;
     }
 }

@@ -71,6 +71,10 @@ public final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--forward", paramLabel = "true|false", arity = "1", description = "Passed to every node (default: the server's, true).")
     Boolean forward;
 
+    /** Passed to every node: one certificate with the SANs 127.0.0.1 and localhost serves them all. */
+    @Mixin
+    TlsFlags tls;
+
     private final CompletableFuture<Void> stopRequested = new CompletableFuture<>();
     private final List<Node> running = new ArrayList<>();
 
@@ -141,6 +145,11 @@ public final class ClusterCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--base-port " + basePort + " leaves no room for "
                     + nodes + " ports below 65536");
         }
+        try {
+            tls.settings();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         if (etcdBasePort != null) {
             if (etcdBasePort < 1 || etcdBasePort + nodes - 1 > 65535) {
                 throw new ParameterException(spec.commandLine(), "--etcd-base-port " + etcdBasePort
@@ -208,6 +217,7 @@ public final class ClusterCommand implements Callable<Integer> {
         if (etcdBasePort != null) {
             command.addAll(List.of("--etcd-listen", etcdAddress(index)));
         }
+        command.addAll(tls.arguments());
         return command;
     }
 

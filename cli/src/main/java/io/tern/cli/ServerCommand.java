@@ -10,6 +10,7 @@ import io.tern.server.ServerStartException;
 import io.tern.server.TernServer;
 import io.tern.server.compaction.AutoCompaction;
 import io.tern.server.metrics.MetricsEndpoint;
+import io.tern.server.tls.TlsSettings;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -174,14 +176,19 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Print stack traces with errors.")
     boolean verbose;
 
+    @Mixin
+    TlsFlags tlsFlags;
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         ServerConfig config;
         InetSocketAddress etcdAddress;
         InetSocketAddress metricsAddress;
+        TlsSettings tls;
         try {
             config = config();
+            tls = tlsFlags.settings();
             etcdAddress = etcdListen == null ? null : address(etcdListen, "--etcd-listen");
             metricsAddress = metricsListen == null ? null : address(metricsListen, "--metrics-listen");
             LogSetup.apply(logLevel == null ? null : LogSetup.level(logLevel),
@@ -201,7 +208,7 @@ public final class ServerCommand implements Callable<Integer> {
             if (forceNewCluster) {
                 ForceNewCluster.apply(config);
             }
-            server = TernServer.start(config, (line, cause) -> exitAfterMemberFailure(err, cause));
+            server = TernServer.start(config, tls, (line, cause) -> exitAfterMemberFailure(err, cause));
         } catch (ServerStartException e) {
             return cannotStart(err, e);
         }

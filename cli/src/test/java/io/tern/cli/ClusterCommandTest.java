@@ -66,6 +66,20 @@ class ClusterCommandTest {
     }
 
     @Test
+    void theTlsFlagsArePassedToEveryNodeWithAbsolutePaths() {
+        List<String> command = parse("--cert-file", "c/server.crt", "--key-file", "c/server.key", "--trusted-ca-file",
+                "c/ca.crt", "--client-cert-auth", "--peer-cert-file", "c/peer.crt", "--peer-key-file", "c/peer.key",
+                "--peer-trusted-ca-file", "c/ca.crt").childCommand(2);
+        Path certs = Path.of("c").toAbsolutePath();
+        assertEquals(List.of("--cert-file", certs.resolve("server.crt").toString(), "--key-file",
+                certs.resolve("server.key").toString(), "--trusted-ca-file", certs.resolve("ca.crt").toString(),
+                "--client-cert-auth", "--peer-cert-file", certs.resolve("peer.crt").toString(), "--peer-key-file",
+                certs.resolve("peer.key").toString(), "--peer-trusted-ca-file", certs.resolve("ca.crt").toString()),
+                command.subList(command.indexOf("--cert-file"), command.size()));
+        assertFalse(parse().childCommand(1).contains("--cert-file"));
+    }
+
+    @Test
     void etcdPortsThatOverlapTheNodesOrRunOutAreRefused() {
         for (List<String> args : List.of(List.of("--base-port", "7000", "--etcd-base-port", "7002"),
                 List.of("--base-port", "7002", "--etcd-base-port", "7000"),
