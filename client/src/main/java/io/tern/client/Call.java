@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongFunction;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * One operation of a {@link TernClient}, from the caller's request to its answer, across every
@@ -193,7 +194,7 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
     /** The connection closed with the request in flight; {@code sent} says whether it had left the client. */
     void lost(Attempt from, boolean sent, Throwable cause) {
         HostPort at = from.connection().address();
-        if (cause instanceof SSLException) {
+        if (cause instanceof SSLHandshakeException) {
             // The server refused the handshake (a client certificate, say) before it read any request.
             notSent(from, cause);
             return;

@@ -62,14 +62,21 @@ class EtcdTlsTest {
         for (long id = 1; id <= 2; id++) {
             cluster.put(id, "127.0.0.1:" + ListenPorts.pick());
         }
+        List<TernServer> members = new ArrayList<>();
         for (long id : cluster.keySet()) {
             TernServer member = TernServer.start(EtcdMembers.config(id, tmp.resolve("node-" + id), cluster), tls,
                     FatalFailureListener.NONE);
             opened.add(member);
+            members.add(member);
             EtcdGateway gateway = EtcdGateway.start(member, new InetSocketAddress("127.0.0.1", 0));
             opened.add(gateway);
             gateways.add(gateway);
         }
+        // The members elect a leader over their TLS link.
+        Await.until("a leader known to both members", Duration.ofSeconds(20), () -> {
+            long leaderId = members.getFirst().node().status().leaderId();
+            return leaderId != 0 && members.stream().allMatch(m -> m.node().status().leaderId() == leaderId);
+        });
     }
 
     @AfterEach

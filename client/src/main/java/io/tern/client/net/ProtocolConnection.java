@@ -25,6 +25,7 @@ import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -272,12 +273,18 @@ public final class ProtocolConnection {
                     handshaken.trySuccess();
                 } else {
                     SSLException failure = ClientTls.tlsFailure(handshake.cause());
-                    handshaken.tryFailure(failure == null ? handshake.cause()
-                            : new SSLException(ClientTls.explain(failure), failure));
+                    handshaken.tryFailure(failure == null ? handshake.cause() : handshakeFailure(failure));
                 }
             });
         });
         return handshaken;
+    }
+
+    /** A handshake that failed, explained in one line: nothing sent over the connection was read. */
+    private static SSLHandshakeException handshakeFailure(SSLException failure) {
+        SSLHandshakeException explained = new SSLHandshakeException(ClientTls.explain(failure));
+        explained.initCause(failure);
+        return explained;
     }
 
     private void lost(Throwable cause) {
@@ -295,9 +302,11 @@ public final class ProtocolConnection {
     private final class ResponseHandler extends ChannelInboundHandlerAdapter {
 
         private Throwable closeCause;
+        private boolean answeredOnce;
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            answeredOnce = true;
             ByteBuf body = (ByteBuf) msg;
             try {
                 long id = ResponseCodec.peekRequestId(body);
@@ -338,10 +347,12 @@ public final class ProtocolConnection {
             log.debug("Closing the connection to {}: {}", address, cause.toString());
             if (closeCause == null) {
                 // Under TLS 1.3 a server refuses a client certificate after the client's side of the
-                // handshake ended: the refusal arrives here, and nothing sent was processed.
+                // handshake ended: the refusal arrives here, before any answer, and the server read
+                // nothing sent (it reads no request before it accepted the certificate). It is told
+                // apart as a handshake failure; any other TLS error stays what it is.
                 SSLException tlsFailure = ClientTls.tlsFailure(cause);
-                closeCause = tlsFailure == null ? cause
-                        : new SSLException(ClientTls.explain(tlsFailure), tlsFailure);
+                closeCause = !answeredOnce && tlsFailure != null && ClientTls.isCertificateRefusal(tlsFailure)
+                        ? handshakeFailure(tlsFailure) : cause;
             }
             ctx.close();
         }

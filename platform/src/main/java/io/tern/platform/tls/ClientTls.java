@@ -6,6 +6,7 @@ import io.netty.handler.ssl.SslHandler;
 import java.nio.file.Path;
 import java.util.Objects;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * How one kind of client dials a TLS port: the context (CAs, client certificate) for the
@@ -57,6 +58,19 @@ public final class ClientTls {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether {@code failure} is the other side refusing a certificate (or none given): something only a
+     * handshake does, so a server that sent it has read no request on the connection.
+     */
+    public static boolean isCertificateRefusal(SSLException failure) {
+        if (failure instanceof SSLHandshakeException) {
+            return true;
+        }
+        String message = String.valueOf(failure.getMessage());
+        return message.contains("bad_certificate") || message.contains("certificate_required")
+                || message.contains("certificate_unknown") || message.contains("unknown_ca");
     }
 
     /** One line for a user: what failed and, for the common mistakes, what to check. */
