@@ -44,6 +44,26 @@ public final class ClientOptions {
         return timeout;
     }
 
+    /** {@code --cacert}, or null. */
+    public Path caCert() {
+        return caCert;
+    }
+
+    /** {@code --cert}, or null. */
+    public Path cert() {
+        return cert;
+    }
+
+    /** {@code --key}, or null. */
+    public Path key() {
+        return key;
+    }
+
+    /** Whether the client speaks TLS ({@code --cacert} or {@code --cert} given). */
+    public boolean tls() {
+        return caCert != null || cert != null;
+    }
+
     /** A client of the endpoints with the default number of connections. */
     public TernClient connect() {
         return builder().build();

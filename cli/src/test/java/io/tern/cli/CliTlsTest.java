@@ -47,7 +47,8 @@ class CliTlsTest {
             Cli.run("get", "k", "--endpoints", endpoint).assertFails(ExitCodes.REFUSED,
                     "tern get: refused (BAD_REQUEST): this port requires TLS");
             Cli.run("get", "k", "--endpoints", endpoint, "--cacert", certs.ca().toString()).assertFails(
-                    ExitCodes.UNAVAILABLE, "tern get: unavailable: cannot reach " + endpoint + ": TLS handshake failed");
+                    ExitCodes.UNAVAILABLE, "tern get: unavailable: cannot reach " + endpoint
+                            + ": TLS handshake failed: the server requires a client certificate (give --cert and --key)");
             Cli.run("get", "k", "--endpoints", endpoint, "--cacert", dir.resolve("nope.crt").toString())
                     .assertFails(ExitCodes.USAGE, "tern get: --cacert " + dir.resolve("nope.crt") + " does not exist");
             Cli.run("get", "k", "--endpoints", endpoint, "--cert", certs.clientCert().toString())

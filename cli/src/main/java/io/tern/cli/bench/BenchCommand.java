@@ -171,7 +171,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private BenchReport benchEtcd(int connectionsPerEndpoint, int keyWidth, PrintWriter err) throws InterruptedException {
-        try (EtcdConnections etcd = EtcdConnections.open(client.endpoints(), connectionsPerEndpoint, client.timeout())) {
+        try (EtcdConnections etcd = EtcdConnections.open(client, connectionsPerEndpoint)) {
             etcd.checkReachable(client.timeout());
             return measure(new EtcdPutGetWorkload(etcd, readRatio, keys, keyWidth, valueSize, localReads(), fill),
                     connectionsPerEndpoint, err);

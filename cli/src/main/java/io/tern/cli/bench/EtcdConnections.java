@@ -2,12 +2,14 @@ package io.tern.cli.bench;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.KV;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
 import io.grpc.MethodDescriptor;
+import io.tern.cli.ClientOptions;
 import io.tern.cli.Durations;
 import io.tern.platform.HostPort;
 import java.io.UncheckedIOException;
@@ -23,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLException;
 
 /**
  * The jetcd clients that {@code tern bench --api etcd} spreads its requests over: {@code perEndpoint}
@@ -47,11 +50,11 @@ final class EtcdConnections implements AutoCloseable {
     private final KV[] kvs;
     private final AtomicLong turn = new AtomicLong();
 
-    private EtcdConnections(List<String> endpoints, int perEndpoint, Duration timeout) {
+    private EtcdConnections(ClientOptions options, int perEndpoint) {
         try {
             for (int i = 0; i < perEndpoint; i++) {
-                for (String endpoint : endpoints) {
-                    clients.add(client(endpoint, timeout, completions));
+                for (String endpoint : options.endpoints()) {
+                    clients.add(client(endpoint, options, completions));
                     this.endpoints.add(endpoint);
                 }
             }
@@ -62,18 +65,36 @@ final class EtcdConnections implements AutoCloseable {
         this.kvs = clients.stream().map(Client::getKVClient).toArray(KV[]::new);
     }
 
-    /** Opens {@code perEndpoint} clients of each {@code HOST:PORT} in {@code endpoints}; no connection is made yet. */
-    static EtcdConnections open(List<String> endpoints, int perEndpoint, Duration timeout) {
-        return new EtcdConnections(endpoints, perEndpoint, timeout);
+    /**
+     * Opens {@code perEndpoint} clients of each {@code HOST:PORT} of {@code options}' endpoints, over TLS
+     * with its {@code --cacert}/{@code --cert}/{@code --key}; no connection is made yet.
+     */
+    static EtcdConnections open(ClientOptions options, int perEndpoint) {
+        return new EtcdConnections(options, perEndpoint);
     }
 
-    private static Client client(String endpoint, Duration timeout, ExecutorService completions) {
-        return Client.builder()
+    private static Client client(String endpoint, ClientOptions options, ExecutorService completions) {
+        Duration timeout = options.timeout();
+        ClientBuilder builder = Client.builder()
                 .executorService(completions)
-                .endpoints("http://" + HostPort.parse(endpoint))
+                .endpoints((options.tls() ? "https://" : "http://") + HostPort.parse(endpoint))
                 .interceptor(new RequestDeadline(timeout))
-                .connectTimeout(timeout)
-                .build();
+                .connectTimeout(timeout);
+        if (options.tls()) {
+            try {
+                builder.sslContext(ssl -> {
+                    if (options.caCert() != null) {
+                        ssl.trustManager(options.caCert().toFile());
+                    }
+                    if (options.cert() != null && options.key() != null) {
+                        ssl.keyManager(options.cert().toFile(), options.key().toFile());
+                    }
+                });
+            } catch (SSLException | IllegalArgumentException e) {
+                throw new IllegalArgumentException("cannot use --cacert/--cert/--key for etcd's API: " + e.getMessage(), e);
+            }
+        }
+        return builder.build();
     }
 
     /** The KV service of the next connection in turn. */

@@ -86,10 +86,12 @@ public final class ClientTls {
         if (message.contains("No subject alternative") || message.contains("No name matching")) {
             return "TLS handshake failed: the server's certificate does not name the host dialled (" + message + ")";
         }
-        if (message.contains("bad_certificate") || message.contains("certificate_required")
-                || message.contains("certificate_unknown")) {
-            return "TLS handshake failed: the server refused the client certificate (check --cert and --key): "
-                    + message;
+        if (message.contains("certificate_required")) {
+            return "TLS handshake failed: the server requires a client certificate (give --cert and --key)";
+        }
+        if (message.contains("bad_certificate") || message.contains("certificate_unknown")
+                || message.contains("unknown_ca")) {
+            return "TLS handshake failed: the server does not trust the client certificate (check --cert and --key)";
         }
         return "TLS handshake failed: " + message;
     }
