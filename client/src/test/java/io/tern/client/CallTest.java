@@ -5,16 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.bootstrap.Bootstrap;
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timeout;
 import io.netty.util.TimerTask;
 import io.tern.client.net.ProtocolConnection;
+import io.tern.client.net.SendLimits;
 import io.tern.client.protocol.Opcode;
 import io.tern.client.protocol.Request;
 import io.tern.platform.HostPort;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -80,5 +84,29 @@ class CallTest {
         call.start();
         CompletionException failed = assertThrows(CompletionException.class, call::join);
         assertEquals("client closed", assertInstanceOf(UnavailableException.class, failed.getCause()).getMessage());
+    }
+
+    private static Call<Long> put(CallContext context) {
+        return new Call<>(context, Opcode.PUT, null, id -> new Request.Put(id, new byte[] {'k'}, new byte[] {'v'}),
+                response -> 0L, TimeUnit.SECONDS.toNanos(10));
+    }
+
+    /** A put written on a connection that then ends with {@code cause}; how its call ended. */
+    private Throwable lostAfterWrite(Throwable cause) {
+        Call<Long> call = put(new ClosedContext());
+        Attempt attempt = new Attempt(call, new ProtocolConnection(NODE, new Bootstrap(), SendLimits.NONE));
+        attempt.request(1);
+        attempt.written();
+        attempt.lost(cause);
+        return assertThrows(CompletionException.class, call::join).getCause();
+    }
+
+    @Test
+    void aCertificateRefusedAfterTheWriteMeansTheRequestWasNotReadButAnyOtherTlsErrorLeavesTheOutcomeUnknown() {
+        // Refused: sent again (here, to a closed client, so it ends as closed), never "may have been applied".
+        assertEquals("client closed", assertInstanceOf(UnavailableException.class,
+                lostAfterWrite(new SSLHandshakeException("the server requires a client certificate"))).getMessage());
+        // A TLS failure later on a connection that carried requests says nothing about the write.
+        assertInstanceOf(OutcomeUnknownException.class, lostAfterWrite(new SSLException("bad_record_mac")));
     }
 }
