@@ -68,31 +68,45 @@ public final class ClientTls {
         if (failure instanceof SSLHandshakeException) {
             return true;
         }
-        String message = String.valueOf(failure.getMessage());
-        return message.contains("bad_certificate") || message.contains("certificate_required")
-                || message.contains("certificate_unknown") || message.contains("unknown_ca");
+        String said = said(failure);
+        return said.contains("bad_certificate") || said.contains("certificate_required")
+                || said.contains("certificate_unknown") || said.contains("unknown_ca");
     }
 
     /** One line for a user: what failed and, for the common mistakes, what to check. */
     public static String explain(SSLException failure) {
         String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
-        if (message.contains("not an SSL/TLS record") || message.contains("Unsupported or unrecognized SSL message")) {
+        String said = said(failure);
+        if (said.contains("not an ssl/tls record") || said.contains("unsupported or unrecognized ssl message")
+                || said.contains("wrong_version_number")) {
             return "TLS handshake failed: the server does not speak TLS on this port (drop --cacert, or enable TLS on "
                     + "the server)";
         }
-        if (message.contains("PKIX path") || message.contains("unable to find valid certification path")) {
+        if (said.contains("pkix path") || said.contains("unable to find valid certification path")) {
             return "TLS handshake failed: the server's certificate is not signed by a trusted CA (check --cacert)";
         }
-        if (message.contains("No subject alternative") || message.contains("No name matching")) {
+        if (said.contains("no subject alternative") || said.contains("no name matching")) {
             return "TLS handshake failed: the server's certificate does not name the host dialled (" + message + ")";
         }
-        if (message.contains("certificate_required")) {
+        if (said.contains("certificate_required")) {
             return "TLS handshake failed: the server requires a client certificate (give --cert and --key)";
         }
-        if (message.contains("bad_certificate") || message.contains("certificate_unknown")
-                || message.contains("unknown_ca")) {
+        if (said.contains("bad_certificate") || said.contains("certificate_unknown") || said.contains("unknown_ca")) {
             return "TLS handshake failed: the server does not trust the client certificate (check --cert and --key)";
         }
         return "TLS handshake failed: " + message;
+    }
+
+    /**
+     * Every message along the cause chain, lower case: the JDK's provider says what went wrong in its own
+     * message (alert names in lower case), BoringSSL's in its error string (upper case) or in the cause
+     * the trust manager threw under a general "OpenSslEngine problem".
+     */
+    private static String said(Throwable failure) {
+        StringBuilder said = new StringBuilder();
+        for (Throwable cause = failure; cause != null && said.length() < 4096; cause = cause.getCause()) {
+            said.append(cause.getMessage()).append('\n');
+        }
+        return said.toString().toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -1,6 +1,7 @@
 package io.tern.platform.tls;
 
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -14,8 +15,9 @@ import javax.net.ssl.TrustManager;
  * native port and the client side of clients, members and a member's own native clients. The keys and
  * CAs come in as (reloading) managers, so a context is built once and follows its files.
  *
- * <p>The JDK's TLS provider: netty-tcnative is not on the classpath, and the cost is measured by
- * {@code bench/tls-cost}.
+ * <p>BoringSSL (netty-tcnative) where its native library loads, the JDK's provider elsewhere: on this
+ * project's machine the JDK's cost a 3-node cluster more than a quarter of its write throughput at 256
+ * clients ({@code bench/tls-cost}, numbers in bench/README.md). The managers work with both.
  */
 public final class TlsContexts {
 
@@ -27,12 +29,14 @@ public final class TlsContexts {
      */
     public static final String PEER_SERVER_NAME = "tern-peer.invalid";
 
+    private static final SslProvider PROVIDER = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+
     private TlsContexts() {
     }
 
     /** A server side presenting {@code keys}' certificate and checking client certificates against {@code trust} (if any). */
     public static SslContext server(KeyManager keys, TrustManager trust, ClientAuth clientAuth) {
-        SslContextBuilder builder = SslContextBuilder.forServer(keys).sslProvider(SslProvider.JDK).clientAuth(clientAuth);
+        SslContextBuilder builder = SslContextBuilder.forServer(keys).sslProvider(PROVIDER).clientAuth(clientAuth);
         if (trust != null) {
             builder.trustManager(trust);
         }
@@ -49,7 +53,7 @@ public final class TlsContexts {
      *                       {@link #PEER_SERVER_NAME}: no)
      */
     public static SslContext client(KeyManager keys, TrustManager trust, boolean verifyHostname) {
-        SslContextBuilder builder = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
+        SslContextBuilder builder = SslContextBuilder.forClient().sslProvider(PROVIDER)
                 .endpointIdentificationAlgorithm(verifyHostname ? "HTTPS" : null);
         if (keys != null) {
             builder.keyManager(keys);
