@@ -10,6 +10,7 @@ import io.tern.raft.node.FatalFailureListener;
 import io.tern.server.ServerConfig;
 import io.tern.server.TernServer;
 import io.tern.server.tls.TlsSettings;
+import io.tern.verify.cluster.Await;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -34,10 +35,8 @@ class CliTlsTest {
                 TlsSettings.DEFAULT_RELOAD_INTERVAL);
         try (TernServer server = TernServer.start(ServerConfig.singleNode(dir.resolve("data"), "127.0.0.1", port), tls,
                 FatalFailureListener.NONE)) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (server.node().status().role() != Role.LEADER && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            Await.until("the single node to lead", Duration.ofSeconds(10),
+                    () -> server.node().status().role() == Role.LEADER);
             String endpoint = "127.0.0.1:" + port;
             Cli.Result put = Cli.run("put", "k", "v", "--endpoints", endpoint, "--cacert", certs.ca().toString(),
                     "--cert", certs.clientCert().toString(), "--key", certs.clientKey().toString());
