@@ -37,7 +37,7 @@ final class StateHasher {
         try (RocksIterator iterator = families.db().newIterator(read)) {
             for (iterator.seekToFirst(); iterator.isValid(); iterator.next()) {
                 byte[] key = iterator.key();
-                if (key.length > 0 && (key[0] == StateLayout.EVENT_PREFIX || key[0] == StateLayout.INDEX_PREFIX)) {
+                if (key.length > 0 && key[0] == StateLayout.INDEX_PREFIX) { // the events are in their own family
                     iterator.seek(StateLayout.INDEX_END);
                     if (!iterator.isValid()) {
                         break;

@@ -7,13 +7,12 @@ import io.tern.kv.WatchEvent;
 import io.tern.raft.types.LogEntry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rocksdb.Options;
-import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -212,7 +211,7 @@ class KvHistoryPropertyTest {
                 }
             }
         }
-        records.sort((a, b) -> java.util.Arrays.compareUnsigned(a.key(), b.key()));
+        records.sort((a, b) -> Arrays.compareUnsigned(a.key(), b.key()));
         return records;
     }
 

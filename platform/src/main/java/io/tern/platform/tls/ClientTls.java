@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Objects;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
@@ -107,6 +108,6 @@ public final class ClientTls {
         for (Throwable cause = failure; cause != null && said.length() < 4096; cause = cause.getCause()) {
             said.append(cause.getMessage()).append('\n');
         }
-        return said.toString().toLowerCase(java.util.Locale.ROOT);
+        return said.toString().toLowerCase(Locale.ROOT);
     }
 }
