@@ -237,6 +237,46 @@ class ConcurrencyRecipesTest {
         assertThrows(IllegalStateException.class, first::revision, "an unlocked mutex has no revision");
     }
 
+    /**
+     * A release that arrives late (an unlock or a failed attempt's clean-up whose answer was lost in
+     * a failover, applied after the session locked again) must not take away the place taken since:
+     * here a second mutex of the same session takes the same key again, and the first one's unlock
+     * comes after it.
+     */
+    @Test
+    void anUnlockReleasesOnlyThePlaceItTookNotOneTakenAgainSince() throws Exception {
+        Session session = session(10);
+        Mutex earlier = new Mutex(session, "again");
+        Mutex later = new Mutex(session, "again");
+        earlier.lock(WAIT);
+        later.lock(WAIT); // the session's own key: taken again at once
+        earlier.unlock();
+        assertTrue(exists(session.client(), later.key()), "the place taken again was released by an earlier unlock");
+        TxnResponse fenced = session.client().kv().txn().when(later.isOwner())
+                .then(PutRequest.of(bytes("again-guarded"), bytes("by the later holder"))).commit().response();
+        assertTrue(fenced.succeeded(), "the later holder lost the lock to an earlier holder's unlock");
+        later.unlock();
+        assertFalse(exists(session.client(), later.key()), "the later holder's own unlock releases it");
+    }
+
+    /**
+     * A lock that fails has already given its place up by the time it says so: a caller who tries
+     * again at once must not race the clean-up of its own failed attempt.
+     */
+    @Test
+    void aFailedLockHasGivenItsPlaceUpWhenItFails() throws Exception {
+        Mutex holder = new Mutex(session(10), "failing");
+        Mutex waiter = new Mutex(session(10), "failing");
+        TernClient reader = holder.session().client();
+        holder.lock(WAIT);
+        CompletableFuture<Void> waiting = waiter.lockAsync();
+        TestServers.await("the waiter's key", WAIT, () -> exists(reader, waiter.key()));
+        waiter.session().orphan(); // the session ends while it waits
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> waiting.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+        assertInstanceOf(io.tern.client.concurrency.SessionExpiredException.class, failed.getCause());
+        assertFalse(exists(reader, waiter.key()), "the failed waiter's key was still there when it failed");
+    }
+
     @Test
     void aLockWhoseHolderStopsKeepingItAlivePassesAfterTheTtl() throws Exception {
         Mutex holder = new Mutex(session(2), "abandoned");

@@ -54,9 +54,9 @@ public final class Election {
      */
     public CompletableFuture<Void> campaignAsync(byte[] value) {
         Objects.requireNonNull(value, "value");
-        CompletableFuture<Long> place = QueuePlace.take(session, KeyRange.prefix(prefix), key, value);
-        return QueuePlace.handOut(place, leading -> revision = leading,
-                leading -> session.client().kv().deleteAsync(key));
+        CompletableFuture<QueuePlace.Place> place = QueuePlace.take(session, KeyRange.prefix(prefix), key, value);
+        return QueuePlace.handOut(place, leading -> revision = leading.createRevision(),
+                leading -> QueuePlace.release(session, key, leading));
     }
 
     /** Blocking {@link #campaignAsync}, withdrawing after {@code timeout} with {@link TimeoutException}. */

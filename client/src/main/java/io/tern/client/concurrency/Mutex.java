@@ -27,7 +27,7 @@ public final class Mutex {
     private final Session session;
     private final byte[] prefix;
     private final byte[] key;
-    private volatile long revision = -1;
+    private volatile QueuePlace.Place held;
 
     /** A lock named {@code prefix} ("/" is appended, as etcd does), held with {@code session}'s lease. */
     public Mutex(Session session, String prefix) {
@@ -47,9 +47,9 @@ public final class Mutex {
      * client's exception when a request fails (the key is then deleted too).
      */
     public CompletableFuture<Void> lockAsync() {
-        CompletableFuture<Long> place = QueuePlace.take(session, KeyRange.prefix(prefix), key, Bytes.EMPTY);
-        return QueuePlace.handOut(place, acquired -> revision = acquired,
-                acquired -> session.client().kv().deleteAsync(key));
+        CompletableFuture<QueuePlace.Place> place = QueuePlace.take(session, KeyRange.prefix(prefix), key, Bytes.EMPTY);
+        return QueuePlace.handOut(place, acquired -> held = acquired,
+                acquired -> QueuePlace.release(session, key, acquired));
     }
 
     /**
@@ -60,9 +60,17 @@ public final class Mutex {
         Futures.await(lockAsync(), timeout.toNanos());
     }
 
-    /** Releases the lock by deleting this session's key; the next waiter in line gets it. */
+    /**
+     * Releases the lock by deleting this session's key, only while it is still the take that got the
+     * lock (so an unlock applied late never releases a place the session has taken again since); the
+     * next waiter in line gets it. Nothing to do when not held.
+     */
     public CompletableFuture<Void> unlockAsync() {
-        return session.client().kv().deleteAsync(key).thenAccept(deleted -> revision = -1);
+        QueuePlace.Place taken = held;
+        if (taken == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return QueuePlace.release(session, key, taken).thenAccept(released -> held = null);
     }
 
     /** Blocking {@link #unlockAsync()}. */
@@ -87,11 +95,11 @@ public final class Mutex {
      * @throws IllegalStateException when the lock is not held
      */
     public long revision() {
-        long held = revision;
-        if (held < 0) {
+        QueuePlace.Place taken = held;
+        if (taken == null) {
             throw new IllegalStateException("the lock " + Bytes.show(key) + " is not held");
         }
-        return held;
+        return taken.createRevision();
     }
 
     /**
