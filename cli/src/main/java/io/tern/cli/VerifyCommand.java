@@ -4,6 +4,7 @@ import io.tern.verify.VerifyConfig;
 import io.tern.verify.VerifyReport;
 import io.tern.verify.VerifyRun;
 import io.tern.verify.api.ClientApi;
+import io.tern.verify.api.ClientSecurity;
 import io.tern.verify.cluster.ClusterException;
 import io.tern.verify.cluster.NodeLaunch;
 import io.tern.verify.nemesis.Fault;
@@ -119,6 +120,20 @@ public final class VerifyCommand implements Callable<Integer> {
             + "(repeatable), such as --server-arg=--test-only-stale-reads.")
     List<String> serverArgs = new ArrayList<>();
 
+    @Mixin
+    TlsFlags tls;
+
+    @Option(names = "--cacert", paramLabel = "FILE",
+            description = "The run's clients speak TLS, trusting these CA certificates (PEM) to sign the members' certificates.")
+    Path caCert;
+
+    @Option(names = "--cert", paramLabel = "FILE",
+            description = "The run's clients present this certificate (PEM), for members with --client-cert-auth; needs --key.")
+    Path cert;
+
+    @Option(names = "--key", paramLabel = "FILE", description = "The key of --cert (PEM, unencrypted PKCS#8).")
+    Path key;
+
     @Option(names = "--check-timeout", defaultValue = "60s", converter = Durations.Converter.class,
             description = "The linearizability checker's time bound; past it the verdict is UNKNOWN.")
     Duration checkTimeout;
@@ -136,11 +151,12 @@ public final class VerifyCommand implements Callable<Integer> {
         long runSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
         Path directory = out != null ? out : Path.of(System.getProperty("java.io.tmpdir"), "tern-verify-" + runSeed);
         List<String> nodeArgs = new ArrayList<>(List.of("--log-roll-cycle", "TEST4_SECONDLY"));
+        nodeArgs.addAll(tls.arguments());
         nodeArgs.addAll(serverArgs);
         VerifyConfig config = new VerifyConfig(nodes, endpoints, duration, kinds, runSeed, clients, keys, think,
                 timeout, directory, fsync, snapshotEntries, nodeArgs, Timing.DEFAULT, checkTimeout,
                 NodeLaunch.java(TernCli.class.getName(), System.getProperty("java.class.path")), chosenWorkloads,
-                clientApi);
+                clientApi, new ClientSecurity(caCert, cert, key));
         err.println("tern verify: seed " + runSeed + " (replay with --seed " + runSeed + "), results in " + directory);
         err.flush();
         VerifyReport report;

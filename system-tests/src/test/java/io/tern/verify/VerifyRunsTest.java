@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tern.cli.TernCli;
+import io.tern.platform.tls.TestCertificates;
+import io.tern.platform.tls.TestCertificates.CertificateSet;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -110,6 +112,31 @@ class VerifyRunsTest {
         assertTrue(result.out().contains("each saw every change of its keys once, in revision order, and the final write"),
                 report);
         assertTrue(result.out().matches("(?s).*leases: [1-9]\\d* judged.*no lease ended early or lived too long.*"), report);
+        assertTrue(result.out().contains("verdict: PASS"), report);
+    }
+
+    /**
+     * The same torture with TLS on every port: members authenticate each other, clients must present a
+     * certificate, and every client of the run (the workload's, the status poller, the oversize fault's
+     * raw frames) dials through TLS and the proxies.
+     */
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void aHealthyClusterWithTlsOnEveryPortPasses() throws Exception {
+        CertificateSet certs = TestCertificates.make(dir.resolve("certs"));
+        Result result = verify("tls", "--nodes", "3", "--faults", "partition,oversize", "--seed", "51",
+                "--duration", "10s", "--clients", "6",
+                "--cert-file", certs.serverCert().toString(), "--key-file", certs.serverKey().toString(),
+                "--trusted-ca-file", certs.ca().toString(), "--client-cert-auth",
+                "--peer-cert-file", certs.peerCert().toString(), "--peer-key-file", certs.peerKey().toString(),
+                "--peer-trusted-ca-file", certs.ca().toString(),
+                "--cacert", certs.ca().toString(), "--cert", certs.clientCert().toString(),
+                "--key", certs.clientKey().toString());
+        String report = result.out() + result.err() + explanation("tls");
+        assertEquals(0, result.exitCode(), report);
+        assertTrue(result.out().contains("checker: LINEARIZABLE"), report);
+        assertTrue(result.out().matches("(?s).*faults injected: [1-9].*"), "no fault was injected:\n" + report);
+        assertTrue(result.out().contains("a small write afterwards acknowledged"), "the oversize fault did not get through TLS:\n" + report);
         assertTrue(result.out().contains("verdict: PASS"), report);
     }
 

@@ -1,6 +1,7 @@
 package io.tern.verify;
 
 import io.tern.verify.api.ClientApi;
+import io.tern.verify.api.ClientSecurity;
 import io.tern.verify.cluster.NodeLaunch;
 import io.tern.verify.nemesis.Fault;
 import io.tern.verify.nemesis.Timing;
@@ -20,15 +21,18 @@ import java.util.Set;
  * @param nodeLaunch    how local nodes are started (the caller knows the node's main class and classpath)
  * @param workloads     what the run exercises besides faults ({@code --workloads})
  * @param api           which API the clients speak ({@code --api}); etcd's needs a cluster the run starts
+ * @param security      how the run's clients speak to the members ({@code --cacert}, {@code --cert}, {@code --key})
  */
 public record VerifyConfig(int nodes, List<String> endpoints, Duration duration, Set<Fault> faults, long seed,
                             int processes, int keys, Duration thinkTime, Duration requestTimeout, Path outputDirectory,
                             String fsync, long snapshotEntries, List<String> extraServerArgs, Timing timing,
-                            Duration checkTimeout, NodeLaunch nodeLaunch, Set<Workload> workloads, ClientApi api) {
+                            Duration checkTimeout, NodeLaunch nodeLaunch, Set<Workload> workloads, ClientApi api,
+                            ClientSecurity security) {
 
     /** @throws IllegalArgumentException with one line when the run cannot be made as asked */
     public VerifyConfig {
         java.util.Objects.requireNonNull(api, "api");
+        java.util.Objects.requireNonNull(security, "security");
         if (api == ClientApi.ETCD && !endpoints.isEmpty()) {
             throw new IllegalArgumentException("--api etcd needs a cluster that verify starts: the etcd addresses "
                     + "of the members at --endpoints are not known");
@@ -42,7 +46,8 @@ public record VerifyConfig(int nodes, List<String> endpoints, Duration duration,
     /** The same run with other faults. */
     VerifyConfig withFaults(Set<Fault> kinds) {
         return new VerifyConfig(nodes, endpoints, duration, kinds, seed, processes, keys, thinkTime, requestTimeout,
-                outputDirectory, fsync, snapshotEntries, extraServerArgs, timing, checkTimeout, nodeLaunch, workloads, api);
+                outputDirectory, fsync, snapshotEntries, extraServerArgs, timing, checkTimeout, nodeLaunch, workloads, api,
+                security);
     }
 
     boolean runs(Workload workload) {

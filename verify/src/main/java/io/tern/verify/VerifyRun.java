@@ -276,11 +276,12 @@ public final class VerifyRun {
 
     private ClusterControl openCluster(Path out) {
         if (config.external()) {
-            return ExternalCluster.attach(config.endpoints(), config.requestTimeout());
+            return ExternalCluster.attach(config.endpoints(), config.requestTimeout(), config.security());
         }
         LocalCluster.Config local = new LocalCluster.Config().nodes(config.nodes()).fsync(config.fsync())
                 .snapshotEntries(config.snapshotEntries()).extraServerArgs(config.extraServerArgs())
-                .proxySeed(config.seed()).launch(config.nodeLaunch()).etcdApi(config.api() == ClientApi.ETCD);
+                .proxySeed(config.seed()).launch(config.nodeLaunch()).etcdApi(config.api() == ClientApi.ETCD)
+                .clientSecurity(config.security());
         if (config.faults().contains(Faults.DISK_FULL)) {
             local.smallDisks(SMALL_DISK_BYTES, SMALL_DISK_RESERVE_BYTES);
         }
@@ -312,7 +313,8 @@ public final class VerifyRun {
     /** The lock contenders, on a thread of their own for the run's duration. */
     private CompletableFuture<LockWorkload.Result> startLocks(List<String> endpoints) {
         CompletableFuture<LockWorkload.Result> result = new CompletableFuture<>();
-        TernClientBuilder clients = TernClient.builder().endpoints(endpoints).requestTimeout(config.requestTimeout());
+        TernClientBuilder clients = config.security()
+                .applyTo(TernClient.builder().endpoints(endpoints).requestTimeout(config.requestTimeout()));
         Thread.ofPlatform().name("verify-locks").start(() -> {
             try {
                 result.complete(LockWorkload.run(clients, LockWorkload.Config.of(config.duration()),
@@ -346,8 +348,8 @@ public final class VerifyRun {
     /** A client of the run's API, first (or, with etcd, among others) at {@code endpoints.get(0)}. */
     private ApiClient client(List<String> endpoints) {
         return switch (config.api()) {
-            case NATIVE -> NativeApiClient.connect(endpoints, config.requestTimeout());
-            case ETCD -> EtcdApiClient.connect(endpoints, config.requestTimeout());
+            case NATIVE -> NativeApiClient.connect(endpoints, config.requestTimeout(), config.security());
+            case ETCD -> EtcdApiClient.connect(endpoints, config.requestTimeout(), config.security());
         };
     }
 

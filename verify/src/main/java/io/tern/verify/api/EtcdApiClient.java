@@ -52,10 +52,15 @@ public final class EtcdApiClient implements ApiClient {
         this.waitNanos = requestTimeout.multipliedBy(3).toNanos();
     }
 
-    /** A client of the etcd addresses {@code endpoints} ({@code host:port} each). */
+    /** A plaintext client of the etcd addresses {@code endpoints} ({@code host:port} each). */
     public static EtcdApiClient connect(List<String> endpoints, Duration requestTimeout) {
-        Client client = Client.builder()
-                .endpoints(endpoints.stream().map(e -> "http://" + e).toArray(String[]::new))
+        return connect(endpoints, requestTimeout, ClientSecurity.PLAINTEXT);
+    }
+
+    /** A client of the etcd addresses {@code endpoints} ({@code host:port} each). */
+    public static EtcdApiClient connect(List<String> endpoints, Duration requestTimeout, ClientSecurity security) {
+        Client client = security.applyTo(Client.builder())
+                .endpoints(endpoints.stream().map(security::etcdUrl).toArray(String[]::new))
                 .interceptor(new CallDeadlines(requestTimeout))
                 .keepaliveTime(KEEPALIVE_INTERVAL)
                 .keepaliveTimeout(KEEPALIVE_TIMEOUT)

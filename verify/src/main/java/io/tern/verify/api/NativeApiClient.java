@@ -44,10 +44,15 @@ public final class NativeApiClient implements ApiClient {
         this.client = client;
     }
 
-    /** A client of {@code endpoints}, starting at the first. */
+    /** A plaintext client of {@code endpoints}, starting at the first. */
     public static NativeApiClient connect(List<String> endpoints, Duration requestTimeout) {
-        return new NativeApiClient(TernClient.builder().endpoints(endpoints).requestTimeout(requestTimeout)
-                .connectionsPerEndpoint(1).discoverLeader(false).build());
+        return connect(endpoints, requestTimeout, ClientSecurity.PLAINTEXT);
+    }
+
+    /** A client of {@code endpoints}, starting at the first. */
+    public static NativeApiClient connect(List<String> endpoints, Duration requestTimeout, ClientSecurity security) {
+        return new NativeApiClient(security.applyTo(TernClient.builder().endpoints(endpoints).requestTimeout(requestTimeout)
+                .connectionsPerEndpoint(1).discoverLeader(false)).build());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.tern.verify.cluster;
 
+import io.tern.verify.api.ClientSecurity;
 import io.tern.chaos.FaultProxy;
 import io.tern.client.ServerStatus;
 import java.time.Duration;
@@ -127,6 +128,11 @@ public interface ClusterControl extends AutoCloseable {
      * The nodes' {@code --max-value-bytes}. A cluster reached by its endpoints does not say, so it is
      * taken to run with the default.
      */
+    /** How clients reach the members: plaintext, or TLS with the run's CA and client certificate. */
+    default ClientSecurity clientSecurity() {
+        return ClientSecurity.PLAINTEXT;
+    }
+
     default int maxValueBytes() {
         return DEFAULT_MAX_VALUE_BYTES;
     }

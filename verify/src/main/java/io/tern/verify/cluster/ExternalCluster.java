@@ -1,5 +1,6 @@
 package io.tern.verify.cluster;
 
+import io.tern.verify.api.ClientSecurity;
 import io.tern.client.ServerStatus;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,8 +23,8 @@ public final class ExternalCluster extends ProtocolCluster {
     private final List<Integer> removed = new ArrayList<>();
     private final List<String> given;
 
-    private ExternalCluster(List<String> endpoints) {
-        super(endpoints.getFirst());
+    private ExternalCluster(List<String> endpoints, ClientSecurity security) {
+        super(endpoints.getFirst(), security);
         this.given = List.copyOf(endpoints);
     }
 
@@ -34,10 +35,15 @@ public final class ExternalCluster extends ProtocolCluster {
      * @throws ClusterException if that does not happen in time
      */
     public static ExternalCluster attach(List<String> endpoints, Duration timeout) {
+        return attach(endpoints, timeout, ClientSecurity.PLAINTEXT);
+    }
+
+    /** {@link #attach(List, Duration)} through TLS as {@code security} says. */
+    public static ExternalCluster attach(List<String> endpoints, Duration timeout, ClientSecurity security) {
         if (endpoints.isEmpty()) {
             throw new IllegalArgumentException("no endpoints");
         }
-        ExternalCluster cluster = new ExternalCluster(endpoints);
+        ExternalCluster cluster = new ExternalCluster(endpoints, security);
         try {
             cluster.discover(timeout);
             return cluster;

@@ -1,5 +1,6 @@
 package io.tern.verify.cluster;
 
+import io.tern.verify.api.ClientSecurity;
 import io.tern.chaos.FaultProxy;
 import io.tern.client.ServerStatus;
 import io.tern.client.TernClient;
@@ -66,9 +67,19 @@ public final class LocalCluster extends ProtocolCluster {
         private long diskReserveBytes;
         private boolean proxies = true;
         private boolean etcdApi;
+        private ClientSecurity clientSecurity = ClientSecurity.PLAINTEXT;
         private NodeLaunch launch = NodeLaunch.ternCli();
 
         /** How many nodes to start (ids 1..n). Default 3. */
+        /**
+         * How this cluster's own clients and the run's reach the nodes: TLS when the nodes serve it
+         * (their {@code --cert-file} and the rest come with {@link #extraServerArgs}).
+         */
+        public Config clientSecurity(ClientSecurity security) {
+            this.clientSecurity = java.util.Objects.requireNonNull(security, "security");
+            return this;
+        }
+
         public Config nodes(int nodes) {
             if (nodes < 1) {
                 throw new IllegalArgumentException("nodes must be at least 1: " + nodes);
@@ -248,7 +259,7 @@ public final class LocalCluster extends ProtocolCluster {
     private volatile boolean closed;
 
     private LocalCluster(Path dir, Config config, int firstListenPort) {
-        super("127.0.0.1:" + firstListenPort);
+        super("127.0.0.1:" + firstListenPort, config.clientSecurity);
         this.dir = dir;
         this.config = config;
         this.jvmFlags = jvmFlags(config);
@@ -426,7 +437,7 @@ public final class LocalCluster extends ProtocolCluster {
     public TernClient client(Duration requestTimeout, int... ids) {
         List<String> endpoints = ids.length == 0 ? endpoints()
                 : Arrays.stream(ids).mapToObj(this::endpoint).toList();
-        return TernClient.builder().endpoints(endpoints).requestTimeout(requestTimeout).build();
+        return clientSecurity().applyTo(TernClient.builder().endpoints(endpoints).requestTimeout(requestTimeout)).build();
     }
 
     public Path directory() {

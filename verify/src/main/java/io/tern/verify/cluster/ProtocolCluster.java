@@ -6,6 +6,7 @@ import io.tern.client.ServerStatus;
 import io.tern.client.TernClient;
 import io.tern.client.TernException;
 import io.tern.kv.KeyValue;
+import io.tern.verify.api.ClientSecurity;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -37,11 +38,18 @@ abstract class ProtocolCluster implements ClusterControl {
     /** How long a membership change, with the catch-up of the member it concerns, may take. */
     static final Duration MEMBERSHIP_TIMEOUT = Duration.ofSeconds(60);
 
+    private final ClientSecurity security;
     private final TernClient statusClient;
 
-    ProtocolCluster(String anyEndpoint) {
-        this.statusClient = TernClient.builder().endpoints(List.of(anyEndpoint)).discoverLeader(false)
-                .connectionsPerEndpoint(1).requestTimeout(STATUS_TIMEOUT.multipliedBy(2)).build();
+    ProtocolCluster(String anyEndpoint, ClientSecurity security) {
+        this.security = security;
+        this.statusClient = security.applyTo(TernClient.builder().endpoints(List.of(anyEndpoint)).discoverLeader(false)
+                .connectionsPerEndpoint(1).requestTimeout(STATUS_TIMEOUT.multipliedBy(2))).build();
+    }
+
+    @Override
+    public ClientSecurity clientSecurity() {
+        return security;
     }
 
     /** Where to ask member {@code id} for its STATUS and send it admin calls (past any proxy when we can). */
@@ -160,8 +168,8 @@ abstract class ProtocolCluster implements ClusterControl {
 
     /** Runs {@code operation} with a client of member {@code id} alone, made for this one call. */
     <T> T call(int id, Function<TernClient, T> operation) {
-        try (TernClient client = TernClient.builder().endpoints(List.of(adminAddress(id))).discoverLeader(false)
-                .connectionsPerEndpoint(1).requestTimeout(ADMIN_TIMEOUT).build()) {
+        try (TernClient client = security.applyTo(TernClient.builder().endpoints(List.of(adminAddress(id)))
+                .discoverLeader(false).connectionsPerEndpoint(1).requestTimeout(ADMIN_TIMEOUT)).build()) {
             return operation.apply(client);
         } catch (TernException e) {
             throw new ClusterException("member " + id + " at " + adminAddress(id) + " refused: " + e.getMessage(), e);

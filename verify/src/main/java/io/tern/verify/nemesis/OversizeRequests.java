@@ -252,7 +252,7 @@ final class OversizeRequests {
      * bytes the node never read would make its close a reset, which can destroy the answer on its
      * way (through a proxy, say).
      */
-    private static Response call(String endpoint, Request request) {
+    private Response call(String endpoint, Request request) {
         ByteBuf body = Unpooled.buffer();
         RequestCodec.encode(request, body);
         int bodyBytes = body.readableBytes();
@@ -263,7 +263,7 @@ final class OversizeRequests {
                 : frame.length;
         CountDownLatch answered = new CountDownLatch(1);
         HostPort address = HostPort.parse(endpoint);
-        try (Socket socket = new Socket(address.host(), address.port())) {
+        try (Socket socket = cluster.clientSecurity().connect(address.host(), address.port())) {
             socket.setSoTimeout(SOCKET_TIMEOUT_MILLIS);
             socket.setTcpNoDelay(true);
             OutputStream out = socket.getOutputStream();
