@@ -23,8 +23,19 @@ public interface StateMachine {
     /** Records in the log that everything applied so far is committed, so recovery may replay it. */
     void markAppliedCommitted();
 
-    /** Snapshots the applied state (or returns the newest snapshot if it is already that far). */
+    /**
+     * Snapshots the applied state (or returns the newest snapshot if it is already that far). Applying
+     * waits while it runs.
+     */
     StoredSnapshot createSnapshot();
+
+    /**
+     * Does ahead of a {@link #createSnapshot()} what may run while entries are applied (writing the
+     * applied state's memory to disk), so that the snapshot, which holds applying up, has little left
+     * to do. Called from a thread of its own, concurrently with {@link #apply}.
+     */
+    default void prepareSnapshot() {
+    }
 
     /** The newest snapshot this member took or installed, never one only received. */
     Optional<? extends StoredSnapshot> latestSnapshot();

@@ -75,6 +75,8 @@ final class Applier {
 
     private final StateMachine stateMachine;
     private final ExecutorService executor;
+    /** Where a periodic snapshot's flush runs, beside applying. */
+    private final ExecutorService snapshotPreparer;
     private final NodeRuntime runtime;
     private final long snapshotEntries;
     private final Consumer<Long> onSnapshot;
@@ -91,6 +93,8 @@ final class Applier {
     private final AtomicInteger localReadsWaiting = new AtomicInteger();
     private final AtomicLong backlog = new AtomicLong();
     private long lastSnapshotIndex;
+    /** A periodic snapshot's flush is under way on {@link #snapshotPreparer}; the snapshot follows it. */
+    private boolean preparingSnapshot;
     private long snapshotRetryMillis;
     /** A point in nanoTime, which may be negative: 0 would put the first periodic snapshot off for ever. */
     private long nextSnapshotAttemptNanos;
@@ -105,10 +109,11 @@ final class Applier {
     private volatile RuntimeException stopReason;
 
     /** @param onCaughtUp told, on the applier thread, when the backlog drops under its bound after {@link #behind()} */
-    Applier(StateMachine stateMachine, ExecutorService executor, NodeRuntime runtime, long snapshotEntries,
-            Consumer<Long> onSnapshot, Runnable onCaughtUp, Consumer<Throwable> onFailure) {
+    Applier(StateMachine stateMachine, ExecutorService executor, ExecutorService snapshotPreparer, NodeRuntime runtime,
+            long snapshotEntries, Consumer<Long> onSnapshot, Runnable onCaughtUp, Consumer<Throwable> onFailure) {
         this.stateMachine = stateMachine;
         this.executor = executor;
+        this.snapshotPreparer = snapshotPreparer;
         this.runtime = runtime;
         this.nextSnapshotAttemptNanos = runtime.nanoTime();
         this.lastMarkNanos = runtime.nanoTime();
@@ -328,8 +333,34 @@ final class Applier {
             }
         }
         releaseWaitersUpTo(applied);
-        if (applied - lastSnapshotIndex >= snapshotEntries && runtime.nanoTime() - nextSnapshotAttemptNanos >= 0) {
-            takePeriodicSnapshot();
+        if (applied - lastSnapshotIndex >= snapshotEntries && runtime.nanoTime() - nextSnapshotAttemptNanos >= 0
+                && !preparingSnapshot) {
+            prepareThenSnapshot();
+        }
+    }
+
+    /**
+     * Applier: a periodic snapshot in two steps, so that applying waits only for the second. The
+     * state machine's preparation (the flush) runs on {@link #snapshotPreparer} while entries go on
+     * being applied; the snapshot is then taken on the applier, with little left to flush.
+     */
+    private void prepareThenSnapshot() {
+        preparingSnapshot = true;
+        try {
+            snapshotPreparer.execute(() -> {
+                try {
+                    stateMachine.prepareSnapshot();
+                } catch (RuntimeException e) {
+                    // Only time is lost: the snapshot's own flush does the work, with applying held.
+                    log.warn("preparing a snapshot failed: {}", RaftNode.oneLine(e));
+                }
+                enqueue(() -> {
+                    preparingSnapshot = false;
+                    takePeriodicSnapshot();
+                });
+            });
+        } catch (RejectedExecutionException stopping) {
+            preparingSnapshot = false;
         }
     }
 

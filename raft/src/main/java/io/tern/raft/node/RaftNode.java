@@ -70,6 +70,7 @@ public final class RaftNode implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final Applier applier;
     private final ExecutorService applierExecutor;
+    private final ExecutorService snapshotPreparer;
     private final SnapshotTransfers snapshots;
     private final FatalFailureListener onFatal;
 
@@ -115,7 +116,8 @@ public final class RaftNode implements AutoCloseable {
         this.timers = runtime.timers("tern-raft-timer-" + id);
         this.applierExecutor = runtime.serialExecutor("tern-raft-apply-" + id);
         // Once the applier's backlog drops under its bound, the loop's drive() hands it what Raft held back.
-        this.applier = new Applier(storage, applierExecutor, runtime, config.snapshotEntries(),
+        this.snapshotPreparer = runtime.serialExecutor("tern-snapshot-" + id);
+        this.applier = new Applier(storage, applierExecutor, snapshotPreparer, runtime, config.snapshotEntries(),
                 index -> onLoop(() -> afterSnapshotTaken(index)), () -> onLoop(() -> { }), this::fail);
         this.snapshots = new SnapshotTransfers(id, storage, transport, runtime, config.snapshotChunkBytes(),
                 config.requestTimeout(), peer -> onLoop(() -> core.reportSnapshot(peer, false)));
@@ -704,8 +706,10 @@ public final class RaftNode implements AutoCloseable {
         }
         applier.stop(new RaftOutcomeUnknownException("member " + config.id() + " is shutting down"));
         applierExecutor.shutdown();
+        snapshotPreparer.shutdown();
         try {
             applierExecutor.awaitTermination(5, TimeUnit.SECONDS);
+            snapshotPreparer.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

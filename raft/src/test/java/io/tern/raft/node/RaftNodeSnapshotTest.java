@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -110,6 +111,32 @@ class RaftNodeSnapshotTest {
         try (Stream<Path> files = Files.list(dir.resolve("node-2").resolve("snapshots"))) {
             return files.filter(path -> path.getFileName().toString().startsWith("received-")).toList();
         }
+    }
+
+    /**
+     * A periodic snapshot's flush (half a second under load) must not hold applying up: the entries
+     * committed while it runs are applied, and the snapshot follows once it is done.
+     */
+    @Test
+    void entriesAreAppliedWhileAPeriodicSnapshotIsBeingPrepared() throws Exception {
+        StorageEngine engine = openEngine(2);
+        SnapshotPreparationHeld storage = new SnapshotPreparationHeld(engine);
+        NodeConfig options = new NodeConfig(2, MEMBERS, Duration.ofMillis(20), Duration.ofHours(1),
+                3, Duration.ofSeconds(10), 4096);
+        RaftNode member = RaftNode.start(options, storage, peers);
+        toClose.add(member);
+        peers.deliver(new Message.AppendEntries(1, 2, 1, 0, 0, List.of(put(1, 1, "a", "1"), put(2, 1, "b", "2"),
+                put(3, 1, "c", "3")), 3));
+        assertTrue(storage.preparing.await(10, TimeUnit.SECONDS), "no snapshot was prepared after 3 entries");
+
+        peers.deliver(new Message.AppendEntries(1, 2, 1, 3, 1, List.of(put(4, 1, "d", "4"), put(5, 1, "e", "5")), 5));
+        assertEquals(5L, member.awaitApplied(5).get(10, TimeUnit.SECONDS), "applying waited for the snapshot's flush");
+        assertEquals("5", new String(engine.get(bytes("e")).value(), StandardCharsets.UTF_8));
+        assertEquals(0, member.status().snapshotIndex(), "the snapshot came before its preparation ended");
+
+        storage.release.countDown();
+        ClusterTesting.awaitTrue(() -> member.status().snapshotIndex() >= 3, Duration.ofSeconds(10),
+                "the snapshot after its preparation", () -> member.status().toString());
     }
 
     @Test

@@ -90,6 +90,11 @@ public final class MeteredStorage implements MemberStorage {
     }
 
     @Override
+    public void prepareSnapshot() {
+        storage.prepareSnapshot();
+    }
+
+    @Override
     public Optional<? extends StoredSnapshot> latestSnapshot() {
         return storage.latestSnapshot();
     }
