@@ -2,16 +2,13 @@ package io.tern.server.metrics;
 
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tern.raft.types.ForwardingMemberStorage;
 import io.tern.raft.types.LogEntry;
 import io.tern.raft.types.LogStorage;
 import io.tern.raft.types.MemberStorage;
-import io.tern.raft.types.SnapshotSink;
-import io.tern.raft.types.SnapshotSource;
 import io.tern.raft.types.StoredSnapshot;
-import io.tern.raft.types.TermStorage;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,16 +18,15 @@ import java.util.concurrent.TimeUnit;
  * committing its backend), and snapshots taken and installed. Everything else passes straight through,
  * so neither the engine nor the driver knows of meters. Each timed call is once per batch, not per request.
  */
-public final class MeteredStorage implements MemberStorage {
+public final class MeteredStorage extends ForwardingMemberStorage {
 
-    private final MemberStorage storage;
     private final LogStorage log;
     private final Timer apply;
     private final Timer snapshot;
     private final Timer install;
 
     public MeteredStorage(MemberStorage storage, PrometheusMeterRegistry registry) {
-        this.storage = storage;
+        super(storage);
         // etcd's buckets for both: 1 ms doubling to 8.192 s.
         Timer fsync = ServerMetrics.exponentialTimer(registry, "etcd_disk_wal_fsync_duration",
                 "The latency distributions of fsync called by the Raft log", Duration.ofMillis(1), 14);
@@ -50,83 +46,33 @@ public final class MeteredStorage implements MemberStorage {
     }
 
     @Override
-    public TermStorage terms() {
-        return storage.terms();
-    }
-
-    @Override
-    public String location() {
-        return storage.location();
-    }
-
-    @Override
     public List<?> apply(List<LogEntry> committed, boolean markCommitted) {
         long began = System.nanoTime();
         try {
-            return storage.apply(committed, markCommitted);
+            return super.apply(committed, markCommitted);
         } finally {
             apply.record(System.nanoTime() - began, TimeUnit.NANOSECONDS);
         }
     }
 
     @Override
-    public long appliedIndex() {
-        return storage.appliedIndex();
-    }
-
-    @Override
-    public void markAppliedCommitted() {
-        storage.markAppliedCommitted();
-    }
-
-    @Override
     public StoredSnapshot createSnapshot() {
         long began = System.nanoTime();
         try {
-            return storage.createSnapshot();
+            return super.createSnapshot();
         } finally {
             snapshot.record(System.nanoTime() - began, TimeUnit.NANOSECONDS);
         }
     }
 
     @Override
-    public void prepareSnapshot() {
-        storage.prepareSnapshot();
-    }
-
-    @Override
-    public Optional<? extends StoredSnapshot> latestSnapshot() {
-        return storage.latestSnapshot();
-    }
-
-    @Override
-    public long compactLog() {
-        return storage.compactLog();
-    }
-
-    @Override
-    public SnapshotSource openSnapshotReader(StoredSnapshot snapshot, int maxChunkBytes) {
-        return storage.openSnapshotReader(snapshot, maxChunkBytes);
-    }
-
-    @Override
-    public SnapshotSink beginSnapshotInstall() {
-        return storage.beginSnapshotInstall();
-    }
-
-    @Override
     public boolean installSnapshot(StoredSnapshot received) {
         long began = System.nanoTime();
         try {
-            return storage.installSnapshot(received);
+            return super.installSnapshot(received);
         } finally {
             install.record(System.nanoTime() - began, TimeUnit.NANOSECONDS);
         }
-    }
-
-    @Override
-    public void discardReceivedSnapshot(StoredSnapshot received) {
-        storage.discardReceivedSnapshot(received);
     }
 
     /** The log, its {@link #sync()} timed. */
