@@ -112,6 +112,11 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
             // A keep-alive sent twice renews twice, which is harmless; a grant sent twice may make two leases.
             case LEASE_KEEPALIVE, LEASE_TIME_TO_LIVE, LEASE_LIST -> false;
             case LEASE_GRANT, LEASE_REVOKE -> true;
+            case AUTHENTICATE, AUTH_STATUS, USER_GET, USER_LIST, ROLE_GET, ROLE_LIST -> false;
+            case AUTH_ENABLE, AUTH_DISABLE, USER_ADD, USER_DELETE, USER_CHANGE_PASSWORD, USER_GRANT_ROLE,
+                 USER_REVOKE_ROLE, ROLE_ADD, ROLE_DELETE, ROLE_GRANT_PERMISSION, ROLE_REVOKE_PERMISSION -> true;
+            // What it carries decides; not knowing here, assume the worst.
+            case WITH_TOKEN -> true;
         };
     }
 
@@ -327,6 +332,8 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
             case Response.FutureRevision future ->
                     finish(null, new FutureRevisionException(future.currentRevision(), future.message()));
             case Response.LeaseNotFound notFound -> finish(null, new LeaseNotFoundException(notFound.message()));
+            case Response.Unauthenticated refused -> finish(null, new UnauthenticatedException(refused.message()));
+            case Response.PermissionDenied denied -> finish(null, new PermissionDeniedException(denied.message()));
         }
     }
 

@@ -19,6 +19,8 @@ public final class TernClientBuilder {
     private Path certificate;
     private Path privateKey;
     private ClientTls tls;
+    private String user;
+    private String password;
 
     /** A builder with the defaults; prefer {@link TernClient#builder()}. */
     public TernClientBuilder() {
@@ -103,6 +105,21 @@ public final class TernClientBuilder {
      */
     public TernClientBuilder tls(ClientTls tls) {
         this.tls = tls;
+        return this;
+    }
+
+    /**
+     * Authenticate as {@code user} with {@code password} (servers with authentication on): each
+     * connection authenticates before its first request, and once more when the server says its token
+     * expired. Without it, a server with authentication on refuses every call with UNAUTHENTICATED
+     * (unless its client certificate names a user).
+     */
+    public TernClientBuilder credentials(String user, String password) {
+        this.user = Objects.requireNonNull(user, "user");
+        this.password = Objects.requireNonNull(password, "password");
+        if (user.isEmpty()) {
+            throw new IllegalArgumentException("user must not be empty");
+        }
         return this;
     }
 

@@ -98,6 +98,8 @@ final class FakeStore {
             case Request.Backup backup -> new Response.BackupPiece(id, revision, 0,
                     ("backup at " + revision).getBytes(StandardCharsets.UTF_8));
             case Request.Kv kv -> new Response.BadRequest(id, "this fake answers key operations only through a test's handler");
+            case Request.Auth auth -> new Response.BadRequest(id, "the fake store has no authentication");
+            case Request.WithToken withToken -> answer(withToken.request());
         };
     }
 

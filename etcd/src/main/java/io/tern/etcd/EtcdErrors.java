@@ -71,6 +71,9 @@ final class EtcdErrors {
             case Response.NotLeader f -> status(Status.Code.FAILED_PRECONDITION, NOT_LEADER);
             // etcd answers an error it has no name for with UNKNOWN and the error's text.
             case Response.Internal f -> status(Status.Code.UNKNOWN, f.message());
+            case Response.PermissionDenied f -> status(Status.Code.PERMISSION_DENIED,
+                    io.tern.client.protocol.AuthMessages.PERMISSION_DENIED);
+            case Response.Unauthenticated f -> status(Status.Code.UNAUTHENTICATED, f.message());
         };
     }
 

@@ -47,7 +47,34 @@ public enum Opcode {
     /** Added for watches: ends one stream of the connection ({@link WatchRequests.Cancel}). */
     WATCH_CANCEL(0x41),
     /** Added for watches: asks for a PROGRESS frame on each synced stream ({@link WatchRequests.Progress}). */
-    WATCH_PROGRESS(0x42);
+    WATCH_PROGRESS(0x42),
+    /**
+     * Added for authentication (etcd's Auth service): user and password for a token; the connection it
+     * came on acts as that user from then on. The records are in {@link AuthRequests}.
+     */
+    AUTHENTICATE(0x50),
+    AUTH_ENABLE(0x51),
+    AUTH_DISABLE(0x52),
+    AUTH_STATUS(0x53),
+    USER_ADD(0x54),
+    USER_DELETE(0x55),
+    USER_GET(0x56),
+    USER_LIST(0x57),
+    USER_CHANGE_PASSWORD(0x58),
+    USER_GRANT_ROLE(0x59),
+    USER_REVOKE_ROLE(0x5A),
+    ROLE_ADD(0x5B),
+    ROLE_DELETE(0x5C),
+    ROLE_GET(0x5D),
+    ROLE_LIST(0x5E),
+    ROLE_GRANT_PERMISSION(0x5F),
+    ROLE_REVOKE_PERMISSION(0x60),
+    /**
+     * One request made as the holder of a token, whatever the connection authenticated as: {@code str
+     * token} and then a whole request body of another opcode, under this frame's requestId
+     * ({@link Request.WithToken}). A follower forwards its clients' requests to the leader this way.
+     */
+    WITH_TOKEN(0x61);
 
     /** The lowest opcode the contract reserves for traffic between members. */
     public static final int FIRST_PEER_OPCODE = 0x70;

@@ -322,6 +322,62 @@ public sealed interface Request {
     }
 
     /**
+     * The opcode whose OK body answers this request: its own, except for {@link WithToken}, which is
+     * answered as the request it carries.
+     */
+    default Opcode answerOpcode() {
+        return opcode();
+    }
+
+    /**
+     * An authentication or user/role request (opcodes 0x50 to 0x60); the records are in
+     * {@link AuthRequests}, and {@link AuthCodec} reads and writes them.
+     */
+    sealed interface Auth extends Request permits AuthRequests.Authenticate, AuthRequests.Enable,
+            AuthRequests.Disable, AuthRequests.GetStatus, AuthRequests.UserAdd, AuthRequests.UserDelete,
+            AuthRequests.UserGet, AuthRequests.UserList, AuthRequests.UserChangePassword, AuthRequests.UserGrantRole,
+            AuthRequests.UserRevokeRole, AuthRequests.RoleAdd, AuthRequests.RoleDelete, AuthRequests.RoleGet,
+            AuthRequests.RoleList, AuthRequests.RoleGrantPermission, AuthRequests.RoleRevokePermission {
+
+        /** The same request under another id (a follower forwarding it to the leader). */
+        Auth withRequestId(long requestId);
+    }
+
+    /**
+     * {@code request} made as the holder of {@code token} (WITH_TOKEN): checked as that user whatever
+     * the connection it came on authenticated as. Carries the inner request's id as its own.
+     */
+    record WithToken(String token, Request request) implements Request {
+        public WithToken {
+            Objects.requireNonNull(token, "token");
+            Objects.requireNonNull(request, "request");
+            if (request instanceof WithToken) {
+                throw new IllegalArgumentException("a WITH_TOKEN request cannot carry another");
+            }
+        }
+
+        @Override
+        public long requestId() {
+            return request.requestId();
+        }
+
+        @Override
+        public Opcode opcode() {
+            return Opcode.WITH_TOKEN;
+        }
+
+        @Override
+        public Opcode answerOpcode() {
+            return request.opcode();
+        }
+
+        @Override
+        public String toString() {
+            return "WithToken[token=<hidden>, request=" + request + "]";
+        }
+    }
+
+    /**
      * The watch requests (opcodes 0x40 to 0x42), defined in {@link WatchRequests}: the member that
      * receives one serves it from its own state, on the connection it came on; never forwarded.
      */

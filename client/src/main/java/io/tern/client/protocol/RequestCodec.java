@@ -23,6 +23,10 @@ public final class RequestCodec {
     public static void encode(Request request, ByteBuf out) {
         out.writeByte(request.opcode().code());
         out.writeLong(request.requestId());
+        encodeFields(request, out);
+    }
+
+    private static void encodeFields(Request request, ByteBuf out) {
         switch (request) {
             case Request.Get r -> {
                 out.writeByte(r.readMode().code());
@@ -77,6 +81,12 @@ public final class RequestCodec {
             }
             case Request.Lease r -> LeaseCodec.encode(r, out);
             case Request.WatchRequest r -> WatchCodec.encodeRequest(r, out);
+            case Request.Auth r -> AuthCodec.encode(r, out);
+            case Request.WithToken r -> {
+                FieldWriter.utf8(out, r.token());
+                out.writeByte(r.request().opcode().code());
+                encodeFields(r.request(), out);
+            }
         }
     }
 
@@ -104,7 +114,13 @@ public final class RequestCodec {
             throw new BadRequestException("opcode 0x" + hex(code) + " is " + kind, requestId);
         }
         FieldReader in = new FieldReader(body, opcode + " request", m -> new BadRequestException(m, requestId));
-        Request request = switch (opcode) {
+        Request request = fields(opcode, requestId, in);
+        in.requireFullyRead();
+        return request;
+    }
+
+    private static Request fields(Opcode opcode, long requestId, FieldReader in) {
+        return switch (opcode) {
             case GET -> new Request.Get(requestId, readMode(in), in.u64("minRevision"), key(in, "key", requestId));
             case PUT -> new Request.Put(requestId, key(in, "key", requestId), in.lengthPrefixedBytes("value"));
             case DELETE -> new Request.Delete(requestId, key(in, "key", requestId));
@@ -126,9 +142,21 @@ public final class RequestCodec {
                     LeaseCodec.decodeRequest(opcode, requestId, in);
             case WATCH_CREATE, WATCH_CANCEL, WATCH_PROGRESS -> WatchCodec.decodeRequest(opcode, requestId, in);
             case RANGE, PUT_KV, DELETE_RANGE, TXN, COMPACT -> KvWireCodec.decodeRequest(opcode, requestId, in);
+            case AUTHENTICATE, AUTH_ENABLE, AUTH_DISABLE, AUTH_STATUS, USER_ADD, USER_DELETE, USER_GET, USER_LIST,
+                 USER_CHANGE_PASSWORD, USER_GRANT_ROLE, USER_REVOKE_ROLE, ROLE_ADD, ROLE_DELETE, ROLE_GET, ROLE_LIST,
+                 ROLE_GRANT_PERMISSION, ROLE_REVOKE_PERMISSION -> AuthCodec.decodeRequest(opcode, requestId, in);
+            case WITH_TOKEN -> withToken(requestId, in);
         };
-        in.requireFullyRead();
-        return request;
+    }
+
+    private static Request.WithToken withToken(long requestId, FieldReader in) {
+        String token = in.utf8("token");
+        int code = in.u8("inner opcode");
+        Opcode inner = Opcode.fromCode(code);
+        if (inner == null || inner == Opcode.WITH_TOKEN) {
+            throw in.malformed("WITH_TOKEN cannot carry opcode 0x" + hex(code));
+        }
+        return new Request.WithToken(token, fields(inner, requestId, in));
     }
 
     private static Request.Alarm alarm(FieldReader in, long requestId) {

@@ -373,6 +373,46 @@ public sealed interface Response {
         }
     }
 
+    /** UNAUTHENTICATED: no valid identity (never authenticated, or the token expired); nothing was done. */
+    record Unauthenticated(long requestId, String message) implements Failure {
+        public Unauthenticated {
+            Objects.requireNonNull(message, "message");
+        }
+
+        @Override
+        public Status status() {
+            return Status.UNAUTHENTICATED;
+        }
+    }
+
+    /** PERMISSION_DENIED: the message says which permission is missing; nothing was done. */
+    record PermissionDenied(long requestId, String message) implements Failure {
+        public PermissionDenied {
+            Objects.requireNonNull(message, "message");
+        }
+
+        @Override
+        public Status status() {
+            return Status.PERMISSION_DENIED;
+        }
+    }
+
+    /**
+     * OK to an authentication or user/role request; the records are in {@link AuthResponses}, and
+     * {@link AuthCodec} reads and writes them.
+     */
+    sealed interface AuthOk extends Response permits AuthResponses.Authenticated, AuthResponses.Changed,
+            AuthResponses.AuthStatus, AuthResponses.UserDetails, AuthResponses.Names, AuthResponses.RoleDetails {
+
+        /** The same answer under another id (a forwarded answer going back to its client). */
+        AuthOk withRequestId(long requestId);
+
+        @Override
+        default Status status() {
+            return Status.OK;
+        }
+    }
+
     /** LEASE_NOT_FOUND: the request names a lease that does not exist; nothing was done. */
     record LeaseNotFound(long requestId, String message) implements Failure {
         public LeaseNotFound {

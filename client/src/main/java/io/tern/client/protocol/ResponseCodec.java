@@ -75,6 +75,7 @@ public final class ResponseCodec {
             }
             case Response.Failure r -> FieldWriter.utf8(out, r.message());
             case Response.WatchResponse r -> WatchCodec.encodeResponse(r, out);
+            case Response.AuthOk r -> AuthCodec.encode(r, out);
         }
     }
 
@@ -134,6 +135,8 @@ public final class ResponseCodec {
             case FUTURE_REVISION -> new Response.FutureRevision(requestId, in.u64("currentRevision"),
                     in.utf8("message"));
             case LEASE_NOT_FOUND -> new Response.LeaseNotFound(requestId, in.utf8("message"));
+            case UNAUTHENTICATED -> new Response.Unauthenticated(requestId, in.utf8("message"));
+            case PERMISSION_DENIED -> new Response.PermissionDenied(requestId, in.utf8("message"));
         };
         in.requireFullyRead();
         return response;
@@ -164,6 +167,10 @@ public final class ResponseCodec {
                     LeaseCodec.decodeOk(requestOpcode, requestId, in);
             case WATCH_CREATE, WATCH_CANCEL, WATCH_PROGRESS -> WatchCodec.decodeResponse(requestOpcode, requestId, in, body);
             case RANGE, PUT_KV, DELETE_RANGE, TXN, COMPACT -> KvWireCodec.decodeOk(requestOpcode, requestId, in);
+            case AUTHENTICATE, AUTH_ENABLE, AUTH_DISABLE, AUTH_STATUS, USER_ADD, USER_DELETE, USER_GET, USER_LIST,
+                 USER_CHANGE_PASSWORD, USER_GRANT_ROLE, USER_REVOKE_ROLE, ROLE_ADD, ROLE_DELETE, ROLE_GET, ROLE_LIST,
+                 ROLE_GRANT_PERMISSION, ROLE_REVOKE_PERMISSION -> AuthCodec.decodeOk(requestOpcode, requestId, in);
+            case WITH_TOKEN -> throw in.malformed("a WITH_TOKEN request is answered as the request it carries");
         };
     }
 

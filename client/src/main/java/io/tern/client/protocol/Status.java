@@ -24,6 +24,13 @@ public enum Status {
     TOO_LARGE(7),
     /** A bug; nothing acknowledged is lost. */
     INTERNAL(8),
+    /**
+     * Authentication is enabled and the request carries no valid identity: the connection has not
+     * authenticated, or its token expired or was invalidated. Nothing was done. Authenticate again.
+     */
+    UNAUTHENTICATED(9),
+    /** The user's roles do not allow this request on these keys (or it needs root); nothing was done. */
+    PERMISSION_DENIED(10),
     /** The requested revision is below the compaction revision: its history is gone. */
     COMPACTED(11),
     /** The requested revision is above the current one. */

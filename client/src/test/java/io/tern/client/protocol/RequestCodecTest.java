@@ -211,7 +211,11 @@ class RequestCodecTest {
         assertEquals(12, Status.FUTURE_REVISION.code());
         assertEquals(13, Status.NO_SPACE.code());
         assertEquals(Status.LEASE_NOT_FOUND, Status.fromCode(14));
-        assertNull(Status.fromCode(9));
+        assertEquals(Status.UNAUTHENTICATED, Status.fromCode(9));
+        assertEquals(Status.PERMISSION_DENIED, Status.fromCode(10));
+        assertEquals(0x50, Opcode.AUTHENTICATE.code());
+        assertEquals(0x60, Opcode.ROLE_REVOKE_PERMISSION.code());
+        assertEquals(0x61, Opcode.WITH_TOKEN.code());
         assertNull(Status.fromCode(15));
         assertNull(Status.fromCode(-1));
         assertEquals(0, ReadMode.LINEARIZABLE.code());

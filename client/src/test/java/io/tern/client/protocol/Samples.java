@@ -18,6 +18,7 @@ import io.tern.kv.SortTarget;
 import io.tern.kv.TxnRequest;
 import io.tern.kv.TxnResponse;
 import io.tern.kv.VersionedKeyValue;
+import io.tern.kv.Permission;
 import java.util.List;
 import java.util.function.BiConsumer;
 
@@ -34,6 +35,41 @@ final class Samples {
     }
 
     static List<Request> requests() {
+        List<Request> all = new java.util.ArrayList<>(coreRequests());
+        all.addAll(authRequests());
+        return all;
+    }
+
+    /** Every auth request, and WITH_TOKEN carrying a few others. */
+    static List<Request> authRequests() {
+        Permission prefix = new Permission(Permission.Type.READWRITE, KeyRange.prefix(b("app/")));
+        return List.of(
+                new AuthRequests.Authenticate(40, "alice", "sécret"),
+                new AuthRequests.Enable(41),
+                new AuthRequests.Disable(42),
+                new AuthRequests.GetStatus(43),
+                new AuthRequests.UserAdd(44, "bob", "pw", false),
+                new AuthRequests.UserAdd(45, "carol", "", true),
+                new AuthRequests.UserDelete(46, "bob"),
+                new AuthRequests.UserGet(47, "bob"),
+                new AuthRequests.UserList(48),
+                new AuthRequests.UserChangePassword(49, "bob", "new"),
+                new AuthRequests.UserGrantRole(50, "bob", "reader"),
+                new AuthRequests.UserRevokeRole(51, "bob", "reader"),
+                new AuthRequests.RoleAdd(52, "reader"),
+                new AuthRequests.RoleDelete(53, "reader"),
+                new AuthRequests.RoleGet(54, "reader"),
+                new AuthRequests.RoleList(55),
+                new AuthRequests.RoleGrantPermission(56, "reader", prefix),
+                new AuthRequests.RoleGrantPermission(57, "reader",
+                        new Permission(Permission.Type.READ, KeyRange.single(b("k")))),
+                new AuthRequests.RoleRevokePermission(58, "reader", new KeyRange(b("a"), b("b"))),
+                new Request.WithToken("tok.en", new Request.Put(59, b("k"), b("v"))),
+                new Request.WithToken("", new KvRequest.Write(60, txn())),
+                new Request.WithToken("t", new AuthRequests.UserList(61)));
+    }
+
+    static List<Request> coreRequests() {
         return List.of(
                 new Request.Get(1, ReadMode.LINEARIZABLE, 0, b("key")),
                 new Request.Get(-1, ReadMode.LOCAL, Long.MAX_VALUE, EMPTY),
@@ -98,6 +134,24 @@ final class Samples {
     }
 
     static List<Answer> responses() {
+        List<Answer> all = new java.util.ArrayList<>(coreResponses());
+        all.addAll(List.of(
+                new Answer(new AuthResponses.Authenticated(40, "tok.en", 300), Opcode.AUTHENTICATE),
+                new Answer(new AuthResponses.Changed(41, 77), Opcode.AUTH_ENABLE),
+                new Answer(new AuthResponses.Changed(42, 78), Opcode.ROLE_REVOKE_PERMISSION),
+                new Answer(new AuthResponses.AuthStatus(43, true, 79), Opcode.AUTH_STATUS),
+                new Answer(new AuthResponses.UserDetails(47, List.of("reader", "root")), Opcode.USER_GET),
+                new Answer(new AuthResponses.Names(48, List.of("bob", "root")), Opcode.USER_LIST),
+                new Answer(new AuthResponses.Names(55, List.of()), Opcode.ROLE_LIST),
+                new Answer(new AuthResponses.RoleDetails(54, List.of(
+                        new Permission(Permission.Type.WRITE, KeyRange.all()),
+                        new Permission(Permission.Type.READ, KeyRange.single(b("k"))))), Opcode.ROLE_GET),
+                new Answer(new Response.Unauthenticated(56, AuthMessages.INVALID_TOKEN), Opcode.PUT),
+                new Answer(new Response.PermissionDenied(57, "user bob lacks WRITE on key 'k'"), Opcode.TXN)));
+        return all;
+    }
+
+    static List<Answer> coreResponses() {
         return List.of(
                 new Answer(new Response.GetOk(1, 10, b("value")), Opcode.GET),
                 new Answer(new Response.GetOk(1, 10, EMPTY), Opcode.GET),

@@ -35,7 +35,7 @@ final class ForwardedRequest implements ProtocolConnection.Exchange {
 
     @Override
     public Opcode opcode() {
-        return request.opcode();
+        return request.answerOpcode();
     }
 
     @Override

@@ -33,6 +33,8 @@ final class RequestIds {
             case Request.WatchRequest r -> throw new IllegalArgumentException("watches are served where they arrive");
             case Request.Backup r -> throw new IllegalArgumentException("a backup is served where it arrives");
             case Request.Kv r -> r.withRequestId(id);
+            case Request.Auth r -> r.withRequestId(id);
+            case Request.WithToken r -> new Request.WithToken(r.token(), relabel(r.request(), id));
         };
     }
 
@@ -67,6 +69,9 @@ final class RequestIds {
             case Response.Compacted r -> new Response.Compacted(id, r.compactRevision(), r.message());
             case Response.FutureRevision r -> new Response.FutureRevision(id, r.currentRevision(), r.message());
             case Response.LeaseNotFound r -> new Response.LeaseNotFound(id, r.message());
+            case Response.AuthOk r -> r.withRequestId(id);
+            case Response.Unauthenticated r -> new Response.Unauthenticated(id, r.message());
+            case Response.PermissionDenied r -> new Response.PermissionDenied(id, r.message());
             case Response.WatchResponse r -> throw new IllegalArgumentException("watches are served where they arrive");
         };
     }

@@ -75,6 +75,11 @@ public final class RequestDispatcher {
      * answers more than once.
      */
     public CompletableFuture<Backups.Opened> openBackup(Request.Backup request, Executor reader) {
+        return openBackup(request, reader, Caller.ANONYMOUS);
+    }
+
+    /** {@link #openBackup(Request.Backup, Executor)} as {@code caller}: a backup needs root while authentication is on. */
+    public CompletableFuture<Backups.Opened> openBackup(Request.Backup request, Executor reader, Caller caller) {
         if (draining) {
             return CompletableFuture.completedFuture(new Backups.Opened.Refused(
                     new Response.Unavailable(request.requestId(), "the node is shutting down")));
@@ -87,6 +92,25 @@ public final class RequestDispatcher {
      *               that Raft's applier thread never does a client's read
      */
     public CompletableFuture<Response> dispatch(Request request, Executor reader) {
+        return dispatch(request, reader, Caller.ANONYMOUS);
+    }
+
+    /**
+     * Checks a watch request's permission as {@code caller} (READ on the range watched, while
+     * authentication is on): the refusal to answer instead, or empty when it may go to its session.
+     * Watches are served by their connection's session, not here, so their check is this one.
+     */
+    public java.util.Optional<Response> checkWatch(io.tern.client.protocol.WatchRequests.Create request, Caller caller) {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * {@link #dispatch(Request, Executor)} made by {@code caller}: while authentication is on, the
+     * caller must be authenticated and allowed the request ({@link Response.Unauthenticated},
+     * {@link Response.PermissionDenied} otherwise, nothing done). A {@link Request.WithToken} is made by
+     * the holder of its token whatever {@code caller} says.
+     */
+    public CompletableFuture<Response> dispatch(Request request, Executor reader, Caller caller) {
         long id = request.requestId();
         if (draining) {
             return CompletableFuture.completedFuture(new Response.Unavailable(id, "the node is shutting down"));
@@ -119,6 +143,9 @@ public final class RequestDispatcher {
                         new Response.BadRequest(id, "a watch request must come on a client connection"));
                 case Request.Backup r -> CompletableFuture.completedFuture(
                         new Response.BadRequest(id, "a backup request must come on a client connection"));
+                case Request.WithToken r -> dispatch(r.request(), reader, Caller.token(r.token()));
+                case Request.Auth r -> CompletableFuture.completedFuture(
+                        new Response.BadRequest(id, "authentication is not available yet"));
             };
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(Failures.toResponse(id, e, true));
