@@ -309,6 +309,11 @@ public final class StorageEngine implements MemberStorage, AutoCloseable {
         return readState(RocksStateStore::appliedIndex);
     }
 
+    /** The auth state as of the applied index (see {@link io.tern.engine.auth.AuthState}). */
+    public io.tern.engine.auth.AuthState auth() {
+        return readState(RocksStateStore::auth);
+    }
+
     /** The alarms raised through the log and not yet cleared (see {@link Alarm}). */
     public List<Alarm> alarms() {
         return readState(RocksStateStore::alarms);

@@ -16,7 +16,7 @@ import java.util.Objects;
  * versioned and never changes meaning; see {@link CommandCodec} for the layout.
  */
 public sealed interface Command permits Command.Put, Command.Delete, Command.CompareAndSet, Command.Batch,
-        Command.SetAlarm, Command.Kv, Command.Compact, Command.LeaseGrant, Command.LeaseRevoke {
+        Command.SetAlarm, Command.Kv, Command.Compact, Command.LeaseGrant, Command.LeaseRevoke, Command.Auth, Command.AsUser {
 
     /** The binary form stored in the log. */
     default byte[] encode() {
@@ -163,5 +163,28 @@ public sealed interface Command permits Command.Put, Command.Delete, Command.Com
 
     /** Ends lease {@code id}, deleting every key attached to it at one revision: a client's revoke or an expiry. */
     record LeaseRevoke(long id) implements Command {
+    }
+
+    /** A change to the auth state (users, roles, permissions, enabled); refused at apply with etcd's words. */
+    record Auth(io.tern.engine.auth.AuthChange change) implements Command {
+        public Auth {
+            Objects.requireNonNull(change, "change");
+        }
+    }
+
+    /**
+     * {@code command} made by {@code user}: while authentication is on, applied only if the auth state
+     * at its own log position lets the user make it (else refused, nothing written, on every member
+     * alike), so a permission revoked or a user deleted before it in the log is honoured. An empty
+     * user is a caller that had no identity.
+     */
+    record AsUser(String user, Command command) implements Command {
+        public AsUser {
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(command, "command");
+            if (command instanceof AsUser) {
+                throw new IllegalArgumentException("a command is made by one user");
+            }
+        }
     }
 }

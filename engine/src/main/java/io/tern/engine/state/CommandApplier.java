@@ -55,6 +55,8 @@ final class CommandApplier {
             case Command.Compact compact -> false;
             case Command.LeaseGrant grant -> false;
             case Command.LeaseRevoke revoke -> false;
+            case Command.Auth auth -> true;
+            case Command.AsUser asUser -> readsOnlyCurrentRecords(asUser.command());
         };
     }
 
@@ -142,6 +144,8 @@ final class CommandApplier {
                 yield new CommandResult.LeaseGranted(grant.id(), grant.ttlSeconds());
             }
             case Command.LeaseRevoke revoke -> revoke(revoke.id(), reader, reads, writer, batch);
+            case Command.Auth auth -> throw new IllegalStateException("the store applies auth changes itself");
+            case Command.AsUser asUser -> throw new IllegalStateException("the store checks a user's command itself");
         };
         if (events != null && !(result instanceof CommandResult.Refused)) {
             events.addAll(writer.events());

@@ -23,6 +23,8 @@ import java.util.List;
  * type 7 COMPACT: u64 revision
  * type 8 LEASE_GRANT : u64 id, u64 ttlSeconds
  * type 9 LEASE_REVOKE: u64 id
+ * type 10 AUTH  : an auth change ({@link io.tern.engine.auth.AuthChangeCodec})
+ * type 11 AS_USER: bytes user (UTF-8), then a whole command (version byte included)
  * </pre>
  *
  * <p>Entries written today are read by every later version, so a code here never changes meaning; a
@@ -42,6 +44,8 @@ final class CommandCodec {
     private static final byte TYPE_COMPACT = 7;
     private static final byte TYPE_LEASE_GRANT = 8;
     private static final byte TYPE_LEASE_REVOKE = 9;
+    private static final byte TYPE_AUTH = 10;
+    private static final byte TYPE_AS_USER = 11;
 
     private static final byte OP_PUT = 1;
     private static final byte OP_DELETE = 2;
@@ -74,10 +78,19 @@ final class CommandCodec {
             case Command.Compact compact -> 8;
             case Command.LeaseGrant grant -> 16;
             case Command.LeaseRevoke revoke -> 8;
+            case Command.Auth auth -> io.tern.engine.auth.AuthChangeCodec.encode(auth.change()).length;
+            case Command.AsUser asUser -> sizeOf(asUser.user().getBytes(StandardCharsets.UTF_8))
+                    + encodedSize(asUser.command());
         };
     }
 
     static byte[] encode(Command command) {
+        if (command instanceof Command.AsUser asUser) {
+            byte[] user = asUser.user().getBytes(StandardCharsets.UTF_8);
+            byte[] inner = encode(asUser.command());
+            return ByteBuffer.allocate(2 + 4 + user.length + inner.length).put(VERSION).put(TYPE_AS_USER)
+                    .putInt(user.length).put(user).put(inner).array();
+        }
         if (command instanceof Command.Kv kv) {
             // Encoded once: the op's encoding gives the size too.
             byte[] op = KvCodec.encode(kv.op());
@@ -149,6 +162,11 @@ final class CommandCodec {
                 out.put(TYPE_LEASE_REVOKE);
                 out.putLong(revoke.id());
             }
+            case Command.Auth auth -> {
+                out.put(TYPE_AUTH);
+                out.put(io.tern.engine.auth.AuthChangeCodec.encode(auth.change()));
+            }
+            case Command.AsUser asUser -> throw new IllegalStateException("encoded above");
         }
         return out.array();
     }
@@ -176,6 +194,8 @@ final class CommandCodec {
                 case TYPE_COMPACT -> new Command.Compact(in.getLong());
                 case TYPE_LEASE_GRANT -> new Command.LeaseGrant(in.getLong(), in.getLong());
                 case TYPE_LEASE_REVOKE -> new Command.LeaseRevoke(in.getLong());
+                case TYPE_AUTH -> decodeAuth(in);
+                case TYPE_AS_USER -> decodeAsUser(in);
                 default -> throw malformed(in, "unknown command type " + Byte.toUnsignedInt(type));
             };
             if (in.hasRemaining()) {
@@ -216,6 +236,27 @@ final class CommandCodec {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("malformed command: in its key operation: " + e.getMessage(), e);
         }
+    }
+
+    private static Command.Auth decodeAuth(ByteBuffer in) {
+        byte[] rest = new byte[in.remaining()];
+        in.get(rest);
+        try {
+            return new Command.Auth(io.tern.engine.auth.AuthChangeCodec.decode(rest));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("malformed command: " + e.getMessage(), e);
+        }
+    }
+
+    private static Command.AsUser decodeAsUser(ByteBuffer in) {
+        String user = new String(getBytes(in, "user"), StandardCharsets.UTF_8);
+        byte[] rest = new byte[in.remaining()];
+        in.get(rest);
+        Command inner = decode(rest);
+        if (inner instanceof Command.AsUser) {
+            throw new IllegalArgumentException("malformed command: a user's command carries another user's");
+        }
+        return new Command.AsUser(user, inner);
     }
 
     private static Command.Batch decodeBatch(ByteBuffer in) {

@@ -83,6 +83,10 @@ public sealed interface CommandResult
         /** A compaction, or a range in a transaction, at or below the compaction revision. */
         COMPACTED,
         /** A compaction, or a range in a transaction, above the current revision. */
-        FUTURE_REVISION
+        FUTURE_REVISION,
+        /** A user's command that the auth state at its position does not allow; the message names what is missing. */
+        PERMISSION_DENIED,
+        /** An auth change the auth state does not allow (a user that exists, a role not found...). */
+        AUTH_REFUSED
     }
 }

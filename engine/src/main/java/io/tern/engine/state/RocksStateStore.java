@@ -35,6 +35,11 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import io.tern.engine.auth.AuthRefusedException;
+import io.tern.engine.auth.AuthState;
+import io.tern.engine.auth.RequiredAccess;
+import io.tern.kv.KeyRange;
+import io.tern.kv.Permission;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
@@ -97,6 +102,8 @@ public final class RocksStateStore implements AutoCloseable {
     private volatile StatePoint applied;
     /** The raised alarms, by member and type; replaced as a whole after a write that changes them. */
     private volatile List<Alarm> alarms;
+    /** The auth state as of {@link #applied}; replaced, never changed, by the applier. */
+    private volatile AuthState auth;
     private final AtomicLong durableAppliedIndex;
 
     private RocksStateStore(Path dir, StateFamilies families) throws RocksDBException {
@@ -111,6 +118,7 @@ public final class RocksStateStore implements AutoCloseable {
             checkFormat();
             this.applied = loadPoint();
             this.alarms = loadAlarms();
+            this.auth = loadAuth();
         } catch (RocksDBException | RuntimeException e) {
             writeOptions.close();
             applyReadOptions.close();
@@ -236,6 +244,30 @@ public final class RocksStateStore implements AutoCloseable {
 
     private CommandResult applyCommand(Command command, LogEntry entry, RunWriter run, List<WatchEvent> events)
             throws RocksDBException {
+        AuthState authNow = run.authAfter != null ? run.authAfter : auth;
+        if (command instanceof Command.AsUser asUser) {
+            if (authNow.enabled()) {
+                if (asUser.command() instanceof Command.LeaseRevoke) {
+                    run.write(); // the lease's keys are read from the database, with the run's earlier writes in it
+                }
+                String refusal = authNow.refusal(asUser.user(), requiredAccess(asUser.command()));
+                if (refusal != null) {
+                    return new CommandResult.Refused(CommandResult.Refusal.PERMISSION_DENIED, 0, refusal);
+                }
+            }
+            command = asUser.command();
+        }
+        if (command instanceof Command.Auth change) {
+            AuthState next;
+            try {
+                next = authNow.apply(change.change(), entry.index());
+            } catch (AuthRefusedException e) {
+                return new CommandResult.Refused(CommandResult.Refusal.AUTH_REFUSED, 0, e.getMessage());
+            }
+            run.plainBatch().put(StateLayout.AUTH_KEY, next.encode());
+            run.authAfter = next;
+            return new CommandResult.Written();
+        }
         if (command instanceof Command.SetAlarm alarm && raisedForANonMember(alarm, run.membership)) {
             // Its member was removed after the leader took the request: nobody would ever clear it
             // (see dropAlarmsOfNonMembers).
@@ -276,6 +308,8 @@ public final class RocksStateStore implements AutoCloseable {
         Membership membership;
         /** The alarms as changed by the run so far, or {@code null} while unchanged. */
         TreeMap<String, Alarm> alarmsAfter;
+        /** The auth state as changed by the run so far, or {@code null} while unchanged. */
+        AuthState authAfter;
         private AbstractWriteBatch batch;
 
         RunWriter(StatePoint start) {
@@ -318,6 +352,9 @@ public final class RocksStateStore implements AutoCloseable {
             if (alarmsAfter != null) {
                 alarms = List.copyOf(alarmsAfter.values());
             }
+            if (authAfter != null) {
+                auth = authAfter;
+            }
         }
 
         /** After a failure: forgets what was not written. */
@@ -338,6 +375,11 @@ public final class RocksStateStore implements AutoCloseable {
     /** The term of the last applied entry; 0 if none. */
     public long appliedTerm() {
         return applied.term();
+    }
+
+    /** The auth state as of the applied index: users, roles, whether authentication is on. */
+    public AuthState auth() {
+        return auth;
     }
 
     /** The alarms raised and not cleared, ordered by member and type. */
@@ -855,6 +897,38 @@ public final class RocksStateStore implements AutoCloseable {
             }
         }
         return new StatePoint(index, term, membership);
+    }
+
+    private AuthState loadAuth() throws RocksDBException {
+        try {
+            return AuthState.decode(db.get(StateLayout.AUTH_KEY));
+        } catch (IllegalArgumentException e) {
+            throw new CorruptStorageException("the state in " + dir + " holds an unreadable auth state: " + e.getMessage());
+        }
+    }
+
+    /**
+     * What a user's command needs of the user's roles. A lease's revoke deletes its keys, so it needs
+     * WRITE on each of them, as etcd 3.5 asks.
+     */
+    private RequiredAccess requiredAccess(Command command) throws RocksDBException {
+        return switch (command) {
+            case Command.Put put -> RequiredAccess.write(KeyRange.single(put.key()));
+            case Command.Delete delete -> RequiredAccess.write(KeyRange.single(delete.key()));
+            case Command.CompareAndSet cas -> new RequiredAccess(List.of(
+                    new Permission(Permission.Type.READ, KeyRange.single(cas.key())),
+                    new Permission(Permission.Type.WRITE, KeyRange.single(cas.key()))), false);
+            case Command.Batch batch -> new RequiredAccess(batch.ops().stream()
+                    .map(op -> new Permission(Permission.Type.WRITE, KeyRange.single(op.key()))).toList(), false);
+            case Command.Kv kv -> RequiredAccess.of(kv.op());
+            case Command.LeaseGrant grant -> RequiredAccess.ANY_USER;
+            case Command.LeaseRevoke revoke -> new RequiredAccess(new VersionedReads(StateReader.of(families, applyReadOptions)).leaseKeys(revoke.id()).stream()
+                    .map(key -> new Permission(Permission.Type.WRITE, KeyRange.single(key))).toList(), false);
+            case Command.Compact compact -> RequiredAccess.ROOT;
+            case Command.SetAlarm alarm -> RequiredAccess.ROOT;
+            case Command.Auth change -> RequiredAccess.ROOT;
+            case Command.AsUser asUser -> throw new IllegalStateException("a command is made by one user");
+        };
     }
 
     private List<Alarm> loadAlarms() throws RocksDBException {

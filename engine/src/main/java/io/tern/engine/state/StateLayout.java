@@ -21,6 +21,7 @@ import java.util.Arrays;
  * 0x00 'A' | u64 member | u8 type  alarm detail (UTF-8)
  * 0x00 'c'                         u64 compaction revision (absent: 0)
  * 0x00 'p'                         u64 revision below which superseded history is deleted (absent: 0)
+ * 0x00 'u'                         the auth state ({@code AuthState.encode()}; absent: never changed, off)
  * 0x01 | key                       current record: u64 create | u64 mod | u64 version | u64 lease | value
  * 0x02 | u64 revision | u32 sub    (events family) event: u8 type (0 put, 1 delete) | u32 n | n bytes key
  *                                         | for a put: u64 create | u64 version | u64 lease | value
@@ -73,6 +74,12 @@ final class StateLayout {
      * is complete, not by the applier: members may differ here while passes are under way.
      */
     static final byte[] PURGED_KEY = {0x00, 'p'};
+
+    /**
+     * Value: the whole auth state (users with password hashes, roles, enabled). Added without a format
+     * change: a state written before it has no such key and reads as authentication off.
+     */
+    static final byte[] AUTH_KEY = {0x00, 'u'};
 
     /** Prefix of the raised alarms: {@code ALARM_PREFIX | u64 memberId | u8 type}; value: the detail, UTF-8. */
     static final byte[] ALARM_PREFIX = {0x00, 'A'};

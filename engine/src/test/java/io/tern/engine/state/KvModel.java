@@ -248,6 +248,9 @@ final class KvModel {
                     }
                     yield new CommandResult.Written();
                 }
+                // The model knows keys only; auth is tested on its own (AuthApplyTest).
+                case Command.Auth auth -> throw new UnsupportedOperationException("the model has no auth");
+                case Command.AsUser asUser -> run(asUser.command());
             };
         }
 

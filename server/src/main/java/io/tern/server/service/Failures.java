@@ -73,7 +73,8 @@ final class Failures {
             case COMPACTED -> new Response.Compacted(requestId, refused.revision(), refused.message());
             case FUTURE_REVISION -> new Response.FutureRevision(requestId, refused.revision(), refused.message());
             case LEASE_NOT_FOUND -> new Response.LeaseNotFound(requestId, refused.message());
-            case KEY_NOT_FOUND, LEASE_EXISTS -> new Response.BadRequest(requestId, refused.message());
+            case KEY_NOT_FOUND, LEASE_EXISTS, AUTH_REFUSED -> new Response.BadRequest(requestId, refused.message());
+            case PERMISSION_DENIED -> new Response.PermissionDenied(requestId, refused.message());
         };
     }
 
