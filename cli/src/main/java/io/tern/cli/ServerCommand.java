@@ -14,6 +14,8 @@ import io.tern.server.tls.TlsSettings;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import io.tern.server.auth.AuthSettings;
+import io.tern.server.auth.PasswordHasher;
 import java.time.Duration;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -148,6 +150,14 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--watch-progress-interval-ms", description = "How often a watch that asked for progress "
             + "notifications is told the revision it has seen everything up to.", defaultValue = "600000")
     long watchProgressIntervalMs;
+
+    @Option(names = "--auth-token-ttl", description = "How long, in seconds, a token from authenticating stays "
+            + "valid (as etcd's --auth-token-ttl).", defaultValue = "300")
+    long authTokenTtlSeconds;
+
+    @Option(names = "--auth-bcrypt-cost", hidden = true, description = "The cost of users' password hashes "
+            + "(2^cost rounds of bcrypt); tests lower it to 4.", defaultValue = "" + PasswordHasher.DEFAULT_COST)
+    int authBcryptCost;
 
     @Option(names = "--auto-compaction-mode", paramLabel = "periodic|revision", description = "How "
             + "--auto-compaction-retention is read, as etcd: periodic keeps that long of history, revision that many "
@@ -343,6 +353,9 @@ public final class ServerCommand implements Callable<Integer> {
         require(diskCheckIntervalMs >= 1, "--disk-check-interval-ms must be at least 1, was " + diskCheckIntervalMs);
         require(watchProgressIntervalMs >= 1, "--watch-progress-interval-ms must be at least 1, was "
                 + watchProgressIntervalMs);
+        require(authTokenTtlSeconds >= 1, "--auth-token-ttl must be at least 1 second, was " + authTokenTtlSeconds);
+        require(authBcryptCost >= PasswordHasher.MIN_COST && authBcryptCost <= 31, "--auth-bcrypt-cost must be in "
+                + PasswordHasher.MIN_COST + "..31, was " + authBcryptCost);
         AutoCompaction autoCompaction = AutoCompaction.parse(autoCompactionMode, autoCompactionRetention);
         if (logRollCycle != null) {
             io.tern.engine.log.LogConfig.rollCycleNamed(logRollCycle); // refuses an unknown name in one line
@@ -351,7 +364,8 @@ public final class ServerCommand implements Callable<Integer> {
                 Duration.ofMillis(electionTimeoutMs), policy, snapshotEntries, maxValueBytes, forward,
                 Duration.ofMillis(requestTimeoutMs), maxConnections, Duration.ofMillis(stallTimeoutMs),
                 maxPendingOutputBytes, clusterId, logRollCycle, staleReadsForTesting, diskReserveBytes,
-                Duration.ofMillis(diskCheckIntervalMs), Duration.ofMillis(watchProgressIntervalMs), autoCompaction);
+                Duration.ofMillis(diskCheckIntervalMs), Duration.ofMillis(watchProgressIntervalMs), autoCompaction)
+                .withAuth(new AuthSettings(Duration.ofSeconds(authTokenTtlSeconds), authBcryptCost));
     }
 
     static SortedMap<Long, String> parseCluster(String text) {

@@ -41,6 +41,7 @@ import java.util.TreeMap;
  *                           ({@code --watch-progress-interval-ms}; etcd's ten minutes by default)
  * @param autoCompaction     how much history the leader keeps before compacting the rest by itself
  *                           ({@code --auto-compaction-mode}, {@code --auto-compaction-retention}); off by default
+ * @param auth               token lifetime and password hash cost ({@code --auth-token-ttl}, {@code --auth-bcrypt-cost})
  */
 public record ServerConfig(long id, Path dataDirectory, SortedMap<Long, String> cluster, InetSocketAddress listen,
                            boolean join, Duration heartbeat, Duration electionTimeout, FsyncPolicy fsync,
@@ -48,7 +49,7 @@ public record ServerConfig(long id, Path dataDirectory, SortedMap<Long, String> 
                            int maxConnections, Duration stallTimeout, long maxPendingOutputBytes,
                            String clusterId, String logRollCycle, boolean staleReadsForTesting,
                            long diskReserveBytes, Duration diskCheckInterval, Duration watchProgressInterval,
-                           AutoCompaction autoCompaction) {
+                           AutoCompaction autoCompaction, io.tern.server.auth.AuthSettings auth) {
 
     public static final int DEFAULT_PORT = 7379;
     public static final Duration DEFAULT_WATCH_PROGRESS_INTERVAL = Duration.ofMinutes(10);
@@ -72,6 +73,29 @@ public record ServerConfig(long id, Path dataDirectory, SortedMap<Long, String> 
                     + watchProgressInterval.toMillis());
         }
         Objects.requireNonNull(autoCompaction, "autoCompaction");
+        Objects.requireNonNull(auth, "auth");
+    }
+
+    /** A config with the default authentication options. */
+    public ServerConfig(long id, Path dataDirectory, SortedMap<Long, String> cluster, InetSocketAddress listen,
+                        boolean join, Duration heartbeat, Duration electionTimeout, FsyncPolicy fsync,
+                        long snapshotEntries, int maxValueBytes, boolean forward, Duration requestTimeout,
+                        int maxConnections, Duration stallTimeout, long maxPendingOutputBytes,
+                        String clusterId, String logRollCycle, boolean staleReadsForTesting,
+                        long diskReserveBytes, Duration diskCheckInterval, Duration watchProgressInterval,
+                        AutoCompaction autoCompaction) {
+        this(id, dataDirectory, cluster, listen, join, heartbeat, electionTimeout, fsync, snapshotEntries, maxValueBytes,
+                forward, requestTimeout, maxConnections, stallTimeout, maxPendingOutputBytes, clusterId, logRollCycle,
+                staleReadsForTesting, diskReserveBytes, diskCheckInterval, watchProgressInterval, autoCompaction,
+                io.tern.server.auth.AuthSettings.DEFAULTS);
+    }
+
+    /** A copy with these authentication options. */
+    public ServerConfig withAuth(io.tern.server.auth.AuthSettings settings) {
+        return new ServerConfig(id, dataDirectory, cluster, listen, join, heartbeat, electionTimeout, fsync,
+                snapshotEntries, maxValueBytes, forward, requestTimeout, maxConnections, stallTimeout,
+                maxPendingOutputBytes, clusterId, logRollCycle, staleReadsForTesting, diskReserveBytes, diskCheckInterval,
+                watchProgressInterval, autoCompaction, settings);
     }
 
     /** A config without automatic compaction. */
@@ -103,7 +127,7 @@ public record ServerConfig(long id, Path dataDirectory, SortedMap<Long, String> 
         return new ServerConfig(id, dataDirectory, cluster, listen, join, heartbeat, electionTimeout, fsync,
                 snapshotEntries, maxValueBytes, forward, requestTimeout, maxConnections, stallTimeout,
                 maxPendingOutputBytes, clusterId, logRollCycle, staleReadsForTesting, diskReserveBytes, diskCheckInterval,
-                interval, autoCompaction);
+                interval, autoCompaction, auth);
     }
 
     /** A copy that compacts history automatically by {@code policy}. */
@@ -111,7 +135,7 @@ public record ServerConfig(long id, Path dataDirectory, SortedMap<Long, String> 
         return new ServerConfig(id, dataDirectory, cluster, listen, join, heartbeat, electionTimeout, fsync,
                 snapshotEntries, maxValueBytes, forward, requestTimeout, maxConnections, stallTimeout,
                 maxPendingOutputBytes, clusterId, logRollCycle, staleReadsForTesting, diskReserveBytes, diskCheckInterval,
-                watchProgressInterval, policy);
+                watchProgressInterval, policy, auth);
     }
 
     /** A copy that starts with {@code --join}. */
@@ -119,7 +143,7 @@ public record ServerConfig(long id, Path dataDirectory, SortedMap<Long, String> 
         return new ServerConfig(id, dataDirectory, cluster, listen, on, heartbeat, electionTimeout, fsync,
                 snapshotEntries, maxValueBytes, forward, requestTimeout, maxConnections, stallTimeout,
                 maxPendingOutputBytes, clusterId, logRollCycle, staleReadsForTesting, diskReserveBytes, diskCheckInterval,
-                watchProgressInterval, autoCompaction);
+                watchProgressInterval, autoCompaction, auth);
     }
 
     /** This node's advertised address, from {@code cluster}. */

@@ -174,7 +174,7 @@ public final class TernServer implements AutoCloseable {
             StatusReport statusReport = new StatusReport(identity.clusterId(), config.advertisedAddress(),
                     config.fsync().name().toLowerCase(), health, node::contact);
             RequestDispatcher dispatcher = new RequestDispatcher(node, engine, config.maxValueBytes(), config.forward(), forwarder,
-                    config.requestTimeout(), statusReport, config.staleReadsForTesting(), leases);
+                    config.requestTimeout(), statusReport, config.staleReadsForTesting(), leases, config.auth());
             if (config.staleReadsForTesting()) {
                 log.warn("member {} serves LINEARIZABLE reads WITHOUT ReadIndex (--test-only-stale-reads): "
                         + "reads may be stale; never use this outside tests", config.id());

@@ -33,9 +33,10 @@ final class BackupStream {
     }
 
     /** Opens the backup of {@code request} and streams it once it is there. Call on the connection's loop. */
-    static BackupStream start(ChannelHandlerContext ctx, Request.Backup request, RequestDispatcher dispatcher) {
+    static BackupStream start(ChannelHandlerContext ctx, Request.Backup request, RequestDispatcher dispatcher,
+                              io.tern.server.service.Caller caller) {
         BackupStream stream = new BackupStream(ctx, request.requestId());
-        dispatcher.openBackup(request, ctx.executor()).whenComplete((opened, error) -> {
+        dispatcher.openBackup(request, ctx.executor(), caller).whenComplete((opened, error) -> {
             if (ctx.executor().inEventLoop()) {
                 stream.opened(opened, error);
             } else {

@@ -8,7 +8,12 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.handler.ssl.SslHandler;
+import io.tern.client.protocol.AuthResponses;
 import io.tern.client.protocol.FrameWriter;
+import io.tern.client.protocol.WatchRequests;
+import io.tern.server.service.Caller;
+import java.util.Optional;
 import io.tern.client.protocol.ProtocolException;
 import io.tern.client.protocol.Request;
 import io.tern.client.protocol.RequestCodec;
@@ -53,6 +58,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private BackupStream backup;
     private int inFlight;
     private long inFlightBytes;
+    /** The token this connection's last successful AUTHENTICATE got; its requests are made as its user. */
+    private String token;
+    /** The common name of the client certificate the handshake verified, looked up once; "" if none. */
+    private String certificateName;
 
     ClientConnection(RequestDispatcher dispatcher, InFlightRequests serverInFlight, long maxPendingOutputBytes,
                      WatchHub watchHub, RequestMetrics requestMetrics) {
@@ -104,7 +113,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
      * watch answers many times) and completes with {@code null} once it has taken the request.
      */
     private CompletableFuture<Response> serve(ChannelHandlerContext ctx, Request request) {
+        Caller caller = caller(ctx);
         if (request instanceof Request.WatchRequest watch) {
+            if (watch instanceof WatchRequests.Create create) {
+                Optional<Response> refused = dispatcher.checkWatch(create, caller);
+                if (refused.isPresent()) {
+                    return CompletableFuture.completedFuture(refused.get());
+                }
+            }
             if (watches == null) {
                 ChannelWatchSink sink = new ChannelWatchSink(ctx.channel(), maxPendingOutputBytes);
                 watches = watchHub.openSession(sink);
@@ -113,18 +129,32 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             return watches.serve(watch);
         }
         if (request instanceof Request.Backup backupRequest) {
-            return startBackup(ctx, backupRequest);
+            return startBackup(ctx, backupRequest, caller);
         }
-        return dispatcher.dispatch(request, ctx.executor());
+        return dispatcher.dispatch(request, ctx.executor(), caller);
+    }
+
+    /**
+     * Who makes this connection's requests: the user its token names, else the user its verified client
+     * certificate names (as etcd does under {@code --client-cert-auth}), else nobody.
+     */
+    private Caller caller(ChannelHandlerContext ctx) {
+        if (token != null) {
+            return Caller.token(token);
+        }
+        if (certificateName == null) {
+            certificateName = ClientCertificates.commonName(ctx.pipeline().get(SslHandler.class));
+        }
+        return certificateName.isEmpty() ? Caller.ANONYMOUS : new Caller.CertificateName(certificateName);
     }
 
     /** A backup writes its pieces itself; the future carries only a failure that ends it, or null. */
-    private CompletableFuture<Response> startBackup(ChannelHandlerContext ctx, Request.Backup request) {
+    private CompletableFuture<Response> startBackup(ChannelHandlerContext ctx, Request.Backup request, Caller caller) {
         if (backup != null) {
             return CompletableFuture.completedFuture(new Response.BadRequest(request.requestId(),
                     "a backup is already streaming on this connection; open another connection"));
         }
-        BackupStream stream = BackupStream.start(ctx, request, dispatcher);
+        BackupStream stream = BackupStream.start(ctx, request, dispatcher, caller);
         backup = stream;
         return stream.done().whenComplete((answer, error) -> {
             if (backup == stream) {
@@ -137,6 +167,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         inFlight--;
         inFlightBytes -= frameBytes;
         serverInFlight.end();
+        if (response instanceof AuthResponses.Authenticated authenticated) {
+            token = authenticated.token();
+        }
         if (response != null) {
             respond(ctx, response);
         }

@@ -40,37 +40,37 @@ final class KeyValueOperations {
         this.reads = reads;
     }
 
-    CompletableFuture<Response> put(Request.Put put) {
+    CompletableFuture<Response> put(Request.Put put, Proposer proposer) {
         Optional<Response> refused = refusedForSpace(put.requestId());
         if (refused.isPresent()) {
             return CompletableFuture.completedFuture(refused.get());
         }
-        return propose(put).thenApply(applied -> new Response.PutOk(put.requestId(), applied.revision()));
+        return propose(put, proposer).thenApply(applied -> new Response.PutOk(put.requestId(), applied.revision()));
     }
 
-    CompletableFuture<Response> delete(Request.Delete delete) {
-        return propose(delete).thenApply(applied -> new Response.DeleteOk(delete.requestId(),
+    CompletableFuture<Response> delete(Request.Delete delete, Proposer proposer) {
+        return propose(delete, proposer).thenApply(applied -> new Response.DeleteOk(delete.requestId(),
                 applied.revision(), applied.result() instanceof CommandResult.Deleted d && d.existed()));
     }
 
-    CompletableFuture<Response> cas(Request.Cas cas) {
+    CompletableFuture<Response> cas(Request.Cas cas, Proposer proposer) {
         Optional<Response> refused = cas.newValue() == null ? Optional.empty() : refusedForSpace(cas.requestId());
         if (refused.isPresent()) {
             return CompletableFuture.completedFuture(refused.get());
         }
-        return propose(cas).thenApply(applied ->
+        return propose(cas, proposer).thenApply(applied ->
                 applied.result() instanceof CommandResult.CasMismatch mismatch
                         ? new Response.CasMismatch(cas.requestId(), applied.revision(), mismatch.current())
                         : new Response.CasOk(cas.requestId(), applied.revision()));
     }
 
-    CompletableFuture<Response> batch(Request.Batch batch) {
+    CompletableFuture<Response> batch(Request.Batch batch, Proposer proposer) {
         boolean puts = batch.ops().stream().anyMatch(op -> op instanceof BatchOp.Put);
         Optional<Response> refused = puts ? refusedForSpace(batch.requestId()) : Optional.empty();
         if (refused.isPresent()) {
             return CompletableFuture.completedFuture(refused.get());
         }
-        return propose(batch).thenApply(applied -> new Response.BatchOk(batch.requestId(), applied.revision()));
+        return propose(batch, proposer).thenApply(applied -> new Response.BatchOk(batch.requestId(), applied.revision()));
     }
 
     /**
@@ -88,8 +88,8 @@ final class KeyValueOperations {
                 + "; only deletes and reads are served until there is room again"));
     }
 
-    private CompletableFuture<Applied> propose(Request write) {
-        return node.propose(WriteCommands.of(write).encode());
+    private CompletableFuture<Applied> propose(Request write, Proposer proposer) {
+        return proposer.propose(WriteCommands.of(write));
     }
 
     /** @param reader where the state is read once the read may proceed (not Raft's applier thread) */

@@ -9,7 +9,6 @@ import io.tern.engine.state.Command;
 import io.tern.engine.state.CommandResult;
 import io.tern.engine.state.RangeResult;
 import io.tern.kv.KvRequestChecks;
-import io.tern.raft.node.Applied;
 import io.tern.raft.node.RaftNode;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -43,11 +42,11 @@ final class KvOperations {
     }
 
     /** @param reader where a read touches the state once allowed (not Raft's applier thread) */
-    CompletableFuture<Response> serve(Request.Kv request, Executor reader) {
+    CompletableFuture<Response> serve(Request.Kv request, Executor reader, Proposer proposer) {
         return switch (request) {
             case KvRequest.Range r -> range(r, reader);
-            case KvRequest.Write r -> write(r);
-            case KvRequest.Compact r -> compact(r);
+            case KvRequest.Write r -> write(r, proposer);
+            case KvRequest.Compact r -> compact(r, proposer);
         };
     }
 
@@ -67,7 +66,7 @@ final class KvOperations {
         });
     }
 
-    private CompletableFuture<Response> write(KvRequest.Write write) {
+    private CompletableFuture<Response> write(KvRequest.Write write, Proposer proposer) {
         long id = write.requestId();
         String problem = KvRequestChecks.problem(write.op());
         if (problem != null) {
@@ -79,22 +78,19 @@ final class KvOperations {
                 return CompletableFuture.completedFuture(refused.get());
             }
         }
-        return propose(new Command.Kv(write.op())).thenApply(applied -> switch (applied.result()) {
+        return proposer.propose(new Command.Kv(write.op())).thenApply(applied -> switch (applied.result()) {
             case CommandResult.Kv kv -> new KvResponse.OpOk(id, applied.revision(), kv.response());
             case CommandResult.Refused refused -> Failures.refused(id, refused);
             default -> Failures.unexpectedResult(id, applied.result());
         });
     }
 
-    private CompletableFuture<Response> compact(KvRequest.Compact compact) {
+    private CompletableFuture<Response> compact(KvRequest.Compact compact, Proposer proposer) {
         long id = compact.requestId();
-        return propose(new Command.Compact(compact.revision())).thenApply(applied -> switch (applied.result()) {
+        return proposer.propose(new Command.Compact(compact.revision())).thenApply(applied -> switch (applied.result()) {
             case CommandResult.Refused refused -> Failures.refused(id, refused);
             default -> new KvResponse.CompactOk(id, applied.revision());
         });
     }
 
-    private CompletableFuture<Applied> propose(Command command) {
-        return node.propose(command.encode());
-    }
 }

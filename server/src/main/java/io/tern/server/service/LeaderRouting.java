@@ -29,6 +29,15 @@ final class LeaderRouting {
      * @param local the request served on this node
      */
     CompletableFuture<Response> run(Request request, boolean write, Supplier<CompletableFuture<Response>> local) {
+        return run(request, write, null, local);
+    }
+
+    /**
+     * @param token where the request goes to the leader, the token to send it with ({@link Request.WithToken}),
+     *              so the leader checks it as made by the same user; {@code null} to send it as it is
+     */
+    CompletableFuture<Response> run(Request request, boolean write, String token,
+                                    Supplier<CompletableFuture<Response>> local) {
         CompletableFuture<Response> here;
         try {
             here = local.get();
@@ -40,7 +49,7 @@ final class LeaderRouting {
                 return CompletableFuture.completedFuture(response);
             }
             if (Failures.unwrap(error) instanceof RaftNotLeaderException notLeader) {
-                return elsewhere(request, write, notLeader);
+                return elsewhere(token == null ? request : new Request.WithToken(token, request), write, notLeader);
             }
             return CompletableFuture.completedFuture(Failures.toResponse(request.requestId(), error, write));
         }).thenCompose(answer -> answer);

@@ -8,7 +8,6 @@ import io.tern.engine.StorageEngine;
 import io.tern.engine.state.Command;
 import io.tern.engine.state.CommandResult;
 import io.tern.engine.state.LeaseInfo;
-import io.tern.raft.node.Applied;
 import io.tern.raft.node.NodeStatus;
 import io.tern.raft.node.RaftNode;
 import io.tern.raft.node.RaftNotLeaderException;
@@ -47,10 +46,10 @@ final class LeaseOperations {
         return request instanceof LeaseRequests.Grant || request instanceof LeaseRequests.Revoke;
     }
 
-    CompletableFuture<Response> serve(Request.Lease request) {
+    CompletableFuture<Response> serve(Request.Lease request, Proposer proposer) {
         return switch (request) {
-            case LeaseRequests.Grant r -> grant(r);
-            case LeaseRequests.Revoke r -> revoke(r);
+            case LeaseRequests.Grant r -> grant(r, proposer);
+            case LeaseRequests.Revoke r -> revoke(r, proposer);
             case LeaseRequests.KeepAlive r -> keepAlive(r);
             case LeaseRequests.TimeToLive r -> timeToLive(r);
             case LeaseRequests.ListLeases r -> list(r);
@@ -63,7 +62,7 @@ final class LeaseOperations {
      * proposing, so that every member applies the same. Refused like a put while a NOSPACE alarm is
      * raised, as etcd refuses it.
      */
-    private CompletableFuture<Response> grant(LeaseRequests.Grant grant) {
+    private CompletableFuture<Response> grant(LeaseRequests.Grant grant, Proposer proposer) {
         long requestId = grant.requestId();
         if (grant.ttlSeconds() > LeaseTtl.MAX_SECONDS) {
             return done(Failures.invalid(requestId, LeaseTtl.TOO_LARGE));
@@ -78,7 +77,7 @@ final class LeaseOperations {
         }
         long id = grant.id() != 0 ? grant.id() : ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
         long ttl = Math.max(grant.ttlSeconds(), keeper.minimumTtlSeconds());
-        return propose(new Command.LeaseGrant(id, ttl)).thenApply(applied -> switch (applied.result()) {
+        return proposer.propose(new Command.LeaseGrant(id, ttl)).thenApply(applied -> switch (applied.result()) {
             case CommandResult.LeaseGranted granted -> {
                 keeper.granted(granted.id(), granted.ttlSeconds());
                 yield new LeaseResponses.Granted(requestId, applied.revision(), granted.id(), granted.ttlSeconds());
@@ -88,9 +87,9 @@ final class LeaseOperations {
         });
     }
 
-    private CompletableFuture<Response> revoke(LeaseRequests.Revoke revoke) {
+    private CompletableFuture<Response> revoke(LeaseRequests.Revoke revoke, Proposer proposer) {
         long requestId = revoke.requestId();
-        return propose(new Command.LeaseRevoke(revoke.id())).thenApply(applied ->
+        return proposer.propose(new Command.LeaseRevoke(revoke.id())).thenApply(applied ->
                 applied.result() instanceof CommandResult.Refused refusal ? Failures.refused(requestId, refusal)
                         : new LeaseResponses.Revoked(requestId, applied.revision()));
     }
@@ -148,10 +147,6 @@ final class LeaseOperations {
             }
             return CompletableFuture.failedFuture(error);
         });
-    }
-
-    private CompletableFuture<Applied> propose(Command command) {
-        return node.propose(command.encode());
     }
 
     private static CompletableFuture<Response> done(Response response) {

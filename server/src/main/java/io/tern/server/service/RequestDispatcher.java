@@ -6,7 +6,16 @@ import io.tern.engine.StorageEngine;
 import io.tern.raft.node.RaftNode;
 import io.tern.server.forward.LeaderForwarder;
 import io.tern.server.lease.LeaseKeeper;
+import io.tern.client.protocol.AuthRequests;
+import io.tern.client.protocol.WatchRequests;
+import io.tern.engine.auth.AuthState;
+import io.tern.engine.auth.RequiredAccess;
+import io.tern.server.auth.AuthSettings;
+import io.tern.server.auth.PasswordHasher;
+import io.tern.server.auth.TokenSigner;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Supplier;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -30,6 +39,8 @@ public final class RequestDispatcher {
     private final LeaseOperations leases;
     private final StatusReport status;
     private final Backups backups;
+    private final Authorization authorization;
+    private final AuthOperations auths;
     private volatile boolean draining;
 
     /**
@@ -39,6 +50,14 @@ public final class RequestDispatcher {
     public RequestDispatcher(RaftNode node, StorageEngine engine, int maxValueBytes, boolean forward, LeaderForwarder forwarder,
                              Duration requestTimeout, StatusReport status, boolean staleReadsForTesting,
                              LeaseKeeper leaseKeeper) {
+        this(node, engine, maxValueBytes, forward, forwarder, requestTimeout, status, staleReadsForTesting, leaseKeeper,
+                AuthSettings.DEFAULTS);
+    }
+
+    /** @param auth how long tokens live and how slow password hashes are */
+    public RequestDispatcher(RaftNode node, StorageEngine engine, int maxValueBytes, boolean forward, LeaderForwarder forwarder,
+                             Duration requestTimeout, StatusReport status, boolean staleReadsForTesting,
+                             LeaseKeeper leaseKeeper, AuthSettings auth) {
         this.node = node;
         this.engine = engine;
         this.limits = new RequestLimits(maxValueBytes);
@@ -51,6 +70,26 @@ public final class RequestDispatcher {
         this.leases = new LeaseOperations(node, engine, leaseKeeper, keyValues);
         this.status = status;
         this.backups = new Backups(node, engine);
+        this.authorization = new Authorization(new TokenSigner(auth.tokenTtl(), Clock.systemUTC()));
+        this.auths = new AuthOperations(node, engine, reads, authorization, new PasswordHasher(auth.bcryptCost()),
+                HASHING);
+    }
+
+    /**
+     * Where passwords are hashed and checked: slow on purpose, so never on a network thread or Raft's.
+     * Shared by the members of one process (tests run several), daemon threads that idle out.
+     */
+    private static final Executor HASHING = hashingExecutor();
+
+    private static Executor hashingExecutor() {
+        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(2, 2, 30,
+                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), runnable -> {
+                    Thread thread = new Thread(runnable, "tern-auth-hashing");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     /** From now on, new requests are answered UNAVAILABLE: the node is shutting down. */
@@ -66,7 +105,7 @@ public final class RequestDispatcher {
         if (draining) {
             return CompletableFuture.completedFuture(new Response.Unavailable(alarm.requestId(), "the node is shutting down"));
         }
-        return ownRouting.run(alarm, true, () -> cluster.alarm(alarm));
+        return ownRouting.run(alarm, true, authorization.memberToken(engine.auth()), () -> cluster.alarm(alarm));
     }
 
     /**
@@ -80,6 +119,17 @@ public final class RequestDispatcher {
 
     /** {@link #openBackup(Request.Backup, Executor)} as {@code caller}: a backup needs root while authentication is on. */
     public CompletableFuture<Backups.Opened> openBackup(Request.Backup request, Executor reader, Caller caller) {
+        AuthState auth = engine.auth();
+        if (auth.enabled()) {
+            Response refused = switch (authorization.identify(caller, auth)) {
+                case Authorization.Identity.Refused r -> new Response.Unauthenticated(request.requestId(), r.message());
+                case Authorization.Identity.User user -> Authorization.refusal(request.requestId(), auth, user.name(),
+                        RequiredAccess.ROOT);
+            };
+            if (refused != null) {
+                return CompletableFuture.completedFuture(new Backups.Opened.Refused(refused));
+            }
+        }
         if (draining) {
             return CompletableFuture.completedFuture(new Backups.Opened.Refused(
                     new Response.Unavailable(request.requestId(), "the node is shutting down")));
@@ -100,8 +150,17 @@ public final class RequestDispatcher {
      * authentication is on): the refusal to answer instead, or empty when it may go to its session.
      * Watches are served by their connection's session, not here, so their check is this one.
      */
-    public java.util.Optional<Response> checkWatch(io.tern.client.protocol.WatchRequests.Create request, Caller caller) {
-        return java.util.Optional.empty();
+    public Optional<Response> checkWatch(WatchRequests.Create request, Caller caller) {
+        AuthState auth = engine.auth();
+        if (!auth.enabled()) {
+            return Optional.empty();
+        }
+        long id = request.requestId();
+        return switch (authorization.identify(caller, auth)) {
+            case Authorization.Identity.Refused refused -> Optional.of(new Response.Unauthenticated(id, refused.message()));
+            case Authorization.Identity.User user -> Optional.ofNullable(Authorization.refusal(id, auth, user.name(),
+                    RequiredAccess.read(request.range())));
+        };
     }
 
     /**
@@ -115,40 +174,102 @@ public final class RequestDispatcher {
         if (draining) {
             return CompletableFuture.completedFuture(new Response.Unavailable(id, "the node is shutting down"));
         }
+        if (request instanceof Request.WithToken withToken) {
+            return dispatch(withToken.request(), reader, Caller.token(withToken.token()));
+        }
         Optional<Response> tooLarge = limits.check(request);
         if (tooLarge.isPresent()) {
             return CompletableFuture.completedFuture(tooLarge.get());
         }
         try {
-            return switch (request) {
-                case Request.Get r -> routing.run(r, false, () -> keyValues.get(r, reader));
-                case Request.Scan r -> routing.run(r, false, () -> keyValues.scan(r, reader));
-                case Request.Put r -> routing.run(r, true, () -> keyValues.put(r));
-                case Request.Delete r -> routing.run(r, true, () -> keyValues.delete(r));
-                case Request.Cas r -> routing.run(r, true, () -> keyValues.cas(r));
-                case Request.Batch r -> routing.run(r, true, () -> keyValues.batch(r));
-                case Request.MemberAdd r -> routing.run(r, true, () -> cluster.memberAdd(r));
-                case Request.MemberRemove r -> routing.run(r, true, () -> cluster.memberRemove(r));
-                case Request.MemberPromote r -> routing.run(r, true, () -> cluster.memberPromote(r));
-                case Request.TransferLeader r -> routing.run(r, true, () -> cluster.transferLeader(r));
-                case Request.Snapshot r -> cluster.snapshot(r).exceptionally(e -> Failures.toResponse(id, e, true));
-                case Request.Alarm r -> routing.run(r, true, () -> cluster.alarm(r));
-                case Request.Lease r -> routing.run(r, LeaseOperations.writes(r), () -> leases.serve(r));
-                case Request.Kv r -> routing.run(r, KvOperations.isWrite(r), () -> kv.serve(r, reader));
-                case Request.Ping r -> CompletableFuture.completedFuture(new Response.PingOk(id));
-                case Request.Status r -> CompletableFuture.completedFuture(
-                        new Response.StatusOk(id, status.json(node.status(), engine.alarms())));
-                // The connection serves its watches itself (server.watch), since they answer more than once.
-                case Request.WatchRequest r -> CompletableFuture.completedFuture(
-                        new Response.BadRequest(id, "a watch request must come on a client connection"));
-                case Request.Backup r -> CompletableFuture.completedFuture(
-                        new Response.BadRequest(id, "a backup request must come on a client connection"));
-                case Request.WithToken r -> dispatch(r.request(), reader, Caller.token(r.token()));
-                case Request.Auth r -> CompletableFuture.completedFuture(
-                        new Response.BadRequest(id, "authentication is not available yet"));
+            AuthState auth = engine.auth();
+            if (!auth.enabled() || request instanceof Request.Ping || request instanceof Request.Status
+                    || request instanceof AuthRequests.Authenticate || request instanceof AuthRequests.GetStatus) {
+                // With authentication off, nothing is checked and commands go into the log as they always did;
+                // a user's changes to the auth state are still proposed as the user's, for the case that
+                // authentication is turned on before they are applied.
+                return serve(request, reader, Proposer.plain(node), null, "");
+            }
+            return switch (authorization.identify(caller, auth)) {
+                case Authorization.Identity.Refused refused -> CompletableFuture.completedFuture(
+                        new Response.Unauthenticated(id, refused.message()));
+                case Authorization.Identity.User user -> serve(request, reader,
+                        Proposer.asUser(node, user.name()), user.forwardToken(), user.name());
             };
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(Failures.toResponse(id, e, true));
         }
+    }
+
+    /**
+     * Serves {@code request} here or at the leader.
+     *
+     * @param proposer how its command goes into the log (as {@code user}'s, while authentication is on)
+     * @param token    what to forward it to the leader with ({@code null}: as it is)
+     * @param user     who makes it ("" for nobody): reads and admin requests are checked against the
+     *                 member's auth state once they may proceed (after their read barrier), so that a
+     *                 permission revoked before they were made is honoured
+     */
+    private CompletableFuture<Response> serve(Request request, Executor reader, Proposer proposer, String token,
+                                              String user) {
+        long id = request.requestId();
+        return switch (request) {
+            case Request.Get r -> routing.run(r, false, token, checked(r, user, () -> keyValues.get(r, reader)));
+            case Request.Scan r -> routing.run(r, false, token, checked(r, user, () -> keyValues.scan(r, reader)));
+            case Request.Put r -> routing.run(r, true, token, () -> keyValues.put(r, proposer));
+            case Request.Delete r -> routing.run(r, true, token, () -> keyValues.delete(r, proposer));
+            case Request.Cas r -> routing.run(r, true, token, () -> keyValues.cas(r, proposer));
+            case Request.Batch r -> routing.run(r, true, token, () -> keyValues.batch(r, proposer));
+            case Request.MemberAdd r -> routing.run(r, true, token, admin(r, user, () -> cluster.memberAdd(r)));
+            case Request.MemberRemove r -> routing.run(r, true, token, admin(r, user, () -> cluster.memberRemove(r)));
+            case Request.MemberPromote r -> routing.run(r, true, token, admin(r, user, () -> cluster.memberPromote(r)));
+            case Request.TransferLeader r -> routing.run(r, true, token,
+                    admin(r, user, () -> cluster.transferLeader(r)));
+            case Request.Snapshot r -> admin(r, user, () -> cluster.snapshot(r)).get()
+                    .exceptionally(e -> Failures.toResponse(id, e, true));
+            case Request.Alarm r -> routing.run(r, true, token, admin(r, user, () -> cluster.alarm(r)));
+            case Request.Lease r -> routing.run(r, LeaseOperations.writes(r), token,
+                    LeaseOperations.writes(r) ? () -> leases.serve(r, proposer)
+                            : checked(r, user, () -> leases.serve(r, proposer)));
+            case Request.Kv r -> routing.run(r, KvOperations.isWrite(r), token, KvOperations.isWrite(r)
+                    ? () -> kv.serve(r, reader, proposer) : checked(r, user, () -> kv.serve(r, reader, proposer)));
+            case Request.Auth r -> routing.run(r, AuthOperations.writes(r), token, () -> auths.serve(r, user, reader));
+            case Request.Ping r -> CompletableFuture.completedFuture(new Response.PingOk(id));
+            case Request.Status r -> CompletableFuture.completedFuture(
+                    new Response.StatusOk(id, status.json(node.status(), engine.alarms())));
+            // The connection serves its watches itself (server.watch), since they answer more than once.
+            case Request.WatchRequest r -> CompletableFuture.completedFuture(
+                    new Response.BadRequest(id, "a watch request must come on a client connection"));
+            case Request.Backup r -> CompletableFuture.completedFuture(
+                    new Response.BadRequest(id, "a backup request must come on a client connection"));
+            case Request.WithToken r -> CompletableFuture.completedFuture(
+                    new Response.BadRequest(id, "a WITH_TOKEN request cannot carry another"));
+        };
+    }
+
+    /**
+     * A read served here, checked once it has read: by then its barrier has passed, so the member's
+     * auth state is at least as new as the request; a refusal replaces the answer, and a read changed
+     * nothing. Where this member does not serve it (it forwards), the leader checks.
+     */
+    private Supplier<CompletableFuture<Response>> checked(Request request, String user,
+                                                        Supplier<CompletableFuture<Response>> read) {
+        return () -> read.get().thenApply(response -> {
+            if (response instanceof Response.Failure) {
+                return response;
+            }
+            Response refused = Authorization.refusal(request.requestId(), engine.auth(), user,
+                    Authorization.access(request));
+            return refused != null ? refused : response;
+        });
+    }
+
+    /** An admin request: root only while authentication is on, judged by this member's current state. */
+    private Supplier<CompletableFuture<Response>> admin(Request request, String user,
+                                                      Supplier<CompletableFuture<Response>> serve) {
+        return () -> {
+            Response refused = Authorization.refusal(request.requestId(), engine.auth(), user, RequiredAccess.ROOT);
+            return refused != null ? CompletableFuture.completedFuture(refused) : serve.get();
+        };
     }
 }

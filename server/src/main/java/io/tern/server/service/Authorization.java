@@ -1,0 +1,102 @@
+package io.tern.server.service;
+
+import io.tern.client.protocol.AuthMessages;
+import io.tern.client.protocol.KvRequest;
+import io.tern.client.protocol.LeaseRequests;
+import io.tern.client.protocol.Request;
+import io.tern.client.protocol.Response;
+import io.tern.engine.auth.AuthState;
+import io.tern.engine.auth.AuthUser;
+import io.tern.engine.auth.RequiredAccess;
+import io.tern.kv.KeyRange;
+import io.tern.kv.Permission;
+import io.tern.server.auth.TokenSigner;
+import java.util.List;
+
+/**
+ * Who a caller is while authentication is on, and what a request needs of the caller's roles. The
+ * decision itself is {@link AuthState#refusal}: here for reads and admin requests, against the member's
+ * state once the read may proceed, and at apply for every command a user proposes ({@code Command.AsUser}).
+ */
+final class Authorization {
+
+    private final TokenSigner tokens;
+
+    Authorization(TokenSigner tokens) {
+        this.tokens = tokens;
+    }
+
+    TokenSigner tokens() {
+        return tokens;
+    }
+
+    /** A caller, identified: a user, or the answer that refuses it. */
+    sealed interface Identity {
+        /**
+         * @param forwardToken the token to forward the user's requests to the leader with
+         */
+        record User(String name, String forwardToken) implements Identity {
+        }
+
+        record Refused(String message) implements Identity {
+        }
+    }
+
+    /** Who {@code caller} is under {@code state} (which has authentication on). */
+    Identity identify(Caller caller, AuthState state) {
+        return switch (caller) {
+            case Caller.Anonymous anonymous -> new Identity.Refused(AuthMessages.USER_EMPTY);
+            case Caller.Token token -> {
+                String user = tokens.verify(state, token.token());
+                yield user == null ? new Identity.Refused(AuthMessages.INVALID_TOKEN)
+                        : new Identity.User(user, token.token());
+            }
+            case Caller.CertificateName name -> {
+                AuthUser user = state.user(name.commonName());
+                yield user == null ? new Identity.Refused(AuthMessages.AUTH_FAILED)
+                        : new Identity.User(user.name(), tokens.issue(state, user));
+            }
+        };
+    }
+
+    /**
+     * A token for this member's own requests (its disk alarm) to the leader: it acts as root, who
+     * exists while authentication is on; {@code null} while it is off.
+     */
+    String memberToken(AuthState state) {
+        AuthUser root = state.user(AuthState.ROOT);
+        return state.enabled() && root != null ? tokens.issue(state, root) : null;
+    }
+
+    /** The refusal of {@code request} by {@code user} under the member's current state, or null. */
+    static Response refusal(long requestId, AuthState state, String user, RequiredAccess access) {
+        if (!state.enabled()) {
+            return null;
+        }
+        String why = state.refusal(user, access);
+        return why == null ? null : new Response.PermissionDenied(requestId, why);
+    }
+
+    /**
+     * What a request served here (a read, or an admin request) needs; writes proposed as a user's
+     * commands are judged at apply, by the engine's own rule for each command.
+     */
+    static RequiredAccess access(Request request) {
+        return switch (request) {
+            case Request.Get r -> RequiredAccess.read(KeyRange.single(r.key()));
+            case Request.Scan r -> RequiredAccess.read(r.hasEnd() ? new KeyRange(r.start(), r.end())
+                    : new KeyRange(r.start().length == 0 ? KeyRange.TO_THE_END : r.start(), KeyRange.TO_THE_END));
+            case KvRequest.Range r -> RequiredAccess.of(r.range());
+            case KvRequest.Write r -> RequiredAccess.of(r.op());
+            case LeaseRequests.TimeToLive r -> RequiredAccess.ANY_USER;
+            case Request.Lease r -> RequiredAccess.ANY_USER;
+            case Request.Put r -> RequiredAccess.write(KeyRange.single(r.key()));
+            case Request.Delete r -> RequiredAccess.write(KeyRange.single(r.key()));
+            case Request.Cas r -> new RequiredAccess(List.of(new Permission(Permission.Type.READ, KeyRange.single(r.key())),
+                    new Permission(Permission.Type.WRITE, KeyRange.single(r.key()))), false);
+            case Request.Batch r -> new RequiredAccess(r.ops().stream()
+                    .map(op -> new Permission(Permission.Type.WRITE, KeyRange.single(op.key()))).toList(), false);
+            default -> RequiredAccess.ROOT;
+        };
+    }
+}
