@@ -47,7 +47,7 @@ final class RawConnection implements AutoCloseable {
         FrameWriter.writeRequest(request, frame);
         byte[] bytes = new byte[frame.readableBytes()];
         frame.readBytes(bytes);
-        sent.put(request.requestId(), request.opcode());
+        sent.put(request.requestId(), request.answerOpcode());
         out.write(bytes);
         out.flush();
     }

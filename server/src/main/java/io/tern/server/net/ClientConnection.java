@@ -114,6 +114,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
      */
     private CompletableFuture<Response> serve(ChannelHandlerContext ctx, Request request) {
         Caller caller = caller(ctx);
+        if (request instanceof Request.WithToken withToken
+                && (withToken.request() instanceof Request.WatchRequest || withToken.request() instanceof Request.Backup)) {
+            // Served by this connection rather than the dispatcher, so unwrapped here.
+            caller = Caller.token(withToken.token());
+            request = withToken.request();
+        }
         if (request instanceof Request.WatchRequest watch) {
             if (watch instanceof WatchRequests.Create create) {
                 Optional<Response> refused = dispatcher.checkWatch(create, caller);

@@ -45,12 +45,14 @@ final class KeyValueOperations {
         if (refused.isPresent()) {
             return CompletableFuture.completedFuture(refused.get());
         }
-        return propose(put, proposer).thenApply(applied -> new Response.PutOk(put.requestId(), applied.revision()));
+        return propose(put, proposer).thenApply(applied -> refusedOr(put, applied,
+                () -> new Response.PutOk(put.requestId(), applied.revision())));
     }
 
     CompletableFuture<Response> delete(Request.Delete delete, Proposer proposer) {
-        return propose(delete, proposer).thenApply(applied -> new Response.DeleteOk(delete.requestId(),
-                applied.revision(), applied.result() instanceof CommandResult.Deleted d && d.existed()));
+        return propose(delete, proposer).thenApply(applied -> refusedOr(delete, applied,
+                () -> new Response.DeleteOk(delete.requestId(), applied.revision(),
+                        applied.result() instanceof CommandResult.Deleted d && d.existed())));
     }
 
     CompletableFuture<Response> cas(Request.Cas cas, Proposer proposer) {
@@ -58,10 +60,10 @@ final class KeyValueOperations {
         if (refused.isPresent()) {
             return CompletableFuture.completedFuture(refused.get());
         }
-        return propose(cas, proposer).thenApply(applied ->
+        return propose(cas, proposer).thenApply(applied -> refusedOr(cas, applied, () ->
                 applied.result() instanceof CommandResult.CasMismatch mismatch
                         ? new Response.CasMismatch(cas.requestId(), applied.revision(), mismatch.current())
-                        : new Response.CasOk(cas.requestId(), applied.revision()));
+                        : new Response.CasOk(cas.requestId(), applied.revision())));
     }
 
     CompletableFuture<Response> batch(Request.Batch batch, Proposer proposer) {
@@ -70,7 +72,8 @@ final class KeyValueOperations {
         if (refused.isPresent()) {
             return CompletableFuture.completedFuture(refused.get());
         }
-        return propose(batch, proposer).thenApply(applied -> new Response.BatchOk(batch.requestId(), applied.revision()));
+        return propose(batch, proposer).thenApply(applied -> refusedOr(batch, applied,
+                () -> new Response.BatchOk(batch.requestId(), applied.revision())));
     }
 
     /**
@@ -86,6 +89,12 @@ final class KeyValueOperations {
         String details = alarms.stream().map(Alarm::detail).collect(Collectors.joining("; "));
         return Optional.of(new Response.NoSpace(requestId, "NOSPACE alarm: " + details
                 + "; only deletes and reads are served until there is room again"));
+    }
+
+    /** The refusal of a command the state did not allow (a user's, while authentication is on), else the answer. */
+    private static Response refusedOr(Request write, Applied applied, java.util.function.Supplier<Response> answer) {
+        return applied.result() instanceof CommandResult.Refused refused ? Failures.refused(write.requestId(), refused)
+                : answer.get();
     }
 
     private CompletableFuture<Applied> propose(Request write, Proposer proposer) {
