@@ -21,6 +21,16 @@ public sealed interface AuthChange {
         }
 
         @Override
+        public boolean equals(Object o) {
+            return o instanceof Enable e && java.util.Arrays.equals(tokenKey, e.tokenKey);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Arrays.hashCode(tokenKey);
+        }
+
+        @Override
         public String toString() {
             return "Enable[tokenKey=<hidden>]";
         }

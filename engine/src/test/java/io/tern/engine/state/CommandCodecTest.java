@@ -45,7 +45,24 @@ class CommandCodecTest {
                     List.of(io.tern.kv.RangeRequest.of(io.tern.kv.KeyRange.all()).atRevision(3)))),
             new Command.Compact(12),
             new Command.LeaseGrant(5, 60),
-            new Command.LeaseRevoke(5));
+            new Command.LeaseRevoke(5),
+            new Command.Auth(new io.tern.engine.auth.AuthChange.Enable(bytes("0123456789abcdef"))),
+            new Command.Auth(new io.tern.engine.auth.AuthChange.Disable()),
+            new Command.Auth(new io.tern.engine.auth.AuthChange.UserAdd("al\u00efce", "$2a$10$hash")),
+            new Command.Auth(new io.tern.engine.auth.AuthChange.UserAdd("cert-only", null)),
+            new Command.Auth(new io.tern.engine.auth.AuthChange.UserDelete("bob")),
+            new Command.Auth(new io.tern.engine.auth.AuthChange.UserChangePassword("bob", "$2a$10$other")),
+            new Command.Auth(new io.tern.engine.auth.AuthChange.UserGrantRole("bob", "r")),
+            new Command.Auth(new io.tern.engine.auth.AuthChange.UserRevokeRole("bob", "r")),
+            new Command.Auth(new io.tern.engine.auth.AuthChange.RoleAdd("r")),
+            new Command.Auth(new io.tern.engine.auth.AuthChange.RoleDelete("r")),
+            new Command.Auth(new io.tern.engine.auth.AuthChange.RoleGrantPermission("r", new io.tern.kv.Permission(
+                    io.tern.kv.Permission.Type.READWRITE, io.tern.kv.KeyRange.prefix(bytes("p/"))))),
+            new Command.Auth(new io.tern.engine.auth.AuthChange.RoleRevokePermission("r",
+                    new io.tern.kv.KeyRange(bytes("a"), bytes("b")))),
+            new Command.AsUser("alice", new Command.Put(bytes("k"), bytes("v"))),
+            new Command.AsUser("", new Command.Kv(new io.tern.kv.PutRequest(bytes("k"), bytes("v"), 0, false, false, false))),
+            new Command.AsUser("root", new Command.Auth(new io.tern.engine.auth.AuthChange.RoleAdd("x"))));
 
     @Test
     void everyShapeRoundTrips() {
@@ -129,7 +146,9 @@ class CommandCodecTest {
     @Test
     void unknownCodesAndTrailingBytesAreRejected() {
         assertRejected(new byte[] {2, 1, 0, 0, 0, 0, 0, 0, 0, 0}, "unsupported encoding version 2");
-        assertRejected(new byte[] {1, 10}, "unknown command type 10");
+        assertRejected(new byte[] {1, 12}, "unknown command type 12");
+        assertRejected(new byte[] {1, 10, 99}, "auth change of unknown kind 99");
+        assertRejected(new byte[] {1, 11, 0, 0, 0, 0, 1, 11, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0}, "carries another user");
         assertRejected(new byte[] {1, 4, 0, 0, 0, 1, 3, 0, 0, 0, 0}, "unknown batch operation kind 3");
         assertRejected(new byte[] {1, 3, 0, 0, 0, 0, 2}, "presence flag of expected is 2");
         assertRejected(new byte[] {1, 5, 1, 0, 0, 0, 0, 0, 0, 0, 2, 7, 0, 0, 0, 0}, "unknown alarm type 7");
