@@ -1,7 +1,6 @@
 package io.tern.server.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,7 +58,6 @@ class TokenSignerTest {
         AuthState state = enabled((byte) 1);
         String token = signer.issue(state, state.user("alice"));
         String rootToken = signer.issue(state, state.user("root"));
-        assertFalse(token.contains("h"), "a token holds no password hash");
         String forged = rootToken.substring(0, rootToken.lastIndexOf('.'))
                 + token.substring(token.lastIndexOf('.'));
         assertNull(signer.verify(state, forged), "another token's signature");
