@@ -76,7 +76,11 @@ final class BackupDownload extends CompletableFuture<Long> implements ProtocolCo
     @Override
     public Request request(long id) {
         requestId = id;
-        return isDone() ? null : new Request.Backup(id);
+        if (isDone()) {
+            return null;
+        }
+        String token = context.credentials() == null ? null : context.credentials().token();
+        return token == null ? new Request.Backup(id) : new Request.WithToken(token, new Request.Backup(id));
     }
 
     @Override

@@ -80,6 +80,10 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
     private volatile int failures;
     /** Attempts in a row whose connection was refused (one attempt is under way at a time). */
     private volatile int refusedInARow;
+    /** The token the last attempt carried ({@code null}: none), to tell the credentials which one went stale. */
+    private volatile String sentToken;
+    /** Whether this call already got a fresh token after an UNAUTHENTICATED: it does so once. */
+    private volatile boolean reauthenticated;
 
     /**
      * @param pinned   the only endpoint to use, with no retry at all; {@code null} to fail over
@@ -153,7 +157,14 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
     }
 
     Request request(long requestId) {
-        return requests.apply(requestId);
+        Request request = requests.apply(requestId);
+        ClientCredentials credentials = context.credentials();
+        if (credentials == null || opcode == Opcode.AUTHENTICATE) {
+            return request;
+        }
+        String token = credentials.token();
+        sentToken = token;
+        return token == null ? request : new Request.WithToken(token, request);
     }
 
     void answered(Attempt from, Response response) {
@@ -332,9 +343,32 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
             case Response.FutureRevision future ->
                     finish(null, new FutureRevisionException(future.currentRevision(), future.message()));
             case Response.LeaseNotFound notFound -> finish(null, new LeaseNotFoundException(notFound.message()));
-            case Response.Unauthenticated refused -> finish(null, new UnauthenticatedException(refused.message()));
+            case Response.Unauthenticated refused -> reauthenticate(at, refused);
             case Response.PermissionDenied denied -> finish(null, new PermissionDeniedException(denied.message()));
         }
+    }
+
+    /**
+     * UNAUTHENTICATED did nothing, so the call may go again: once, with a fresh token (the first one, or
+     * one that replaces an expired token), to the same endpoint.
+     */
+    private void reauthenticate(HostPort at, Response.Unauthenticated refused) {
+        ClientCredentials credentials = context.credentials();
+        if (credentials == null || opcode == Opcode.AUTHENTICATE || reauthenticated) {
+            finish(null, new UnauthenticatedException(at + ": " + refused.message()));
+            return;
+        }
+        reauthenticated = true;
+        credentials.renew(sentToken).whenComplete((token, error) -> {
+            if (error == null) {
+                retry(at);
+                return;
+            }
+            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            finish(null, cause instanceof TernException tern ? tern
+                    : new UnauthenticatedException("cannot authenticate as " + credentials.user() + ": " + cause));
+        });
     }
 
     /** Not applied at {@code at}: try the next endpoint (a pinned call gives up instead). */

@@ -20,6 +20,11 @@ interface CallContext {
 
     boolean isClosed();
 
+    /** The user the client acts as, or {@code null} for a client without credentials. */
+    default ClientCredentials credentials() {
+        return null;
+    }
+
     /** A connection to {@code endpoint} in turn, or {@code null} once the client is closed. */
     ProtocolConnection connection(HostPort endpoint);
 }

@@ -33,8 +33,10 @@ final class ClientRuntime implements CallContext {
     private final Bootstrap bootstrap;
     private final ConcurrentHashMap<HostPort, EndpointPool> pools = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final ClientCredentials credentials;
 
     ClientRuntime(ClientSettings settings) {
+        this.credentials = settings.credentials();
         this.router = new EndpointRouter(settings.endpoints());
         this.connectionsPerEndpoint = settings.connectionsPerEndpoint();
         this.tls = settings.tls();
@@ -59,6 +61,11 @@ final class ClientRuntime implements CallContext {
     @Override
     public EndpointRouter router() {
         return router;
+    }
+
+    @Override
+    public ClientCredentials credentials() {
+        return credentials;
     }
 
     @Override

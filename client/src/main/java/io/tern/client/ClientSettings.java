@@ -5,7 +5,15 @@ import io.tern.platform.tls.ClientTls;
 import java.time.Duration;
 import java.util.List;
 
-/** The options a {@link TernClientBuilder} collected, checked; {@code tls} is null for plaintext. */
+/**
+ * The options a {@link TernClientBuilder} collected, checked; {@code tls} is null for plaintext,
+ * {@code credentials} null for a client that does not authenticate.
+ */
 record ClientSettings(List<HostPort> endpoints, Duration requestTimeout, Duration connectTimeout,
-                      int connectionsPerEndpoint, ClientTls tls) {
+                      int connectionsPerEndpoint, ClientTls tls, ClientCredentials credentials) {
+
+    ClientSettings(List<HostPort> endpoints, Duration requestTimeout, Duration connectTimeout,
+                   int connectionsPerEndpoint, ClientTls tls) {
+        this(endpoints, requestTimeout, connectTimeout, connectionsPerEndpoint, tls, null);
+    }
 }

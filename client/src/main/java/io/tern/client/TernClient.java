@@ -1,6 +1,8 @@
 package io.tern.client;
 
 import io.tern.client.protocol.BatchOp;
+import io.tern.client.protocol.AuthRequests;
+import io.tern.client.protocol.AuthResponses;
 import io.tern.client.protocol.Opcode;
 import io.tern.client.protocol.ReadMode;
 import io.tern.client.protocol.Request;
@@ -86,6 +88,12 @@ public final class TernClient implements AutoCloseable {
 
     private TernClient(ClientSettings settings) {
         this.runtime = new ClientRuntime(settings);
+        ClientCredentials credentials = settings.credentials();
+        if (credentials != null) {
+            credentials.authenticateWith(() -> submit(Opcode.AUTHENTICATE,
+                    id -> new AuthRequests.Authenticate(id, credentials.user(), credentials.password()),
+                    response -> ((AuthResponses.Authenticated) response).token()));
+        }
         this.requestTimeoutNanos = settings.requestTimeout().toNanos();
         this.leases = new LeaseClient(this, runtime, results, requestTimeoutNanos);
         this.watches = new WatchClient(runtime);
@@ -368,7 +376,14 @@ public final class TernClient implements AutoCloseable {
             download.completeExceptionally(Call.closedError());
             return download;
         }
-        download.start();
+        ClientCredentials credentials = runtime.credentials();
+        if (credentials != null && credentials.token() == null) {
+            // A stream is not retried, so it goes out with a token from the start; if the member has
+            // authentication off, AUTHENTICATE fails and the backup goes without one, as it may.
+            credentials.renew(null).whenComplete((token, error) -> download.start());
+        } else {
+            download.start();
+        }
         return download;
     }
 

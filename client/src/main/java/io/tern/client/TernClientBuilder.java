@@ -109,9 +109,10 @@ public final class TernClientBuilder {
     }
 
     /**
-     * Authenticate as {@code user} with {@code password} (servers with authentication on): each
-     * connection authenticates before its first request, and once more when the server says its token
-     * expired. Without it, a server with authentication on refuses every call with UNAUTHENTICATED
+     * Authenticate as {@code user} with {@code password} (servers with authentication on): the client
+     * authenticates when a member first refuses it UNAUTHENTICATED, sends every request with the token it
+     * got (so any connection to any member acts as the user), and authenticates once more, then sends the
+     * call again, when a member says the token expired. Without it, a server with authentication on refuses every call with UNAUTHENTICATED
      * (unless its client certificate names a user).
      */
     public TernClientBuilder credentials(String user, String password) {
@@ -136,7 +137,7 @@ public final class TernClientBuilder {
         ClientTls dialing = tls != null || (trustedCertificates == null && certificate == null) ? tls
                 : ClientTls.fromFiles(trustedCertificates, certificate, privateKey);
         return TernClient.start(new ClientSettings(endpoints, requestTimeout, connectTimeout, connectionsPerEndpoint,
-                dialing), discoverLeader);
+                dialing, user == null ? null : new ClientCredentials(user, password)), discoverLeader);
     }
 
     private static Duration positive(Duration timeout, String name) {

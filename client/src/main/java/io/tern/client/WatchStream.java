@@ -236,7 +236,9 @@ final class WatchStream implements Watcher {
                     return null;
                 }
             }
-            return new WatchRequests.Create(requestId, options.range(), startRevision, options.flags(), 0);
+            Request create = new WatchRequests.Create(requestId, options.range(), startRevision, options.flags(), 0);
+            String token = context.credentials() == null ? null : context.credentials().token();
+            return token == null ? create : new Request.WithToken(token, create);
         }
 
         @Override

@@ -1,0 +1,73 @@
+package io.tern.client;
+
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * A client's user and password, and the token they got. Every request goes out with the current token
+ * ({@code WITH_TOKEN}), so any connection to any member acts as the user; when a member answers
+ * UNAUTHENTICATED (no token yet, or it expired), the call asks for a fresh token once and goes again.
+ * Calls that find the same token stale share one AUTHENTICATE.
+ */
+final class ClientCredentials {
+
+    private final String user;
+    private final String password;
+    private volatile String token;
+    private Supplier<CompletableFuture<String>> authenticate;
+    /** The AUTHENTICATE under way, if any; guarded by this. */
+    private CompletableFuture<String> renewing;
+
+    ClientCredentials(String user, String password) {
+        this.user = Objects.requireNonNull(user, "user");
+        this.password = Objects.requireNonNull(password, "password");
+    }
+
+    String user() {
+        return user;
+    }
+
+    String password() {
+        return password;
+    }
+
+    /** How to get a token: an AUTHENTICATE call of the client these credentials belong to. */
+    synchronized void authenticateWith(Supplier<CompletableFuture<String>> call) {
+        this.authenticate = call;
+    }
+
+    /** The token to send requests with; {@code null} before the first AUTHENTICATE. */
+    String token() {
+        return token;
+    }
+
+    /**
+     * A token other than {@code stale} (the one a refused request carried, or {@code null}): the current
+     * one if someone renewed it meanwhile, else the result of a new AUTHENTICATE.
+     */
+    synchronized CompletableFuture<String> renew(String stale) {
+        String current = token;
+        if (current != null && !current.equals(stale)) {
+            return CompletableFuture.completedFuture(current);
+        }
+        if (renewing == null) {
+            CompletableFuture<String> call = authenticate.get();
+            renewing = call;
+            call.whenComplete((fresh, error) -> {
+                synchronized (ClientCredentials.this) {
+                    if (error == null) {
+                        token = fresh;
+                    }
+                    renewing = null;
+                }
+            });
+        }
+        return renewing;
+    }
+
+    @Override
+    public String toString() {
+        return "ClientCredentials[user=" + user + "]";
+    }
+}
