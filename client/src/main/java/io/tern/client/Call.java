@@ -141,7 +141,24 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
             finish(null, closedError());
             return;
         }
+        ClientCredentials credentials = context.credentials();
+        if (credentials != null && opcode != Opcode.AUTHENTICATE && credentials.authenticatesFirst()) {
+            credentials.renew(null).whenComplete((token, error) -> {
+                if (error == null || ClientCredentials.saysNotEnabled(error)) {
+                    send(pinned != null ? pinned : context.router().current());
+                } else {
+                    failAuthentication(credentials, error);
+                }
+            });
+            return;
+        }
         send(pinned != null ? pinned : context.router().current());
+    }
+
+    private void failAuthentication(ClientCredentials credentials, Throwable error) {
+        Throwable cause = ClientCredentials.unwrap(error);
+        finish(null, cause instanceof TernException tern ? tern
+                : new UnauthenticatedException("cannot authenticate as " + credentials.user() + ": " + cause));
     }
 
     // ---- called by Attempt -----------------------------------------------------------------
@@ -362,12 +379,9 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
         credentials.renew(sentToken).whenComplete((token, error) -> {
             if (error == null) {
                 retry(at);
-                return;
+            } else {
+                failAuthentication(credentials, error);
             }
-            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                    ? error.getCause() : error;
-            finish(null, cause instanceof TernException tern ? tern
-                    : new UnauthenticatedException("cannot authenticate as " + credentials.user() + ": " + cause));
         });
     }
 

@@ -1,13 +1,16 @@
 package io.tern.client;
 
 import java.util.Objects;
+import io.tern.client.protocol.AuthMessages;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /**
- * A client's user and password, and the token they got. Every request goes out with the current token
- * ({@code WITH_TOKEN}), so any connection to any member acts as the user; when a member answers
- * UNAUTHENTICATED (no token yet, or it expired), the call asks for a fresh token once and goes again.
+ * A client's user and password, and the token they got. The first call gets a token before it goes;
+ * every request goes out with the current token ({@code WITH_TOKEN}), so any connection to any member
+ * acts as the user; when a member answers UNAUTHENTICATED (the token expired), the call asks for a fresh
+ * token once and goes again.
  * Calls that find the same token stale share one AUTHENTICATE.
  */
 final class ClientCredentials {
@@ -15,6 +18,8 @@ final class ClientCredentials {
     private final String user;
     private final String password;
     private volatile String token;
+    /** Set once a member said authentication is off: then calls go without a token until one is refused. */
+    private volatile boolean notEnabled;
     private Supplier<CompletableFuture<String>> authenticate;
     /** The AUTHENTICATE under way, if any; guarded by this. */
     private CompletableFuture<String> renewing;
@@ -43,6 +48,15 @@ final class ClientCredentials {
     }
 
     /**
+     * Whether a call should get a token before it is sent: none yet, and no member said authentication
+     * is off. (A member with authentication on would take a client without a token as the user its
+     * certificate names, and refuse it as that user rather than ask it to authenticate.)
+     */
+    boolean authenticatesFirst() {
+        return token == null && !notEnabled;
+    }
+
+    /**
      * A token other than {@code stale} (the one a refused request carried, or {@code null}): the current
      * one if someone renewed it meanwhile, else the result of a new AUTHENTICATE.
      */
@@ -58,12 +72,24 @@ final class ClientCredentials {
                 synchronized (ClientCredentials.this) {
                     if (error == null) {
                         token = fresh;
+                        notEnabled = false;
+                    } else if (saysNotEnabled(error)) {
+                        notEnabled = true;
                     }
                     renewing = null;
                 }
             });
         }
         return renewing;
+    }
+
+    static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+
+    /** Whether {@code error}, from {@link #renew}, says only that authentication is off. */
+    static boolean saysNotEnabled(Throwable error) {
+        return String.valueOf(unwrap(error).getMessage()).contains(AuthMessages.AUTH_NOT_ENABLED);
     }
 
     @Override

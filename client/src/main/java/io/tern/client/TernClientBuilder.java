@@ -110,9 +110,9 @@ public final class TernClientBuilder {
 
     /**
      * Authenticate as {@code user} with {@code password} (servers with authentication on): the client
-     * authenticates when a member first refuses it UNAUTHENTICATED, sends every request with the token it
-     * got (so any connection to any member acts as the user), and authenticates once more, then sends the
-     * call again, when a member says the token expired. Without it, a server with authentication on refuses every call with UNAUTHENTICATED
+     * authenticates before its first call, sends every request with the token it got (so any connection
+     * to any member acts as the user), and authenticates once more, then sends the call again, when a
+     * member says the token expired. Against members with authentication off, calls go without a token. Without it, a server with authentication on refuses every call with UNAUTHENTICATED
      * (unless its client certificate names a user).
      */
     public TernClientBuilder credentials(String user, String password) {

@@ -103,6 +103,19 @@ class ClientAuthTest {
     }
 
     @Test
+    void againstAMemberWithAuthenticationOffCallsGoWithoutAToken() throws Exception {
+        server.handler(exchange -> exchange.reply(exchange.request() instanceof AuthRequests.Authenticate
+                ? new Response.Unauthenticated(exchange.id(), AuthMessages.AUTH_NOT_ENABLED)
+                : server.store.answer(exchange.request())));
+        try (TernClient client = clientOf(server.endpoint()).credentials("alice", "secret").build()) {
+            client.put(b("k"), b("v"));
+            assertEquals("v", s(client.get(b("k")).value()));
+            assertEquals(1, authenticates(), "asked once, then believed");
+            assertTrue(server.received().getLast() instanceof Request.Get);
+        }
+    }
+
+    @Test
     void aWrongPasswordOrNoCredentialsFailWithUnauthenticated() throws Exception {
         authenticating();
         try (TernClient client = clientOf(server.endpoint()).credentials("alice", "wrong").build()) {
