@@ -222,6 +222,18 @@ class AuthTest {
                     new PutRequest(b("k1"), b("one"), rootsLease, false, false, false))));
             assertEquals("user alice lacks WRITE on key 'k1'", denied(alice, new LeaseRequests.Revoke(id(), rootsLease)));
             ok(LeaseResponses.KeptAlive.class, alice.call(new LeaseRequests.KeepAlive(id(), rootsLease)));
+            ok(KvResponse.OpOk.class, root.call(new KvRequest.Write(id(),
+                    new PutRequest(b("z"), b("1"), rootsLease, false, false, false))));
+            ok(LeaseResponses.TimeToLive.class, alice.call(new LeaseRequests.TimeToLive(id(), rootsLease, false)));
+            assertEquals("user alice lacks READ on key 'z'",
+                    denied(alice, new LeaseRequests.TimeToLive(id(), rootsLease, true)));
+
+            // Her own user and roles she may read; others' not.
+            assertEquals(List.of("app"), ok(AuthResponses.UserDetails.class,
+                    alice.call(new AuthRequests.UserGet(id(), "alice"))).roles());
+            ok(AuthResponses.RoleDetails.class, alice.call(new AuthRequests.RoleGet(id(), "app")));
+            denied(alice, new AuthRequests.UserGet(id(), "root"));
+            denied(alice, new AuthRequests.RoleGet(id(), "root"));
 
             // Admin requests need root.
             denied(alice, new KvRequest.Compact(id(), 2));

@@ -3,6 +3,7 @@ package io.tern.server.service;
 import io.tern.client.protocol.AuthMessages;
 import io.tern.client.protocol.AuthRequests;
 import io.tern.client.protocol.AuthResponses;
+import io.tern.client.protocol.ReadMode;
 import io.tern.client.protocol.Request;
 import io.tern.client.protocol.Response;
 import io.tern.engine.StorageEngine;
@@ -19,6 +20,9 @@ import java.security.SecureRandom;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The auth requests: AUTHENTICATE, AUTH_STATUS and the user and role requests. Changes are proposed as
@@ -68,14 +72,16 @@ final class AuthOperations {
                 AuthState state = engine.auth();
                 return new AuthResponses.AuthStatus(id, state.enabled(), state.revision());
             });
-            case AuthRequests.UserGet r -> rootRead(id, user, reader, state -> {
+            // As etcd: a user may read its own user and its own roles without root.
+            case AuthRequests.UserGet r -> rootRead(id, user, reader, state -> r.name().equals(user), state -> {
                 AuthUser found = state.user(r.name());
                 return found == null ? new Response.BadRequest(id, AuthMessages.USER_NOT_FOUND)
                         : new AuthResponses.UserDetails(id, found.roles());
             });
-            case AuthRequests.UserList r -> rootRead(id, user, reader,
+            case AuthRequests.UserList r -> rootRead(id, user, reader, state -> false,
                     state -> new AuthResponses.Names(id, state.userNames()));
-            case AuthRequests.RoleGet r -> rootRead(id, user, reader, state -> {
+            case AuthRequests.RoleGet r -> rootRead(id, user, reader,
+                    state -> state.user(user) != null && state.user(user).roles().contains(r.name()), state -> {
                 if (r.name().equals(AuthState.ROOT) && state.role(AuthState.ROOT) == null) {
                     return new AuthResponses.RoleDetails(id, List.of());
                 }
@@ -83,7 +89,7 @@ final class AuthOperations {
                 return found == null ? new Response.BadRequest(id, AuthMessages.ROLE_NOT_FOUND)
                         : new AuthResponses.RoleDetails(id, found.permissions());
             });
-            case AuthRequests.RoleList r -> rootRead(id, user, reader,
+            case AuthRequests.RoleList r -> rootRead(id, user, reader, state -> false,
                     state -> new AuthResponses.Names(id, state.roleNames()));
             case AuthRequests.Enable r -> {
                 byte[] key = new byte[TOKEN_KEY_BYTES];
@@ -117,7 +123,7 @@ final class AuthOperations {
     /** As etcd: a wrong name and a wrong password get the same answer. */
     private CompletableFuture<Response> authenticate(AuthRequests.Authenticate request, Executor reader) {
         long id = request.requestId();
-        return reads.whenReadable(io.tern.client.protocol.ReadMode.LINEARIZABLE, 0, reader)
+        return reads.whenReadable(ReadMode.LINEARIZABLE, 0, reader)
                 .thenApplyAsync(ignored -> {
                     AuthState state = engine.auth();
                     if (!state.enabled()) {
@@ -134,7 +140,7 @@ final class AuthOperations {
     }
 
     private CompletableFuture<Response> hashed(long id, String password,
-                                               java.util.function.Function<String, CompletableFuture<Response>> then) {
+                                               Function<String, CompletableFuture<Response>> then) {
         return CompletableFuture.supplyAsync(() -> {
             try {
                 return hasher.hash(password);
@@ -154,17 +160,22 @@ final class AuthOperations {
                         : new AuthResponses.Changed(id, applied.revision()));
     }
 
-    private CompletableFuture<Response> rootRead(long id, String user, Executor reader,
-                                                 java.util.function.Function<AuthState, Response> answer) {
+    /**
+     * A read of users or roles, after a read barrier: root only while authentication is on, unless
+     * {@code ownRead} says the user reads what is its own.
+     */
+    private CompletableFuture<Response> rootRead(long id, String user, Executor reader, Predicate<AuthState> ownRead,
+                                                 Function<AuthState, Response> answer) {
         return afterBarrier(reader, () -> {
             AuthState state = engine.auth();
-            Response refused = Authorization.refusal(id, state, user, RequiredAccess.ROOT);
+            Response refused = state.enabled() && ownRead.test(state) ? null
+                    : Authorization.refusal(id, state, user, RequiredAccess.ROOT);
             return refused != null ? refused : answer.apply(state);
         });
     }
 
-    private CompletableFuture<Response> afterBarrier(Executor reader, java.util.function.Supplier<Response> answer) {
-        return reads.whenReadable(io.tern.client.protocol.ReadMode.LINEARIZABLE, 0, reader)
+    private CompletableFuture<Response> afterBarrier(Executor reader, Supplier<Response> answer) {
+        return reads.whenReadable(ReadMode.LINEARIZABLE, 0, reader)
                 .thenApply(ignored -> answer.get());
     }
 

@@ -2,7 +2,7 @@ package io.tern.server.service;
 
 import io.tern.client.protocol.AuthMessages;
 import io.tern.client.protocol.KvRequest;
-import io.tern.client.protocol.LeaseRequests;
+import io.tern.client.protocol.LeaseResponses;
 import io.tern.client.protocol.Request;
 import io.tern.client.protocol.Response;
 import io.tern.engine.auth.AuthState;
@@ -78,6 +78,18 @@ final class Authorization {
     }
 
     /**
+     * What a read needs, given its answer: a lease's time-to-live that lists its keys needs READ on
+     * each of them (as etcd 3.5 asks), which only the answer knows.
+     */
+    static RequiredAccess access(Request request, Response answer) {
+        if (answer instanceof LeaseResponses.TimeToLive ttl && !ttl.keys().isEmpty()) {
+            return new RequiredAccess(ttl.keys().stream()
+                    .map(key -> new Permission(Permission.Type.READ, KeyRange.single(key))).toList(), false);
+        }
+        return access(request);
+    }
+
+    /**
      * What a request served here (a read, or an admin request) needs; writes proposed as a user's
      * commands are judged at apply, by the engine's own rule for each command.
      */
@@ -88,7 +100,6 @@ final class Authorization {
                     : new KeyRange(r.start().length == 0 ? KeyRange.TO_THE_END : r.start(), KeyRange.TO_THE_END));
             case KvRequest.Range r -> RequiredAccess.of(r.range());
             case KvRequest.Write r -> RequiredAccess.of(r.op());
-            case LeaseRequests.TimeToLive r -> RequiredAccess.ANY_USER;
             case Request.Lease r -> RequiredAccess.ANY_USER;
             case Request.Put r -> RequiredAccess.write(KeyRange.single(r.key()));
             case Request.Delete r -> RequiredAccess.write(KeyRange.single(r.key()));

@@ -19,6 +19,9 @@ import java.util.function.Supplier;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Serves one decoded client request: checks its sizes, routes it (here, or to the leader), and
@@ -82,8 +85,7 @@ public final class RequestDispatcher {
     private static final Executor HASHING = hashingExecutor();
 
     private static Executor hashingExecutor() {
-        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(2, 2, 30,
-                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), runnable -> {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
                     Thread thread = new Thread(runnable, "tern-auth-hashing");
                     thread.setDaemon(true);
                     return thread;
@@ -259,7 +261,7 @@ public final class RequestDispatcher {
                 return response;
             }
             Response refused = Authorization.refusal(request.requestId(), engine.auth(), user,
-                    Authorization.access(request));
+                    Authorization.access(request, response));
             return refused != null ? refused : response;
         });
     }
