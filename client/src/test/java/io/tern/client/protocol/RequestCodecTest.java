@@ -195,6 +195,20 @@ class RequestCodecTest {
     }
 
     @Test
+    void passwordsAndTokensNeverShowInToString() {
+        for (Request request : List.of(new AuthRequests.Authenticate(1, "alice", "pw-secret"),
+                new AuthRequests.UserAdd(2, "alice", "pw-secret", false),
+                new AuthRequests.UserChangePassword(3, "alice", "pw-secret"),
+                new Request.WithToken("tok-secret", new AuthRequests.UserAdd(4, "bob", "pw-secret", false)))) {
+            String shown = request.toString();
+            assertFalse(shown.contains("secret"), shown);
+            assertTrue(shown.contains("alice") || shown.contains("bob"), shown);
+        }
+        String answer = new AuthResponses.Authenticated(5, "tok-secret", 300).toString();
+        assertFalse(answer.contains("secret"), answer);
+    }
+
+    @Test
     void enumCodesMatchTheContract() {
         int[] opcodes = {0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16};
         for (int i = 0; i < opcodes.length; i++) {
