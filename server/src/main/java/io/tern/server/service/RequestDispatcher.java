@@ -44,6 +44,8 @@ public final class RequestDispatcher {
     private final Backups backups;
     private final Authorization authorization;
     private final AuthOperations auths;
+    /** How commands are proposed while authentication is off: as they always were. */
+    private final Proposer plain;
     private volatile boolean draining;
 
     /**
@@ -73,6 +75,7 @@ public final class RequestDispatcher {
         this.leases = new LeaseOperations(node, engine, leaseKeeper, keyValues);
         this.status = status;
         this.backups = new Backups(node, engine);
+        this.plain = Proposer.plain(node);
         this.authorization = new Authorization(new TokenSigner(auth.tokenTtl(), Clock.systemUTC()));
         this.auths = new AuthOperations(node, engine, reads, authorization, new PasswordHasher(auth.bcryptCost()),
                 HASHING);
@@ -190,7 +193,7 @@ public final class RequestDispatcher {
                 // With authentication off, nothing is checked and commands go into the log as they always did;
                 // a user's changes to the auth state are still proposed as the user's, for the case that
                 // authentication is turned on before they are applied.
-                return serve(request, reader, Proposer.plain(node), null, "");
+                return serve(request, reader, plain, null, null);
             }
             return switch (authorization.identify(caller, auth)) {
                 case Authorization.Identity.Refused refused -> CompletableFuture.completedFuture(
@@ -208,9 +211,10 @@ public final class RequestDispatcher {
      *
      * @param proposer how its command goes into the log (as {@code user}'s, while authentication is on)
      * @param token    what to forward it to the leader with ({@code null}: as it is)
-     * @param user     who makes it ("" for nobody): reads and admin requests are checked against the
-     *                 member's auth state once they may proceed (after their read barrier), so that a
-     *                 permission revoked before they were made is honoured
+     * @param user     who makes it; {@code null} while authentication is off, when nothing is checked.
+     *                 Reads and admin requests are checked against the member's auth state once they may
+     *                 proceed (after their read barrier), so that a permission revoked before they were
+     *                 made is honoured
      */
     private CompletableFuture<Response> serve(Request request, Executor reader, Proposer proposer, String token,
                                               String user) {
@@ -235,7 +239,8 @@ public final class RequestDispatcher {
                             : checked(r, user, () -> leases.serve(r, proposer)));
             case Request.Kv r -> routing.run(r, KvOperations.isWrite(r), token, KvOperations.isWrite(r)
                     ? () -> kv.serve(r, reader, proposer) : checked(r, user, () -> kv.serve(r, reader, proposer)));
-            case Request.Auth r -> routing.run(r, AuthOperations.writes(r), token, () -> auths.serve(r, user, reader));
+            case Request.Auth r -> routing.run(r, AuthOperations.writes(r), token,
+                    () -> auths.serve(r, user == null ? "" : user, reader));
             case Request.Ping r -> CompletableFuture.completedFuture(new Response.PingOk(id));
             case Request.Status r -> CompletableFuture.completedFuture(
                     new Response.StatusOk(id, status.json(node.status(), engine.alarms())));
@@ -256,6 +261,9 @@ public final class RequestDispatcher {
      */
     private Supplier<CompletableFuture<Response>> checked(Request request, String user,
                                                         Supplier<CompletableFuture<Response>> read) {
+        if (user == null) {
+            return read;
+        }
         return () -> read.get().thenApply(response -> {
             if (response instanceof Response.Failure) {
                 return response;
@@ -269,6 +277,9 @@ public final class RequestDispatcher {
     /** An admin request: root only while authentication is on, judged by this member's current state. */
     private Supplier<CompletableFuture<Response>> admin(Request request, String user,
                                                       Supplier<CompletableFuture<Response>> serve) {
+        if (user == null) {
+            return serve;
+        }
         return () -> {
             Response refused = Authorization.refusal(request.requestId(), engine.auth(), user, RequiredAccess.ROOT);
             return refused != null ? CompletableFuture.completedFuture(refused) : serve.get();
