@@ -239,6 +239,9 @@ class AuthTest {
             denied(alice, new KvRequest.Compact(id(), 2));
             denied(alice, new Request.Snapshot(id()));
             denied(alice, new Request.MemberRemove(id(), 7));
+            denied(alice, new Request.MemberAdd(id(), 7, "127.0.0.1:1", false));
+            denied(alice, new Request.Alarm(id(), false, 1, Request.Alarm.NOSPACE, ""));
+            denied(alice, new Request.Backup(id()));
             denied(alice, new Request.TransferLeader(id(), 1));
             denied(alice, new AuthRequests.UserList(id()));
             denied(alice, new AuthRequests.RoleAdd(id(), "mine"));
