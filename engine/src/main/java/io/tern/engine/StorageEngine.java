@@ -1,5 +1,6 @@
 package io.tern.engine;
 
+import io.tern.engine.auth.AuthState;
 import io.tern.engine.cluster.ClusterIdentity;
 import io.tern.raft.types.MemberStorage;
 import io.tern.raft.types.Membership;
@@ -309,8 +310,8 @@ public final class StorageEngine implements MemberStorage, AutoCloseable {
         return readState(RocksStateStore::appliedIndex);
     }
 
-    /** The auth state as of the applied index (see {@link io.tern.engine.auth.AuthState}). */
-    public io.tern.engine.auth.AuthState auth() {
+    /** The auth state as of the applied index (see {@link AuthState}). */
+    public AuthState auth() {
         return readState(RocksStateStore::auth);
     }
 

@@ -1,6 +1,7 @@
 package io.tern.server;
 
 import io.tern.engine.FsyncPolicy;
+import io.tern.server.auth.AuthSettings;
 import io.tern.server.compaction.AutoCompaction;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -49,7 +50,7 @@ public record ServerConfig(long id, Path dataDirectory, SortedMap<Long, String> 
                            int maxConnections, Duration stallTimeout, long maxPendingOutputBytes,
                            String clusterId, String logRollCycle, boolean staleReadsForTesting,
                            long diskReserveBytes, Duration diskCheckInterval, Duration watchProgressInterval,
-                           AutoCompaction autoCompaction, io.tern.server.auth.AuthSettings auth) {
+                           AutoCompaction autoCompaction, AuthSettings auth) {
 
     public static final int DEFAULT_PORT = 7379;
     public static final Duration DEFAULT_WATCH_PROGRESS_INTERVAL = Duration.ofMinutes(10);
@@ -87,11 +88,11 @@ public record ServerConfig(long id, Path dataDirectory, SortedMap<Long, String> 
         this(id, dataDirectory, cluster, listen, join, heartbeat, electionTimeout, fsync, snapshotEntries, maxValueBytes,
                 forward, requestTimeout, maxConnections, stallTimeout, maxPendingOutputBytes, clusterId, logRollCycle,
                 staleReadsForTesting, diskReserveBytes, diskCheckInterval, watchProgressInterval, autoCompaction,
-                io.tern.server.auth.AuthSettings.DEFAULTS);
+                AuthSettings.DEFAULTS);
     }
 
     /** A copy with these authentication options. */
-    public ServerConfig withAuth(io.tern.server.auth.AuthSettings settings) {
+    public ServerConfig withAuth(AuthSettings settings) {
         return new ServerConfig(id, dataDirectory, cluster, listen, join, heartbeat, electionTimeout, fsync,
                 snapshotEntries, maxValueBytes, forward, requestTimeout, maxConnections, stallTimeout,
                 maxPendingOutputBytes, clusterId, logRollCycle, staleReadsForTesting, diskReserveBytes, diskCheckInterval,

@@ -1,5 +1,6 @@
 package io.tern.engine.state;
 
+import io.tern.engine.auth.AuthChange;
 import io.tern.kv.Bytes;
 import io.tern.kv.KvOp;
 import java.util.Arrays;
@@ -166,7 +167,7 @@ public sealed interface Command permits Command.Put, Command.Delete, Command.Com
     }
 
     /** A change to the auth state (users, roles, permissions, enabled); refused at apply with etcd's words. */
-    record Auth(io.tern.engine.auth.AuthChange change) implements Command {
+    record Auth(AuthChange change) implements Command {
         public Auth {
             Objects.requireNonNull(change, "change");
         }

@@ -1,5 +1,6 @@
 package io.tern.engine.state;
 
+import io.tern.engine.auth.AuthChangeCodec;
 import io.tern.kv.KvCodec;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -78,7 +79,7 @@ final class CommandCodec {
             case Command.Compact compact -> 8;
             case Command.LeaseGrant grant -> 16;
             case Command.LeaseRevoke revoke -> 8;
-            case Command.Auth auth -> io.tern.engine.auth.AuthChangeCodec.encode(auth.change()).length;
+            case Command.Auth auth -> AuthChangeCodec.encode(auth.change()).length;
             case Command.AsUser asUser -> sizeOf(asUser.user().getBytes(StandardCharsets.UTF_8))
                     + encodedSize(asUser.command());
         };
@@ -164,7 +165,7 @@ final class CommandCodec {
             }
             case Command.Auth auth -> {
                 out.put(TYPE_AUTH);
-                out.put(io.tern.engine.auth.AuthChangeCodec.encode(auth.change()));
+                out.put(AuthChangeCodec.encode(auth.change()));
             }
             case Command.AsUser asUser -> throw new IllegalStateException("encoded above");
         }
@@ -242,7 +243,7 @@ final class CommandCodec {
         byte[] rest = new byte[in.remaining()];
         in.get(rest);
         try {
-            return new Command.Auth(io.tern.engine.auth.AuthChangeCodec.decode(rest));
+            return new Command.Auth(AuthChangeCodec.decode(rest));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("malformed command: " + e.getMessage(), e);
         }

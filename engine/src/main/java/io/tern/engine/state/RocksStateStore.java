@@ -1,10 +1,15 @@
 package io.tern.engine.state;
 
 import io.tern.kv.KeyValue;
+import io.tern.kv.KeyRange;
+import io.tern.kv.Permission;
 import io.tern.kv.Bytes;
 import io.tern.kv.RangeRequest;
 import io.tern.kv.WatchEvent;
 import io.tern.engine.CorruptStorageException;
+import io.tern.engine.auth.AuthRefusedException;
+import io.tern.engine.auth.AuthState;
+import io.tern.engine.auth.RequiredAccess;
 import io.tern.engine.StorageException;
 import io.tern.raft.types.Membership;
 import io.tern.engine.io.DurableFiles;
@@ -35,11 +40,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
-import io.tern.engine.auth.AuthRefusedException;
-import io.tern.engine.auth.AuthState;
-import io.tern.engine.auth.RequiredAccess;
-import io.tern.kv.KeyRange;
-import io.tern.kv.Permission;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;

@@ -5,6 +5,7 @@ import io.tern.client.protocol.Request;
 import io.tern.client.protocol.Response;
 import io.tern.engine.snapshot.SnapshotBackup;
 import io.tern.server.service.Backups;
+import io.tern.server.service.Caller;
 import io.tern.server.service.RequestDispatcher;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -34,7 +35,7 @@ final class BackupStream {
 
     /** Opens the backup of {@code request} and streams it once it is there. Call on the connection's loop. */
     static BackupStream start(ChannelHandlerContext ctx, Request.Backup request, RequestDispatcher dispatcher,
-                              io.tern.server.service.Caller caller) {
+                              Caller caller) {
         BackupStream stream = new BackupStream(ctx, request.requestId());
         dispatcher.openBackup(request, ctx.executor(), caller).whenComplete((opened, error) -> {
             if (ctx.executor().inEventLoop()) {

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * GET, PUT, DELETE, CAS, SCAN and BATCH on this node: writes through Raft, answered with their
@@ -92,7 +93,7 @@ final class KeyValueOperations {
     }
 
     /** The refusal of a command the state did not allow (a user's, while authentication is on), else the answer. */
-    private static Response refusedOr(Request write, Applied applied, java.util.function.Supplier<Response> answer) {
+    private static Response refusedOr(Request write, Applied applied, Supplier<Response> answer) {
         return applied.result() instanceof CommandResult.Refused refused ? Failures.refused(write.requestId(), refused)
                 : answer.get();
     }
