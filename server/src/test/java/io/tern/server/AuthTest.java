@@ -14,6 +14,7 @@ import io.tern.client.protocol.KvRequest;
 import io.tern.client.protocol.KvResponse;
 import io.tern.client.protocol.LeaseRequests;
 import io.tern.client.protocol.LeaseResponses;
+import io.tern.client.protocol.Opcode;
 import io.tern.client.protocol.ReadMode;
 import io.tern.client.protocol.Request;
 import io.tern.client.protocol.Response;
@@ -248,6 +249,11 @@ class AuthTest {
             denied(alice, new AuthRequests.UserGrantRole(id(), "alice", "root"));
             denied(alice, new AuthRequests.Disable(id()));
             ok(Response.SnapshotOk.class, root.call(new Request.Snapshot(id())));
+            Response piece = root.call(new Request.Backup(id()));
+            assertInstanceOf(Response.BackupPiece.class, piece, piece::toString);
+            while (!((Response.BackupPiece) piece).last()) {
+                piece = root.receiveAnswerTo(Opcode.BACKUP);
+            }
             assertEquals(List.of("alice", "root"),
                     ok(AuthResponses.Names.class, root.call(new AuthRequests.UserList(id()))).names());
             ok(KvResponse.CompactOk.class, root.call(new KvRequest.Compact(id(), 2)));

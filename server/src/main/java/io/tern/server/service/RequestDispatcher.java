@@ -139,7 +139,8 @@ public final class RequestDispatcher {
             return CompletableFuture.completedFuture(new Backups.Opened.Refused(
                     new Response.Unavailable(request.requestId(), "the node is shutting down")));
         }
-        return backups.open(request, reader, this::dispatch);
+        // Its barrier read is made as the same caller, who is root if authentication is on.
+        return backups.open(request, reader, (barrier, executor) -> dispatch(barrier, executor, caller));
     }
 
     /**
