@@ -11,6 +11,7 @@ import io.tern.etcd.api.EtcdServerPb;
 import io.tern.raft.node.NodeStatus;
 import io.tern.raft.types.Member;
 import io.tern.raft.types.Membership;
+import io.tern.server.service.Caller;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -67,8 +68,10 @@ final class ClusterService extends ClusterGrpc.ClusterImplBase {
      */
     @Override
     public void memberList(EtcdServerPb.MemberListRequest request, StreamObserver<EtcdServerPb.MemberListResponse> call) {
+        Caller caller = CallerInterceptor.current();
         CompletableFuture<Void> fresh = request.getLinearizable()
-                ? linearizableRevision().thenCompose(this::appliedThrough) : CompletableFuture.completedFuture(null);
+                ? linearizableRevision(caller).thenCompose(revision -> appliedThrough(caller, revision))
+                : CompletableFuture.completedFuture(null);
         NativeCalls.reply(call, fresh.thenCompose(ignored -> members(membership()))
                 .thenApply(members -> EtcdServerPb.MemberListResponse.newBuilder().setHeader(header())
                         .addAllMembers(members).build()));
@@ -76,6 +79,7 @@ final class ClusterService extends ClusterGrpc.ClusterImplBase {
 
     @Override
     public void memberAdd(EtcdServerPb.MemberAddRequest request, StreamObserver<EtcdServerPb.MemberAddResponse> call) {
+        Caller caller = CallerInterceptor.current();
         NativeCalls.reply(call, checked(() -> {
             String address = PeerUrls.address(request.getPeerURLsList());
             Membership current = membership();
@@ -89,9 +93,9 @@ final class ClusterService extends ClusterGrpc.ClusterImplBase {
             long id = current.members().stream().mapToLong(Member::id).max().orElse(0) + 1;
             EtcdServerPb.Member added = EtcdServerPb.Member.newBuilder().setID(id)
                     .addPeerURLs(PeerUrls.of(peerScheme, address)).setIsLearner(learner).build();
-            return change(rid -> new Request.MemberAdd(rid, id, address, !learner), response -> response
+            return change(caller, rid -> new Request.MemberAdd(rid, id, address, !learner), response -> response
                     instanceof Response.MemberAddOk ok ? ok.revision() : unexpected(response))
-                    .thenCompose(this::appliedThrough)
+                    .thenCompose(revision -> appliedThrough(caller, revision))
                     .thenCompose(ignored -> members(membership()))
                     .thenApply(members -> EtcdServerPb.MemberAddResponse.newBuilder().setHeader(header())
                             .setMember(added).addAllMembers(members).build());
@@ -101,18 +105,19 @@ final class ClusterService extends ClusterGrpc.ClusterImplBase {
     @Override
     public void memberRemove(EtcdServerPb.MemberRemoveRequest request,
                              StreamObserver<EtcdServerPb.MemberRemoveResponse> call) {
+        Caller caller = CallerInterceptor.current();
         NativeCalls.reply(call, checked(() -> {
             long id = request.getID();
             if (!membership().contains(id)) {
                 throw EtcdErrors.Refusal.MEMBER_NOT_FOUND.exception();
             }
-            CompletableFuture<Long> removed = change(rid -> new Request.MemberRemove(rid, id), response -> response
+            CompletableFuture<Long> removed = change(caller, rid -> new Request.MemberRemove(rid, id), response -> response
                     instanceof Response.MemberRemoveOk ok ? ok.revision() : unexpected(response));
             // A member that removed itself may never learn that its removal committed: it lists what it
             // holds, without itself, instead of waiting for that.
             CompletableFuture<Membership> after = id == status.get().id()
                     ? removed.thenApply(revision -> membership().without(id))
-                    : removed.thenCompose(this::appliedThrough).thenApply(ignored -> membership());
+                    : removed.thenCompose(revision -> appliedThrough(caller, revision)).thenApply(ignored -> membership());
             return after.thenCompose(this::members)
                     .thenApply(members -> EtcdServerPb.MemberRemoveResponse.newBuilder().setHeader(header())
                             .addAllMembers(members).build());
@@ -150,6 +155,7 @@ final class ClusterService extends ClusterGrpc.ClusterImplBase {
     @Override
     public void memberPromote(EtcdServerPb.MemberPromoteRequest request,
                               StreamObserver<EtcdServerPb.MemberPromoteResponse> call) {
+        Caller caller = CallerInterceptor.current();
         NativeCalls.reply(call, checked(() -> {
             long id = request.getID();
             Optional<Member> member = membership().member(id);
@@ -159,9 +165,9 @@ final class ClusterService extends ClusterGrpc.ClusterImplBase {
             if (member.get().voter()) {
                 throw EtcdErrors.Refusal.MEMBER_NOT_LEARNER.exception();
             }
-            return change(rid -> new Request.MemberPromote(rid, id), response -> response
+            return change(caller, rid -> new Request.MemberPromote(rid, id), response -> response
                     instanceof Response.MemberPromoteOk ok ? ok.revision() : unexpected(response))
-                    .thenCompose(this::appliedThrough)
+                    .thenCompose(revision -> appliedThrough(caller, revision))
                     .thenCompose(ignored -> members(membership()))
                     .thenApply(members -> EtcdServerPb.MemberPromoteResponse.newBuilder().setHeader(header())
                             .addAllMembers(members).build());
@@ -169,9 +175,9 @@ final class ClusterService extends ClusterGrpc.ClusterImplBase {
     }
 
     /** A native membership change, completing with its revision, or with etcd's refusal. */
-    private CompletableFuture<Long> change(LongFunction<Request> request,
+    private CompletableFuture<Long> change(Caller caller, LongFunction<Request> request,
                                            Function<Response, Long> revision) {
-        return calls.dispatch(request).thenApply(response -> {
+        return calls.dispatch(caller, request).thenApply(response -> {
             if (response instanceof Response.Failure failure) {
                 throw EtcdErrors.ofMembershipChange(failure);
             }
@@ -180,14 +186,14 @@ final class ClusterService extends ClusterGrpc.ClusterImplBase {
     }
 
     /** The revision of a linearizable read on this cluster, wherever its leader is. */
-    private CompletableFuture<Long> linearizableRevision() {
-        return calls.dispatch(rid -> new Request.Get(rid, ReadMode.LINEARIZABLE, 0, BARRIER_KEY))
+    private CompletableFuture<Long> linearizableRevision(Caller caller) {
+        return calls.dispatch(caller, rid -> new Request.Get(rid, ReadMode.LINEARIZABLE, 0, BARRIER_KEY))
                 .thenApply(ClusterService::readRevision);
     }
 
     /** Completes once this member has applied {@code revision}: a LOCAL read's wait, the one the native port has. */
-    private CompletableFuture<Void> appliedThrough(long revision) {
-        return calls.dispatch(rid -> new Request.Get(rid, ReadMode.LOCAL, revision, BARRIER_KEY))
+    private CompletableFuture<Void> appliedThrough(Caller caller, long revision) {
+        return calls.dispatch(caller, rid -> new Request.Get(rid, ReadMode.LOCAL, revision, BARRIER_KEY))
                 .thenApply(response -> {
                     readRevision(response);
                     return null;

@@ -2,6 +2,7 @@ package io.tern.etcd;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.tern.client.protocol.AuthMessages;
 import io.tern.client.protocol.Response;
 import io.tern.engine.state.CompactedRevisionException;
 import io.tern.engine.state.FutureRevisionException;
@@ -35,17 +36,41 @@ final class EtcdErrors {
 
     /**
      * The native BAD_REQUEST texts that already are etcd's (the server checks etcd's rules with
-     * etcd's words, see {@code KvRequestChecks}), with the code etcd gives each.
+     * etcd's words, see {@code KvRequestChecks} and {@link AuthMessages}), with the code etcd gives each.
      */
-    private static final Map<String, Status.Code> ETCD_BAD_REQUESTS = Map.of(
-            KvRequestChecks.EMPTY_KEY, Status.Code.INVALID_ARGUMENT,
-            KEY_NOT_FOUND, Status.Code.INVALID_ARGUMENT,
-            KvRequestChecks.VALUE_PROVIDED, Status.Code.INVALID_ARGUMENT,
-            KvRequestChecks.LEASE_PROVIDED, Status.Code.INVALID_ARGUMENT,
-            KvRequestChecks.TOO_MANY_OPS, Status.Code.INVALID_ARGUMENT,
-            KvRequestChecks.DUPLICATE_KEY, Status.Code.INVALID_ARGUMENT,
-            LEASE_EXISTS, Status.Code.FAILED_PRECONDITION,
-            LeaseTtl.TOO_LARGE, Status.Code.OUT_OF_RANGE);
+    private static final Map<String, Status.Code> ETCD_BAD_REQUESTS = Map.ofEntries(
+            Map.entry(KvRequestChecks.EMPTY_KEY, Status.Code.INVALID_ARGUMENT),
+            Map.entry(KEY_NOT_FOUND, Status.Code.INVALID_ARGUMENT),
+            Map.entry(KvRequestChecks.VALUE_PROVIDED, Status.Code.INVALID_ARGUMENT),
+            Map.entry(KvRequestChecks.LEASE_PROVIDED, Status.Code.INVALID_ARGUMENT),
+            Map.entry(KvRequestChecks.TOO_MANY_OPS, Status.Code.INVALID_ARGUMENT),
+            Map.entry(KvRequestChecks.DUPLICATE_KEY, Status.Code.INVALID_ARGUMENT),
+            Map.entry(LEASE_EXISTS, Status.Code.FAILED_PRECONDITION),
+            Map.entry(LeaseTtl.TOO_LARGE, Status.Code.OUT_OF_RANGE),
+            Map.entry(AuthMessages.ROOT_USER_NOT_EXIST, Status.Code.FAILED_PRECONDITION),
+            Map.entry(AuthMessages.ROOT_ROLE_NOT_EXIST, Status.Code.FAILED_PRECONDITION),
+            Map.entry(AuthMessages.USER_ALREADY_EXIST, Status.Code.FAILED_PRECONDITION),
+            Map.entry(AuthMessages.USER_EMPTY, Status.Code.INVALID_ARGUMENT),
+            Map.entry(AuthMessages.USER_NOT_FOUND, Status.Code.FAILED_PRECONDITION),
+            Map.entry(AuthMessages.ROLE_ALREADY_EXIST, Status.Code.FAILED_PRECONDITION),
+            Map.entry(AuthMessages.ROLE_NOT_FOUND, Status.Code.FAILED_PRECONDITION),
+            Map.entry(AuthMessages.ROLE_EMPTY, Status.Code.INVALID_ARGUMENT),
+            Map.entry(AuthMessages.ROLE_NOT_GRANTED, Status.Code.FAILED_PRECONDITION),
+            Map.entry(AuthMessages.PERMISSION_NOT_GRANTED, Status.Code.FAILED_PRECONDITION),
+            Map.entry(AuthMessages.INVALID_AUTH_MGMT, Status.Code.INVALID_ARGUMENT),
+            Map.entry(AuthMessages.PERMISSION_NOT_GIVEN, Status.Code.INVALID_ARGUMENT),
+            Map.entry(AuthMessages.AUTH_NOT_ENABLED, Status.Code.FAILED_PRECONDITION));
+
+    /**
+     * The codes etcd gives the ways a call can fail to name a valid user, all UNAUTHENTICATED natively
+     * (see {@link AuthMessages}). Only an invalid token is UNAUTHENTICATED to etcd too: clients
+     * (jetcd, clientv3) take exactly that code and text as "authenticate again and retry".
+     */
+    private static final Map<String, Status.Code> ETCD_UNAUTHENTICATED = Map.of(
+            AuthMessages.USER_EMPTY, Status.Code.INVALID_ARGUMENT,
+            AuthMessages.INVALID_TOKEN, Status.Code.UNAUTHENTICATED,
+            AuthMessages.AUTH_FAILED, Status.Code.INVALID_ARGUMENT,
+            AuthMessages.AUTH_NOT_ENABLED, Status.Code.FAILED_PRECONDITION);
 
     /** How the server words an UNAVAILABLE that etcd calls "no leader" (RaftNotLeaderException, LeaderRouting). */
     private static final String NATIVE_NO_LEADER = "no leader";
@@ -71,9 +96,11 @@ final class EtcdErrors {
             case Response.NotLeader f -> status(Status.Code.FAILED_PRECONDITION, NOT_LEADER);
             // etcd answers an error it has no name for with UNKNOWN and the error's text.
             case Response.Internal f -> status(Status.Code.UNKNOWN, f.message());
-            case Response.PermissionDenied f -> status(Status.Code.PERMISSION_DENIED,
-                    io.tern.client.protocol.AuthMessages.PERMISSION_DENIED);
-            case Response.Unauthenticated f -> status(Status.Code.UNAUTHENTICATED, f.message());
+            // Tern's message names the missing permission; etcd's clients know only etcd's words.
+            case Response.PermissionDenied f -> status(Status.Code.PERMISSION_DENIED, AuthMessages.PERMISSION_DENIED);
+            case Response.Unauthenticated f -> ETCD_UNAUTHENTICATED.containsKey(f.message())
+                    ? status(ETCD_UNAUTHENTICATED.get(f.message()), f.message())
+                    : status(Status.Code.UNAUTHENTICATED, AuthMessages.INVALID_TOKEN);
         };
     }
 

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * etcd's v3 gRPC API on one Tern member ({@code --etcd-listen}), over plaintext HTTP/2. Each call
  * becomes a native request served by the member's dispatcher, exactly as if a native client had
- * sent it, so forwarding, read barriers, limits and statuses have one implementation.
+ * sent it, so forwarding, read barriers, limits, statuses and the check of the caller's permissions
+ * have one implementation.
  *
  * <p>Threads: grpc-java's Netty event loops own the connections; the gateway's own
  * {@code tern-etcd-N-*} threads run the services (translating a call and handing it to the
@@ -79,10 +80,14 @@ public final class EtcdGateway implements AutoCloseable {
                 .keepAliveTime(KEEPALIVE_INTERVAL_HOURS, TimeUnit.HOURS)
                 .keepAliveTimeout(KEEPALIVE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                 .addService(new KvService(calls, headers, member.engine()::appliedIndex))
-                .addService(new WatchService(member.watchHub(), headers, member.engine()::appliedIndex, streams))
+                .addService(new WatchService(member.watchHub(), member.dispatcher(), headers, member.engine()::appliedIndex,
+                        streams))
                 .addService(new LeaseService(calls, headers, member.engine()::appliedIndex, streams))
                 .addService(admin.cluster())
                 .addService(admin.maintenance())
+                .addService(new AuthService(calls, headers, member.engine()::appliedIndex))
+                // Who makes each call (its token, or its certificate's name), for the member to check.
+                .intercept(new CallerInterceptor())
                 .build();
         try {
             server.start();

@@ -8,6 +8,7 @@ import io.tern.client.protocol.LeaseRequests;
 import io.tern.client.protocol.LeaseResponses;
 import io.tern.client.protocol.Response;
 import io.tern.etcd.api.EtcdServerPb;
+import io.tern.server.service.Caller;
 import java.util.function.LongSupplier;
 
 /**
@@ -27,6 +28,8 @@ final class KeepAliveStream implements StreamObserver<EtcdServerPb.LeaseKeepAliv
     private final ResponseHeaders headers;
     private final LongSupplier currentRevision;
     private final OpenStreams streams;
+    /** The stream's caller, who keeps each lease alive: taken when it opens, on the call's thread. */
+    private final Caller caller = CallerInterceptor.current();
 
     // Guarded by this.
     private int inFlight;
@@ -62,7 +65,7 @@ final class KeepAliveStream implements StreamObserver<EtcdServerPb.LeaseKeepAliv
             inFlight++;
         }
         long leaseId = request.getID();
-        calls.dispatch(id -> new LeaseRequests.KeepAlive(id, leaseId))
+        calls.dispatch(caller, id -> new LeaseRequests.KeepAlive(id, leaseId))
                 .whenComplete((response, error) -> answered(leaseId, response, error));
     }
 

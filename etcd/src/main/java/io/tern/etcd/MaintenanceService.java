@@ -17,6 +17,7 @@ import io.tern.raft.core.Role;
 import io.tern.raft.node.NodeStatus;
 import io.tern.raft.types.Member;
 import io.tern.server.service.Backups;
+import io.tern.server.service.Caller;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -101,22 +102,23 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase imple
                     .toList()));
             case ACTIVATE -> switch (request.getAlarm()) {
                 case NONE -> CompletableFuture.completedFuture(alarms(List.of()));
-                case NOSPACE -> changeAlarm(true, asked);
+                case NOSPACE -> changeAlarm(CallerInterceptor.current(), true, asked);
                 default -> CompletableFuture.failedFuture(Status.UNIMPLEMENTED.withDescription(
                         "etcdserver: Tern raises no " + request.getAlarm() + " alarm, only NOSPACE").asRuntimeException());
             };
             case DEACTIVATE -> request.getAlarm() == EtcdServerPb.AlarmType.NOSPACE
                     && status.get().members().contains(request.getMemberID())
-                    ? changeAlarm(false, asked) : CompletableFuture.completedFuture(alarms(List.of()));
+                    ? changeAlarm(CallerInterceptor.current(), false, asked) : CompletableFuture.completedFuture(alarms(List.of()));
             case UNRECOGNIZED -> CompletableFuture.failedFuture(
                     EtcdErrors.invalid("etcdserver: unknown alarm action " + request.getActionValue()));
         };
         NativeCalls.reply(call, answer);
     }
 
-    private CompletableFuture<EtcdServerPb.AlarmResponse> changeAlarm(boolean raise, EtcdServerPb.AlarmMember alarm) {
+    private CompletableFuture<EtcdServerPb.AlarmResponse> changeAlarm(Caller caller, boolean raise,
+                                                                      EtcdServerPb.AlarmMember alarm) {
         boolean wasRaised = raised().contains(alarm);
-        return calls.dispatch(rid -> new Request.Alarm(rid, raise, alarm.getMemberID(), Request.Alarm.NOSPACE,
+        return calls.dispatch(caller, rid -> new Request.Alarm(rid, raise, alarm.getMemberID(), Request.Alarm.NOSPACE,
                 raise ? RAISED_THROUGH_ETCD : "")).thenApply(response -> {
                     if (response instanceof Response.Failure failure) {
                         throw EtcdErrors.ofMembershipChange(failure);
@@ -182,7 +184,7 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase imple
     @Override
     public void snapshot(EtcdServerPb.SnapshotRequest request, StreamObserver<EtcdServerPb.SnapshotResponse> call) {
         BackupStream stream = BackupStream.of((ServerCallStreamObserver<EtcdServerPb.SnapshotResponse>) call);
-        calls.openBackup().thenAccept(opened -> {
+        calls.openBackup(CallerInterceptor.current()).thenAccept(opened -> {
             switch (opened) {
                 case Backups.Opened.Refused refused -> stream.fail(refused.answer() instanceof Response.Failure failure
                         ? EtcdErrors.of(failure) : EtcdErrors.unexpected(refused.answer()));
@@ -209,7 +211,7 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase imple
             call.onError(EtcdErrors.Refusal.BAD_LEADER_TRANSFEREE.exception());
             return;
         }
-        NativeCalls.reply(call, calls.dispatch(rid -> new Request.TransferLeader(rid, request.getTargetID()))
+        NativeCalls.reply(call, calls.dispatch(CallerInterceptor.current(), rid -> new Request.TransferLeader(rid, request.getTargetID()))
                 .thenApply(response -> switch (response) {
                     case Response.TransferOk ok -> EtcdServerPb.MoveLeaderResponse.getDefaultInstance();
                     case Response.Failure failure -> throw EtcdErrors.ofLeaderTransfer(failure);

@@ -7,6 +7,7 @@ import io.grpc.stub.StreamObserver;
 import io.tern.client.protocol.Request;
 import io.tern.client.protocol.Response;
 import io.tern.server.service.Backups;
+import io.tern.server.service.Caller;
 import io.tern.server.service.RequestDispatcher;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -42,6 +43,8 @@ final class NativeCalls {
     }
 
     /**
+     * Serves the gRPC call being run on this thread, as its caller ({@link CallerInterceptor}).
+     *
      * @param request builds the native request under the id it is given; it may refuse with a
      *                status from {@link EtcdErrors}
      * @param answer  the etcd answer to an OK response; it throws {@link UnexpectedAnswer} for a
@@ -60,7 +63,7 @@ final class NativeCalls {
             call.onError(refused);
             return;
         }
-        dispatcher.dispatch(nativeRequest, executor)
+        dispatcher.dispatch(nativeRequest, executor, CallerInterceptor.current())
                 .whenCompleteAsync((response, error) -> complete(call, nativeRequest, response, error, answer), executor);
     }
 
@@ -68,9 +71,12 @@ final class NativeCalls {
      * Dispatches one native request built under a fresh id, for a call that answers more than once
      * (a stream), makes more than one request, or answers failures its own way: the future completes
      * on the gateway's threads with the dispatcher's response, failures included.
+     *
+     * @param caller who asks: the call's ({@link CallerInterceptor#current()}, taken on the call's thread,
+     *               since a request made later in a chain of futures runs where the call's context is not)
      */
-    CompletableFuture<Response> dispatch(LongFunction<Request> request) {
-        return dispatcher.dispatch(request.apply(requestIds.incrementAndGet()), executor)
+    CompletableFuture<Response> dispatch(Caller caller, LongFunction<Request> request) {
+        return dispatcher.dispatch(request.apply(requestIds.incrementAndGet()), executor, caller)
                 .whenCompleteAsync((response, error) -> { }, executor);
     }
 
@@ -78,8 +84,8 @@ final class NativeCalls {
      * Opens a backup of this member as a native BACKUP request does ({@link Backups}: it holds every
      * write acknowledged before); the future completes on the gateway's threads.
      */
-    CompletableFuture<Backups.Opened> openBackup() {
-        return dispatcher.openBackup(new Request.Backup(requestIds.incrementAndGet()), executor)
+    CompletableFuture<Backups.Opened> openBackup(Caller caller) {
+        return dispatcher.openBackup(new Request.Backup(requestIds.incrementAndGet()), executor, caller)
                 .whenCompleteAsync((opened, error) -> { }, executor);
     }
 

@@ -4,6 +4,8 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.tern.etcd.api.EtcdServerPb;
 import io.tern.etcd.api.WatchGrpc;
+import io.tern.server.service.Caller;
+import io.tern.server.service.RequestDispatcher;
 import io.tern.server.watch.WatchHub;
 import io.tern.server.watch.WatchSession;
 import java.util.function.LongSupplier;
@@ -18,13 +20,19 @@ import java.util.function.LongSupplier;
 final class WatchService extends WatchGrpc.WatchImplBase {
 
     private final WatchHub hub;
+    private final RequestDispatcher dispatcher;
     private final ResponseHeaders headers;
     private final LongSupplier currentRevision;
     private final OpenStreams streams;
 
-    /** @param currentRevision the member's applied revision */
-    WatchService(WatchHub hub, ResponseHeaders headers, LongSupplier currentRevision, OpenStreams streams) {
+    /**
+     * @param dispatcher      the member's, which checks that a stream's caller may read what it watches
+     * @param currentRevision the member's applied revision
+     */
+    WatchService(WatchHub hub, RequestDispatcher dispatcher, ResponseHeaders headers, LongSupplier currentRevision,
+                 OpenStreams streams) {
         this.hub = hub;
+        this.dispatcher = dispatcher;
         this.headers = headers;
         this.currentRevision = currentRevision;
         this.streams = streams;
@@ -40,7 +48,8 @@ final class WatchService extends WatchGrpc.WatchImplBase {
         WatchFrames frames = new WatchFrames(headers, currentRevision, sink);
         WatchSession session = hub.openSession(sink);
         sink.attach(frames, session);
-        WatchStream stream = new WatchStream(session, frames, sink);
+        Caller caller = CallerInterceptor.current();
+        WatchStream stream = new WatchStream(session, frames, sink, create -> dispatcher.checkWatch(create, caller));
         call.request(1);
         return stream;
     }

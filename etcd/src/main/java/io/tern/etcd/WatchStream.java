@@ -1,12 +1,16 @@
 package io.tern.etcd;
 
 import io.grpc.stub.StreamObserver;
+import io.tern.client.protocol.AuthMessages;
 import io.tern.client.protocol.Request;
+import io.tern.client.protocol.Response;
 import io.tern.client.protocol.WatchRequests;
 import io.tern.etcd.api.EtcdServerPb;
 import io.tern.kv.KeyRange;
 import io.tern.server.watch.WatchSession;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * The requests of one etcd watch stream, as native watch requests to its {@link WatchSession}. gRPC
@@ -16,20 +20,34 @@ import java.util.concurrent.CompletableFuture;
  */
 final class WatchStream implements StreamObserver<EtcdServerPb.WatchRequest> {
 
+    /**
+     * What etcd tells a watch its caller may not read: the text of its permission-denied status
+     * error, as Go prints one.
+     */
+    static final String PERMISSION_DENIED_REASON = "rpc error: code = PermissionDenied desc = "
+            + AuthMessages.PERMISSION_DENIED;
+
     /** etcd reads an empty key as the smallest one, {@code "\0"}. */
     private static final byte[] SMALLEST_KEY = {0};
 
     private final WatchSession session;
     private final WatchFrames frames;
     private final GrpcWatchSink sink;
+    private final Function<WatchRequests.Create, Optional<Response>> permission;
     private long lastRequestId;
     /** Completes once the hub has answered the last request handed to it. */
     private CompletableFuture<?> lastTaken = CompletableFuture.completedFuture(null);
 
-    WatchStream(WatchSession session, WatchFrames frames, GrpcWatchSink sink) {
+    /**
+     * @param permission the member's check of a watch, as the stream's caller: the refusal, or empty if
+     *                   the caller may read what it asks to watch
+     */
+    WatchStream(WatchSession session, WatchFrames frames, GrpcWatchSink sink,
+                Function<WatchRequests.Create, Optional<Response>> permission) {
         this.session = session;
         this.frames = frames;
         this.sink = sink;
+        this.permission = permission;
     }
 
     @Override
@@ -70,8 +88,15 @@ final class WatchStream implements StreamObserver<EtcdServerPb.WatchRequest> {
             }
         }
         long id = ++lastRequestId;
+        WatchRequests.Create request = new WatchRequests.Create(id, range, create.getStartRevision(), flags,
+                create.getWatchId());
+        if (permission.apply(request).isPresent()) {
+            // etcd cancels the watch at once, whatever the caller lacked: a user, a valid token or READ.
+            answerInOrder(frames.refusedCreate(PERMISSION_DENIED_REASON));
+            return;
+        }
         frames.askedCreate(id, create, range);
-        serve(new WatchRequests.Create(id, range, create.getStartRevision(), flags, create.getWatchId()));
+        serve(request);
     }
 
     private void serve(Request.WatchRequest request) {

@@ -3,6 +3,7 @@ package io.tern.etcd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.grpc.Status;
+import io.tern.client.protocol.AuthMessages;
 import io.tern.client.protocol.Response;
 import io.tern.kv.KvRequestChecks;
 import java.util.stream.Stream;
@@ -53,7 +54,43 @@ class EtcdErrorsTest {
                 Arguments.of(new Response.NotLeader(1, "127.0.0.1:7380"),
                         Status.Code.FAILED_PRECONDITION, "etcdserver: not leader"),
                 Arguments.of(new Response.Internal(1, "IllegalStateException: oops"),
-                        Status.Code.UNKNOWN, "IllegalStateException: oops"));
+                        Status.Code.UNKNOWN, "IllegalStateException: oops"),
+                // Authentication: the same native status, four codes to etcd's clients.
+                Arguments.of(new Response.Unauthenticated(1, AuthMessages.USER_EMPTY),
+                        Status.Code.INVALID_ARGUMENT, "etcdserver: user name is empty"),
+                Arguments.of(new Response.Unauthenticated(1, AuthMessages.INVALID_TOKEN),
+                        Status.Code.UNAUTHENTICATED, "etcdserver: invalid auth token"),
+                Arguments.of(new Response.Unauthenticated(1, AuthMessages.AUTH_FAILED),
+                        Status.Code.INVALID_ARGUMENT, "etcdserver: authentication failed, invalid user ID or password"),
+                Arguments.of(new Response.Unauthenticated(1, AuthMessages.AUTH_NOT_ENABLED),
+                        Status.Code.FAILED_PRECONDITION, "etcdserver: authentication is not enabled"),
+                // A wording etcd does not have: still the one a client renews its token on.
+                Arguments.of(new Response.Unauthenticated(1, "the token expired"),
+                        Status.Code.UNAUTHENTICATED, "etcdserver: invalid auth token"),
+                Arguments.of(new Response.PermissionDenied(1, "user alice lacks WRITE on key 'foo'"),
+                        Status.Code.PERMISSION_DENIED, "etcdserver: permission denied"),
+                Arguments.of(new Response.BadRequest(1, AuthMessages.ROOT_USER_NOT_EXIST),
+                        Status.Code.FAILED_PRECONDITION, "etcdserver: root user does not exist"),
+                Arguments.of(new Response.BadRequest(1, AuthMessages.ROOT_ROLE_NOT_EXIST),
+                        Status.Code.FAILED_PRECONDITION, "etcdserver: root user does not have root role"),
+                Arguments.of(new Response.BadRequest(1, AuthMessages.USER_ALREADY_EXIST),
+                        Status.Code.FAILED_PRECONDITION, "etcdserver: user name already exists"),
+                Arguments.of(new Response.BadRequest(1, AuthMessages.USER_EMPTY),
+                        Status.Code.INVALID_ARGUMENT, "etcdserver: user name is empty"),
+                Arguments.of(new Response.BadRequest(1, AuthMessages.USER_NOT_FOUND),
+                        Status.Code.FAILED_PRECONDITION, "etcdserver: user name not found"),
+                Arguments.of(new Response.BadRequest(1, AuthMessages.ROLE_ALREADY_EXIST),
+                        Status.Code.FAILED_PRECONDITION, "etcdserver: role name already exists"),
+                Arguments.of(new Response.BadRequest(1, AuthMessages.ROLE_NOT_FOUND),
+                        Status.Code.FAILED_PRECONDITION, "etcdserver: role name not found"),
+                Arguments.of(new Response.BadRequest(1, AuthMessages.ROLE_EMPTY),
+                        Status.Code.INVALID_ARGUMENT, "etcdserver: role name is empty"),
+                Arguments.of(new Response.BadRequest(1, AuthMessages.ROLE_NOT_GRANTED),
+                        Status.Code.FAILED_PRECONDITION, "etcdserver: role is not granted to the user"),
+                Arguments.of(new Response.BadRequest(1, AuthMessages.PERMISSION_NOT_GRANTED),
+                        Status.Code.FAILED_PRECONDITION, "etcdserver: permission is not granted to the role"),
+                Arguments.of(new Response.BadRequest(1, AuthMessages.INVALID_AUTH_MGMT),
+                        Status.Code.INVALID_ARGUMENT, "etcdserver: invalid auth management"));
     }
 
     /** The refusals of a membership change as the leader words them (ReconfigurationGuard, ClusterOperations). */
