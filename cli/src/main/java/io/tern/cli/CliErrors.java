@@ -2,11 +2,14 @@ package io.tern.cli;
 
 import io.tern.client.NotLeaderException;
 import io.tern.client.OutcomeUnknownException;
+import io.tern.client.PermissionDeniedException;
 import io.tern.client.RequestRefusedException;
 import io.tern.client.ServerErrorException;
 import io.tern.client.TernException;
+import io.tern.client.UnauthenticatedException;
 import io.tern.client.UnavailableException;
 import io.tern.client.concurrency.SessionExpiredException;
+import io.tern.client.protocol.AuthMessages;
 import io.tern.client.protocol.ProtocolException;
 import io.tern.engine.StorageException;
 import java.io.IOException;
@@ -81,6 +84,9 @@ public final class CliErrors implements IParameterExceptionHandler, IExecutionEx
                 case NotLeaderException n -> new Failure(ExitCodes.UNAVAILABLE, detail);
                 case OutcomeUnknownException o ->
                         new Failure(ExitCodes.OUTCOME_UNKNOWN, "timed out, the outcome is unknown: " + detail);
+                case UnauthenticatedException u -> new Failure(ExitCodes.DENIED, "unauthenticated: " + detail
+                        + (detail.equals(AuthMessages.USER_EMPTY) ? " (authentication is on: give --user NAME:PASSWORD)" : ""));
+                case PermissionDeniedException p -> new Failure(ExitCodes.DENIED, "permission denied: " + detail);
                 case RequestRefusedException r ->
                         new Failure(ExitCodes.REFUSED, "refused (" + r.status() + "): " + detail);
                 case ServerErrorException s -> new Failure(ExitCodes.REFUSED, "server error: " + detail);

@@ -36,6 +36,11 @@ public final class ClientOptions {
     @Option(names = "--key", paramLabel = "FILE", description = "The client certificate's unencrypted PKCS#8 key (PEM).")
     Path key;
 
+    @Option(names = "--user", paramLabel = "NAME[:PASSWORD]",
+            description = "Authenticate as this user, for clusters with authentication on; without :PASSWORD "
+                    + "the password is asked for (or read from standard input).")
+    String user;
+
     public List<String> endpoints() {
         return endpoints;
     }
@@ -82,6 +87,10 @@ public final class ClientOptions {
                 throw new IllegalArgumentException(cert == null ? "--key needs --cert" : "--cert needs --key");
             }
             builder.keyCertChain(cert, key);
+        }
+        if (user != null) {
+            UserPassword credentials = UserPassword.parse(user, "--user");
+            builder.credentials(credentials.name(), credentials.password());
         }
         return builder;
     }

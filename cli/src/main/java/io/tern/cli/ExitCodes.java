@@ -18,6 +18,8 @@ public final class ExitCodes {
     public static final int UNAVAILABLE = 4;
     /** The request timed out: it may or may not have been applied. */
     public static final int OUTCOME_UNKNOWN = 5;
+    /** Authentication is on and the command had no valid credentials, or its user lacks a permission: nothing was done. */
+    public static final int DENIED = 6;
 
     private ExitCodes() {
     }

@@ -14,7 +14,7 @@ import picocli.CommandLine.HelpCommand;
         description = "Tern: a persistent, Raft-replicated key-value database.",
         subcommands = {ServerCommand.class, ClusterCommand.class, PutCommand.class, GetCommand.class,
                 DelCommand.class, CasCommand.class, ScanCommand.class, TxnCommand.class, CompactCommand.class,
-                StatusCommand.class, MemberCommand.class, AlarmCommand.class, LeaseCommand.class, WatchCommand.class, LockCommand.class, ElectCommand.class,
+                StatusCommand.class, MemberCommand.class, UserCommand.class, RoleCommand.class, AuthCommand.class, AlarmCommand.class, LeaseCommand.class, WatchCommand.class, LockCommand.class, ElectCommand.class,
                 LeaderCommand.class, SnapshotCommand.class, BackupCommand.class, BenchCommand.class, VerifyCommand.class,
                 CompletionCommand.class, HelpCommand.class},
         footer = {
@@ -27,6 +27,8 @@ import picocli.CommandLine.HelpCommand;
                 "  4  unavailable: no leader or quorum, not the leader, or no endpoint reachable;",
                 "     the request was not applied",
                 "  5  timed out: the request may or may not have been applied",
+                "  6  denied: authentication is on and the credentials are missing or wrong, or the",
+                "     user lacks a permission; nothing was done",
                 "",
                 "An error is one line on stderr, starting with the command's name; --verbose adds",
                 "the stack trace. Values are shown as UTF-8 text where they are text, else as 0x-hex.",

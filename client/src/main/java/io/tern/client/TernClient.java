@@ -85,6 +85,7 @@ public final class TernClient implements AutoCloseable {
     private final LeaseClient leases;
     private final WatchClient watches;
     private final KvClient kv;
+    private final AuthClient auth;
 
     private TernClient(ClientSettings settings) {
         this.runtime = new ClientRuntime(settings);
@@ -98,6 +99,7 @@ public final class TernClient implements AutoCloseable {
         this.leases = new LeaseClient(this, runtime, results, requestTimeoutNanos);
         this.watches = new WatchClient(runtime);
         this.kv = new KvClient(this, results);
+        this.auth = new AuthClient(this, results);
     }
 
     /** Watches of keys and ranges: their changes as they happen, across failover (see {@link WatchClient}). */
@@ -558,6 +560,11 @@ public final class TernClient implements AutoCloseable {
      */
     public long backup(String endpoint, OutputStream out) {
         return await(backupAsync(endpoint, out));
+    }
+
+    /** Users, roles and the switch of authentication (etcd's Auth service). */
+    public AuthClient auth() {
+        return auth;
     }
 
     /** etcd's leases: grant, revoke, keep-alive (once, or in the background), time-to-live, list. */
