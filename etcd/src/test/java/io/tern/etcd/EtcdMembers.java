@@ -9,6 +9,8 @@ import io.tern.platform.ListenPorts;
 import io.tern.raft.core.Role;
 import io.tern.server.ServerConfig;
 import io.tern.server.TernServer;
+import io.tern.server.auth.AuthSettings;
+import io.tern.server.auth.PasswordHasher;
 import io.tern.verify.cluster.Await;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -32,21 +34,28 @@ final class EtcdMembers implements AutoCloseable {
     private final List<AutoCloseable> clients = new ArrayList<>();
     private final SortedMap<Long, String> cluster = new TreeMap<>();
     private Path data;
+    private AuthSettings auth = TEST_AUTH;
 
     private EtcdMembers() {
     }
 
     /** {@code count} members of one cluster, once one of them leads. */
     static EtcdMembers start(int count, Path data) {
+        return start(count, data, TEST_AUTH);
+    }
+
+    /** {@code count} members with these authentication settings (a short token life...), once one leads. */
+    static EtcdMembers start(int count, Path data, AuthSettings auth) {
         EtcdMembers members = new EtcdMembers();
         members.data = data;
+        members.auth = auth;
         try {
             SortedMap<Long, String> cluster = members.cluster;
             for (long id = 1; id <= count; id++) {
                 cluster.put(id, "127.0.0.1:" + ListenPorts.pick());
             }
             for (long id : cluster.keySet()) {
-                members.startMember(config(id, data.resolve("node-" + id), cluster));
+                members.startMember(config(id, data.resolve("node-" + id), cluster).withAuth(auth));
             }
             members.leader();
             return members;
@@ -63,7 +72,7 @@ final class EtcdMembers implements AutoCloseable {
     TernServer join(long id, String address) {
         SortedMap<Long, String> joining = new TreeMap<>(cluster);
         joining.put(id, address);
-        return startMember(config(id, data.resolve("node-" + id), joining).withJoin(true));
+        return startMember(config(id, data.resolve("node-" + id), joining).withJoin(true).withAuth(auth));
     }
 
     /** Stops {@code member} and its gateway and forgets it (the others go on). */
@@ -79,6 +88,9 @@ final class EtcdMembers implements AutoCloseable {
         gateways.add(EtcdGateway.start(server, new InetSocketAddress("127.0.0.1", 0)));
         return server;
     }
+
+    /** etcd's token life, and the cheapest password hashes: tests authenticate often. */
+    static final AuthSettings TEST_AUTH = new AuthSettings(AuthSettings.DEFAULT_TOKEN_TTL, PasswordHasher.MIN_COST);
 
     /** How often watches that ask for it are told of their progress: short, for the tests to see it. */
     static final Duration WATCH_PROGRESS_INTERVAL = Duration.ofMillis(500);
@@ -128,6 +140,14 @@ final class EtcdMembers implements AutoCloseable {
     /** jetcd, as an application would use it, talking to {@code member}'s etcd address alone. */
     Client jetcd(TernServer member) {
         Client client = Client.builder().endpoints("http://" + etcdAddress(member)).build();
+        clients.add(client);
+        return client;
+    }
+
+    /** jetcd authenticating as {@code user} (it sends the token it gets with every call), at {@code member} alone. */
+    Client jetcd(TernServer member, String user, String password) {
+        Client client = Client.builder().endpoints("http://" + etcdAddress(member))
+                .user(EtcdKvTest.b(user)).password(EtcdKvTest.b(password)).build();
         clients.add(client);
         return client;
     }

@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import io.etcd.jetcd.Auth;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.api.KVGrpc;
 import io.etcd.jetcd.api.PutRequest;
+import io.etcd.jetcd.auth.Permission;
 import io.etcd.jetcd.cluster.Member;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
@@ -114,6 +116,31 @@ class EtcdTlsTest {
             assertTrue(member.getClientURIs().getFirst().toString().startsWith("https://127.0.0.1:"),
                     member.getClientURIs().toString());
         }
+    }
+
+    /**
+     * Under {@code --client-cert-auth}, a call without a token is made by the user its certificate names
+     * ({@code bin/make-certs}' client certificate: {@code tern-client}), as in etcd.
+     */
+    @Test
+    void withAuthOnTheCertificatesCommonNameIsTheUser() throws Exception {
+        Client client = jetcd();
+        Auth auth = client.getAuthClient();
+        auth.userAdd(bytes("root"), bytes("root-pw")).get(20, TimeUnit.SECONDS);
+        auth.userGrantRole(bytes("root"), bytes("root")).get(20, TimeUnit.SECONDS);
+        auth.userAdd(bytes("tern-client"), bytes("unused-pw")).get(20, TimeUnit.SECONDS);
+        auth.roleAdd(bytes("cn")).get(20, TimeUnit.SECONDS);
+        auth.roleGrantPermission(bytes("cn"), bytes("cn/"), bytes("cn0"), Permission.Type.READWRITE)
+                .get(20, TimeUnit.SECONDS);
+        auth.userGrantRole(bytes("tern-client"), bytes("cn")).get(20, TimeUnit.SECONDS);
+        auth.authEnable().get(20, TimeUnit.SECONDS);
+
+        client.getKVClient().put(bytes("cn/x"), bytes("v")).get(20, TimeUnit.SECONDS);
+        StatusRuntimeException denied = assertThrows(StatusRuntimeException.class, () -> kv(TlsChannelCredentials
+                .newBuilder().trustManager(certs.ca().toFile())
+                .keyManager(certs.clientCert().toFile(), certs.clientKey().toFile()).build()).put(put()));
+        assertEquals(Status.Code.PERMISSION_DENIED, denied.getStatus().getCode(), denied.toString());
+        assertEquals("etcdserver: permission denied", denied.getStatus().getDescription());
     }
 
     private static List<Member> members(Client client) {
