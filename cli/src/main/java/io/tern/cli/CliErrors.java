@@ -85,7 +85,7 @@ public final class CliErrors implements IParameterExceptionHandler, IExecutionEx
                 case OutcomeUnknownException o ->
                         new Failure(ExitCodes.OUTCOME_UNKNOWN, "timed out, the outcome is unknown: " + detail);
                 case UnauthenticatedException u -> new Failure(ExitCodes.DENIED, "unauthenticated: " + detail
-                        + (detail.equals(AuthMessages.USER_EMPTY) ? " (authentication is on: give --user NAME:PASSWORD)" : ""));
+                        + (detail.endsWith(AuthMessages.USER_EMPTY) ? " (authentication is on: give --user NAME:PASSWORD)" : ""));
                 case PermissionDeniedException p -> new Failure(ExitCodes.DENIED, "permission denied: " + detail);
                 case RequestRefusedException r ->
                         new Failure(ExitCodes.REFUSED, "refused (" + r.status() + "): " + detail);
