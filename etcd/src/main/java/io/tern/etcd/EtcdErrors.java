@@ -8,6 +8,7 @@ import io.tern.engine.state.CompactedRevisionException;
 import io.tern.engine.state.FutureRevisionException;
 import io.tern.kv.KvRequestChecks;
 import io.tern.server.lease.LeaseTtl;
+import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -183,6 +184,21 @@ final class EtcdErrors {
             case FutureRevisionException e -> status(Status.Code.OUT_OF_RANGE, FUTURE_REVISION);
             default -> unknown(failure.getMessage());
         };
+    }
+
+    /**
+     * {@code error} as Go's gRPC prints a status error ({@code rpc error: code = PermissionDenied desc =
+     * etcdserver: permission denied}): how etcd words the reason a watch was cancelled for.
+     */
+    static String goErrorText(StatusRuntimeException error) {
+        Status status = error.getStatus();
+        StringBuilder code = new StringBuilder();
+        for (String word : status.getCode().name().split("_")) {
+            code.append(word.charAt(0)).append(word.substring(1).toLowerCase(Locale.ROOT));
+        }
+        // Go spells the one code gRPC-java spells CANCELLED with one L.
+        String goCode = status.getCode() == Status.Code.CANCELLED ? "Canceled" : code.toString();
+        return "rpc error: code = " + goCode + " desc = " + status.getDescription();
     }
 
     /** What etcd answers for an error it has no name for: UNKNOWN with the error's text. */

@@ -1,7 +1,6 @@
 package io.tern.etcd;
 
 import io.grpc.stub.StreamObserver;
-import io.tern.client.protocol.AuthMessages;
 import io.tern.client.protocol.Request;
 import io.tern.client.protocol.Response;
 import io.tern.client.protocol.WatchRequests;
@@ -19,13 +18,6 @@ import java.util.function.Function;
  * next request is read once the hub has answered this one and the stream can take more output.
  */
 final class WatchStream implements StreamObserver<EtcdServerPb.WatchRequest> {
-
-    /**
-     * What etcd tells a watch its caller may not read: the text of its permission-denied status
-     * error, as Go prints one.
-     */
-    static final String PERMISSION_DENIED_REASON = "rpc error: code = PermissionDenied desc = "
-            + AuthMessages.PERMISSION_DENIED;
 
     /** etcd reads an empty key as the smallest one, {@code "\0"}. */
     private static final byte[] SMALLEST_KEY = {0};
@@ -90,9 +82,12 @@ final class WatchStream implements StreamObserver<EtcdServerPb.WatchRequest> {
         long id = ++lastRequestId;
         WatchRequests.Create request = new WatchRequests.Create(id, range, create.getStartRevision(), flags,
                 create.getWatchId());
-        if (permission.apply(request).isPresent()) {
-            // etcd cancels the watch at once, whatever the caller lacked: a user, a valid token or READ.
-            answerInOrder(frames.refusedCreate(PERMISSION_DENIED_REASON));
+        Optional<Response> refusal = permission.apply(request);
+        if (refusal.isPresent()) {
+            // etcd cancels the watch at once, saying why as its Go client prints a status error; jetcd
+            // authenticates again when the reason is an invalid token.
+            answerInOrder(frames.refusedCreate(refusal.get() instanceof Response.Failure failure
+                    ? EtcdErrors.goErrorText(EtcdErrors.of(failure)) : EtcdErrors.unexpected(refusal.get()).getMessage()));
             return;
         }
         frames.askedCreate(id, create, range);

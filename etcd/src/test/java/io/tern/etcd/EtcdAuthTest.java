@@ -231,6 +231,15 @@ class EtcdAuthTest {
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bogus));
         assertRefused(Status.Code.UNAUTHENTICATED, "etcdserver: invalid auth token",
                 () -> raw.range(EtcdServerPb.RangeRequest.newBuilder().setKey(EtcdKvTest.bs("a/1")).build()));
+        // A watch says so in its cancel reason, which jetcd renews its token on.
+        try (RawWatchStream watch = RawWatchStream.open(ClientInterceptors.intercept(members.channel(follower),
+                MetadataUtils.newAttachHeadersInterceptor(bogus)))) {
+            watch.create(RawWatchStream.watchKey("a/1"));
+            WatchResponse refused = watch.next();
+            assertTrue(refused.getCanceled(), refused::toString);
+            assertEquals("rpc error: code = Unauthenticated desc = etcdserver: invalid auth token",
+                    refused.getCancelReason());
+        }
     }
 
     @Test
