@@ -57,11 +57,15 @@ class CliUsageTest {
         Cli.run("member").assertFails(2, "tern member: Missing required subcommand");
         Cli.run("leader").assertFails(2, "tern leader: Missing required subcommand");
         Cli.run("alarm").assertFails(2, "tern alarm: Missing required subcommand");
+        Cli.run("user").assertFails(2, "tern user: Missing required subcommand");
+        Cli.run("role").assertFails(2, "tern role: Missing required subcommand");
+        Cli.run("auth").assertFails(2, "tern auth: Missing required subcommand");
     }
 
     @Test
     void unknownCommandSuggestsTheNearestOne() {
-        Cli.run("putt", "a", "b").assertFails(2, "tern: Unmatched arguments from index 0: 'putt', 'a', 'b' (did you mean put?)");
+        // Not "putt": picocli finds "auth" near it too.
+        Cli.run("pu", "a", "b").assertFails(2, "tern: Unmatched arguments from index 0: 'pu', 'a', 'b' (did you mean put?)");
     }
 
     @Test
