@@ -25,7 +25,8 @@ final class AdminServices implements AutoCloseable {
                 member.tls().internalDialing());
         this.cluster = new ClusterService(calls, headers, member.node()::status, attributes, executor,
                 member.tls().peerTls() ? "https" : "http");
-        this.maintenance = new MaintenanceService(calls, headers, member.node()::status, member.engine(), id);
+        this.maintenance = new MaintenanceService(calls, headers, member.node()::status, member.engine(), id,
+                caller -> member.dispatcher().checkRoot(0, caller));
     }
 
     ClusterService cluster() {

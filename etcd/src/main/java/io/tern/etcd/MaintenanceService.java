@@ -19,10 +19,12 @@ import io.tern.raft.types.Member;
 import io.tern.server.service.Backups;
 import io.tern.server.service.Caller;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -50,10 +52,16 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase imple
     private final Supplier<NodeStatus> status;
     private final StorageEngine engine;
     private final ExecutorService maintenance;
+    private final Function<Caller, Optional<Response>> rootCheck;
 
+    /**
+     * @param rootCheck the member's check that a caller has the root role (while authentication is on),
+     *                  for the calls that read or rewrite the whole state here, as etcd checks them
+     */
     MaintenanceService(NativeCalls calls, ResponseHeaders headers, Supplier<NodeStatus> status, StorageEngine engine,
-                       long memberId) {
+                       long memberId, Function<Caller, Optional<Response>> rootCheck) {
         this.calls = calls;
+        this.rootCheck = rootCheck;
         this.headers = headers;
         this.status = status;
         this.engine = engine;
@@ -140,7 +148,7 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase imple
     /** Rewrites the state's table files (a full RocksDB compaction) and answers once done, as etcd does. */
     @Override
     public void defragment(EtcdServerPb.DefragmentRequest request, StreamObserver<EtcdServerPb.DefragmentResponse> call) {
-        NativeCalls.reply(call, onMaintenanceThread(() -> {
+        NativeCalls.reply(call, asRootOnMaintenanceThread(() -> {
             engine.compactState();
             return EtcdServerPb.DefragmentResponse.getDefaultInstance();
         }));
@@ -149,7 +157,7 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase imple
     /** The CRC32C of the whole state; equal on members at the same applied index (the header's revision). */
     @Override
     public void hash(EtcdServerPb.HashRequest request, StreamObserver<EtcdServerPb.HashResponse> call) {
-        NativeCalls.reply(call, onMaintenanceThread(() -> {
+        NativeCalls.reply(call, asRootOnMaintenanceThread(() -> {
             StateHash hash = engine.hash();
             return EtcdServerPb.HashResponse.newBuilder().setHeader(headers.at(hash.appliedIndex()))
                     .setHash(hash.hash()).build();
@@ -168,7 +176,7 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase imple
             call.onError(EtcdErrors.invalid("etcdserver: the revision must not be negative"));
             return;
         }
-        NativeCalls.reply(call, onMaintenanceThread(() -> {
+        NativeCalls.reply(call, asRootOnMaintenanceThread(() -> {
             KvHash hash = engine.hashKv(request.getRevision());
             return EtcdServerPb.HashKVResponse.newBuilder().setHeader(headers.at(hash.currentRevision()))
                     .setHash(hash.hash()).setCompactRevision(hash.compactRevision())
@@ -226,6 +234,16 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase imple
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(EtcdErrors.ofStorage(e));
         }
+    }
+
+    /** {@link #onMaintenanceThread} once the call's caller may (root, while authentication is on). */
+    private <T> CompletableFuture<T> asRootOnMaintenanceThread(Supplier<T> work) {
+        Optional<Response> refusal = rootCheck.apply(CallerInterceptor.current());
+        if (refusal.isPresent()) {
+            return CompletableFuture.failedFuture(refusal.get() instanceof Response.Failure failure
+                    ? EtcdErrors.of(failure) : EtcdErrors.unexpected(refusal.get()));
+        }
+        return onMaintenanceThread(work);
     }
 
     private <T> CompletableFuture<T> onMaintenanceThread(Supplier<T> work) {

@@ -27,6 +27,7 @@ import io.grpc.stub.MetadataUtils;
 import io.tern.etcd.api.AuthGrpc;
 import io.tern.etcd.api.EtcdServerPb;
 import io.tern.etcd.api.KVGrpc;
+import io.tern.etcd.api.MaintenanceGrpc;
 import io.tern.server.TernServer;
 import io.tern.server.auth.AuthSettings;
 import io.tern.server.auth.PasswordHasher;
@@ -204,6 +205,17 @@ class EtcdAuthTest {
         assertAnswered(Status.Code.PERMISSION_DENIED, "etcdserver: permission denied", alice.roleAdd(b("mine")));
         assertAnswered(Status.Code.PERMISSION_DENIED, "etcdserver: permission denied", alice.authDisable());
         assertAnswered(Status.Code.INVALID_ARGUMENT, "etcdserver: user name is empty", anonymousAuth.userList());
+        // The maintenance calls that read or rewrite the whole state are root's too, as in etcd.
+        MaintenanceGrpc.MaintenanceBlockingStub aliceMaintenance = MaintenanceGrpc.newBlockingStub(
+                members.channel(follower)).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(
+                tokenOf("alice", ALICE_PASSWORD)));
+        assertRefused(Status.Code.PERMISSION_DENIED, "etcdserver: permission denied",
+                () -> aliceMaintenance.hashKV(EtcdServerPb.HashKVRequest.getDefaultInstance()));
+        assertRefused(Status.Code.PERMISSION_DENIED, "etcdserver: permission denied",
+                () -> aliceMaintenance.defragment(EtcdServerPb.DefragmentRequest.getDefaultInstance()));
+        MaintenanceGrpc.newBlockingStub(members.channel(follower))
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(tokenOf("root", ROOT_PASSWORD)))
+                .hash(EtcdServerPb.HashRequest.getDefaultInstance());
 
         Auth root = as("root", ROOT_PASSWORD).getAuthClient();
         assertAnswered(Status.Code.FAILED_PRECONDITION, "etcdserver: user name already exists",

@@ -157,15 +157,27 @@ public final class RequestDispatcher {
      * Watches are served by their connection's session, not here, so their check is this one.
      */
     public Optional<Response> checkWatch(WatchRequests.Create request, Caller caller) {
+        return check(request.requestId(), caller, RequiredAccess.read(request.range()));
+    }
+
+    /**
+     * Checks that {@code caller} may make an admin call that the member answers without a native
+     * request (the etcd gateway's Hash, HashKV and Defragment): root only, while authentication is on.
+     * The refusal to answer instead (under {@code requestId}), or empty.
+     */
+    public Optional<Response> checkRoot(long requestId, Caller caller) {
+        return check(requestId, caller, RequiredAccess.ROOT);
+    }
+
+    private Optional<Response> check(long id, Caller caller, RequiredAccess access) {
         AuthState auth = engine.auth();
         if (!auth.enabled()) {
             return Optional.empty();
         }
-        long id = request.requestId();
         return switch (authorization.identify(caller, auth)) {
             case Authorization.Identity.Refused refused -> Optional.of(new Response.Unauthenticated(id, refused.message()));
             case Authorization.Identity.User user -> Optional.ofNullable(Authorization.refusal(id, auth, user.name(),
-                    RequiredAccess.read(request.range())));
+                    access));
         };
     }
 
