@@ -5,6 +5,7 @@ import io.tern.client.TernClientBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** The options of every command that talks to a cluster: where it is and how long to wait for it. */
@@ -41,6 +42,8 @@ public final class ClientOptions {
                     + "the password is asked for (or read from standard input).")
     String user;
 
+    private UserPassword credentials;
+
     public List<String> endpoints() {
         return endpoints;
     }
@@ -62,6 +65,18 @@ public final class ClientOptions {
     /** {@code --key}, or null. */
     public Path key() {
         return key;
+    }
+
+    /**
+     * {@code --user}, or empty: the password asked for once however many clients the command makes.
+     *
+     * @throws IllegalArgumentException with one line when the name is empty or no password comes
+     */
+    public Optional<UserPassword> credentials() {
+        if (user != null && credentials == null) {
+            credentials = UserPassword.parse(user, "--user");
+        }
+        return Optional.ofNullable(credentials);
     }
 
     /** Whether the client speaks TLS ({@code --cacert} or {@code --cert} given). */
@@ -88,10 +103,7 @@ public final class ClientOptions {
             }
             builder.keyCertChain(cert, key);
         }
-        if (user != null) {
-            UserPassword credentials = UserPassword.parse(user, "--user");
-            builder.credentials(credentials.name(), credentials.password());
-        }
+        credentials().ifPresent(credentials -> builder.credentials(credentials.name(), credentials.password()));
         return builder;
     }
 }

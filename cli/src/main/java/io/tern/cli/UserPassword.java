@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
  * on the terminal without echo, or as one line of standard input when there is no terminal (a script
  * keeps it out of the process list that way).
  */
-record UserPassword(String name, String password) {
+public record UserPassword(String name, String password) {
 
     @Override
     public String toString() {

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -116,6 +118,17 @@ class CliAuthTest {
         tern("user", "delete", "alice", "--user", "root:root-pw").assertOk("User alice deleted" + NL);
         tern("user", "get", "alice", "--user", "root:root-pw").assertFails(ExitCodes.REFUSED,
                 "tern user get: refused (BAD_REQUEST): etcdserver: user name not found");
+    }
+
+    @Test
+    void benchRunsAsItsUser() throws Exception {
+        secure();
+        Cli.Result run = tern("bench", "--clients", "2", "--duration", "300ms", "--warmup", "0s", "--keys", "10",
+                "--json", "--user", "root:root-pw");
+        assertEquals(ExitCodes.OK, run.exitCode(), run::toString);
+        JsonNode summary = new ObjectMapper().readTree(run.out());
+        assertTrue(summary.get("ops").asLong() > 0, run::out);
+        assertEquals(0, summary.get("errors").asLong(), run::out);
     }
 
     @Test

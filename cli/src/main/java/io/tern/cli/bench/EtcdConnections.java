@@ -80,6 +80,8 @@ final class EtcdConnections implements AutoCloseable {
                 .endpoints((options.tls() ? "https://" : "http://") + HostPort.parse(endpoint))
                 .interceptor(new RequestDeadline(timeout))
                 .connectTimeout(timeout);
+        options.credentials().ifPresent(credentials -> builder.user(ByteSequence.from(credentials.name(), StandardCharsets.UTF_8))
+                .password(ByteSequence.from(credentials.password(), StandardCharsets.UTF_8)));
         if (options.tls()) {
             try {
                 builder.sslContext(ssl -> {
