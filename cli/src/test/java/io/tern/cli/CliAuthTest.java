@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -129,6 +132,21 @@ class CliAuthTest {
         JsonNode summary = new ObjectMapper().readTree(run.out());
         assertTrue(summary.get("ops").asLong() > 0, run::out);
         assertEquals(0, summary.get("errors").asLong(), run::out);
+    }
+
+    @Test
+    void aPasswordLeftOutIsReadFromStandardInput() {
+        InputStream stdin = System.in;
+        try {
+            System.setIn(new ByteArrayInputStream(("bob-pw" + NL).getBytes(StandardCharsets.UTF_8)));
+            tern("user", "add", "bob").assertOk("User bob created" + NL);
+        } finally {
+            System.setIn(stdin);
+        }
+        secure();
+        // bob has no role: refused for lack of permission, which means his password was right.
+        tern("get", "app/x", "--user", "bob:bob-pw").assertFails(ExitCodes.DENIED, "tern get: permission denied: ");
+        tern("get", "app/x", "--user", "bob:other").assertFails(ExitCodes.DENIED, "tern get: unauthenticated: ");
     }
 
     @Test
