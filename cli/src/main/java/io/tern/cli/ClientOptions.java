@@ -2,10 +2,11 @@ package io.tern.cli;
 
 import io.tern.client.TernClient;
 import io.tern.client.TernClientBuilder;
-import java.nio.file.Path;
+import io.tern.verify.api.ClientSecurity;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The options of every command that talks to a cluster: where it is and how long to wait for it. */
@@ -26,16 +27,8 @@ public final class ClientOptions {
     @Option(names = {"-v", "--verbose"}, description = "Print the stack trace of an error.")
     boolean verbose;
 
-    @Option(names = "--cacert", paramLabel = "FILE",
-            description = "Speak TLS, trusting the CA certificates (PEM) in FILE to sign the server's certificate.")
-    Path caCert;
-
-    @Option(names = "--cert", paramLabel = "FILE",
-            description = "Speak TLS with this client certificate (PEM), for servers with --client-cert-auth; needs --key.")
-    Path cert;
-
-    @Option(names = "--key", paramLabel = "FILE", description = "The client certificate's unencrypted PKCS#8 key (PEM).")
-    Path key;
+    @Mixin
+    ClientTlsFlags tlsFlags;
 
     @Option(names = "--user", paramLabel = "NAME[:PASSWORD]",
             description = "Authenticate as this user, for clusters with authentication on; without :PASSWORD "
@@ -52,19 +45,13 @@ public final class ClientOptions {
         return timeout;
     }
 
-    /** {@code --cacert}, or null. */
-    public Path caCert() {
-        return caCert;
-    }
-
-    /** {@code --cert}, or null. */
-    public Path cert() {
-        return cert;
-    }
-
-    /** {@code --key}, or null. */
-    public Path key() {
-        return key;
+    /**
+     * How {@code --cacert}, {@code --cert} and {@code --key} say to dial.
+     *
+     * @throws IllegalArgumentException with one line when {@code --cert} comes without {@code --key} or the reverse
+     */
+    public ClientSecurity security() {
+        return tlsFlags.security();
     }
 
     /**
@@ -79,11 +66,6 @@ public final class ClientOptions {
         return Optional.ofNullable(credentials);
     }
 
-    /** Whether the client speaks TLS ({@code --cacert} or {@code --cert} given). */
-    public boolean tls() {
-        return caCert != null || cert != null;
-    }
-
     /** A client of the endpoints with the default number of connections. */
     public TernClient connect() {
         return builder().build();
@@ -92,17 +74,8 @@ public final class ClientOptions {
     /** A client builder with the endpoints and timeouts filled in. */
     public TernClientBuilder builder() {
         Duration connectTimeout = timeout.compareTo(MAX_CONNECT_TIMEOUT) < 0 ? timeout : MAX_CONNECT_TIMEOUT;
-        TernClientBuilder builder = TernClient.builder().endpoints(endpoints).requestTimeout(timeout)
-                .connectTimeout(connectTimeout);
-        if (caCert != null) {
-            builder.trustCertificates(caCert);
-        }
-        if (cert != null || key != null) {
-            if (cert == null || key == null) {
-                throw new IllegalArgumentException(cert == null ? "--key needs --cert" : "--cert needs --key");
-            }
-            builder.keyCertChain(cert, key);
-        }
+        TernClientBuilder builder = security().applyTo(TernClient.builder().endpoints(endpoints).requestTimeout(timeout)
+                .connectTimeout(connectTimeout));
         credentials().ifPresent(credentials -> builder.credentials(credentials.name(), credentials.password()));
         return builder;
     }

@@ -4,7 +4,6 @@ import io.tern.verify.VerifyConfig;
 import io.tern.verify.VerifyReport;
 import io.tern.verify.VerifyRun;
 import io.tern.verify.api.ClientApi;
-import io.tern.verify.api.ClientSecurity;
 import io.tern.verify.cluster.ClusterException;
 import io.tern.verify.cluster.NodeLaunch;
 import io.tern.verify.nemesis.Fault;
@@ -123,16 +122,9 @@ public final class VerifyCommand implements Callable<Integer> {
     @Mixin
     TlsFlags tls;
 
-    @Option(names = "--cacert", paramLabel = "FILE",
-            description = "The run's clients speak TLS, trusting these CA certificates (PEM) to sign the members' certificates.")
-    Path caCert;
-
-    @Option(names = "--cert", paramLabel = "FILE",
-            description = "The run's clients present this certificate (PEM), for members with --client-cert-auth; needs --key.")
-    Path cert;
-
-    @Option(names = "--key", paramLabel = "FILE", description = "The key of --cert (PEM, unencrypted PKCS#8).")
-    Path key;
+    /** The run's clients: the workload's, the status poller, the oversize fault's raw frames. */
+    @Mixin
+    ClientTlsFlags clientTls;
 
     @Option(names = "--check-timeout", defaultValue = "60s", converter = Durations.Converter.class,
             description = "The linearizability checker's time bound; past it the verdict is UNKNOWN.")
@@ -156,7 +148,7 @@ public final class VerifyCommand implements Callable<Integer> {
         VerifyConfig config = new VerifyConfig(nodes, endpoints, duration, kinds, runSeed, clients, keys, think,
                 timeout, directory, fsync, snapshotEntries, nodeArgs, Timing.DEFAULT, checkTimeout,
                 NodeLaunch.java(TernCli.class.getName(), System.getProperty("java.class.path")), chosenWorkloads,
-                clientApi, new ClientSecurity(caCert, cert, key));
+                clientApi, clientTls.security());
         err.println("tern verify: seed " + runSeed + " (replay with --seed " + runSeed + "), results in " + directory);
         err.flush();
         VerifyReport report;

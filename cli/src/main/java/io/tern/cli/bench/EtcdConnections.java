@@ -12,6 +12,7 @@ import io.grpc.MethodDescriptor;
 import io.tern.cli.ClientOptions;
 import io.tern.cli.Durations;
 import io.tern.platform.HostPort;
+import io.tern.verify.api.ClientSecurity;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.net.ssl.SSLException;
 
 /**
  * The jetcd clients that {@code tern bench --api etcd} spreads its requests over: {@code perEndpoint}
@@ -75,27 +75,14 @@ final class EtcdConnections implements AutoCloseable {
 
     private static Client client(String endpoint, ClientOptions options, ExecutorService completions) {
         Duration timeout = options.timeout();
-        ClientBuilder builder = Client.builder()
+        ClientSecurity security = options.security();
+        ClientBuilder builder = security.applyTo(Client.builder())
                 .executorService(completions)
-                .endpoints((options.tls() ? "https://" : "http://") + HostPort.parse(endpoint))
+                .endpoints(security.etcdUrl(HostPort.parse(endpoint).toString()))
                 .interceptor(new RequestDeadline(timeout))
                 .connectTimeout(timeout);
         options.credentials().ifPresent(credentials -> builder.user(ByteSequence.from(credentials.name(), StandardCharsets.UTF_8))
                 .password(ByteSequence.from(credentials.password(), StandardCharsets.UTF_8)));
-        if (options.tls()) {
-            try {
-                builder.sslContext(ssl -> {
-                    if (options.caCert() != null) {
-                        ssl.trustManager(options.caCert().toFile());
-                    }
-                    if (options.cert() != null && options.key() != null) {
-                        ssl.keyManager(options.cert().toFile(), options.key().toFile());
-                    }
-                });
-            } catch (SSLException | IllegalArgumentException e) {
-                throw new IllegalArgumentException("cannot use --cacert/--cert/--key for etcd's API: " + e.getMessage(), e);
-            }
-        }
         return builder.build();
     }
 
