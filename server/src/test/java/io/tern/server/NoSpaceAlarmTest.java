@@ -79,10 +79,18 @@ class NoSpaceAlarmTest {
         }
     }
 
+    /**
+     * A leader that every started member knows: a follower that has not yet heard the new leader's
+     * first heartbeat answers UNAVAILABLE to what it must forward.
+     */
     private TernServer awaitLeader() throws InterruptedException {
         TestServers.await("a leader", WAIT, () -> servers.values().stream()
                 .anyMatch(s -> s.node().status().role() == Role.LEADER));
-        return servers.values().stream().filter(s -> s.node().status().role() == Role.LEADER).findFirst().orElseThrow();
+        TernServer leader = servers.values().stream().filter(s -> s.node().status().role() == Role.LEADER)
+                .findFirst().orElseThrow();
+        TestServers.await("every member to know the leader", WAIT, () -> servers.values().stream()
+                .allMatch(s -> s.node().status().leaderId() == leader.config().id()));
+        return leader;
     }
 
     private static byte[] bytes(String text) {
