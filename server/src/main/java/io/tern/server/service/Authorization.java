@@ -11,7 +11,6 @@ import io.tern.engine.auth.RequiredAccess;
 import io.tern.kv.KeyRange;
 import io.tern.kv.Permission;
 import io.tern.server.auth.TokenSigner;
-import java.util.List;
 
 /**
  * Who a caller is while authentication is on, and what a request needs of the caller's roles. The
@@ -90,8 +89,9 @@ final class Authorization {
     }
 
     /**
-     * What a request served here (a read, or an admin request) needs; writes proposed as a user's
-     * commands are judged at apply, by the engine's own rule for each command.
+     * What a read needs, as far as the request says (anything else served here is an admin request,
+     * root's); writes are judged at apply, by the engine's own rule for each command
+     * ({@code RocksStateStore}), which is the only one.
      */
     static RequiredAccess access(Request request) {
         return switch (request) {
@@ -99,14 +99,7 @@ final class Authorization {
             case Request.Scan r -> RequiredAccess.read(r.hasEnd() ? new KeyRange(r.start(), r.end())
                     : new KeyRange(r.start().length == 0 ? KeyRange.TO_THE_END : r.start(), KeyRange.TO_THE_END));
             case KvRequest.Range r -> RequiredAccess.of(r.range());
-            case KvRequest.Write r -> RequiredAccess.of(r.op());
             case Request.Lease r -> RequiredAccess.ANY_USER;
-            case Request.Put r -> RequiredAccess.write(KeyRange.single(r.key()));
-            case Request.Delete r -> RequiredAccess.write(KeyRange.single(r.key()));
-            case Request.Cas r -> new RequiredAccess(List.of(new Permission(Permission.Type.READ, KeyRange.single(r.key())),
-                    new Permission(Permission.Type.WRITE, KeyRange.single(r.key()))), false);
-            case Request.Batch r -> new RequiredAccess(r.ops().stream()
-                    .map(op -> new Permission(Permission.Type.WRITE, KeyRange.single(op.key()))).toList(), false);
             default -> RequiredAccess.ROOT;
         };
     }

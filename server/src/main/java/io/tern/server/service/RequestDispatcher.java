@@ -124,16 +124,9 @@ public final class RequestDispatcher {
 
     /** {@link #openBackup(Request.Backup, Executor)} as {@code caller}: a backup needs root while authentication is on. */
     public CompletableFuture<Backups.Opened> openBackup(Request.Backup request, Executor reader, Caller caller) {
-        AuthState auth = engine.auth();
-        if (auth.enabled()) {
-            Response refused = switch (authorization.identify(caller, auth)) {
-                case Authorization.Identity.Refused r -> new Response.Unauthenticated(request.requestId(), r.message());
-                case Authorization.Identity.User user -> Authorization.refusal(request.requestId(), auth, user.name(),
-                        RequiredAccess.ROOT);
-            };
-            if (refused != null) {
-                return CompletableFuture.completedFuture(new Backups.Opened.Refused(refused));
-            }
+        Optional<Response> refused = check(request.requestId(), caller, RequiredAccess.ROOT);
+        if (refused.isPresent()) {
+            return CompletableFuture.completedFuture(new Backups.Opened.Refused(refused.get()));
         }
         if (draining) {
             return CompletableFuture.completedFuture(new Backups.Opened.Refused(
@@ -268,23 +261,31 @@ public final class RequestDispatcher {
     }
 
     /**
-     * A read served here, checked once it has read: by then its barrier has passed, so the member's
-     * auth state is at least as new as the request; a refusal replaces the answer, and a read changed
-     * nothing. Where this member does not serve it (it forwards), the leader checks.
+     * A read served here, checked before it reads (so that nobody makes the member read, say, a whole
+     * keyspace it may not see) and again once it has read: by then its barrier has passed, so the
+     * member's auth state is at least as new as the request; a refusal replaces the answer, and a read
+     * changed nothing. Where this member does not serve it (it forwards), the leader checks.
      */
     private Supplier<CompletableFuture<Response>> checked(Request request, String user,
                                                         Supplier<CompletableFuture<Response>> read) {
         if (user == null) {
             return read;
         }
-        return () -> read.get().thenApply(response -> {
-            if (response instanceof Response.Failure) {
-                return response;
+        return () -> {
+            Response early = Authorization.refusal(request.requestId(), engine.auth(), user,
+                    Authorization.access(request));
+            if (early != null) {
+                return CompletableFuture.completedFuture(early);
             }
-            Response refused = Authorization.refusal(request.requestId(), engine.auth(), user,
-                    Authorization.access(request, response));
-            return refused != null ? refused : response;
-        });
+            return read.get().thenApply(response -> {
+                if (response instanceof Response.Failure) {
+                    return response;
+                }
+                Response refused = Authorization.refusal(request.requestId(), engine.auth(), user,
+                        Authorization.access(request, response));
+                return refused != null ? refused : response;
+            });
+        };
     }
 
     /** An admin request: root only while authentication is on, judged by this member's current state. */
