@@ -156,9 +156,7 @@ final class Call<T> extends CompletableFuture<T> implements TimerTask {
     }
 
     private void failAuthentication(ClientCredentials credentials, Throwable error) {
-        Throwable cause = ClientCredentials.unwrap(error);
-        finish(null, cause instanceof TernException tern ? tern
-                : new UnauthenticatedException("cannot authenticate as " + credentials.user() + ": " + cause));
+        finish(null, credentials.authenticationFailure(error));
     }
 
     // ---- called by Attempt -----------------------------------------------------------------

@@ -83,6 +83,13 @@ final class ClientCredentials {
         return renewing;
     }
 
+    /** What a call fails with when its AUTHENTICATE failed with {@code error}. */
+    TernException authenticationFailure(Throwable error) {
+        Throwable cause = unwrap(error);
+        return cause instanceof TernException tern ? tern
+                : new UnauthenticatedException("cannot authenticate as " + user() + ": " + cause);
+    }
+
     static Throwable unwrap(Throwable error) {
         return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }

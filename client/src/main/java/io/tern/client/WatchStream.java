@@ -45,6 +45,10 @@ final class WatchStream implements Watcher {
     private long skipRevision;
     private int skip;
     private int failuresInARow;
+    /** An AUTHENTICATE for this stream is under way; the stream starts once it has an answer. */
+    private boolean authenticating;
+    /** The current token was refused once since the last stream was created: a second refusal ends the watch. */
+    private boolean reauthenticated;
 
     WatchStream(CallContext context, WatchOptions options, WatchListener listener) {
         this.context = context;
@@ -54,9 +58,19 @@ final class WatchStream implements Watcher {
     }
 
     synchronized void start() {
-        if (done.isDone() || suspended || attempt != null) {
+        if (done.isDone() || suspended || attempt != null || authenticating) {
             return;
         }
+        ClientCredentials credentials = context.credentials();
+        if (credentials != null && credentials.authenticatesFirst()) {
+            authenticate(credentials, null);
+            return;
+        }
+        open();
+    }
+
+    /** Opens a stream at the current endpoint. */
+    private void open() {
         HostPort endpoint = context.router().current();
         ProtocolConnection connection = context.connection(endpoint);
         if (connection == null) {
@@ -65,6 +79,25 @@ final class WatchStream implements Watcher {
         }
         attempt = new Attempt(endpoint, connection, resumeRevision());
         connection.send(attempt);
+    }
+
+    /**
+     * Gets a token (the first, or one in place of {@code stale}, refused), then starts the stream, as
+     * a call does before it is sent; a member that says authentication is off is believed.
+     */
+    private void authenticate(ClientCredentials credentials, String stale) {
+        authenticating = true;
+        credentials.renew(stale).whenComplete((token, error) -> {
+            synchronized (WatchStream.this) {
+                authenticating = false;
+                if (error != null && !ClientCredentials.saysNotEnabled(error)) {
+                    end(credentials.authenticationFailure(error));
+                } else if (!done.isDone() && !suspended && attempt == null) {
+                    // Not start(): the credentials may not have taken the token yet when this runs.
+                    open();
+                }
+            }
+        });
     }
 
     /** Where a new stream starts so that nothing delivered comes twice; sets up the skipping. */
@@ -183,6 +216,7 @@ final class WatchStream implements Watcher {
             case WatchResponses.Created created -> {
                 from.watchId = created.watchId();
                 failuresInARow = 0;
+                reauthenticated = false;
                 if (covered < 0) {
                     covered = created.revision();
                 }
@@ -201,6 +235,17 @@ final class WatchStream implements Watcher {
             case Response.Timeout t -> retry(from);
             case Response.NotLeader n -> retry(from);
             case Response.Internal internal -> end(new ServerErrorException(internal.message()));
+            case Response.Unauthenticated refused -> {
+                ClientCredentials credentials = context.credentials();
+                if (credentials == null || reauthenticated) {
+                    end(new UnauthenticatedException(from.endpoint + ": " + refused.message()));
+                } else {
+                    reauthenticated = true; // an expired token: renewed once, then the stream goes again
+                    attempt = null;
+                    authenticate(credentials, from.sentToken);
+                }
+            }
+            case Response.PermissionDenied denied -> end(new PermissionDeniedException(denied.message()));
             case Response.Failure failure -> end(new RequestRefusedException(failure.status(), failure.message()));
             default -> end(new ServerErrorException("unexpected answer to a watch: " + response));
         }
@@ -217,6 +262,8 @@ final class WatchStream implements Watcher {
         final ProtocolConnection connection;
         final long startRevision;
         volatile long watchId;
+        /** The token the create went with, or null. */
+        volatile String sentToken;
 
         Attempt(HostPort endpoint, ProtocolConnection connection, long startRevision) {
             this.endpoint = endpoint;
@@ -238,6 +285,7 @@ final class WatchStream implements Watcher {
             }
             Request create = new WatchRequests.Create(requestId, options.range(), startRevision, options.flags(), 0);
             String token = context.credentials() == null ? null : context.credentials().token();
+            sentToken = token;
             return token == null ? create : new Request.WithToken(token, create);
         }
 

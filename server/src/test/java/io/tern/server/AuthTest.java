@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tern.client.TernClient;
+import io.tern.client.TernException;
+import io.tern.client.WatchListener;
+import io.tern.client.WatchOptions;
 import io.tern.client.protocol.AuthMessages;
 import io.tern.client.protocol.AuthRequests;
 import io.tern.client.protocol.AuthResponses;
@@ -27,6 +31,7 @@ import io.tern.kv.Permission;
 import io.tern.kv.PutRequest;
 import io.tern.kv.RangeRequest;
 import io.tern.kv.TxnRequest;
+import io.tern.kv.WatchEvent;
 import io.tern.server.auth.AuthSettings;
 import io.tern.server.auth.PasswordHasher;
 import java.io.IOException;
@@ -35,6 +40,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -304,6 +311,37 @@ class AuthTest {
                     root.call(new AuthRequests.UserRevokeRole(id(), "root", "root"))).message());
             assertEquals(AuthMessages.INVALID_AUTH_MGMT, ok(Response.BadRequest.class,
                     root.call(new AuthRequests.UserDelete(id(), "root"))).message());
+        }
+    }
+
+    /** A client's first call may be a watch: it authenticates for it, as for any call. */
+    @Test
+    void aWatchAsTheClientsFirstCallAuthenticatesAndSeesTheChangesItMayRead() throws Exception {
+        start(Duration.ofMinutes(5));
+        try (RawConnection root = new RawConnection(server.boundAddress())) {
+            setUpUsersAndEnable(root);
+            login(root, "root", ROOT_PASSWORD);
+            try (TernClient alice = TernClient.builder().endpoints(List.of(server.config().advertisedAddress()))
+                    .credentials("alice", ALICE_PASSWORD).build()) {
+                List<WatchEvent> seen = new CopyOnWriteArrayList<>();
+                CompletableFuture<TernException> closed = new CompletableFuture<>();
+                alice.watches().watch(WatchOptions.prefix(b("p/")).withStartRevision(1), new WatchListener() {
+                    @Override
+                    public void onEvents(List<WatchEvent> events) {
+                        seen.addAll(events);
+                    }
+
+                    @Override
+                    public void onClosed(TernException error) {
+                        closed.complete(error);
+                    }
+                });
+                ok(Response.PutOk.class, root.call(new Request.Put(id(), b("p/1"), b("v"))));
+                TestServers.await("alice's watch to see p/1", Duration.ofSeconds(10),
+                        () -> !seen.isEmpty() || closed.isDone());
+                assertFalse(closed.isDone(), () -> "the watch ended: " + closed.join());
+                assertEquals("p/1", new String(seen.getFirst().kv().key(), StandardCharsets.UTF_8));
+            }
         }
     }
 
