@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tern.client.protocol.BatchOp;
 import io.tern.client.protocol.ProtocolLimits;
+import io.tern.client.protocol.Request;
 import io.tern.client.protocol.Response;
 import io.tern.client.protocol.Status;
 import io.tern.platform.HostPort;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -110,7 +112,16 @@ class TernClientValidationTest {
     @Test
     void aBlockingCallInsideACallbackIsRefusedInsteadOfDeadlocking() throws Exception {
         try (FakeServer server = FakeServer.start(); TernClient client = clientOf(server.endpoint()).build()) {
+            // The ping is answered only after the callback is attached, so the callback runs on the
+            // client's I/O thread; had the answer come first, it would run here, where blocking is fine.
+            CompletableFuture<FakeServer.Exchange> heldPing = new CompletableFuture<>();
+            server.handler(exchange -> {
+                if (!(exchange.request() instanceof Request.Ping) || !heldPing.complete(exchange)) {
+                    exchange.replyFromStore();
+                }
+            });
             CompletableFuture<GetResult> nested = client.pingAsync().thenApply(ignored -> client.get(b("k")));
+            heldPing.get(10, TimeUnit.SECONDS).replyFromStore();
             CompletionException e = assertThrows(CompletionException.class, nested::join);
             assertInstanceOf(IllegalStateException.class, e.getCause());
             // Composing the async call instead works.
