@@ -159,7 +159,8 @@ class CliAuthTest {
                 .assertFails(ExitCodes.USAGE, "tern role revoke-permission: a RANGE_END cannot go with --prefix");
         Cli.run("user", "add", ":pw", "--endpoints", "127.0.0.1:" + Cli.closedPort())
                 .assertFails(ExitCodes.USAGE, "tern user add: NAME has an empty user name");
-        assertFalse(Cli.run("user", "add", "x", "--no-password", "--new-user-password", "p").exitCode() == ExitCodes.OK);
+        Cli.run("user", "add", "x", "--no-password", "--new-user-password", "p", "--endpoints", "127.0.0.1:" + Cli.closedPort())
+                .assertFails(ExitCodes.USAGE, "tern user add: --no-password and --new-user-password exclude each other");
     }
 
     @Test

@@ -11,9 +11,4 @@ import java.util.List;
  */
 record ClientSettings(List<HostPort> endpoints, Duration requestTimeout, Duration connectTimeout,
                       int connectionsPerEndpoint, ClientTls tls, ClientCredentials credentials) {
-
-    ClientSettings(List<HostPort> endpoints, Duration requestTimeout, Duration connectTimeout,
-                   int connectionsPerEndpoint, ClientTls tls) {
-        this(endpoints, requestTimeout, connectTimeout, connectionsPerEndpoint, tls, null);
-    }
 }

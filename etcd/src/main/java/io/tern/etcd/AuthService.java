@@ -5,11 +5,9 @@ import io.grpc.stub.StreamObserver;
 import io.tern.client.protocol.AuthRequests;
 import io.tern.client.protocol.AuthResponses;
 import io.tern.client.protocol.Request;
-import io.tern.client.protocol.Response;
 import io.tern.etcd.api.AuthGrpc;
 import io.tern.etcd.api.AuthPb;
 import io.tern.etcd.api.EtcdServerPb;
-import io.tern.kv.KeyRange;
 import io.tern.kv.Permission;
 import java.util.function.Function;
 import java.util.function.LongFunction;
@@ -45,7 +43,7 @@ final class AuthService extends AuthGrpc.AuthImplBase {
                              StreamObserver<EtcdServerPb.AuthenticateResponse> call) {
         calls.serve(call, id -> new AuthRequests.Authenticate(id, request.getName(), request.getPassword()),
                 response -> EtcdServerPb.AuthenticateResponse.newBuilder().setHeader(current())
-                        .setToken(answer(response, AuthResponses.Authenticated.class).token()).build());
+                        .setToken(NativeCalls.answer(response, AuthResponses.Authenticated.class).token()).build());
     }
 
     @Override
@@ -64,7 +62,7 @@ final class AuthService extends AuthGrpc.AuthImplBase {
     @Override
     public void authStatus(EtcdServerPb.AuthStatusRequest request, StreamObserver<EtcdServerPb.AuthStatusResponse> call) {
         calls.serve(call, AuthRequests.GetStatus::new, response -> {
-            AuthResponses.AuthStatus status = answer(response, AuthResponses.AuthStatus.class);
+            AuthResponses.AuthStatus status = NativeCalls.answer(response, AuthResponses.AuthStatus.class);
             return EtcdServerPb.AuthStatusResponse.newBuilder().setHeader(current()).setEnabled(status.enabled())
                     .setAuthRevision(status.authRevision()).build();
         });
@@ -83,14 +81,14 @@ final class AuthService extends AuthGrpc.AuthImplBase {
     public void userGet(EtcdServerPb.AuthUserGetRequest request, StreamObserver<EtcdServerPb.AuthUserGetResponse> call) {
         calls.serve(call, id -> new AuthRequests.UserGet(id, request.getName()),
                 response -> EtcdServerPb.AuthUserGetResponse.newBuilder().setHeader(current())
-                        .addAllRoles(answer(response, AuthResponses.UserDetails.class).roles()).build());
+                        .addAllRoles(NativeCalls.answer(response, AuthResponses.UserDetails.class).roles()).build());
     }
 
     @Override
     public void userList(EtcdServerPb.AuthUserListRequest request, StreamObserver<EtcdServerPb.AuthUserListResponse> call) {
         calls.serve(call, AuthRequests.UserList::new,
                 response -> EtcdServerPb.AuthUserListResponse.newBuilder().setHeader(current())
-                        .addAllUsers(answer(response, AuthResponses.Names.class).names()).build());
+                        .addAllUsers(NativeCalls.answer(response, AuthResponses.Names.class).names()).build());
     }
 
     @Override
@@ -134,7 +132,7 @@ final class AuthService extends AuthGrpc.AuthImplBase {
         calls.serve(call, id -> new AuthRequests.RoleGet(id, request.getRole()), response -> {
             EtcdServerPb.AuthRoleGetResponse.Builder answer = EtcdServerPb.AuthRoleGetResponse.newBuilder()
                     .setHeader(current());
-            for (Permission permission : answer(response, AuthResponses.RoleDetails.class).permissions()) {
+            for (Permission permission : NativeCalls.answer(response, AuthResponses.RoleDetails.class).permissions()) {
                 answer.addPerm(etcd(permission));
             }
             return answer.build();
@@ -145,7 +143,7 @@ final class AuthService extends AuthGrpc.AuthImplBase {
     public void roleList(EtcdServerPb.AuthRoleListRequest request, StreamObserver<EtcdServerPb.AuthRoleListResponse> call) {
         calls.serve(call, AuthRequests.RoleList::new,
                 response -> EtcdServerPb.AuthRoleListResponse.newBuilder().setHeader(current())
-                        .addAllRoles(answer(response, AuthResponses.Names.class).names()).build());
+                        .addAllRoles(NativeCalls.answer(response, AuthResponses.Names.class).names()).build());
     }
 
     @Override
@@ -166,14 +164,14 @@ final class AuthService extends AuthGrpc.AuthImplBase {
     public void roleRevokePermission(EtcdServerPb.AuthRoleRevokePermissionRequest request,
                                      StreamObserver<EtcdServerPb.AuthRoleRevokePermissionResponse> call) {
         change(call, id -> new AuthRequests.RoleRevokePermission(id, request.getRole(),
-                        new KeyRange(request.getKey().toByteArray(), request.getRangeEnd().toByteArray())),
+                        EtcdToNative.keyRange(request.getKey(), request.getRangeEnd())),
                 header -> EtcdServerPb.AuthRoleRevokePermissionResponse.newBuilder().setHeader(header).build());
     }
 
     /** A call that changes the auth state: answered with the header at the revision of the change. */
     private <T> void change(StreamObserver<T> call, LongFunction<Request> request,
                             Function<EtcdServerPb.ResponseHeader, T> answer) {
-        calls.serve(call, request, response -> answer.apply(headers.at(answer(response, AuthResponses.Changed.class)
+        calls.serve(call, request, response -> answer.apply(headers.at(NativeCalls.answer(response, AuthResponses.Changed.class)
                 .revision())));
     }
 
@@ -187,8 +185,7 @@ final class AuthService extends AuthGrpc.AuthImplBase {
         if (type == null) {
             throw EtcdErrors.invalid("etcdserver: unknown permission type " + permission.getPermTypeValue());
         }
-        return new Permission(type, new KeyRange(permission.getKey().toByteArray(),
-                permission.getRangeEnd().toByteArray()));
+        return new Permission(type, EtcdToNative.keyRange(permission.getKey(), permission.getRangeEnd()));
     }
 
     /** Tern's permission as etcd's: its key and range end as given when it was granted. */
@@ -202,12 +199,5 @@ final class AuthService extends AuthGrpc.AuthImplBase {
         if (!hashedPassword.isEmpty() && password.isEmpty()) {
             throw EtcdErrors.invalid(HASHED_PASSWORD_REFUSED);
         }
-    }
-
-    private static <T extends Response> T answer(Response response, Class<T> kind) {
-        if (kind.isInstance(response)) {
-            return kind.cast(response);
-        }
-        throw new NativeCalls.UnexpectedAnswer();
     }
 }

@@ -129,7 +129,7 @@ final class EtcdToNative {
         };
     }
 
-    private static KeyRange keyRange(ByteString key, ByteString rangeEnd) {
+    static KeyRange keyRange(ByteString key, ByteString rangeEnd) {
         return new KeyRange(key.toByteArray(), rangeEnd.toByteArray());
     }
 

@@ -5,7 +5,6 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.tern.client.protocol.LeaseRequests;
 import io.tern.client.protocol.LeaseResponses;
-import io.tern.client.protocol.Response;
 import io.tern.etcd.api.EtcdServerPb;
 import io.tern.etcd.api.LeaseGrpc;
 import java.util.function.LongSupplier;
@@ -36,7 +35,7 @@ final class LeaseService extends LeaseGrpc.LeaseImplBase {
     @Override
     public void leaseGrant(EtcdServerPb.LeaseGrantRequest request, StreamObserver<EtcdServerPb.LeaseGrantResponse> call) {
         calls.serve(call, id -> new LeaseRequests.Grant(id, request.getID(), request.getTTL()), response -> {
-            LeaseResponses.Granted granted = answer(response, LeaseResponses.Granted.class);
+            LeaseResponses.Granted granted = NativeCalls.answer(response, LeaseResponses.Granted.class);
             return EtcdServerPb.LeaseGrantResponse.newBuilder().setHeader(headers.at(granted.revision()))
                     .setID(granted.id()).setTTL(granted.ttlSeconds()).build();
         });
@@ -45,7 +44,7 @@ final class LeaseService extends LeaseGrpc.LeaseImplBase {
     @Override
     public void leaseRevoke(EtcdServerPb.LeaseRevokeRequest request, StreamObserver<EtcdServerPb.LeaseRevokeResponse> call) {
         calls.serve(call, id -> new LeaseRequests.Revoke(id, request.getID()), response -> {
-            LeaseResponses.Revoked revoked = answer(response, LeaseResponses.Revoked.class);
+            LeaseResponses.Revoked revoked = NativeCalls.answer(response, LeaseResponses.Revoked.class);
             return EtcdServerPb.LeaseRevokeResponse.newBuilder().setHeader(headers.at(revoked.revision())).build();
         });
     }
@@ -55,7 +54,7 @@ final class LeaseService extends LeaseGrpc.LeaseImplBase {
     public void leaseTimeToLive(EtcdServerPb.LeaseTimeToLiveRequest request,
                                 StreamObserver<EtcdServerPb.LeaseTimeToLiveResponse> call) {
         calls.serve(call, id -> new LeaseRequests.TimeToLive(id, request.getID(), request.getKeys()), response -> {
-            LeaseResponses.TimeToLive found = answer(response, LeaseResponses.TimeToLive.class);
+            LeaseResponses.TimeToLive found = NativeCalls.answer(response, LeaseResponses.TimeToLive.class);
             EtcdServerPb.LeaseTimeToLiveResponse.Builder answer = EtcdServerPb.LeaseTimeToLiveResponse.newBuilder()
                     .setHeader(headers.at(currentRevision.getAsLong())).setID(request.getID())
                     .setTTL(found.remainingSeconds()).setGrantedTTL(found.grantedSeconds());
@@ -70,7 +69,7 @@ final class LeaseService extends LeaseGrpc.LeaseImplBase {
     public void leaseLeases(EtcdServerPb.LeaseLeasesRequest request,
                             StreamObserver<EtcdServerPb.LeaseLeasesResponse> call) {
         calls.serve(call, LeaseRequests.ListLeases::new, response -> {
-            LeaseResponses.Leases leases = answer(response, LeaseResponses.Leases.class);
+            LeaseResponses.Leases leases = NativeCalls.answer(response, LeaseResponses.Leases.class);
             EtcdServerPb.LeaseLeasesResponse.Builder answer = EtcdServerPb.LeaseLeasesResponse.newBuilder()
                     .setHeader(headers.at(currentRevision.getAsLong()));
             for (long id : leases.ids()) {
@@ -85,12 +84,5 @@ final class LeaseService extends LeaseGrpc.LeaseImplBase {
             StreamObserver<EtcdServerPb.LeaseKeepAliveResponse> responses) {
         return KeepAliveStream.open((ServerCallStreamObserver<EtcdServerPb.LeaseKeepAliveResponse>) responses, calls,
                 headers, currentRevision, streams);
-    }
-
-    private static <T extends Response> T answer(Response response, Class<T> kind) {
-        if (kind.isInstance(response)) {
-            return kind.cast(response);
-        }
-        throw new NativeCalls.UnexpectedAnswer();
     }
 }

@@ -137,6 +137,14 @@ final class NativeCalls {
         call.onCompleted();
     }
 
+    /** {@code response} as the kind of OK answer its request gets; anything else is an {@link UnexpectedAnswer}. */
+    static <T extends Response> T answer(Response response, Class<T> kind) {
+        if (kind.isInstance(response)) {
+            return kind.cast(response);
+        }
+        throw new UnexpectedAnswer();
+    }
+
     /** An OK response of a kind the request never gets. */
     static final class UnexpectedAnswer extends RuntimeException {
         UnexpectedAnswer() {
