@@ -75,7 +75,7 @@ public final class RocksStateStore implements AutoCloseable {
     private static final long PURGE_WAIT_MILLIS = 60_000;
 
     static {
-        RocksDB.loadLibrary();
+        RocksNativeLibrary.load();
     }
 
     private final Path dir;
