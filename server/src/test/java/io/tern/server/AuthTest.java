@@ -148,6 +148,30 @@ class AuthTest {
     }
 
     @Test
+    void aWriteTakenWhileAuthenticationWasOffIsNotAppliedOnceItIsOn() throws Exception {
+        start(AuthSettings.DEFAULT_TOKEN_TTL);
+        try (RawConnection c = new RawConnection(server.boundAddress())) {
+            ok(AuthResponses.Changed.class, c.call(new AuthRequests.UserAdd(id(), "root", ROOT_PASSWORD, false)));
+            ok(AuthResponses.Changed.class, c.call(new AuthRequests.UserGrantRole(id(), "root", "root")));
+            // The put follows the enable on the same connection, so the member takes it while the enable is
+            // in the log but not yet applied (authentication still off) and applies it after: it must be
+            // judged there as made by nobody, and refused, as etcd refuses it.
+            long enable = id();
+            long put = id();
+            c.send(new AuthRequests.Enable(enable));
+            c.send(new Request.Put(put, b("sneaked"), b("in")));
+            Response first = c.receive();
+            Response second = c.receive();
+            Response enabled = first.requestId() == enable ? first : second;
+            Response written = first.requestId() == put ? first : second;
+            ok(AuthResponses.Changed.class, enabled);
+            assertFalse(written instanceof Response.PutOk, "the put was applied: " + written);
+            login(c, "root", ROOT_PASSWORD);
+            ok(Response.NotFound.class, c.call(new Request.Get(id(), ReadMode.LINEARIZABLE, 0, b("sneaked"))));
+        }
+    }
+
+    @Test
     void eachPermissionAllowsExactlyItsRangeForEveryKindOfRequest() throws Exception {
         start(AuthSettings.DEFAULT_TOKEN_TTL);
         try (RawConnection root = new RawConnection(server.boundAddress());

@@ -30,6 +30,8 @@ import java.util.TreeSet;
 public final class AuthState {
 
     public static final String ROOT = "root";
+    /** Why a command made by nobody is refused (etcd's words). */
+    static final String USER_EMPTY = "etcdserver: user name is empty";
     public static final AuthState EMPTY = new AuthState(false, new byte[0], 0, Map.of(), Map.of());
 
     private static final byte FORMAT = 1;
@@ -92,6 +94,9 @@ public final class AuthState {
      * reason names the first missing permission ("user alice lacks WRITE on key 'foo'").
      */
     public String refusal(String user, RequiredAccess access) {
+        if (user.isEmpty()) {
+            return USER_EMPTY; // a command taken while authentication was off
+        }
         AuthUser found = users.get(user);
         if (found == null) {
             return "user " + user + " does not exist";
@@ -154,7 +159,7 @@ public final class AuthState {
                 nextKey = new byte[0];
             }
             case AuthChange.UserAdd add -> {
-                requireName(add.name(), "etcdserver: user name is empty");
+                requireName(add.name(), USER_EMPTY);
                 if (users.containsKey(add.name())) {
                     throw new AuthRefusedException("etcdserver: user name already exists");
                 }

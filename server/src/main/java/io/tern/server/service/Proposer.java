@@ -6,19 +6,14 @@ import io.tern.raft.node.RaftNode;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * How a request's command goes into the log: as it is, or, while authentication is on, as made by its
- * user ({@link Command.AsUser}), so that the auth state at its position in the log decides whether it
- * is applied.
+ * How a request's command goes into the log: as made by its user ({@link Command.AsUser}; nobody while
+ * authentication is off), so that the auth state at its position in the log decides whether it is
+ * applied. Only the members' own commands (lease expiry, automatic compaction, alarms) go in as they are.
  */
 @FunctionalInterface
 interface Proposer {
 
     CompletableFuture<Applied> propose(Command command);
-
-    /** Commands as they are: authentication off. */
-    static Proposer plain(RaftNode node) {
-        return command -> node.propose(command.encode());
-    }
 
     /** Commands made by {@code user} (empty: a caller with no identity). */
     static Proposer asUser(RaftNode node, String user) {

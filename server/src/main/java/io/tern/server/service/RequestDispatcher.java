@@ -45,7 +45,8 @@ public final class RequestDispatcher {
     private final Authorization authorization;
     private final AuthOperations auths;
     /** How commands are proposed while authentication is off: as they always were. */
-    private final Proposer plain;
+    /** Proposes as made by nobody: a caller while authentication is off. */
+    private final Proposer anonymous;
     private volatile boolean draining;
 
     /**
@@ -75,7 +76,7 @@ public final class RequestDispatcher {
         this.leases = new LeaseOperations(node, engine, leaseKeeper, keyValues);
         this.status = status;
         this.backups = new Backups(node, engine);
-        this.plain = Proposer.plain(node);
+        this.anonymous = Proposer.asUser(node, "");
         this.authorization = new Authorization(new TokenSigner(auth.tokenTtl(), Clock.systemUTC()));
         this.auths = new AuthOperations(node, engine, reads, authorization, new PasswordHasher(auth.bcryptCost()),
                 HASHING);
@@ -196,10 +197,10 @@ public final class RequestDispatcher {
             AuthState auth = engine.auth();
             if (!auth.enabled() || request instanceof Request.Ping || request instanceof Request.Status
                     || request instanceof AuthRequests.Authenticate || request instanceof AuthRequests.GetStatus) {
-                // With authentication off, nothing is checked and commands go into the log as they always did;
-                // a user's changes to the auth state are still proposed as the user's, for the case that
-                // authentication is turned on before they are applied.
-                return serve(request, reader, plain, null, null);
+                // With authentication off nothing is checked here, but commands still go into the log as made by
+                // nobody: authentication may be turned on before they are applied, and then they are refused
+                // there, as etcd refuses them (a user's changes to the auth state go in as the user's).
+                return serve(request, reader, anonymous, null, null);
             }
             return switch (authorization.identify(caller, auth)) {
                 case Authorization.Identity.Refused refused -> CompletableFuture.completedFuture(
