@@ -59,7 +59,7 @@ class RocksStateStoreAuthTest {
             assertEquals(new CommandResult.Refused(CommandResult.Refusal.PERMISSION_DENIED, 0,
                     "user alice lacks the root role this request needs"), results.get(3));
             assertEquals(new CommandResult.Refused(CommandResult.Refusal.PERMISSION_DENIED, 0,
-                    "user  does not exist"), results.get(4));
+                    "etcdserver: user name is empty"), results.get(4));
             assertTrue(store.get(bytes("p/a")).found());
             assertFalse(store.get(bytes("p/b")).found(), "a refused command writes nothing");
             assertEquals(12, store.appliedIndex(), "a refused command is still applied");
