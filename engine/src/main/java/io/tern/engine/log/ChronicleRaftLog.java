@@ -64,6 +64,8 @@ public final class ChronicleRaftLog implements RaftLog {
     private static final Logger log = LoggerFactory.getLogger(ChronicleRaftLog.class);
     /** Chronicle refuses excerpts over a quarter of its block: room for a 4 MiB value and more. */
     private static final long BLOCK_SIZE = 64L << 20;
+    /** How often, in bytes of a cycle file written, the mappings of the file are advised again (see {@link MappingAdvisor}). */
+    private static final long ADVICE_REGION_BYTES = 4L << 20;
     /** A crash mid-write leaves an unfinished Chronicle header; we are the only writer, so recover it fast. */
     private static final long HEADER_RECOVERY_TIMEOUT_MS = 500;
     /**
@@ -93,6 +95,9 @@ public final class ChronicleRaftLog implements RaftLog {
     private final Map<Integer, FileChannel> channelsByCycle = new HashMap<>();
     private final Set<Integer> cyclesWrittenSinceSync = new HashSet<>();
     private ByteBuffer writeBuffer = ByteBuffer.allocate(4096);
+    private final MappingAdvisor mappingAdvisor = new MappingAdvisor();
+    /** The cycle and region of it last written to whose mappings were advised. */
+    private long advisedRegion = -1;
     private byte[] recordBytes = new byte[4096];
     private long committedWatermark;
     private long syncCount;
@@ -366,11 +371,14 @@ public final class ChronicleRaftLog implements RaftLog {
 
     /** Writes {@code record}, already encoded in {@link #writeBuffer}. */
     private void writeEncoded(LogRecord record) {
+        long end;
         try (DocumentContext document = appender.writingDocument()) {
             document.wire().bytes().write(writeBuffer.array(), 0, writeBuffer.position());
+            end = document.wire().bytes().writePosition();
         }
         long queueIndex = appender.lastIndexAppended();
         int cycle = cycleFiles.cycleOf(queueIndex);
+        adviseNewMappings(cycle, end);
         cyclesWrittenSinceSync.add(cycle);
         if (knownCycles.add(cycle)) {
             cyclesCreatedSinceSync.add(cycle);
@@ -381,6 +389,20 @@ public final class ChronicleRaftLog implements RaftLog {
             }
         }
         applyToView(record, queueIndex);
+    }
+
+    /**
+     * Has the mappings of the cycle file advised (off this thread: it reads {@code /proc/self/maps}) each
+     * time the writer enters a new region of it, so that a chunk Chronicle maps is advised before much
+     * is written through it.
+     */
+    private void adviseNewMappings(int cycle, long position) {
+        long region = ((long) cycle << 32) | (position / ADVICE_REGION_BYTES);
+        if (region != advisedRegion) {
+            advisedRegion = region;
+            Path file = cycleFiles.fileFor(cycle);
+            Thread.ofVirtual().name("tern-log-advice").start(() -> mappingAdvisor.adviseMappingsOf(file));
+        }
     }
 
     /**
