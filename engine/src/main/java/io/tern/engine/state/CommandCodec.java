@@ -178,35 +178,40 @@ final class CommandCodec {
         }
         ByteBuffer in = ByteBuffer.wrap(encoded);
         try {
-            byte version = in.get();
-            if (version != VERSION) {
-                throw malformed(in, "unsupported encoding version " + Byte.toUnsignedInt(version)
-                        + " (this build reads version " + VERSION + ")");
-            }
-            byte type = in.get();
-            Command command = switch (type) {
-                case TYPE_PUT -> new Command.Put(getBytes(in, "key"), getBytes(in, "value"));
-                case TYPE_DELETE -> new Command.Delete(getBytes(in, "key"));
-                case TYPE_CAS -> new Command.CompareAndSet(getBytes(in, "key"),
-                        getOptional(in, "expected"), getOptional(in, "new value"));
-                case TYPE_BATCH -> decodeBatch(in);
-                case TYPE_ALARM -> decodeAlarm(in);
-                case TYPE_KV -> decodeKv(in);
-                case TYPE_COMPACT -> new Command.Compact(in.getLong());
-                case TYPE_LEASE_GRANT -> new Command.LeaseGrant(in.getLong(), in.getLong());
-                case TYPE_LEASE_REVOKE -> new Command.LeaseRevoke(in.getLong());
-                case TYPE_AUTH -> decodeAuth(in);
-                case TYPE_AS_USER -> decodeAsUser(in);
-                default -> throw malformed(in, "unknown command type " + Byte.toUnsignedInt(type));
-            };
-            if (in.hasRemaining()) {
-                throw malformed(in, in.remaining() + " unexpected bytes after the command");
-            }
-            return command;
+            return decode(in);
         } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("malformed command: truncated after " + in.position()
                     + " of " + encoded.length + " bytes");
         }
+    }
+
+    /** The command from {@code in}'s position to its limit (a user's command reads its own this way, uncopied). */
+    private static Command decode(ByteBuffer in) {
+        byte version = in.get();
+        if (version != VERSION) {
+            throw malformed(in, "unsupported encoding version " + Byte.toUnsignedInt(version)
+                    + " (this build reads version " + VERSION + ")");
+        }
+        byte type = in.get();
+        Command command = switch (type) {
+            case TYPE_PUT -> new Command.Put(getBytes(in, "key"), getBytes(in, "value"));
+            case TYPE_DELETE -> new Command.Delete(getBytes(in, "key"));
+            case TYPE_CAS -> new Command.CompareAndSet(getBytes(in, "key"),
+                    getOptional(in, "expected"), getOptional(in, "new value"));
+            case TYPE_BATCH -> decodeBatch(in);
+            case TYPE_ALARM -> decodeAlarm(in);
+            case TYPE_KV -> decodeKv(in);
+            case TYPE_COMPACT -> new Command.Compact(in.getLong());
+            case TYPE_LEASE_GRANT -> new Command.LeaseGrant(in.getLong(), in.getLong());
+            case TYPE_LEASE_REVOKE -> new Command.LeaseRevoke(in.getLong());
+            case TYPE_AUTH -> decodeAuth(in);
+            case TYPE_AS_USER -> decodeAsUser(in);
+            default -> throw malformed(in, "unknown command type " + Byte.toUnsignedInt(type));
+        };
+        if (in.hasRemaining()) {
+            throw malformed(in, in.remaining() + " unexpected bytes after the command");
+        }
+        return command;
     }
 
     /** The length of {@code KvCodec.encode(op)}, counted as the codec writes it rather than kept. */
@@ -251,9 +256,7 @@ final class CommandCodec {
 
     private static Command.AsUser decodeAsUser(ByteBuffer in) {
         String user = new String(getBytes(in, "user"), StandardCharsets.UTF_8);
-        byte[] rest = new byte[in.remaining()];
-        in.get(rest);
-        Command inner = decode(rest);
+        Command inner = decode(in);
         if (inner instanceof Command.AsUser) {
             throw new IllegalArgumentException("malformed command: a user's command carries another user's");
         }
