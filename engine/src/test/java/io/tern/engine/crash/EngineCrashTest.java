@@ -1,5 +1,6 @@
 package io.tern.engine.crash;
 
+import io.tern.engine.ChildJvm;
 import io.tern.engine.FsyncPolicy;
 import io.tern.engine.StorageEngine;
 import io.tern.raft.types.LogEntry;
@@ -14,8 +15,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -87,12 +86,8 @@ class EngineCrashTest {
 
     private void runAndKill(Path data, Path scratch, KillPoint point, String context) throws Exception {
         Path stderr = dir.resolve("worker-stderr.txt");
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(Arrays.asList(System.getProperty("tern.test.jvmArgs", "").trim().split("\\s+")));
-        command.removeIf(String::isEmpty);
-        command.addAll(List.of("-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                CrashWorker.class.getName(), data.toString(), scratch.toString(), Long.toString(random.nextLong())));
+        List<String> command = ChildJvm.command(List.of("-Xmx512m"), CrashWorker.class, data.toString(),
+                scratch.toString(), Long.toString(random.nextLong()));
         Process worker = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8))) {
             int appendsToSee = point == KillPoint.MID_APPEND ? 1 + random.nextInt(40) : 1;

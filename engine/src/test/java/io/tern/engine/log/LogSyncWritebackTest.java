@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LogSyncWritebackTest {
 
     private static final Path THREAD_IO = Path.of("/proc/thread-self/io");
+    /** The first line of a mapping in smaps: its address range. */
+    private static final Pattern MAPPING_HEADER = Pattern.compile("[0-9a-f]+-[0-9a-f]+ ");
 
     @TempDir
     Path dir;
@@ -92,9 +95,7 @@ class LogSyncWritebackTest {
         String path = file.toAbsolutePath().toString();
         boolean inMapping = false;
         for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
-            if (!line.isEmpty() && Character.isLetterOrDigit(line.charAt(0)) && line.contains("-")
-                    && line.split("\\s+").length >= 5 && !line.contains(":  ") && line.indexOf(' ') > 0
-                    && line.substring(0, line.indexOf(' ')).matches("[0-9a-f]+-[0-9a-f]+")) {
+            if (MAPPING_HEADER.matcher(line).lookingAt()) {
                 inMapping = line.endsWith(" " + path);
             } else if (inMapping && line.startsWith("VmFlags:")) {
                 return line;

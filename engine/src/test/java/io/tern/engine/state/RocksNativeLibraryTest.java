@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.tern.engine.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -13,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -83,12 +83,8 @@ class RocksNativeLibraryTest {
 
     /** A child JVM opens a store in {@code data} with {@code temporary} as its temporary directory; kill -9. */
     private static void openStoreThenKill(Path temporary, Path data) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(Arrays.asList(System.getProperty("tern.test.jvmArgs", "").trim().split("\\s+")));
-        command.removeIf(String::isEmpty);
-        command.addAll(List.of("-Xmx256m", "-Djava.io.tmpdir=" + temporary, "-cp", System.getProperty("java.class.path"),
-                OpenStore.class.getName(), data.toString()));
+        List<String> command = ChildJvm.command(List.of("-Xmx256m", "-Djava.io.tmpdir=" + temporary), OpenStore.class,
+                data.toString());
         Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             List<String> seen = new ArrayList<>();
