@@ -4,7 +4,9 @@ import io.tern.kv.WatchEvent;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.AbstractWriteBatch;
+import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteBatchWithIndex;
+import org.rocksdb.WriteOptions;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,15 +29,23 @@ final class CommandApplier {
     private final StateFamilies families;
     private final ReadOptions readOptions;
     private final CurrentRecords records;
+    private final WriteOptions writeOptions;
+    /** The compaction revision as the batches written so far left it. */
+    private long compactionRevision;
+    /** The compaction revision a batch not yet written sets; -1 if none. */
+    private long pendingCompactionRevision = -1;
 
     /**
      * @param readOptions how to read the committed state under the batch; the latest state, because
      *     the applier is the only writer
      */
-    CommandApplier(StateFamilies families, ReadOptions readOptions) {
+    CommandApplier(StateFamilies families, ReadOptions readOptions, WriteOptions writeOptions) throws RocksDBException {
         this.families = families;
         this.readOptions = readOptions;
+        this.writeOptions = writeOptions;
         this.records = new CurrentRecords(families.db(), readOptions, CurrentRecords.DEFAULT_CAPACITY_BYTES);
+        this.compactionRevision = StateLayout.compactionRevision(
+                families.db().get(readOptions, StateLayout.COMPACTION_KEY));
     }
 
     /**
@@ -63,11 +73,42 @@ final class CommandApplier {
     /** The batch the commands were applied to since the last call is written to the database. */
     void batchWritten() {
         records.committed();
+        if (pendingCompactionRevision >= 0) {
+            compactionRevision = pendingCompactionRevision;
+            pendingCompactionRevision = -1;
+        }
     }
 
     /** The batch the commands were applied to since the last call was dropped. */
     void batchDropped() {
         records.abandoned();
+        pendingCompactionRevision = -1;
+    }
+
+    /**
+     * Deletes the current records of {@code deleted} whose deletes the history purge found below the
+     * compaction revision, each only if it is still that key's record (the key may have been created
+     * again since). Called between runs, under the apply lock, since current records are the
+     * applier's: a purge writing them on its own could delete a key just created.
+     */
+    void dropDeletedRecords(List<byte[]> userKeys) throws RocksDBException {
+        try (WriteBatch batch = new WriteBatch()) {
+            for (byte[] userKey : userKeys) {
+                byte[] record = records.get(userKey);
+                if (record != null && StateLayout.isDeleted(record)
+                        && StateLayout.recordRevision(record) < compactionRevision) {
+                    batch.delete(userKey);
+                    records.delete(userKey);
+                }
+            }
+            if (batch.count() > 0) {
+                families.db().write(writeOptions, batch);
+            }
+            records.committed();
+        } catch (RocksDBException | RuntimeException e) {
+            records.abandoned();
+            throw e;
+        }
     }
 
     /**
@@ -84,7 +125,8 @@ final class CommandApplier {
         StateReader reader = batch instanceof WriteBatchWithIndex indexed
                 ? StateReader.of(families, readOptions, indexed, records) : StateReader.ofCurrentRecords(records);
         VersionedReads reads = new VersionedReads(reader);
-        RevisionWriter writer = new RevisionWriter(batch, families.events(), records, revision, events != null);
+        RevisionWriter writer = new RevisionWriter(batch, families.events(), records, revision,
+                pendingCompactionRevision >= 0 ? pendingCompactionRevision : compactionRevision, events != null);
         CommandResult result = switch (command) {
             case Command.Put put -> {
                 writer.put(put.key(), put.value(), 0, reads.current(put.key()));
@@ -147,6 +189,9 @@ final class CommandApplier {
             case Command.Auth auth -> throw new IllegalStateException("the store applies auth changes itself");
             case Command.AsUser asUser -> throw new IllegalStateException("the store checks a user's command itself");
         };
+        if (command instanceof Command.Compact compact && !(result instanceof CommandResult.Refused)) {
+            pendingCompactionRevision = compact.revision();
+        }
         if (events != null && !(result instanceof CommandResult.Refused)) {
             events.addAll(writer.events());
         }

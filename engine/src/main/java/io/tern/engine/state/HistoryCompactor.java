@@ -1,6 +1,6 @@
 package io.tern.engine.state;
 
-import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -9,9 +9,13 @@ import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -25,20 +29,28 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Applying a compaction only records R ({@link StateLayout#COMPACTION_KEY}): from then on every
  * member refuses reads below R, so what a client sees is decided by the log alone. The deletion itself
- * walks the whole index, which costs in proportion to the history kept; done inside the apply, it
- * would stall every write behind it. Here it runs on a thread of its own, in bounded batches, and
- * records how far it got ({@link StateLayout#PURGED_KEY}) once a pass is complete; a pass cut short
- * by a crash or a close is simply run again on the next open. The entries it deletes are ones no read
- * looks at (superseded changes below R: reads below R are refused, reads at or above R find the newest
- * change below R first), and the applier never writes below R, so the two never race. Members may
- * hold some of that garbage for a while; once their passes are done, their states are identical.
+ * costs in proportion to the changes made since the last pass; done inside the apply, it would stall
+ * every write behind it. Here it runs on a thread of its own, in bounded batches, and records how far
+ * it got ({@link StateLayout#PURGED_KEY}) once a pass is complete; a pass cut short by a crash or a
+ * close is simply run again on the next open.
+ *
+ * <p>A pass from the last purged revision P to R walks the events in {@code [P, R)} by revision. An
+ * event is superseded unless it is its key's newest change below R (found by walking the key's
+ * {@link ChangeChain} from its current record) and a put; and the change it links back to, if below
+ * P, was kept by the last pass as the newest below P and is superseded now. A key whose newest change
+ * below R deleted it, and which has not changed since, is gone: its deleted current record, the head
+ * of that history, is dropped too, by the applier ({@link DeletedRecords}), which alone writes current
+ * records. The events it deletes are ones no read looks at (reads below R are refused, reads at or
+ * above R stop at the newest change below R), and the applier never writes below R, so the two never
+ * race. Members may hold some of that garbage for a while; once their passes are done, their states
+ * are identical.
  */
 final class HistoryCompactor implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(HistoryCompactor.class);
 
-    /** Changes deleted per write, so that a pass interleaves with the applier and with close. */
-    static final int DELETES_PER_BATCH = 10_000;
+    /** Events examined per write, so that a pass interleaves with the applier and with close. */
+    static final int EVENTS_PER_BATCH = 10_000;
 
     /** Runs {@code work} on the open store, or returns false if the store is closed. */
     interface OpenStore {
@@ -49,18 +61,26 @@ final class HistoryCompactor implements AutoCloseable {
         void run(RocksDB db) throws RocksDBException;
     }
 
+    /** Drops the deleted current records of keys whose whole history is purged, or returns false if closed. */
+    interface DeletedRecords {
+        boolean drop(List<byte[]> userKeys) throws RocksDBException;
+    }
+
     private final OpenStore store;
-    /** Used only inside {@link OpenStore#whileOpen}, like the database it belongs to. */
-    private final ColumnFamilyHandle events;
+    private final DeletedRecords deletedRecords;
+    /** Used only inside {@link OpenStore#whileOpen}, like the database they belong to. */
+    private final StateFamilies families;
     private final WriteOptions writeOptions;
     private final String name;
     private final ExecutorService thread;
     private final Object progress = new Object();
     private boolean passQueued;
 
-    HistoryCompactor(OpenStore store, ColumnFamilyHandle events, WriteOptions writeOptions, String name) {
+    HistoryCompactor(OpenStore store, DeletedRecords deletedRecords, StateFamilies families, WriteOptions writeOptions,
+                     String name) {
         this.store = store;
-        this.events = events;
+        this.deletedRecords = deletedRecords;
+        this.families = families;
         this.writeOptions = writeOptions;
         this.name = name;
         this.thread = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("tern-history-purge").daemon().factory());
@@ -112,9 +132,12 @@ final class HistoryCompactor implements AutoCloseable {
     private void passes() {
         try {
             while (!Thread.currentThread().isInterrupted()) {
-                long[] target = new long[1];
-                boolean open = store.whileOpen(db -> target[0] = needed(db));
-                if (!open || target[0] == 0 || !pass(target[0])) {
+                long[] marks = new long[2];
+                boolean open = store.whileOpen(db -> {
+                    marks[0] = StateLayout.compactionRevision(db.get(StateLayout.COMPACTION_KEY));
+                    marks[1] = StateLayout.compactionRevision(db.get(StateLayout.PURGED_KEY));
+                });
+                if (!open || marks[0] <= marks[1] || !pass(marks[1], marks[0])) {
                     break;
                 }
             }
@@ -129,34 +152,25 @@ final class HistoryCompactor implements AutoCloseable {
         }
     }
 
-    /** The compaction revision if the history has not been purged down to it yet, else 0. */
-    private static long needed(RocksDB db) throws RocksDBException {
-        long compacted = StateLayout.compactionRevision(db.get(StateLayout.COMPACTION_KEY));
-        long purged = StateLayout.compactionRevision(db.get(StateLayout.PURGED_KEY));
-        return compacted > purged ? compacted : 0;
-    }
-
-    /** One pass down to {@code revision}; false if the store closed or the thread was stopped first. */
-    private boolean pass(long revision) throws RocksDBException {
+    /** One pass from {@code purged} down to {@code revision}; false if the store closed or the thread was stopped first. */
+    private boolean pass(long purged, long revision) throws RocksDBException {
         long started = System.nanoTime();
         long dropped = 0;
-        byte[] resumeAt = StateLayout.INDEX_START;
+        byte[] resumeAt = StateLayout.eventKey(purged);
         while (resumeAt != null) {
             if (Thread.currentThread().isInterrupted()) {
                 return false;
             }
-            Chunk chunk = new Chunk();
+            Chunk chunk = new Chunk(purged, revision);
             byte[] from = resumeAt;
-            if (!store.whileOpen(db -> chunk.collect(db, from, revision))) {
+            if (!store.whileOpen(db -> chunk.collect(from))) {
                 return false;
             }
             if (!chunk.dropped.isEmpty()) {
                 boolean written = store.whileOpen(db -> {
                     try (WriteBatch batch = new WriteBatch()) {
-                        for (byte[] indexKey : chunk.dropped) {
-                            batch.delete(indexKey);
-                            batch.delete(events, StateLayout.eventKey(StateLayout.indexRevision(indexKey),
-                                    StateLayout.indexSub(indexKey)));
+                        for (ChangeChain.Position change : chunk.dropped) {
+                            batch.delete(families.events(), StateLayout.eventKey(change.revision(), change.sub()));
                         }
                         db.write(writeOptions, batch);
                     }
@@ -165,6 +179,10 @@ final class HistoryCompactor implements AutoCloseable {
                     return false;
                 }
                 dropped += chunk.dropped.size();
+            }
+            // After the events: a pass cut short in between finds the records and drops them next time.
+            if (!chunk.deletedKeys.isEmpty() && !deletedRecords.drop(chunk.deletedKeys)) {
+                return false;
             }
             resumeAt = chunk.resumeAt;
         }
@@ -176,53 +194,63 @@ final class HistoryCompactor implements AutoCloseable {
         return recorded;
     }
 
-    /**
-     * The superseded changes of whole key groups from {@code resumeAt} on, at least
-     * {@link #DELETES_PER_BATCH} of them unless the index ends first; a group is never split, so the
-     * next chunk starts at a key's first change.
-     */
-    private static final class Chunk {
-        final List<byte[]> dropped = new ArrayList<>();
-        /** Where the next chunk starts; null at the end of the index. */
+    /** What one batch of events from {@code [purged, revision)} leaves to delete. */
+    private final class Chunk {
+        private final long purged;
+        private final long revision;
+        final List<ChangeChain.Position> dropped = new ArrayList<>();
+        /** Keys whose newest change below the revision deleted them and that have not changed since. */
+        final List<byte[]> deletedKeys = new ArrayList<>();
+        /** Where the next chunk starts; null once the events below the revision are all seen. */
         byte[] resumeAt;
+        /** Each key's newest change below the revision (null: none), as found in this chunk. */
+        private final Map<ByteBuffer, Optional<ChangeChain.Position>> newest = new HashMap<>();
 
-        void collect(RocksDB db, byte[] from, long revision) throws RocksDBException {
-            try (RocksIterator iterator = db.newIterator()) {
-                byte[] groupPrefix = null;
-                byte[] pending = null; // the newest change below the revision seen so far in this key's group
-                boolean pendingIsPut = false;
+        Chunk(long purged, long revision) {
+            this.purged = purged;
+            this.revision = revision;
+        }
+
+        void collect(byte[] from) throws RocksDBException {
+            byte[] end = StateLayout.eventKey(revision);
+            try (ReadOptions read = new ReadOptions();
+                 RocksIterator iterator = families.db().newIterator(families.events(), read)) {
+                VersionedReads reads = new VersionedReads(StateReader.of(families, read));
+                int seen = 0;
                 for (iterator.seek(from); iterator.isValid(); iterator.next()) {
-                    byte[] indexKey = iterator.key();
-                    if (Arrays.compareUnsigned(indexKey, StateLayout.INDEX_END) >= 0) {
+                    byte[] eventKey = iterator.key();
+                    if (Arrays.compareUnsigned(eventKey, end) >= 0) {
                         break;
                     }
-                    boolean sameKey = groupPrefix != null
-                            && indexKey.length - StateLayout.POSITION_BYTES == groupPrefix.length
-                            && Arrays.equals(indexKey, 0, groupPrefix.length, groupPrefix, 0, groupPrefix.length);
-                    if (!sameKey) {
-                        if (pending != null && !pendingIsPut) {
-                            dropped.add(pending);
-                        }
-                        pending = null;
-                        if (dropped.size() >= DELETES_PER_BATCH) {
-                            resumeAt = indexKey;
-                            return;
-                        }
-                        groupPrefix = Arrays.copyOf(indexKey, indexKey.length - StateLayout.POSITION_BYTES);
+                    if (seen++ == EVENTS_PER_BATCH) {
+                        resumeAt = eventKey;
+                        break;
                     }
-                    if (StateLayout.indexRevision(indexKey) >= revision) {
-                        continue;
-                    }
-                    if (pending != null) {
-                        dropped.add(pending);
-                    }
-                    pending = indexKey;
-                    pendingIsPut = iterator.value()[0] == StateLayout.TYPE_PUT;
+                    examine(reads, eventKey, iterator.value());
                 }
                 iterator.status();
-                if (pending != null && !pendingIsPut) {
-                    dropped.add(pending);
+            }
+        }
+
+        private void examine(VersionedReads reads, byte[] eventKey, byte[] event) throws RocksDBException {
+            ChangeChain.Position change = new ChangeChain.Position(StateLayout.eventRevision(eventKey),
+                    StateLayout.eventSub(eventKey));
+            ChangeChain.Links links = StateLayout.eventLinks(event);
+            if (links.hasPrevious() && links.previousRevision() < purged) {
+                dropped.add(new ChangeChain.Position(links.previousRevision(), links.previousSub()));
+            }
+            byte[] key = StateLayout.eventKeyOf(event);
+            Optional<ChangeChain.Position> newestBelow = newest.get(ByteBuffer.wrap(key));
+            if (newestBelow == null) {
+                byte[] record = reads.currentRecord(key);
+                newestBelow = Optional.ofNullable(record == null ? null : reads.newestChange(record, revision - 1));
+                newest.put(ByteBuffer.wrap(key), newestBelow);
+                if (record != null && StateLayout.isDeleted(record) && StateLayout.recordRevision(record) < revision) {
+                    deletedKeys.add(StateLayout.userKey(key));
                 }
+            }
+            if (!change.equals(newestBelow.orElse(null)) || StateLayout.isDeleteEvent(event)) {
+                dropped.add(change);
             }
         }
     }

@@ -12,8 +12,9 @@ import java.util.List;
 
 /**
  * The key changes of one log entry, all at the entry's index as revision, numbered by sub-revision in
- * the order they are made. Each change writes the key's current record, its event and its index entry,
- * and moves the key's lease attachment; see {@link StateLayout}.
+ * the order they are made. Each change writes the key's current record (the head of its
+ * {@link ChangeChain}) and its event, linked back to the key's earlier changes, and moves the key's
+ * lease attachment; see {@link StateLayout}.
  */
 final class RevisionWriter {
 
@@ -21,17 +22,24 @@ final class RevisionWriter {
     private final ColumnFamilyHandle eventFamily;
     private final CurrentRecords records;
     private final long revision;
+    private final long compactionRevision;
     /** The changes made, each with the key as it was before; {@code null} when nobody listens. */
     private final List<WatchEvent> events;
     private int sub;
 
-    /** @param records told of every current record written, so that the applier's reads see it */
+    /**
+     * @param records told of every current record written, so that the applier's reads see it
+     * @param compactionRevision the compaction revision as the entry finds it: a key deleted below it
+     *     starts a new chain when it is created again, as it does once the history purge has taken its
+     *     deleted record, so that every member writes the same links whatever its purge has done yet
+     */
     RevisionWriter(AbstractWriteBatch batch, ColumnFamilyHandle eventFamily, CurrentRecords records, long revision,
-                   boolean collectEvents) {
+                   long compactionRevision, boolean collectEvents) {
         this.batch = batch;
         this.eventFamily = eventFamily;
         this.records = records;
         this.revision = revision;
+        this.compactionRevision = compactionRevision;
         this.events = collectEvents ? new ArrayList<>() : null;
     }
 
@@ -60,11 +68,11 @@ final class RevisionWriter {
         long version = previous == null ? 1 : previous.version() + 1;
         VersionedKeyValue written = new VersionedKeyValue(key, value, create, revision, version, lease);
         byte[] userKey = StateLayout.userKey(key);
-        byte[] record = StateLayout.encodeRecord(create, revision, version, lease, value);
+        ChangeChain.Step step = nextChange(userKey);
+        byte[] record = StateLayout.encodeLiveRecord(written, step.chain());
         batch.put(userKey, record);
         records.put(userKey, record);
-        batch.put(eventFamily, StateLayout.eventKey(revision, sub), StateLayout.encodePutEvent(written));
-        batch.put(StateLayout.indexKey(key, revision, sub), new byte[] {StateLayout.TYPE_PUT});
+        batch.put(eventFamily, StateLayout.eventKey(revision, sub), StateLayout.encodePutEvent(written, step.links()));
         long previousLease = previous == null ? 0 : previous.lease();
         if (previousLease != lease) {
             if (previousLease != 0) {
@@ -82,15 +90,25 @@ final class RevisionWriter {
     void delete(VersionedKeyValue previous) throws RocksDBException {
         byte[] key = previous.key();
         byte[] userKey = StateLayout.userKey(key);
-        batch.delete(userKey);
-        records.delete(userKey);
-        batch.put(eventFamily, StateLayout.eventKey(revision, sub), StateLayout.encodeDeleteEvent(key));
-        batch.put(StateLayout.indexKey(key, revision, sub), new byte[] {StateLayout.TYPE_DELETE});
+        ChangeChain.Step step = nextChange(userKey);
+        byte[] record = StateLayout.encodeDeletedRecord(step.chain());
+        batch.put(userKey, record);
+        records.put(userKey, record);
+        batch.put(eventFamily, StateLayout.eventKey(revision, sub), StateLayout.encodeDeleteEvent(key, step.links()));
         if (previous.lease() != 0) {
             batch.delete(StateLayout.attachmentKey(previous.lease(), key));
         }
         record(new WatchEvent(WatchEvent.Type.DELETE,
                 new VersionedKeyValue(key, Bytes.EMPTY, 0, revision, 0, 0), previous));
+    }
+
+    /** The key's chain with the change about to be made (at {@code (revision, sub)}) added. */
+    private ChangeChain.Step nextChange(byte[] userKey) throws RocksDBException {
+        byte[] head = records.get(userKey);
+        if (head == null || StateLayout.isDeleted(head) && StateLayout.recordRevision(head) < compactionRevision) {
+            return ChangeChain.first(revision, sub);
+        }
+        return StateLayout.recordChain(head).next(revision, sub);
     }
 
     /** Marks a point of the batch (and of the records written) to roll back to. */

@@ -112,8 +112,9 @@ public final class RocksStateStore implements AutoCloseable {
         this.db = families.db();
         this.writeOptions = new WriteOptions().setDisableWAL(true);
         this.applyReadOptions = new ReadOptions();
-        this.commandApplier = new CommandApplier(families, applyReadOptions);
-        this.historyCompactor = new HistoryCompactor(this::whileOpen, families.events(), writeOptions, dir.toString());
+        this.commandApplier = new CommandApplier(families, applyReadOptions, writeOptions);
+        this.historyCompactor = new HistoryCompactor(this::whileOpen, this::dropDeletedRecords, families, writeOptions,
+                dir.toString());
         try {
             checkFormat();
             this.applied = loadPoint();
@@ -421,7 +422,8 @@ public final class RocksStateStore implements AutoCloseable {
             try (SnapshotView view = new SnapshotView(db)) {
                 long revision = StateLayout.appliedIndex(db.get(view.readOptions(), StateLayout.APPLIED_KEY));
                 byte[] record = db.get(view.readOptions(), StateLayout.userKey(key));
-                return new ReadResult(revision, record == null ? null : StateLayout.recordValue(record));
+                return new ReadResult(revision,
+                        record == null || StateLayout.isDeleted(record) ? null : StateLayout.recordValue(record));
             }
         } catch (RocksDBException e) {
             throw failure(dir, "cannot read", e);
@@ -469,6 +471,9 @@ public final class RocksStateStore implements AutoCloseable {
                 long bytes = 0;
                 try (RocksIterator iterator = db.newIterator(readOptions)) {
                     for (iterator.seek(StateLayout.userKey(startInclusive)); iterator.isValid(); iterator.next()) {
+                        if (StateLayout.isDeleted(iterator.value())) {
+                            continue;
+                        }
                         if (entries.size() == max) {
                             more = true;
                             break;
@@ -496,7 +501,7 @@ public final class RocksStateStore implements AutoCloseable {
     /**
      * Reads the keys of {@code request}'s range at its revision (0: the applied index), with its
      * options, from one snapshot. A read at the applied index reads the current records; one at a past
-     * revision reads the index and the events.
+     * revision walks each key's changes back from its current record.
      *
      * @param maxBytes the most bytes of keys and values in the answer, which always has at least one key
      * @throws CompactedRevisionException if the revision is below the compaction revision
@@ -568,10 +573,10 @@ public final class RocksStateStore implements AutoCloseable {
                         }
                     }
                     pendingRevision = revision;
-                    WatchEvent event = StateLayout.decodeEvent(revision, iterator.value());
+                    byte[] stored = iterator.value();
+                    WatchEvent event = StateLayout.decodeEvent(revision, stored);
                     if (withPrevKv) {
-                        event = new WatchEvent(event.type(), event.kv(), reads.before(event.kv().key(), revision,
-                                ByteBuffer.wrap(eventKey).getInt(1 + 8)));
+                        event = new WatchEvent(event.type(), event.kv(), reads.before(stored));
                     }
                     pending.add(event);
                     pendingBytes += event.kv().key().length + event.kv().value().length;
@@ -630,6 +635,22 @@ public final class RocksStateStore implements AutoCloseable {
             work.run(db);
             return true;
         } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /** The history purge's hand-off of deleted records to drop: current records are the applier's to write. */
+    private boolean dropDeletedRecords(List<byte[]> userKeys) throws RocksDBException {
+        lifecycle.readLock().lock();
+        applyLock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            commandApplier.dropDeletedRecords(userKeys);
+            return true;
+        } finally {
+            applyLock.unlock();
             lifecycle.readLock().unlock();
         }
     }
@@ -865,6 +886,11 @@ public final class RocksStateStore implements AutoCloseable {
                     + " leader, or export the keys with the previous version and load them again");
         } else if (format.length == 1 && format[0] == 2) {
             throw new StorageException("the state in " + dir + " has format 2 (history among the current records),"
+                    + " this version of Tern reads format " + StateLayout.FORMAT_VERSION
+                    + ": start this member from an empty data directory so that it takes the state from the"
+                    + " leader");
+        } else if (format.length == 1 && format[0] == 3) {
+            throw new StorageException("the state in " + dir + " has format 3 (history found through a per-key index),"
                     + " this version of Tern reads format " + StateLayout.FORMAT_VERSION
                     + ": start this member from an empty data directory so that it takes the state from the"
                     + " leader");

@@ -1,6 +1,5 @@
 package io.tern.engine.state;
 
-import io.tern.kv.Bytes;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -13,8 +12,9 @@ import java.util.zip.CRC32C;
  * Below the compaction revision R the history holds garbage until {@link HistoryCompactor}'s
  * background pass deletes it, at its own pace on each member; so the history is hashed as compaction
  * leaves it, whatever has been deleted yet: below R each key's newest change if it is a put (in key
- * order, from the index), then every change from R on (in revision order). Members that applied the
- * same entries get the same hashes. All reads go through {@code read}, one snapshot.
+ * order, found along each key's {@link ChangeChain}), then every change from R on (in revision order).
+ * Members that applied the same entries get the same hashes. All reads go through {@code read}, one
+ * snapshot.
  */
 final class StateHasher {
 
@@ -29,22 +29,16 @@ final class StateHasher {
     }
 
     /**
-     * The whole state at applied index {@code applied}: every key outside the history but the purge
-     * mark (which each member writes when its own pass ends), then the history as {@link #history}.
+     * The whole state at applied index {@code applied}: every key outside the events but the purge mark
+     * (which each member writes when its own pass ends) and the deleted records below R (which each
+     * member's purge drops at its own pace), then the history as {@link #history}.
      */
     static int state(StateFamilies families, ReadOptions read, long compacted, long applied) throws RocksDBException {
         CRC32C crc = new CRC32C();
         try (RocksIterator iterator = families.db().newIterator(read)) {
             for (iterator.seekToFirst(); iterator.isValid(); iterator.next()) {
                 byte[] key = iterator.key();
-                if (key.length > 0 && key[0] == StateLayout.INDEX_PREFIX) { // the events are in their own family
-                    iterator.seek(StateLayout.INDEX_END);
-                    if (!iterator.isValid()) {
-                        break;
-                    }
-                    key = iterator.key();
-                }
-                if (!Arrays.equals(key, StateLayout.PURGED_KEY)) {
+                if (!Arrays.equals(key, StateLayout.PURGED_KEY) && !isPurgeable(key, iterator.value(), compacted)) {
                     crc.update(key);
                     crc.update(iterator.value());
                 }
@@ -72,47 +66,35 @@ final class StateHasher {
         }
     }
 
+    private static boolean isPurgeable(byte[] key, byte[] value, long compacted) {
+        return key.length > 0 && key[0] == StateLayout.USER_PREFIX && StateLayout.isDeleted(value)
+                && StateLayout.recordRevision(value) < compacted;
+    }
+
     /** Each key's newest change below {@code compacted}, if a put: what compaction keeps of the past. */
     private static void addKeptBelow(StateFamilies families, ReadOptions read, long compacted, CRC32C crc) throws RocksDBException {
         if (compacted <= 1) {
             return;
         }
-        try (RocksIterator iterator = families.db().newIterator(read)) {
-            byte[] group = null;
-            byte[] newest = null;
-            boolean newestIsPut = false;
-            for (iterator.seek(StateLayout.INDEX_START); iterator.isValid(); iterator.next()) {
-                byte[] indexKey = iterator.key();
-                if (Arrays.compareUnsigned(indexKey, StateLayout.INDEX_END) >= 0) {
+        StateReader reader = StateReader.of(families, read);
+        VersionedReads reads = new VersionedReads(reader);
+        try (RocksIterator iterator = reader.iterator()) {
+            for (iterator.seek(new byte[] {StateLayout.USER_PREFIX}); iterator.isValid(); iterator.next()) {
+                if (Arrays.compareUnsigned(iterator.key(), StateLayout.USER_END) >= 0) {
                     break;
                 }
-                int prefix = indexKey.length - StateLayout.POSITION_BYTES;
-                if (group == null || prefix != group.length || !Arrays.equals(indexKey, 0, prefix, group, 0, prefix)) {
-                    addKept(families, read, newest, newestIsPut, crc);
-                    newest = null;
-                    group = Arrays.copyOf(indexKey, prefix);
+                ChangeChain.Position kept = reads.newestChange(iterator.value(), compacted - 1);
+                if (kept == null) {
+                    continue;
                 }
-                if (StateLayout.indexRevision(indexKey) < compacted) {
-                    newest = indexKey;
-                    newestIsPut = iterator.value()[0] == StateLayout.TYPE_PUT;
+                byte[] eventKey = StateLayout.eventKey(kept.revision(), kept.sub());
+                byte[] event = reader.event(eventKey);
+                if (event != null && !StateLayout.isDeleteEvent(event)) { // a delete below R is gone or going
+                    crc.update(eventKey);
+                    crc.update(event);
                 }
             }
             iterator.status();
-            addKept(families, read, newest, newestIsPut, crc);
         }
-    }
-
-    private static void addKept(StateFamilies families, ReadOptions read, byte[] indexKey, boolean put, CRC32C crc)
-            throws RocksDBException {
-        if (indexKey == null || !put) {
-            return;
-        }
-        byte[] eventKey = StateLayout.eventKey(StateLayout.indexRevision(indexKey), StateLayout.indexSub(indexKey));
-        byte[] event = families.db().get(families.events(), read, eventKey);
-        if (event == null) {
-            throw new IllegalStateException("index entry " + Bytes.show(indexKey) + " has no event");
-        }
-        crc.update(eventKey);
-        crc.update(event);
     }
 }

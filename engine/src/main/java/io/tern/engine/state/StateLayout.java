@@ -22,22 +22,25 @@ import java.util.Arrays;
  * 0x00 'c'                         u64 compaction revision (absent: 0)
  * 0x00 'p'                         u64 revision below which superseded history is deleted (absent: 0)
  * 0x00 'u'                         the auth state ({@code AuthState.encode()}; absent: never changed, off)
- * 0x01 | key                       current record: u64 create | u64 mod | u64 version | u64 lease | value
+ * 0x01 | key                       current record: u8 state (0 live, 1 deleted) | u64 create | u64 mod
+ *                                         | u64 version | u64 lease | chain | value
  * 0x02 | u64 revision | u32 sub    (events family) event: u8 type (0 put, 1 delete) | u32 n | n bytes key
- *                                         | for a put: u64 create | u64 version | u64 lease | value
- * 0x03 | escaped key | u64 revision | u32 sub    u8 type: the per-key index of the events
+ *                                         | links | for a put: u64 create | u64 version | u64 lease | value
  * 0x04 | u64 lease id              u64 granted TTL in seconds
  * 0x05 | u64 lease id | key        (empty): the key is attached to the lease
+ *
+ * chain: u64 changes n | popcount(n) x (u64 revision | u32 sub), the newest change's first: {@link ChangeChain}
+ * links: u64 previous revision | u32 sub | u64 jump revision | u32 sub   (revision 0: none)
  * </pre>
  *
  * <p>A revision is the index of the log entry that made the change; {@code sub} orders the changes
  * one entry made (a batch, a transaction, a revoke deleting several keys). A current read is one
- * get of the current record; a read at a past revision finds each key's newest index entry at or
- * below it and reads that event; a watch catching up walks the events by revision.
- *
- * <p>The index escapes keys so that they sort as the keys do and none is a prefix of another: each
- * 0x00 byte becomes 0x00 0xFF and the key ends with 0x00 0x01. The unterminated escape of a range's
- * bounds therefore bounds exactly the index entries of the range's keys.
+ * get of the current record. A key's changes form a chain back from its current record: each event
+ * links to the key's previous change and to one further back ({@link ChangeChain}), so a read at a
+ * past revision walks a few events per key instead of reading a per-key index, which every put
+ * would have had to insert at a random place in RocksDB's memtable as well as the current record.
+ * A deleted key keeps a current record in state "deleted" as the head of its chain until the history
+ * below its delete is purged. A watch catching up walks the events by revision.
  *
  * <p>Every current record sorts after every metadata key and before {@link #USER_END}, so a scan of
  * current records bounded by {@code [0x01, 0x02)} can never meet anything else, whatever bytes the
@@ -46,19 +49,16 @@ import java.util.Arrays;
 final class StateLayout {
 
     /** The layout described here; stored so that a later, different layout is recognised. */
-    static final byte FORMAT_VERSION = 3;
+    static final byte FORMAT_VERSION = 4;
 
     static final byte USER_PREFIX = 0x01;
     static final byte EVENT_PREFIX = 0x02;
-    static final byte INDEX_PREFIX = 0x03;
     static final byte LEASE_PREFIX = 0x04;
     static final byte ATTACHMENT_PREFIX = 0x05;
 
     /** The exclusive upper bound of all current records. */
     static final byte[] USER_END = {USER_PREFIX + 1};
     static final byte[] EVENT_END = {EVENT_PREFIX + 1};
-    static final byte[] INDEX_START = {INDEX_PREFIX};
-    static final byte[] INDEX_END = {INDEX_PREFIX + 1};
     static final byte[] LEASE_START = {LEASE_PREFIX};
     static final byte[] LEASE_END = {LEASE_PREFIX + 1};
 
@@ -88,12 +88,14 @@ final class StateLayout {
 
     static final int APPLIED_VALUE_BYTES = 16;
 
-    /** create, mod, version and lease ahead of the value in a current record. */
-    static final int RECORD_HEADER_BYTES = 32;
+    static final byte RECORD_LIVE = 0;
+    static final byte RECORD_DELETED = 1;
+    /** state, create, mod, version and lease ahead of a current record's chain. */
+    private static final int RECORD_FIXED_BYTES = 1 + 8 * 4;
     static final byte TYPE_PUT = 0;
     static final byte TYPE_DELETE = 1;
-    /** u64 revision | u32 sub after a prefix or an escaped key. */
-    static final int POSITION_BYTES = 12;
+    static final int POSITION_BYTES = ChangeChain.POSITION_BYTES;
+    private static final int LINKS_BYTES = ChangeChain.Links.BYTES;
 
     private StateLayout() {
     }
@@ -108,20 +110,58 @@ final class StateLayout {
         return Arrays.copyOfRange(stored, 1, stored.length);
     }
 
-    static byte[] encodeRecord(long createRevision, long modRevision, long version, long lease, byte[] value) {
-        return ByteBuffer.allocate(RECORD_HEADER_BYTES + value.length).putLong(createRevision).putLong(modRevision)
-                .putLong(version).putLong(lease).put(value).array();
+    /** The current record of a key that is {@code kv} after the change {@code chain} ends with. */
+    static byte[] encodeLiveRecord(VersionedKeyValue kv, ChangeChain chain) {
+        ByteBuffer out = ByteBuffer.allocate(RECORD_FIXED_BYTES + chain.encodedLength() + kv.value().length);
+        out.put(RECORD_LIVE).putLong(kv.createRevision()).putLong(kv.modRevision()).putLong(kv.version())
+                .putLong(kv.lease());
+        chain.encode(out);
+        return out.put(kv.value()).array();
     }
 
-    /** The value of a current record, without its metadata. */
+    /**
+     * The current record of a key whose newest change, the one {@code chain} ends with, deleted it: the
+     * head of its history until that is purged.
+     */
+    static byte[] encodeDeletedRecord(ChangeChain chain) {
+        ByteBuffer out = ByteBuffer.allocate(RECORD_FIXED_BYTES + chain.encodedLength());
+        out.put(RECORD_DELETED).putLong(0).putLong(chain.newestRevision()).putLong(0).putLong(0);
+        chain.encode(out);
+        return out.array();
+    }
+
+    /** Whether a current record says the key is deleted (it is only the head of the key's history). */
+    static boolean isDeleted(byte[] record) {
+        return record[0] == RECORD_DELETED;
+    }
+
+    /** The revision of the key's newest change (for a deleted key, its delete). */
+    static long recordRevision(byte[] record) {
+        return ByteBuffer.wrap(record).getLong(1 + 8);
+    }
+
+    static int recordSub(byte[] record) {
+        return ByteBuffer.wrap(record).getInt(RECORD_FIXED_BYTES + 8 + 8);
+    }
+
+    static ChangeChain recordChain(byte[] record) {
+        return ChangeChain.decode(ByteBuffer.wrap(record, RECORD_FIXED_BYTES, record.length - RECORD_FIXED_BYTES));
+    }
+
+    /** The value of a live current record, without its metadata. */
     static byte[] recordValue(byte[] record) {
-        return Arrays.copyOfRange(record, RECORD_HEADER_BYTES, record.length);
+        return Arrays.copyOfRange(record, valueOffset(record), record.length);
     }
 
+    /** A live current record as the key-value it says. */
     static VersionedKeyValue decodeRecord(byte[] key, byte[] record) {
         ByteBuffer in = ByteBuffer.wrap(record);
-        return new VersionedKeyValue(key, recordValue(record), in.getLong(0), in.getLong(8), in.getLong(16),
-                in.getLong(24));
+        return new VersionedKeyValue(key, recordValue(record), in.getLong(1), in.getLong(1 + 8), in.getLong(1 + 16),
+                in.getLong(1 + 24));
+    }
+
+    private static int valueOffset(byte[] record) {
+        return RECORD_FIXED_BYTES + ChangeChain.encodedLength(ByteBuffer.wrap(record).getLong(RECORD_FIXED_BYTES));
     }
 
     // ---- events, by revision
@@ -139,14 +179,40 @@ final class StateLayout {
         return ByteBuffer.wrap(eventKey).getLong(1);
     }
 
-    static byte[] encodePutEvent(VersionedKeyValue kv) {
-        return ByteBuffer.allocate(1 + 4 + kv.key().length + 24 + kv.value().length).put(TYPE_PUT)
-                .putInt(kv.key().length).put(kv.key()).putLong(kv.createRevision()).putLong(kv.version())
-                .putLong(kv.lease()).put(kv.value()).array();
+    static int eventSub(byte[] eventKey) {
+        return ByteBuffer.wrap(eventKey).getInt(1 + 8);
     }
 
-    static byte[] encodeDeleteEvent(byte[] key) {
-        return ByteBuffer.allocate(1 + 4 + key.length).put(TYPE_DELETE).putInt(key.length).put(key).array();
+    /** The event of a put that left the key as {@code kv}, linked back through {@code links}. */
+    static byte[] encodePutEvent(VersionedKeyValue kv, ChangeChain.Links links) {
+        ByteBuffer out = ByteBuffer.allocate(1 + 4 + kv.key().length + LINKS_BYTES + 24 + kv.value().length)
+                .put(TYPE_PUT).putInt(kv.key().length).put(kv.key());
+        links.encode(out);
+        return out.putLong(kv.createRevision()).putLong(kv.version()).putLong(kv.lease()).put(kv.value()).array();
+    }
+
+    static byte[] encodeDeleteEvent(byte[] key, ChangeChain.Links links) {
+        ByteBuffer out = ByteBuffer.allocate(1 + 4 + key.length + LINKS_BYTES).put(TYPE_DELETE).putInt(key.length)
+                .put(key);
+        links.encode(out);
+        return out.array();
+    }
+
+    static boolean isDeleteEvent(byte[] event) {
+        return event[0] == TYPE_DELETE;
+    }
+
+    /** Where an event's key changed before it, and further back. */
+    static ChangeChain.Links eventLinks(byte[] event) {
+        ByteBuffer in = ByteBuffer.wrap(event);
+        in.position(1 + 4 + in.getInt(1));
+        return ChangeChain.Links.decode(in);
+    }
+
+    /** The key an event changed. */
+    static byte[] eventKeyOf(byte[] event) {
+        ByteBuffer in = ByteBuffer.wrap(event);
+        return Arrays.copyOfRange(event, 5, 5 + in.getInt(1));
     }
 
     /**
@@ -158,6 +224,7 @@ final class StateLayout {
         byte type = in.get();
         byte[] key = new byte[in.getInt()];
         in.get(key);
+        in.position(in.position() + LINKS_BYTES);
         if (type == TYPE_DELETE) {
             return new WatchEvent(WatchEvent.Type.DELETE, new VersionedKeyValue(key, Bytes.EMPTY, 0, revision, 0, 0),
                     null);
@@ -169,93 +236,6 @@ final class StateLayout {
         in.get(value);
         return new WatchEvent(WatchEvent.Type.PUT, new VersionedKeyValue(key, value, create, revision, version, lease),
                 null);
-    }
-
-    // ---- the per-key index
-
-    /** The escape of {@code key} with its terminator: the prefix of every index entry of the key. */
-    static byte[] indexKeyPrefix(byte[] key) {
-        ByteBuffer out = ByteBuffer.allocate(1 + escapedLength(key) + 2);
-        out.put(INDEX_PREFIX);
-        putEscapedBody(out, key);
-        return out.put((byte) 0).put((byte) 1).array();
-    }
-
-    static byte[] indexKey(byte[] key, long revision, int sub) {
-        ByteBuffer out = ByteBuffer.allocate(1 + escapedLength(key) + 2 + POSITION_BYTES);
-        out.put(INDEX_PREFIX);
-        putEscapedBody(out, key);
-        return out.put((byte) 0).put((byte) 1).putLong(revision).putInt(sub).array();
-    }
-
-    /**
-     * The index bound for a range bound: the escaped key without its terminator (every key at or
-     * above {@code key} has index entries at or above it, every key below has them all below).
-     */
-    static byte[] indexBound(byte[] key) {
-        ByteBuffer out = ByteBuffer.allocate(1 + escapedLength(key));
-        out.put(INDEX_PREFIX);
-        putEscapedBody(out, key);
-        return out.array();
-    }
-
-    /** The length of the prefix ({@link #indexKeyPrefix}) of an index entry's key. */
-    static int indexPrefixLength(byte[] indexKey) {
-        for (int i = 1; i + 1 < indexKey.length; i++) {
-            if (indexKey[i] == 0) {
-                if (indexKey[i + 1] == 1) {
-                    return i + 2;
-                }
-                i++; // an escaped 0x00: skip its 0xFF
-            }
-        }
-        throw new IllegalStateException("an index key without a terminator: " + Bytes.show(indexKey));
-    }
-
-    /** The user key an index entry's key belongs to, given its {@link #indexPrefixLength}. */
-    static byte[] unescapeIndexKey(byte[] indexKey, int prefixLength) {
-        ByteBuffer out = ByteBuffer.allocate(prefixLength - 3);
-        for (int i = 1; i < prefixLength - 2; i++) {
-            out.put(indexKey[i]);
-            if (indexKey[i] == 0) {
-                i++;
-            }
-        }
-        return Arrays.copyOf(out.array(), out.position());
-    }
-
-    /** The smallest index key above every entry whose key prefix is {@code prefix} (a terminated escape). */
-    static byte[] afterIndexPrefix(byte[] prefix) {
-        byte[] after = prefix.clone();
-        after[after.length - 1]++;
-        return after;
-    }
-
-    static long indexRevision(byte[] indexKey) {
-        return ByteBuffer.wrap(indexKey).getLong(indexKey.length - POSITION_BYTES);
-    }
-
-    static int indexSub(byte[] indexKey) {
-        return ByteBuffer.wrap(indexKey).getInt(indexKey.length - 4);
-    }
-
-    private static int escapedLength(byte[] key) {
-        int length = key.length;
-        for (byte b : key) {
-            if (b == 0) {
-                length++;
-            }
-        }
-        return length;
-    }
-
-    private static void putEscapedBody(ByteBuffer out, byte[] key) {
-        for (byte b : key) {
-            out.put(b);
-            if (b == 0) {
-                out.put((byte) 0xFF);
-            }
-        }
     }
 
     // ---- leases

@@ -2,11 +2,9 @@ package io.tern.engine.state;
 
 import io.tern.kv.KeyRange;
 import io.tern.kv.VersionedKeyValue;
-import io.tern.kv.WatchEvent;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -41,7 +39,12 @@ final class VersionedReads {
     /** The key as it is now, or {@code null}: one get. */
     VersionedKeyValue current(byte[] key) throws RocksDBException {
         byte[] record = reader.get(StateLayout.userKey(key));
-        return record == null ? null : StateLayout.decodeRecord(key, record);
+        return record == null || StateLayout.isDeleted(record) ? null : StateLayout.decodeRecord(key, record);
+    }
+
+    /** The key's current record (for a deleted key, the head of its history while it lasts), or {@code null}. */
+    byte[] currentRecord(byte[] key) throws RocksDBException {
+        return reader.get(StateLayout.userKey(key));
     }
 
     /**
@@ -69,6 +72,9 @@ final class VersionedReads {
                 if (Arrays.compareUnsigned(stored, upper) >= 0) {
                     break;
                 }
+                if (StateLayout.isDeleted(iterator.value())) {
+                    continue;
+                }
                 cursor.at(iterator, stored);
                 if (!visitor.visit(cursor)) {
                     break;
@@ -78,66 +84,111 @@ final class VersionedReads {
         }
     }
 
-    /** Visits the keys of {@code range} as they were at {@code revision} (which history must still hold). */
+    /**
+     * Visits the keys of {@code range} as they were at {@code revision}, which must be at or above the
+     * compaction revision: each key with a current record (a deleted key keeps one while its history
+     * lasts) is walked back along its {@link ChangeChain} to its newest change at or before it.
+     */
     void forEachAt(KeyRange range, long revision, KeyVisitor visitor) throws RocksDBException {
         if (range.isEmpty()) {
             return;
         }
+        long compacted = compactionRevision();
+        if (range.isSingleKey()) {
+            byte[] record = reader.get(StateLayout.userKey(range.start()));
+            VersionedKeyValue kv = record == null ? null : at(range.start(), record, revision, compacted);
+            if (kv != null) {
+                visitor.visit(new LoadedCursor(kv));
+            }
+            return;
+        }
         byte[] end = range.endExclusive();
-        byte[] upper = end.length == 0 ? StateLayout.INDEX_END : StateLayout.indexBound(end);
-        PastCursor cursor = new PastCursor();
+        byte[] upper = end.length == 0 ? StateLayout.USER_END : StateLayout.userKey(end);
         try (RocksIterator iterator = reader.iterator()) {
-            iterator.seek(StateLayout.indexBound(range.start()));
-            while (iterator.isValid()) {
-                byte[] indexKey = iterator.key();
-                if (Arrays.compareUnsigned(indexKey, upper) >= 0) {
+            for (iterator.seek(StateLayout.userKey(range.start())); iterator.isValid(); iterator.next()) {
+                byte[] stored = iterator.key();
+                if (Arrays.compareUnsigned(stored, upper) >= 0) {
                     break;
                 }
-                int prefixLength = StateLayout.indexPrefixLength(indexKey);
-                byte[] prefix = Arrays.copyOf(indexKey, prefixLength);
-                iterator.seekForPrev(positioned(prefix, revision, -1));
-                if (iterator.isValid() && startsWith(iterator.key(), prefix)
-                        && iterator.value()[0] == StateLayout.TYPE_PUT) {
-                    byte[] found = iterator.key();
-                    cursor.at(StateLayout.unescapeIndexKey(found, prefixLength), StateLayout.indexRevision(found),
-                            StateLayout.indexSub(found));
-                    if (!visitor.visit(cursor)) {
-                        break;
-                    }
+                VersionedKeyValue kv = at(StateLayout.stripUserPrefix(stored), iterator.value(), revision, compacted);
+                if (kv != null && !visitor.visit(new LoadedCursor(kv))) {
+                    break;
                 }
-                iterator.seek(StateLayout.afterIndexPrefix(prefix));
             }
             iterator.status();
         }
     }
 
     /**
-     * The key as it was just before the change at {@code (revision, sub)}: its newest change before
-     * that one, if a put; {@code null} if it did not exist (or history no longer says).
+     * The key whose current record is {@code record} as it was at {@code revision} (at or above
+     * {@code compacted}), or {@code null} if it did not exist then. The purge keeps a put below the
+     * compaction revision and deletes a delete, so a missing event there is a delete.
      */
-    VersionedKeyValue before(byte[] key, long revision, int sub) throws RocksDBException {
-        byte[] prefix = StateLayout.indexKeyPrefix(key);
-        byte[] bound = sub == 0 ? positioned(prefix, revision - 1, -1) : positioned(prefix, revision, sub - 1);
-        try (RocksIterator iterator = reader.iterator()) {
-            iterator.seekForPrev(bound);
-            if (!iterator.isValid() || !startsWith(iterator.key(), prefix)
-                    || iterator.value()[0] != StateLayout.TYPE_PUT) {
-                iterator.status();
-                return null;
-            }
-            byte[] found = iterator.key();
-            return event(StateLayout.indexRevision(found), StateLayout.indexSub(found)).kv();
+    private VersionedKeyValue at(byte[] key, byte[] record, long revision, long compacted) throws RocksDBException {
+        if (StateLayout.recordRevision(record) <= revision) {
+            return StateLayout.isDeleted(record) ? null : StateLayout.decodeRecord(key, record);
         }
+        ChangeChain.Position newest = newestChange(record, revision);
+        if (newest == null) {
+            return null;
+        }
+        byte[] event = reader.event(StateLayout.eventKey(newest.revision(), newest.sub()));
+        if (event == null && newest.revision() >= compacted) {
+            throw missing(newest.revision(), newest.sub());
+        }
+        return event == null || StateLayout.isDeleteEvent(event) ? null
+                : StateLayout.decodeEvent(newest.revision(), event).kv();
     }
 
-    /** The event stored at {@code (revision, sub)}. */
-    WatchEvent event(long revision, int sub) throws RocksDBException {
+    /**
+     * Where the newest change at or before {@code revision} is of the key whose current record is
+     * {@code record}; {@code null} if its history starts after it. The walk reads only events above
+     * {@code revision}, so it needs {@code revision} at or above the compaction revision minus one,
+     * where every event is kept.
+     */
+    ChangeChain.Position newestChange(byte[] record, long revision) throws RocksDBException {
+        long changeRevision = StateLayout.recordRevision(record);
+        int changeSub = StateLayout.recordSub(record);
+        while (changeRevision > revision) {
+            ChangeChain.Links links = StateLayout.eventLinks(requiredEvent(changeRevision, changeSub));
+            if (links.hasJump() && links.jumpRevision() > revision) {
+                changeRevision = links.jumpRevision();
+                changeSub = links.jumpSub();
+            } else if (links.hasPrevious()) {
+                changeRevision = links.previousRevision();
+                changeSub = links.previousSub();
+            } else {
+                return null;
+            }
+        }
+        return new ChangeChain.Position(changeRevision, changeSub);
+    }
+
+    /**
+     * The key as it was just before the change recorded by {@code event}: its previous change, if a
+     * put; {@code null} if it did not exist (or history no longer says).
+     */
+    VersionedKeyValue before(byte[] event) throws RocksDBException {
+        ChangeChain.Links links = StateLayout.eventLinks(event);
+        if (!links.hasPrevious()) {
+            return null;
+        }
+        byte[] previous = reader.event(StateLayout.eventKey(links.previousRevision(), links.previousSub()));
+        return previous == null || StateLayout.isDeleteEvent(previous) ? null
+                : StateLayout.decodeEvent(links.previousRevision(), previous).kv();
+    }
+
+    private byte[] requiredEvent(long revision, int sub) throws RocksDBException {
         byte[] event = reader.event(StateLayout.eventKey(revision, sub));
         if (event == null) {
-            throw new IllegalStateException("the index names event " + revision + "." + Integer.toUnsignedString(sub)
-                    + " but history does not hold it");
+            throw missing(revision, sub);
         }
-        return StateLayout.decodeEvent(revision, event);
+        return event;
+    }
+
+    private static IllegalStateException missing(long revision, int sub) {
+        return new IllegalStateException("a key's history names event " + revision + "."
+                + Integer.toUnsignedString(sub) + " at or above the compaction revision, but history does not hold it");
     }
 
     /** The keys attached to lease {@code id}, in byte order. */
@@ -159,16 +210,6 @@ final class VersionedReads {
 
     long compactionRevision() throws RocksDBException {
         return StateLayout.compactionRevision(reader.get(StateLayout.COMPACTION_KEY));
-    }
-
-    /** {@code prefix} (an index key prefix) followed by a revision and a sub-revision (-1: the last). */
-    private static byte[] positioned(byte[] prefix, long revision, int sub) {
-        return ByteBuffer.allocate(prefix.length + StateLayout.POSITION_BYTES).put(prefix).putLong(revision)
-                .putInt(sub).array();
-    }
-
-    private static boolean startsWith(byte[] bytes, byte[] prefix) {
-        return bytes.length >= prefix.length && Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
     }
 
     private static final class CurrentCursor implements KeyCursor {
@@ -200,28 +241,6 @@ final class VersionedReads {
         @Override
         public byte[] key() {
             return kv.key();
-        }
-    }
-
-    private final class PastCursor implements KeyCursor {
-        private byte[] key;
-        private long revision;
-        private int sub;
-
-        void at(byte[] atKey, long atRevision, int atSub) {
-            this.key = atKey;
-            this.revision = atRevision;
-            this.sub = atSub;
-        }
-
-        @Override
-        public byte[] key() {
-            return key;
-        }
-
-        @Override
-        public VersionedKeyValue kv() throws RocksDBException {
-            return event(revision, sub).kv();
         }
     }
 }

@@ -24,6 +24,7 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 
 import java.nio.file.Path;
+import io.tern.raft.types.LogEntry;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -249,27 +250,56 @@ class KvApplyTest {
         store.awaitHistoryPurged();
         store.close();
 
-        List<Long> indexed = new ArrayList<>();
+        List<String> recorded = new ArrayList<>();
         List<Long> events = new ArrayList<>();
         long purgedTo = 0;
         for (var record : KvHistoryPropertyTest.contents(dir.resolve("state"))) {
             byte[] key = record.key();
-            if (key[0] == StateLayout.INDEX_PREFIX) {
-                indexed.add(StateLayout.indexRevision(key));
+            if (key[0] == StateLayout.USER_PREFIX) {
+                recorded.add(new String(StateLayout.stripUserPrefix(key), java.nio.charset.StandardCharsets.UTF_8));
             } else if (key[0] == StateLayout.EVENT_PREFIX) {
                 events.add(StateLayout.eventRevision(key));
             } else if (java.util.Arrays.equals(key, StateLayout.PURGED_KEY)) {
                 purgedTo = StateLayout.decodeLong(record.value());
             }
         }
-        // k@4 is k's state at 5 - 1; k@1 is superseded; "gone" was deleted below 5, so none of it stays.
-        assertEquals(List.of(4L, 5L), indexed);
+        // k@4 is k's state at 5 - 1; k@1 is superseded; "gone" was deleted below 5, so none of it stays,
+        // not even its deleted record.
+        assertEquals(List.of("k"), recorded);
         assertEquals(List.of(4L, 5L), events);
         assertEquals(5, purgedTo);
 
         store = RocksStateStore.open(dir.resolve("state"));
         assertEquals(kv("k", "5", 1, 5, 3, 0), at("k", 5));
         assertEquals(kv("k", "4", 1, 4, 2, 0), store.history(5, 10, Long.MAX_VALUE, true).events().getFirst().prevKv());
+    }
+
+    @Test
+    void aKeyCreatedAgainAfterItsDeleteWasCompactedLinksNoFurtherBackWhetherOrNotThePurgeHasRun() throws Exception {
+        List<LogEntry> before = List.of(command(1, kv(PutRequest.of(bytes("k"), bytes("1")))),
+                command(2, kv(new DeleteRangeRequest(KeyRange.single(bytes("k")), false))),
+                command(3, kv(PutRequest.of(bytes("x"), bytes("3")))));
+        LogEntry compact = command(4, new Command.Compact(3));
+        LogEntry again = command(5, kv(PutRequest.of(bytes("k"), bytes("5"))));
+        store.close();
+        try (RocksStateStore purgedFirst = RocksStateStore.open(dir.resolve("purged-first"));
+             RocksStateStore purgedAfter = RocksStateStore.open(dir.resolve("purged-after"))) {
+            purgedFirst.apply(before);
+            purgedFirst.apply(List.of(compact));
+            purgedFirst.awaitHistoryPurged(); // k's deleted record is gone before it is created again
+            purgedFirst.apply(List.of(again));
+            // One run holds the apply lock throughout, so the purge cannot drop k's record before the put.
+            List<LogEntry> all = new ArrayList<>(before);
+            all.add(compact);
+            all.add(again);
+            purgedAfter.apply(all);
+            purgedFirst.awaitHistoryPurged();
+            purgedAfter.awaitHistoryPurged();
+            assertEquals(purgedFirst.hash(), purgedAfter.hash());
+        }
+        assertEquals(KvHistoryPropertyTest.contents(dir.resolve("purged-first")),
+                KvHistoryPropertyTest.contents(dir.resolve("purged-after")));
+        store = RocksStateStore.open(dir.resolve("state"));
     }
 
     @Test
@@ -296,6 +326,20 @@ class KvApplyTest {
         }
         StorageException refused = assertThrows(StorageException.class, () -> RocksStateStore.open(old));
         assertTrue(refused.getMessage().contains("has format 2 (history among the current records)"), refused.getMessage());
+        assertFalse(refused.getMessage().contains("\n"));
+        store = RocksStateStore.open(dir.resolve("state"));
+    }
+
+    @Test
+    void aStateWithAPerKeyIndexOfHistoryIsRefusedWithOneLine() throws RocksDBException {
+        store.close();
+        Path old = dir.resolve("format-3");
+        try (Options options = new Options().setCreateIfMissing(true);
+             RocksDB db = RocksDB.open(options, old.toString())) {
+            db.put(StateLayout.FORMAT_KEY, new byte[] {3});
+        }
+        StorageException refused = assertThrows(StorageException.class, () -> RocksStateStore.open(old));
+        assertTrue(refused.getMessage().contains("has format 3 (history found through a per-key index)"), refused.getMessage());
         assertFalse(refused.getMessage().contains("\n"));
         store = RocksStateStore.open(dir.resolve("state"));
     }

@@ -30,16 +30,22 @@ class StateHasherTest {
              StateFamilies other = StateFamilies.open(dir.resolve("other"));
              ReadOptions read = new ReadOptions()) {
             // What compaction keeps below 5: a's put at 2; b's newest change below 5 is a delete: nothing.
+            // Both purged and unpurged applied the same changes; other differs in the put compaction keeps.
             for (StateFamilies db : new StateFamilies[] {unpurged, purged, other}) {
-                put(db, "a", db == other ? "a2-other" : "a2", 2);
-                put(db, "c", "c5", 5);
-                put(db, "a", "a6", 6);
+                change(db, "a", "a1", 1);
+                change(db, "a", db == other ? "a2-other" : "a2", 2);
+                change(db, "b", "b3", 3);
+                change(db, "b", null, 4);
+                change(db, "c", "c5", 5);
+                change(db, "a", "a6", 6);
                 db.db().put(StateLayout.APPLIED_KEY, StateLayout.encodeApplied(6, 1));
                 db.db().put(StateLayout.COMPACTION_KEY, StateLayout.encodeLong(COMPACTED));
             }
-            put(unpurged, "a", "a1", 1);
-            put(unpurged, "b", "b3", 3);
-            delete(unpurged, "b", 4);
+            // What the purge deletes below 5: a's put at 1, and all of b (its newest change below 5 deleted it).
+            for (long revision : new long[] {1, 3, 4}) {
+                purged.db().delete(purged.events(), StateLayout.eventKey(revision, 0));
+            }
+            purged.db().delete(StateLayout.userKey(bytes("b")));
             purged.db().put(StateLayout.PURGED_KEY, StateLayout.encodeLong(COMPACTED));
 
             assertEquals(StateHasher.history(purged, read, COMPACTED, 6), StateHasher.history(unpurged, read, COMPACTED, 6));
@@ -51,14 +57,20 @@ class StateHasherTest {
         }
     }
 
-    private static void put(StateFamilies db, String key, String value, long revision) throws RocksDBException {
-        db.db().put(db.events(), StateLayout.eventKey(revision, 0), StateLayout.encodePutEvent(
-                new VersionedKeyValue(bytes(key), bytes(value), revision, revision, 1, 0)));
-        db.db().put(StateLayout.indexKey(bytes(key), revision, 0), new byte[] {StateLayout.TYPE_PUT});
-    }
-
-    private static void delete(StateFamilies db, String key, long revision) throws RocksDBException {
-        db.db().put(db.events(), StateLayout.eventKey(revision, 0), StateLayout.encodeDeleteEvent(bytes(key)));
-        db.db().put(StateLayout.indexKey(bytes(key), revision, 0), new byte[] {StateLayout.TYPE_DELETE});
+    /** Writes a put of {@code value} (a delete if null) at {@code revision} as the applier does, chain and all. */
+    private static void change(StateFamilies db, String key, String value, long revision) throws RocksDBException {
+        byte[] userKey = StateLayout.userKey(bytes(key));
+        byte[] head = db.db().get(userKey);
+        ChangeChain.Step step = head == null ? ChangeChain.first(revision, 0)
+                : StateLayout.recordChain(head).next(revision, 0);
+        if (value == null) {
+            db.db().put(db.events(), StateLayout.eventKey(revision, 0),
+                    StateLayout.encodeDeleteEvent(bytes(key), step.links()));
+            db.db().put(userKey, StateLayout.encodeDeletedRecord(step.chain()));
+        } else {
+            VersionedKeyValue kv = new VersionedKeyValue(bytes(key), bytes(value), revision, revision, 1, 0);
+            db.db().put(db.events(), StateLayout.eventKey(revision, 0), StateLayout.encodePutEvent(kv, step.links()));
+            db.db().put(userKey, StateLayout.encodeLiveRecord(kv, step.chain()));
+        }
     }
 }
