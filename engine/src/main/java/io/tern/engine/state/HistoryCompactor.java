@@ -75,6 +75,8 @@ final class HistoryCompactor implements AutoCloseable {
     private final ExecutorService thread;
     private final Object progress = new Object();
     private boolean passQueued;
+    /** A pass was requested while one was queued or running: the running one looks again before it ends. */
+    private boolean requestedAgain;
 
     HistoryCompactor(OpenStore store, DeletedRecords deletedRecords, StateFamilies families, WriteOptions writeOptions,
                      String name) {
@@ -90,6 +92,7 @@ final class HistoryCompactor implements AutoCloseable {
     void requestPass() {
         synchronized (progress) {
             if (passQueued) {
+                requestedAgain = true;
                 return;
             }
             passQueued = true;
@@ -130,26 +133,57 @@ final class HistoryCompactor implements AutoCloseable {
     }
 
     private void passes() {
+        boolean ended = false;
         try {
-            while (!Thread.currentThread().isInterrupted()) {
-                long[] marks = new long[2];
-                boolean open = store.whileOpen(db -> {
-                    marks[0] = StateLayout.compactionRevision(db.get(StateLayout.COMPACTION_KEY));
-                    marks[1] = StateLayout.compactionRevision(db.get(StateLayout.PURGED_KEY));
-                });
-                if (!open || marks[0] <= marks[1] || !pass(marks[1], marks[0])) {
-                    break;
+            while (!ended) {
+                synchronized (progress) {
+                    requestedAgain = false;
+                }
+                boolean purged = passesUntilPurged();
+                synchronized (progress) {
+                    // Decided under the lock that requestPass takes, so no request falls between the two.
+                    ended = !purged || !requestedAgain;
+                    if (ended) {
+                        passQueued = false;
+                        progress.notifyAll();
+                    }
                 }
             }
         } catch (RocksDBException | RuntimeException e) {
             // The next compaction or open tries again; nothing read depends on the purge.
             log.warn("purging the history of {} failed: {}", name, e.toString());
         } finally {
-            synchronized (progress) {
-                passQueued = false;
-                progress.notifyAll();
+            if (!ended) {
+                synchronized (progress) {
+                    passQueued = false;
+                    progress.notifyAll();
+                }
             }
         }
+    }
+
+    /**
+     * Passes until the history is purged down to the compaction revision; false if the store closed
+     * or the thread was stopped first.
+     */
+    private boolean passesUntilPurged() throws RocksDBException {
+        while (!Thread.currentThread().isInterrupted()) {
+            long[] marks = new long[2];
+            boolean open = store.whileOpen(db -> {
+                marks[0] = StateLayout.compactionRevision(db.get(StateLayout.COMPACTION_KEY));
+                marks[1] = StateLayout.compactionRevision(db.get(StateLayout.PURGED_KEY));
+            });
+            if (!open) {
+                return false;
+            }
+            if (marks[0] <= marks[1]) {
+                return true;
+            }
+            if (!pass(marks[1], marks[0])) {
+                return false;
+            }
+        }
+        return false;
     }
 
     /** One pass from {@code purged} down to {@code revision}; false if the store closed or the thread was stopped first. */
@@ -166,6 +200,12 @@ final class HistoryCompactor implements AutoCloseable {
             if (!store.whileOpen(db -> chunk.collect(from))) {
                 return false;
             }
+            // The deleted records go before the events: a pass cut short in between leaves events whose
+            // key has no record, which the next pass finds and deletes, where events deleted first would
+            // leave a record that no later pass meets.
+            if (!chunk.deletedKeys.isEmpty() && !deletedRecords.drop(chunk.deletedKeys)) {
+                return false;
+            }
             if (!chunk.dropped.isEmpty()) {
                 boolean written = store.whileOpen(db -> {
                     try (WriteBatch batch = new WriteBatch()) {
@@ -179,10 +219,6 @@ final class HistoryCompactor implements AutoCloseable {
                     return false;
                 }
                 dropped += chunk.dropped.size();
-            }
-            // After the events: a pass cut short in between finds the records and drops them next time.
-            if (!chunk.deletedKeys.isEmpty() && !deletedRecords.drop(chunk.deletedKeys)) {
-                return false;
             }
             resumeAt = chunk.resumeAt;
         }
