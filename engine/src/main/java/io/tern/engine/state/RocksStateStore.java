@@ -71,6 +71,9 @@ public final class RocksStateStore implements AutoCloseable {
 
     /** The most pairs one scan returns; a limit of 0 asks for this many. */
     public static final int MAX_SCAN_LIMIT = 1000;
+    /** Deleted records the history purge has the applier drop per hold of its lock. */
+    private static final int DROPS_PER_LOCK = 256;
+
     /** How long a full compaction waits for the history purge it follows. */
     private static final long PURGE_WAIT_MILLIS = 60_000;
 
@@ -112,11 +115,9 @@ public final class RocksStateStore implements AutoCloseable {
         this.db = families.db();
         this.writeOptions = new WriteOptions().setDisableWAL(true);
         this.applyReadOptions = new ReadOptions();
-        this.commandApplier = new CommandApplier(families, applyReadOptions, writeOptions);
-        this.historyCompactor = new HistoryCompactor(this::whileOpen, this::dropDeletedRecords, families, writeOptions,
-                dir.toString());
         try {
             checkFormat();
+            this.commandApplier = new CommandApplier(families, applyReadOptions, writeOptions);
             this.applied = loadPoint();
             this.alarms = loadAlarms();
             this.auth = loadAuth();
@@ -125,6 +126,8 @@ public final class RocksStateStore implements AutoCloseable {
             applyReadOptions.close();
             throw e;
         }
+        this.historyCompactor = new HistoryCompactor(this::whileOpen, this::dropDeletedRecords, families, writeOptions,
+                dir.toString());
         // With the WAL off, whatever a reopened database holds came from its table files.
         this.durableAppliedIndex = new AtomicLong(applied.index());
         historyCompactor.requestPass(); // a pass cut short before a crash or close is run again
@@ -641,18 +644,21 @@ public final class RocksStateStore implements AutoCloseable {
 
     /** The history purge's hand-off of deleted records to drop: current records are the applier's to write. */
     private boolean dropDeletedRecords(List<byte[]> userKeys) throws RocksDBException {
-        lifecycle.readLock().lock();
-        applyLock.lock();
-        try {
-            if (closed) {
-                return false;
+        // In slices, so that the applier never waits behind more than a few hundred reads.
+        for (int from = 0; from < userKeys.size(); from += DROPS_PER_LOCK) {
+            lifecycle.readLock().lock();
+            applyLock.lock();
+            try {
+                if (closed) {
+                    return false;
+                }
+                commandApplier.dropDeletedRecords(userKeys.subList(from, Math.min(userKeys.size(), from + DROPS_PER_LOCK)));
+            } finally {
+                applyLock.unlock();
+                lifecycle.readLock().unlock();
             }
-            commandApplier.dropDeletedRecords(userKeys);
-            return true;
-        } finally {
-            applyLock.unlock();
-            lifecycle.readLock().unlock();
         }
+        return true;
     }
 
     /** Waits until the history below the compaction revision is deleted (for tests). */

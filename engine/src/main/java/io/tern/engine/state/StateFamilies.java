@@ -16,9 +16,9 @@ import org.rocksdb.RocksDBException;
  *
  * <p>Events are keyed by revision, so each new one sorts after all that exist. In a family of their
  * own, the table files a flush makes never overlap one another, and RocksDB moves them down the levels
- * without rewriting them. Sharing a family with the current records and the index (keys in random
- * order), every flushed file spanned the whole keyspace, and compaction rewrote the events, values
- * and all, at every level (measured: a third of the CPU a put costs a member; see bench/README.md).
+ * without rewriting them. Sharing a family with the current records (keys in random order), every
+ * flushed file spanned the whole keyspace, and compaction rewrote the events, values and all, at every
+ * level (measured: a third of the CPU a put costs a member; see bench/README.md).
  *
  * <p>Atomic flush keeps the two families at one point in history. The WAL is off, so what survives a
  * crash is what was flushed; flushed one family at a time, a crash could leave a current record without
@@ -65,7 +65,7 @@ final class StateFamilies implements AutoCloseable {
         return db;
     }
 
-    /** The current records, the index, leases and metadata: everything but the events. */
+    /** The current records, leases and metadata: everything but the events. */
     ColumnFamilyHandle main() {
         return main;
     }
