@@ -19,6 +19,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -302,44 +304,20 @@ class KvApplyTest {
         store = RocksStateStore.open(dir.resolve("state"));
     }
 
-    @Test
-    void aStateOfTheFormatBeforeHistoryIsRefusedWithOneLine() throws RocksDBException {
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+            "1; keys without versions or history",
+            "2; history among the current records",
+            "3; history found through a per-key index"})
+    void aStateOfAnEarlierFormatIsRefusedWithOneLine(byte format, String what) throws RocksDBException {
         store.close();
-        Path old = dir.resolve("format-1");
+        Path old = dir.resolve("format-" + format);
         try (Options options = new Options().setCreateIfMissing(true);
              RocksDB db = RocksDB.open(options, old.toString())) {
-            db.put(StateLayout.FORMAT_KEY, new byte[] {1});
+            db.put(StateLayout.FORMAT_KEY, new byte[] {format});
         }
         StorageException refused = assertThrows(StorageException.class, () -> RocksStateStore.open(old));
-        assertTrue(refused.getMessage().contains("has format 1 (keys without versions or history)"), refused.getMessage());
-        assertFalse(refused.getMessage().contains("\n"));
-        store = RocksStateStore.open(dir.resolve("state"));
-    }
-
-    @Test
-    void aStateWithTheHistoryAmongTheCurrentRecordsIsRefusedWithOneLine() throws RocksDBException {
-        store.close();
-        Path old = dir.resolve("format-2");
-        try (Options options = new Options().setCreateIfMissing(true);
-             RocksDB db = RocksDB.open(options, old.toString())) {
-            db.put(StateLayout.FORMAT_KEY, new byte[] {2});
-        }
-        StorageException refused = assertThrows(StorageException.class, () -> RocksStateStore.open(old));
-        assertTrue(refused.getMessage().contains("has format 2 (history among the current records)"), refused.getMessage());
-        assertFalse(refused.getMessage().contains("\n"));
-        store = RocksStateStore.open(dir.resolve("state"));
-    }
-
-    @Test
-    void aStateWithAPerKeyIndexOfHistoryIsRefusedWithOneLine() throws RocksDBException {
-        store.close();
-        Path old = dir.resolve("format-3");
-        try (Options options = new Options().setCreateIfMissing(true);
-             RocksDB db = RocksDB.open(options, old.toString())) {
-            db.put(StateLayout.FORMAT_KEY, new byte[] {3});
-        }
-        StorageException refused = assertThrows(StorageException.class, () -> RocksStateStore.open(old));
-        assertTrue(refused.getMessage().contains("has format 3 (history found through a per-key index)"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("has format " + format + " (" + what + ")"), refused.getMessage());
         assertFalse(refused.getMessage().contains("\n"));
         store = RocksStateStore.open(dir.resolve("state"));
     }
