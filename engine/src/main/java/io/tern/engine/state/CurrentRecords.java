@@ -46,13 +46,6 @@ final class CurrentRecords {
     /** The run's writes in order, each with what the map held for its key before (null: nothing). */
     private final List<Undo> undo = new ArrayList<>();
     private final List<Integer> savePoints = new ArrayList<>();
-    /**
-     * The last record looked up or written, and its key: a change reads its key's record twice (for
-     * the key's metadata, then for its chain), and the second read skips the map's reordering, which
-     * touches two neighbours' cache lines.
-     */
-    private byte[] lastKey;
-    private byte[] lastRecord;
 
     CurrentRecords(RocksDB db, ReadOptions readOptions, long capacityBytes) {
         this.db = db;
@@ -62,9 +55,6 @@ final class CurrentRecords {
 
     /** The current record stored under {@code userKey} as the run has left it, or {@code null}. */
     byte[] get(byte[] userKey) throws RocksDBException {
-        if (lastKey != null && Arrays.equals(userKey, lastKey)) {
-            return lastRecord == ABSENT ? null : lastRecord;
-        }
         StoredKey key = new StoredKey(userKey);
         byte[] record = records.get(key);
         if (record == null) {
@@ -72,13 +62,7 @@ final class CurrentRecords {
             record = stored == null ? ABSENT : stored;
             replace(key, record);
         }
-        remember(userKey, record);
         return record == ABSENT ? null : record;
-    }
-
-    private void remember(byte[] userKey, byte[] record) {
-        lastKey = userKey;
-        lastRecord = record;
     }
 
     /** Records that the run's batch puts {@code record} under {@code userKey}. */
@@ -118,11 +102,9 @@ final class CurrentRecords {
 
     private void write(StoredKey key, byte[] record) {
         undo.add(new Undo(key, replace(key, record)));
-        remember(key.bytes, record);
     }
 
     private void undoTo(int mark) {
-        remember(null, null);
         while (undo.size() > mark) {
             Undo write = undo.removeLast();
             if (write.previous() == null) {
@@ -134,7 +116,6 @@ final class CurrentRecords {
     }
 
     private void endRun() {
-        remember(null, null);
         undo.clear();
         savePoints.clear();
         if (bytes <= capacityBytes) {
