@@ -1,7 +1,6 @@
 package io.tern.engine.state;
 
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 
 /**
  * Where a key's changes are, so that history can be walked back from its current record without a
@@ -101,10 +100,6 @@ final class ChangeChain {
         return revisions[0];
     }
 
-    int newestSub() {
-        return subs[0];
-    }
-
     int encodedLength() {
         return encodedLength(changes);
     }
@@ -134,21 +129,5 @@ final class ChangeChain {
             subs[i] = in.getInt();
         }
         return new ChangeChain(changes, revisions, subs);
-    }
-
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof ChangeChain that && changes == that.changes
-                && Arrays.equals(revisions, that.revisions) && Arrays.equals(subs, that.subs);
-    }
-
-    @Override
-    public int hashCode() {
-        return Long.hashCode(changes) * 31 + Arrays.hashCode(revisions);
-    }
-
-    @Override
-    public String toString() {
-        return "ChangeChain[" + changes + " changes, newest at " + revisions[0] + "." + Integer.toUnsignedString(subs[0]) + "]";
     }
 }
