@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -39,7 +40,7 @@ final class MappingAdvisor {
             return 0;
         }
         try {
-            String path = file.toAbsolutePath().toString();
+            String path = file.toRealPath().toString(); // how the kernel names the mapping, links resolved
             List<Mapping> mappings = ProcMaps.forSelf().findAll(mapping -> path.equals(mapping.path()));
             PosixAPI posix = PosixAPI.posix();
             int advised = 0;
@@ -50,6 +51,8 @@ final class MappingAdvisor {
                 }
             }
             return advised;
+        } catch (NoSuchFileException gone) {
+            return 0; // deleted meanwhile (log compaction): nothing of it is mapped any more
         } catch (IOException | RuntimeException | LinkageError e) {
             unavailable = true;
             log.info("cannot advise the kernel on the log's mapped files ({}): each sync may write more than it"

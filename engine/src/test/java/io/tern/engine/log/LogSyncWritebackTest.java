@@ -37,7 +37,17 @@ class LogSyncWritebackTest {
 
     @Test
     void aMappingOfTheFileIsMarkedForRandomAccess() throws IOException {
-        Path file = dir.resolve("mapped");
+        assertMarkedWhenAdvisedAs(dir.resolve("mapped"));
+    }
+
+    @Test
+    void aFileNamedThroughASymbolicLinkIsFoundAmongTheMappings() throws IOException {
+        // The kernel names mappings by their real path; a data directory given through a link must still match.
+        Path link = Files.createSymbolicLink(dir.resolve("link"), Files.createDirectory(dir.resolve("real")));
+        assertMarkedWhenAdvisedAs(link.resolve("mapped"));
+    }
+
+    private static void assertMarkedWhenAdvisedAs(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE)) {
             MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, 1 << 20);
@@ -92,7 +102,7 @@ class LogSyncWritebackTest {
 
     /** The VmFlags line of this process's mapping of {@code file}. */
     private static String vmFlagsOf(Path file) throws IOException {
-        String path = file.toAbsolutePath().toString();
+        String path = file.toRealPath().toString();
         boolean inMapping = false;
         for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
             if (MAPPING_HEADER.matcher(line).lookingAt()) {
