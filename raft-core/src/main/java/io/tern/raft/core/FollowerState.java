@@ -7,15 +7,22 @@ import io.tern.raft.core.Message.Heartbeat;
 import io.tern.raft.core.Message.HeartbeatResponse;
 import io.tern.raft.core.Message.InstallSnapshot;
 import io.tern.raft.core.Message.InstallSnapshotResponse;
+import io.tern.raft.core.Message.ReadIndexRequest;
+import io.tern.raft.core.Message.ReadIndexResponse;
 import io.tern.raft.core.Message.TimeoutNow;
 import io.tern.raft.core.log.ReplicatedLog;
+import io.tern.raft.core.read.FollowerReads;
 import java.util.List;
 
-/** A follower: takes entries, commit indexes and snapshots from its leader. */
+/**
+ * A follower: takes entries, commit indexes and snapshots from its leader, and asks it for the read
+ * index of its own linearizable reads.
+ */
 final class FollowerState implements RoleState {
 
     private final RaftCore core;
     private final ReplicatedLog log;
+    private final FollowerReads reads = new FollowerReads();
 
     FollowerState(RaftCore core) {
         this.core = core;
@@ -42,6 +49,11 @@ final class FollowerState implements RoleState {
                 core.heardFromLeader(m.from());
                 onInstallSnapshot(m);
             }
+            case ReadIndexResponse m -> {
+                for (long readId : reads.answered(m.context())) {
+                    core.readStates.add(new ReadState(readId, m.readIndex()));
+                }
+            }
             case TimeoutNow m -> {
                 if (core.promotable()) {
                     core.becomeCandidate(true);
@@ -51,6 +63,33 @@ final class FollowerState implements RoleState {
                 // Responses meant for an earlier role of this node.
             }
         }
+    }
+
+    /** Asks the leader, with the driver's next batch, for the read index of {@code readId}. */
+    void readIndex(long readId) {
+        reads.add(readId);
+    }
+
+    /**
+     * Gives up the reads whose request the leader has not answered within an election timeout: by
+     * then it has most likely lost its leadership, or the answer was lost with a connection.
+     */
+    void tick() {
+        core.abandonedReads.addAll(reads.tick(core.config.electionTicks()));
+    }
+
+    @Override
+    public void flush() {
+        if (reads.hasGathered()) {
+            long context = core.nextReadContext();
+            reads.startRequest(context);
+            core.send(new ReadIndexRequest(core.id, core.lead, core.term, context));
+        }
+    }
+
+    @Override
+    public void onExit() {
+        core.abandonedReads.addAll(reads.abandonAll());
     }
 
     private void onAppendEntries(AppendEntries m) {

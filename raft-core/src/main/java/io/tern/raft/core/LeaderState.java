@@ -7,11 +7,14 @@ import io.tern.raft.types.LogEntry;
 import io.tern.raft.core.Message.AppendEntriesResponse;
 import io.tern.raft.core.Message.HeartbeatResponse;
 import io.tern.raft.core.Message.InstallSnapshotResponse;
+import io.tern.raft.core.Message.ReadIndexRequest;
+import io.tern.raft.core.Message.ReadIndexResponse;
 import io.tern.raft.core.Message.TimeoutNow;
 import io.tern.raft.core.log.ReplicatedLog;
 import io.tern.raft.core.progress.ProgressTracker;
 import io.tern.raft.core.quorum.Quorum;
 import io.tern.raft.core.read.ReadIndexQueue;
+import io.tern.raft.core.read.ReadIndexQueue.ConfirmedRead;
 import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.List;
@@ -30,7 +33,7 @@ final class LeaderState implements RoleState {
     private final ReplicatedLog log;
     private final ProgressTracker tracker;
     private final Replicator replicator;
-    private final ReadIndexQueue reads = new ReadIndexQueue();
+    private final ReadIndexQueue reads;
     private int heartbeatElapsed;
     private long transferee = RaftCore.NONE;
     private long pendingConfigIndex;
@@ -43,6 +46,7 @@ final class LeaderState implements RoleState {
         this.log = core.log;
         this.tracker = new ProgressTracker(core.id, core.config.maxInflightAppends());
         this.replicator = new Replicator(core, tracker);
+        this.reads = new ReadIndexQueue(core.id);
     }
 
     /** Takes office: everyone's position is unknown, and a no-op of this term lets earlier entries commit. */
@@ -136,10 +140,15 @@ final class LeaderState implements RoleState {
     }
 
     void readIndex(long readId) {
+        readIndexFor(core.id, readId);
+    }
+
+    /** @param readId the leader's own read id, or a follower's context */
+    private void readIndexFor(long requester, long readId) {
         if (committedInTerm()) {
-            reads.add(readId, log.commitIndex());
+            reads.add(requester, readId, log.commitIndex());
         } else {
-            reads.deferUntilTermCommit(readId);
+            reads.deferUntilTermCommit(requester, readId);
         }
         confirmReadsIfAlone();
     }
@@ -198,6 +207,7 @@ final class LeaderState implements RoleState {
             case AppendEntriesResponse m -> onAppendResponse(m);
             case HeartbeatResponse m -> onHeartbeatResponse(m);
             case InstallSnapshotResponse m -> onSnapshotResponse(m);
+            case ReadIndexRequest m -> readIndexFor(m.from(), m.context());
             default -> {
                 // Vote answers that arrive after winning, or messages a leader has no use for.
             }
@@ -219,7 +229,7 @@ final class LeaderState implements RoleState {
 
     private void onHeartbeatResponse(HeartbeatResponse m) {
         if (replicator.onHeartbeatResponse(m.from())) {
-            core.readStates.addAll(reads.acknowledge(m.from(), m.readContext(), core.id, tracker.voters()));
+            deliver(reads.acknowledge(m.from(), m.readContext(), tracker.voters()));
         }
     }
 
@@ -271,7 +281,18 @@ final class LeaderState implements RoleState {
 
     private void confirmReadsIfAlone() {
         if (committedInTerm() && Quorum.isQuorum(tracker.voters(), id -> id == core.id)) {
-            core.readStates.addAll(reads.confirmAllAlone());
+            deliver(reads.confirmAllAlone());
+        }
+    }
+
+    /** Hands safe reads to the driver, or for a follower's request, its answer to the follower. */
+    private void deliver(List<ConfirmedRead> safe) {
+        for (ConfirmedRead read : safe) {
+            if (read.requester() == core.id) {
+                core.readStates.add(new ReadState(read.readId(), read.index()));
+            } else {
+                core.send(new ReadIndexResponse(core.id, read.requester(), core.term, read.readId(), read.index()));
+            }
         }
     }
 

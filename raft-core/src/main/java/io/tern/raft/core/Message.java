@@ -37,6 +37,8 @@ public sealed interface Message {
             case Heartbeat m -> false;
             case InstallSnapshot m -> false;
             case TimeoutNow m -> false;
+            case ReadIndexRequest m -> false;
+            case ReadIndexResponse m -> false;
         };
     }
 
@@ -115,5 +117,20 @@ public sealed interface Message {
 
     /** Leadership transfer: the target campaigns immediately, skipping pre-vote and its election timer. */
     record TimeoutNow(long from, long to, long term) implements Message {
+    }
+
+    /**
+     * A follower asks its leader for a read index on behalf of the linearizable reads it gathered
+     * under {@code context}, a number the follower chose; the leader answers once it has confirmed
+     * that it still leads.
+     */
+    record ReadIndexRequest(long from, long to, long term, long context) implements Message {
+    }
+
+    /**
+     * The leader's answer to {@link ReadIndexRequest}: once the asking follower has applied
+     * {@code readIndex}, its reads under {@code context} may be served from its own state.
+     */
+    record ReadIndexResponse(long from, long to, long term, long context, long readIndex) implements Message {
     }
 }

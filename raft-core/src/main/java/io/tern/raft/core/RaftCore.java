@@ -49,6 +49,9 @@ public final class RaftCore {
     long lead;
     private RoleState role;
     final ElectionTimer electionTimer;
+    private final RandomGenerator random;
+    /** The context of this node's last request for a follower read; 0 until the first. */
+    private long lastReadContext;
     private final VoteRequests votes = new VoteRequests(this);
 
     private final List<Message> outbox = new ArrayList<>();
@@ -69,7 +72,8 @@ public final class RaftCore {
     public RaftCore(RaftConfig config, RaftStorageView storage, long appliedIndex, RandomGenerator random) {
         this.config = Objects.requireNonNull(config, "config");
         this.id = config.id();
-        this.electionTimer = new ElectionTimer(config.electionTicks(), Objects.requireNonNull(random, "random"));
+        this.random = Objects.requireNonNull(random, "random");
+        this.electionTimer = new ElectionTimer(config.electionTicks(), random);
         this.log = new ReplicatedLog(storage, appliedIndex);
         SnapshotMeta snapshot = storage.snapshot();
         this.configs = new ConfigHistory(snapshot.index(), snapshot.membership());
@@ -98,7 +102,12 @@ public final class RaftCore {
     public void tick() {
         if (role instanceof LeaderState leader) {
             leader.tick();
-        } else if (electionTimer.tickExpired() && promotable()) {
+            return;
+        }
+        if (role instanceof FollowerState follower) {
+            follower.tick();
+        }
+        if (electionTimer.tickExpired() && promotable()) {
             campaign();
         }
     }
@@ -179,6 +188,21 @@ public final class RaftCore {
             return Optional.empty();
         }
         return Optional.of(Rejection.NOT_LEADER);
+    }
+
+    /**
+     * Asks for a linearizable read that this node serves itself, leader or not: as
+     * {@link #readIndex(long)} on a leader; a follower that knows its leader asks it for the read
+     * index (the leader must know {@link Message.ReadIndexRequest}). If the leader does not answer
+     * within an election timeout, or this node changes role or term first, {@link Ready#abandonedReads()}
+     * carries {@code readId}. A candidate, or a follower that knows no leader, refuses with NOT_LEADER.
+     */
+    public Optional<Rejection> readIndexAnywhere(long readId) {
+        if (role instanceof FollowerState follower && lead != NONE) {
+            follower.readIndex(readId);
+            return Optional.empty();
+        }
+        return readIndex(readId);
     }
 
     /**
@@ -384,6 +408,19 @@ public final class RaftCore {
 
     HardState hardState() {
         return new HardState(term, vote, log.commitIndex());
+    }
+
+    /**
+     * A context for a follower's read request, never used before by this node. It starts at random, so
+     * that an answer to a request of this node's previous run (a restart) cannot serve a read of this
+     * one; the chance that two runs' numbers meet is that of two random 62-bit numbers lying within
+     * a few million of each other.
+     */
+    long nextReadContext() {
+        if (lastReadContext == 0) {
+            lastReadContext = 1 + (random.nextLong() >>> 2);
+        }
+        return ++lastReadContext;
     }
 
     void send(Message message) {

@@ -22,7 +22,8 @@ final class ClientCommands {
         commands.put("tick-all", ClientCommands::tickAll);
         commands.put("propose", (s, a) -> s.print(ScenarioText.describe(s.core(a.id(1)).propose(a.word(2).getBytes(UTF_8)))));
         commands.put("config", ClientCommands::config);
-        commands.put("read", ClientCommands::read);
+        commands.put("read", (s, a) -> read(s, a, false));
+        commands.put("read-here", (s, a) -> read(s, a, true));
         commands.put("transfer", (s, a) -> s.core(a.id(1)).transferLeadership(a.id(2)).ifPresent(r -> s.print(r.toString())));
         commands.put("snapshot", (s, a) -> s.takeSnapshot(s.node(a.id(1)), a.has(2) && a.word(2).equals("compact")));
         commands.put("report-unreachable", (s, a) -> s.core(a.id(1)).reportUnreachable(a.id(2)));
@@ -61,10 +62,11 @@ final class ClientCommands {
         s.print(ScenarioText.describe(core.proposeMembership(next)));
     }
 
-    private static void read(Scenario s, ScenarioArgs a) {
+    /** @param anywhere served by the node itself even if it follows ({@link RaftCore#readIndexAnywhere}) */
+    private static void read(Scenario s, ScenarioArgs a, boolean anywhere) {
         ScenarioNode node = s.node(a.id(1));
         long readId = FIRST_READ_ID + node.readNames.size();
         node.readNames.put(readId, a.word(2));
-        node.core.readIndex(readId).ifPresent(r -> s.print(r.toString()));
+        (anywhere ? node.core.readIndexAnywhere(readId) : node.core.readIndex(readId)).ifPresent(r -> s.print(r.toString()));
     }
 }

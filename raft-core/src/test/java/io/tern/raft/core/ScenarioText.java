@@ -9,6 +9,8 @@ import io.tern.raft.core.Message.HeartbeatResponse;
 import io.tern.raft.core.Message.InstallSnapshot;
 import io.tern.raft.core.Message.InstallSnapshotResponse;
 import io.tern.raft.core.Message.PreVote;
+import io.tern.raft.core.Message.ReadIndexRequest;
+import io.tern.raft.core.Message.ReadIndexResponse;
 import io.tern.raft.core.Message.PreVoteResponse;
 import io.tern.raft.core.Message.RequestVote;
 import io.tern.raft.core.Message.RequestVoteResponse;
@@ -53,6 +55,8 @@ final class ScenarioText {
             case InstallSnapshot m -> " snapshot=" + m.snapshot().index() + "/" + m.snapshot().term();
             case InstallSnapshotResponse m -> " match=" + m.matchIndex();
             case TimeoutNow m -> "";
+            case ReadIndexRequest m -> " context=" + m.context();
+            case ReadIndexResponse m -> " context=" + m.context() + " index=" + m.readIndex();
         };
     }
 

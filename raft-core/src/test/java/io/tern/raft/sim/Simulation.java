@@ -408,12 +408,14 @@ final class Simulation {
 
     // ------------------------------------------------------------------ clients
 
-    private SimNode pickLeader() {
+    /** A member the client reached, at random among those up, or null if none is. */
+    private SimNode pickContact() {
         List<SimNode> up = nodes.values().stream().filter(n -> n.up).toList();
-        if (up.isEmpty()) {
-            return null;
-        }
-        SimNode contact = up.get(random.nextInt(up.size()));
+        return up.isEmpty() ? null : up.get(random.nextInt(up.size()));
+    }
+
+    /** The leader {@code contact} knows of if it is up, else {@code contact} itself. */
+    private SimNode leaderKnownTo(SimNode contact) {
         if (contact.core.role() == Role.LEADER) {
             return contact;
         }
@@ -422,10 +424,11 @@ final class Simulation {
     }
 
     private void clientOp() {
-        SimNode node = pickLeader();
-        if (node == null) {
+        SimNode contact = pickContact();
+        if (contact == null) {
             return;
         }
+        SimNode node = leaderKnownTo(contact);
         int dice = random.nextInt(100);
         if (dice < 55) {
             if (!calm) {
@@ -435,9 +438,15 @@ final class Simulation {
         } else if (dice < 90) {
             long readId = nextReadId++;
             String key = "k" + random.nextInt(4);
-            if (node.core.readIndex(readId).isEmpty()) {
-                node.reads.put(readId, new SimNode.PendingRead(readId, key, now, checker.maxAckedWriteIndex()));
-                trace("node " + node.id + " read " + readId + " of " + key);
+            // About half the reads are served by the member reached, which asks its leader if it follows.
+            boolean here = dice >= 72;
+            SimNode reader = here ? contact : node;
+            if ((here ? reader.core.readIndexAnywhere(readId) : reader.core.readIndex(readId)).isEmpty()) {
+                reader.reads.put(readId, new SimNode.PendingRead(readId, key, now, checker.maxAckedWriteIndex()));
+                trace("node " + reader.id + (here ? " reads here " : " read ") + readId + " of " + key);
+            }
+            if (reader != node) {
+                pump(reader);
             }
         } else if (dice < 97 && !calm) {
             changeMembership(node);

@@ -1,6 +1,5 @@
 package io.tern.raft.core.read;
 
-import io.tern.raft.core.ReadState;
 import io.tern.raft.core.quorum.Quorum;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -11,7 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A leader's linearizable reads on their way to being safe (ReadIndex, Raft thesis 6.4).
+ * A leader's linearizable reads on their way to being safe (ReadIndex, Raft thesis 6.4): its own,
+ * and those its followers asked for.
  *
  * <p>A read first waits until the leader has committed an entry of its own term (before that the
  * leader's commit index may lag what earlier leaders committed). It then takes the commit index as
@@ -22,32 +22,46 @@ import java.util.Map;
  */
 public final class ReadIndexQueue {
 
-    private record Read(long readId, long index) {
+    /**
+     * A read that is safe at {@code index}: the leader's own when {@code requester} is the leader,
+     * else a follower's request, {@code readId} then being the follower's context.
+     */
+    public record ConfirmedRead(long requester, long readId, long index) {
     }
 
-    private final Deque<Long> awaitingTermCommit = new ArrayDeque<>();
-    private final List<Read> awaitingRound = new ArrayList<>();
+    private record Read(long requester, long readId) {
+    }
+
+    private record Round(long number, List<ConfirmedRead> reads) {
+    }
+
+    private final long self;
+    private final Deque<Read> awaitingTermCommit = new ArrayDeque<>();
+    private final List<ConfirmedRead> awaitingRound = new ArrayList<>();
     private final Deque<Round> rounds = new ArrayDeque<>();
     private final Map<Long, Long> highestAck = new HashMap<>();
     private long lastRound;
 
-    private record Round(long number, List<Read> reads) {
+    /** @param self the leader's id: it counts as having answered every round, and its reads are its own */
+    public ReadIndexQueue(long self) {
+        this.self = self;
     }
 
     /** A read arrived before the leader committed an entry of its term. */
-    public void deferUntilTermCommit(long readId) {
-        awaitingTermCommit.add(readId);
+    public void deferUntilTermCommit(long requester, long readId) {
+        awaitingTermCommit.add(new Read(requester, readId));
     }
 
     /** A read arrived with the leader able to serve it at {@code index}. */
-    public void add(long readId, long index) {
-        awaitingRound.add(new Read(readId, index));
+    public void add(long requester, long readId, long index) {
+        awaitingRound.add(new ConfirmedRead(requester, readId, index));
     }
 
     /** The leader committed an entry of its term at {@code commitIndex}: deferred reads may proceed. */
     public void termCommitted(long commitIndex) {
         while (!awaitingTermCommit.isEmpty()) {
-            add(awaitingTermCommit.poll(), commitIndex);
+            Read read = awaitingTermCommit.poll();
+            add(read.requester(), read.readId(), commitIndex);
         }
     }
 
@@ -69,25 +83,20 @@ public final class ReadIndexQueue {
         return lastRound;
     }
 
-    /**
-     * {@code voter} answered a heartbeat of round {@code round}. Returns the reads this made safe, in
-     * arrival order. {@code self} counts as having answered every round.
-     */
-    public List<ReadState> acknowledge(long voter, long round, long self, Collection<Long> voters) {
+    /** {@code voter} answered a heartbeat of round {@code round}. Returns the reads this made safe, in arrival order. */
+    public List<ConfirmedRead> acknowledge(long voter, long round, Collection<Long> voters) {
         if (round <= 0) {
             return List.of();
         }
         highestAck.merge(voter, round, Math::max);
-        List<ReadState> safe = new ArrayList<>();
+        List<ConfirmedRead> safe = new ArrayList<>();
         while (!rounds.isEmpty()) {
             long number = rounds.peek().number();
             boolean confirmed = Quorum.isQuorum(voters, id -> id == self || highestAck.getOrDefault(id, 0L) >= number);
             if (!confirmed) {
                 break;
             }
-            for (Read read : rounds.poll().reads()) {
-                safe.add(new ReadState(read.readId(), read.index()));
-            }
+            safe.addAll(rounds.poll().reads());
         }
         return safe;
     }
@@ -96,31 +105,37 @@ public final class ReadIndexQueue {
      * Confirms every waiting read without a round: for a leader that is the only voter, no other
      * leader can exist.
      */
-    public List<ReadState> confirmAllAlone() {
-        List<ReadState> safe = new ArrayList<>();
+    public List<ConfirmedRead> confirmAllAlone() {
+        List<ConfirmedRead> safe = new ArrayList<>();
         while (!rounds.isEmpty()) {
-            for (Read read : rounds.poll().reads()) {
-                safe.add(new ReadState(read.readId(), read.index()));
-            }
+            safe.addAll(rounds.poll().reads());
         }
-        for (Read read : awaitingRound) {
-            safe.add(new ReadState(read.readId(), read.index()));
-        }
+        safe.addAll(awaitingRound);
         awaitingRound.clear();
         return safe;
     }
 
-    /** The leader lost its leadership: every read not yet safe is returned, to be failed. */
+    /**
+     * The leader lost its leadership: its own reads not yet safe are returned, to be failed. Followers'
+     * requests are dropped; each follower gives up on them itself (see {@link FollowerReads}).
+     */
     public List<Long> abandonAll() {
-        List<Long> abandoned = new ArrayList<>(awaitingTermCommit);
+        List<Long> abandoned = new ArrayList<>();
+        awaitingTermCommit.forEach(r -> addIfOwn(abandoned, r.requester(), r.readId()));
         for (Round round : rounds) {
-            round.reads().forEach(r -> abandoned.add(r.readId()));
+            round.reads().forEach(r -> addIfOwn(abandoned, r.requester(), r.readId()));
         }
-        awaitingRound.forEach(r -> abandoned.add(r.readId()));
+        awaitingRound.forEach(r -> addIfOwn(abandoned, r.requester(), r.readId()));
         awaitingTermCommit.clear();
         rounds.clear();
         awaitingRound.clear();
         return abandoned;
+    }
+
+    private void addIfOwn(List<Long> abandoned, long requester, long readId) {
+        if (requester == self) {
+            abandoned.add(readId);
+        }
     }
 
     public int pendingCount() {

@@ -1,0 +1,83 @@
+package io.tern.raft.core.read;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A follower's linearizable reads (Raft thesis 6.4, reads served by followers): the reads gathered
+ * between two of the driver's batches ask the leader for a read index together, under one
+ * <em>context</em> number; the leader answers once it has confirmed that it still leads, and the
+ * follower serves them after applying up to that index.
+ *
+ * <p>An answer can be lost (a dropped connection, a leader that stepped down in the same term), so a
+ * request unanswered for longer than a limit is given up and its reads returned, to be failed and
+ * retried elsewhere; they never wait longer than that for a leader that will not answer.
+ */
+public final class FollowerReads {
+
+    private record Request(long sentAtTick, List<Long> readIds) {
+    }
+
+    private final List<Long> gathering = new ArrayList<>();
+    /** By context, in sending order. */
+    private final Map<Long, Request> unanswered = new LinkedHashMap<>();
+    private long ticks;
+
+    /** A read to ask the leader for with the next request. */
+    public void add(long readId) {
+        gathering.add(readId);
+    }
+
+    /** Whether reads wait for a request to be sent. */
+    public boolean hasGathered() {
+        return !gathering.isEmpty();
+    }
+
+    /**
+     * Takes the gathered reads into a request under {@code context}, to be sent to the leader. A
+     * context must never be used twice by one member, even across restarts: an answer to an earlier
+     * request with the same context would serve these reads at a stale index.
+     */
+    public void startRequest(long context) {
+        if (unanswered.putIfAbsent(context, new Request(ticks, List.copyOf(gathering))) != null) {
+            throw new IllegalArgumentException("read context " + context + " is already waiting for an answer");
+        }
+        gathering.clear();
+    }
+
+    /** The leader answered {@code context}: the reads it covers, or none for an unknown or repeated answer. */
+    public List<Long> answered(long context) {
+        Request request = unanswered.remove(context);
+        return request == null ? List.of() : request.readIds();
+    }
+
+    /**
+     * Advances time by one tick and gives up the requests that have waited {@code limitTicks} or longer
+     * for an answer: returns their reads.
+     */
+    public List<Long> tick(int limitTicks) {
+        ticks++;
+        List<Long> expired = new ArrayList<>();
+        for (Iterator<Request> it = unanswered.values().iterator(); it.hasNext(); ) {
+            Request request = it.next();
+            if (ticks - request.sentAtTick() < limitTicks) {
+                break; // the rest were sent later
+            }
+            expired.addAll(request.readIds());
+            it.remove();
+        }
+        return expired;
+    }
+
+    /** The follower leaves its role or its leader: every read not yet answered is returned, to be failed. */
+    public List<Long> abandonAll() {
+        List<Long> abandoned = new ArrayList<>(gathering);
+        unanswered.values().forEach(r -> abandoned.addAll(r.readIds()));
+        gathering.clear();
+        unanswered.clear();
+        return abandoned;
+    }
+}

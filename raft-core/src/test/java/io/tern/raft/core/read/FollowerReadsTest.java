@@ -1,0 +1,53 @@
+package io.tern.raft.core.read;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FollowerReadsTest {
+
+    @Test
+    void readsGatheredBeforeARequestShareItsContext() {
+        FollowerReads reads = new FollowerReads();
+        reads.add(10);
+        reads.add(11);
+        assertTrue(reads.hasGathered());
+        long first = 7;
+        reads.startRequest(first);
+        assertFalse(reads.hasGathered());
+        reads.add(12);
+        long second = 8;
+        reads.startRequest(second);
+        assertEquals(List.of(12L), reads.answered(second));
+        assertEquals(List.of(10L, 11L), reads.answered(first));
+        assertEquals(List.of(), reads.answered(first), "a repeated answer serves nothing twice");
+    }
+
+    @Test
+    void aRequestIsGivenUpOnceItWaitedTheLimit() {
+        FollowerReads reads = new FollowerReads();
+        reads.add(10);
+        reads.startRequest(1);
+        reads.tick(3);
+        reads.add(11);
+        long later = 2;
+        reads.startRequest(later);
+        assertEquals(List.of(), reads.tick(3));
+        assertEquals(List.of(10L), reads.tick(3), "three ticks after it was sent");
+        assertEquals(List.of(11L), reads.tick(3), "sent one tick later, given up one tick later");
+        assertEquals(List.of(), reads.answered(later), "an answer after giving up serves nothing");
+    }
+
+    @Test
+    void abandonReturnsGatheredAndUnansweredReads() {
+        FollowerReads reads = new FollowerReads();
+        reads.add(10);
+        reads.startRequest(1);
+        reads.add(11);
+        assertEquals(List.of(11L, 10L), reads.abandonAll());
+        assertEquals(List.of(), reads.abandonAll());
+    }
+}
