@@ -46,6 +46,11 @@ final class JoiningPeerTransport implements PeerTransport {
     }
 
     @Override
+    public int peerVersion(long peerId) {
+        return delegate.peerVersion(peerId);
+    }
+
+    @Override
     public void close() {
         delegate.close();
     }

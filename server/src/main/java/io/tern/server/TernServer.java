@@ -294,6 +294,11 @@ public final class TernServer implements AutoCloseable {
         return node;
     }
 
+    /** Requests this node has sent on to the leader (tests; the metric {@code tern_forwarded_requests_total}). */
+    public long forwardedRequests() {
+        return forwarder.forwardedRequests();
+    }
+
     /** The storage engine the Raft node runs on, for tests and tools in the same JVM. */
     public StorageEngine engine() {
         return engine;

@@ -87,6 +87,25 @@ class KvForwardingTest {
     }
 
     @Test
+    void aFollowerServesLinearizableReadsItselfAndSeesWritesAcknowledgedBefore() throws Exception {
+        TernServer follower = followerOfACluster(true);
+        TernServer leader = servers.stream().filter(s -> s.node().status().role() == Role.LEADER).findFirst().orElseThrow();
+        try (RawConnection toLeader = new RawConnection(leader.boundAddress());
+             RawConnection toFollower = new RawConnection(follower.boundAddress())) {
+            long forwardedBefore = follower.forwardedRequests();
+            for (int i = 1; i <= 50; i++) {
+                var put = assertInstanceOf(KvResponse.OpOk.class,
+                        toLeader.call(new KvRequest.Write(2 * i, PutRequest.of(b("r/k"), b("v" + i)))));
+                var read = assertInstanceOf(KvResponse.OpOk.class, toFollower.call(new KvRequest.Range(2 * i + 1,
+                        ReadMode.LINEARIZABLE, 0, RangeRequest.of(KeyRange.single(b("r/k"))))));
+                assertTrue(read.revision() >= put.revision(), "read at " + read.revision() + " after a write at " + put.revision());
+                assertEquals("v" + i, s(((RangeResponse) read.response()).kvs().getFirst().value()));
+            }
+            assertEquals(forwardedBefore, follower.forwardedRequests(), "no read was forwarded to the leader");
+        }
+    }
+
+    @Test
     void withoutForwardingAFollowerNamesTheLeaderButServesLocalRanges() throws Exception {
         TernServer follower = followerOfACluster(false);
         try (RawConnection c = new RawConnection(follower.boundAddress())) {

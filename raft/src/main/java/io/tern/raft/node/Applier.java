@@ -33,8 +33,14 @@ final class Applier {
 
     private static final Logger log = LoggerFactory.getLogger(Applier.class);
 
-    /** One Ready's worth of work for the applier. */
-    record Batch(List<LogEntry> committed, List<ReadState> reads, List<Long> abandonedReads) {
+    /**
+     * One Ready's worth of work for the applier.
+     *
+     * @param abandonedWith what the abandoned reads fail with: it names the leader as the loop knew it
+     *                      when the core gave them up, so the read can be sent there instead
+     */
+    record Batch(List<LogEntry> committed, List<ReadState> reads, List<Long> abandonedReads,
+                 RaftNotLeaderException abandonedWith) {
     }
 
     private record PendingProposal(long term, CompletableFuture<Applied> future) {
@@ -329,7 +335,7 @@ final class Applier {
         for (long readId : batch.abandonedReads()) {
             CompletableFuture<Long> future = readsById.remove(readId);
             if (future != null) {
-                future.completeExceptionally(new RaftNotLeaderException("leadership changed before the read was confirmed", 0, ""));
+                future.completeExceptionally(batch.abandonedWith());
             }
         }
         releaseWaitersUpTo(applied);

@@ -19,6 +19,7 @@ import io.tern.raft.core.Rejection;
 import io.tern.raft.core.Role;
 import io.tern.raft.core.SnapshotMeta;
 import io.tern.raft.core.Status;
+import io.tern.raft.transport.PeerFrame;
 import io.tern.raft.transport.PeerTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -202,6 +203,30 @@ public final class RaftNode implements AutoCloseable {
             long readId = nextReadId++;
             applier.expectRead(readId, future);
             Optional<Rejection> rejection = core.readIndex(readId);
+            rejection.ifPresent(reason -> future.completeExceptionally(rejected(reason, core.leaderId())));
+        });
+        return future;
+    }
+
+    /**
+     * A linearizable read barrier that this member passes itself, whether it leads or follows: a
+     * follower asks its leader for the read index (ReadIndex, batched with the leader's own reads)
+     * and completes once it has applied that index; a leader does as {@link #readBarrier()}. Fails
+     * with {@link RaftNotLeaderException}, naming the leader if one is known, where the read is better
+     * sent to the leader: no leader is known, the leader's build predates follower reads, or the
+     * leader did not answer within an election timeout.
+     */
+    public CompletableFuture<Long> readBarrierHere() {
+        CompletableFuture<Long> future = withTimeout(new CompletableFuture<>(), "read");
+        onLoopUnlessAnswered(future, () -> {
+            long leader = core.leaderId();
+            if (core.role() != Role.LEADER && transport.peerVersion(leader) < PeerFrame.Hello.FOLLOWER_READS_VERSION) {
+                future.completeExceptionally(rejected(Rejection.NOT_LEADER, leader));
+                return;
+            }
+            long readId = nextReadId++;
+            applier.expectRead(readId, future);
+            Optional<Rejection> rejection = core.readIndexAnywhere(readId);
             rejection.ifPresent(reason -> future.completeExceptionally(rejected(reason, core.leaderId())));
         });
         return future;
@@ -499,7 +524,10 @@ public final class RaftNode implements AutoCloseable {
         core.advance(ready);
         persisting = null;
         if (!ready.committedEntries().isEmpty() || !ready.readStates().isEmpty() || !ready.abandonedReads().isEmpty()) {
-            applier.submit(new Applier.Batch(ready.committedEntries(), ready.readStates(), ready.abandonedReads()));
+            RaftNotLeaderException abandonedWith = ready.abandonedReads().isEmpty() ? null
+                    : notLeader("the read was not confirmed: leadership changed, or the leader did not answer in time");
+            applier.submit(new Applier.Batch(ready.committedEntries(), ready.readStates(), ready.abandonedReads(),
+                    abandonedWith));
         }
         announceMembers();
     }
@@ -585,6 +613,13 @@ public final class RaftNode implements AutoCloseable {
             leadershipListeners.forEach(listener -> listener.leadershipChanged(true, leadingTerm));
         }
         toldLeadingTerm = leadingTerm;
+    }
+
+    /** Loop thread: the refusal of a request that only a leader serves, naming the leader as known now. */
+    private RaftNotLeaderException notLeader(String why) {
+        long leader = core.leaderId();
+        String address = core.membership().member(leader).map(Member::address).orElse("");
+        return new RaftNotLeaderException(why, leader, address);
     }
 
     private RejectedException rejected(Rejection reason, long leaderHint) {

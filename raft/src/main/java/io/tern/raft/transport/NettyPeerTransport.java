@@ -31,6 +31,8 @@ public final class NettyPeerTransport implements PeerTransport {
     private final EventLoopGroup group;
     private final Map<Long, PeerConnection> peers = new ConcurrentHashMap<>();
     private final LongAdder droppedForUnknownPeers = new LongAdder();
+    /** What each member's latest inbound hello said it speaks. */
+    private final Map<Long, Integer> peerVersions = new ConcurrentHashMap<>();
 
     private volatile PeerTransport.InboundHandler inbound;
     private PeerServer server;
@@ -50,9 +52,9 @@ public final class NettyPeerTransport implements PeerTransport {
         if (inbound != null) {
             throw new IllegalStateException("the transport is started already");
         }
-        inbound = handler;
+        inbound = new VersionRecording(handler);
         if (config.listenAddress() != null) {
-            server = PeerServer.bind(config.listenAddress(), group, config.io(), config.clusterId(), handler);
+            server = PeerServer.bind(config.listenAddress(), group, config.io(), config.clusterId(), inbound);
             log.info("Member {} listens for peers on {} ({})", config.localId(), server.localAddress(), config.io());
         }
     }
@@ -67,6 +69,37 @@ public final class NettyPeerTransport implements PeerTransport {
             throw new IllegalStateException("start the transport before accepting peer connections");
         }
         return new PeerChannelHandler(config.clusterId(), handler);
+    }
+
+    @Override
+    public int peerVersion(long peerId) {
+        return peerVersions.getOrDefault(peerId, 0);
+    }
+
+    /** Notes each caller's peer protocol version on its way to the driver's handler. */
+    private final class VersionRecording implements PeerTransport.InboundHandler {
+
+        private final PeerTransport.InboundHandler driver;
+
+        VersionRecording(PeerTransport.InboundHandler driver) {
+            this.driver = driver;
+        }
+
+        @Override
+        public void onMessage(Message message) {
+            driver.onMessage(message);
+        }
+
+        @Override
+        public CompletableFuture<Void> onSnapshotChunk(long fromPeer, long snapshotIndex, SnapshotChunk chunk) {
+            return driver.onSnapshotChunk(fromPeer, snapshotIndex, chunk);
+        }
+
+        @Override
+        public void onHello(long peerId, int version) {
+            peerVersions.put(peerId, version);
+            driver.onHello(peerId, version);
+        }
     }
 
     /** The address of the transport's own {@link PeerServer}. */

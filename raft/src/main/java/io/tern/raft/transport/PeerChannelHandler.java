@@ -102,6 +102,7 @@ public final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
             reject(ctx, hello.incompatibility());
         } else {
             peerId = hello.memberId();
+            inbound.onHello(peerId, hello.version());
             log.debug("Member {} connected from {}", peerId, ctx.channel().remoteAddress());
         }
     }

@@ -53,11 +53,15 @@ public sealed interface PeerFrame {
     record Hello(long memberId, String clusterId, int version, int oldestVersion) implements PeerFrame {
 
         /**
-         * The peer protocol version of this build: Kryo-encoded frames with appendable fields
-         * ({@link VersionedSerializer}). A member built before versions were exchanged sends none and
-         * counts as version 1, which it is.
+         * The peer protocol version of this build. Version 1: Kryo-encoded frames with appendable
+         * fields ({@link VersionedSerializer}); a member built before versions were exchanged sends
+         * none and counts as version 1, which it is. Version 2 adds the messages of follower reads
+         * ({@code ReadIndexRequest}, {@code ReadIndexResponse}), sent only to members that speak it
+         * ({@link PeerTransport#peerVersion}).
          */
-        public static final int VERSION = 1;
+        public static final int VERSION = 2;
+        /** The first version whose members know the messages of follower reads. */
+        public static final int FOLLOWER_READS_VERSION = 2;
         /** The oldest peer protocol version this build talks to. */
         public static final int OLDEST_VERSION = 1;
 

@@ -47,7 +47,10 @@ final class PeerKryo {
             new PeerType<>(25, Message.InstallSnapshotResponse.class, RaftMessageSerializers.INSTALL_SNAPSHOT_RESPONSE),
             new PeerType<>(26, Message.TimeoutNow.class, RaftMessageSerializers.TIMEOUT_NOW),
             new PeerType<>(27, PeerFrame.Hello.class, PeerFrameSerializers.HELLO),
-            new PeerType<>(28, PeerFrame.ChunkAck.class, PeerFrameSerializers.CHUNK_ACK));
+            new PeerType<>(28, PeerFrame.ChunkAck.class, PeerFrameSerializers.CHUNK_ACK),
+            // Peer protocol version 2: sent only to a member whose hello said it speaks version 2.
+            new PeerType<>(29, Message.ReadIndexRequest.class, RaftMessageSerializers.READ_INDEX_REQUEST),
+            new PeerType<>(30, Message.ReadIndexResponse.class, RaftMessageSerializers.READ_INDEX_RESPONSE));
 
     /** The largest registration id: a tagged object's id takes one byte. */
     static final int MAX_TYPE_ID = 127;

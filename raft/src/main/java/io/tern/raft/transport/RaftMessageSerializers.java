@@ -10,6 +10,8 @@ import io.tern.raft.core.Message.InstallSnapshot;
 import io.tern.raft.core.Message.InstallSnapshotResponse;
 import io.tern.raft.core.Message.PreVote;
 import io.tern.raft.core.Message.PreVoteResponse;
+import io.tern.raft.core.Message.ReadIndexRequest;
+import io.tern.raft.core.Message.ReadIndexResponse;
 import io.tern.raft.core.Message.RequestVote;
 import io.tern.raft.core.Message.RequestVoteResponse;
 import io.tern.raft.core.Message.TimeoutNow;
@@ -38,6 +40,8 @@ import java.util.List;
  * SnapshotMeta             := index | term | varint m | m bytes Membership.encode()
  * InstallSnapshotResponse  := from | to | term | matchIndex
  * TimeoutNow               := from | to | term
+ * ReadIndexRequest         := from | to | term | context                (peer protocol version 2)
+ * ReadIndexResponse        := from | to | term | context | readIndex    (peer protocol version 2)
  * </pre>
  *
  * A membership keeps the one format it has in CONFIG entries and on disk ({@link Membership#encode()}).
@@ -351,6 +355,47 @@ final class RaftMessageSerializers {
             return new TimeoutNow(in.varLong("from"), in.varLong("to"), in.varLong("term"));
         }
     };
+
+    static final VersionedSerializer<ReadIndexRequest> READ_INDEX_REQUEST =
+            new VersionedSerializer<>("ReadIndexRequest") {
+                @Override
+                long fieldsSize(ReadIndexRequest m) {
+                    return header(m.from(), m.to(), m.term()) + sizeOf(m.context());
+                }
+
+                @Override
+                void writeFields(Kryo kryo, Output out, ReadIndexRequest m) {
+                    writeHeader(out, m.from(), m.to(), m.term());
+                    out.writeVarLong(m.context(), true);
+                }
+
+                @Override
+                ReadIndexRequest readFields(FieldInput in) {
+                    return new ReadIndexRequest(in.varLong("from"), in.varLong("to"), in.varLong("term"),
+                            in.varLong("context"));
+                }
+            };
+
+    static final VersionedSerializer<ReadIndexResponse> READ_INDEX_RESPONSE =
+            new VersionedSerializer<>("ReadIndexResponse") {
+                @Override
+                long fieldsSize(ReadIndexResponse m) {
+                    return header(m.from(), m.to(), m.term()) + sizeOf(m.context()) + sizeOf(m.readIndex());
+                }
+
+                @Override
+                void writeFields(Kryo kryo, Output out, ReadIndexResponse m) {
+                    writeHeader(out, m.from(), m.to(), m.term());
+                    out.writeVarLong(m.context(), true);
+                    out.writeVarLong(m.readIndex(), true);
+                }
+
+                @Override
+                ReadIndexResponse readFields(FieldInput in) {
+                    return new ReadIndexResponse(in.varLong("from"), in.varLong("to"), in.varLong("term"),
+                            in.varLong("context"), in.varLong("readIndex"));
+                }
+            };
 
     private static long header(long from, long to, long term) {
         return VersionedSerializer.sizeOf(from) + VersionedSerializer.sizeOf(to) + VersionedSerializer.sizeOf(term);

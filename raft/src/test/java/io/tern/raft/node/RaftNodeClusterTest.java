@@ -10,6 +10,9 @@ import io.tern.engine.log.LogConfig;
 import io.tern.engine.state.Command;
 import io.tern.raft.core.Message;
 import io.tern.raft.core.Role;
+import io.tern.raft.transport.PeerTransport;
+import io.tern.raft.types.SnapshotChunk;
+import java.net.InetSocketAddress;
 import net.openhft.chronicle.core.time.SetTimeProvider;
 import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 import org.junit.jupiter.api.AfterEach;
@@ -60,6 +63,10 @@ class RaftNodeClusterTest {
     }
 
     private RaftNode start(long id, long snapshotEntries, Membership bootstrap) {
+        return start(id, snapshotEntries, bootstrap, network.transportFor(id));
+    }
+
+    private RaftNode start(long id, long snapshotEntries, Membership bootstrap, PeerTransport transport) {
         // One-second log files on a clock the test moves, so compaction has whole files to delete.
         StorageEngine engine = StorageEngine.open(new EngineConfig(dir.resolve("node-" + id),
                 new ClusterIdentity("cluster", id),
@@ -68,7 +75,7 @@ class RaftNodeClusterTest {
         // leader mid-test, and these tests write to the leader they found.
         NodeConfig options = new NodeConfig(id, bootstrap, Duration.ofMillis(50), Duration.ofMillis(1_000),
                 snapshotEntries, Duration.ofSeconds(10), 64 * 1024);
-        RaftNode node = RaftNode.start(options, engine, network.transportFor(id));
+        RaftNode node = RaftNode.start(options, engine, transport);
         nodes.put(id, node);
         return node;
     }
@@ -131,6 +138,83 @@ class RaftNodeClusterTest {
         RaftNotLeaderException error = assertThrowsCause(RaftNotLeaderException.class,
                 () -> follower.propose(new Command.Put(bytes("k"), bytes("v")).encode()).join());
         assertEquals(leader.id(), error.leaderId());
+    }
+
+    @Test
+    void aFollowerServesALinearizableReadItselfOnceItAppliedTheLeadersReadIndex() {
+        for (long id = 1; id <= 3; id++) {
+            start(id, 100_000);
+        }
+        RaftNode leader = awaitLeader();
+        RaftNode follower = nodes.values().stream().filter(n -> n != leader).findFirst().orElseThrow();
+        for (int round = 1; round <= 20; round++) {
+            long last = writeAll(leader, 100 * round - 99, 100 * round);
+            long readIndex = follower.readBarrierHere().join();
+            assertTrue(readIndex >= last, "read index " + readIndex + " covers the write acknowledged at " + last);
+            // No waiting here: the barrier completes only once the follower has applied its read index.
+            assertArrayEquals(bytes("value-" + 100 * round), ClusterTesting.engineOf(follower).get(bytes("key-0")).value());
+        }
+        assertTrue(leader.readBarrierHere().join() >= 0, "the leader passes its own barrier");
+        assertEquals(leader.id(), assertThrowsCause(RaftNotLeaderException.class, () -> follower.readBarrier().join()).leaderId(),
+                "the leader-only barrier still refuses on a follower");
+    }
+
+    @Test
+    void aFollowerCutOffFromItsLeaderGivesUpItsReadInsteadOfWaitingOutTheRequestTimeout() {
+        for (long id = 1; id <= 3; id++) {
+            start(id, 100_000);
+        }
+        RaftNode leader = awaitLeader();
+        writeAll(leader, 1, 10);
+        RaftNode follower = nodes.values().stream().filter(n -> n != leader).findFirst().orElseThrow();
+        network.isolate(follower.id());
+        CompletableFuture<Long> read = follower.readBarrierHere();
+        // Given up within an election timeout or two (1-2 s), well before the 10-s request timeout.
+        RaftNotLeaderException error = assertThrowsCause(RaftNotLeaderException.class, () -> read.orTimeout(5, TimeUnit.SECONDS).join());
+        assertTrue(error.getMessage().contains("leader"), error.getMessage());
+    }
+
+    @Test
+    void aFollowerWhoseLeaderPredatesFollowerReadsSendsTheReadToTheLeader() {
+        for (long id = 1; id <= 3; id++) {
+            PeerTransport local = network.transportFor(id);
+            start(id, 100_000, MEMBERS, new PeerTransport() {
+                @Override
+                public void start(InboundHandler handler) {
+                    local.start(handler);
+                }
+
+                @Override
+                public void send(Message message) {
+                    local.send(message);
+                }
+
+                @Override
+                public CompletableFuture<Void> sendSnapshotChunk(long peerId, long snapshotIndex, SnapshotChunk chunk) {
+                    return local.sendSnapshotChunk(peerId, snapshotIndex, chunk);
+                }
+
+                @Override
+                public void updatePeers(Map<Long, InetSocketAddress> peers) {
+                    local.updatePeers(peers);
+                }
+
+                @Override
+                public int peerVersion(long peerId) {
+                    return 1;
+                }
+
+                @Override
+                public void close() {
+                    local.close();
+                }
+            });
+        }
+        RaftNode leader = awaitLeader();
+        RaftNode follower = nodes.values().stream().filter(n -> n != leader).findFirst().orElseThrow();
+        RaftNotLeaderException error = assertThrowsCause(RaftNotLeaderException.class, () -> follower.readBarrierHere().join());
+        assertEquals(leader.id(), error.leaderId());
+        assertEquals("127.0.0.1:" + leader.id(), error.leaderAddress());
     }
 
     @Test

@@ -13,7 +13,7 @@ import java.util.Random;
 /** Random messages of every kind, with values drawn to hit every varint length (negative longs too). */
 final class RandomMessages {
 
-    private static final int KINDS = 11;
+    private static final int KINDS = 13;
 
     private RandomMessages() {
     }
@@ -35,6 +35,8 @@ final class RandomMessages {
             case 7 -> new Message.HeartbeatResponse(from, to, term, anyLong(random));
             case 8 -> new Message.InstallSnapshot(from, to, term, snapshot(random));
             case 9 -> new Message.InstallSnapshotResponse(from, to, term, anyLong(random));
+            case 10 -> new Message.ReadIndexRequest(from, to, term, anyLong(random));
+            case 11 -> new Message.ReadIndexResponse(from, to, term, anyLong(random), anyLong(random));
             default -> new Message.TimeoutNow(from, to, term);
         };
     }

@@ -40,7 +40,9 @@ final class SampleMessages {
                 new Message.InstallSnapshot(1, 2, 5, new SnapshotMeta(5000, 4, MEMBERSHIP)),
                 new Message.InstallSnapshot(1, 2, 1, SnapshotMeta.bootstrap(Membership.EMPTY)),
                 new Message.InstallSnapshotResponse(2, 1, 5, 5000),
-                new Message.TimeoutNow(1, 2, 5));
+                new Message.TimeoutNow(1, 2, 5),
+                new Message.ReadIndexRequest(2, 1, 5, 4_611_686_018_427_387_903L),
+                new Message.ReadIndexResponse(1, 2, 5, 4_611_686_018_427_387_903L, 1234));
     }
 
     /** An AppendEntries with {@code count} entries of every kind and varied payload sizes (some empty). */

@@ -69,7 +69,7 @@ public final class RequestDispatcher {
         this.limits = new RequestLimits(maxValueBytes);
         this.routing = new LeaderRouting(node.id(), forward, forwarder);
         this.ownRouting = new LeaderRouting(node.id(), true, forwarder);
-        ReadGate reads = new ReadGate(node, engine, staleReadsForTesting);
+        ReadGate reads = new ReadGate(node, engine, forward, staleReadsForTesting);
         this.keyValues = new KeyValueOperations(node, engine, reads);
         this.kv = new KvOperations(node, engine, reads, keyValues::refusedForSpace);
         this.cluster = new ClusterOperations(node, requestTimeout);
