@@ -169,6 +169,23 @@ class BenchCommandTest {
     }
 
     @Test
+    void spreadRunsThePutGetLoadThroughAClientPerEndpoint() throws Exception {
+        Cli.Result run = node.tern("bench", "--spread", "--clients", "4", "--duration", "300ms", "--warmup", "0s",
+                "--keys", "20", "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode json = new ObjectMapper().readTree(run.out());
+        assertTrue(json.get("reads").asLong() > 0 && json.get("writes").asLong() > 0, run.out());
+        assertEquals(0, json.get("errors").asLong(), run.out());
+    }
+
+    @Test
+    void spreadIsOnlyForThePutGetLoadOverTheNativeApi() {
+        Cli.Result run = node.tern("bench", "--spread", "--workload", "keepalive");
+        assertEquals(ExitCodes.USAGE, run.exitCode(), run.err());
+        assertTrue(run.err().contains("--spread applies only to the put-get workload over the native API"), run.err());
+    }
+
+    @Test
     void unknownWorkloadIsAUsageError() {
         Cli.Result run = node.tern("bench", "--workload", "nope");
         assertEquals(ExitCodes.USAGE, run.exitCode(), run.err());

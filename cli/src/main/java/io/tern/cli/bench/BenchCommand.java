@@ -112,6 +112,11 @@ public final class BenchCommand implements Callable<Integer> {
             + "find a value.")
     boolean fill;
 
+    @Option(names = "--spread", description = "put-get over the native API: send each request to an endpoint picked at "
+            + "random, as etcd's clients spread theirs over the members, instead of to the one endpoint a client "
+            + "uses until it fails (one client per endpoint, each failing over to the rest).")
+    boolean spread;
+
     @Option(names = "--versions", paramLabel = "N", defaultValue = "3",
             description = "range-history: how many times each key is written before the reads.")
     int versions;
@@ -166,6 +171,15 @@ public final class BenchCommand implements Callable<Integer> {
         ReadOptions readOptions = localReads() ? ReadOptions.local() : ReadOptions.linearizable();
         try (TernClient tern = client.builder().connectionsPerEndpoint(connectionsPerEndpoint).build()) {
             tern.ping(); // fail fast, with the CLI's one-line message, when no endpoint answers
+            if (spread) {
+                List<TernClient> perEndpoint = clientsStartingAtEachEndpoint(client.endpoints().size(), connectionsPerEndpoint);
+                try {
+                    return measure(new PutGetWorkload(perEndpoint, readRatio, keys, keyWidth, valueSize, readOptions, fill),
+                            connectionsPerEndpoint, err);
+                } finally {
+                    perEndpoint.forEach(TernClient::close);
+                }
+            }
             return measure(workload(tern, keyWidth, readOptions), connectionsPerEndpoint, err);
         }
     }
@@ -195,22 +209,23 @@ public final class BenchCommand implements Callable<Integer> {
 
     private Workload workload(TernClient tern, int keyWidth, ReadOptions readOptions) {
         return switch (workload) {
-            case "put-get" -> new PutGetWorkload(tern, readRatio, keys, keyWidth, valueSize, readOptions, fill);
+            case "put-get" -> new PutGetWorkload(List.of(tern), readRatio, keys, keyWidth, valueSize, readOptions, fill);
             case "range-history" -> new RangeHistoryWorkload(tern, keys, keyWidth, versions, valueSize, readOptions);
-            case "watch-fanout" -> new WatchFanoutWorkload(tern, watchClients(), watchers, valueSize);
+            case "watch-fanout" -> new WatchFanoutWorkload(tern,
+                    clientsStartingAtEachEndpoint(Math.min(watchClients, watchers), 2), watchers, valueSize);
             case "keepalive" -> new KeepAliveWorkload(tern, leases);
             default -> throw new IllegalStateException("validated: " + workload);
         };
     }
 
-    /** Clients for the watches, the i-th listing the endpoints from the i-th on, so that the watches spread over them. */
-    private List<TernClient> watchClients() {
+    /** {@code count} clients, the i-th listing the endpoints from the i-th on, so that what they send spreads over them. */
+    private List<TernClient> clientsStartingAtEachEndpoint(int count, int connectionsPerEndpoint) {
         List<String> endpoints = client.endpoints();
         List<TernClient> opened = new ArrayList<>();
-        for (int i = 0; i < Math.min(watchClients, watchers); i++) {
+        for (int i = 0; i < count; i++) {
             List<String> rotated = new ArrayList<>(endpoints);
             Collections.rotate(rotated, -(i % endpoints.size()));
-            opened.add(client.builder().endpoints(rotated).build());
+            opened.add(client.builder().endpoints(rotated).connectionsPerEndpoint(connectionsPerEndpoint).build());
         }
         return opened;
     }
@@ -220,6 +235,8 @@ public final class BenchCommand implements Callable<Integer> {
         check(WORKLOADS.contains(workload), "--workload must be one of " + String.join(", ", WORKLOADS) + ": " + workload);
         check(!etcd() || workload.equals("put-get"), "--api etcd runs only the put-get workload, not " + workload);
         check(!fill || workload.equals("put-get"), "--fill applies only to the put-get workload, not " + workload);
+        check(!spread || (!etcd() && workload.equals("put-get")),
+                "--spread applies only to the put-get workload over the native API (etcd's clients spread already)");
         check(versions >= 1, "--versions must be at least 1: " + versions);
         check(watchers >= 1, "--watchers must be at least 1: " + watchers);
         check(watchClients >= 1, "--watch-clients must be at least 1: " + watchClients);

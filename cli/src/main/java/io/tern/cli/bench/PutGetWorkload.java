@@ -2,12 +2,16 @@ package io.tern.cli.bench;
 
 import io.tern.client.ReadOptions;
 import io.tern.client.TernClient;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** {@code put-get}: gets and puts of random keys, {@code readRatio} of them gets. */
+/**
+ * {@code put-get}: gets and puts of random keys, {@code readRatio} of them gets, each sent through one
+ * of the clients picked at random (one client unless the load spreads over the endpoints).
+ */
 final class PutGetWorkload implements Workload {
 
-    private final TernClient client;
+    private final List<TernClient> clients;
     private final double readRatio;
     private final long keys;
     private final int keyWidth;
@@ -15,9 +19,9 @@ final class PutGetWorkload implements Workload {
     private final boolean fill;
     private final ValuePool values;
 
-    PutGetWorkload(TernClient client, double readRatio, long keys, int keyWidth, int valueSize, ReadOptions readOptions,
+    PutGetWorkload(List<TernClient> clients, double readRatio, long keys, int keyWidth, int valueSize, ReadOptions readOptions,
                    boolean fill) {
-        this.client = client;
+        this.clients = List.copyOf(clients);
         this.readRatio = readRatio;
         this.keys = keys;
         this.keyWidth = keyWidth;
@@ -29,7 +33,8 @@ final class PutGetWorkload implements Workload {
     @Override
     public void prepare() {
         if (fill) {
-            Preload.run(keys, n -> client.putAsync(LoadGenerator.key(n, keyWidth), values.next(ThreadLocalRandom.current())));
+            TernClient writer = clients.getFirst();
+            Preload.run(keys, n -> writer.putAsync(LoadGenerator.key(n, keyWidth), values.next(ThreadLocalRandom.current())));
         }
     }
 
@@ -37,6 +42,7 @@ final class PutGetWorkload implements Workload {
     public Request send(ThreadLocalRandom random) {
         boolean read = random.nextDouble() < readRatio;
         byte[] key = LoadGenerator.key(random.nextLong(keys), keyWidth);
+        TernClient client = clients.size() == 1 ? clients.getFirst() : clients.get(random.nextInt(clients.size()));
         return new Request(read, read ? client.getAsync(key, readOptions) : client.putAsync(key, values.next(random)));
     }
 }
