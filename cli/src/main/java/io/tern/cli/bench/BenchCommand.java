@@ -225,7 +225,9 @@ public final class BenchCommand implements Callable<Integer> {
         for (int i = 0; i < count; i++) {
             List<String> rotated = new ArrayList<>(endpoints);
             Collections.rotate(rotated, -(i % endpoints.size()));
-            opened.add(client.builder().endpoints(rotated).connectionsPerEndpoint(connectionsPerEndpoint).build());
+            // Without leader discovery: it would move every client to the leader before the first request.
+            opened.add(client.builder().endpoints(rotated).connectionsPerEndpoint(connectionsPerEndpoint)
+                    .discoverLeader(false).build());
         }
         return opened;
     }
