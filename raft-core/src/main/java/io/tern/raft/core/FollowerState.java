@@ -50,8 +50,11 @@ final class FollowerState implements RoleState {
                 onInstallSnapshot(m);
             }
             case ReadIndexResponse m -> {
-                for (long readId : reads.answered(m.context())) {
-                    core.readStates.add(new ReadState(readId, m.readIndex()));
+                List<Long> answered = reads.answered(m.context());
+                if (FollowerReads.tooFarBehind(m.readIndex(), log.lastIndex())) {
+                    core.abandonedReads.addAll(answered);
+                } else {
+                    answered.forEach(readId -> core.readStates.add(new ReadState(readId, m.readIndex())));
                 }
             }
             case TimeoutNow m -> {

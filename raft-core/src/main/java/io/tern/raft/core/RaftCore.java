@@ -197,7 +197,7 @@ public final class RaftCore {
      * within an election timeout, or this node changes role or term first, {@link Ready#abandonedReads()}
      * carries {@code readId}. A candidate, or a follower that knows no leader, refuses with NOT_LEADER.
      */
-    public Optional<Rejection> readIndexAnywhere(long readId) {
+    public Optional<Rejection> readIndexHere(long readId) {
         if (role instanceof FollowerState follower && lead != NONE) {
             follower.readIndex(readId);
             return Optional.empty();

@@ -62,11 +62,11 @@ final class ClientCommands {
         s.print(ScenarioText.describe(core.proposeMembership(next)));
     }
 
-    /** @param anywhere served by the node itself even if it follows ({@link RaftCore#readIndexAnywhere}) */
+    /** @param anywhere served by the node itself even if it follows ({@link RaftCore#readIndexHere}) */
     private static void read(Scenario s, ScenarioArgs a, boolean anywhere) {
         ScenarioNode node = s.node(a.id(1));
         long readId = FIRST_READ_ID + node.readNames.size();
         node.readNames.put(readId, a.word(2));
-        (anywhere ? node.core.readIndexAnywhere(readId) : node.core.readIndex(readId)).ifPresent(r -> s.print(r.toString()));
+        (anywhere ? node.core.readIndexHere(readId) : node.core.readIndex(readId)).ifPresent(r -> s.print(r.toString()));
     }
 }

@@ -441,7 +441,7 @@ final class Simulation {
             // About half the reads are served by the member reached, which asks its leader if it follows.
             boolean here = dice >= 72;
             SimNode reader = here ? contact : node;
-            if ((here ? reader.core.readIndexAnywhere(readId) : reader.core.readIndex(readId)).isEmpty()) {
+            if ((here ? reader.core.readIndexHere(readId) : reader.core.readIndex(readId)).isEmpty()) {
                 reader.reads.put(readId, new SimNode.PendingRead(readId, key, now, checker.maxAckedWriteIndex()));
                 trace("node " + reader.id + (here ? " reads here " : " read ") + readId + " of " + key);
             }

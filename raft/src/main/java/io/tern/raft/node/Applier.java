@@ -36,8 +36,9 @@ final class Applier {
     /**
      * One Ready's worth of work for the applier.
      *
-     * @param abandonedWith what the abandoned reads fail with: it names the leader as the loop knew it
-     *                      when the core gave them up, so the read can be sent there instead
+     * @param abandonedWith what the abandoned reads fail with, naming the leader the loop knows once
+     *                      the Ready that gave them up is done, so the read can be sent there instead;
+     *                      null when no read was abandoned
      */
     record Batch(List<LogEntry> committed, List<ReadState> reads, List<Long> abandonedReads,
                  RaftNotLeaderException abandonedWith) {

@@ -213,20 +213,22 @@ public final class RaftNode implements AutoCloseable {
      * follower asks its leader for the read index (ReadIndex, batched with the leader's own reads)
      * and completes once it has applied that index; a leader does as {@link #readBarrier()}. Fails
      * with {@link RaftNotLeaderException}, naming the leader if one is known, where the read is better
-     * sent to the leader: no leader is known, the leader's build predates follower reads, or the
-     * leader did not answer within an election timeout.
+     * sent to the leader: no leader is known, the leader's build predates follower reads, this
+     * member's applier is behind (the read would wait for it), this member lacks much of the log
+     * ({@code RaftCore#readIndexHere}), or the leader did not answer within an election timeout.
      */
     public CompletableFuture<Long> readBarrierHere() {
         CompletableFuture<Long> future = withTimeout(new CompletableFuture<>(), "read");
         onLoopUnlessAnswered(future, () -> {
             long leader = core.leaderId();
-            if (core.role() != Role.LEADER && transport.peerVersion(leader) < PeerFrame.Hello.FOLLOWER_READS_VERSION) {
+            boolean leading = core.role() == Role.LEADER;
+            if (!leading && (applierBehind || transport.peerVersion(leader) < PeerFrame.Hello.FOLLOWER_READS_VERSION)) {
                 future.completeExceptionally(rejected(Rejection.NOT_LEADER, leader));
                 return;
             }
             long readId = nextReadId++;
             applier.expectRead(readId, future);
-            Optional<Rejection> rejection = core.readIndexAnywhere(readId);
+            Optional<Rejection> rejection = core.readIndexHere(readId);
             rejection.ifPresent(reason -> future.completeExceptionally(rejected(reason, core.leaderId())));
         });
         return future;

@@ -31,8 +31,7 @@ public final class NettyPeerTransport implements PeerTransport {
     private final EventLoopGroup group;
     private final Map<Long, PeerConnection> peers = new ConcurrentHashMap<>();
     private final LongAdder droppedForUnknownPeers = new LongAdder();
-    /** What each member's latest inbound hello said it speaks. */
-    private final Map<Long, Integer> peerVersions = new ConcurrentHashMap<>();
+    private final PeerVersions peerVersions = new PeerVersions();
 
     private volatile PeerTransport.InboundHandler inbound;
     private PeerServer server;
@@ -52,9 +51,9 @@ public final class NettyPeerTransport implements PeerTransport {
         if (inbound != null) {
             throw new IllegalStateException("the transport is started already");
         }
-        inbound = new VersionRecording(handler);
+        inbound = handler;
         if (config.listenAddress() != null) {
-            server = PeerServer.bind(config.listenAddress(), group, config.io(), config.clusterId(), inbound);
+            server = PeerServer.bind(config.listenAddress(), group, config.io(), config.clusterId(), handler, peerVersions);
             log.info("Member {} listens for peers on {} ({})", config.localId(), server.localAddress(), config.io());
         }
     }
@@ -68,38 +67,12 @@ public final class NettyPeerTransport implements PeerTransport {
         if (handler == null) {
             throw new IllegalStateException("start the transport before accepting peer connections");
         }
-        return new PeerChannelHandler(config.clusterId(), handler);
+        return new PeerChannelHandler(config.clusterId(), handler, peerVersions);
     }
 
     @Override
     public int peerVersion(long peerId) {
-        return peerVersions.getOrDefault(peerId, 0);
-    }
-
-    /** Notes each caller's peer protocol version on its way to the driver's handler. */
-    private final class VersionRecording implements PeerTransport.InboundHandler {
-
-        private final PeerTransport.InboundHandler driver;
-
-        VersionRecording(PeerTransport.InboundHandler driver) {
-            this.driver = driver;
-        }
-
-        @Override
-        public void onMessage(Message message) {
-            driver.onMessage(message);
-        }
-
-        @Override
-        public CompletableFuture<Void> onSnapshotChunk(long fromPeer, long snapshotIndex, SnapshotChunk chunk) {
-            return driver.onSnapshotChunk(fromPeer, snapshotIndex, chunk);
-        }
-
-        @Override
-        public void onHello(long peerId, int version) {
-            peerVersions.put(peerId, version);
-            driver.onHello(peerId, version);
-        }
+        return peerVersions.of(peerId);
     }
 
     /** The address of the transport's own {@link PeerServer}. */

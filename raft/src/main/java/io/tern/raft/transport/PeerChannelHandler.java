@@ -33,6 +33,7 @@ public final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
 
     private final String clusterId;
     private final PeerTransport.InboundHandler inbound;
+    private final PeerVersions versions;
 
     /** The member id the peer introduced itself with; 0 until its hello arrived. */
     private long peerId;
@@ -44,8 +45,14 @@ public final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
     private boolean rejected;
 
     public PeerChannelHandler(String clusterId, PeerTransport.InboundHandler inbound) {
+        this(clusterId, inbound, new PeerVersions());
+    }
+
+    /** @param versions where the caller's peer protocol version is kept while this connection is open */
+    public PeerChannelHandler(String clusterId, PeerTransport.InboundHandler inbound, PeerVersions versions) {
         this.clusterId = Objects.requireNonNull(clusterId, "clusterId");
         this.inbound = Objects.requireNonNull(inbound, "inbound");
+        this.versions = Objects.requireNonNull(versions, "versions");
     }
 
     /** The member on the other end, or 0 before its hello arrived. */
@@ -85,6 +92,14 @@ public final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (peerId != 0) {
+            versions.disconnected(peerId, this);
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // An oversized length prefix is the expected case; anything else is a bug worth its type name.
         reject(ctx, cause instanceof TooLongFrameException ? cause.getMessage() : cause.toString());
@@ -102,7 +117,7 @@ public final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
             reject(ctx, hello.incompatibility());
         } else {
             peerId = hello.memberId();
-            inbound.onHello(peerId, hello.version());
+            versions.connected(peerId, this, hello.version());
             log.debug("Member {} connected from {}", peerId, ctx.channel().remoteAddress());
         }
     }

@@ -43,6 +43,12 @@ public final class PeerServer implements AutoCloseable {
      */
     public static PeerServer bind(InetSocketAddress address, EventLoopGroup group, IoTransport io, String clusterId,
             PeerTransport.InboundHandler inbound) {
+        return bind(address, group, io, clusterId, inbound, new PeerVersions());
+    }
+
+    /** As {@link #bind(InetSocketAddress, EventLoopGroup, IoTransport, String, PeerTransport.InboundHandler)}, keeping each caller's version in {@code versions}. */
+    public static PeerServer bind(InetSocketAddress address, EventLoopGroup group, IoTransport io, String clusterId,
+            PeerTransport.InboundHandler inbound, PeerVersions versions) {
         Objects.requireNonNull(clusterId, "clusterId");
         Objects.requireNonNull(inbound, "inbound");
         ChannelGroup connections = new DefaultChannelGroup("tern-peer-inbound", GlobalEventExecutor.INSTANCE);
@@ -56,7 +62,7 @@ public final class PeerServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel channel) {
                         connections.add(channel);
-                        channel.pipeline().addLast(new FrameDecoder(), new PeerChannelHandler(clusterId, inbound));
+                        channel.pipeline().addLast(new FrameDecoder(), new PeerChannelHandler(clusterId, inbound, versions));
                     }
                 });
         ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();

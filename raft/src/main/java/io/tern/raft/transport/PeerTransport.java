@@ -41,20 +41,17 @@ public interface PeerTransport extends AutoCloseable {
     void updatePeers(Map<Long, InetSocketAddress> peers);
 
     /**
-     * The peer protocol version that {@code peerId} said it speaks when it last connected to this
-     * member, or 0 if it has not yet. A message of a newer version than this is not sent to it: an
-     * older build refuses a message type it does not know. Transports that hand messages over within
-     * one build (tests, simulations) have every peer speak this build's version.
+     * The peer protocol version that {@code peerId} said it speaks on its open connection to this
+     * member, or 0 if it has none. A message of a newer version than this is not sent to it: an older
+     * build refuses a message type it does not know, and closes the connection.
      */
-    default int peerVersion(long peerId) {
-        return PeerFrame.Hello.VERSION;
-    }
+    int peerVersion(long peerId);
 
     /** Closes every connection and stops the I/O threads, waiting a bounded time. */
     @Override
     void close();
 
-    /** Where inbound traffic goes. Its methods are called on a network thread and must return quickly. */
+    /** Where inbound traffic goes. Both methods are called on a network thread and must return quickly. */
     interface InboundHandler {
 
         /** A Raft message arrived; hand it to the driver's queue. */
@@ -65,9 +62,5 @@ public interface PeerTransport extends AutoCloseable {
          * returned future completes normally, and refused (with the failure's message) otherwise.
          */
         CompletableFuture<Void> onSnapshotChunk(long fromPeer, long snapshotIndex, SnapshotChunk chunk);
-
-        /** {@code peerId} opened a connection to this member speaking peer protocol {@code version}. */
-        default void onHello(long peerId, int version) {
-        }
     }
 }

@@ -2,6 +2,7 @@ package io.tern.raft.node;
 
 import io.tern.raft.types.SnapshotChunk;
 import io.tern.raft.core.Message;
+import io.tern.raft.transport.PeerFrame;
 import io.tern.raft.transport.PeerTransport;
 
 import java.net.InetSocketAddress;
@@ -81,6 +82,11 @@ final class LocalNetwork implements AutoCloseable {
                 return CompletableFuture.failedFuture(new IllegalStateException("member " + peerId + " is unreachable"));
             }
             return handler.onSnapshotChunk(id, snapshotIndex, chunk);
+        }
+
+        @Override
+        public int peerVersion(long peerId) {
+            return PeerFrame.Hello.VERSION; // one build: every member speaks it
         }
 
         @Override

@@ -261,6 +261,11 @@ class RaftNodeStorageFailureTest {
         }
 
         @Override
+        public int peerVersion(long peerId) {
+            return delegate.peerVersion(peerId);
+        }
+
+        @Override
         public void updatePeers(Map<Long, InetSocketAddress> peers) {
             delegate.updatePeers(peers);
         }

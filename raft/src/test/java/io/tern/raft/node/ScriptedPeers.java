@@ -2,6 +2,7 @@ package io.tern.raft.node;
 
 import io.tern.raft.types.SnapshotChunk;
 import io.tern.raft.core.Message;
+import io.tern.raft.transport.PeerFrame;
 import io.tern.raft.transport.PeerTransport;
 
 import java.net.InetSocketAddress;
@@ -74,6 +75,11 @@ final class ScriptedPeers implements PeerTransport {
     @Override
     public CompletableFuture<Void> sendSnapshotChunk(long peerId, long snapshotIndex, SnapshotChunk chunk) {
         return CompletableFuture.failedFuture(new IllegalStateException("scripted peers take no snapshots"));
+    }
+
+    @Override
+    public int peerVersion(long peerId) {
+        return PeerFrame.Hello.VERSION;
     }
 
     @Override

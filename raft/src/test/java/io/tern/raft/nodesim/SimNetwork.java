@@ -1,6 +1,7 @@
 package io.tern.raft.nodesim;
 
 import io.tern.raft.core.Message;
+import io.tern.raft.transport.PeerFrame;
 import io.tern.raft.transport.PeerTransport;
 import io.tern.raft.types.SnapshotChunk;
 
@@ -132,6 +133,11 @@ final class SimNetwork {
                         }));
             });
             return acknowledged;
+        }
+
+        @Override
+        public int peerVersion(long peerId) {
+            return PeerFrame.Hello.VERSION; // one build: every member speaks it
         }
 
         @Override

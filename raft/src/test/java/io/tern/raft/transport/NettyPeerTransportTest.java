@@ -93,7 +93,7 @@ class NettyPeerTransportTest {
     }
 
     @Test
-    void knowsThePeerProtocolVersionOfAMemberOnceItConnected() throws Exception {
+    void knowsThePeerProtocolVersionOfAMemberWhileItsConnectionIsOpen() throws Exception {
         NettyPeerTransport a = start(1, new RecordingInbound(), UnaryOperator.identity());
         NettyPeerTransport b = start(2, new RecordingInbound(), UnaryOperator.identity());
         assertEquals(0, b.peerVersion(1), "unknown before member 1 said hello");
@@ -101,6 +101,8 @@ class NettyPeerTransportTest {
         a.send(new Message.Heartbeat(1, 2, 1, 0, 0));
         await("member 1's hello at member 2", () -> b.peerVersion(1) == PeerFrame.Hello.VERSION);
         assertEquals(0, a.peerVersion(2), "member 2 has not connected to member 1");
+        a.close();
+        await("member 1 unknown again once its connection closed", () -> b.peerVersion(1) == 0);
     }
 
     @Test

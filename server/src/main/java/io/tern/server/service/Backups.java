@@ -16,8 +16,8 @@ import java.util.function.BiFunction;
  * Opens the backup a BACKUP request (0x16) streams: a snapshot of this member's state that holds
  * every write acknowledged before the request, in the engine's backup format
  * ({@link SnapshotBackup}). Any member serves it from its own state, as etcd's Maintenance.Snapshot
- * does; what makes a follower's backup complete is the linearizable read it starts with (forwarded
- * to the leader like a client's): its revision covers every acknowledged write, and the snapshot is
+ * does; what makes a follower's backup complete is the linearizable read it starts with (served
+ * as a client's is, after a ReadIndex round with the leader or forwarded to it): its revision covers every acknowledged write, and the snapshot is
  * taken only once this member has applied that far.
  */
 public final class Backups {

@@ -21,6 +21,14 @@ public final class FollowerReads {
     private record Request(long sentAtTick, List<Long> readIds) {
     }
 
+    /**
+     * How many entries up to the read index a follower may lack and still serve the read itself. One
+     * that lacks more is catching up (after a restart, a partition, or while a snapshot comes): its
+     * reads would wait for all of it, so they are given up and go to the leader instead. Under load a
+     * follower lacks about one AppendEntries' worth, far below this.
+     */
+    public static final long MAX_ENTRIES_MISSING = 1_000;
+
     private final List<Long> gathering = new ArrayList<>();
     /** By context, in sending order. */
     private final Map<Long, Request> unanswered = new LinkedHashMap<>();
@@ -46,6 +54,11 @@ public final class FollowerReads {
             throw new IllegalArgumentException("read context " + context + " is already waiting for an answer");
         }
         gathering.clear();
+    }
+
+    /** Whether a follower whose log ends at {@code lastIndex} is too far behind to serve a read at {@code readIndex}. */
+    public static boolean tooFarBehind(long readIndex, long lastIndex) {
+        return readIndex - lastIndex > MAX_ENTRIES_MISSING;
     }
 
     /** The leader answered {@code context}: the reads it covers, or none for an unknown or repeated answer. */

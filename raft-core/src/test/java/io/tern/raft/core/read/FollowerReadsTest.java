@@ -42,6 +42,13 @@ class FollowerReadsTest {
     }
 
     @Test
+    void aFollowerLackingMoreThanTheLimitOfTheLogIsTooFarBehind() {
+        assertFalse(FollowerReads.tooFarBehind(5_000, 5_000));
+        assertFalse(FollowerReads.tooFarBehind(5_000, 4_000), "exactly the limit missing");
+        assertTrue(FollowerReads.tooFarBehind(5_000, 3_999));
+    }
+
+    @Test
     void abandonReturnsGatheredAndUnansweredReads() {
         FollowerReads reads = new FollowerReads();
         reads.add(10);
