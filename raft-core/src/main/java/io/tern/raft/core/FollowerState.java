@@ -68,7 +68,7 @@ final class FollowerState implements RoleState {
         }
     }
 
-    /** Asks the leader, with the driver's next batch, for the read index of {@code readId}. */
+    /** Asks the leader for the read index of {@code readId}, with the next request (see {@link FollowerReads}). */
     void readIndex(long readId) {
         reads.add(readId);
     }
@@ -83,7 +83,7 @@ final class FollowerState implements RoleState {
 
     @Override
     public void flush() {
-        if (reads.hasGathered()) {
+        if (reads.readyToAsk()) {
             long context = core.nextReadContext();
             reads.startRequest(context);
             core.send(new ReadIndexRequest(core.id, core.lead, core.term, context));

@@ -8,9 +8,9 @@ import java.util.Map;
 
 /**
  * A follower's linearizable reads (Raft thesis 6.4, reads served by followers): the reads gathered
- * between two of the driver's batches ask the leader for a read index together, under one
- * <em>context</em> number; the leader answers once it has confirmed that it still leads, and the
- * follower serves them after applying up to that index.
+ * while no request is out ask the leader for a read index together, under one <em>context</em>
+ * number; the leader answers once it has confirmed that it still leads, and the follower serves them
+ * after applying up to that index.
  *
  * <p>An answer can be lost (a dropped connection, a leader that stepped down in the same term), so a
  * request unanswered for longer than a limit is given up and its reads returned, to be failed and
@@ -39,9 +39,13 @@ public final class FollowerReads {
         gathering.add(readId);
     }
 
-    /** Whether reads wait for a request to be sent. */
-    public boolean hasGathered() {
-        return !gathering.isEmpty();
+    /**
+     * Whether a request should be sent now: reads are gathered and no request waits for its answer.
+     * One request at a time makes the reads that arrive during a round trip share the next request,
+     * as a leader's reads share a heartbeat round; each request costs the leader a round.
+     */
+    public boolean readyToAsk() {
+        return !gathering.isEmpty() && unanswered.isEmpty();
     }
 
     /**

@@ -10,19 +10,23 @@ import org.junit.jupiter.api.Test;
 class FollowerReadsTest {
 
     @Test
-    void readsGatheredBeforeARequestShareItsContext() {
+    void readsGatheredWhileARequestIsOutShareTheNextOne() {
         FollowerReads reads = new FollowerReads();
+        assertFalse(reads.readyToAsk());
         reads.add(10);
         reads.add(11);
-        assertTrue(reads.hasGathered());
+        assertTrue(reads.readyToAsk());
         long first = 7;
         reads.startRequest(first);
-        assertFalse(reads.hasGathered());
+        assertFalse(reads.readyToAsk(), "nothing gathered");
         reads.add(12);
+        reads.add(13);
+        assertFalse(reads.readyToAsk(), "a request is out");
+        assertEquals(List.of(10L, 11L), reads.answered(first));
+        assertTrue(reads.readyToAsk());
         long second = 8;
         reads.startRequest(second);
-        assertEquals(List.of(12L), reads.answered(second));
-        assertEquals(List.of(10L, 11L), reads.answered(first));
+        assertEquals(List.of(12L, 13L), reads.answered(second));
         assertEquals(List.of(), reads.answered(first), "a repeated answer serves nothing twice");
     }
 
