@@ -113,8 +113,9 @@ public final class ServerCommand implements Callable<Integer> {
             defaultValue = "4194304")
     int maxValueBytes;
 
-    @Option(names = "--forward", arity = "1", paramLabel = "true|false", description = "A follower forwards writes and "
-            + "linearizable reads to the leader; with false it answers NOT_LEADER with the leader's address.",
+    @Option(names = "--forward", arity = "1", paramLabel = "true|false", description = "A follower forwards writes to the "
+            + "leader and serves linearizable reads itself after asking the leader for a read index; with false it "
+            + "answers NOT_LEADER with the leader's address to both.",
             defaultValue = "true")
     boolean forward;
 

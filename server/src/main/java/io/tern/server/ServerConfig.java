@@ -24,7 +24,8 @@ import java.util.TreeMap;
  * @param fsync              whether a write is fsynced before it is acknowledged
  * @param snapshotEntries    take a snapshot after this many applied entries
  * @param maxValueBytes      larger values get TOO_LARGE
- * @param forward            followers forward writes and linearizable reads to the leader
+ * @param forward            followers forward writes to the leader and serve linearizable reads after a
+ *                           ReadIndex round with it (else both are refused with NOT_LEADER)
  * @param requestTimeout     how long a request may wait for Raft before TIMEOUT
  * @param maxConnections     client and peer connections beyond this are refused
  * @param stallTimeout       a connection that stops in the middle of a frame, or leaves its answers
