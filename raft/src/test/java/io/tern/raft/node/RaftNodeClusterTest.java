@@ -10,9 +10,8 @@ import io.tern.engine.log.LogConfig;
 import io.tern.engine.state.Command;
 import io.tern.raft.core.Message;
 import io.tern.raft.core.Role;
+import io.tern.raft.transport.DelegatingPeerTransport;
 import io.tern.raft.transport.PeerTransport;
-import io.tern.raft.types.SnapshotChunk;
-import java.net.InetSocketAddress;
 import net.openhft.chronicle.core.time.SetTimeProvider;
 import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 import org.junit.jupiter.api.AfterEach;
@@ -178,36 +177,10 @@ class RaftNodeClusterTest {
     @Test
     void aFollowerWhoseLeaderPredatesFollowerReadsSendsTheReadToTheLeader() {
         for (long id = 1; id <= 3; id++) {
-            PeerTransport local = network.transportFor(id);
-            start(id, 100_000, MEMBERS, new PeerTransport() {
-                @Override
-                public void start(InboundHandler handler) {
-                    local.start(handler);
-                }
-
-                @Override
-                public void send(Message message) {
-                    local.send(message);
-                }
-
-                @Override
-                public CompletableFuture<Void> sendSnapshotChunk(long peerId, long snapshotIndex, SnapshotChunk chunk) {
-                    return local.sendSnapshotChunk(peerId, snapshotIndex, chunk);
-                }
-
-                @Override
-                public void updatePeers(Map<Long, InetSocketAddress> peers) {
-                    local.updatePeers(peers);
-                }
-
+            start(id, 100_000, MEMBERS, new DelegatingPeerTransport(network.transportFor(id)) {
                 @Override
                 public int peerVersion(long peerId) {
                     return 1;
-                }
-
-                @Override
-                public void close() {
-                    local.close();
                 }
             });
         }

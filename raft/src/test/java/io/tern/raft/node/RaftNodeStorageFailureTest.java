@@ -8,24 +8,22 @@ import io.tern.engine.cluster.ClusterIdentity;
 import io.tern.raft.types.Member;
 import io.tern.raft.types.Membership;
 import io.tern.platform.TmpfsMount;
-import io.tern.raft.types.SnapshotChunk;
 import io.tern.engine.state.Command;
 import io.tern.raft.core.Message;
 import io.tern.raft.core.Role;
+import io.tern.raft.transport.DelegatingPeerTransport;
 import io.tern.raft.transport.PeerTransport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -241,10 +239,13 @@ class RaftNodeStorageFailureTest {
     }
 
     /** A transport whose send throws the Error a SIGBUS on a mapped write becomes, once armed. */
-    private record FailingTransport(PeerTransport delegate, AtomicBoolean armed) implements PeerTransport {
-        @Override
-        public void start(InboundHandler handler) {
-            delegate.start(handler);
+    private static final class FailingTransport extends DelegatingPeerTransport {
+
+        private final AtomicBoolean armed;
+
+        FailingTransport(PeerTransport delegate, AtomicBoolean armed) {
+            super(delegate);
+            this.armed = armed;
         }
 
         @Override
@@ -252,27 +253,7 @@ class RaftNodeStorageFailureTest {
             if (armed.get()) {
                 throw new InternalError("a fault occurred in an unsafe memory access operation");
             }
-            delegate.send(message);
-        }
-
-        @Override
-        public CompletableFuture<Void> sendSnapshotChunk(long peerId, long snapshotIndex, SnapshotChunk chunk) {
-            return delegate.sendSnapshotChunk(peerId, snapshotIndex, chunk);
-        }
-
-        @Override
-        public int peerVersion(long peerId) {
-            return delegate.peerVersion(peerId);
-        }
-
-        @Override
-        public void updatePeers(Map<Long, InetSocketAddress> peers) {
-            delegate.updatePeers(peers);
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
+            super.send(message);
         }
     }
 }
