@@ -65,22 +65,31 @@ final class ClientCredentials {
         if (current != null && !current.equals(stale)) {
             return CompletableFuture.completedFuture(current);
         }
-        if (renewing == null) {
-            CompletableFuture<String> call = authenticate.get();
-            renewing = call;
-            call.whenComplete((fresh, error) -> {
-                synchronized (ClientCredentials.this) {
-                    if (error == null) {
-                        token = fresh;
-                        notEnabled = false;
-                    } else if (saysNotEnabled(error)) {
-                        notEnabled = true;
-                    }
-                    renewing = null;
-                }
-            });
+        if (renewing != null) {
+            return renewing;
         }
-        return renewing;
+        // Its own future, completed once the token is in place: a call that goes again on it must send the
+        // new token. And set before the AUTHENTICATE's answer can clear it, which may come at once, on
+        // another I/O thread, before this thread registers on the answer.
+        CompletableFuture<String> renewed = new CompletableFuture<>();
+        renewing = renewed;
+        authenticate.get().whenComplete((fresh, error) -> {
+            synchronized (ClientCredentials.this) {
+                if (error == null) {
+                    token = fresh;
+                    notEnabled = false;
+                } else if (saysNotEnabled(error)) {
+                    notEnabled = true;
+                }
+                renewing = null;
+            }
+            if (error == null) {
+                renewed.complete(fresh);
+            } else {
+                renewed.completeExceptionally(error);
+            }
+        });
+        return renewed;
     }
 
     /** What a call fails with when its AUTHENTICATE failed with {@code error}. */
