@@ -195,17 +195,11 @@ public final class RaftNode implements AutoCloseable {
 
     /**
      * A linearizable read barrier (ReadIndex): completes with an applied index that reflects every
-     * write acknowledged before this call; read the state machine after it completes.
+     * write acknowledged before this call; read the state machine after it completes. Only a leader
+     * passes it; any other member fails it with {@link RaftNotLeaderException}.
      */
     public CompletableFuture<Long> readBarrier() {
-        CompletableFuture<Long> future = withTimeout(new CompletableFuture<>(), "read");
-        onLoopUnlessAnswered(future, () -> {
-            long readId = nextReadId++;
-            applier.expectRead(readId, future);
-            Optional<Rejection> rejection = core.readIndex(readId);
-            rejection.ifPresent(reason -> future.completeExceptionally(rejected(reason, core.leaderId())));
-        });
-        return future;
+        return readBarrier(false);
     }
 
     /**
@@ -218,17 +212,20 @@ public final class RaftNode implements AutoCloseable {
      * ({@code RaftCore#readIndexHere}), or the leader did not answer within an election timeout.
      */
     public CompletableFuture<Long> readBarrierHere() {
+        return readBarrier(true);
+    }
+
+    private CompletableFuture<Long> readBarrier(boolean here) {
         CompletableFuture<Long> future = withTimeout(new CompletableFuture<>(), "read");
         onLoopUnlessAnswered(future, () -> {
-            long leader = core.leaderId();
-            boolean leading = core.role() == Role.LEADER;
-            if (!leading && (applierBehind || transport.peerVersion(leader) < PeerFrame.Hello.FOLLOWER_READS_VERSION)) {
-                future.completeExceptionally(rejected(Rejection.NOT_LEADER, leader));
+            if (here && core.role() != Role.LEADER && (applierBehind
+                    || transport.peerVersion(core.leaderId()) < PeerFrame.Hello.FOLLOWER_READS_VERSION)) {
+                future.completeExceptionally(rejected(Rejection.NOT_LEADER, core.leaderId()));
                 return;
             }
             long readId = nextReadId++;
             applier.expectRead(readId, future);
-            Optional<Rejection> rejection = core.readIndexHere(readId);
+            Optional<Rejection> rejection = here ? core.readIndexHere(readId) : core.readIndex(readId);
             rejection.ifPresent(reason -> future.completeExceptionally(rejected(reason, core.leaderId())));
         });
         return future;
@@ -527,7 +524,8 @@ public final class RaftNode implements AutoCloseable {
         persisting = null;
         if (!ready.committedEntries().isEmpty() || !ready.readStates().isEmpty() || !ready.abandonedReads().isEmpty()) {
             RaftNotLeaderException abandonedWith = ready.abandonedReads().isEmpty() ? null
-                    : notLeader("the read was not confirmed: leadership changed, or the leader did not answer in time");
+                    : notLeader("the read was not confirmed: leadership changed, or the leader did not answer in time",
+                            core.leaderId());
             applier.submit(new Applier.Batch(ready.committedEntries(), ready.readStates(), ready.abandonedReads(),
                     abandonedWith));
         }
@@ -617,11 +615,14 @@ public final class RaftNode implements AutoCloseable {
         toldLeadingTerm = leadingTerm;
     }
 
-    /** Loop thread: the refusal of a request that only a leader serves, naming the leader as known now. */
-    private RaftNotLeaderException notLeader(String why) {
-        long leader = core.leaderId();
-        String address = core.membership().member(leader).map(Member::address).orElse("");
-        return new RaftNotLeaderException(why, leader, address);
+    /** Loop thread: the refusal of a request that only a leader serves, naming {@code leader} and its address. */
+    private RaftNotLeaderException notLeader(String why, long leader) {
+        return new RaftNotLeaderException(why, leader, addressOf(leader));
+    }
+
+    /** Loop thread: where {@code member} serves clients, or "" if it is not a member (0: no one). */
+    private String addressOf(long member) {
+        return core.membership().member(member).map(Member::address).orElse("");
     }
 
     private RejectedException rejected(Rejection reason, long leaderHint) {
@@ -630,10 +631,8 @@ public final class RaftNode implements AutoCloseable {
 
     /** {@code detail}, when the core gave one, replaces the reason's general wording. */
     private RejectedException rejected(Rejection reason, long leaderHint, String detail) {
-        String address = core.membership().member(leaderHint).map(Member::address).orElse("");
         if (reason == Rejection.NOT_LEADER) {
-            return new RaftNotLeaderException(leaderHint == 0 ? "no leader is known" : "member " + leaderHint + " leads",
-                    leaderHint, address);
+            return notLeader(leaderHint == 0 ? "no leader is known" : "member " + leaderHint + " leads", leaderHint);
         }
         return new RejectedException(reason, !detail.isEmpty() ? detail : switch (reason) {
             case NOT_LEADER -> throw new AssertionError("handled above");
@@ -646,7 +645,7 @@ public final class RaftNode implements AutoCloseable {
             case UNHEALTHY_CLUSTER -> "the change would leave fewer healthy voters than a quorum (unhealthy cluster)";
             case LEARNER_NOT_CAUGHT_UP -> "the learner is not in sync with the leader";
             case TOO_LARGE -> "its log entry would be over the limit of " + RaftConfig.MAX_ENTRY_BYTES + " bytes";
-        }, leaderHint, address);
+        }, leaderHint, addressOf(leaderHint));
     }
 
     private <T> CompletableFuture<T> withTimeout(CompletableFuture<T> future, String what) {
