@@ -1,10 +1,7 @@
 package io.tern.raft.core.read;
 
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A follower's linearizable reads (Raft thesis 6.4, reads served by followers): the reads gathered
@@ -12,13 +9,16 @@ import java.util.Map;
  * number; the leader answers once it has confirmed that it still leads, and the follower serves them
  * after applying up to that index.
  *
+ * <p>One request at a time makes the reads that arrive during a round trip share the next request,
+ * as a leader's reads share a heartbeat round; each request costs the leader a round.
+ *
  * <p>An answer can be lost (a dropped connection, a leader that stepped down in the same term), so a
  * request unanswered for longer than a limit is given up and its reads returned, to be failed and
  * retried elsewhere; they never wait longer than that for a leader that will not answer.
  */
 public final class FollowerReads {
 
-    private record Request(long sentAtTick, List<Long> readIds) {
+    private record Request(long context, long sentAtTick, List<Long> readIds) {
     }
 
     /**
@@ -30,8 +30,8 @@ public final class FollowerReads {
     public static final long MAX_ENTRIES_MISSING = 1_000;
 
     private final List<Long> gathering = new ArrayList<>();
-    /** By context, in sending order. */
-    private final Map<Long, Request> unanswered = new LinkedHashMap<>();
+    /** The request waiting for the leader's answer, or null. */
+    private Request out;
     private long ticks;
 
     /** A read to ask the leader for with the next request. */
@@ -39,13 +39,9 @@ public final class FollowerReads {
         gathering.add(readId);
     }
 
-    /**
-     * Whether a request should be sent now: reads are gathered and no request waits for its answer.
-     * One request at a time makes the reads that arrive during a round trip share the next request,
-     * as a leader's reads share a heartbeat round; each request costs the leader a round.
-     */
+    /** Whether a request should be sent now: reads are gathered and no request waits for its answer. */
     public boolean readyToAsk() {
-        return !gathering.isEmpty() && unanswered.isEmpty();
+        return !gathering.isEmpty() && out == null;
     }
 
     /**
@@ -54,9 +50,10 @@ public final class FollowerReads {
      * request with the same context would serve these reads at a stale index.
      */
     public void startRequest(long context) {
-        if (unanswered.putIfAbsent(context, new Request(ticks, List.copyOf(gathering))) != null) {
-            throw new IllegalArgumentException("read context " + context + " is already waiting for an answer");
+        if (out != null) {
+            throw new IllegalStateException("read context " + out.context() + " is still waiting for an answer");
         }
+        out = new Request(context, ticks, List.copyOf(gathering));
         gathering.clear();
     }
 
@@ -67,34 +64,32 @@ public final class FollowerReads {
 
     /** The leader answered {@code context}: the reads it covers, or none for an unknown or repeated answer. */
     public List<Long> answered(long context) {
-        Request request = unanswered.remove(context);
-        return request == null ? List.of() : request.readIds();
+        if (out == null || out.context() != context) {
+            return List.of();
+        }
+        return takeOut();
     }
 
     /**
-     * Advances time by one tick and gives up the requests that have waited {@code limitTicks} or longer
-     * for an answer: returns their reads.
+     * Advances time by one tick; gives up the request out if it has waited {@code limitTicks} or longer
+     * for an answer, returning its reads.
      */
     public List<Long> tick(int limitTicks) {
         ticks++;
-        List<Long> expired = new ArrayList<>();
-        for (Iterator<Request> it = unanswered.values().iterator(); it.hasNext(); ) {
-            Request request = it.next();
-            if (ticks - request.sentAtTick() < limitTicks) {
-                break; // the rest were sent later
-            }
-            expired.addAll(request.readIds());
-            it.remove();
-        }
-        return expired;
+        return out != null && ticks - out.sentAtTick() >= limitTicks ? takeOut() : List.of();
     }
 
     /** The follower leaves its role or its leader: every read not yet answered is returned, to be failed. */
     public List<Long> abandonAll() {
         List<Long> abandoned = new ArrayList<>(gathering);
-        unanswered.values().forEach(r -> abandoned.addAll(r.readIds()));
         gathering.clear();
-        unanswered.clear();
+        abandoned.addAll(takeOut());
         return abandoned;
+    }
+
+    private List<Long> takeOut() {
+        List<Long> readIds = out == null ? List.of() : out.readIds();
+        out = null;
+        return readIds;
     }
 }

@@ -2,6 +2,7 @@ package io.tern.raft.core.read;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -31,18 +32,26 @@ class FollowerReadsTest {
     }
 
     @Test
-    void aRequestIsGivenUpOnceItWaitedTheLimit() {
+    void aRequestIsGivenUpOnceItWaitedTheLimitAndItsLateAnswerServesNothing() {
         FollowerReads reads = new FollowerReads();
         reads.add(10);
         reads.startRequest(1);
-        reads.tick(3);
-        reads.add(11);
-        long later = 2;
-        reads.startRequest(later);
+        assertEquals(List.of(), reads.tick(3));
         assertEquals(List.of(), reads.tick(3));
         assertEquals(List.of(10L), reads.tick(3), "three ticks after it was sent");
-        assertEquals(List.of(11L), reads.tick(3), "sent one tick later, given up one tick later");
-        assertEquals(List.of(), reads.answered(later), "an answer after giving up serves nothing");
+        reads.add(11);
+        assertTrue(reads.readyToAsk(), "the next request may go");
+        reads.startRequest(2);
+        assertEquals(List.of(), reads.answered(1), "the answer to the given-up request");
+        assertEquals(List.of(11L), reads.answered(2));
+    }
+
+    @Test
+    void aSecondRequestWhileOneIsOutIsABug() {
+        FollowerReads reads = new FollowerReads();
+        reads.add(10);
+        reads.startRequest(1);
+        assertThrows(IllegalStateException.class, () -> reads.startRequest(2));
     }
 
     @Test
