@@ -44,10 +44,6 @@ public final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
      */
     private boolean rejected;
 
-    public PeerChannelHandler(String clusterId, PeerTransport.InboundHandler inbound) {
-        this(clusterId, inbound, new PeerVersions());
-    }
-
     /** @param versions where the caller's peer protocol version is kept while this connection is open */
     public PeerChannelHandler(String clusterId, PeerTransport.InboundHandler inbound, PeerVersions versions) {
         this.clusterId = Objects.requireNonNull(clusterId, "clusterId");

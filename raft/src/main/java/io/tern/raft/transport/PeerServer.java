@@ -37,16 +37,11 @@ public final class PeerServer implements AutoCloseable {
 
     /**
      * Binds {@code address} (port 0 picks a free port; see {@link #localAddress()}) and serves peers
-     * of cluster {@code clusterId} on {@code group}'s threads, which the caller owns.
+     * of cluster {@code clusterId} on {@code group}'s threads, which the caller owns, keeping each
+     * caller's peer protocol version in {@code versions} while its connection is open.
      *
      * @throws UncheckedIOException if the address cannot be bound
      */
-    public static PeerServer bind(InetSocketAddress address, EventLoopGroup group, IoTransport io, String clusterId,
-            PeerTransport.InboundHandler inbound) {
-        return bind(address, group, io, clusterId, inbound, new PeerVersions());
-    }
-
-    /** As {@link #bind(InetSocketAddress, EventLoopGroup, IoTransport, String, PeerTransport.InboundHandler)}, keeping each caller's version in {@code versions}. */
     public static PeerServer bind(InetSocketAddress address, EventLoopGroup group, IoTransport io, String clusterId,
             PeerTransport.InboundHandler inbound, PeerVersions versions) {
         Objects.requireNonNull(clusterId, "clusterId");

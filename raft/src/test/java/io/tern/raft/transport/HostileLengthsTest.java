@@ -82,7 +82,7 @@ class HostileLengthsTest {
 
     @Test
     void aPeerThatSendsOneIsDisconnected() {
-        EmbeddedChannel channel = new EmbeddedChannel(new PeerChannelHandler("c1", new RecordingInbound()));
+        EmbeddedChannel channel = new EmbeddedChannel(new PeerChannelHandler("c1", new RecordingInbound(), new PeerVersions()));
         channel.writeInbound(FrameEncoder.encode(channel.alloc(), new PeerFrame.Hello(3, "c1"))
                 .skipBytes(FrameLimits.LENGTH_PREFIX_BYTES));
         channel.writeInbound(raftMessage(APPEND_ENTRIES_ID, fields -> {

@@ -201,7 +201,7 @@ class NettyPeerTransportTest {
         EventLoopGroup serverThreads = IoTransport.best().newEventLoopGroup(1, "tern-peer-test");
         toClose.push(() -> serverThreads.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
         PeerServer b = PeerServer.bind(new InetSocketAddress(LOOPBACK, 0), serverThreads, IoTransport.best(), CLUSTER,
-                inboxB);
+                inboxB, new PeerVersions());
         toClose.push(b);
         NettyPeerTransport a = start(1, new RecordingInbound(), UnaryOperator.identity());
         a.updatePeers(Map.of(2L, b.localAddress()));

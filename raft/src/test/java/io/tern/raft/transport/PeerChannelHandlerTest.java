@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class PeerChannelHandlerTest {
 
     private final RecordingInbound inbound = new RecordingInbound();
-    private final PeerChannelHandler handler = new PeerChannelHandler("c1", inbound);
+    private final PeerChannelHandler handler = new PeerChannelHandler("c1", inbound, new PeerVersions());
     private final EmbeddedChannel channel = new EmbeddedChannel(handler);
 
     @Test
@@ -70,7 +70,7 @@ class PeerChannelHandlerTest {
             public CompletableFuture<Void> onSnapshotChunk(long fromPeer, long snapshotIndex, SnapshotChunk chunk) {
                 throw new IllegalStateException("no snapshot expected");
             }
-        });
+        }, new PeerVersions());
         EmbeddedChannel other = new EmbeddedChannel(throwing);
         other.writeInbound(body(new PeerFrame.Hello(3, "c1")),
                 body(new PeerFrame.RaftMessage(new Message.TimeoutNow(3, 1, 1))),
