@@ -42,7 +42,7 @@ final class PutGetWorkload implements Workload {
     public Request send(ThreadLocalRandom random) {
         boolean read = random.nextDouble() < readRatio;
         byte[] key = LoadGenerator.key(random.nextLong(keys), keyWidth);
-        TernClient client = clients.size() == 1 ? clients.getFirst() : clients.get(random.nextInt(clients.size()));
+        TernClient client = clients.get(random.nextInt(clients.size()));
         return new Request(read, read ? client.getAsync(key, readOptions) : client.putAsync(key, values.next(random)));
     }
 }
