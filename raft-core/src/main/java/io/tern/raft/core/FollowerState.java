@@ -7,22 +7,26 @@ import io.tern.raft.core.Message.Heartbeat;
 import io.tern.raft.core.Message.HeartbeatResponse;
 import io.tern.raft.core.Message.InstallSnapshot;
 import io.tern.raft.core.Message.InstallSnapshotResponse;
+import io.tern.raft.core.Message.ProposeRequest;
+import io.tern.raft.core.Message.ProposeResponse;
 import io.tern.raft.core.Message.ReadIndexRequest;
 import io.tern.raft.core.Message.ReadIndexResponse;
 import io.tern.raft.core.Message.TimeoutNow;
 import io.tern.raft.core.log.ReplicatedLog;
+import io.tern.raft.core.propose.FollowerProposals;
 import io.tern.raft.core.read.FollowerReads;
 import java.util.List;
 
 /**
- * A follower: takes entries, commit indexes and snapshots from its leader, and asks it for the read
- * index of its own linearizable reads.
+ * A follower: takes entries, commit indexes and snapshots from its leader, asks it for the read
+ * index of its own linearizable reads, and hands it the proposals made here.
  */
 final class FollowerState implements RoleState {
 
     private final RaftCore core;
     private final ReplicatedLog log;
     private final FollowerReads reads = new FollowerReads();
+    private final FollowerProposals proposals = new FollowerProposals();
 
     FollowerState(RaftCore core) {
         this.core = core;
@@ -57,6 +61,7 @@ final class FollowerState implements RoleState {
                     answered.forEach(readId -> core.readStates.add(new ReadState(readId, m.readIndex())));
                 }
             }
+            case ProposeResponse m -> onProposeResponse(m);
             case TimeoutNow m -> {
                 if (core.promotable()) {
                     core.becomeCandidate(true);
@@ -73,26 +78,69 @@ final class FollowerState implements RoleState {
         reads.add(readId);
     }
 
+    /** Hands {@code command} to the leader with the next request (see {@link FollowerProposals}). */
+    void forward(long proposalId, byte[] command) {
+        proposals.add(proposalId, command);
+    }
+
     /**
-     * Gives up the reads whose request the leader has not answered within an election timeout: by
-     * then it has most likely lost its leadership, or the answer was lost with a connection.
+     * Gives up the reads and proposals whose request the leader has not answered within an election
+     * timeout: by then it has most likely lost its leadership, or the answer was lost with a connection.
      */
     void tick() {
-        core.abandonedReads.addAll(reads.tick(core.config.electionTicks()));
+        int limit = core.config.electionTicks();
+        core.abandonedReads.addAll(reads.tick(limit));
+        unanswered(proposals.tick(limit), "the leader did not answer within an election timeout");
     }
 
     @Override
     public void flush() {
         if (reads.readyToAsk()) {
-            long context = core.nextReadContext();
+            long context = core.nextRequestContext();
             reads.startRequest(context);
             core.send(new ReadIndexRequest(core.id, core.lead, core.term, context));
+        }
+        while (proposals.hasGathered()) {
+            FollowerProposals.Request request = proposals.takeRequest(core.nextRequestContext(),
+                    core.config.maxAppendBytes());
+            core.send(new ProposeRequest(core.id, core.lead, core.term, request.context(), request.commands()));
         }
     }
 
     @Override
     public void onExit() {
         core.abandonedReads.addAll(reads.abandonAll());
+        FollowerProposals.Abandoned abandoned = proposals.abandonAll();
+        // Never sent: appended nowhere, so the driver may send them to the leader another way.
+        abandoned.unsent().forEach(id -> core.forwardedProposals.add(
+                new ForwardedProposal(id, new ProposeResult.Rejected(Rejection.NOT_LEADER, RaftCore.NONE))));
+        unanswered(abandoned.unanswered(), "the leader changed before it answered");
+    }
+
+    private void onProposeResponse(ProposeResponse m) {
+        List<Long> answered = proposals.answered(m.context());
+        long handedOut = core.handedOutIndex();
+        for (int i = 0; i < answered.size(); i++) {
+            long proposalId = answered.get(i);
+            ProposeResult result;
+            if (i >= m.accepted()) {
+                // A member that does not lead names no leader; a leader that refused names itself.
+                result = new ProposeResult.Rejected(m.rejection(),
+                        m.rejection() == Rejection.NOT_LEADER ? RaftCore.NONE : m.from());
+            } else if (m.firstIndex() + i <= handedOut) {
+                // Its entry already went to the state machine, unwatched: committed or not, its result is gone.
+                result = new ProposeResult.Unanswered("the leader's answer came after index " + (m.firstIndex() + i)
+                        + " was applied");
+            } else {
+                result = new ProposeResult.Accepted(m.firstIndex() + i, m.term());
+            }
+            core.forwardedProposals.add(new ForwardedProposal(proposalId, result));
+        }
+    }
+
+    private void unanswered(List<Long> proposalIds, String reason) {
+        proposalIds.forEach(id -> core.forwardedProposals.add(
+                new ForwardedProposal(id, new ProposeResult.Unanswered(reason))));
     }
 
     private void onAppendEntries(AppendEntries m) {

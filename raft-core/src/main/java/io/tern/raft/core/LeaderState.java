@@ -7,6 +7,8 @@ import io.tern.raft.types.LogEntry;
 import io.tern.raft.core.Message.AppendEntriesResponse;
 import io.tern.raft.core.Message.HeartbeatResponse;
 import io.tern.raft.core.Message.InstallSnapshotResponse;
+import io.tern.raft.core.Message.ProposeRequest;
+import io.tern.raft.core.Message.ProposeResponse;
 import io.tern.raft.core.Message.ReadIndexRequest;
 import io.tern.raft.core.Message.ReadIndexResponse;
 import io.tern.raft.core.Message.TimeoutNow;
@@ -208,10 +210,31 @@ final class LeaderState implements RoleState {
             case HeartbeatResponse m -> onHeartbeatResponse(m);
             case InstallSnapshotResponse m -> onSnapshotResponse(m);
             case ReadIndexRequest m -> readIndexFor(m.from(), m.context());
+            case ProposeRequest m -> proposeFor(m);
             default -> {
                 // Vote answers that arrive after winning, or messages a leader has no use for.
             }
         }
+    }
+
+    /**
+     * Appends a follower's proposals in the order sent, as if proposed here, up to the first one
+     * refused; that one and the rest are refused for the same reason. The answer goes before the
+     * entries' AppendEntries on the same channel, so the follower knows their places before it can
+     * apply them.
+     */
+    private void proposeFor(ProposeRequest m) {
+        long firstIndex = log.lastIndex() + 1;
+        int accepted = 0;
+        Rejection rejection = null;
+        for (byte[] command : m.commands()) {
+            if (propose(EntryKind.COMMAND, command) instanceof ProposeResult.Rejected refused) {
+                rejection = refused.reason();
+                break;
+            }
+            accepted++;
+        }
+        core.send(new ProposeResponse(core.id, m.from(), core.term, m.context(), firstIndex, accepted, rejection));
     }
 
     private void onAppendResponse(AppendEntriesResponse m) {

@@ -1,8 +1,10 @@
 package io.tern.raft.core;
 
 import io.tern.raft.types.LogEntry;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.IntStream;
 
 /**
  * A message between two Raft cores. Every message names its sender, its receiver and the sender's
@@ -39,6 +41,8 @@ public sealed interface Message {
             case TimeoutNow m -> false;
             case ReadIndexRequest m -> false;
             case ReadIndexResponse m -> false;
+            case ProposeRequest m -> false;
+            case ProposeResponse m -> false;
         };
     }
 
@@ -132,5 +136,38 @@ public sealed interface Message {
      * {@code readIndex}, its reads under {@code context} may be served from its own state.
      */
     record ReadIndexResponse(long from, long to, long term, long context, long readIndex) implements Message {
+    }
+
+    /**
+     * A follower hands its leader the commands its clients proposed to it, gathered under
+     * {@code context}, a number the follower chose; the leader appends them in this order.
+     */
+    record ProposeRequest(long from, long to, long term, long context, List<byte[]> commands) implements Message {
+        public ProposeRequest {
+            commands = List.copyOf(Objects.requireNonNull(commands, "commands"));
+        }
+
+        /** Commands compare by their bytes. */
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof ProposeRequest that && from == that.from && to == that.to && term == that.term
+                    && context == that.context && commands.size() == that.commands.size()
+                    && IntStream.range(0, commands.size()).allMatch(i -> Arrays.equals(commands.get(i), that.commands.get(i)));
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(from, to, term, context, commands.stream().mapToInt(Arrays::hashCode).sum());
+        }
+    }
+
+    /**
+     * The leader's answer to {@link ProposeRequest}: the first {@code accepted} commands were appended
+     * at {@code firstIndex} onwards, in this message's term; the rest were refused for
+     * {@code rejection} (null when all were accepted) and appended nowhere. Like any proposal, an
+     * accepted command is committed only if its entry keeps this index and term.
+     */
+    record ProposeResponse(long from, long to, long term, long context, long firstIndex, int accepted,
+            Rejection rejection) implements Message {
     }
 }

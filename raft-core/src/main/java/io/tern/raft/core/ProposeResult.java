@@ -28,6 +28,18 @@ public sealed interface ProposeResult {
         }
     }
 
+    /**
+     * A proposal a follower handed to its leader ({@link RaftCore#proposeHere}) whose answer did not
+     * come back in time, or came after its entry had already been applied: it may or may not be
+     * committed, and {@code reason} says why nobody can tell.
+     */
+    record Unanswered(String reason) implements ProposeResult {
+
+        public Unanswered {
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
     default boolean accepted() {
         return this instanceof Accepted;
     }

@@ -10,6 +10,8 @@ import io.tern.raft.core.Message.HeartbeatResponse;
 import io.tern.raft.core.Message.InstallSnapshot;
 import io.tern.raft.core.Message.PreVote;
 import io.tern.raft.core.Message.PreVoteResponse;
+import io.tern.raft.core.Message.ProposeRequest;
+import io.tern.raft.core.Message.ProposeResponse;
 import io.tern.raft.core.Message.RequestVote;
 import io.tern.raft.core.Message.TimeoutNow;
 import io.tern.raft.core.config.ConfigHistory;
@@ -27,7 +29,7 @@ import java.util.random.RandomGenerator;
 /**
  * One Raft node as a pure state machine (in the style of etcd-io/raft): no I/O, no clock, no threads.
  *
- * <p>Inputs: {@link #tick()}, {@link #step(Message)}, {@link #propose(byte[])},
+ * <p>Inputs: {@link #tick()}, {@link #step(Message)}, {@link #propose(byte[])}, {@link #proposeHere(long, byte[])},
  * {@link #proposeMembership(Membership)}, {@link #readIndex(long)}, {@link #transferLeadership(long)}.
  * Output: {@link #ready()}, a batch of work that the driver carries out as {@link Ready} describes and
  * acknowledges with {@link #advance(Ready)}. At most one batch is outstanding at a time.
@@ -50,13 +52,14 @@ public final class RaftCore {
     private RoleState role;
     final ElectionTimer electionTimer;
     private final RandomGenerator random;
-    /** The context of this node's last request for a follower read; 0 until the first. */
-    private long lastReadContext;
+    /** The context of this node's last request to its leader (a follower's reads or proposals); 0 until the first. */
+    private long lastRequestContext;
     private final VoteRequests votes = new VoteRequests(this);
 
     private final List<Message> outbox = new ArrayList<>();
     final List<ReadState> readStates = new ArrayList<>();
     final List<Long> abandonedReads = new ArrayList<>();
+    final List<ForwardedProposal> forwardedProposals = new ArrayList<>();
     private HardState persisted;
     private Ready outstanding;
     /** The driver's state machine is behind: committed entries wait in the log, proposals are refused. */
@@ -150,6 +153,8 @@ public final class RaftCore {
         }
         if (voteRequest) {
             votes.answer(message);
+        } else if (message instanceof ProposeRequest request && !(role instanceof LeaderState)) {
+            refuseProposals(request);
         } else {
             role.step(message);
         }
@@ -164,6 +169,24 @@ public final class RaftCore {
             return leader.propose(EntryKind.COMMAND, command);
         }
         return new ProposeResult.Rejected(Rejection.NOT_LEADER, lead);
+    }
+
+    /**
+     * Proposes a client command that this node takes, leader or not: a leader as {@link #propose};
+     * a follower that knows its leader hands it over with the next batch of work and answers later,
+     * in {@link Ready#forwardedProposals()} under {@code proposalId} (the leader must know
+     * {@link Message.ProposeRequest}). Returns the answer when there is one at once: a leader's, or a
+     * refusal (a candidate, a follower that knows no leader, a command over the size limit).
+     */
+    public Optional<ProposeResult> proposeHere(long proposalId, byte[] command) {
+        if (role instanceof FollowerState follower && lead != NONE) {
+            if (command.length > config.maxEntryBytes()) {
+                return Optional.of(new ProposeResult.Rejected(Rejection.TOO_LARGE, lead));
+            }
+            follower.forward(proposalId, command);
+            return Optional.empty();
+        }
+        return Optional.of(propose(command));
     }
 
     /**
@@ -257,7 +280,8 @@ public final class RaftCore {
                 || log.hasUnstableEntries()
                 || (!applierBehind && log.hasCommittedToApply())
                 || !readStates.isEmpty()
-                || !abandonedReads.isEmpty();
+                || !abandonedReads.isEmpty()
+                || !forwardedProposals.isEmpty();
     }
 
     /**
@@ -284,10 +308,12 @@ public final class RaftCore {
                 now,
                 afterPersist,
                 readStates,
-                abandonedReads);
+                abandonedReads,
+                forwardedProposals);
         outbox.clear();
         readStates.clear();
         abandonedReads.clear();
+        forwardedProposals.clear();
         outstanding = ready;
         return ready;
     }
@@ -411,16 +437,43 @@ public final class RaftCore {
     }
 
     /**
-     * A context for a follower's read request, never used before by this node. It starts at random, so
-     * that an answer to a request of this node's previous run (a restart) cannot serve a read of this
-     * one; the chance that two runs' numbers meet is that of two random 62-bit numbers lying within
-     * a few million of each other.
+     * A context for a follower's request to its leader (reads or proposals), never used before by this
+     * node. It starts at random, so that an answer to a request of this node's previous run (a restart)
+     * cannot serve a read of this one, or place a proposal; the chance that two runs' numbers meet is
+     * that of two random 62-bit numbers lying within a few million of each other.
      */
-    long nextReadContext() {
-        if (lastReadContext == 0) {
-            lastReadContext = 1 + (random.nextLong() >>> 2);
+    long nextRequestContext() {
+        if (lastRequestContext == 0) {
+            lastRequestContext = 1 + (random.nextLong() >>> 2);
         }
-        return ++lastReadContext;
+        return ++lastRequestContext;
+    }
+
+    /**
+     * The highest index whose entry has left the core for the state machine (applied, handed out in
+     * the outstanding Ready, or covered by a snapshot): a proposal placed at or below it was placed
+     * too late for its driver to wait for its entry.
+     */
+    long handedOutIndex() {
+        long handedOut = Math.max(log.appliedIndex(), log.snapshot().index());
+        if (log.unstableSnapshot() != null) {
+            handedOut = Math.max(handedOut, log.unstableSnapshot().index());
+        }
+        if (outstanding != null) {
+            List<LogEntry> committed = outstanding.committedEntries();
+            if (!committed.isEmpty()) {
+                handedOut = Math.max(handedOut, committed.getLast().index());
+            }
+            if (outstanding.snapshot().isPresent()) {
+                handedOut = Math.max(handedOut, outstanding.snapshot().get().index());
+            }
+        }
+        return handedOut;
+    }
+
+    /** A node that does not lead refuses a follower's proposals: it appended none of them. */
+    private void refuseProposals(ProposeRequest request) {
+        send(new ProposeResponse(id, request.from(), term, request.context(), 0, 0, Rejection.NOT_LEADER));
     }
 
     void send(Message message) {

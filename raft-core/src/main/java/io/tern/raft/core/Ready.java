@@ -20,6 +20,9 @@ import java.util.Optional;
  *       {@link #readStates()} once applied has reached their index; fail {@link #abandonedReads()}.</li>
  * </ol>
  *
+ * <p>{@link #forwardedProposals()} must be taken up before any committed entry of this batch or a
+ * later one is applied: an accepted one's entry may be among them.
+ *
  * <p>Between {@link RaftCore#ready()} and {@link RaftCore#advance(Ready)} the driver may keep stepping
  * messages and ticks into the core; their effects show up in the next batch.
  *
@@ -35,7 +38,8 @@ public record Ready(
         List<Message> messages,
         List<Message> messagesAfterPersist,
         List<ReadState> readStates,
-        List<Long> abandonedReads) {
+        List<Long> abandonedReads,
+        List<ForwardedProposal> forwardedProposals) {
 
     public Ready {
         entries = List.copyOf(entries);
@@ -44,6 +48,7 @@ public record Ready(
         messagesAfterPersist = List.copyOf(messagesAfterPersist);
         readStates = List.copyOf(readStates);
         abandonedReads = List.copyOf(abandonedReads);
+        forwardedProposals = List.copyOf(forwardedProposals);
     }
 
     /** Whether the driver must write anything before sending {@link #messagesAfterPersist()}. */

@@ -11,6 +11,7 @@ final class ClientCommands {
 
     /** Read ids are numbers to the core; scripts name them (r1, r2) and print the names. */
     private static final long FIRST_READ_ID = 1000;
+    private static final long FIRST_PROPOSAL_ID = 5000;
 
     private ClientCommands() {
     }
@@ -21,6 +22,7 @@ final class ClientCommands {
         commands.put("tick", ClientCommands::tick);
         commands.put("tick-all", ClientCommands::tickAll);
         commands.put("propose", (s, a) -> s.print(ScenarioText.describe(s.core(a.id(1)).propose(a.word(2).getBytes(UTF_8)))));
+        commands.put("propose-here", ClientCommands::proposeHere);
         commands.put("config", ClientCommands::config);
         commands.put("read", (s, a) -> read(s, a, false));
         commands.put("read-here", (s, a) -> read(s, a, true));
@@ -60,6 +62,14 @@ final class ClientCommands {
             default -> throw new IllegalArgumentException("unknown config change '" + a.word(2) + "'");
         };
         s.print(ScenarioText.describe(core.proposeMembership(next)));
+    }
+
+    /** A proposal this node takes even if it follows ({@link RaftCore#proposeHere}); the Ready names it by its command. */
+    private static void proposeHere(Scenario s, ScenarioArgs a) {
+        ScenarioNode node = s.node(a.id(1));
+        long proposalId = FIRST_PROPOSAL_ID + node.proposalNames.size();
+        node.proposalNames.put(proposalId, a.word(2));
+        node.core.proposeHere(proposalId, a.word(2).getBytes(UTF_8)).ifPresent(r -> s.print(ScenarioText.describe(r)));
     }
 
     /** @param anywhere served by the node itself even if it follows ({@link RaftCore#readIndexHere}) */

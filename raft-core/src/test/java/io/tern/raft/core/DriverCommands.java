@@ -39,6 +39,6 @@ final class DriverCommands {
 
     private static void print(Scenario s, ScenarioNode node, Ready ready) {
         s.print("node " + node.id + " ready:");
-        ScenarioText.describe(ready, node::readName).forEach(line -> s.print("  " + line));
+        ScenarioText.describe(ready, node::readName, node.proposalNames::get).forEach(line -> s.print("  " + line));
     }
 }

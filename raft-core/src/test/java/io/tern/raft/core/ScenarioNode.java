@@ -19,6 +19,8 @@ final class ScenarioNode {
     /** Reads that became safe (or were abandoned) since the last {@code reads} command. */
     final List<String> reads = new ArrayList<>();
     final Map<Long, String> readNames = new HashMap<>();
+    /** Proposals made with {@code propose-here}, by the id the core knows them by: named by their command. */
+    final Map<Long, String> proposalNames = new HashMap<>();
     /** A Ready taken with {@code ready-unpersisted} and not yet persisted. */
     Ready unpersisted;
 

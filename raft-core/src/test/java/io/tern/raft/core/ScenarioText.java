@@ -12,6 +12,8 @@ import io.tern.raft.core.Message.PreVote;
 import io.tern.raft.core.Message.ReadIndexRequest;
 import io.tern.raft.core.Message.ReadIndexResponse;
 import io.tern.raft.core.Message.PreVoteResponse;
+import io.tern.raft.core.Message.ProposeRequest;
+import io.tern.raft.core.Message.ProposeResponse;
 import io.tern.raft.core.Message.RequestVote;
 import io.tern.raft.core.Message.RequestVoteResponse;
 import io.tern.raft.core.Message.TimeoutNow;
@@ -34,6 +36,7 @@ final class ScenarioText {
             case ProposeResult.Accepted a -> "accepted index=" + a.index() + " term=" + a.term();
             case ProposeResult.Rejected r -> "rejected " + r.reason() + " leader=" + r.leaderHint()
                     + (r.detail().isEmpty() ? "" : ": " + r.detail());
+            case ProposeResult.Unanswered u -> "unanswered: " + u.reason();
         };
     }
 
@@ -57,6 +60,10 @@ final class ScenarioText {
             case TimeoutNow m -> "";
             case ReadIndexRequest m -> " context=" + m.context();
             case ReadIndexResponse m -> " context=" + m.context() + " index=" + m.readIndex();
+            case ProposeRequest m -> " context=" + m.context() + " commands=["
+                    + m.commands().stream().map(c -> new String(c, UTF_8)).collect(Collectors.joining(" ")) + "]";
+            case ProposeResponse m -> " context=" + m.context() + " first=" + m.firstIndex() + " accepted="
+                    + m.accepted() + (m.rejection() == null ? "" : " rejected " + m.rejection());
         };
     }
 
@@ -92,7 +99,7 @@ final class ScenarioText {
      * A Ready as the steps the driver takes for it, in the order it must take them: send, persist
      * (snapshot, truncation, entries, hard state), send after persist, apply, answer reads.
      */
-    static List<String> describe(Ready ready, LongFunction<String> readName) {
+    static List<String> describe(Ready ready, LongFunction<String> readName, LongFunction<String> proposalName) {
         List<String> lines = new ArrayList<>();
         ready.messages().forEach(m -> lines.add("send " + describe(m)));
         ready.snapshot().ifPresent(s -> lines.add("install snapshot " + s.index() + "/" + s.term() + " " + describe(s.membership())));
@@ -106,6 +113,8 @@ final class ScenarioText {
         ready.committedEntries().forEach(e -> lines.add("apply " + describe(e)));
         ready.readStates().forEach(r -> lines.add("read " + readName.apply(r.readId()) + " safe at " + r.index()));
         ready.abandonedReads().forEach(id -> lines.add("read " + readName.apply(id) + " abandoned"));
+        ready.forwardedProposals().forEach(p -> lines.add("proposal " + proposalName.apply(p.proposalId()) + " "
+                + describe(p.result())));
         return lines;
     }
 }

@@ -38,6 +38,8 @@ final class SimNode {
     Ready inFlight;
     final Map<String, SnapshotData> staged = new HashMap<>();
     final Map<Long, PendingWrite> writes = new TreeMap<>();
+    /** Writes proposed here while following, by proposal id, until the core says where the leader put them. */
+    final Map<Long, PendingWrite> forwardedWrites = new HashMap<>();
     final Map<Long, PendingRead> reads = new LinkedHashMap<>();
     /** Reads whose ReadIndex is known, waiting for the state machine to reach it. */
     final Map<Long, Long> readsAwaitingApply = new LinkedHashMap<>();
@@ -67,6 +69,7 @@ final class SimNode {
         kv = null;
         staged.clear();
         writes.clear();
+        forwardedWrites.clear();
         reads.clear();
         readsAwaitingApply.clear();
     }

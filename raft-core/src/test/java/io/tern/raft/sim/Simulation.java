@@ -5,6 +5,7 @@ import io.tern.raft.types.Membership;
 import io.tern.raft.types.EntryKind;
 import io.tern.raft.types.LogEntry;
 import io.tern.raft.core.Message;
+import io.tern.raft.core.ForwardedProposal;
 import io.tern.raft.core.Message.InstallSnapshot;
 import io.tern.raft.core.ProposeResult;
 import io.tern.raft.core.RaftConfig;
@@ -17,6 +18,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -338,6 +340,16 @@ final class Simulation {
         for (Message m : ready.messagesAfterPersist()) {
             send(node, m);
         }
+        // Before applying: an accepted forwarded write's entry may be in this very Ready.
+        for (ForwardedProposal forwarded : ready.forwardedProposals()) {
+            SimNode.PendingWrite write = node.forwardedWrites.remove(forwarded.proposalId());
+            if (write != null && forwarded.result() instanceof ProposeResult.Accepted a) {
+                node.writes.put(a.index(), new SimNode.PendingWrite(write.opId(), a.term(), write.startTime()));
+                trace("node " + node.id + " forwarded v" + write.opId() + " to " + a.index() + "/" + a.term());
+            } else if (write != null) {
+                trace("node " + node.id + " forwarded v" + write.opId() + ": " + forwarded.result());
+            }
+        }
         for (LogEntry entry : ready.committedEntries()) {
             apply(node, entry);
         }
@@ -367,6 +379,10 @@ final class Simulation {
             KvCommand command = KvCommand.decode(entry.payload());
             node.kv.put(command.key(), command.value());
             SimNode.PendingWrite write = node.writes.remove(entry.index());
+            if (write != null && write.term() == entry.term() && write.opId() != command.opId()) {
+                throw new SimulationFailure("node " + node.id + " was told v" + write.opId() + " went to "
+                        + entry.index() + "/" + entry.term() + ", which holds v" + command.opId());
+            }
             if (write != null && write.term() == entry.term() && write.opId() == command.opId()) {
                 checker.writeAcknowledged(entry.index());
                 if (calm && write.startTime() >= calmAt && probeAckedAt < 0) {
@@ -433,7 +449,8 @@ final class Simulation {
         if (dice < 55) {
             if (!calm) {
                 // once calm, only the liveness probe writes: the question is whether it commits
-                write(node, "k" + random.nextInt(4));
+                // About a third of the writes are proposed at the member reached, which hands them to its leader.
+                write(random.nextInt(3) == 0 ? contact : node, "k" + random.nextInt(4));
             }
         } else if (dice < 90) {
             long readId = nextReadId++;
@@ -464,7 +481,14 @@ final class Simulation {
     private void write(SimNode node, String key) {
         long opId = nextOpId++;
         KvCommand command = new KvCommand(opId, key, "v" + opId);
-        ProposeResult result = node.core.propose(command.encode());
+        Optional<ProposeResult> answer = node.core.proposeHere(opId, command.encode());
+        if (answer.isEmpty()) {
+            node.forwardedWrites.put(opId, new SimNode.PendingWrite(opId, 0, now));
+            trace("node " + node.id + " forwards " + key + "=v" + opId);
+            pump(node);
+            return;
+        }
+        ProposeResult result = answer.get();
         if (result instanceof ProposeResult.Accepted a) {
             node.writes.put(a.index(), new SimNode.PendingWrite(opId, a.term(), now));
             trace("node " + node.id + " proposed " + key + "=v" + opId + " at " + a.index() + "/" + a.term());
