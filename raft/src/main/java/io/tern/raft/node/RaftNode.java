@@ -9,6 +9,7 @@ import io.tern.raft.types.SnapshotChunk;
 import io.tern.raft.types.StorageFailure;
 import io.tern.raft.types.StoredSnapshot;
 import io.tern.raft.types.TermStorage;
+import io.tern.raft.core.ForwardedProposal;
 import io.tern.raft.core.Message;
 import io.tern.raft.core.PeerContact;
 import io.tern.raft.core.ProposeResult;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -78,6 +80,12 @@ public final class RaftNode implements AutoCloseable {
     // Loop thread only.
     private Ready persisting;
     private long nextReadId = 1;
+    private long nextProposalId = 1;
+    /**
+     * Proposals this follower handed to its leader, by the id the core knows them by, until the core
+     * says what became of them (the loop adds and takes; stopping fails what is left).
+     */
+    private final Map<Long, CompletableFuture<Applied>> forwardedProposals = new ConcurrentHashMap<>();
     private Membership announcedMembers = Membership.EMPTY;
     private Role lastRole = Role.FOLLOWER;
     private long lastLeader;
@@ -183,14 +191,49 @@ public final class RaftNode implements AutoCloseable {
 
     private CompletableFuture<Applied> proposeWith(Supplier<ProposeResult> proposal) {
         CompletableFuture<Applied> future = withTimeout(new CompletableFuture<>(), "proposal");
+        onLoopUnlessAnswered(future, () -> settle(future, proposal.get()));
+        return future;
+    }
+
+    /**
+     * Proposes a command that this member takes itself, leading or following: a follower hands it to
+     * its leader over the members' channel (batched with the others of one Ready) and completes it
+     * once it has applied the entry itself, with the same revision and result the leader computes.
+     * Fails with {@link RaftNotLeaderException}, naming the leader if one is known, where the command
+     * was appended nowhere and is better sent to the leader: no leader is known, the leader's build
+     * predates forwarded proposals, this member's applier is behind (the answer would wait for it), or
+     * this member left its role before sending it; with {@link RaftOutcomeUnknownException} where it
+     * was sent and no answer came, as for a proposal that timed out.
+     */
+    public CompletableFuture<Applied> proposeHere(byte[] command) {
+        CompletableFuture<Applied> future = withTimeout(new CompletableFuture<>(), "proposal");
         onLoopUnlessAnswered(future, () -> {
-            switch (proposal.get()) {
-                case ProposeResult.Accepted(long index, long term) -> applier.expectProposal(index, term, future);
-                case ProposeResult.Rejected(Rejection reason, long leaderHint, String detail) ->
-                        future.completeExceptionally(rejected(reason, leaderHint, detail));
+            if (core.role() != Role.LEADER && (applierBehind
+                    || transport.peerVersion(core.leaderId()) < PeerFrame.Hello.FORWARDED_PROPOSALS_VERSION)) {
+                future.completeExceptionally(rejected(Rejection.NOT_LEADER, core.leaderId()));
+                return;
+            }
+            long proposalId = nextProposalId++;
+            Optional<ProposeResult> answer = core.proposeHere(proposalId, command);
+            if (answer.isPresent()) {
+                settle(future, answer.get());
+            } else {
+                forwardedProposals.put(proposalId, future);
             }
         });
         return future;
+    }
+
+    /** Loop thread: what the core said of a proposal, made this member's answer or its wait for the entry. */
+    private void settle(CompletableFuture<Applied> future, ProposeResult result) {
+        switch (result) {
+            case ProposeResult.Accepted(long index, long term) -> applier.expectProposal(index, term, future);
+            // A refusal that names no leader (the proposer left its role) is sent to the one known now.
+            case ProposeResult.Rejected(Rejection reason, long leaderHint, String detail) -> future.completeExceptionally(
+                    rejected(reason, leaderHint == RaftCore.NONE ? core.leaderId() : leaderHint, detail));
+            case ProposeResult.Unanswered(String reason) -> future.completeExceptionally(
+                    new RaftOutcomeUnknownException("the proposal went to the leader, but " + reason));
+        }
     }
 
     /**
@@ -463,6 +506,13 @@ public final class RaftNode implements AutoCloseable {
             }
             Ready ready = core.ready();
             persisting = ready;
+            // Before any entry of this Ready is applied: an accepted proposal's entry may be among them.
+            for (ForwardedProposal forwarded : ready.forwardedProposals()) {
+                CompletableFuture<Applied> future = forwardedProposals.remove(forwarded.proposalId());
+                if (future != null) {
+                    settle(future, forwarded.result());
+                }
+            }
             ready.messages().forEach(this::send);
             if (ready.needsPersist()) {
                 logWriter.execute(() -> persist(ready));
@@ -709,6 +759,7 @@ public final class RaftNode implements AutoCloseable {
         log.debug("member {} failed", config.id(), cause);
         try {
             applier.stop(failure);
+            failForwardedProposals(failure);
             timers.shutdownNow();
         } finally {
             onFatal.memberFailed(line, cause);
@@ -718,6 +769,14 @@ public final class RaftNode implements AutoCloseable {
     /** The first step of {@link #close()}; tests in this package call it alone, to stand in the moment after it. */
     void stopTimers() {
         timers.shutdownNow();
+    }
+
+    /** Stopping: nothing will say what became of the proposals handed to the leader, and no timer will expire them. */
+    private void failForwardedProposals(RaftOutcomeUnknownException reason) {
+        for (CompletableFuture<Applied> future : new ArrayList<>(forwardedProposals.values())) {
+            future.completeExceptionally(reason);
+        }
+        forwardedProposals.clear();
     }
 
     /** The error as one line: a StorageFailure's own message (it names the path), else class and message. */
@@ -740,7 +799,9 @@ public final class RaftNode implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        applier.stop(new RaftOutcomeUnknownException("member " + config.id() + " is shutting down"));
+        RaftOutcomeUnknownException stopping = new RaftOutcomeUnknownException("member " + config.id() + " is shutting down");
+        applier.stop(stopping);
+        failForwardedProposals(stopping);
         applierExecutor.shutdown();
         snapshotPreparer.shutdown();
         try {

@@ -57,11 +57,14 @@ public sealed interface PeerFrame {
          * fields ({@link VersionedSerializer}); a member built before versions were exchanged sends
          * none and counts as version 1, which it is. Version 2 adds the messages of follower reads
          * ({@code ReadIndexRequest}, {@code ReadIndexResponse}), sent only to members that speak it
-         * ({@link PeerTransport#peerVersion}).
+         * ({@link PeerTransport#peerVersion}). Version 3 adds the messages of proposals a follower hands
+         * its leader ({@code ProposeRequest}, {@code ProposeResponse}), sent likewise.
          */
-        public static final int VERSION = 2;
+        public static final int VERSION = 3;
         /** The first version whose members know the messages of follower reads. */
         public static final int FOLLOWER_READS_VERSION = 2;
+        /** The first version whose members take proposals from followers over the members' channel. */
+        public static final int FORWARDED_PROPOSALS_VERSION = 3;
         /** The oldest peer protocol version this build talks to. */
         public static final int OLDEST_VERSION = 1;
 

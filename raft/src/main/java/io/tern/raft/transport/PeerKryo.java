@@ -50,7 +50,10 @@ final class PeerKryo {
             new PeerType<>(28, PeerFrame.ChunkAck.class, PeerFrameSerializers.CHUNK_ACK),
             // Peer protocol version 2: sent only to a member whose hello said it speaks version 2.
             new PeerType<>(29, Message.ReadIndexRequest.class, RaftMessageSerializers.READ_INDEX_REQUEST),
-            new PeerType<>(30, Message.ReadIndexResponse.class, RaftMessageSerializers.READ_INDEX_RESPONSE));
+            new PeerType<>(30, Message.ReadIndexResponse.class, RaftMessageSerializers.READ_INDEX_RESPONSE),
+            // Peer protocol version 3: sent only to a member whose hello said it speaks version 3.
+            new PeerType<>(31, Message.ProposeRequest.class, RaftMessageSerializers.PROPOSE_REQUEST),
+            new PeerType<>(32, Message.ProposeResponse.class, RaftMessageSerializers.PROPOSE_RESPONSE));
 
     /** The largest registration id: a tagged object's id takes one byte. */
     static final int MAX_TYPE_ID = 127;

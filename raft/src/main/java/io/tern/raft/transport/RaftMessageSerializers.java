@@ -10,11 +10,14 @@ import io.tern.raft.core.Message.InstallSnapshot;
 import io.tern.raft.core.Message.InstallSnapshotResponse;
 import io.tern.raft.core.Message.PreVote;
 import io.tern.raft.core.Message.PreVoteResponse;
+import io.tern.raft.core.Message.ProposeRequest;
+import io.tern.raft.core.Message.ProposeResponse;
 import io.tern.raft.core.Message.ReadIndexRequest;
 import io.tern.raft.core.Message.ReadIndexResponse;
 import io.tern.raft.core.Message.RequestVote;
 import io.tern.raft.core.Message.RequestVoteResponse;
 import io.tern.raft.core.Message.TimeoutNow;
+import io.tern.raft.core.Rejection;
 import io.tern.raft.core.SnapshotMeta;
 import io.tern.raft.types.EntryKind;
 import io.tern.raft.types.LogEntry;
@@ -42,6 +45,10 @@ import java.util.List;
  * TimeoutNow               := from | to | term
  * ReadIndexRequest         := from | to | term | context                (peer protocol version 2)
  * ReadIndexResponse        := from | to | term | context | readIndex    (peer protocol version 2)
+ * ProposeRequest           := from | to | term | context | varint n | n x (varint m | m bytes command)
+ *                                                                        (peer protocol version 3)
+ * ProposeResponse          := from | to | term | context | firstIndex | accepted | u8 rejection
+ *                             (0: none, else {@link #REJECTION_CODES}'s position + 1)   (peer protocol version 3)
  * </pre>
  *
  * A membership keeps the one format it has in CONFIG entries and on disk ({@link Membership#encode()}).
@@ -396,6 +403,85 @@ final class RaftMessageSerializers {
                             in.varLong("context"), in.varLong("readIndex"));
                 }
             };
+
+    /** A refusal's code on the wire is its position here plus one: wire format, so only ever append. */
+    static final List<Rejection> REJECTION_CODES = List.of(Rejection.NOT_LEADER,
+            Rejection.LEADERSHIP_TRANSFER_IN_PROGRESS, Rejection.CONFIG_CHANGE_PENDING, Rejection.INVALID_CONFIG_CHANGE,
+            Rejection.NOT_A_VOTER, Rejection.OVERLOADED, Rejection.UNHEALTHY_CLUSTER, Rejection.LEARNER_NOT_CAUGHT_UP,
+            Rejection.TOO_LARGE);
+
+    static final VersionedSerializer<ProposeRequest> PROPOSE_REQUEST = new VersionedSerializer<>("ProposeRequest") {
+        @Override
+        long fieldsSize(ProposeRequest m) {
+            long size = header(m.from(), m.to(), m.term()) + sizeOf(m.context())
+                    + Output.varIntLength(m.commands().size(), true);
+            for (byte[] command : m.commands()) {
+                size += sizeOf(command);
+            }
+            return size;
+        }
+
+        @Override
+        void writeFields(Kryo kryo, Output out, ProposeRequest m) {
+            writeHeader(out, m.from(), m.to(), m.term());
+            out.writeVarLong(m.context(), true);
+            out.writeVarInt(m.commands().size(), true);
+            for (byte[] command : m.commands()) {
+                writeBytes(out, command);
+            }
+        }
+
+        @Override
+        ProposeRequest readFields(FieldInput in) {
+            long from = in.varLong("from");
+            long to = in.varLong("to");
+            long term = in.varLong("term");
+            long context = in.varLong("context");
+            // An empty command takes one byte (its length): a lying count cannot size the list.
+            int count = in.count("command count", 1);
+            List<byte[]> commands = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                commands.add(in.bytes("command"));
+            }
+            return new ProposeRequest(from, to, term, context, commands);
+        }
+    };
+
+    static final VersionedSerializer<ProposeResponse> PROPOSE_RESPONSE = new VersionedSerializer<>("ProposeResponse") {
+        @Override
+        long fieldsSize(ProposeResponse m) {
+            return header(m.from(), m.to(), m.term()) + sizeOf(m.context()) + sizeOf(m.firstIndex())
+                    + sizeOf(m.accepted()) + 1;
+        }
+
+        @Override
+        void writeFields(Kryo kryo, Output out, ProposeResponse m) {
+            writeHeader(out, m.from(), m.to(), m.term());
+            out.writeVarLong(m.context(), true);
+            out.writeVarLong(m.firstIndex(), true);
+            out.writeVarLong(m.accepted(), true);
+            out.writeByte(m.rejection() == null ? 0 : REJECTION_CODES.indexOf(m.rejection()) + 1);
+        }
+
+        @Override
+        ProposeResponse readFields(FieldInput in) {
+            long from = in.varLong("from");
+            long to = in.varLong("to");
+            long term = in.varLong("term");
+            long context = in.varLong("context");
+            long firstIndex = in.varLong("firstIndex");
+            long accepted = in.varLong("accepted");
+            if (accepted > Integer.MAX_VALUE) {
+                throw in.malformed("accepted count " + accepted + " is out of range");
+            }
+            int code = in.u8("rejection");
+            if (code > REJECTION_CODES.size()) {
+                throw in.malformed("unknown rejection code " + code);
+            }
+            return new ProposeResponse(from, to, term, context, firstIndex, (int) accepted,
+                    code == 0 ? null : REJECTION_CODES.get(code - 1));
+        }
+    };
 
     private static long header(long from, long to, long term) {
         return VersionedSerializer.sizeOf(from) + VersionedSerializer.sizeOf(to) + VersionedSerializer.sizeOf(term);

@@ -160,6 +160,48 @@ class RaftNodeClusterTest {
     }
 
     @Test
+    void aFollowerHandsProposalsToItsLeaderAndAnswersFromItsOwnApply() {
+        for (long id = 1; id <= 3; id++) {
+            start(id, 100_000);
+        }
+        RaftNode leader = awaitLeader();
+        RaftNode follower = nodes.values().stream().filter(n -> n != leader).findFirst().orElseThrow();
+        List<CompletableFuture<Applied>> inFlight = new ArrayList<>();
+        for (int i = 1; i <= 500; i++) {
+            inFlight.add(follower.proposeHere(new Command.Put(bytes("key-" + (i % 50)), bytes("value-" + i)).encode()));
+        }
+        long last = 0;
+        for (CompletableFuture<Applied> proposal : inFlight) {
+            long revision = proposal.join().revision();
+            assertTrue(revision > last, "revisions follow the order proposed: " + revision + " after " + last);
+            last = revision;
+        }
+        // No waiting here: each completes once the follower itself has applied its entry.
+        assertArrayEquals(bytes("value-500"), ClusterTesting.engineOf(follower).get(bytes("key-0")).value());
+        awaitAllApplied(last);
+        assertArrayEquals(bytes("value-499"), ClusterTesting.engineOf(leader).get(bytes("key-49")).value());
+        assertTrue(leader.proposeHere(new Command.Put(bytes("k"), bytes("v")).encode()).join().revision() > last,
+                "the leader takes its own proposals as before");
+    }
+
+    @Test
+    void aFollowerCutOffFromItsLeaderSaysItsProposalsOutcomeIsUnknownWithinAnElectionTimeoutOrTwo() {
+        for (long id = 1; id <= 3; id++) {
+            start(id, 100_000);
+        }
+        RaftNode leader = awaitLeader();
+        writeAll(leader, 1, 10);
+        RaftNode follower = nodes.values().stream().filter(n -> n != leader).findFirst().orElseThrow();
+        network.isolate(follower.id());
+        CompletableFuture<Applied> write = follower.proposeHere(new Command.Put(bytes("cut"), bytes("off")).encode());
+        // Sent and never answered: unknown (it may have reached the leader), and said within 1-2 s, well
+        // before the 10-s request timeout.
+        RaftOutcomeUnknownException error = assertThrowsCause(RaftOutcomeUnknownException.class,
+                () -> write.orTimeout(5, TimeUnit.SECONDS).join());
+        assertTrue(error.getMessage().contains("went to the leader"), error.getMessage());
+    }
+
+    @Test
     void aFollowerCutOffFromItsLeaderGivesUpItsReadSoItCanGoElsewhere() {
         for (long id = 1; id <= 3; id++) {
             start(id, 100_000);
@@ -189,6 +231,9 @@ class RaftNodeClusterTest {
         RaftNotLeaderException error = assertThrowsCause(RaftNotLeaderException.class, () -> follower.readBarrierHere().join());
         assertEquals(leader.id(), error.leaderId());
         assertEquals("127.0.0.1:" + leader.id(), error.leaderAddress());
+        RaftNotLeaderException write = assertThrowsCause(RaftNotLeaderException.class,
+                () -> follower.proposeHere(new Command.Put(bytes("k"), bytes("v")).encode()).join());
+        assertEquals(leader.id(), write.leaderId(), "a proposal too goes to a leader that predates forwarded proposals");
     }
 
     @Test

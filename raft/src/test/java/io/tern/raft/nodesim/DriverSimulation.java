@@ -228,7 +228,9 @@ final class DriverSimulation {
             return null;
         }
         byte[] payload = ("p" + (++proposals)).getBytes(StandardCharsets.ISO_8859_1);
-        CompletableFuture<Applied> future = member.node.propose(payload);
+        // Half the proposals are taken by the member reached, which hands them to its leader if it follows.
+        CompletableFuture<Applied> future = random.nextBoolean() ? member.node.proposeHere(payload)
+                : member.node.propose(payload);
         future.whenComplete((applied, error) -> {
             if (error == null) {
                 acknowledged++;

@@ -1,6 +1,7 @@
 package io.tern.raft.transport;
 
 import io.tern.raft.core.Message;
+import io.tern.raft.core.Rejection;
 import io.tern.raft.core.SnapshotMeta;
 import io.tern.raft.types.EntryKind;
 import io.tern.raft.types.LogEntry;
@@ -37,6 +38,11 @@ final class RandomMessages {
             case 9 -> new Message.InstallSnapshotResponse(from, to, term, anyLong(random));
             case 10 -> new Message.ReadIndexRequest(from, to, term, anyLong(random));
             case 11 -> new Message.ReadIndexResponse(from, to, term, anyLong(random), anyLong(random));
+            case 12 -> new Message.ProposeRequest(from, to, term, anyLong(random),
+                    entries(random).stream().map(LogEntry::payload).toList());
+            case 13 -> new Message.ProposeResponse(from, to, term, anyLong(random), anyLong(random),
+                    random.nextInt(Integer.MAX_VALUE), random.nextBoolean() ? null
+                            : Rejection.values()[random.nextInt(Rejection.values().length)]);
             default -> new Message.TimeoutNow(from, to, term);
         };
     }

@@ -5,6 +5,7 @@ import io.tern.raft.types.Membership;
 import io.tern.raft.types.EntryKind;
 import io.tern.raft.types.LogEntry;
 import io.tern.raft.core.Message;
+import io.tern.raft.core.Rejection;
 import io.tern.raft.core.SnapshotMeta;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -42,7 +43,12 @@ final class SampleMessages {
                 new Message.InstallSnapshotResponse(2, 1, 5, 5000),
                 new Message.TimeoutNow(1, 2, 5),
                 new Message.ReadIndexRequest(2, 1, 5, 4_611_686_018_427_387_903L),
-                new Message.ReadIndexResponse(1, 2, 5, 4_611_686_018_427_387_903L, 1234));
+                new Message.ReadIndexResponse(1, 2, 5, 4_611_686_018_427_387_903L, 1234),
+                new Message.ProposeRequest(2, 1, 5, 4_611_686_018_427_387_903L, List.of()),
+                new Message.ProposeRequest(2, 1, 5, 7, List.of(new byte[0], "put x".getBytes(), new byte[300])),
+                new Message.ProposeResponse(1, 2, 5, 7, 1234, 3, null),
+                new Message.ProposeResponse(1, 2, 5, 7, 1234, 1, Rejection.OVERLOADED),
+                new Message.ProposeResponse(1, 2, 5, 7, 0, 0, Rejection.NOT_LEADER));
     }
 
     /** An AppendEntries with {@code count} entries of every kind and varied payload sizes (some empty). */
