@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The key operations through a follower of three nodes: forwarded, served locally, or NOT_LEADER. */
+/** The key operations through a follower of three nodes: taken there (writes handed to the leader over the members' channel), served locally, or NOT_LEADER. */
 @Timeout(90)
 class KvForwardingTest {
 
@@ -59,8 +59,9 @@ class KvForwardingTest {
     }
 
     @Test
-    void aFollowerForwardsWritesAndLinearizableRangesAndServesLocalOnes() throws Exception {
+    void aFollowerTakesWritesAndLinearizableRangesItselfAndServesLocalOnes() throws Exception {
         TernServer follower = followerOfACluster(true);
+        long forwardedBefore = follower.forwardedRequests();
         try (RawConnection c = new RawConnection(follower.boundAddress())) {
             var put = assertInstanceOf(KvResponse.OpOk.class,
                     c.call(new KvRequest.Write(1, PutRequest.of(b("f/k"), b("v1")))));
@@ -82,7 +83,14 @@ class KvForwardingTest {
             assertInstanceOf(KvResponse.CompactOk.class, c.call(new KvRequest.Compact(6, put.revision())));
             var compacted = assertInstanceOf(Response.Compacted.class, c.call(new KvRequest.Range(7,
                     ReadMode.LINEARIZABLE, 0, RangeRequest.of(KeyRange.single(b("f/k"))).atRevision(put.revision() - 1))));
-            assertEquals(put.revision(), compacted.compactRevision(), "a forwarded refusal keeps its revision");
+            assertEquals(put.revision(), compacted.compactRevision(), "a refusal keeps its revision");
+        }
+        assertEquals(forwardedBefore, follower.forwardedRequests(), "no request was relayed to the leader as a client");
+        TernServer leader = servers.stream().filter(s -> s.node().status().role() == Role.LEADER).findFirst().orElseThrow();
+        try (RawConnection toLeader = new RawConnection(leader.boundAddress())) {
+            var gone = assertInstanceOf(KvResponse.OpOk.class, toLeader.call(new KvRequest.Range(8,
+                    ReadMode.LINEARIZABLE, 0, RangeRequest.of(KeyRange.prefix(b("f/"))))));
+            assertTrue(((RangeResponse) gone.response()).kvs().isEmpty(), "the leader applied the follower's delete");
         }
     }
 

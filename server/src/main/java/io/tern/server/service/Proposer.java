@@ -15,8 +15,14 @@ interface Proposer {
 
     CompletableFuture<Applied> propose(Command command);
 
-    /** Commands made by {@code user} (empty: a caller with no identity). */
-    static Proposer asUser(RaftNode node, String user) {
-        return command -> node.propose(new Command.AsUser(user, command).encode());
+    /**
+     * Commands made by {@code user} (empty: a caller with no identity).
+     *
+     * @param here whether this member takes them even if it follows, handing them to its leader over
+     *             the members' channel ({@link RaftNode#proposeHere}); otherwise only a leader does
+     */
+    static Proposer asUser(RaftNode node, String user, boolean here) {
+        return here ? command -> node.proposeHere(new Command.AsUser(user, command).encode())
+                : command -> node.propose(new Command.AsUser(user, command).encode());
     }
 }

@@ -44,9 +44,10 @@ public final class RequestDispatcher {
     private final Backups backups;
     private final Authorization authorization;
     private final AuthOperations auths;
-    /** How commands are proposed while authentication is off: as they always were. */
     /** Proposes as made by nobody: a caller while authentication is off. */
     private final Proposer anonymous;
+    /** Whether this member takes clients' writes even if it follows ({@code --forward true}). */
+    private final boolean forward;
     private volatile boolean draining;
 
     /**
@@ -76,7 +77,8 @@ public final class RequestDispatcher {
         this.leases = new LeaseOperations(node, engine, leaseKeeper, keyValues);
         this.status = status;
         this.backups = new Backups(node, engine);
-        this.anonymous = Proposer.asUser(node, "");
+        this.forward = forward;
+        this.anonymous = Proposer.asUser(node, "", forward);
         this.authorization = new Authorization(new TokenSigner(auth.tokenTtl(), Clock.systemUTC()));
         this.auths = new AuthOperations(node, engine, reads, authorization, new PasswordHasher(auth.bcryptCost()),
                 HASHING);
@@ -206,7 +208,7 @@ public final class RequestDispatcher {
                 case Authorization.Identity.Refused refused -> CompletableFuture.completedFuture(
                         new Response.Unauthenticated(id, refused.message()));
                 case Authorization.Identity.User user -> serve(request, reader,
-                        Proposer.asUser(node, user.name()), user.forwardToken(), user.name());
+                        Proposer.asUser(node, user.name(), forward), user.forwardToken(), user.name());
             };
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(Failures.toResponse(id, e, true));
@@ -241,9 +243,10 @@ public final class RequestDispatcher {
             case Request.Snapshot r -> admin(r, user, () -> cluster.snapshot(r)).get()
                     .exceptionally(e -> Failures.toResponse(id, e, true));
             case Request.Alarm r -> routing.run(r, true, token, admin(r, user, () -> cluster.alarm(r)));
+            // Lease TTLs are kept by the leader, which must see its grants answered: leases are the leader's.
             case Request.Lease r -> routing.run(r, LeaseOperations.writes(r), token,
-                    LeaseOperations.writes(r) ? () -> leases.serve(r, proposer)
-                            : checked(r, user, () -> leases.serve(r, proposer)));
+                    LeaseOperations.writes(r) ? () -> leases.serve(r, atLeader(user))
+                            : checked(r, user, () -> leases.serve(r, atLeader(user))));
             case Request.Kv r -> routing.run(r, KvOperations.isWrite(r), token, KvOperations.isWrite(r)
                     ? () -> kv.serve(r, reader, proposer) : checked(r, user, () -> kv.serve(r, reader, proposer)));
             case Request.Auth r -> routing.run(r, AuthOperations.writes(r), token,
@@ -259,6 +262,11 @@ public final class RequestDispatcher {
             case Request.WithToken r -> CompletableFuture.completedFuture(
                     new Response.BadRequest(id, "a WITH_TOKEN request cannot carry another"));
         };
+    }
+
+    /** Proposes as {@code user} (null: nobody), only while this member leads. */
+    private Proposer atLeader(String user) {
+        return Proposer.asUser(node, user == null ? "" : user, false);
     }
 
     /**
