@@ -100,11 +100,6 @@ final class FollowerState implements RoleState {
             reads.startRequest(context);
             core.send(new ReadIndexRequest(core.id, core.lead, core.term, context));
         }
-        flushEarly();
-    }
-
-    @Override
-    public void flushEarly() {
         while (proposals.hasGathered()) {
             FollowerProposals.Request request = proposals.takeRequest(core.nextRequestContext(),
                     core.config.maxAppendBytes());

@@ -285,27 +285,6 @@ public final class RaftCore {
     }
 
     /**
-     * The messages that may leave at once, even while a Ready is outstanding: a follower's proposals
-     * to its leader ({@link Message.ProposeRequest}) and a leader's answers to them. They vouch for
-     * nothing on disk, and nothing depends on their order with the Ready's messages but that a
-     * leader's answer goes before the AppendEntries of the entries it places, which the next Ready
-     * carries. A follower's proposals would otherwise wait for its disk write under way; call this
-     * after feeding inputs while a Ready is outstanding. What it returns is in no Ready.
-     */
-    public List<Message> takeEarlyMessages() {
-        role.flushEarly();
-        List<Message> early = new ArrayList<>();
-        outbox.removeIf(message -> {
-            boolean now = message instanceof ProposeRequest || message instanceof ProposeResponse;
-            if (now) {
-                early.add(message);
-            }
-            return now;
-        });
-        return early;
-    }
-
-    /**
      * Cuts the next batch of work. The driver must {@link #advance(Ready)} it before asking for the
      * next one.
      */

@@ -12,10 +12,6 @@ sealed interface RoleState permits FollowerState, CandidateState, LeaderState {
     default void flush() {
     }
 
-    /** Any time, even while a {@link Ready} is outstanding: emit the requests to the leader that need no Ready. */
-    default void flushEarly() {
-    }
-
     /** The driver made the previous {@link Ready} durable. */
     default void onPersisted() {
     }

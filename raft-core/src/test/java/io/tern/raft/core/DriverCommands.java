@@ -1,6 +1,5 @@
 package io.tern.raft.core;
 
-import java.util.List;
 import java.util.Map;
 
 /** Scenario commands that play the node driver: take each Ready, persist it, send, apply, advance. */
@@ -13,7 +12,6 @@ final class DriverCommands {
         commands.put("process", DriverCommands::process);
         commands.put("ready-unpersisted", DriverCommands::readyUnpersisted);
         commands.put("persist", DriverCommands::persist);
-        commands.put("send-early", DriverCommands::sendEarly);
         commands.put("stabilize", (s, a) -> s.stabilize(s.select(a.ids(1))));
     }
 
@@ -37,17 +35,6 @@ final class DriverCommands {
         }
         s.finish(node, node.unpersisted);
         node.unpersisted = null;
-    }
-
-    /** What node N may send while its Ready is outstanding ({@link RaftCore#takeEarlyMessages}), sent. */
-    private static void sendEarly(Scenario s, ScenarioArgs a) {
-        ScenarioNode node = s.node(a.id(1));
-        List<Message> early = node.core.takeEarlyMessages();
-        s.network.send(early);
-        early.forEach(m -> s.print("send " + ScenarioText.describe(m)));
-        if (early.isEmpty()) {
-            s.print("nothing to send");
-        }
     }
 
     private static void print(Scenario s, ScenarioNode node, Ready ready) {

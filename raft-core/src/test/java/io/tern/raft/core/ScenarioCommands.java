@@ -22,7 +22,6 @@ import java.util.Map;
  * process [nodes]          do each node's Ready (printed): send, persist, apply, advance
  * ready-unpersisted 1      take node 1's Ready (printed) and send its messages, but persist nothing yet
  * persist 1                the rest of the Ready taken by ready-unpersisted
- * send-early 1             send what node 1 may send while its Ready is outstanding (proposals and their answers)
  * stabilize [nodes]        process and deliver until nothing moves (prints nothing)
  * msgs                     print the queued messages
  * deliver|drop|duplicate [F->T] [Type] [field=value] [first]   step / discard / copy the matching messages

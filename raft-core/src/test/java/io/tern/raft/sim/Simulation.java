@@ -307,11 +307,6 @@ final class Simulation {
     // ------------------------------------------------------------------ the driver of one node
 
     private void pump(SimNode node) {
-        if (node.up && node.inFlight != null) {
-            for (Message m : node.core.takeEarlyMessages()) {
-                send(node, m);
-            }
-        }
         if (!node.up || node.inFlight != null || !node.core.hasReady()) {
             return;
         }

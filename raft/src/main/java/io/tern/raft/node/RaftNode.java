@@ -520,10 +520,6 @@ public final class RaftNode implements AutoCloseable {
                 afterPersist(ready);
             }
         }
-        if (persisting != null) {
-            // Proposals handed to the leader need not wait for this member's disk write under way.
-            core.takeEarlyMessages().forEach(this::send);
-        }
         publishStatus();
     }
 
