@@ -27,6 +27,8 @@ final class FollowerState implements RoleState {
     private final ReplicatedLog log;
     private final FollowerReads reads = new FollowerReads();
     private final FollowerProposals proposals = new FollowerProposals();
+    /** The highest commit index this role's leader announced in an AppendEntries (where it is not capped). */
+    private long leaderCommitSeen;
 
     FollowerState(RaftCore core) {
         this.core = core;
@@ -76,6 +78,15 @@ final class FollowerState implements RoleState {
     /** Asks the leader for the read index of {@code readId}, with the next request (see {@link FollowerReads}). */
     void readIndex(long readId) {
         reads.add(readId);
+    }
+
+    /**
+     * Whether this follower lacks so much of its leader's log (catching up after a restart or a
+     * partition, or installing a snapshot) that a proposal's answer would wait for all of it: such
+     * proposals are better sent to the leader whole, where they are answered as soon as they commit.
+     */
+    boolean catchingUp() {
+        return log.hasPendingSnapshot() || FollowerReads.tooFarBehind(leaderCommitSeen, log.lastIndex());
     }
 
     /** Hands {@code command} to the leader with the next request (see {@link FollowerProposals}). */
@@ -144,6 +155,7 @@ final class FollowerState implements RoleState {
     }
 
     private void onAppendEntries(AppendEntries m) {
+        leaderCommitSeen = Math.max(leaderCommitSeen, m.leaderCommit());
         long prev = m.prevLogIndex();
         List<LogEntry> entries = m.entries();
         long commit = log.commitIndex();

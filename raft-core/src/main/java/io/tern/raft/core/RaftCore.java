@@ -176,12 +176,17 @@ public final class RaftCore {
      * a follower that knows its leader hands it over with the next batch of work and answers later,
      * in {@link Ready#forwardedProposals()} under {@code proposalId} (the leader must know
      * {@link Message.ProposeRequest}). Returns the answer when there is one at once: a leader's, or a
-     * refusal (a candidate, a follower that knows no leader, a command over the size limit).
+     * refusal (a candidate, a follower that knows no leader or lacks much of its leader's log, a
+     * command over the size limit).
      */
     public Optional<ProposeResult> proposeHere(long proposalId, byte[] command) {
         if (role instanceof FollowerState follower && lead != NONE) {
             if (command.length > config.maxEntryBytes()) {
                 return Optional.of(new ProposeResult.Rejected(Rejection.TOO_LARGE, lead));
+            }
+            if (follower.catchingUp()) {
+                return Optional.of(new ProposeResult.Rejected(Rejection.NOT_LEADER, lead,
+                        "this member is catching up with its leader's log"));
             }
             follower.forward(proposalId, command);
             return Optional.empty();
