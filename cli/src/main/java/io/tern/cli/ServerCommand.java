@@ -113,9 +113,10 @@ public final class ServerCommand implements Callable<Integer> {
             defaultValue = "4194304")
     int maxValueBytes;
 
-    @Option(names = "--forward", arity = "1", paramLabel = "true|false", description = "A follower forwards writes to the "
-            + "leader and serves linearizable reads itself after asking the leader for a read index; with false it "
-            + "answers NOT_LEADER with the leader's address to both.",
+    @Option(names = "--forward", arity = "1", paramLabel = "true|false", description = "A follower hands writes to the "
+            + "leader over the members' channel and answers once it applied them, and serves linearizable reads "
+            + "itself after asking the leader for a read index; with false it answers NOT_LEADER with the leader's "
+            + "address to both.",
             defaultValue = "true")
     boolean forward;
 

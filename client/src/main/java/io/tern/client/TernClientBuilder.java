@@ -70,7 +70,7 @@ public final class TernClientBuilder {
 
     /**
      * Whether the client, once built, asks the first endpoint for its STATUS and, if that names
-     * a leader, sends its calls to the leader from then on (a follower forwards writes to the leader,
+     * a leader, sends its calls to the leader from then on (a follower hands writes to the leader,
      * one hop more, and asks it for the read index of a linearizable read). Done in the background; it delays no call.
      * Default true.
      */

@@ -100,7 +100,7 @@ public final class BenchCommand implements Callable<Integer> {
     int keySize;
 
     @Option(names = "--read-mode", paramLabel = "MODE", defaultValue = "linearizable",
-            description = "linearizable (through the leader) or local (any node's own state; "
+            description = "linearizable (after a read barrier: the leader's, or a follower's read index from the leader) or local (any node's own state; "
                     + "serializable, etcd's name for it, is the same).")
     String readMode;
 
