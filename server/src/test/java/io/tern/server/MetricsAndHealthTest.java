@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tern.client.protocol.LeaseRequests;
+import io.tern.client.protocol.LeaseResponses;
 import io.tern.client.protocol.Request;
 import io.tern.client.protocol.Response;
 import io.tern.raft.core.Role;
@@ -179,6 +181,11 @@ class MetricsAndHealthTest {
         assertEquals(0.0, value(seenByFollower, "etcd_server_is_leader"));
         try (RawConnection client = new RawConnection(servers.get(follower).boundAddress())) {
             assertInstanceOf(Response.PutOk.class, client.call(new Request.Put(99, "f".getBytes(), "v".getBytes())));
+            Map<String, Double> afterPut = scrape(follower);
+            assertEquals(1.0, value(afterPut, "tern_forwarded_proposals_total"), "the put went over the members' channel");
+            assertEquals(0.0, value(afterPut, "tern_forwarded_requests_total"));
+            // A lease grant is the leader's: relayed as a client's request.
+            assertInstanceOf(LeaseResponses.Granted.class, client.call(new LeaseRequests.Grant(100, 0, 60)));
         }
         assertEquals(1.0, value(scrape(follower), "tern_forwarded_requests_total"));
 

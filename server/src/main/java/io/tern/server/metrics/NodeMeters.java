@@ -61,8 +61,10 @@ public final class NodeMeters {
                 + "still have to rewrite (rocksdb.estimate-pending-compaction-bytes).", engine::pendingCompactionBytes);
         gauge(registry, "tern_reads_waiting", "Reads waiting for this member to apply the index they need.",
                 node::readsWaiting);
-        counter(registry, "tern_forwarded_requests", "Requests this member forwarded to the leader.", forwarder,
-                LeaderForwarder::forwardedRequests);
+        counter(registry, "tern_forwarded_requests", "Requests this member relayed to the leader as a client (those "
+                + "it cannot serve itself).", forwarder, LeaderForwarder::forwardedRequests);
+        counter(registry, "tern_forwarded_proposals", "Writes this member, following, handed to its leader over the "
+                + "members' channel.", node, RaftNode::proposalsHandedToLeader);
         gauge(registry, "tern_open_connections", "Connections open on the member's port, clients and members.",
                 port::openConnections);
     }
