@@ -114,9 +114,9 @@ public final class ServerCommand implements Callable<Integer> {
     int maxValueBytes;
 
     @Option(names = "--forward", arity = "1", paramLabel = "true|false", description = "A follower hands writes to the "
-            + "leader over the members' channel and answers once it applied them, and serves linearizable reads "
-            + "itself after asking the leader for a read index; with false it answers NOT_LEADER with the leader's "
-            + "address to both.",
+            + "leader over the members' channel and answers once it applied them, serves linearizable reads "
+            + "itself after asking the leader for a read index, and relays what only the leader serves (leases, "
+            + "admin requests); with false it answers NOT_LEADER with the leader's address to all of them.",
             defaultValue = "true")
     boolean forward;
 

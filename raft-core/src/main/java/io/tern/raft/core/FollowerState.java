@@ -27,7 +27,9 @@ final class FollowerState implements RoleState {
     private final ReplicatedLog log;
     private final FollowerReads reads = new FollowerReads();
     private final FollowerProposals proposals = new FollowerProposals();
-    /** The highest commit index this role's leader announced in an AppendEntries (where it is not capped). */
+    /** Whether this role has had an AppendEntries from its leader: only those carry its commit index uncapped. */
+    private boolean appendSeen;
+    /** The highest commit index this role's leader announced in an AppendEntries. */
     private long leaderCommitSeen;
 
     FollowerState(RaftCore core) {
@@ -84,9 +86,12 @@ final class FollowerState implements RoleState {
      * Whether this follower lacks so much of its leader's log (catching up after a restart or a
      * partition, or installing a snapshot) that a proposal's answer would wait for all of it: such
      * proposals are better sent to the leader whole, where they are answered as soon as they commit.
+     * Until its leader's first AppendEntries of this role (heartbeats cap the commit index they carry)
+     * it cannot tell, and counts as catching up.
      */
     boolean catchingUp() {
-        return log.hasPendingSnapshot() || FollowerReads.tooFarBehind(leaderCommitSeen, log.lastIndex());
+        return !appendSeen || log.hasPendingSnapshot()
+                || FollowerReads.tooFarBehind(leaderCommitSeen, log.lastIndex());
     }
 
     /** Hands {@code command} to the leader with the next request (see {@link FollowerProposals}). */
@@ -113,7 +118,7 @@ final class FollowerState implements RoleState {
         }
         while (proposals.hasGathered()) {
             FollowerProposals.Request request = proposals.takeRequest(core.nextRequestContext(),
-                    core.config.maxAppendBytes());
+                    core.config.maxAppendBytes(), RaftConfig.BYTES_COUNTED_PER_ENTRY);
             core.send(new ProposeRequest(core.id, core.lead, core.term, request.context(), request.commands()));
         }
     }
@@ -134,7 +139,10 @@ final class FollowerState implements RoleState {
         for (int i = 0; i < answered.size(); i++) {
             long proposalId = answered.get(i);
             ProposeResult result;
-            if (i >= m.accepted()) {
+            if (i >= m.accepted() && m.rejection() == null) {
+                result = new ProposeResult.Unanswered("the leader's answer placed " + m.accepted() + " of "
+                        + answered.size() + " proposals and refused none");
+            } else if (i >= m.accepted()) {
                 // A member that does not lead names no leader; a leader that refused names itself.
                 result = new ProposeResult.Rejected(m.rejection(),
                         m.rejection() == Rejection.NOT_LEADER ? RaftCore.NONE : m.from());
@@ -155,6 +163,7 @@ final class FollowerState implements RoleState {
     }
 
     private void onAppendEntries(AppendEntries m) {
+        appendSeen = true;
         leaderCommitSeen = Math.max(leaderCommitSeen, m.leaderCommit());
         long prev = m.prevLogIndex();
         List<LogEntry> entries = m.entries();

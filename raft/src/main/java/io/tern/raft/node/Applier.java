@@ -204,7 +204,12 @@ final class Applier {
 
     /** Called by the loop when a proposal was appended at {@code index} in {@code term}. */
     void expectProposal(long index, long term, CompletableFuture<Applied> future) {
-        proposals.put(index, new PendingProposal(term, future));
+        PendingProposal earlier = proposals.put(index, new PendingProposal(term, future));
+        if (earlier != null && earlier.term() < term) {
+            // A later term's leader put another entry at this index: the earlier one can never commit.
+            earlier.future().completeExceptionally(new RaftNotLeaderException(
+                    "a new leader replaced the proposal at index " + index + " before it committed", 0, ""));
+        }
         future.whenComplete((applied, error) -> {
             proposals.remove(index, new PendingProposal(term, future));
             if (error != null) {
@@ -453,8 +458,18 @@ final class Applier {
     /** After a snapshot was installed the applied index jumped: waiters below it are done. */
     void afterSnapshotInstall() {
         enqueue(() -> {
-            lastSnapshotIndex = stateMachine.appliedIndex();
-            releaseWaitersUpTo(stateMachine.appliedIndex());
+            long applied = stateMachine.appliedIndex();
+            lastSnapshotIndex = applied;
+            releaseWaitersUpTo(applied);
+            // A follower's forwarded proposal whose entry the snapshot covers is never applied here one
+            // by one: committed or replaced, its result is not known here.
+            for (Map.Entry<Long, PendingProposal> pending : new ArrayList<>(proposals.entrySet())) {
+                if (pending.getKey() <= applied) {
+                    pending.getValue().future().completeExceptionally(new RaftOutcomeUnknownException(
+                            "a snapshot up to index " + applied + " was installed over the proposal at index "
+                                    + pending.getKey() + " before it was applied here"));
+                }
+            }
         });
     }
 

@@ -38,6 +38,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.Supplier;
@@ -86,6 +87,7 @@ public final class RaftNode implements AutoCloseable {
      * says what became of them (the loop adds and takes; stopping fails what is left).
      */
     private final Map<Long, CompletableFuture<Applied>> forwardedProposals = new ConcurrentHashMap<>();
+    private final LongAdder proposalsHandedToLeader = new LongAdder();
     private Membership announcedMembers = Membership.EMPTY;
     private Role lastRole = Role.FOLLOWER;
     private long lastLeader;
@@ -219,6 +221,13 @@ public final class RaftNode implements AutoCloseable {
                 settle(future, answer.get());
             } else {
                 forwardedProposals.put(proposalId, future);
+                proposalsHandedToLeader.increment();
+                RaftOutcomeUnknownException failed = failure;
+                if (failed != null) {
+                    // The member failed on another thread after this task began: nothing will report it.
+                    forwardedProposals.remove(proposalId);
+                    future.completeExceptionally(failed);
+                }
             }
         });
         return future;
@@ -367,6 +376,11 @@ public final class RaftNode implements AutoCloseable {
     /** Proposals appended to the log and not yet applied or failed. */
     public int proposalsPending() {
         return applier.proposalsPending();
+    }
+
+    /** Proposals this follower handed to its leader over the members' channel ({@link #proposeHere}). */
+    public long proposalsHandedToLeader() {
+        return proposalsHandedToLeader.sum();
     }
 
     /** Proposals appended to the log that failed (timed out, replaced by a new leader's entry, or the member stopped). */

@@ -410,6 +410,17 @@ final class RaftMessageSerializers {
             Rejection.NOT_A_VOTER, Rejection.OVERLOADED, Rejection.UNHEALTHY_CLUSTER, Rejection.LEARNER_NOT_CAUGHT_UP,
             Rejection.TOO_LARGE);
 
+    static int rejectionCode(Rejection rejection) {
+        if (rejection == null) {
+            return 0;
+        }
+        int position = REJECTION_CODES.indexOf(rejection);
+        if (position < 0) {
+            throw new IllegalStateException("refusal " + rejection + " has no wire code: append it to REJECTION_CODES");
+        }
+        return position + 1;
+    }
+
     static final VersionedSerializer<ProposeRequest> PROPOSE_REQUEST = new VersionedSerializer<>("ProposeRequest") {
         @Override
         long fieldsSize(ProposeRequest m) {
@@ -460,7 +471,7 @@ final class RaftMessageSerializers {
             out.writeVarLong(m.context(), true);
             out.writeVarLong(m.firstIndex(), true);
             out.writeVarLong(m.accepted(), true);
-            out.writeByte(m.rejection() == null ? 0 : REJECTION_CODES.indexOf(m.rejection()) + 1);
+            out.writeByte(rejectionCode(m.rejection()));
         }
 
         @Override
@@ -471,7 +482,7 @@ final class RaftMessageSerializers {
             long context = in.varLong("context");
             long firstIndex = in.varLong("firstIndex");
             long accepted = in.varLong("accepted");
-            if (accepted > Integer.MAX_VALUE) {
+            if (accepted < 0 || accepted > Integer.MAX_VALUE) {
                 throw in.malformed("accepted count " + accepted + " is out of range");
             }
             int code = in.u8("rejection");

@@ -237,6 +237,25 @@ class RaftNodeClusterTest {
     }
 
     @Test
+    void aFollowerWhoseLeaderServesFollowerReadsButPredatesForwardedProposalsReadsItselfAndRelaysWrites() {
+        for (long id = 1; id <= 3; id++) {
+            start(id, 100_000, MEMBERS, new DelegatingPeerTransport(network.transportFor(id)) {
+                @Override
+                public int peerVersion(long peerId) {
+                    return 2;
+                }
+            });
+        }
+        RaftNode leader = awaitLeader();
+        long last = writeAll(leader, 1, 10);
+        RaftNode follower = nodes.values().stream().filter(n -> n != leader).findFirst().orElseThrow();
+        assertTrue(follower.readBarrierHere().join() >= last, "version 2 serves follower reads");
+        RaftNotLeaderException write = assertThrowsCause(RaftNotLeaderException.class,
+                () -> follower.proposeHere(new Command.Put(bytes("k"), bytes("v")).encode()).join());
+        assertEquals(leader.id(), write.leaderId(), "but takes no proposals from followers");
+    }
+
+    @Test
     void aMessageForAnotherMemberIsDroppedAndTheReceiverKeepsServing() {
         for (long id = 1; id <= 3; id++) {
             start(id, 100_000);

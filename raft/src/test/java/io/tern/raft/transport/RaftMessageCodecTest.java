@@ -112,6 +112,15 @@ class RaftMessageCodecTest {
     }
 
     @Test
+    void everyRefusalHasItsOwnWireCode() {
+        java.util.Set<Integer> codes = new java.util.HashSet<>();
+        for (io.tern.raft.core.Rejection rejection : io.tern.raft.core.Rejection.values()) {
+            assertTrue(codes.add(RaftMessageSerializers.rejectionCode(rejection)), "code of " + rejection);
+        }
+        assertEquals(0, RaftMessageSerializers.rejectionCode(null));
+    }
+
+    @Test
     void refusesUnknownTypeIds() {
         // Kryo's own int and String, unused ids, and PEER_HELLO's (registered, but not a Raft message).
         for (int id : new int[] {0, 1, 15, 27, 33, 127}) {

@@ -50,19 +50,22 @@ public final class FollowerProposals {
 
     /**
      * Takes the gathered proposals into one request under {@code context}, up to {@code maxBytes} of
-     * commands (at least one); what is left stays gathered for the next request.
+     * commands (at least one), each counted as its entry will be ({@code bytesPerEntry} more than its
+     * payload), so that a request never outgrows the AppendEntries that will carry its entries; what
+     * is left stays gathered for the next request.
      */
-    public Request takeRequest(long context, long maxBytes) {
+    public Request takeRequest(long context, long maxBytes, long bytesPerEntry) {
         List<byte[]> commands = new ArrayList<>();
         List<Long> ids = new ArrayList<>();
         long bytes = 0;
         Iterator<Proposal> gathered = gathering.iterator();
         while (gathered.hasNext()) {
             Proposal next = gathered.next();
-            if (!commands.isEmpty() && bytes + next.command().length > maxBytes) {
+            long cost = next.command().length + bytesPerEntry;
+            if (!commands.isEmpty() && bytes + cost > maxBytes) {
                 break;
             }
-            bytes += next.command().length;
+            bytes += cost;
             commands.add(next.command());
             ids.add(next.proposalId());
             gathered.remove();
