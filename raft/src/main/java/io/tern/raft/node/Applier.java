@@ -205,10 +205,11 @@ final class Applier {
     /** Called by the loop when a proposal was appended at {@code index} in {@code term}. */
     void expectProposal(long index, long term, CompletableFuture<Applied> future) {
         PendingProposal earlier = proposals.put(index, new PendingProposal(term, future));
-        if (earlier != null && earlier.term() < term) {
-            // A later term's leader put another entry at this index: the earlier one can never commit.
-            earlier.future().completeExceptionally(new RaftNotLeaderException(
-                    "a new leader replaced the proposal at index " + index + " before it committed", 0, ""));
+        if (earlier != null && earlier.term() != term) {
+            // Another term's leader put a proposal at this index too. The earlier one may still commit (a
+            // leader of its term may return), but only one proposal per index can be waited on here.
+            earlier.future().completeExceptionally(new RaftOutcomeUnknownException("another proposal took index "
+                    + index + " in term " + term + " while this one waited there in term " + earlier.term()));
         }
         future.whenComplete((applied, error) -> {
             proposals.remove(index, new PendingProposal(term, future));

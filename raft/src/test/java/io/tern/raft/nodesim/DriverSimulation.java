@@ -5,6 +5,7 @@ import io.tern.raft.node.Applied;
 import io.tern.raft.node.NodeConfig;
 import io.tern.raft.node.NodeStatus;
 import io.tern.raft.node.RaftNode;
+import io.tern.raft.node.RaftNotLeaderException;
 import io.tern.raft.transport.PeerTransport;
 import io.tern.raft.types.Member;
 import io.tern.raft.types.Membership;
@@ -18,6 +19,7 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * One seeded run of real {@link RaftNode}s (their loop, log-writer, applier and snapshot threads)
@@ -236,6 +238,10 @@ final class DriverSimulation {
                 acknowledged++;
                 highestAcknowledged = Math.max(highestAcknowledged, applied.revision());
                 checker.acknowledged(applied.revision(), payload);
+            } else if (error instanceof RaftNotLeaderException
+                    || error instanceof CompletionException && error.getCause() instanceof RaftNotLeaderException) {
+                // Not leading means never appended: a client may send it elsewhere, so it must never apply.
+                checker.refused(payload);
             }
         });
         return future;

@@ -1,10 +1,13 @@
 package io.tern.raft.nodesim;
 
+import io.tern.raft.types.EntryKind;
 import io.tern.raft.types.LogEntry;
 
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The safety properties, checked as they happen: every member applies the same entry at each index
@@ -18,6 +21,9 @@ final class SimChecker implements SimStorage.Observer {
     }
 
     private final Map<Long, Applied> entryAt = new HashMap<>();
+    /** Every payload any member applied, and every one refused as appended nowhere (payloads are unique). */
+    private final Set<String> appliedPayloads = new HashSet<>();
+    private final Set<String> refusedPayloads = new HashSet<>();
     private final Map<Long, Long> digestAt = new HashMap<>();
     private final Map<Long, Long> leaderOf = new HashMap<>();
     private final SimTrace trace;
@@ -47,6 +53,11 @@ final class SimChecker implements SimStorage.Observer {
     public void applied(long member, LogEntry entry, SimState after) {
         Applied applied = new Applied(entry.term(), entry.kind() + ":" + Arrays.hashCode(entry.payload()) + ":"
                 + new String(entry.payload(), java.nio.charset.StandardCharsets.ISO_8859_1));
+        String payload = new String(entry.payload(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        if (entry.kind() == EntryKind.COMMAND && appliedPayloads.add(payload) && refusedPayloads.contains(payload)) {
+            violated("member " + member + " applied " + payload + " at index " + entry.index()
+                    + ", which was refused as never appended");
+        }
         Applied first = entryAt.putIfAbsent(entry.index(), applied);
         if (first != null && !first.equals(applied)) {
             violated("member " + member + " applied " + applied + " at index " + entry.index() + " where another applied "
@@ -87,6 +98,15 @@ final class SimChecker implements SimStorage.Observer {
         if (applied == null || !applied.payload().endsWith(":" + expected)) {
             violated("the proposal " + expected + " was acknowledged at revision " + revision + " where " + applied
                     + " was applied");
+        }
+    }
+
+    /** A proposal was refused as appended nowhere (NOT_LEADER): no member may ever apply it. */
+    void refused(byte[] payload) {
+        String refused = new String(payload, java.nio.charset.StandardCharsets.ISO_8859_1);
+        refusedPayloads.add(refused);
+        if (appliedPayloads.contains(refused)) {
+            violated("the proposal " + refused + " was refused as never appended, but was applied");
         }
     }
 
