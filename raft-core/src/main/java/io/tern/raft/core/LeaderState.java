@@ -18,7 +18,11 @@ import io.tern.raft.core.quorum.Quorum;
 import io.tern.raft.core.read.ReadIndexQueue;
 import io.tern.raft.core.read.ReadIndexQueue.ConfirmedRead;
 import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -42,6 +46,14 @@ final class LeaderState implements RoleState {
     /** Payload bytes of this term's entries not yet committed, and each entry's share, oldest first. */
     private long uncommittedBytes;
     private final ArrayDeque<long[]> uncommitted = new ArrayDeque<>();
+    /**
+     * The contexts of the proposal requests each follower sent this leader, the latest ones: a request
+     * that arrives twice (a network may duplicate a message) must not append its commands twice.
+     * Requests of an earlier term never reach a leader, so one term's worth is all there is to know.
+     */
+    private final Map<Long, Set<Long>> proposalContextsSeen = new HashMap<>();
+    /** How many of a follower's latest request contexts are remembered; it sends at most one per Ready. */
+    static final int PROPOSAL_CONTEXTS_REMEMBERED = 4096;
 
     LeaderState(RaftCore core) {
         this.core = core;
@@ -224,6 +236,16 @@ final class LeaderState implements RoleState {
      * apply them.
      */
     private void proposeFor(ProposeRequest m) {
+        Set<Long> seen = proposalContextsSeen.computeIfAbsent(m.from(), peer -> Collections.newSetFromMap(
+                new LinkedHashMap<>() {
+                    @Override
+                    protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+                        return size() > PROPOSAL_CONTEXTS_REMEMBERED;
+                    }
+                }));
+        if (!seen.add(m.context())) {
+            return; // a copy of a request already answered: its answer placed its commands
+        }
         long firstIndex = log.lastIndex() + 1;
         int accepted = 0;
         Rejection rejection = null;

@@ -218,15 +218,7 @@ class RaftNodeClusterTest {
 
     @Test
     void aFollowerWhoseLeaderPredatesFollowerReadsSendsTheReadToTheLeader() {
-        for (long id = 1; id <= 3; id++) {
-            start(id, 100_000, MEMBERS, new DelegatingPeerTransport(network.transportFor(id)) {
-                @Override
-                public int peerVersion(long peerId) {
-                    return 1;
-                }
-            });
-        }
-        RaftNode leader = awaitLeader();
+        RaftNode leader = startMembersHearingPeerVersion(1);
         RaftNode follower = nodes.values().stream().filter(n -> n != leader).findFirst().orElseThrow();
         RaftNotLeaderException error = assertThrowsCause(RaftNotLeaderException.class, () -> follower.readBarrierHere().join());
         assertEquals(leader.id(), error.leaderId());
@@ -238,21 +230,26 @@ class RaftNodeClusterTest {
 
     @Test
     void aFollowerWhoseLeaderServesFollowerReadsButPredatesForwardedProposalsReadsItselfAndRelaysWrites() {
-        for (long id = 1; id <= 3; id++) {
-            start(id, 100_000, MEMBERS, new DelegatingPeerTransport(network.transportFor(id)) {
-                @Override
-                public int peerVersion(long peerId) {
-                    return 2;
-                }
-            });
-        }
-        RaftNode leader = awaitLeader();
+        RaftNode leader = startMembersHearingPeerVersion(2);
         long last = writeAll(leader, 1, 10);
         RaftNode follower = nodes.values().stream().filter(n -> n != leader).findFirst().orElseThrow();
         assertTrue(follower.readBarrierHere().join() >= last, "version 2 serves follower reads");
         RaftNotLeaderException write = assertThrowsCause(RaftNotLeaderException.class,
                 () -> follower.proposeHere(new Command.Put(bytes("k"), bytes("v")).encode()).join());
         assertEquals(leader.id(), write.leaderId(), "but takes no proposals from followers");
+    }
+
+    /** Three members, each told that its peers speak peer protocol {@code version}; returns the leader. */
+    private RaftNode startMembersHearingPeerVersion(int version) {
+        for (long id = 1; id <= 3; id++) {
+            start(id, 100_000, MEMBERS, new DelegatingPeerTransport(network.transportFor(id)) {
+                @Override
+                public int peerVersion(long peerId) {
+                    return version;
+                }
+            });
+        }
+        return awaitLeader();
     }
 
     @Test

@@ -231,8 +231,9 @@ final class DriverSimulation {
         }
         byte[] payload = ("p" + (++proposals)).getBytes(StandardCharsets.ISO_8859_1);
         // Half the proposals are taken by the member reached, which hands them to its leader if it follows.
-        CompletableFuture<Applied> future = random.nextBoolean() ? member.node.proposeHere(payload)
-                : member.node.propose(payload);
+        boolean here = random.nextBoolean();
+        trace.add("m" + member.id + (here ? " takes " : " proposes ") + new String(payload, StandardCharsets.ISO_8859_1));
+        CompletableFuture<Applied> future = here ? member.node.proposeHere(payload) : member.node.propose(payload);
         future.whenComplete((applied, error) -> {
             if (error == null) {
                 acknowledged++;
@@ -241,6 +242,7 @@ final class DriverSimulation {
             } else if (error instanceof RaftNotLeaderException
                     || error instanceof CompletionException && error.getCause() instanceof RaftNotLeaderException) {
                 // Not leading means never appended: a client may send it elsewhere, so it must never apply.
+                trace.add(new String(payload, StandardCharsets.ISO_8859_1) + " refused: " + error.getMessage());
                 checker.refused(payload);
             }
         });
