@@ -210,8 +210,7 @@ public final class RaftNode implements AutoCloseable {
     public CompletableFuture<Applied> proposeHere(byte[] command) {
         CompletableFuture<Applied> future = withTimeout(new CompletableFuture<>(), "proposal");
         onLoopUnlessAnswered(future, () -> {
-            if (core.role() != Role.LEADER && (applierBehind
-                    || transport.peerVersion(core.leaderId()) < PeerFrame.Hello.FORWARDED_PROPOSALS_VERSION)) {
+            if (betterAtTheLeader(PeerFrame.Hello.FORWARDED_PROPOSALS_VERSION)) {
                 future.completeExceptionally(rejected(Rejection.NOT_LEADER, core.leaderId()));
                 return;
             }
@@ -231,6 +230,16 @@ public final class RaftNode implements AutoCloseable {
             }
         });
         return future;
+    }
+
+    /**
+     * Loop thread: whether a request this member would serve itself as a follower is better sent to
+     * the leader whole: this member follows, and its applier is behind (the answer would wait for it)
+     * or its leader speaks a peer protocol older than {@code leaderVersionNeeded}.
+     */
+    private boolean betterAtTheLeader(int leaderVersionNeeded) {
+        return core.role() != Role.LEADER
+                && (applierBehind || transport.peerVersion(core.leaderId()) < leaderVersionNeeded);
     }
 
     /** Loop thread: what the core said of a proposal, made this member's answer or its wait for the entry. */
@@ -270,8 +279,7 @@ public final class RaftNode implements AutoCloseable {
     private CompletableFuture<Long> readBarrier(boolean here) {
         CompletableFuture<Long> future = withTimeout(new CompletableFuture<>(), "read");
         onLoopUnlessAnswered(future, () -> {
-            if (here && core.role() != Role.LEADER && (applierBehind
-                    || transport.peerVersion(core.leaderId()) < PeerFrame.Hello.FOLLOWER_READS_VERSION)) {
+            if (here && betterAtTheLeader(PeerFrame.Hello.FOLLOWER_READS_VERSION)) {
                 future.completeExceptionally(rejected(Rejection.NOT_LEADER, core.leaderId()));
                 return;
             }
