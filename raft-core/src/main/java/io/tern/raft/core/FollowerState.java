@@ -109,6 +109,13 @@ final class FollowerState implements RoleState {
         unanswered(proposals.tick(limit), "the leader did not answer within an election timeout");
     }
 
+    /** See {@link RaftCore#requestNotSent}; an answered or given-up request's context is ignored. */
+    void requestNotSent(long context) {
+        core.abandonedReads.addAll(reads.notSent(context));
+        proposals.notSent(context).forEach(id -> core.forwardedProposals.add(new ForwardedProposal(id,
+                new ProposeResult.Rejected(Rejection.NOT_LEADER, core.lead, "the request never left for the leader"))));
+    }
+
     @Override
     public void flush() {
         if (reads.readyToAsk()) {

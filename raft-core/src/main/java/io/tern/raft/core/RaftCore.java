@@ -195,6 +195,19 @@ public final class RaftCore {
     }
 
     /**
+     * The driver's transport says that the request this node sent its leader under {@code context}
+     * (its reads' or its proposals') never left: its connection was down, or the write failed. Its
+     * proposals were appended nowhere and its reads confirmed nothing, so they are answered at once,
+     * as not led here ({@link Ready#forwardedProposals()}, {@link Ready#abandonedReads()}), and may go
+     * to the leader another way, instead of waiting an election timeout to be called unknown.
+     */
+    public void requestNotSent(long context) {
+        if (role instanceof FollowerState follower) {
+            follower.requestNotSent(context);
+        }
+    }
+
+    /**
      * Proposes a new configuration. It must differ from the current one by at most one voter
      * (learners may change freely) and takes effect as soon as it is appended; one change at a time.
      */

@@ -605,10 +605,12 @@ public final class RaftNode implements AutoCloseable {
     }
 
     private void send(Message message) {
-        if (message instanceof Message.InstallSnapshot install) {
-            snapshots.send(install);
-        } else {
-            transport.send(message);
+        switch (message) {
+            case Message.InstallSnapshot install -> snapshots.send(install);
+            // A follower's request that never left is answered at once, to go to the leader another way.
+            case Message.ProposeRequest request -> transport.send(message, () -> onLoop(() -> core.requestNotSent(request.context())));
+            case Message.ReadIndexRequest request -> transport.send(message, () -> onLoop(() -> core.requestNotSent(request.context())));
+            default -> transport.send(message);
         }
     }
 

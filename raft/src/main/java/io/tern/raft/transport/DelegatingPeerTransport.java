@@ -22,8 +22,8 @@ public class DelegatingPeerTransport implements PeerTransport {
     }
 
     @Override
-    public void send(Message message) {
-        delegate.send(message);
+    public void send(Message message, Runnable ifNotSent) {
+        delegate.send(message, ifNotSent);
     }
 
     @Override

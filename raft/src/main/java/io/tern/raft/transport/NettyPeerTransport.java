@@ -84,13 +84,14 @@ public final class NettyPeerTransport implements PeerTransport {
     }
 
     @Override
-    public void send(Message message) {
+    public void send(Message message, Runnable ifNotSent) {
         PeerConnection peer = peers.get(message.to());
         if (peer == null) {
             droppedForUnknownPeers.increment();
+            ifNotSent.run();
             return;
         }
-        peer.send(message);
+        peer.send(message, ifNotSent);
     }
 
     @Override

@@ -138,8 +138,11 @@ final class PeerConnection {
         return channel != null && channel.isActive();
     }
 
-    /** Queues {@code message} for the peer, or drops and counts it if it cannot go right now. */
-    void send(Message message) {
+    /**
+     * Queues {@code message} for the peer, or drops and counts it if it cannot go right now; runs
+     * {@code ifNotSent} if it is dropped here or its write fails.
+     */
+    void send(Message message, Runnable ifNotSent) {
         requestConnection();
         PeerFrame.RaftMessage frame = new PeerFrame.RaftMessage(message);
         long bodySize = frame.bodySize();
@@ -147,12 +150,14 @@ final class PeerConnection {
             counters.dropped();
             log.warn("Dropping a {} to member {}: {} bytes is over the frame limit of {}; split the batch",
                     message.getClass().getSimpleName(), peerId, bodySize, FrameLimits.MAX_BODY_BYTES);
+            ifNotSent.run();
             return;
         }
         long size = FrameLimits.LENGTH_PREFIX_BYTES + bodySize;
         Channel channel = ready;
         if (channel == null || !channel.isWritable() || !reserve(size)) {
             counters.dropped();
+            ifNotSent.run();
             return;
         }
         channel.writeAndFlush(frame).addListener((ChannelFutureListener) written -> {
@@ -160,6 +165,7 @@ final class PeerConnection {
                 counters.sent();
             } else {
                 counters.dropped();
+                ifNotSent.run();
             }
             released(size);
         });

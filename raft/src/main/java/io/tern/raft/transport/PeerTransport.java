@@ -19,8 +19,20 @@ public interface PeerTransport extends AutoCloseable {
     /**
      * Sends {@code message} to the member {@code message.to()}. Never blocks: the message is dropped
      * (and counted) when that member is unknown, not connected, or its outbound buffer is full.
+     *
+     * @param ifNotSent run, on any thread, when the message is known never to have reached the member:
+     *                  dropped here, or its write failed (a frame cut off by a broken connection is
+     *                  never decoded). A message that left may still be lost, and then nothing is run:
+     *                  a request whose loss matters tells "not sent" (safe to send another way) from
+     *                  "not answered" (it may have been taken)
      */
-    void send(Message message);
+    void send(Message message, Runnable ifNotSent);
+
+    /** Sends {@code message} as {@link #send(Message, Runnable)}, for a message whose loss Raft repairs by itself. */
+    default void send(Message message) {
+        send(message, () -> {
+        });
+    }
 
     /**
      * Sends one piece of the snapshot at {@code snapshotIndex} to {@code peerId}. Waits (without

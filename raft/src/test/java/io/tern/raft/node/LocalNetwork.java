@@ -15,12 +15,14 @@ import java.util.concurrent.Executors;
 
 /**
  * An in-memory network for in-JVM clusters of {@link RaftNode}s: messages are delivered on one
- * thread (in order), and a member can be cut off and reconnected.
+ * thread (in order), and a member can be cut off (its messages lost on the way) or disconnected
+ * (its connections down, which each sender's transport knows), and reconnected.
  */
 final class LocalNetwork implements AutoCloseable {
 
     private final Map<Long, PeerTransport.InboundHandler> handlers = new ConcurrentHashMap<>();
     private final Set<Long> isolated = ConcurrentHashMap.newKeySet();
+    private final Set<Long> disconnected = ConcurrentHashMap.newKeySet();
     private final ExecutorService delivery = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("local-network").daemon().factory());
 
@@ -37,12 +39,22 @@ final class LocalNetwork implements AutoCloseable {
         isolated.add(id);
     }
 
+    /** Takes down every connection to and from {@code id}: what is sent on them is refused at once, not lost. */
+    void disconnect(long id) {
+        disconnected.add(id);
+    }
+
     void reconnect(long id) {
         isolated.remove(id);
+        disconnected.remove(id);
     }
 
     private boolean cut(long from, long to) {
-        return isolated.contains(from) || isolated.contains(to);
+        return isolated.contains(from) || isolated.contains(to) || down(from, to);
+    }
+
+    private boolean down(long from, long to) {
+        return disconnected.contains(from) || disconnected.contains(to);
     }
 
     @Override
@@ -63,7 +75,11 @@ final class LocalNetwork implements AutoCloseable {
         }
 
         @Override
-        public void send(Message message) {
+        public void send(Message message, Runnable ifNotSent) {
+            if (down(id, message.to())) {
+                ifNotSent.run();
+                return;
+            }
             if (cut(id, message.to())) {
                 return;
             }

@@ -202,6 +202,25 @@ class RaftNodeClusterTest {
     }
 
     @Test
+    void aFollowerWhoseConnectionToTheLeaderIsDownRefusesItsProposalsAndReadsAtOnceToBeSentElsewhere() {
+        for (long id = 1; id <= 3; id++) {
+            start(id, 100_000);
+        }
+        RaftNode leader = awaitLeader();
+        writeAll(leader, 1, 10);
+        RaftNode follower = nodes.values().stream().filter(n -> n != leader).findFirst().orElseThrow();
+        network.disconnect(follower.id());
+        CompletableFuture<Applied> write = follower.proposeHere(new Command.Put(bytes("down"), bytes("link")).encode());
+        CompletableFuture<Long> read = follower.readBarrierHere();
+        // Never sent, so appended nowhere: not led here (the client may send it to the leader another
+        // way), where a request that left and went unanswered is unknown.
+        RaftNotLeaderException refused = assertThrowsCause(RaftNotLeaderException.class,
+                () -> write.orTimeout(5, TimeUnit.SECONDS).join());
+        assertEquals(leader.id(), refused.leaderId());
+        assertThrowsCause(RaftNotLeaderException.class, () -> read.orTimeout(5, TimeUnit.SECONDS).join());
+    }
+
+    @Test
     void aFollowerCutOffFromItsLeaderGivesUpItsReadSoItCanGoElsewhere() {
         for (long id = 1; id <= 3; id++) {
             start(id, 100_000);

@@ -249,11 +249,11 @@ class RaftNodeStorageFailureTest {
         }
 
         @Override
-        public void send(Message message) {
+        public void send(Message message, Runnable ifNotSent) {
             if (armed.get()) {
                 throw new InternalError("a fault occurred in an unsafe memory access operation");
             }
-            super.send(message);
+            super.send(message, ifNotSent);
         }
     }
 }

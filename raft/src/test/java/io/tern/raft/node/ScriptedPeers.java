@@ -59,7 +59,7 @@ final class ScriptedPeers implements PeerTransport {
     }
 
     @Override
-    public void send(Message message) {
+    public void send(Message message, Runnable ifNotSent) {
         sent.add(message);
         CountDownLatch hold = holdSends;
         if (hold.getCount() > 0) {

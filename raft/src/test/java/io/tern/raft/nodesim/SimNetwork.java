@@ -15,8 +15,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The simulation's network: every message and snapshot chunk arrives after a random delay (so they
- * reorder), or is dropped or duplicated now and then, or not at all across a partition. Each member
- * incarnation has its own transport; a crashed one's traffic goes nowhere.
+ * reorder), or is dropped or duplicated now and then, or not at all across a partition, where half
+ * the messages are refused at once (the sender's transport knows the connection is down) and the
+ * rest lost on the way. Each member incarnation has its own transport; a crashed one's traffic goes
+ * nowhere.
  */
 final class SimNetwork {
 
@@ -90,7 +92,11 @@ final class SimNetwork {
         }
 
         @Override
-        public void send(Message message) {
+        public void send(Message message, Runnable ifNotSent) {
+            if (live() && !reachable(id, message.to()) && random.nextBoolean()) {
+                ifNotSent.run(); // across a partition the connection is down, and half the time the sender knows
+                return;
+            }
             if (!live() || !reachable(id, message.to()) || random.nextInt(100) < dropPercent) {
                 return;
             }

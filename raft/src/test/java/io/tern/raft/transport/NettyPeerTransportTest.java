@@ -36,6 +36,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
@@ -123,9 +124,11 @@ class NettyPeerTransportTest {
         int port = freePort();
         NettyPeerTransport a = start(1, new RecordingInbound(), UnaryOperator.identity());
         a.updatePeers(Map.of(2L, new InetSocketAddress(LOOPBACK, port)));
-        a.send(new Message.Heartbeat(1, 2, 1, 0, 0));
+        AtomicInteger saidNotSent = new AtomicInteger();
+        a.send(new Message.Heartbeat(1, 2, 1, 0, 0), saidNotSent::incrementAndGet);
         assertFalse(a.isConnected(2));
         assertEquals(1, a.peerStats().get(2L).dropped(), "a message to a peer that is down is dropped");
+        assertEquals(1, saidNotSent.get(), "and the sender is told it never left");
 
         RecordingInbound inboxB = new RecordingInbound();
         start(2, inboxB, config -> config.withListenAddress(new InetSocketAddress(LOOPBACK, port)));
@@ -224,11 +227,13 @@ class NettyPeerTransportTest {
         NettyPeerTransport a = start(1, new RecordingInbound(), UnaryOperator.identity());
         a.updatePeers(Map.of(1L, new InetSocketAddress(LOOPBACK, 1))); // itself: ignored
         assertEquals(Map.of(), a.peerStats());
+        AtomicInteger saidNotSent = new AtomicInteger();
         for (int i = 0; i < 3; i++) {
-            a.send(new Message.TimeoutNow(1, 9, 1));
+            a.send(new Message.TimeoutNow(1, 9, 1), saidNotSent::incrementAndGet);
         }
-        a.send(new Message.TimeoutNow(1, 1, 1));
+        a.send(new Message.TimeoutNow(1, 1, 1), saidNotSent::incrementAndGet);
         assertEquals(4, a.droppedForUnknownPeers());
+        assertEquals(4, saidNotSent.get(), "the sender is told that each never left");
         CompletableFuture<Void> chunk = a.sendSnapshotChunk(9, 1, SnapshotChunk.metadata(0, new byte[] {1}, true));
         assertInstanceOf(IllegalArgumentException.class, failureOf(chunk));
     }
@@ -246,11 +251,14 @@ class NettyPeerTransportTest {
         CountDownLatch release = new CountDownLatch(1);
         a.eventLoopGroup().next().execute(() -> awaitLatch(release));
         Message first = SampleMessages.appendEntriesWithPayload(2048);
-        a.send(first); // an empty queue takes any one frame
-        a.send(new Message.Heartbeat(1, 2, 5, 0, 1));
-        a.send(new Message.Heartbeat(1, 2, 5, 0, 2));
+        AtomicInteger firstNotSent = new AtomicInteger();
+        AtomicInteger heartbeatsNotSent = new AtomicInteger();
+        a.send(first, firstNotSent::incrementAndGet); // an empty queue takes any one frame
+        a.send(new Message.Heartbeat(1, 2, 5, 0, 1), heartbeatsNotSent::incrementAndGet);
+        a.send(new Message.Heartbeat(1, 2, 5, 0, 2), heartbeatsNotSent::incrementAndGet);
         CompletableFuture<Void> chunk = a.sendSnapshotChunk(2, 1, SnapshotChunk.metadata(0, new byte[4096], true));
         assertEquals(before.dropped() + 2, a.peerStats().get(2L).dropped());
+        assertEquals(2, heartbeatsNotSent.get(), "the sender is told of each dropped heartbeat");
         release.countDown();
 
         assertEquals(first, inboxB.messages.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
@@ -260,6 +268,7 @@ class NettyPeerTransportTest {
         chunk.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         await("A counts the first message sent", () -> a.peerStats().get(2L).sent() == before.sent() + 1);
         assertNull(inboxB.messages.poll(), "the dropped heartbeats must not arrive");
+        assertEquals(0, firstNotSent.get(), "a message that left is never said not to have");
     }
 
     @Test

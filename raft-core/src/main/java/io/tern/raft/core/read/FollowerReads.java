@@ -70,6 +70,11 @@ public final class FollowerReads {
         return takeOut();
     }
 
+    /** The request under {@code context} never reached the leader (the transport knows): its reads, or none. */
+    public List<Long> notSent(long context) {
+        return answered(context);
+    }
+
     /**
      * Advances time by one tick; gives up the request out if it has waited {@code limitTicks} or longer
      * for an answer, returning its reads.

@@ -45,6 +45,20 @@ class FollowerProposalsTest {
     }
 
     @Test
+    void aRequestThatNeverLeftGivesBackItsProposalsOnceAndLeavesTheOthersWaiting() {
+        FollowerProposals proposals = new FollowerProposals();
+        proposals.add(1, new byte[1]);
+        proposals.add(2, new byte[1]);
+        proposals.takeRequest(10, 1 << 20, 0);
+        proposals.add(3, new byte[1]);
+        proposals.takeRequest(11, 1 << 20, 0);
+        assertEquals(List.of(1L, 2L), proposals.notSent(10));
+        assertEquals(List.of(), proposals.notSent(10), "said twice, it gives back nothing more");
+        assertEquals(List.of(), proposals.answered(10), "nor does a late answer");
+        assertEquals(List.of(3L), proposals.answered(11));
+    }
+
+    @Test
     void leavingTheRoleTellsUnsentFromUnanswered() {
         FollowerProposals proposals = new FollowerProposals();
         proposals.add(1, new byte[1]);
