@@ -113,8 +113,8 @@ public final class ServerCommand implements Callable<Integer> {
             defaultValue = "4194304")
     int maxValueBytes;
 
-    @Option(names = "--forward", arity = "1", paramLabel = "true|false", description = "A follower relays writes to the "
-            + "leader, serves linearizable reads "
+    @Option(names = "--forward", arity = "1", paramLabel = "true|false", description = "A follower hands writes to the "
+            + "leader over the members' channel and answers once it applied them, serves linearizable reads "
             + "itself after asking the leader for a read index, and relays what only the leader serves (leases, "
             + "admin requests); with false it answers NOT_LEADER with the leader's address to all of them.",
             defaultValue = "true")

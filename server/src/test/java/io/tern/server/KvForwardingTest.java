@@ -61,6 +61,7 @@ class KvForwardingTest {
     @Test
     void aFollowerTakesWritesAndLinearizableRangesItselfAndServesLocalOnes() throws Exception {
         TernServer follower = followerOfACluster(true);
+        long forwardedBefore = follower.forwardedRequests();
         try (RawConnection c = new RawConnection(follower.boundAddress())) {
             var put = assertInstanceOf(KvResponse.OpOk.class,
                     c.call(new KvRequest.Write(1, PutRequest.of(b("f/k"), b("v1")))));
@@ -84,6 +85,7 @@ class KvForwardingTest {
                     ReadMode.LINEARIZABLE, 0, RangeRequest.of(KeyRange.single(b("f/k"))).atRevision(put.revision() - 1))));
             assertEquals(put.revision(), compacted.compactRevision(), "a refusal keeps its revision");
         }
+        assertEquals(forwardedBefore, follower.forwardedRequests(), "no request was relayed to the leader as a client");
         TernServer leader = servers.stream().filter(s -> s.node().status().role() == Role.LEADER).findFirst().orElseThrow();
         try (RawConnection toLeader = new RawConnection(leader.boundAddress())) {
             var gone = assertInstanceOf(KvResponse.OpOk.class, toLeader.call(new KvRequest.Range(8,

@@ -48,12 +48,6 @@ public final class RequestDispatcher {
     private final Proposer anonymous;
     /** Whether this member takes clients' writes even if it follows ({@code --forward true}). */
     private final boolean forward;
-    /**
-     * Off until a follower whose requests to the leader go unanswered (a one-way partition) relays its
-     * writes instead of failing each as unknown: NemesisLiveTest's ONE_WAY MUTE_RANDOM case fails with
-     * it on. Writes reaching a follower are relayed to the leader as a client's meanwhile.
-     */
-    static final boolean WRITES_OVER_MEMBERS_CHANNEL = false;
     private volatile boolean draining;
 
     /**
@@ -84,7 +78,7 @@ public final class RequestDispatcher {
         this.status = status;
         this.backups = new Backups(node, engine);
         this.forward = forward;
-        this.anonymous = Proposer.asUser(node, "", WRITES_OVER_MEMBERS_CHANNEL && forward);
+        this.anonymous = Proposer.asUser(node, "", forward);
         this.authorization = new Authorization(new TokenSigner(auth.tokenTtl(), Clock.systemUTC()));
         this.auths = new AuthOperations(node, engine, reads, authorization, new PasswordHasher(auth.bcryptCost()),
                 HASHING);
@@ -214,8 +208,7 @@ public final class RequestDispatcher {
                 case Authorization.Identity.Refused refused -> CompletableFuture.completedFuture(
                         new Response.Unauthenticated(id, refused.message()));
                 case Authorization.Identity.User user -> serve(request, reader,
-                        Proposer.asUser(node, user.name(), WRITES_OVER_MEMBERS_CHANNEL && forward), user.forwardToken(),
-                        user.name());
+                        Proposer.asUser(node, user.name(), forward), user.forwardToken(), user.name());
             };
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(Failures.toResponse(id, e, true));
