@@ -112,10 +112,15 @@ public final class ChronicleRaftLog implements RaftLog {
     /**
      * What opening the log found.
      *
-     * @param tornTailsCut 1 if the log ended in a tail that a crash had torn, which was cut off
+     * @param tornTailsCut   1 if the log ended in a tail that a crash had torn, which was cut off
+     * @param filesRewritten the files rewritten because a power cut may have left their headers
+     *                       pointing past their data (an unclean stop in another boot), or cut at a tear
      */
-    public record OpenReport(long recordsRead, long tornTailsCut, long firstIndex, long lastIndex,
+    public record OpenReport(long recordsRead, long tornTailsCut, int filesRewritten, long firstIndex, long lastIndex,
                              long committedIndex, Duration took) {
+    }
+
+    private record Repair(long tornTailsCut, int filesRewritten) {
     }
 
     private ChronicleRaftLog(Path directory, LogConfig config) {
@@ -126,8 +131,9 @@ public final class ChronicleRaftLog implements RaftLog {
         this.cycleFiles = new CycleFiles(directory, config.rollCycle());
         CycleFileRewriter rewriter = new CycleFileRewriter(directory, cycleFiles, config.rollCycle(), BLOCK_SIZE);
         rewriter.removeLeftovers();
+        boolean pageCacheKept = MachineBoot.lastOpenedIn(directory, config.boot());
         LogScan.Result scan = replayAllRecords();
-        long tornTailsCut = repair(scan, rewriter);
+        Repair repair = repair(scan, rewriter, pageCacheKept);
         this.knownCycles = cycleFiles.existingCycles();
         this.syncNumber = scan.lastSyncNumber();
         this.queue = SingleChronicleQueueBuilder.single(directory.toFile())
@@ -146,8 +152,9 @@ public final class ChronicleRaftLog implements RaftLog {
             releaseResources();
             throw e;
         }
-        this.openReport = new OpenReport(scan.recordsRead(), tornTailsCut, firstIndex(), lastIndex(), committedIndex(),
-                Duration.ofNanos(System.nanoTime() - started));
+        MachineBoot.record(directory, config.boot());
+        this.openReport = new OpenReport(scan.recordsRead(), repair.tornTailsCut(), repair.filesRewritten(), firstIndex(),
+                lastIndex(), committedIndex(), Duration.ofNanos(System.nanoTime() - started));
     }
 
     /**
@@ -640,16 +647,23 @@ public final class ChronicleRaftLog implements RaftLog {
     }
 
     /**
-     * Cuts the files at a torn tail, and after any stop but a clean close rewrites the files written
-     * since the last proven sync (Chronicle's header and index in them may point past their data).
-     * Returns the number of torn tails cut.
+     * Cuts the files at a torn tail, and after an unclean stop that lost the page cache (a log last
+     * opened in another boot: {@link MachineBoot}) rewrites the files written since the last proven
+     * sync (Chronicle's header and index in them may point past their data). Returns the number of
+     * torn tails cut and the files rewritten.
      */
-    private long repair(LogScan.Result scan, CycleFileRewriter rewriter) {
+    private Repair repair(LogScan.Result scan, CycleFileRewriter rewriter, boolean pageCacheKept) {
         List<Integer> cycles = List.copyOf(cycleFiles.existingCycles());
         LogScan.Tear tear = scan.tear();
-        boolean uncertainHeaders = fsync == FsyncPolicy.ALWAYS && !scan.endsClosed();
+        // Only a lost page cache (a power cut, an OS crash: another boot) can leave headers that point
+        // past their data; a process that died left them as written.
+        boolean uncertainHeaders = fsync == FsyncPolicy.ALWAYS && !scan.endsClosed() && !pageCacheKept;
         if (cycles.isEmpty() || tear == null && !uncertainHeaders) {
-            return 0;
+            if (pageCacheKept && fsync == FsyncPolicy.ALWAYS && !scan.endsClosed() && !cycles.isEmpty()) {
+                log.info("the write-ahead log in {} was not closed cleanly, but in this boot of the machine: its files "
+                        + "stand as the stopped process wrote them", directory);
+            }
+            return new Repair(0, 0);
         }
         int first = tear != null ? tear.cycle() : cycles.getLast();
         if (uncertainHeaders) {
@@ -675,7 +689,7 @@ public final class ChronicleRaftLog implements RaftLog {
                     directory, rewrites.size());
         }
         rewriter.rewrite(rewrites, deletions);
-        return tear != null ? 1 : 0;
+        return new Repair(tear != null ? 1 : 0, rewrites.size());
     }
 
     /** Chronicle must find the replayed entries where the files said they are. */

@@ -15,8 +15,11 @@ import java.util.Objects;
  * @param rollCycle how often Chronicle starts a new file; compaction deletes whole files, so a short
  *                  cycle bounds the disk that compaction cannot yet free
  * @param clock     Chronicle's clock, which decides when files roll (tests pass a settable one)
+ * @param boot      the machine's current boot (see {@code MachineBoot}; "" if unknown): a log last
+ *                  opened in it lost no page cache since, and is not rewritten after an unclean
+ *                  close (tests that model a power cut pass another)
  */
-public record LogConfig(FsyncPolicy fsync, RollCycle rollCycle, TimeProvider clock) {
+public record LogConfig(FsyncPolicy fsync, RollCycle rollCycle, TimeProvider clock, String boot) {
 
     /** Five-minute files hold up to 2^30 entries each and leave little behind a compaction. */
     public static final RollCycle DEFAULT_ROLL_CYCLE = RollCycles.FIVE_MINUTELY;
@@ -25,6 +28,12 @@ public record LogConfig(FsyncPolicy fsync, RollCycle rollCycle, TimeProvider clo
         Objects.requireNonNull(fsync, "fsync");
         Objects.requireNonNull(rollCycle, "rollCycle");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(boot, "boot");
+    }
+
+    /** In the machine's current boot. */
+    public LogConfig(FsyncPolicy fsync, RollCycle rollCycle, TimeProvider clock) {
+        this(fsync, rollCycle, clock, MachineBoot.current());
     }
 
     public static LogConfig defaults(FsyncPolicy fsync) {
@@ -33,7 +42,12 @@ public record LogConfig(FsyncPolicy fsync, RollCycle rollCycle, TimeProvider clo
 
     /** A copy whose files roll every {@code cycle}: short cycles let tests see compaction within seconds. */
     public LogConfig withRollCycle(RollCycle cycle) {
-        return new LogConfig(fsync, cycle, clock);
+        return new LogConfig(fsync, cycle, clock, boot);
+    }
+
+    /** A copy that opens the log as the machine's boot {@code boot}: tests model a power cut's reboot with it. */
+    public LogConfig withBoot(String boot) {
+        return new LogConfig(fsync, rollCycle, clock, boot);
     }
 
     /**

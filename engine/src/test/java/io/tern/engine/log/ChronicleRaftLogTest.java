@@ -45,15 +45,28 @@ class ChronicleRaftLogTest {
     }
 
     private ChronicleRaftLog open(Path directory) {
-        ChronicleRaftLog log = ChronicleRaftLog.open(directory,
-                new LogConfig(FsyncPolicy.ALWAYS, TestRollCycles.TEST_SECONDLY, clock));
+        return open(directory, new LogConfig(FsyncPolicy.ALWAYS, TestRollCycles.TEST_SECONDLY, clock));
+    }
+
+    /** Opens what a power cut left: the machine has booted again since. */
+    private ChronicleRaftLog openAfterPowerCut(Path directory) {
+        return open(directory, new LogConfig(FsyncPolicy.ALWAYS, TestRollCycles.TEST_SECONDLY, clock)
+                .withBoot("the boot after the power cut"));
+    }
+
+    private ChronicleRaftLog open(Path directory, LogConfig config) {
+        ChronicleRaftLog log = ChronicleRaftLog.open(directory, config);
         opened.add(log);
         return log;
     }
 
     /** What a crash leaves of the open log: its files as they are now, copied aside, with no clean close. */
     private Path crashCopy() throws IOException {
-        Path copy = dir.resolve("crashed");
+        return crashCopy("crashed");
+    }
+
+    private Path crashCopy(String name) throws IOException {
+        Path copy = dir.resolve(name);
         Files.createDirectories(copy);
         try (Stream<Path> files = Files.list(dir.resolve("log"))) {
             for (Path file : files.toList()) {
@@ -312,10 +325,35 @@ class ChronicleRaftLogTest {
         assertEquals(11, log.firstIndex());
         assertEquals(1, cycleFiles().size());
 
-        log = open(powerCutCopy(log.syncCount()));
+        log = openAfterPowerCut(powerCutCopy(log.syncCount()));
         assertEquals(11, log.firstIndex());
         assertEquals(12, log.lastIndex());
         assertEquals(10, log.committedIndex(), "the commit mark that a completed sync made durable");
+    }
+
+    @Test
+    void aLogLeftOpenIsRewrittenOnlyIfTheMachineBootedSinceItWasOpened() throws IOException {
+        ChronicleRaftLog log = open();
+        log.append(entries(1, 5, 1));
+        log.sync();
+        log.append(entries(6, 7, 1));
+        Path killed = crashCopy("killed");
+        Path cut = crashCopy("cut");
+
+        // A process that died in this boot left its files to the page cache, headers and all.
+        ChronicleRaftLog afterKill = open(killed);
+        assertEquals(0, afterKill.openReport().filesRewritten());
+        assertEquals(7, afterKill.lastIndex());
+        afterKill.append(entries(8, 9, 1));
+        afterKill.sync();
+        afterKill = reopen(afterKill, killed);
+        assertEquals(9, afterKill.lastIndex());
+        assertEquals(entry(9, 1), afterKill.entry(9));
+
+        // After another boot (a power cut, an OS crash) the headers may point past the data: rewritten.
+        ChronicleRaftLog afterCut = openAfterPowerCut(cut);
+        assertEquals(1, afterCut.openReport().filesRewritten());
+        assertEquals(7, afterCut.lastIndex());
     }
 
     @Test
@@ -350,7 +388,7 @@ class ChronicleRaftLogTest {
         // The record's second half (and its checksum) never reached the disk: zeros, as a power cut leaves them.
         zeroFrom(crashed, "CUT-SHORT-", 250, payload.length - 250 + LogRecord.CRC_BYTES);
 
-        log = open(crashed);
+        log = openAfterPowerCut(crashed);
         assertEquals(3, log.lastIndex());
         assertEquals(1, log.openReport().tornTailsCut());
         assertEquals(entry(3, 1), log.entry(3));
@@ -368,7 +406,7 @@ class ChronicleRaftLogTest {
         Path crashed = crashCopy();
         zeroFrom(crashed, "A-PAGE-THAT-NEVER-LANDED", 0, 10);
 
-        log = open(crashed);
+        log = openAfterPowerCut(crashed);
         assertEquals(4, log.lastIndex(), "cut at the first torn record, though intact ones follow");
         assertEquals(1, log.openReport().tornTailsCut());
         log.append(List.of(entry(5, 2)));
@@ -390,7 +428,7 @@ class ChronicleRaftLogTest {
         // record 4 and the end-of-file marker of the roll are zeros, so the first file ends cleanly.
         zeroToEnd(crashed, "A-TAIL-THAT-NEVER-LANDED", -LogRecord.ENTRY_HEADER_BYTES - 4);
 
-        log = open(crashed);
+        log = openAfterPowerCut(crashed);
         assertEquals(3, log.lastIndex(), "cut where the first file's data ends");
         assertEquals(1, log.openReport().tornTailsCut());
         log.append(List.of(entry(4, 2)));
@@ -413,7 +451,7 @@ class ChronicleRaftLogTest {
         // The power cut kept the third file but not the second, created since the sync, at all.
         Files.delete(cycleFiles(crashed).stream().sorted().toList().get(1));
 
-        log = open(crashed);
+        log = openAfterPowerCut(crashed);
         assertEquals(4, log.lastIndex(), "cut where the gap starts");
         assertEquals(1, log.openReport().tornTailsCut());
         log.append(List.of(entry(5, 2)));

@@ -463,7 +463,9 @@ class LogPowerLossTest {
         // ------------------------------------------------------------ checks
 
         ChronicleRaftLog openWithDeadline(String where) throws Exception {
-            Future<ChronicleRaftLog> opening = opener.submit(() -> ChronicleRaftLog.open(crashed, options()));
+            // The machine booted again after the cut: the log must not take its files for a process crash's.
+            Future<ChronicleRaftLog> opening = opener.submit(() -> ChronicleRaftLog.open(crashed,
+                    options().withBoot("the boot after the power cut")));
             try {
                 return opening.get(OPEN_DEADLINE_SECONDS, TimeUnit.SECONDS);
             } catch (TimeoutException e) {
