@@ -31,6 +31,11 @@ final class ElectionTimer {
         elapsed = 0;
     }
 
+    /** Counts the base timeout T as passed, leaving only the random part of this wait, [1, T] ticks. */
+    void fastForward() {
+        elapsed = Math.max(elapsed, electionTicks - 1);
+    }
+
     /** A follower's tick; true once the randomized timeout has passed. */
     boolean tickExpired() {
         if (elapsed < Integer.MAX_VALUE) {

@@ -39,4 +39,38 @@ class ElectionTimeoutTest {
         assertTimeoutsCoverRange(10);
         assertTimeoutsCoverRange(3);
     }
+
+    @Test
+    void aMemberJustStartedWaitsOnlyTheRandomPartOfItsTimeout() {
+        int electionTicks = 10;
+        TreeSet<Integer> seen = new TreeSet<>();
+        Random seeds = new Random(2);
+        for (int trial = 0; trial < 400; trial++) {
+            MemoryStorage storage = new MemoryStorage(new Membership(List.of(new Member(1, "a", true), new Member(2, "b", true))));
+            RaftCore core = RaftCore.start(RaftConfig.defaults(1).withTicks(electionTicks, 1), storage,
+                    new Random(seeds.nextLong()));
+            core.fastForwardElectionTimer();
+            int ticks = 0;
+            while (core.role() == Role.FOLLOWER) {
+                core.tick();
+                ticks++;
+                assertTrue(ticks <= electionTicks, "no campaign within T ticks");
+            }
+            seen.add(ticks);
+        }
+        assertEquals(1, (int) seen.first(), "earliest campaign");
+        assertEquals(electionTicks, (int) seen.last(), "latest campaign");
+        assertEquals(electionTicks, seen.size(), "every wait in [1, T] occurs, still at random: " + seen);
+    }
+
+    @Test
+    void aMemberWithoutPreVoteIsNotFastForwarded() {
+        MemoryStorage storage = new MemoryStorage(new Membership(List.of(new Member(1, "a", true), new Member(2, "b", true))));
+        RaftCore core = RaftCore.start(RaftConfig.defaults(1).withTicks(10, 1).withPreVote(false), storage, new Random(3));
+        core.fastForwardElectionTimer();
+        for (int tick = 1; tick < 10; tick++) {
+            core.tick();
+            assertEquals(Role.FOLLOWER, core.role(), "without pre-vote an early campaign could depose a live leader");
+        }
+    }
 }

@@ -159,6 +159,7 @@ public final class RaftNode implements AutoCloseable {
         RaftNode node = new RaftNode(config, storage, transport, runtime, onFatal);
         transport.start(node.new Inbound());
         node.onLoop(node::announceMembers);
+        node.onLoop(node.core::fastForwardElectionTimer);
         long tick = config.heartbeat().toMillis();
         node.timers.scheduleAtFixedRate(node.guarded(() -> node.onLoop(node::tick)), tick, tick,
                 TimeUnit.MILLISECONDS);
