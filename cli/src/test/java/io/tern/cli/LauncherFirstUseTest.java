@@ -31,6 +31,7 @@ class LauncherFirstUseTest {
 
     private static final String BUILDING = "tern: building (first use or sources changed)...";
     private static final String WAITING = "tern: waiting for another build to finish...";
+    private static final String TRAINING = "tern: preparing a class archive for faster starts...";
 
     @TempDir
     Path copy;
@@ -54,19 +55,21 @@ class LauncherFirstUseTest {
 
         Run firstRun = finish("first", first);
         Run secondRun = finish("second", second);
-        assertEquals(List.of(BUILDING), firstRun.errLines(), firstRun.toString());
+        assertEquals(List.of(BUILDING, TRAINING), firstRun.errLines(), firstRun.toString());
         assertEquals(List.of(WAITING), secondRun.errLines(), "one build only; " + secondRun);
         for (Run run : List.of(firstRun, secondRun)) {
             assertEquals(0, run.exitCode(), run.toString());
             assertTrue(run.out().startsWith("Usage: tern "), run.toString());
         }
+        Path archive = copy.resolve("cli/target/tern.jsa");
+        assertTrue(Files.isRegularFile(archive) && Files.size(archive) > 0, "the training run left no class archive");
 
         // A change in the lowest module the launcher runs must rebuild it too (the list of modules once
         // missed one that was added later), and the build after it is used as it is.
         Path lowest = copy.resolve("kv/src/main/java/io/tern/kv/Bytes.java");
         Files.setLastModifiedTime(lowest, FileTime.from(Instant.now()));
         Run afterChange = finish("after-change", launch("after-change"));
-        assertEquals(List.of(BUILDING), afterChange.errLines(), afterChange.toString());
+        assertEquals(List.of(BUILDING, TRAINING), afterChange.errLines(), afterChange.toString());
         Run unchanged = finish("unchanged", launch("unchanged"));
         assertEquals(List.of(), unchanged.errLines(), unchanged.toString());
     }
