@@ -186,12 +186,7 @@ class RaftNodeClusterTest {
 
     @Test
     void aFollowerCutOffFromItsLeaderSaysItsProposalsOutcomeIsUnknownWithinAnElectionTimeoutOrTwo() {
-        for (long id = 1; id <= 3; id++) {
-            start(id, 100_000);
-        }
-        RaftNode leader = awaitLeader();
-        writeAll(leader, 1, 10);
-        RaftNode follower = nodes.values().stream().filter(n -> n != leader).findFirst().orElseThrow();
+        RaftNode follower = startThreeAndWriteTen().follower();
         network.isolate(follower.id());
         CompletableFuture<Applied> write = follower.proposeHere(new Command.Put(bytes("cut"), bytes("off")).encode());
         // Sent and never answered: unknown (it may have reached the leader), and said within 1-2 s, well
@@ -203,12 +198,9 @@ class RaftNodeClusterTest {
 
     @Test
     void aFollowerWhoseConnectionToTheLeaderIsDownRefusesItsProposalsAndReadsAtOnceToBeSentElsewhere() {
-        for (long id = 1; id <= 3; id++) {
-            start(id, 100_000);
-        }
-        RaftNode leader = awaitLeader();
-        writeAll(leader, 1, 10);
-        RaftNode follower = nodes.values().stream().filter(n -> n != leader).findFirst().orElseThrow();
+        LeaderAndFollower members = startThreeAndWriteTen();
+        RaftNode leader = members.leader();
+        RaftNode follower = members.follower();
         network.disconnect(follower.id());
         CompletableFuture<Applied> write = follower.proposeHere(new Command.Put(bytes("down"), bytes("link")).encode());
         CompletableFuture<Long> read = follower.readBarrierHere();
@@ -222,12 +214,7 @@ class RaftNodeClusterTest {
 
     @Test
     void aFollowerCutOffFromItsLeaderGivesUpItsReadSoItCanGoElsewhere() {
-        for (long id = 1; id <= 3; id++) {
-            start(id, 100_000);
-        }
-        RaftNode leader = awaitLeader();
-        writeAll(leader, 1, 10);
-        RaftNode follower = nodes.values().stream().filter(n -> n != leader).findFirst().orElseThrow();
+        RaftNode follower = startThreeAndWriteTen().follower();
         network.isolate(follower.id());
         CompletableFuture<Long> read = follower.readBarrierHere();
         // Given up within an election timeout or two (1-2 s: its request goes unanswered, or it starts an
@@ -256,6 +243,19 @@ class RaftNodeClusterTest {
         RaftNotLeaderException write = assertThrowsCause(RaftNotLeaderException.class,
                 () -> follower.proposeHere(new Command.Put(bytes("k"), bytes("v")).encode()).join());
         assertEquals(leader.id(), write.leaderId(), "but takes no proposals from followers");
+    }
+
+    private record LeaderAndFollower(RaftNode leader, RaftNode follower) {
+    }
+
+    /** Three members, ten writes applied by the leader; the leader and one follower. */
+    private LeaderAndFollower startThreeAndWriteTen() {
+        for (long id = 1; id <= 3; id++) {
+            start(id, 100_000);
+        }
+        RaftNode leader = awaitLeader();
+        writeAll(leader, 1, 10);
+        return new LeaderAndFollower(leader, nodes.values().stream().filter(n -> n != leader).findFirst().orElseThrow());
     }
 
     /** Three members, each told that its peers speak peer protocol {@code version}; returns the leader. */
