@@ -31,7 +31,13 @@ public final class NettyPeerTransport implements PeerTransport {
     private final EventLoopGroup group;
     private final Map<Long, PeerConnection> peers = new ConcurrentHashMap<>();
     private final LongAdder droppedForUnknownPeers = new LongAdder();
-    private final PeerVersions peerVersions = new PeerVersions();
+    /** A member that says hello is up: a connection to it waiting out its backoff goes at once. */
+    private final PeerVersions peerVersions = new PeerVersions(member -> {
+        PeerConnection peer = peers.get(member);
+        if (peer != null) {
+            peer.peerIsUp();
+        }
+    });
 
     private volatile PeerTransport.InboundHandler inbound;
     private PeerServer server;

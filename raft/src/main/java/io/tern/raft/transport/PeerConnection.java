@@ -71,6 +71,8 @@ final class PeerConnection {
     private boolean closed;
     private Channel channel;
     private int failuresInARow;
+    /** The next attempt, scheduled after a failure; done or cancelled once it ran or was brought forward. */
+    private ScheduledFuture<?> reconnect;
     private long connectedAtNanos;
     private long nextRequestId = 1;
     private final ArrayDeque<PendingChunk> chunksWaitingForRoom = new ArrayDeque<>();
@@ -277,7 +279,23 @@ final class PeerConnection {
         }
         Duration delay = backoff.delayAfter(failuresInARow);
         failuresInARow = Math.min(failuresInARow + 1, 62);
-        eventLoop.schedule(this::connect, delay.toNanos(), TimeUnit.NANOSECONDS);
+        reconnect = eventLoop.schedule(this::connect, delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * The peer said hello on a connection of its own, so it is up: a reconnect waiting out its backoff
+     * (the peer was down, or not started yet, as a member that is joining) goes at once, and the
+     * backoff starts over.
+     */
+    void peerIsUp() {
+        runOnEventLoop(() -> {
+            if (closed || channel != null || reconnect == null || !reconnect.cancel(false)) {
+                return;
+            }
+            failuresInARow = 0;
+            connect();
+        }, () -> {
+        });
     }
 
     private void enqueueChunk(PeerFrame.Chunk frame, CompletableFuture<Void> acked) {

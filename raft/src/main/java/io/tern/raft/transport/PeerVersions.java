@@ -2,6 +2,7 @@ package io.tern.raft.transport;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongConsumer;
 
 /**
  * The peer protocol version each member said it speaks in the hello of its open inbound connection.
@@ -14,10 +15,22 @@ public final class PeerVersions {
     }
 
     private final Map<Long, Speaker> byMember = new ConcurrentHashMap<>();
+    private final LongConsumer onHello;
+
+    public PeerVersions() {
+        this(member -> {
+        });
+    }
+
+    /** @param onHello told (on a network thread) of each member that says hello: it is up */
+    PeerVersions(LongConsumer onHello) {
+        this.onHello = onHello;
+    }
 
     /** {@code member} said hello on {@code connection}, speaking {@code version}. */
     void connected(long member, Object connection, int version) {
         byMember.put(member, new Speaker(connection, version));
+        onHello.accept(member);
     }
 
     /** {@code connection} closed; a newer connection of the same member keeps what it said. */

@@ -120,6 +120,25 @@ class NettyPeerTransportTest {
     }
 
     @Test
+    void aPeerThatSaysHelloIsConnectedToAtOnceNotAfterTheBackoff() throws Exception {
+        int port = freePort();
+        // A backoff of an hour: only the peer's hello can bring the next attempt forward within the test.
+        AtomicInteger reconnectsScheduled = new AtomicInteger();
+        NettyPeerTransport a = start(1, new RecordingInbound(), config -> config.withReconnectBackoff(
+                new Backoff(Duration.ofHours(1), Duration.ofHours(1), () -> {
+                    reconnectsScheduled.incrementAndGet();
+                    return 0.5;
+                })));
+        a.updatePeers(Map.of(2L, new InetSocketAddress(LOOPBACK, port)));
+        await("A's first attempt to fail", () -> reconnectsScheduled.get() == 1);
+
+        RecordingInbound inboxB = new RecordingInbound();
+        NettyPeerTransport b = start(2, inboxB, config -> config.withListenAddress(new InetSocketAddress(LOOPBACK, port)));
+        b.updatePeers(Map.of(1L, a.localAddress())); // B connects to A and says hello, as a joining member does
+        await("A connected to B, without waiting its hour", () -> a.isConnected(2));
+    }
+
+    @Test
     void reachesAPeerThatStartsLater() throws Exception {
         int port = freePort();
         NettyPeerTransport a = start(1, new RecordingInbound(), UnaryOperator.identity());
