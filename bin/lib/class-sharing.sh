@@ -47,6 +47,12 @@ tern_train_class_sharing() {
     sleep 0.1
   done
   kill -TERM "$pid" 2>/dev/null || true
+  # Writing the archive takes a few seconds at exit; a server that hangs on its way out costs only the archive.
+  for _ in $(seq 1 600); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null && ready=0
   wait "$pid" 2>/dev/null || true
   if [[ $ready == 1 && -s $work/tern.jsa ]]; then
     mv -f "$work/tern.jsa" "$archive.tmp.$$" && mv -f "$archive.tmp.$$" "$archive"
