@@ -58,7 +58,7 @@ final class FollowerState implements RoleState {
                 onInstallSnapshot(m);
             }
             case ReadIndexResponse m -> {
-                List<Long> answered = reads.answered(m.context());
+                List<Long> answered = reads.settled(m.context());
                 if (FollowerReads.tooFarBehind(m.readIndex(), log.lastIndex())) {
                     core.abandonedReads.addAll(answered);
                 } else {
@@ -111,8 +111,8 @@ final class FollowerState implements RoleState {
 
     /** See {@link RaftCore#requestNotSent}; an answered or given-up request's context is ignored. */
     void requestNotSent(long context) {
-        core.abandonedReads.addAll(reads.notSent(context));
-        proposals.notSent(context).forEach(id -> core.forwardedProposals.add(new ForwardedProposal(id,
+        core.abandonedReads.addAll(reads.settled(context));
+        proposals.settled(context).forEach(id -> core.forwardedProposals.add(new ForwardedProposal(id,
                 new ProposeResult.Rejected(Rejection.NOT_LEADER, core.lead, "the request never left for the leader"))));
     }
 
@@ -141,7 +141,7 @@ final class FollowerState implements RoleState {
     }
 
     private void onProposeResponse(ProposeResponse m) {
-        List<Long> answered = proposals.answered(m.context());
+        List<Long> answered = proposals.settled(m.context());
         long handedOut = core.handedOutIndex();
         for (int i = 0; i < answered.size(); i++) {
             long proposalId = answered.get(i);

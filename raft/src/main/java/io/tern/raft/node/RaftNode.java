@@ -608,11 +608,15 @@ public final class RaftNode implements AutoCloseable {
     private void send(Message message) {
         switch (message) {
             case Message.InstallSnapshot install -> snapshots.send(install);
-            // A follower's request that never left is answered at once, to go to the leader another way.
-            case Message.ProposeRequest request -> transport.send(message, () -> onLoop(() -> core.requestNotSent(request.context())));
-            case Message.ReadIndexRequest request -> transport.send(message, () -> onLoop(() -> core.requestNotSent(request.context())));
+            case Message.ProposeRequest request -> sendRequest(request, request.context());
+            case Message.ReadIndexRequest request -> sendRequest(request, request.context());
             default -> transport.send(message);
         }
+    }
+
+    /** A follower's request to its leader: one that never left is answered at once, to go to the leader another way. */
+    private void sendRequest(Message request, long context) {
+        transport.send(request, () -> onLoop(() -> core.requestNotSent(context)));
     }
 
     private void afterSnapshotTaken(long index) {

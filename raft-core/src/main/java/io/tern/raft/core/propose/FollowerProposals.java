@@ -14,7 +14,7 @@ import java.util.Map;
  * earlier one's round trip.
  *
  * <p>What becomes of a proposal decides what its client may do next, so the two ways of losing one
- * are kept apart: one never sent ({@link Abandoned#unsent()}, {@link #notSent}) was appended nowhere
+ * are kept apart: one never sent ({@link Abandoned#unsent()}, or {@link #settled} as not sent) was appended nowhere
  * and may be sent to the leader another way; one sent and not answered ({@link Abandoned#unanswered()})
  * may have been appended, and may yet commit.
  */
@@ -76,20 +76,12 @@ public final class FollowerProposals {
         return new Request(context, commands);
     }
 
-    /** The leader answered {@code context}: its proposals in the order sent, or none for an unknown or repeated answer. */
-    public List<Long> answered(long context) {
-        return takeOut(context);
-    }
-
     /**
-     * The request under {@code context} never reached the leader (the transport knows): its
-     * proposals, appended nowhere, or none if it was answered or given up already.
+     * The request under {@code context} is settled: the leader answered it, or the transport knows it
+     * never left (then its proposals were appended nowhere). Its proposals in the order sent, or none
+     * for an unknown context or one settled already.
      */
-    public List<Long> notSent(long context) {
-        return takeOut(context);
-    }
-
-    private List<Long> takeOut(long context) {
+    public List<Long> settled(long context) {
         Out request = out.remove(context);
         return request == null ? List.of() : request.proposalIds();
     }

@@ -62,17 +62,15 @@ public final class FollowerReads {
         return readIndex - lastIndex > MAX_ENTRIES_MISSING;
     }
 
-    /** The leader answered {@code context}: the reads it covers, or none for an unknown or repeated answer. */
-    public List<Long> answered(long context) {
+    /**
+     * The request under {@code context} is settled: the leader answered it, or the transport knows it
+     * never left. The reads it covers, or none for an unknown context or one settled already.
+     */
+    public List<Long> settled(long context) {
         if (out == null || out.context() != context) {
             return List.of();
         }
         return takeOut();
-    }
-
-    /** The request under {@code context} never reached the leader (the transport knows): its reads, or none. */
-    public List<Long> notSent(long context) {
-        return answered(context);
     }
 
     /**

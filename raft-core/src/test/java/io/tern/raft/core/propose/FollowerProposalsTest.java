@@ -24,10 +24,10 @@ class FollowerProposalsTest {
         assertEquals(1, proposals.takeRequest(103, 100, 40).commands().size());
         assertEquals(1, proposals.takeRequest(104, 100, 40).commands().size());
         assertFalse(proposals.hasGathered());
-        assertEquals(List.of(1L, 2L), proposals.answered(101));
-        assertEquals(List.of(), proposals.answered(101), "a repeated answer places nothing");
-        assertEquals(List.of(6L), proposals.answered(104));
-        assertEquals(List.of(), proposals.answered(999), "an unknown context places nothing");
+        assertEquals(List.of(1L, 2L), proposals.settled(101));
+        assertEquals(List.of(), proposals.settled(101), "a repeated answer places nothing");
+        assertEquals(List.of(6L), proposals.settled(104));
+        assertEquals(List.of(), proposals.settled(999), "an unknown context places nothing");
     }
 
     @Test
@@ -41,7 +41,7 @@ class FollowerProposalsTest {
         assertEquals(List.of(), proposals.tick(3));
         assertEquals(List.of(1L), proposals.tick(3), "the first request waited three ticks");
         assertEquals(List.of(2L), proposals.tick(3));
-        assertEquals(List.of(), proposals.answered(10), "an answer after giving up places nothing");
+        assertEquals(List.of(), proposals.settled(10), "an answer after giving up places nothing");
     }
 
     @Test
@@ -52,10 +52,10 @@ class FollowerProposalsTest {
         proposals.takeRequest(10, 1 << 20, 0);
         proposals.add(3, new byte[1]);
         proposals.takeRequest(11, 1 << 20, 0);
-        assertEquals(List.of(1L, 2L), proposals.notSent(10));
-        assertEquals(List.of(), proposals.notSent(10), "said twice, it gives back nothing more");
-        assertEquals(List.of(), proposals.answered(10), "nor does a late answer");
-        assertEquals(List.of(3L), proposals.answered(11));
+        assertEquals(List.of(1L, 2L), proposals.settled(10));
+        assertEquals(List.of(), proposals.settled(10), "said twice, it gives back nothing more");
+        assertEquals(List.of(), proposals.settled(10), "nor does a late answer");
+        assertEquals(List.of(3L), proposals.settled(11));
     }
 
     @Test

@@ -23,12 +23,12 @@ class FollowerReadsTest {
         reads.add(12);
         reads.add(13);
         assertFalse(reads.readyToAsk(), "a request is out");
-        assertEquals(List.of(10L, 11L), reads.answered(first));
+        assertEquals(List.of(10L, 11L), reads.settled(first));
         assertTrue(reads.readyToAsk());
         long second = 8;
         reads.startRequest(second);
-        assertEquals(List.of(12L, 13L), reads.answered(second));
-        assertEquals(List.of(), reads.answered(first), "a repeated answer serves nothing twice");
+        assertEquals(List.of(12L, 13L), reads.settled(second));
+        assertEquals(List.of(), reads.settled(first), "a repeated answer serves nothing twice");
     }
 
     @Test
@@ -42,8 +42,8 @@ class FollowerReadsTest {
         reads.add(11);
         assertTrue(reads.readyToAsk(), "the next request may go");
         reads.startRequest(2);
-        assertEquals(List.of(), reads.answered(1), "the answer to the given-up request");
-        assertEquals(List.of(11L), reads.answered(2));
+        assertEquals(List.of(), reads.settled(1), "the answer to the given-up request");
+        assertEquals(List.of(11L), reads.settled(2));
     }
 
     @Test
