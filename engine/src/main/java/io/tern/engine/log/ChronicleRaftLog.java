@@ -655,11 +655,12 @@ public final class ChronicleRaftLog implements RaftLog {
     private Repair repair(LogScan.Result scan, CycleFileRewriter rewriter, boolean pageCacheKept) {
         List<Integer> cycles = List.copyOf(cycleFiles.existingCycles());
         LogScan.Tear tear = scan.tear();
+        boolean uncleanStop = fsync == FsyncPolicy.ALWAYS && !scan.endsClosed() && !cycles.isEmpty();
         // Only a lost page cache (a power cut, an OS crash: another boot) can leave headers that point
         // past their data; a process that died left them as written.
-        boolean uncertainHeaders = fsync == FsyncPolicy.ALWAYS && !scan.endsClosed() && !pageCacheKept;
+        boolean uncertainHeaders = uncleanStop && !pageCacheKept;
         if (cycles.isEmpty() || tear == null && !uncertainHeaders) {
-            if (pageCacheKept && fsync == FsyncPolicy.ALWAYS && !scan.endsClosed() && !cycles.isEmpty()) {
+            if (uncleanStop) {
                 log.info("the write-ahead log in {} was not closed cleanly, but in this boot of the machine: its files "
                         + "stand as the stopped process wrote them", directory);
             }
