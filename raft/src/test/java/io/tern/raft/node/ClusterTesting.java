@@ -1,11 +1,14 @@
 package io.tern.raft.node;
 
 import io.tern.engine.StorageEngine;
+import io.tern.raft.core.Role;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -27,6 +30,24 @@ final class ClusterTesting {
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
+    }
+
+    /**
+     * Makes {@code wanted} the leader of {@code members}: it campaigns, and if another member won an
+     * election first (a member just started campaigns after a random 1 to T ticks), that leader hands
+     * leadership over.
+     */
+    static void makeLeader(RaftNode wanted, Collection<RaftNode> members, Duration limit) throws Exception {
+        wanted.campaign();
+        awaitTrue(() -> members.stream().anyMatch(node -> node.status().role() == Role.LEADER), limit, "a leader",
+                wanted::describe);
+        RaftNode leader = members.stream().filter(node -> node.status().role() == Role.LEADER)
+                .max(Comparator.comparingLong(node -> node.status().term())).orElseThrow();
+        if (leader != wanted) {
+            leader.transferLeadership(wanted.id()).get(limit.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        awaitTrue(() -> wanted.status().role() == Role.LEADER, limit, "member " + wanted.id() + " to lead",
+                wanted::describe);
     }
 
     /** The engine a test started {@code node} on. */

@@ -212,14 +212,13 @@ class RaftNodeMemoryBoundsTest {
     }
 
     @Test
-    void aFollowerBehindOnApplyingLeavesCommittedEntriesInItsLog() {
+    void aFollowerBehindOnApplyingLeavesCommittedEntriesInItsLog() throws Exception {
         Membership members = members(3);
         for (long id = 1; id <= 3; id++) {
             start(id, members, Duration.ofSeconds(60));
         }
-        nodes.get(1L).campaign();
-        awaitTrue(() -> nodes.get(1L).status().role() == Role.LEADER, "member 1 to lead");
         RaftNode leader = nodes.get(1L);
+        ClusterTesting.makeLeader(leader, nodes.values(), WAIT);
         RaftNode slow = nodes.get(3L);
         pauseApplier(slow);
 

@@ -143,9 +143,8 @@ class RaftNodeStorageFailureTest {
             cleanup.add(node);
             nodes.add(node);
         }
-        nodes.getFirst().campaign();
         RaftNode one = nodes.getFirst();
-        ClusterTesting.awaitTrue(() -> one.status().role() == Role.LEADER, WAIT, "member 1 to lead", one::describe);
+        ClusterTesting.makeLeader(one, nodes, WAIT);
         put(one, "k", 10).get(10, TimeUnit.SECONDS);
         return one;
     }
