@@ -1,7 +1,10 @@
 package io.tern.cli;
 
 import io.tern.cli.bench.BenchCommand;
+import io.tern.engine.LibraryWarmUp;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -12,11 +15,6 @@ import picocli.CommandLine.HelpCommand;
  */
 @Command(name = "tern", mixinStandardHelpOptions = true, version = "tern 0.1.0",
         description = "Tern: a persistent, Raft-replicated key-value database.",
-        subcommands = {ServerCommand.class, ClusterCommand.class, PutCommand.class, GetCommand.class,
-                DelCommand.class, CasCommand.class, ScanCommand.class, TxnCommand.class, CompactCommand.class,
-                StatusCommand.class, MemberCommand.class, UserCommand.class, RoleCommand.class, AuthCommand.class, AlarmCommand.class, LeaseCommand.class, WatchCommand.class, LockCommand.class, ElectCommand.class,
-                LeaderCommand.class, SnapshotCommand.class, BackupCommand.class, BenchCommand.class, VerifyCommand.class,
-                CompletionCommand.class, HelpCommand.class},
         footer = {
                 "",
                 "Exit codes:",
@@ -35,19 +33,62 @@ import picocli.CommandLine.HelpCommand;
                 "'tern help COMMAND' or 'tern COMMAND --help' shows a command's options."})
 public final class TernCli {
 
+    /** The verbs, in the order the help lists them. */
+    static final List<Class<?>> VERBS = List.of(ServerCommand.class, ClusterCommand.class, PutCommand.class,
+            GetCommand.class, DelCommand.class, CasCommand.class, ScanCommand.class, TxnCommand.class,
+            CompactCommand.class, StatusCommand.class, MemberCommand.class, UserCommand.class, RoleCommand.class,
+            AuthCommand.class, AlarmCommand.class, LeaseCommand.class, WatchCommand.class, LockCommand.class,
+            ElectCommand.class, LeaderCommand.class, SnapshotCommand.class, BackupCommand.class, BenchCommand.class,
+            VerifyCommand.class, CompletionCommand.class, HelpCommand.class);
+
+    /** Verbs that look at the whole command tree, so they never run in a tree of their own. */
+    private static final Set<Class<?>> WHOLE_TREE_VERBS = Set.of(CompletionCommand.class, HelpCommand.class);
+
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        if (args.length > 0 && args[0].equals("server")) {
+            LibraryWarmUp.startInBackground(); // while picocli parses the flags
+        }
+        System.exit(commandLineFor(args, System.getenv()).execute(args));
     }
 
-    /** The root command with the CLI's error handling: what {@code main} runs, and what tests should run. */
+    /** The root command with every verb and the CLI's error handling: what tests should run. */
     public static CommandLine commandLine() {
         return commandLine(System.getenv());
     }
 
     /** As {@link #commandLine()}, with the server's flags defaulting to {@code environment}'s TERN_ variables. */
     static CommandLine commandLine(Map<String, String> environment) {
+        return withVerbs(VERBS, environment);
+    }
+
+    /**
+     * The command line that runs {@code args}: when its first word names a verb, a root that has that verb
+     * alone. Picocli models every option of every verb it is given by reflection, in classes too old for the
+     * JVM's class archive, and modelling all of them was 0.6 s of each member's start. A root with one verb
+     * parses that verb's arguments exactly as the whole tree does; anything else (no verb, a misspelt one,
+     * a root option, help, completion) gets the whole tree.
+     */
+    static CommandLine commandLineFor(String[] args, Map<String, String> environment) {
+        if (args.length > 0) {
+            for (Class<?> verb : VERBS) {
+                Command command = verb.getAnnotation(Command.class);
+                if (!WHOLE_TREE_VERBS.contains(verb) && command.name().equals(args[0])) {
+                    return withVerbs(List.of(verb), environment);
+                }
+            }
+        }
+        return commandLine(environment);
+    }
+
+    private static CommandLine withVerbs(List<Class<?>> verbs, Map<String, String> environment) {
         CommandLine line = new CommandLine(new TernCli());
-        FlagDefaults.install(line.getSubcommands().get("server"), environment);
+        for (Class<?> verb : verbs) {
+            line.addSubcommand(new CommandLine(verb));
+        }
+        CommandLine server = line.getSubcommands().get("server");
+        if (server != null) {
+            FlagDefaults.install(server, environment);
+        }
         return CliErrors.install(line);
     }
 }

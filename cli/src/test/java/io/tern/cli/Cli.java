@@ -46,7 +46,7 @@ final class Cli {
     static Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine commandLine = TernCli.commandLine();
+        CommandLine commandLine = TernCli.commandLineFor(args, System.getenv()); // as main builds it
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         int exitCode = commandLine.execute(args);
