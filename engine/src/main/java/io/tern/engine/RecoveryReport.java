@@ -12,13 +12,19 @@ import java.time.Duration;
  * @param firstLogIndex    the first index the log holds
  * @param lastLogIndex     the last index the log holds
  * @param took             wall time of the whole open
+ * @param logOpen          of which opening the log (they open at once)
+ * @param stateOpen        and opening the state
+ * @param replay           and replaying the log into the state
  */
 public record RecoveryReport(long snapshotRestored, long entriesReplayed, long tornTailsCut, long appliedIndex,
-                             long firstLogIndex, long lastLogIndex, Duration took) {
+                             long firstLogIndex, long lastLogIndex, Duration took, Duration logOpen,
+                             Duration stateOpen, Duration replay) {
 
     @Override
     public String toString() {
-        return "recovered in " + took.toMillis() + " ms: " + entriesReplayed + " entries replayed"
+        return "recovered in " + took.toMillis() + " ms (the log opened in " + logOpen.toMillis()
+                + " ms while the state did in " + stateOpen.toMillis() + " ms, then replay took " + replay.toMillis()
+                + " ms): " + entriesReplayed + " entries replayed"
                 + (snapshotRestored > 0 ? ", state restored from the snapshot at " + snapshotRestored : "")
                 + (tornTailsCut > 0 ? ", a tail torn by a crash cut off" : "")
                 + "; applied index " + appliedIndex + ", log " + firstLogIndex + ".." + lastLogIndex;

@@ -70,6 +70,9 @@ public final class StorageEngine implements MemberStorage, AutoCloseable {
     private final ChronicleRaftLog raftLog;
     private final SnapshotStore snapshots;
     private final StateDirectory stateDirectories;
+    private final Path liveStateDirectory;
+    /** The state opens while the log does; {@link #recover} takes it. */
+    private final BackgroundOpen<RocksStateStore> stateOpening;
     /** Readers hold the read side; swapping in a snapshot's state holds the write side. */
     private final ReentrantReadWriteLock stateSwap = new ReentrantReadWriteLock();
     /** Apply, snapshot creation and installation change the state one at a time. */
@@ -89,10 +92,17 @@ public final class StorageEngine implements MemberStorage, AutoCloseable {
     private StorageEngine(EngineConfig config, DataDirectory dataDirectory) {
         this.config = config;
         this.dataDirectory = dataDirectory;
-        this.memberRecord = MemberRecordStore.open(dataDirectory.hardStateFile());
-        this.raftLog = ChronicleRaftLog.open(dataDirectory.logDirectory(), config.log());
-        this.snapshots = SnapshotStore.open(dataDirectory.snapshotDirectory());
         this.stateDirectories = new StateDirectory(dataDirectory.stateDirectory());
+        this.liveStateDirectory = stateDirectories.live();
+        this.stateOpening = BackgroundOpen.start("tern-state-open", () -> RocksStateStore.open(liveStateDirectory));
+        try {
+            this.memberRecord = MemberRecordStore.open(dataDirectory.hardStateFile());
+            this.raftLog = ChronicleRaftLog.open(dataDirectory.logDirectory(), config.log());
+            this.snapshots = SnapshotStore.open(dataDirectory.snapshotDirectory());
+        } catch (RuntimeException | Error e) {
+            stateOpening.abandon();
+            throw e;
+        }
     }
 
     /**
@@ -123,9 +133,8 @@ public final class StorageEngine implements MemberStorage, AutoCloseable {
     }
 
     private void recover(long started) {
-        Path live = stateDirectories.live();
-        state = RocksStateStore.open(live);
-        stateDirectories.deleteAllBut(live);
+        state = stateOpening.join();
+        stateDirectories.deleteAllBut(liveStateDirectory);
         long restoredFrom = 0;
         Optional<Snapshot> newest = snapshots.newest();
         if (newest.isPresent()) {
@@ -141,10 +150,12 @@ public final class StorageEngine implements MemberStorage, AutoCloseable {
         }
         // Read again: restoring may have set a corrupt snapshot aside.
         newestSnapshot = snapshots.newest().orElse(null);
+        long replayStarted = System.nanoTime();
         long replayed = replayCommittedEntries();
+        long ended = System.nanoTime();
         recoveryReport = new RecoveryReport(restoredFrom, replayed, raftLog.openReport().tornTailsCut(),
-                state.appliedIndex(), raftLog.firstIndex(), raftLog.lastIndex(),
-                Duration.ofNanos(System.nanoTime() - started));
+                state.appliedIndex(), raftLog.firstIndex(), raftLog.lastIndex(), Duration.ofNanos(ended - started),
+                raftLog.openReport().took(), stateOpening.took(), Duration.ofNanos(ended - replayStarted));
         log.info("{}: {}", dataDirectory.root(), recoveryReport);
     }
 

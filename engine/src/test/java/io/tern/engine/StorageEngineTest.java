@@ -147,6 +147,24 @@ class StorageEngineTest {
     }
 
     @Test
+    void aLogThatCannotOpenLeavesTheStateThatOpenedBesideItClosed() throws IOException {
+        Path data = dir.resolve("data");
+        try (StorageEngine engine = open(data, member1)) {
+            writeAndApply(engine, 1, 5, 1);
+        }
+        Path logDirectory = data.resolve("log");
+        Path setAside = dir.resolve("log-set-aside");
+        Files.move(logDirectory, setAside);
+        Files.writeString(logDirectory, "a file where the log's directory belongs");
+        assertThrows(StorageException.class, () -> open(data, member1));
+        Files.delete(logDirectory);
+        Files.move(setAside, logDirectory);
+        try (StorageEngine engine = open(data, member1)) { // RocksDB's lock was released
+            assertEquals(5, engine.appliedIndex());
+        }
+    }
+
+    @Test
     void aLogTailTornByAPowerCutIsCutOnOpenAndTheCommittedEntriesAreReplayed() throws IOException {
         Path data = dir.resolve("data");
         Path crashed = dir.resolve("crashed");
