@@ -99,6 +99,7 @@ public final class ChronicleRaftLog implements RaftLog {
     /** The cycle and region of it last written to whose mappings were advised. */
     private long advisedRegion = -1;
     private byte[] recordBytes = new byte[4096];
+    private final LogRecord.Decoder decoder = new LogRecord.Decoder();
     private long committedWatermark;
     private long syncCount;
     /** Syncs run one at a time, so that a sync marker proves the sync before it completed. */
@@ -132,7 +133,7 @@ public final class ChronicleRaftLog implements RaftLog {
         CycleFileRewriter rewriter = new CycleFileRewriter(directory, cycleFiles, config.rollCycle(), BLOCK_SIZE);
         rewriter.removeLeftovers();
         boolean pageCacheKept = MachineBoot.lastOpenedIn(directory, config.boot());
-        LogScan.Result scan = replayAllRecords();
+        LogScan.Result scan = replayAllRecords(pageCacheKept);
         Repair repair = repair(scan, rewriter, pageCacheKept);
         this.knownCycles = cycleFiles.existingCycles();
         this.syncNumber = scan.lastSyncNumber();
@@ -361,6 +362,7 @@ public final class ChronicleRaftLog implements RaftLog {
     private static String whatItIs(LogRecord record) {
         return switch (record) {
             case LogRecord.Entry ignored -> "an append";
+            case LogRecord.EntryHeader ignored -> "an append";
             case LogRecord.Truncate ignored -> "a truncation";
             case LogRecord.Reset ignored -> "a reset";
             case LogRecord.Commit ignored -> "a commit mark";
@@ -611,20 +613,20 @@ public final class ChronicleRaftLog implements RaftLog {
      * Rebuilds the live view from every intact record, read from the files (Chronicle is not open
      * yet); stops the open if what is unreadable is corruption rather than a torn tail.
      */
-    private LogScan.Result replayAllRecords() {
+    private LogScan.Result replayAllRecords(boolean pageCacheKept) {
         boolean[] seenBase = {false};
         LogScan.Result scan;
         try {
-            scan = LogScan.scan(cycleFiles, List.copyOf(cycleFiles.existingCycles()), BLOCK_SIZE, (record, queueIndex) -> {
+            scan = LogScan.scan(cycleFiles, List.copyOf(cycleFiles.existingCycles()), BLOCK_SIZE, pageCacheKept, (record, queueIndex) -> {
                 if (!seenBase[0]) {
                     // After compaction the oldest file may start anywhere: its first entry or
                     // truncation says where the log begins.
                     switch (record) {
-                        case LogRecord.Entry(LogEntry entry) -> positions.reset(entry.index());
+                        case LogRecord.EntryHeader(long index, long term) -> positions.reset(index);
                         case LogRecord.Truncate(long fromIndex) -> positions.reset(fromIndex);
                         default -> { }
                     }
-                    seenBase[0] = record instanceof LogRecord.Entry || record instanceof LogRecord.Truncate
+                    seenBase[0] = record instanceof LogRecord.EntryHeader || record instanceof LogRecord.Truncate
                             || record instanceof LogRecord.Reset;
                 }
                 String gap = gapBefore(record);
@@ -703,8 +705,13 @@ public final class ChronicleRaftLog implements RaftLog {
 
     /** Why {@code record} cannot follow the log as it is (an entry that leaves a gap or overlaps), or null. */
     private String gapBefore(LogRecord record) {
-        if (record instanceof LogRecord.Entry(LogEntry entry) && entry.index() != positions.lastIndex() + 1) {
-            return "Raft index " + entry.index() + " where " + (positions.lastIndex() + 1) + " belongs";
+        long index = switch (record) {
+            case LogRecord.Entry(LogEntry entry) -> entry.index();
+            case LogRecord.EntryHeader header -> header.index();
+            default -> positions.lastIndex() + 1;
+        };
+        if (index != positions.lastIndex() + 1) {
+            return "Raft index " + index + " where " + (positions.lastIndex() + 1) + " belongs";
         }
         return null;
     }
@@ -715,10 +722,8 @@ public final class ChronicleRaftLog implements RaftLog {
             throw new CorruptStorageException("corrupt write-ahead log: " + describe(queueIndex) + " holds " + gap);
         }
         switch (record) {
-            case LogRecord.Entry(LogEntry entry) -> {
-                positions.add(entry.index(), queueIndex, entry.term());
-                highestIndexByCycle.merge(cycleFiles.cycleOf(queueIndex), entry.index(), Math::max);
-            }
+            case LogRecord.Entry(LogEntry entry) -> addToView(entry.index(), entry.term(), queueIndex);
+            case LogRecord.EntryHeader(long index, long term) -> addToView(index, term, queueIndex);
             case LogRecord.Truncate(long fromIndex) -> {
                 positions.truncateFrom(fromIndex);
                 committedWatermark = Math.min(committedWatermark, fromIndex - 1);
@@ -738,6 +743,11 @@ public final class ChronicleRaftLog implements RaftLog {
         }
     }
 
+    private void addToView(long index, long term, long queueIndex) {
+        positions.add(index, queueIndex, term);
+        highestIndexByCycle.merge(cycleFiles.cycleOf(queueIndex), index, Math::max);
+    }
+
     private LogRecord decode(DocumentContext document) {
         Bytes<?> bytes = document.wire().bytes();
         int length = (int) bytes.readRemaining();
@@ -745,7 +755,7 @@ public final class ChronicleRaftLog implements RaftLog {
             recordBytes = new byte[Math.max(length, recordBytes.length * 2)];
         }
         bytes.read(recordBytes, 0, length);
-        return LogRecord.decodeOrNull(recordBytes, length);
+        return decoder.decodeOrNull(recordBytes, 0, length, true);
     }
 
     private String describe(long queueIndex) {

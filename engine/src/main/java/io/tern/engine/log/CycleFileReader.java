@@ -41,6 +41,7 @@ final class CycleFileReader implements AutoCloseable {
     private final FileChannel channel;
     private final long size;
     private final long maxDocumentBytes;
+    private final boolean pageCacheKept;
     private byte[] window = new byte[WINDOW_BYTES];
     private long windowStart;
     private int windowLength;
@@ -56,12 +57,18 @@ final class CycleFileReader implements AutoCloseable {
     /**
      * @param maxDocumentBytes the longest document a file of this queue can hold: a longer length
      *                         can only be garbage
+     * @param pageCacheKept    the file was last written in this boot of the machine: the page cache
+     *                         holds all that was written, in the order it was, so zeros where a
+     *                         document belongs end the file (only a lost page cache keeps a later page
+     *                         and not an earlier one), and the rest of the file, often tens of
+     *                         megabytes, need not be read to see that it is zeros
      */
-    CycleFileReader(Path file, long maxDocumentBytes) throws IOException {
+    CycleFileReader(Path file, long maxDocumentBytes, boolean pageCacheKept) throws IOException {
         this.file = file;
         this.channel = FileChannel.open(file, StandardOpenOption.READ);
         this.size = channel.size();
         this.maxDocumentBytes = maxDocumentBytes;
+        this.pageCacheKept = pageCacheKept;
     }
 
     /** Moves to the next data document, or to the end or the first break of the file. */
@@ -76,7 +83,7 @@ final class CycleFileReader implements AutoCloseable {
                 if (nextHeader == 0) {
                     return broken("no Chronicle header");
                 }
-                return onlyZerosFrom(nextHeader) ? Step.END
+                return pageCacheKept || onlyZerosFrom(nextHeader) ? Step.END
                         : broken("zeros where the next document belongs, then data (a write a crash tore)");
             }
             if (header == Wires.END_OF_DATA) {

@@ -107,7 +107,7 @@ final class CycleFileRewriter {
                 // The queue writes into the cycle its clock is in: the original's.
                 clock.currentTimeMillis(startOf(rewrite.cycle()));
                 long copied = 0;
-                try (CycleFileReader reader = new CycleFileReader(cycleFiles.fileFor(rewrite.cycle()), blockSize)) {
+                try (CycleFileReader reader = new CycleFileReader(cycleFiles.fileFor(rewrite.cycle()), blockSize, false)) {
                     while (reader.next() == CycleFileReader.Step.DATA && reader.documentPosition() < rewrite.cutPosition()) {
                         try (DocumentContext document = appender.writingDocument()) {
                             document.wire().bytes().write(reader.content(), reader.contentOffset(), reader.contentLength());

@@ -2,7 +2,11 @@ package io.tern.engine.log;
 
 import io.tern.raft.types.EntryKind;
 import io.tern.raft.types.LogEntry;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.zip.CRC32C;
 
 /**
@@ -78,6 +82,7 @@ sealed interface LogRecord {
     static ByteBuffer encode(LogRecord record, ByteBuffer buffer) {
         int size = switch (record) {
             case Entry e -> ENTRY_HEADER_BYTES + e.entry().payload().length + CRC_BYTES;
+            case EntryHeader header -> throw new IllegalArgumentException("an entry's header alone is never written");
             default -> MARKER_BYTES;
         };
         if (buffer.capacity() < size) {
@@ -93,6 +98,7 @@ sealed interface LogRecord {
             case Void(long queueIndex) -> buffer.put(VOID).putLong(queueIndex);
             case Sync(long number) -> buffer.put(SYNC).putLong(number);
             case Close(boolean forced) -> buffer.put(CLOSE).putLong(forced ? 1 : 0);
+            case EntryHeader header -> throw new IllegalArgumentException("an entry's header alone is never written");
         }
         CRC32C crc = new CRC32C();
         crc.update(buffer.array(), 0, buffer.position());
@@ -110,47 +116,75 @@ sealed interface LogRecord {
 
     /** As {@link #decodeOrNull(byte[], int)}, for the {@code length} bytes at {@code offset}. */
     static LogRecord decodeOrNull(byte[] bytes, int offset, int length) {
-        if (length < MARKER_BYTES) {
-            return null;
-        }
-        CRC32C crc = new CRC32C();
-        crc.update(bytes, offset, length - CRC_BYTES);
-        ByteBuffer in = ByteBuffer.wrap(bytes, offset, length).slice();
-        if (in.getInt(length - CRC_BYTES) != (int) crc.getValue()) {
-            return null;
-        }
-        byte type = in.get();
-        if (type != ENTRY) {
-            if (length != MARKER_BYTES) {
+        return new Decoder().decodeOrNull(bytes, offset, length, true);
+    }
+
+    /**
+     * An entry as the open's scan sees it: where it belongs in the log, without its payload. The scan
+     * checks every record of the log but keeps only the view of it, so it copies no payload. Never written.
+     */
+    record EntryHeader(long index, long term) implements LogRecord {
+    }
+
+    /** Decodes records one after another with one checksum; not thread-safe. */
+    final class Decoder {
+
+        private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+        private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+
+        private final CRC32C crc = new CRC32C();
+
+        /**
+         * As {@link LogRecord#decodeOrNull(byte[], int, int)}; an entry comes back whole if
+         * {@code withPayload}, else as an {@link EntryHeader} (its payload checked all the same).
+         */
+        LogRecord decodeOrNull(byte[] bytes, int offset, int length, boolean withPayload) {
+            if (length < MARKER_BYTES) {
                 return null;
             }
-            long value = in.getLong();
-            return switch (type) {
-                case TRUNCATE -> new Truncate(value);
-                case RESET -> new Reset(value);
-                case COMMIT -> new Commit(value);
-                case VOID -> new Void(value);
-                case SYNC -> new Sync(value);
-                case CLOSE -> value == 0 || value == 1 ? new Close(value == 1) : null;
-                default -> null;
-            };
-        }
-        if (length < ENTRY_HEADER_BYTES + CRC_BYTES) {
-            return null;
-        }
-        long index = in.getLong();
-        long term = in.getLong();
-        int kind = in.get();
-        int payloadLength = in.getInt();
-        if (payloadLength != length - ENTRY_HEADER_BYTES - CRC_BYTES) {
-            return null;
-        }
-        byte[] payload = new byte[payloadLength];
-        in.get(payload);
-        try {
-            return new Entry(new LogEntry(index, term, EntryKind.ofCode(kind), payload));
-        } catch (IllegalArgumentException e) {
-            return null;
+            crc.reset();
+            crc.update(bytes, offset, length - CRC_BYTES);
+            if ((int) INT.get(bytes, offset + length - CRC_BYTES) != (int) crc.getValue()) {
+                return null;
+            }
+            byte type = bytes[offset];
+            if (type != ENTRY) {
+                if (length != MARKER_BYTES) {
+                    return null;
+                }
+                long value = (long) LONG.get(bytes, offset + 1);
+                return switch (type) {
+                    case TRUNCATE -> new Truncate(value);
+                    case RESET -> new Reset(value);
+                    case COMMIT -> new Commit(value);
+                    case VOID -> new Void(value);
+                    case SYNC -> new Sync(value);
+                    case CLOSE -> value == 0 || value == 1 ? new Close(value == 1) : null;
+                    default -> null;
+                };
+            }
+            if (length < ENTRY_HEADER_BYTES + CRC_BYTES) {
+                return null;
+            }
+            long index = (long) LONG.get(bytes, offset + 1);
+            long term = (long) LONG.get(bytes, offset + 9);
+            int kind = bytes[offset + 17];
+            int payloadLength = (int) INT.get(bytes, offset + 18);
+            if (payloadLength != length - ENTRY_HEADER_BYTES - CRC_BYTES) {
+                return null;
+            }
+            EntryKind entryKind;
+            try {
+                entryKind = EntryKind.ofCode(kind);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+            if (!withPayload) {
+                return new EntryHeader(index, term);
+            }
+            int payloadStart = offset + ENTRY_HEADER_BYTES;
+            byte[] payload = Arrays.copyOfRange(bytes, payloadStart, payloadStart + payloadLength);
+            return new Entry(new LogEntry(index, term, entryKind, payload));
         }
     }
 }

@@ -60,7 +60,9 @@ final class LogScan {
 
     private final CycleFiles cycleFiles;
     private final long maxDocumentBytes;
+    private final boolean pageCacheKept;
     private final RecordSink sink;
+    private final LogRecord.Decoder decoder = new LogRecord.Decoder();
 
     private long recordsRead;
     private final int[] lastTwoProofCycles = {-1, -1};
@@ -73,15 +75,21 @@ final class LogScan {
     private record Suspect(long queueIndex, int cycle, long position, String reason, long searchFrom) {
     }
 
-    private LogScan(CycleFiles cycleFiles, long maxDocumentBytes, RecordSink sink) {
+    private LogScan(CycleFiles cycleFiles, long maxDocumentBytes, boolean pageCacheKept, RecordSink sink) {
         this.cycleFiles = cycleFiles;
         this.maxDocumentBytes = maxDocumentBytes;
+        this.pageCacheKept = pageCacheKept;
         this.sink = sink;
     }
 
-    /** Scans the files of {@code cycles}, oldest first, handing the records before any tear to {@code sink}. */
-    static Result scan(CycleFiles cycleFiles, List<Integer> cycles, long maxDocumentBytes, RecordSink sink) {
-        return new LogScan(cycleFiles, maxDocumentBytes, sink).run(cycles);
+    /**
+     * Scans the files of {@code cycles}, oldest first, handing the records before any tear to {@code sink};
+     * entries come as {@link LogRecord.EntryHeader}s. {@code pageCacheKept} says that the files were last
+     * written in this boot of the machine (see {@link CycleFileReader}).
+     */
+    static Result scan(CycleFiles cycleFiles, List<Integer> cycles, long maxDocumentBytes, boolean pageCacheKept,
+                       RecordSink sink) {
+        return new LogScan(cycleFiles, maxDocumentBytes, pageCacheKept, sink).run(cycles);
     }
 
     private Result run(List<Integer> cycles) {
@@ -108,7 +116,7 @@ final class LogScan {
      * forced both files): the tail of this file is torn, whether or not a record was in it.
      */
     private Suspect scanFile(int cycle, boolean laterFilesFollow) {
-        try (CycleFileReader reader = new CycleFileReader(cycleFiles.fileFor(cycle), maxDocumentBytes)) {
+        try (CycleFileReader reader = new CycleFileReader(cycleFiles.fileFor(cycle), maxDocumentBytes, pageCacheKept)) {
             long intactEnd = 0;
             while (true) {
                 CycleFileReader.Step step = reader.next();
@@ -124,7 +132,7 @@ final class LogScan {
                             : new Suspect(-1, cycle, reader.documentPosition(), reader.breakReason(), intactEnd);
                 }
                 long queueIndex = cycleFiles.queueIndex(cycle, reader.sequence());
-                LogRecord record = LogRecord.decodeOrNull(reader.content(), reader.contentOffset(), reader.contentLength());
+                LogRecord record = decoder.decodeOrNull(reader.content(), reader.contentOffset(), reader.contentLength(), false);
                 if (suspect != null) {
                     if (record instanceof LogRecord.Void(long voided) && voided == suspect.queueIndex()) {
                         suspect = null;
@@ -167,12 +175,12 @@ final class LogScan {
         int proofs = 0;
         int cycle = tear.cycle();
         try {
-            try (CycleFileReader reader = new CycleFileReader(cycleFiles.fileFor(cycle), maxDocumentBytes)) {
+            try (CycleFileReader reader = new CycleFileReader(cycleFiles.fileFor(cycle), maxDocumentBytes, pageCacheKept)) {
                 proofs += reader.countSyncProofsFrom(tear.searchFrom());
             }
             for (int later : laterCycles) {
                 cycle = later;
-                try (CycleFileReader reader = new CycleFileReader(cycleFiles.fileFor(later), maxDocumentBytes)) {
+                try (CycleFileReader reader = new CycleFileReader(cycleFiles.fileFor(later), maxDocumentBytes, pageCacheKept)) {
                     proofs += reader.countSyncProofsFrom(0);
                 }
             }
