@@ -63,6 +63,8 @@ public final class StorageEngine implements MemberStorage, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StorageEngine.class);
     private static final int REPLAY_BATCH_ENTRIES = 4096;
     private static final long REPLAY_BATCH_BYTES = 16L << 20;
+    /** How long applying must pause before the state is flushed ({@link IdleFlusher}). */
+    private static final Duration IDLE_FLUSH_INTERVAL = Duration.ofSeconds(1);
 
     private final EngineConfig config;
     private final DataDirectory dataDirectory;
@@ -88,6 +90,7 @@ public final class StorageEngine implements MemberStorage, AutoCloseable {
      */
     private volatile Snapshot newestSnapshot;
     private RecoveryReport recoveryReport;
+    private IdleFlusher idleFlusher;
 
     private StorageEngine(EngineConfig config, DataDirectory dataDirectory) {
         this.config = config;
@@ -121,6 +124,9 @@ public final class StorageEngine implements MemberStorage, AutoCloseable {
             dataDirectory.claim(config.identity());
             engine = new StorageEngine(config, dataDirectory);
             engine.recover(started);
+            StorageEngine opened = engine;
+            engine.idleFlusher = new IdleFlusher(() -> opened.state.appliedIndex(), () -> opened.state.durableAppliedIndex(),
+                    opened::flushAppliedState).start(IDLE_FLUSH_INTERVAL, "tern-idle-flush");
             return engine;
         } catch (RuntimeException e) {
             if (engine != null) {
@@ -321,6 +327,11 @@ public final class StorageEngine implements MemberStorage, AutoCloseable {
         return readState(RocksStateStore::appliedIndex);
     }
 
+    /** How far the applied state is on disk: a process that died now replays the committed entries after it on open. */
+    public long durableAppliedIndex() {
+        return readState(RocksStateStore::durableAppliedIndex);
+    }
+
     /** The auth state as of the applied index (see {@link AuthState}). */
     public AuthState auth() {
         return readState(RocksStateStore::auth);
@@ -481,6 +492,10 @@ public final class StorageEngine implements MemberStorage, AutoCloseable {
      */
     @Override
     public void prepareSnapshot() {
+        flushAppliedState();
+    }
+
+    private void flushAppliedState() {
         stateSwap.readLock().lock();
         try {
             state.flush();
@@ -596,6 +611,9 @@ public final class StorageEngine implements MemberStorage, AutoCloseable {
     }
 
     private void closeQuietly() {
+        if (idleFlusher != null) {
+            idleFlusher.close();
+        }
         try {
             if (state != null) {
                 state.close();

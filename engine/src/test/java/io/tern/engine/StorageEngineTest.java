@@ -31,6 +31,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -143,6 +145,25 @@ class StorageEngineTest {
         try (StorageEngine engine = open(data, member1)) {
             assertEquals(15, engine.appliedIndex(), "recovery replays to the last mark; Raft re-applies the rest");
             assertEquals(20, engine.log().lastIndex());
+        }
+    }
+
+    @Test
+    void aStateWhoseApplyingPausesIsFlushedSoThatAProcessThatDiesThenReplaysNothing() throws IOException {
+        Path data = dir.resolve("data");
+        Path crashed = dir.resolve("crashed");
+        try (StorageEngine engine = open(data, member1)) {
+            writeAndApply(engine, 1, 20, 1);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (engine.durableAppliedIndex() < 20) {
+                assertTrue(System.nanoTime() < deadline, "the state was not flushed within 30 s of applying pausing");
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+            }
+            copyTree(data, crashed); // what the disk holds when the process dies now
+        }
+        try (StorageEngine engine = open(crashed, member1)) {
+            assertEquals(20, engine.appliedIndex());
+            assertEquals(0, engine.recoveryReport().entriesReplayed());
         }
     }
 
