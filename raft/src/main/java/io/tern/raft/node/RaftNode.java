@@ -301,7 +301,11 @@ public final class RaftNode implements AutoCloseable {
         return withTimeout(applier.awaitApplied(index), "wait for index " + index);
     }
 
-    /** Hands leadership to {@code target}; completes once it leads, fails if it has not within two election timeouts or the request timeout, whichever is longer. */
+    /**
+     * Hands leadership to {@code target}; completes once it leads, fails once another member leads in a
+     * later term, or if neither has happened within two election timeouts or the request timeout,
+     * whichever is longer.
+     */
     public CompletableFuture<Void> transferLeadership(long target) {
         CompletableFuture<Void> future = new CompletableFuture<>();
         onLoop(() -> {
@@ -311,21 +315,27 @@ public final class RaftNode implements AutoCloseable {
                 return;
             }
             // A target still catching up needs longer than an election on a busy machine.
-            awaitLeader(target, future, runtime.nanoTime()
+            awaitLeader(target, future, core.term(), runtime.nanoTime()
                     + Math.max(2 * config.electionTimeout().toNanos(), config.requestTimeout().toNanos()));
         }, future);
         return future;
     }
 
-    private void awaitLeader(long target, CompletableFuture<Void> future, long deadline) {
-        if (core.leaderId() == target) {
+    private void awaitLeader(long target, CompletableFuture<Void> future, long termAsked, long deadline) {
+        long leader = core.leaderId();
+        if (leader == target) {
             future.complete(null);
+        } else if (leader != RaftCore.NONE && core.term() > termAsked) {
+            // A later term has another leader: the transfer is over, and waiting out the deadline would
+            // only delay what is known now.
+            future.completeExceptionally(new RaftOutcomeUnknownException("member " + leader + " took over leadership in term "
+                    + core.term() + ", not member " + target));
         } else if (runtime.nanoTime() > deadline) {
             future.completeExceptionally(new RaftOutcomeUnknownException("member " + target + " did not take over leadership in time"));
         } else {
             // Not on the timers: close() and fail() stop them and drop what waits there, and the transfer
             // would never be answered. Through onLoop, a member that has stopped meanwhile answers it.
-            runtime.runLater(config.heartbeat(), () -> onLoop(() -> awaitLeader(target, future, deadline), future));
+            runtime.runLater(config.heartbeat(), () -> onLoop(() -> awaitLeader(target, future, termAsked, deadline), future));
         }
     }
 

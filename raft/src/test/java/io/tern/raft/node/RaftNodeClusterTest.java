@@ -407,6 +407,29 @@ class RaftNodeClusterTest {
     }
 
     @Test
+    void aTransferFailsAsSoonAsAnotherMemberLeadsInstead() throws Exception {
+        for (long id = 1; id <= 3; id++) {
+            start(id, 100_000);
+        }
+        RaftNode leader = awaitLeader();
+        List<Long> others = nodes.keySet().stream().filter(id -> id != leader.id()).sorted().toList();
+        long target = others.get(0);
+        RaftNode rival = nodes.get(others.get(1));
+        // Cut off, the target never takes over; then a second transfer hands leadership to the rival.
+        network.isolate(target);
+        CompletableFuture<Void> transfer = leader.transferLeadership(target);
+        leader.describe(); // answered by the loop after it took the transfer
+        assertTrue(!transfer.isDone(), "the transfer waits for the target: " + transfer);
+        leader.transferLeadership(rival.id()).get(10, TimeUnit.SECONDS);
+
+        // Well before the transfer's deadline (the 10-s request timeout).
+        ExecutionException error = assertThrows(ExecutionException.class, () -> transfer.get(3, TimeUnit.SECONDS),
+                "a transfer that leadership went past is answered at once");
+        assertTrue(error.getCause() instanceof RaftOutcomeUnknownException, error.getCause().toString());
+        assertTrue(error.getCause().getMessage().contains("member " + rival.id()), error.getCause().getMessage());
+    }
+
+    @Test
     void aProposalRefusedWhileTheMemberClosesIsNeverAppended() {
         Membership alone = new Membership(List.of(new Member(1, "127.0.0.1:1", true)));
         RaftNode node = start(1, 100_000, alone);
