@@ -115,6 +115,12 @@ class RaftNodeStorageFailureTest {
         Path data = disk.directory().resolve("data");
         RaftNode node = startAlone(data, 100_000);
         put(node, "before", 1000).get(10, TimeUnit.SECONDS);
+        // The applier marks what it applied as committed once idle; a mark written after the fill would
+        // stop the member before the proposal below is made (seen under load).
+        StorageEngine engine = ClusterTesting.engineOf(node);
+        long applied = engine.appliedIndex();
+        ClusterTesting.awaitTrue(() -> engine.log().committedIndex() >= applied, WAIT, "the commit mark of the put",
+                node::describe);
         disk.fill(disk.directory().resolve("ballast"), 256 * 1024);
 
         var error = assertThrows(Exception.class, () -> put(node, "after", 100_000).get(10, TimeUnit.SECONDS));
