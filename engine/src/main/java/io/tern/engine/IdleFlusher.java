@@ -27,6 +27,8 @@ final class IdleFlusher implements AutoCloseable {
     private ScheduledExecutorService timer;
     /** The applied index at the previous look, or -1 before the first. */
     private long appliedAtLastLook = -1;
+    /** The applied index a flush last failed at: not tried again until more is applied. */
+    private long failedAt = -1;
 
     /**
      * @param appliedIndex how far the state has applied
@@ -51,17 +53,23 @@ final class IdleFlusher implements AutoCloseable {
         long applied = appliedIndex.getAsLong();
         boolean paused = applied == appliedAtLastLook;
         appliedAtLastLook = applied;
-        if (paused && applied > durableIndex.getAsLong()) {
-            flush.run();
+        if (paused && applied > durableIndex.getAsLong() && applied != failedAt) {
+            try {
+                flush.run();
+            } catch (RuntimeException e) {
+                failedAt = applied;
+                throw e;
+            }
         }
     }
 
-    private void lookQuietly() {
+    /** {@link #look()} for the timer: a failure is logged once per applied index, and the timer goes on. */
+    void lookQuietly() {
         try {
             look();
         } catch (RuntimeException e) {
             // The state stays correct unflushed (a restart replays more); the failure itself reaches
-            // whoever writes next.
+            // whoever writes next, and a full disk is not tried again each second.
             log.warn("flushing the applied state after a pause failed: {}", e.getMessage());
         }
     }

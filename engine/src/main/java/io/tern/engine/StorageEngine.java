@@ -124,9 +124,8 @@ public final class StorageEngine implements MemberStorage, AutoCloseable {
             dataDirectory.claim(config.identity());
             engine = new StorageEngine(config, dataDirectory);
             engine.recover(started);
-            StorageEngine opened = engine;
-            engine.idleFlusher = new IdleFlusher(() -> opened.state.appliedIndex(), () -> opened.state.durableAppliedIndex(),
-                    opened::flushAppliedState).start(IDLE_FLUSH_INTERVAL, "tern-idle-flush");
+            engine.idleFlusher = new IdleFlusher(engine::appliedIndex, engine::durableAppliedIndex,
+                    engine::flushAppliedState).start(IDLE_FLUSH_INTERVAL, "tern-idle-flush");
             return engine;
         } catch (RuntimeException e) {
             if (engine != null) {

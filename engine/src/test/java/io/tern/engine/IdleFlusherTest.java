@@ -37,6 +37,24 @@ class IdleFlusherTest {
     }
 
     @Test
+    void aFlushThatFailedIsTriedAgainOnlyOnceMoreIsApplied() {
+        AtomicInteger attempts = new AtomicInteger();
+        IdleFlusher failing = new IdleFlusher(applied::get, durable::get, () -> {
+            attempts.incrementAndGet();
+            throw new StorageException("no space left on device");
+        });
+        applied.set(10);
+        for (int look = 0; look < 5; look++) {
+            failing.lookQuietly();
+        }
+        assertEquals(1, attempts.get(), "a full disk is not flushed into once a second, each with a warning");
+        applied.set(11);
+        failing.lookQuietly();
+        failing.lookQuietly();
+        assertEquals(2, attempts.get());
+    }
+
+    @Test
     void aStateAlreadyOnDiskIsNotFlushedAgain() {
         applied.set(10);
         flusher.look();
