@@ -11,7 +11,6 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -20,9 +19,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /** What the cluster tests share: waiting for a condition (by polling status, never a guessed sleep) and free ports. */
 final class ClusterTesting {
-
-    /** How long one leadership transfer may take in {@link #makeLeader}: several election timeouts of the tests. */
-    private static final Duration TRANSFER_ATTEMPT = Duration.ofSeconds(2);
 
     private ClusterTesting() {
     }
@@ -40,16 +36,17 @@ final class ClusterTesting {
     /**
      * Makes {@code wanted} the leader of {@code members}: it campaigns, and if another member won an
      * election first (a member just started campaigns after a random 1 to T ticks), that leader hands
-     * leadership over. Right after a start leadership may still move while it is asked (a leader seen
-     * a moment ago loses to a campaign of a higher term, and its transfer then waits out the request
-     * timeout, as seen under load): each attempt gets a few election timeouts, then whoever leads by
-     * then is asked.
+     * leadership over. Right after a start leadership may still move while it is asked: a leader seen a
+     * moment ago may lose its term to a campaign, and its transfer then fails as soon as the new leader
+     * is known (seen under load). Only then is whoever leads now asked; a transfer that waits longer
+     * fails the test.
      */
     static void makeLeader(RaftNode wanted, Collection<RaftNode> members, Duration limit) throws Exception {
         long deadline = System.nanoTime() + limit.toNanos();
         wanted.campaign();
         while (wanted.status().role() != Role.LEADER) {
-            if (System.nanoTime() > deadline) {
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
                 fail("timed out after " + limit.toSeconds() + " s making member " + wanted.id() + " lead: "
                         + wanted.describe());
             }
@@ -60,9 +57,9 @@ final class ClusterTesting {
                 continue;
             }
             try {
-                leader.transferLeadership(wanted.id()).get(TRANSFER_ATTEMPT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (ExecutionException | TimeoutException e) {
-                // Leadership moved while it was asked: ask whoever leads now.
+                leader.transferLeadership(wanted.id()).get(remaining, TimeUnit.NANOSECONDS);
+            } catch (ExecutionException e) {
+                // Leadership moved past the member asked (it no longer leads, or another took over).
             }
         }
     }
