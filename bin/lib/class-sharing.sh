@@ -24,7 +24,7 @@ tern_class_sharing_flags() {
 # and is killed, leaving a log to scan and writes its state never flushed; the recorded one recovers
 # them, takes writes itself, and is stopped (SIGTERM, a normal exit, which is when the JVM writes the
 # archive). With the profile of a recovery, a member killed right after a million writes restarted in
-# 1.55-2.05 s instead of 1.87-2.36 s (bench/README.md, "Restart"). The archive is written beside and
+# 1.65-2.11 s instead of 2.07-2.25 s (bench/README.md, "Restarts"). The archive is written beside and
 # renamed into place, so a JVM never maps a half-written one. A training run that fails leaves no
 # archive: members then start as before, only slower, so it never fails the caller.
 tern_train_class_sharing() {

@@ -45,7 +45,7 @@ public final class TernCli {
     private static final Set<Class<?>> WHOLE_TREE_VERBS = Set.of(CompletionCommand.class, HelpCommand.class);
 
     public static void main(String[] args) {
-        if (args.length > 0 && args[0].equals("server")) {
+        if (verbNamedBy(args) == ServerCommand.class) {
             LibraryWarmUp.startInBackground(); // while picocli parses the flags
         }
         System.exit(commandLineFor(args, System.getenv()).execute(args));
@@ -69,15 +69,18 @@ public final class TernCli {
      * a root option, help, completion) gets the whole tree.
      */
     static CommandLine commandLineFor(String[] args, Map<String, String> environment) {
-        if (args.length > 0) {
-            for (Class<?> verb : VERBS) {
-                Command command = verb.getAnnotation(Command.class);
-                if (!WHOLE_TREE_VERBS.contains(verb) && command.name().equals(args[0])) {
-                    return withVerbs(List.of(verb), environment);
-                }
-            }
+        Class<?> verb = verbNamedBy(args);
+        return verb == null || WHOLE_TREE_VERBS.contains(verb) ? commandLine(environment)
+                : withVerbs(List.of(verb), environment);
+    }
+
+    /** The verb that {@code args}' first word names, or null. */
+    private static Class<?> verbNamedBy(String[] args) {
+        if (args.length == 0) {
+            return null;
         }
-        return commandLine(environment);
+        return VERBS.stream().filter(verb -> verb.getAnnotation(Command.class).name().equals(args[0]))
+                .findFirst().orElse(null);
     }
 
     private static CommandLine withVerbs(List<Class<?>> verbs, Map<String, String> environment) {
