@@ -91,6 +91,7 @@ public final class RaftNode implements AutoCloseable {
     private Membership announcedMembers = Membership.EMPTY;
     private Role lastRole = Role.FOLLOWER;
     private long lastLeader;
+    private long lastCampaignTerm;
     private boolean applierBehind;
     private final List<LeadershipListener> leadershipListeners = new ArrayList<>();
     /** The leadership last told to {@link #leadershipListeners}: leading in this term, or not (0). */
@@ -671,6 +672,11 @@ public final class RaftNode implements AutoCloseable {
     private void publishStatus() {
         Status core = this.core.status();
         String leaderAddress = core.membership().member(core.leaderId()).map(Member::address).orElse(null);
+        if (core.role() == Role.CANDIDATE && core.term() != lastCampaignTerm) {
+            // Said so that a slow election (a split vote, an unreachable member) can be read from the logs.
+            log.info("member {} stands for election in term {}", config.id(), core.term());
+            lastCampaignTerm = core.term();
+        }
         if (core.role() != lastRole || core.leaderId() != lastLeader) {
             if (core.leaderId() != lastLeader && core.leaderId() != 0) {
                 leaderChangesSeen++;
