@@ -50,13 +50,16 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * (versions, create and mod revisions, leases), every change since the compaction revision, the
  * leases, and the index, term and membership of the last applied entry ({@link StateLayout}).
  *
- * <p><b>Durability.</b> RocksDB's WAL is off: the Raft log is the source of truth, and after a crash
- * the engine replays it from {@link #appliedIndex()} as reopened. What a crash keeps is what RocksDB
- * flushed to its table files; the applied index is written in the same batch as the data it covers,
- * so the two are always flushed together and never disagree. {@link #durableAppliedIndex()} is how
- * far that goes: the log must not be compacted past it. {@link #flush()}, {@link #checkpoint(Path)}
- * and a clean {@link #close()} move it forward (RocksDB may also flush on its own; that is only ever
- * more durable than reported).
+ * <p><b>Durability.</b> The Raft log is the source of truth: after a crash the engine replays it from
+ * {@link #appliedIndex()} as reopened. The applied index is written in the same batch as the data it
+ * covers, so the two never disagree. Each batch also goes to RocksDB's WAL, never synced: a killed
+ * process leaves it whole (the kernel holds what was written), so a restart finds every applied write
+ * and replays nothing, where replaying a memtable's worth in a JVM just started took seconds. A power
+ * cut may keep only a prefix of the WAL; RocksDB then recovers to the last whole batch, and the log
+ * replays the rest. What survives a power cut for certain is what was flushed to table files:
+ * {@link #durableAppliedIndex()} says how far, and the log must not be compacted past it.
+ * {@link #flush()}, {@link #checkpoint(Path)}, a clean {@link #close()} and an open (which flushes
+ * what the WAL held) move it forward; RocksDB's own flushes are only ever more durable than reported.
  *
  * <p><b>Threads.</b> One thread (the applier) calls {@link #apply(List)}. Reads ({@link #get},
  * {@link #scan}), the accessors, {@link #flush()} and {@link #checkpoint(Path)} may be called from
@@ -84,7 +87,7 @@ public final class RocksStateStore implements AutoCloseable {
     private final Path dir;
     private final StateFamilies families;
     private final RocksDB db;
-    /** Chosen once: WAL off, because the Raft log already holds every write. */
+    /** Chosen once: to the WAL, never synced, because the Raft log already holds every write durably. */
     private final WriteOptions writeOptions;
     /** Used by the applier only, under {@link #applyLock}. */
     private final ReadOptions applyReadOptions;
@@ -113,7 +116,7 @@ public final class RocksStateStore implements AutoCloseable {
         this.dir = dir;
         this.families = families;
         this.db = families.db();
-        this.writeOptions = new WriteOptions().setDisableWAL(true);
+        this.writeOptions = new WriteOptions().setSync(false);
         this.applyReadOptions = new ReadOptions();
         try {
             checkFormat();
@@ -128,7 +131,7 @@ public final class RocksStateStore implements AutoCloseable {
         }
         this.historyCompactor = new HistoryCompactor(this::whileOpen, this::dropDeletedRecords, families, writeOptions,
                 dir.toString());
-        // With the WAL off, whatever a reopened database holds came from its table files.
+        // The open flushed what the WAL held (StateFamilies), so all that the database holds is in table files.
         this.durableAppliedIndex = new AtomicLong(applied.index());
         historyCompactor.requestPass(); // a pass cut short before a crash or close is run again
     }

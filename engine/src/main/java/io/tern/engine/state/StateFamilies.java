@@ -20,9 +20,12 @@ import org.rocksdb.RocksDBException;
  * flushed file spanned the whole keyspace, and compaction rewrote the events, values and all, at every
  * level (measured: a third of the CPU a put costs a member; see bench/README.md).
  *
- * <p>Atomic flush keeps the two families at one point in history. The WAL is off, so what survives a
- * crash is what was flushed; flushed one family at a time, a crash could leave a current record without
- * its event, or the applied index ahead of the events it covers.
+ * <p>Atomic flush keeps the two families at one point in history. The WAL is never synced, so what
+ * survives a power cut for certain is what was flushed; flushed one family at a time, a power cut could
+ * leave a current record without its event, or the applied index ahead of the events it covers. An
+ * open flushes whatever it recovered from the WAL (RocksDB's default, set here because
+ * {@link RocksStateStore#durableAppliedIndex()} counts on it): the recovered writes are then as durable
+ * as the rest, and the next open has no WAL to read.
  */
 final class StateFamilies implements AutoCloseable {
 
@@ -46,7 +49,10 @@ final class StateFamilies implements AutoCloseable {
     /** Opens the database in {@code dir}, creating it, or the events family, if missing. */
     static StateFamilies open(Path dir) throws RocksDBException {
         DBOptions dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
-                .setAtomicFlush(true);
+                .setAtomicFlush(true).setAvoidFlushDuringRecovery(false)
+                // RocksDB would reserve 1.1 memtables (70 MB) of disk for each WAL file up front: on a
+                // small disk that alone set off the member's low-space alarm.
+                .setAllowFAllocate(false);
         ColumnFamilyOptions familyOptions = new ColumnFamilyOptions();
         List<ColumnFamilyHandle> handles = new ArrayList<>(2);
         try {

@@ -9,7 +9,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -22,7 +24,7 @@ import static io.tern.engine.state.TestEntries.put;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** What survives: checkpoints, flushes, and a crash with the WAL off. */
+/** What survives: checkpoints, flushes, a killed process, and a WAL that a power cut shortened. */
 class RocksStateStoreDurabilityTest {
 
     private static final byte[] NONE = new byte[0];
@@ -66,7 +68,7 @@ class RocksStateStoreDurabilityTest {
         try (RocksStateStore store = RocksStateStore.open(live)) {
             assertEquals(0, store.durableAppliedIndex());
             store.apply(List.of(put(1, "k", "v"), put(2, "k", "w")));
-            assertEquals(0, store.durableAppliedIndex(), "with the WAL off, an apply alone is not durable");
+            assertEquals(0, store.durableAppliedIndex(), "an apply alone is in the WAL, which is never synced");
             assertEquals(2, store.flush());
             assertEquals(2, store.durableAppliedIndex());
             store.apply(List.of(put(3, "k", "x")));
@@ -80,25 +82,57 @@ class RocksStateStoreDurabilityTest {
     }
 
     /**
-     * Copies the files of a store that is still open, as a crash would leave them. A write made
-     * after the last flush lives only in the memtable (the WAL is off), so it must be missing from
-     * the copy, together with its applied index; a flushed write must be there.
+     * Copies the files of a store that is still open, as a killed process leaves them: the writes it
+     * made to files are there, synced or not (the kernel keeps them). A write made after the last
+     * flush is in RocksDB's WAL, so the copy holds every applied write, with its applied index, and
+     * a restart has nothing to replay from the Raft log.
      */
     @Test
-    void aCrashKeepsWhatWasFlushedAndLosesWhatWasNotAsAWhole() throws IOException {
+    void aKilledProcessKeepsEveryAppliedWrite() throws IOException {
         Path live = temp.resolve("live");
         Path crashImage = temp.resolve("crash-image");
         try (RocksStateStore store = RocksStateStore.open(live)) {
             store.apply(List.of(config(1, 1, ONE), put(2, "flushed", "yes")));
             store.flush();
-            store.apply(List.of(put(3, "flushed", "overwritten"), put(4, "unflushed", "lost")));
+            store.apply(List.of(put(3, "flushed", "overwritten"), put(4, "unflushed", "kept")));
             copyFiles(live, crashImage);
         }
         try (RocksStateStore recovered = RocksStateStore.open(crashImage)) {
-            assertEquals(new StatePoint(2, 1, ONE), recovered.appliedPoint());
-            assertEquals(new ReadResult(2, bytes("yes")), recovered.get(bytes("flushed")));
-            assertEquals(new ReadResult(2, null), recovered.get(bytes("unflushed")));
-            assertEquals(2, recovered.durableAppliedIndex());
+            assertEquals(new StatePoint(4, 1, ONE), recovered.appliedPoint());
+            assertEquals(new ReadResult(4, bytes("overwritten")), recovered.get(bytes("flushed")));
+            assertEquals(new ReadResult(4, bytes("kept")), recovered.get(bytes("unflushed")));
+            assertEquals(4, recovered.durableAppliedIndex(), "the open flushes what the WAL held");
+        }
+    }
+
+    /**
+     * A power cut may keep only part of the WAL, which is never synced: the copy's WAL is cut inside
+     * its last record. What survives is a whole prefix of the applies, each with its own applied
+     * index, so the Raft log replays exactly the rest.
+     */
+    @Test
+    void aWalCutByAPowerLossLeavesAWholePrefixOfTheApplies() throws IOException {
+        Path live = temp.resolve("live");
+        Path crashImage = temp.resolve("crash-image");
+        try (RocksStateStore store = RocksStateStore.open(live)) {
+            store.apply(List.of(config(1, 1, ONE), put(2, "flushed", "yes")));
+            store.flush();
+            store.apply(List.of(put(3, "flushed", "overwritten")));
+            store.apply(List.of(put(4, "cut", "lost"), put(5, "cut-too", "lost")));
+            copyFiles(live, crashImage);
+        }
+        Path wal;
+        try (Stream<Path> files = Files.list(crashImage)) {
+            wal = files.filter(file -> file.getFileName().toString().endsWith(".log"))
+                    .filter(file -> file.toFile().length() > 0).reduce((first, second) -> second).orElseThrow();
+        }
+        try (FileChannel channel = FileChannel.open(wal, StandardOpenOption.WRITE)) {
+            channel.truncate(channel.size() - 10); // inside the last apply's record
+        }
+        try (RocksStateStore recovered = RocksStateStore.open(crashImage)) {
+            assertEquals(new StatePoint(3, 1, ONE), recovered.appliedPoint());
+            assertEquals(new ReadResult(3, bytes("overwritten")), recovered.get(bytes("flushed")));
+            assertEquals(new ReadResult(3, null), recovered.get(bytes("cut")));
         }
     }
 
