@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code --log-level} and {@code --log-format}: set on Logback's context when the server starts, over
- * what {@code logback.xml} configured. The level is the root logger's (loggers the file quiets on
- * purpose, such as Chronicle's, stay quiet); the JSON format is Logback's own {@link JsonEncoder}, one
+ * what {@link DefaultLogging} (or a Logback file) configured. The level is the root logger's (loggers
+ * quieted on purpose, such as Chronicle's, stay quiet); the JSON format is Logback's own {@link JsonEncoder}, one
  * object per line on stderr, with the message formatted.
  */
 final class LogSetup {
