@@ -21,8 +21,8 @@ tern_class_sharing_flags() {
 # Writes the archive at $3 from a training run with the JVM at $1 and the classpath $2. What the
 # recorded server does is what a restart does, so that the archive holds those classes and, on JDK 25,
 # the method profiles that let the JIT compile them at once: a first, unrecorded server takes writes
-# and is killed, leaving a log to scan and writes its state never flushed; the recorded one recovers
-# them, takes writes itself, and is stopped (SIGTERM, a normal exit, which is when the JVM writes the
+# and is killed, leaving a log to scan and writes its state never flushed (RocksDB's WAL to read back);
+# the recorded one recovers them, takes writes itself, and is stopped (SIGTERM, a normal exit, which is when the JVM writes the
 # archive). With the profile of a recovery, a member killed right after a million writes restarted in
 # 1.65-2.11 s instead of 2.07-2.25 s (bench/README.md, "Restarts"). The archive is written beside and
 # renamed into place, so a JVM never maps a half-written one. A training run that fails leaves no

@@ -16,7 +16,8 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  * found by Logback through {@code META-INF/services}, because reading the same from a
  * {@code logback.xml} took 0.1-0.15 s of CPU at every start, most of it the JDK's XML parser; three
  * members starting together on two cores wait for each other's CPU. A file named by
- * {@code -Dlogback.configurationFile}, or a {@code logback-test.xml} on the classpath, still wins.
+ * {@code -Dlogback.configurationFile}, or a {@code logback-test.xml} or {@code logback.xml} put on the
+ * classpath, still wins.
  */
 public final class DefaultLogging extends ContextAwareBase implements Configurator {
 
@@ -24,8 +25,10 @@ public final class DefaultLogging extends ContextAwareBase implements Configurat
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
+        ClassLoader classes = getClass().getClassLoader();
         if (System.getProperty(ClassicConstants.CONFIG_FILE_PROPERTY) != null
-                || getClass().getClassLoader().getResource(ClassicConstants.TEST_AUTOCONFIG_FILE) != null) {
+                || classes.getResource(ClassicConstants.TEST_AUTOCONFIG_FILE) != null
+                || classes.getResource(ClassicConstants.AUTOCONFIG_FILE) != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
         apply(context);

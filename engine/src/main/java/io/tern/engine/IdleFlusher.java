@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * Flushes the applied state once applying pauses. The state's WAL is never synced (the Raft log holds
+ * Flushes the applied state once applying pauses. No write syncs the state's WAL (the Raft log holds
  * every write), so what only its memtables and WAL hold is durable against a killed process but not a
  * power cut, and an open after a crash reads that WAL back and flushes it, up to a memtable's worth.
  * After a pause, both are nothing: a power cut loses no applied write that the log would have to
@@ -69,7 +69,7 @@ final class IdleFlusher implements AutoCloseable {
         try {
             look();
         } catch (RuntimeException e) {
-            // The state stays correct unflushed (a restart replays more); the failure itself reaches
+            // The state stays correct unflushed (a power cut leaves more to replay); the failure reaches
             // whoever writes next, and a full disk is not tried again each second.
             log.warn("flushing the applied state after a pause failed: {}", e.getMessage());
         }

@@ -44,7 +44,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code applyToStateStore}: {@link RocksStateStore#apply} of the entries, already in memory, to
  *       an empty store (decode, write batch with index, one write per run);</li>
  *   <li>{@code rocksWriteBatchWithIndex} / {@code rocksWriteBatch}: the same keys and values put
- *       straight into RocksDB (same options, WAL off, one write per run of 4096) through the indexed
+ *       straight into RocksDB (WAL unsynced as in the store, one write per run of 4096) through the indexed
  *       batch the store uses, and through a plain {@code WriteBatch}: the floor for this machine.</li>
  * </ul>
  * As in recovery, a pass ends with the last write (what is still in the memtable is flushed after the
@@ -111,7 +111,7 @@ public class ReplayBreakdownBenchmark {
         stateDirectory = directory.resolve("state");
         DurableFiles.deleteTree(stateDirectory);
         options = new Options().setCreateIfMissing(true);
-        writeOptions = new WriteOptions().setDisableWAL(true);
+        writeOptions = new WriteOptions();
     }
 
     @TearDown(Level.Iteration)

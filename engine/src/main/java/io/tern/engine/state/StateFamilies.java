@@ -20,7 +20,7 @@ import org.rocksdb.RocksDBException;
  * flushed file spanned the whole keyspace, and compaction rewrote the events, values and all, at every
  * level (measured: a third of the CPU a put costs a member; see bench/README.md).
  *
- * <p>Atomic flush keeps the two families at one point in history. The WAL is never synced, so what
+ * <p>Atomic flush keeps the two families at one point in history. No write syncs the WAL, so what
  * survives a power cut for certain is what was flushed; flushed one family at a time, a power cut could
  * leave a current record without its event, or the applied index ahead of the events it covers. An
  * open flushes whatever it recovered from the WAL (RocksDB's default, set here because
@@ -51,7 +51,8 @@ final class StateFamilies implements AutoCloseable {
         DBOptions dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
                 .setAtomicFlush(true).setAvoidFlushDuringRecovery(false)
                 // RocksDB would reserve 1.1 memtables (70 MB) of disk for each WAL file up front: on a
-                // small disk that alone set off the member's low-space alarm.
+                // small disk that alone set off the member's low-space alarm. (The option covers table
+                // files too, which are written in one go anyway.)
                 .setAllowFAllocate(false);
         ColumnFamilyOptions familyOptions = new ColumnFamilyOptions();
         List<ColumnFamilyHandle> handles = new ArrayList<>(2);

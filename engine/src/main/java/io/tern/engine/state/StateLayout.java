@@ -11,7 +11,7 @@ import java.util.Arrays;
  *
  * <p>The events ({@code 0x02}) live in a column family of their own, everything else in the default
  * one, told apart by a one-byte prefix; the events keep their prefix there too, so a key says what it
- * is wherever it is read. Why two families, and why they are flushed atomically (the WAL is never synced), is
+ * is wherever it is read. Why two families, and why they are flushed atomically (no write syncs the WAL), is
  * {@link StateFamilies}'s story. All integers are big-endian, so numeric order is byte order.
  *
  * <pre>
