@@ -1,6 +1,7 @@
 package io.tern.engine.log;
 
 import io.tern.raft.types.CompactedIndexException;
+import io.tern.raft.types.EntryKind;
 import io.tern.raft.types.LogEntry;
 import io.tern.engine.CorruptStorageException;
 import io.tern.engine.FsyncPolicy;
@@ -197,6 +198,17 @@ public final class ChronicleRaftLog implements RaftLog {
     public synchronized LogEntry entry(long index) {
         checkReadable(index);
         return readEntryAt(index);
+    }
+
+    /** Reads only the CONFIG entries, which the view knows from the records' kinds. */
+    @Override
+    public synchronized List<LogEntry> configEntries(long fromIndex) {
+        checkOpen();
+        List<LogEntry> configs = new ArrayList<>();
+        for (long index : positions.configIndexesFrom(fromIndex)) {
+            configs.add(readEntryAt(index));
+        }
+        return configs;
     }
 
     /** From memory: reading the entry would copy and checksum its whole payload. */
@@ -622,7 +634,7 @@ public final class ChronicleRaftLog implements RaftLog {
                     // After compaction the oldest file may start anywhere: its first entry or
                     // truncation says where the log begins.
                     switch (record) {
-                        case LogRecord.EntryHeader(long index, long term) -> positions.reset(index);
+                        case LogRecord.EntryHeader header -> positions.reset(header.index());
                         case LogRecord.Truncate(long fromIndex) -> positions.reset(fromIndex);
                         default -> { }
                     }
@@ -722,8 +734,8 @@ public final class ChronicleRaftLog implements RaftLog {
             throw new CorruptStorageException("corrupt write-ahead log: " + describe(queueIndex) + " holds " + gap);
         }
         switch (record) {
-            case LogRecord.Entry(LogEntry entry) -> addToView(entry.index(), entry.term(), queueIndex);
-            case LogRecord.EntryHeader(long index, long term) -> addToView(index, term, queueIndex);
+            case LogRecord.Entry(LogEntry entry) -> addToView(entry.index(), entry.term(), entry.kind(), queueIndex);
+            case LogRecord.EntryHeader(long index, long term, EntryKind kind) -> addToView(index, term, kind, queueIndex);
             case LogRecord.Truncate(long fromIndex) -> {
                 positions.truncateFrom(fromIndex);
                 committedWatermark = Math.min(committedWatermark, fromIndex - 1);
@@ -743,8 +755,8 @@ public final class ChronicleRaftLog implements RaftLog {
         }
     }
 
-    private void addToView(long index, long term, long queueIndex) {
-        positions.add(index, queueIndex, term);
+    private void addToView(long index, long term, EntryKind kind, long queueIndex) {
+        positions.add(index, queueIndex, term, kind == EntryKind.CONFIG);
         highestIndexByCycle.merge(cycleFiles.cycleOf(queueIndex), index, Math::max);
     }
 

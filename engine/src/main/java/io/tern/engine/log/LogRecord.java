@@ -123,7 +123,7 @@ sealed interface LogRecord {
      * An entry as the open's scan sees it: where it belongs in the log, without its payload. The scan
      * checks every record of the log but keeps only the view of it, so it copies no payload. Never written.
      */
-    record EntryHeader(long index, long term) implements LogRecord {
+    record EntryHeader(long index, long term, EntryKind kind) implements LogRecord {
     }
 
     /** Decodes records one after another with one checksum; not thread-safe. */
@@ -180,7 +180,7 @@ sealed interface LogRecord {
                 return null;
             }
             if (!withPayload) {
-                return new EntryHeader(index, term);
+                return new EntryHeader(index, term, entryKind);
             }
             int payloadStart = offset + ENTRY_HEADER_BYTES;
             byte[] payload = Arrays.copyOfRange(bytes, payloadStart, payloadStart + payloadLength);

@@ -1,18 +1,22 @@
 package io.tern.engine.log;
 
 import java.util.Arrays;
+import java.util.List;
+import java.util.TreeSet;
 
 /**
  * Maps each live Raft index to the queue position of the record holding it, and to its term (which
  * Raft asks for far more often than for the entry, and which must not cost a read of a payload
  * that may be megabytes). Raft indexes are dense, so these are arrays offset by the first index;
- * truncation and compaction only move their ends.
+ * truncation and compaction only move their ends. The CONFIG entries' indexes are kept too, so that a
+ * Raft core that starts finds its configurations without reading every entry.
  */
 final class PositionIndex {
     private long firstIndex;
     private long[] positions = new long[1024];
     private long[] terms = new long[1024];
     private int size;
+    private final TreeSet<Long> configIndexes = new TreeSet<>();
 
     PositionIndex(long firstIndex) {
         this.firstIndex = firstIndex;
@@ -38,7 +42,12 @@ final class PositionIndex {
         return terms[Math.toIntExact(index - firstIndex)];
     }
 
-    void add(long index, long position, long term) {
+    /** The live CONFIG entries' indexes from {@code index} on, in order. */
+    List<Long> configIndexesFrom(long index) {
+        return List.copyOf(configIndexes.tailSet(index, true));
+    }
+
+    void add(long index, long position, long term, boolean config) {
         if (index != firstIndex + size) {
             throw new IllegalStateException("index " + index + " does not follow " + lastIndex());
         }
@@ -48,6 +57,9 @@ final class PositionIndex {
         }
         positions[size] = position;
         terms[size++] = term;
+        if (config) {
+            configIndexes.add(index);
+        }
     }
 
     /** Forgets {@code index} and everything after it. */
@@ -56,6 +68,7 @@ final class PositionIndex {
             reset(index);
         } else if (index <= lastIndex()) {
             size = Math.toIntExact(index - firstIndex);
+            configIndexes.tailSet(index, true).clear();
         }
     }
 
@@ -63,6 +76,7 @@ final class PositionIndex {
     void reset(long nextIndex) {
         firstIndex = nextIndex;
         size = 0;
+        configIndexes.clear();
     }
 
     /** Forgets the entries below {@code newFirstIndex}, which must not pass the last index + 1. */
@@ -75,5 +89,6 @@ final class PositionIndex {
         System.arraycopy(terms, dropped, terms, 0, size - dropped);
         size -= dropped;
         firstIndex += dropped;
+        configIndexes.headSet(firstIndex, false).clear();
     }
 }

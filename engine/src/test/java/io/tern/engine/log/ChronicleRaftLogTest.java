@@ -1,6 +1,7 @@
 package io.tern.engine.log;
 
 import io.tern.raft.types.CompactedIndexException;
+import io.tern.raft.types.ConfigEntryScan;
 import io.tern.raft.types.EntryKind;
 import io.tern.raft.types.LogEntry;
 import io.tern.engine.CorruptStorageException;
@@ -282,6 +283,53 @@ class ChronicleRaftLogTest {
         assertEquals(entries(21, 52, 1), reopened.entries(21, 53, Long.MAX_VALUE));
         reopened.append(entries(53, 53, 2));
         assertEquals(entry(53, 2), reopened.entry(53));
+    }
+
+    /**
+     * The CONFIG entries come from the view's own index: they must be what reading every entry
+     * finds, through appends, a truncation that drops one, compaction that drops another, a reopen
+     * (which rebuilds the view from the records' headers) and a reset.
+     */
+    @Test
+    void configEntriesFollowAppendsTruncationCompactionReopenAndReset() {
+        ChronicleRaftLog log = open();
+        for (int file = 0; file < 4; file++) {
+            List<LogEntry> batch = new ArrayList<>(entries(file * 10L + 1, file * 10L + 10, 1));
+            batch.set(4, config(file * 10L + 5, 1));
+            log.append(batch);
+            clock.advanceMillis(1_000);
+        }
+        log.truncateFrom(34); // drops the CONFIG entry at 35
+        log.append(List.of(entry(34, 2), entry(35, 2), entry(36, 2), config(37, 2)));
+        log.sync();
+        assertConfigsAsScanned(log, List.of(5L, 15L, 25L, 37L));
+        assertEquals(List.of(25L, 37L), indexes(log.configEntries(21)));
+
+        log.compactUpTo(25);
+        assertEquals(21, log.firstIndex());
+        assertConfigsAsScanned(log, List.of(25L, 37L));
+
+        ChronicleRaftLog reopened = reopen(log);
+        assertConfigsAsScanned(reopened, List.of(25L, 37L));
+        assertEquals(config(37, 2), reopened.configEntries(1).getLast());
+
+        reopened.resetTo(100);
+        reopened.append(List.of(config(100, 3), entry(101, 3)));
+        assertConfigsAsScanned(reopened, List.of(100L));
+    }
+
+    private static LogEntry config(long index, long term) {
+        return new LogEntry(index, term, EntryKind.CONFIG, ("members-" + index).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static List<Long> indexes(List<LogEntry> entries) {
+        return entries.stream().map(LogEntry::index).toList();
+    }
+
+    private static void assertConfigsAsScanned(ChronicleRaftLog log, List<Long> expected) {
+        List<LogEntry> scanned = ConfigEntryScan.configEntries(log::entries, log.firstIndex(), log.lastIndex());
+        assertEquals(expected, indexes(scanned), "what reading every entry finds");
+        assertEquals(scanned, log.configEntries(1));
     }
 
     @Test

@@ -1,8 +1,7 @@
 package io.tern.raft.core;
 
-import io.tern.raft.types.EntryKind;
+import io.tern.raft.types.ConfigEntryScan;
 import io.tern.raft.types.LogEntry;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -41,18 +40,6 @@ public interface RaftStorageView {
      * scans the log; a storage that indexes CONFIG entries should override it.
      */
     default List<LogEntry> configEntries() {
-        List<LogEntry> configs = new ArrayList<>();
-        long next = Math.max(firstIndex(), snapshot().index() + 1);
-        long last = lastIndex();
-        while (next <= last) {
-            List<LogEntry> batch = entries(next, last + 1, 1 << 20);
-            for (LogEntry entry : batch) {
-                if (entry.kind() == EntryKind.CONFIG) {
-                    configs.add(entry);
-                }
-            }
-            next += batch.size();
-        }
-        return configs;
+        return ConfigEntryScan.configEntries(this::entries, Math.max(firstIndex(), snapshot().index() + 1), lastIndex());
     }
 }

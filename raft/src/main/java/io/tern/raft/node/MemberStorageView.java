@@ -65,4 +65,10 @@ final class MemberStorageView implements RaftStorageView {
     public List<LogEntry> entries(long from, long to, long maxBytes) {
         return storage.log().entries(from, to, maxBytes);
     }
+
+    /** The log's own answer, which an indexed log gives without reading every entry. */
+    @Override
+    public List<LogEntry> configEntries() {
+        return storage.log().configEntries(snapshot.index() + 1);
+    }
 }

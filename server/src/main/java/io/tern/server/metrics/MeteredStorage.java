@@ -104,6 +104,11 @@ public final class MeteredStorage extends ForwardingMemberStorage {
         }
 
         @Override
+        public List<LogEntry> configEntries(long fromIndex) {
+            return log.configEntries(fromIndex);
+        }
+
+        @Override
         public void append(List<LogEntry> entries) {
             log.append(entries);
         }
