@@ -22,9 +22,10 @@ tern_class_sharing_flags() {
 # recorded server does is what a restart does, so that the archive holds those classes and, on JDK 25,
 # the method profiles that let the JIT compile them at once: a first, unrecorded server takes writes
 # and is killed, leaving a log to scan and writes its state never flushed (RocksDB's WAL to read back);
-# the recorded one recovers them, takes writes itself, and is stopped (SIGTERM, a normal exit, which is when the JVM writes the
-# archive). With the profile of a recovery, a member killed right after a million writes restarted in
-# 1.65-2.11 s instead of 2.07-2.25 s (bench/README.md, "Restarts"). The archive is written beside and
+# the recorded one recovers them, takes writes itself, and is stopped (SIGTERM, a normal exit, which is
+# when the JVM writes the archive). With the profile of a recovery, a member killed right after a
+# million writes restarted in 1.65-2.11 s instead of 2.07-2.25 s (bench/README.md, "Restarts"; measured
+# before the state kept a WAL, when a recovery also replayed the log into the state). The archive is written beside and
 # renamed into place, so a JVM never maps a half-written one. A training run that fails leaves no
 # archive: members then start as before, only slower, so it never fails the caller.
 tern_train_class_sharing() {

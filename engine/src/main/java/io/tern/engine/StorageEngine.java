@@ -326,7 +326,10 @@ public final class StorageEngine implements MemberStorage, AutoCloseable {
         return readState(RocksStateStore::appliedIndex);
     }
 
-    /** How far the applied state is on disk for certain: after a power cut, an open replays the committed entries after it. */
+    /**
+     * How far the applied state is on disk for certain: after a power cut, an open replays the
+     * committed entries after it.
+     */
     public long durableAppliedIndex() {
         return readState(RocksStateStore::durableAppliedIndex);
     }

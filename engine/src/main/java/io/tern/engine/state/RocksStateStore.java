@@ -53,8 +53,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p><b>Durability.</b> The Raft log is the source of truth: after a crash the engine replays it from
  * {@link #appliedIndex()} as reopened. The applied index is written in the same batch as the data it
  * covers, so the two never disagree. Each batch also goes to RocksDB's WAL, which no write syncs
- * (RocksDB syncs a closed WAL file only before a flush that covers it): a killed process leaves it whole (the kernel holds what was written), so a restart finds every applied write
- * and replays nothing, where replaying a memtable's worth in a JVM just started took seconds. A power
+ * (RocksDB syncs a closed WAL file only before a flush that covers it): a killed process leaves it
+ * whole (the kernel holds what was written), so a restart finds every applied write, where replaying
+ * a memtable's worth from the log in a JVM just started took seconds. A power
  * cut may keep only a prefix of the WAL; RocksDB then recovers to the last whole batch, and the log
  * replays the rest. What survives a power cut for certain is what was flushed to table files:
  * {@link #durableAppliedIndex()} says how far, and the log must not be compacted past it.

@@ -2,6 +2,7 @@ package io.tern.engine.state;
 
 import io.tern.kv.KeyValue;
 import io.tern.engine.StorageException;
+import io.tern.raft.types.LogEntry;
 import io.tern.raft.types.Member;
 import io.tern.raft.types.Membership;
 
@@ -90,14 +91,7 @@ class RocksStateStoreDurabilityTest {
      */
     @Test
     void aKilledProcessKeepsEveryAppliedWrite() throws IOException {
-        Path live = temp.resolve("live");
-        Path crashImage = temp.resolve("crash-image");
-        try (RocksStateStore store = RocksStateStore.open(live)) {
-            store.apply(List.of(config(1, 1, ONE), put(2, "flushed", "yes")));
-            store.flush();
-            store.apply(List.of(put(3, "flushed", "overwritten"), put(4, "unflushed", "kept")));
-            copyFiles(live, crashImage);
-        }
+        Path crashImage = crashImageAfterAFlush(List.of(put(3, "flushed", "overwritten"), put(4, "unflushed", "kept")));
         try (RocksStateStore recovered = RocksStateStore.open(crashImage)) {
             assertEquals(new StatePoint(4, 1, ONE), recovered.appliedPoint());
             assertEquals(new ReadResult(4, bytes("overwritten")), recovered.get(bytes("flushed")));
@@ -114,15 +108,8 @@ class RocksStateStoreDurabilityTest {
      */
     @Test
     void aWalCutByAPowerLossLeavesAWholePrefixOfTheApplies() throws IOException {
-        Path live = temp.resolve("live");
-        Path crashImage = temp.resolve("crash-image");
-        try (RocksStateStore store = RocksStateStore.open(live)) {
-            store.apply(List.of(config(1, 1, ONE), put(2, "flushed", "yes")));
-            store.flush();
-            store.apply(List.of(put(3, "flushed", "overwritten")));
-            store.apply(List.of(put(4, "cut", "lost"), put(5, "cut-too", "lost")));
-            copyFiles(live, crashImage);
-        }
+        Path crashImage = crashImageAfterAFlush(List.of(put(3, "flushed", "overwritten")),
+                List.of(put(4, "cut", "lost"), put(5, "cut-too", "lost")));
         Path wal;
         try (Stream<Path> files = Files.list(crashImage)) {
             wal = files.filter(file -> file.getFileName().toString().endsWith(".log"))
@@ -136,6 +123,25 @@ class RocksStateStoreDurabilityTest {
             assertEquals(new ReadResult(3, bytes("overwritten")), recovered.get(bytes("flushed")));
             assertEquals(new ReadResult(3, null), recovered.get(bytes("cut")));
         }
+    }
+
+    /**
+     * The files of a store, copied while it is open, that applied and flushed entries 1-2 (key
+     * "flushed" = "yes") and then applied each of {@code unflushedRuns} as a run of its own.
+     */
+    @SafeVarargs
+    private Path crashImageAfterAFlush(List<LogEntry>... unflushedRuns) throws IOException {
+        Path live = temp.resolve("live");
+        Path crashImage = temp.resolve("crash-image");
+        try (RocksStateStore store = RocksStateStore.open(live)) {
+            store.apply(List.of(config(1, 1, ONE), put(2, "flushed", "yes")));
+            store.flush();
+            for (List<LogEntry> run : unflushedRuns) {
+                store.apply(run);
+            }
+            copyFiles(live, crashImage);
+        }
+        return crashImage;
     }
 
     private static void copyFiles(Path from, Path to) throws IOException {

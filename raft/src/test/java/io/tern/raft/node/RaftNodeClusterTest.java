@@ -32,6 +32,7 @@ import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -397,7 +398,7 @@ class RaftNodeClusterTest {
         network.isolate(target);
         CompletableFuture<Void> transfer = leader.transferLeadership(target);
         leader.describe(); // answered by the loop after it took the transfer
-        assertTrue(!transfer.isDone(), "the transfer waits for the target: " + transfer);
+        assertFalse(transfer.isDone(), "the transfer waits for the target: " + transfer);
 
         stop(leader.id());
         ExecutionException error = assertThrows(ExecutionException.class, () -> transfer.get(5, TimeUnit.SECONDS),
@@ -419,7 +420,7 @@ class RaftNodeClusterTest {
         network.isolate(target);
         CompletableFuture<Void> transfer = leader.transferLeadership(target);
         leader.describe(); // answered by the loop after it took the transfer
-        assertTrue(!transfer.isDone(), "the transfer waits for the target: " + transfer);
+        assertFalse(transfer.isDone(), "the transfer waits for the target: " + transfer);
         leader.transferLeadership(rival.id()).get(10, TimeUnit.SECONDS);
 
         // Well before the transfer's deadline (the 10-s request timeout).
