@@ -3,7 +3,9 @@ package io.tern.raft.core;
 import io.tern.raft.core.Message.AppendEntries;
 import io.tern.raft.core.Message.Heartbeat;
 import io.tern.raft.core.Message.InstallSnapshot;
+import io.tern.raft.core.Message.PreVote;
 import io.tern.raft.core.Message.PreVoteResponse;
+import io.tern.raft.core.Message.RequestVote;
 import io.tern.raft.core.Message.RequestVoteResponse;
 import io.tern.raft.core.quorum.Quorum.VoteResult;
 import io.tern.raft.core.quorum.VoteTally;
@@ -13,12 +15,40 @@ final class CandidateState implements RoleState {
 
     private final RaftCore core;
     private final boolean preVote;
+    private final boolean leadershipTransfer;
     private final VoteTally tally;
 
-    CandidateState(RaftCore core, boolean preVote, VoteTally tally) {
+    CandidateState(RaftCore core, boolean preVote, boolean leadershipTransfer, VoteTally tally) {
         this.core = core;
         this.preVote = preVote;
+        this.leadershipTransfer = leadershipTransfer;
         this.tally = tally;
+    }
+
+    /** Asks every other voter for its (pre-)vote. */
+    void requestVotes() {
+        for (long voter : tally.voters()) {
+            if (voter != core.id) {
+                core.send(voteRequestTo(voter));
+            }
+        }
+    }
+
+    /**
+     * Asks {@code voter} again if it has not answered: the transport says it is now connected, so the
+     * first request was likely dropped while it was down. A voter answers a repeated request as it
+     * answered the first, so this changes nothing but how soon the election ends.
+     */
+    void askAgain(long voter) {
+        if (tally.awaits(voter)) {
+            core.send(voteRequestTo(voter));
+        }
+    }
+
+    private Message voteRequestTo(long voter) {
+        return preVote
+                ? new PreVote(core.id, voter, core.term + 1, core.log.lastIndex(), core.log.lastTerm())
+                : new RequestVote(core.id, voter, core.term, core.log.lastIndex(), core.log.lastTerm(), leadershipTransfer);
     }
 
     @Override

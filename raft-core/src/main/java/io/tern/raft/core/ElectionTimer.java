@@ -36,6 +36,11 @@ final class ElectionTimer {
         elapsed = Math.max(elapsed, electionTicks - 1);
     }
 
+    /** Ends this wait at the next tick, unless it ends sooner. */
+    void expireAtNextTick() {
+        elapsed = Math.max(elapsed, timeout - 1);
+    }
+
     /** A follower's tick; true once the randomized timeout has passed. */
     boolean tickExpired() {
         if (elapsed < Integer.MAX_VALUE) {

@@ -220,6 +220,19 @@ public final class RaftCore {
     }
 
     /**
+     * A pre-candidate whose log is behind ours asked for our vote, so it knows no leader. If we know
+     * none either, we campaign at our next tick instead of waiting out our own timeout: it would vote
+     * for us, and it cannot win without the entries we hold unless a quorum lacks them too. This is
+     * what lets a whole cluster restarted at once elect soon after the first timer fires, whichever
+     * member's that was. Only with pre-vote: an early campaign then raises no term unless it can win.
+     */
+    void refusedACandidateBehind() {
+        if (config.preVote() && role instanceof FollowerState && lead == NONE && promotable()) {
+            electionTimer.expireAtNextTick();
+        }
+    }
+
+    /**
      * Proposes a new configuration. It must differ from the current one by at most one voter
      * (learners may change freely) and takes effect as soon as it is appended; one change at a time.
      */
@@ -283,6 +296,18 @@ public final class RaftCore {
     public void reportSnapshot(long peer, boolean success) {
         if (role instanceof LeaderState leader) {
             leader.reportSnapshot(peer, success);
+        }
+    }
+
+    /**
+     * The transport connected to {@code peer}, so what is sent to it from now on can arrive. A
+     * candidate asks it again for the vote it has not answered: when a whole cluster restarts, the
+     * first member to campaign may find its peers not yet listening, and without this it would wait
+     * another election timeout, 1-2 s at the defaults, before asking again.
+     */
+    public void reportReachable(long peer) {
+        if (role instanceof CandidateState candidate) {
+            candidate.askAgain(peer);
         }
     }
 
@@ -554,17 +579,14 @@ public final class RaftCore {
         role.onExit();
         lead = NONE;
         VoteTally tally = new VoteTally(configs.current().voterIds());
-        role = new CandidateState(this, true, tally);
+        CandidateState candidate = new CandidateState(this, true, false, tally);
+        role = candidate;
         electionTimer.reset();
         if (tally.record(id, true) == VoteResult.WON) {
             becomeCandidate(false);
             return;
         }
-        for (long voter : tally.voters()) {
-            if (voter != id) {
-                send(new PreVote(id, voter, term + 1, log.lastIndex(), log.lastTerm()));
-            }
-        }
+        candidate.requestVotes();
     }
 
     void becomeCandidate(boolean leadershipTransfer) {
@@ -573,17 +595,14 @@ public final class RaftCore {
         vote = id;
         lead = NONE;
         VoteTally tally = new VoteTally(configs.current().voterIds());
-        role = new CandidateState(this, false, tally);
+        CandidateState candidate = new CandidateState(this, false, leadershipTransfer, tally);
+        role = candidate;
         electionTimer.reset();
         if (tally.record(id, true) == VoteResult.WON) {
             becomeLeader();
             return;
         }
-        for (long voter : tally.voters()) {
-            if (voter != id) {
-                send(new RequestVote(id, voter, term, log.lastIndex(), log.lastTerm(), leadershipTransfer));
-            }
-        }
+        candidate.requestVotes();
     }
 
     void becomeLeader() {

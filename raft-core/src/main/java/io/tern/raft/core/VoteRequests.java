@@ -64,9 +64,13 @@ final class VoteRequests {
     void answer(Message request) {
         switch (request) {
             case PreVote p -> {
-                boolean grant = canVote(p.from(), p.term(), true) && core.log.isUpToDate(p.lastLogIndex(), p.lastLogTerm());
+                boolean candidateUpToDate = core.log.isUpToDate(p.lastLogIndex(), p.lastLogTerm());
+                boolean grant = canVote(p.from(), p.term(), true) && candidateUpToDate;
                 // A grant names the term the candidate asked about; a refusal tells it ours.
                 core.send(new PreVoteResponse(core.id, p.from(), grant ? p.term() : core.term, grant));
+                if (!candidateUpToDate) {
+                    core.refusedACandidateBehind();
+                }
             }
             case RequestVote r -> {
                 boolean grant = canVote(r.from(), r.term(), false) && core.log.isUpToDate(r.lastLogIndex(), r.lastLogTerm());

@@ -29,6 +29,7 @@ final class ClientCommands {
         commands.put("transfer", (s, a) -> s.core(a.id(1)).transferLeadership(a.id(2)).ifPresent(r -> s.print(r.toString())));
         commands.put("snapshot", (s, a) -> s.takeSnapshot(s.node(a.id(1)), a.has(2) && a.word(2).equals("compact")));
         commands.put("report-unreachable", (s, a) -> s.core(a.id(1)).reportUnreachable(a.id(2)));
+        commands.put("report-reachable", (s, a) -> s.core(a.id(1)).reportReachable(a.id(2)));
         commands.put("report-snapshot", (s, a) -> s.core(a.id(1)).reportSnapshot(a.id(2), a.word(3).equals("ok")));
         commands.put("applier-behind", (s, a) -> s.core(a.id(1)).applierBehind(a.word(2).equals("on")));
     }

@@ -17,7 +17,7 @@ import java.util.Map;
  * start                                build the cores (a cluster without presets starts itself)
  * campaign 1 | tick 1 [n] | tick-all [n] | elect 1 (campaign, then stabilize)
  * propose 1 x | config 1 add-learner|add-voter|promote|demote|remove 4
- * propose-here 2 x (a follower hands it to its leader) | read 1 r1 | read-here 2 r2 (a follower serves it itself) | transfer 1 3 | snapshot 1 [compact] | report-unreachable 1 2 | report-snapshot 1 2 ok|fail
+ * propose-here 2 x (a follower hands it to its leader) | read 1 r1 | read-here 2 r2 (a follower serves it itself) | transfer 1 3 | snapshot 1 [compact] | report-unreachable 1 2 | report-reachable 1 2 | report-snapshot 1 2 ok|fail
  * applier-behind 1 on|off              node 1's driver reports its state machine behind, or caught up
  * process [nodes]          do each node's Ready (printed): send, persist, apply, advance
  * ready-unpersisted 1      take node 1's Ready (printed) and send its messages, but persist nothing yet

@@ -678,6 +678,9 @@ public final class RaftNode implements AutoCloseable {
             lastCampaignTerm = core.term();
         }
         if (core.role() != lastRole || core.leaderId() != lastLeader) {
+            if (core.role() == Role.PRE_CANDIDATE) {
+                log.debug("member {} asks for pre-votes for term {}", config.id(), core.term() + 1);
+            }
             if (core.leaderId() != lastLeader && core.leaderId() != 0) {
                 leaderChangesSeen++;
             }
@@ -888,6 +891,11 @@ public final class RaftNode implements AutoCloseable {
         @Override
         public CompletableFuture<Void> onSnapshotChunk(long fromPeer, long snapshotIndex, SnapshotChunk chunk) {
             return snapshots.receive(fromPeer, snapshotIndex, chunk);
+        }
+
+        @Override
+        public void onPeerReachable(long peerId) {
+            onLoop(() -> core.reportReachable(peerId));
         }
     }
 }

@@ -187,7 +187,12 @@ public final class NettyPeerTransport implements PeerTransport {
     }
 
     private PeerConnection newConnection(long peerId, InetSocketAddress address, MessageCounters counters) {
-        PeerConnection connection = new PeerConnection(peerId, address, group.next(), config, counters);
+        PeerConnection connection = new PeerConnection(peerId, address, group.next(), config, counters, () -> {
+            PeerTransport.InboundHandler handler = inbound;
+            if (handler != null) {
+                handler.onPeerReachable(peerId);
+            }
+        });
         connection.requestConnection();
         return connection;
     }

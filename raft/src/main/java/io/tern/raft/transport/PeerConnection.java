@@ -61,6 +61,7 @@ final class PeerConnection {
     private final long maxQueuedBytes;
     private final Duration chunkAckTimeout;
     private final MessageCounters counters;
+    private final Runnable onConnected;
 
     private final AtomicBoolean connectionWanted = new AtomicBoolean();
     private final AtomicLong queuedBytes = new AtomicLong();
@@ -79,7 +80,7 @@ final class PeerConnection {
     private final Map<Long, PendingChunk> chunksWaitingForAck = new HashMap<>();
 
     PeerConnection(long peerId, InetSocketAddress address, EventLoop eventLoop, PeerTransportConfig config,
-            MessageCounters counters) {
+            MessageCounters counters, Runnable onConnected) {
         this.peerId = peerId;
         this.address = address;
         this.eventLoop = eventLoop;
@@ -88,6 +89,7 @@ final class PeerConnection {
         this.maxQueuedBytes = config.maxQueuedBytesPerPeer();
         this.chunkAckTimeout = config.chunkAckTimeout();
         this.counters = counters;
+        this.onConnected = onConnected;
         long highWater = Math.min(Integer.MAX_VALUE, config.maxQueuedBytesPerPeer());
         this.bootstrap = new Bootstrap()
                 .group(eventLoop)
@@ -243,6 +245,7 @@ final class PeerConnection {
         if (channel == attempted) {
             log.debug("Connected to member {} at {}", peerId, address);
             writeWaitingChunks();
+            onConnected.run();
         }
     }
 

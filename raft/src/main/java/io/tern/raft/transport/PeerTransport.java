@@ -74,5 +74,12 @@ public interface PeerTransport extends AutoCloseable {
          * returned future completes normally, and refused (with the failure's message) otherwise.
          */
         CompletableFuture<Void> onSnapshotChunk(long fromPeer, long snapshotIndex, SnapshotChunk chunk);
+
+        /**
+         * This member's connection to {@code peerId} opened: what is sent to it from now on can reach
+         * it, while what was sent before was dropped. Called on each (re)connection.
+         */
+        default void onPeerReachable(long peerId) {
+        }
     }
 }

@@ -162,6 +162,26 @@ class NettyPeerTransportTest {
     }
 
     @Test
+    void tellsItsHandlerWhenAConnectionToAPeerOpensAndWhatItSendsThenArrives() throws Exception {
+        int port = freePort();
+        RecordingInbound inboxA = new RecordingInbound();
+        NettyPeerTransport a = start(1, inboxA, UnaryOperator.identity());
+        a.updatePeers(Map.of(2L, new InetSocketAddress(LOOPBACK, port)));
+        a.send(new Message.Heartbeat(1, 2, 1, 0, 0)); // dropped: member 2 is not listening yet
+        assertFalse(a.isConnected(2));
+        assertTrue(inboxA.reachable.isEmpty(), "no connection has opened");
+
+        RecordingInbound inboxB = new RecordingInbound();
+        NettyPeerTransport b = start(2, inboxB, config -> config.withListenAddress(new InetSocketAddress(LOOPBACK, port)));
+        b.updatePeers(Map.of(1L, a.localAddress())); // its hello brings A's next attempt forward
+        assertEquals(2L, inboxA.reachable.poll(WAIT.toSeconds(), TimeUnit.SECONDS), "A is told member 2 is reachable");
+        Message sentOnTheNews = new Message.Heartbeat(1, 2, 1, 0, 42);
+        a.send(sentOnTheNews);
+        assertEquals(sentOnTheNews, inboxB.messages.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
+        assertNull(inboxA.reachable.poll(), "told once per connection");
+    }
+
+    @Test
     void aSnapshotChunkCompletesOnlyOnceTheReceiverAcknowledgesIt() throws Exception {
         RecordingInbound inboxB = new RecordingInbound();
         NettyPeerTransport a = start(1, new RecordingInbound(), UnaryOperator.identity());

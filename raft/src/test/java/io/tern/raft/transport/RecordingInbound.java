@@ -20,6 +20,7 @@ final class RecordingInbound implements PeerTransport.InboundHandler {
 
     final BlockingQueue<Message> messages = new LinkedBlockingQueue<>();
     final BlockingQueue<ReceivedChunk> chunks = new LinkedBlockingQueue<>();
+    final BlockingQueue<Long> reachable = new LinkedBlockingQueue<>();
 
     @Override
     public void onMessage(Message message) {
@@ -33,5 +34,10 @@ final class RecordingInbound implements PeerTransport.InboundHandler {
         CompletableFuture<Void> installed = new CompletableFuture<>();
         chunks.add(new ReceivedChunk(fromPeer, snapshotIndex, chunk, installed));
         return installed;
+    }
+
+    @Override
+    public void onPeerReachable(long peerId) {
+        reachable.add(peerId);
     }
 }

@@ -20,6 +20,11 @@ public final class VoteTally {
         return result();
     }
 
+    /** Whether {@code voter} is one of this election's voters and has not answered yet. */
+    public boolean awaits(long voter) {
+        return voters.contains(voter) && !votes.containsKey(voter);
+    }
+
     public Quorum.VoteResult result() {
         return Quorum.tally(voters, votes::get);
     }
