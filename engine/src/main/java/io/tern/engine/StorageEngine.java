@@ -508,13 +508,14 @@ public final class StorageEngine implements MemberStorage, AutoCloseable {
 
     /**
      * Deletes the log files wholly below the newest snapshot, never past what RocksDB has made
-     * durable, and snapshots beyond the number to keep. Returns the log's first index after it.
+     * durable nor past {@code keepFrom}, and snapshots beyond the number to keep. Returns the log's
+     * first index after it.
      */
     @Override
-    public long compactLog() {
+    public long compactLog(long keepFrom) {
         Snapshot newest = newestSnapshot;
         if (newest != null) {
-            raftLog.compactUpTo(Math.min(newest.lastIncludedIndex(), state.durableAppliedIndex()));
+            raftLog.compactUpTo(Math.min(Math.min(newest.lastIncludedIndex(), state.durableAppliedIndex()), keepFrom));
             snapshots.retainNewest(config.snapshotsToKeep());
         }
         return raftLog.firstIndex();

@@ -224,6 +224,7 @@ class StorageEngineTest {
             Snapshot snapshot = engine.createSnapshot();
             assertEquals(410, snapshot.lastIncludedIndex());
             assertEquals(1, engine.log().firstIndex(), "taking a snapshot leaves the log alone");
+            assertEquals(201, engine.compactLog(250), "a member that needs index 250 keeps its file");
             assertEquals(401, engine.compactLog(), "files wholly below the snapshot are gone");
             assertEquals(snapshot, engine.latestSnapshot().orElseThrow());
             assertEquals(snapshot, engine.createSnapshot(), "nothing new applied: the same snapshot");

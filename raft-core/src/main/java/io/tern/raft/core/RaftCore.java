@@ -467,6 +467,20 @@ public final class RaftCore {
         return contacts;
     }
 
+    /**
+     * For a leader, the lowest log index that a member it is catching up still needs, so that its
+     * driver does not compact the log from under that member and send it snapshot after snapshot:
+     * the entry after the snapshot on its way to a member, or after the match of a member that
+     * answered within the base election timeout (a member that went quiet needs nothing kept).
+     * {@link Long#MAX_VALUE} when no member needs anything, and on a member that does not lead.
+     */
+    public long firstIndexPeersNeed() {
+        if (role instanceof LeaderState leader) {
+            return leader.tracker().firstIndexNeeded(config.electionTicks());
+        }
+        return Long.MAX_VALUE;
+    }
+
     /** A leader's view of a peer's replication (for status and tests), or empty. */
     public Optional<String> progressOf(long peer) {
         if (role instanceof LeaderState leader && leader.tracker().get(peer) != null) {

@@ -31,6 +31,7 @@ final class InspectionCommands {
         FIELDS.put("durableLast", n -> n.storage.lastIndex());
         FIELDS.put("inTouch", n -> n.core.inTouchWithQuorum());
         FIELDS.put("sinceLeader", n -> n.core.ticksSinceLeaderContact());
+        FIELDS.put("needed", n -> n.core.firstIndexPeersNeed() == Long.MAX_VALUE ? "none" : n.core.firstIndexPeersNeed());
         FIELDS.put("contacts", n -> n.core.peerContacts().stream()
                 .map(c -> c.id() + ":match=" + c.match() + ",quiet=" + (c.quietTicks() == PeerContact.NEVER ? "never"
                         : String.valueOf(c.quietTicks())))

@@ -66,8 +66,8 @@ public abstract class ForwardingMemberStorage implements MemberStorage {
     }
 
     @Override
-    public long compactLog() {
-        return storage.compactLog();
+    public long compactLog(long keepFrom) {
+        return storage.compactLog(keepFrom);
     }
 
     @Override

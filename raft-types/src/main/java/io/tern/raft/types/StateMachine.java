@@ -40,8 +40,17 @@ public interface StateMachine {
     /** The newest snapshot this member took or installed, never one only received. */
     Optional<? extends StoredSnapshot> latestSnapshot();
 
-    /** Frees the log below the newest snapshot, as far as the applied state is durable; returns the log's first index after it. */
-    long compactLog();
+    /**
+     * Frees the log below the newest snapshot, as far as the applied state is durable, but keeps
+     * every entry from {@code keepFrom} on (entries another member still needs); returns the log's
+     * first index after it.
+     */
+    long compactLog(long keepFrom);
+
+    /** {@link #compactLog(long)} for a log no other member needs kept. */
+    default long compactLog() {
+        return compactLog(Long.MAX_VALUE);
+    }
 
     /** Streams {@code snapshot} (one of {@link #latestSnapshot()}) out in chunks of at most {@code maxChunkBytes}. */
     SnapshotSource openSnapshotReader(StoredSnapshot snapshot, int maxChunkBytes);

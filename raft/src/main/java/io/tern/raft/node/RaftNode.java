@@ -632,7 +632,10 @@ public final class RaftNode implements AutoCloseable {
 
     private void afterSnapshotTaken(long index) {
         storageView.refreshSnapshot();
-        storage.compactLog();
+        // A member being caught up keeps the log it needs, or it is sent snapshot after snapshot when
+        // the log is short and writes are fast; one that lags more than two snapshots' worth of
+        // entries gets the next snapshot instead, so that the log stays bounded.
+        storage.compactLog(Math.max(core.firstIndexPeersNeed(), index - 2 * config.snapshotEntries()));
         // Raft never installs a snapshot at or below what is applied: received ones there are of no use.
         snapshots.forgetUpTo(index);
     }

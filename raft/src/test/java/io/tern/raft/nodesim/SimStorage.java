@@ -275,10 +275,10 @@ final class SimStorage implements MemberStorage {
     }
 
     @Override
-    public long compactLog() {
+    public long compactLog(long keepFrom) {
         if (newest != null) {
             // The state is durable only as far as the newest snapshot, so the log is kept from there.
-            log.compactUpTo(newest.lastIncludedIndex());
+            log.compactUpTo(Math.min(newest.lastIncludedIndex(), keepFrom));
         }
         return log.firstIndex();
     }

@@ -74,6 +74,24 @@ public final class ProgressTracker {
         return Quorum.isQuorum(voters, id -> heardWithin(id, ticks));
     }
 
+    /**
+     * The lowest log index that a member being caught up still needs: the entry after the snapshot
+     * on its way to it, or after its match if it answered within the last {@code activeTicks} ticks.
+     * {@link Long#MAX_VALUE} if none does.
+     */
+    public long firstIndexNeeded(int activeTicks) {
+        long first = Long.MAX_VALUE;
+        for (long peer : peers()) {
+            ReplicationProgress p = progress.get(peer);
+            if (p.state() == ReplicationProgress.State.SNAPSHOT) {
+                first = Math.min(first, p.pendingSnapshot() + 1);
+            } else if (p.heardWithin(activeTicks)) {
+                first = Math.min(first, p.match() + 1);
+            }
+        }
+        return first;
+    }
+
     /** Counts one tick of silence for every member; an answer starts its count over. */
     public void tick() {
         progress.values().forEach(ReplicationProgress::tick);
