@@ -57,6 +57,14 @@ class RaftNettyClusterTest {
         new ArrayList<>(nodes.keySet()).forEach(this::stop);
     }
 
+    private static Membership threeVotersOnFreePorts() throws IOException {
+        List<Member> list = new ArrayList<>();
+        for (long id = 1; id <= 3; id++) {
+            list.add(new Member(id, "127.0.0.1:" + ClusterTesting.freePort(), true));
+        }
+        return new Membership(list);
+    }
+
     private RaftNode start(long id) {
         return start(id, Duration.ofMillis(50), Duration.ofMillis(500));
     }
@@ -84,11 +92,7 @@ class RaftNettyClusterTest {
 
     @Test
     void electReplicateKillTheLeaderReElectAndCatchUpThroughASnapshot() throws IOException {
-        List<Member> list = new ArrayList<>();
-        for (long id = 1; id <= 3; id++) {
-            list.add(new Member(id, "127.0.0.1:" + ClusterTesting.freePort(), true));
-        }
-        members = new Membership(list);
+        members = threeVotersOnFreePorts();
         for (long id = 1; id <= 3; id++) {
             start(id);
         }
@@ -126,11 +130,7 @@ class RaftNettyClusterTest {
      */
     @Test
     void aCampaignMadeBeforeThePeersListenEndsSoonAfterOneComesUp() throws IOException {
-        List<Member> list = new ArrayList<>();
-        for (long id = 1; id <= 3; id++) {
-            list.add(new Member(id, "127.0.0.1:" + ClusterTesting.freePort(), true));
-        }
-        members = new Membership(list);
+        members = threeVotersOnFreePorts();
         Duration heartbeat = Duration.ofSeconds(1);
         Duration electionTimeout = Duration.ofMinutes(1);
         RaftNode first = start(1, heartbeat, electionTimeout);
