@@ -31,6 +31,10 @@ final class FollowerState implements RoleState {
     private boolean appendSeen;
     /** The highest commit index this role's leader announced in an AppendEntries. */
     private long leaderCommitSeen;
+    /** Ticks of this role without a known leader. */
+    private int leaderlessTicks;
+    /** Whether this role granted a vote: its candidate may have won without having said so yet. */
+    private boolean votedHere;
 
     FollowerState(RaftCore core) {
         this.core = core;
@@ -104,9 +108,25 @@ final class FollowerState implements RoleState {
      * timeout: by then it has most likely lost its leadership, or the answer was lost with a connection.
      */
     void tick() {
+        if (core.lead == RaftCore.NONE && leaderlessTicks < Integer.MAX_VALUE) {
+            leaderlessTicks++;
+        }
         int limit = core.config.electionTicks();
         core.abandonedReads.addAll(reads.tick(limit));
         unanswered(proposals.tick(limit), "the leader did not answer within an election timeout");
+    }
+
+    void grantedAVote() {
+        votedHere = true;
+    }
+
+    /**
+     * Whether no leader is likely about to make itself heard here: this role granted no vote (whose
+     * candidate may have won), and has gone longer than a heartbeat interval without a leader (a live
+     * one would have sent a heartbeat by now).
+     */
+    boolean noLeaderInSight() {
+        return !votedHere && leaderlessTicks > core.config.heartbeatTicks();
     }
 
     /** See {@link RaftCore#requestNotSent}; an answered or given-up request's context is ignored. */

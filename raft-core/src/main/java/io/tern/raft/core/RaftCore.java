@@ -221,13 +221,15 @@ public final class RaftCore {
 
     /**
      * A pre-candidate whose log is behind ours asked for our vote, so it knows no leader. If we know
-     * none either, we campaign at our next tick instead of waiting out our own timeout: it would vote
-     * for us, and it cannot win without the entries we hold unless a quorum lacks them too. This is
-     * what lets a whole cluster restarted at once elect soon after the first timer fires, whichever
-     * member's that was. Only with pre-vote: an early campaign then raises no term unless it can win.
+     * none either, and none is likely about to make itself heard ({@link FollowerState#noLeaderInSight}),
+     * we campaign at our next tick instead of waiting out our own timeout: it would vote for us, and it
+     * cannot win without the entries we hold unless a quorum lacks them too. This is what lets a whole
+     * cluster restarted at once elect soon after the first timer fires, whichever member's that was.
+     * Only with pre-vote: an early campaign then raises no term unless it can win.
      */
     void refusedACandidateBehind() {
-        if (config.preVote() && role instanceof FollowerState && lead == NONE && promotable()) {
+        if (config.preVote() && role instanceof FollowerState follower && lead == NONE && promotable()
+                && follower.noLeaderInSight()) {
             electionTimer.expireAtNextTick();
         }
     }
@@ -470,8 +472,9 @@ public final class RaftCore {
     /**
      * For a leader, the lowest log index that a member it is catching up still needs, so that its
      * driver does not compact the log from under that member and send it snapshot after snapshot:
-     * the entry after the snapshot on its way to a member, or after the match of a member that
-     * answered within the base election timeout (a member that went quiet needs nothing kept).
+     * the entry after the snapshot on its way to a member (until that transfer ends or times out),
+     * or after the match of a member that answered within the base election timeout (a member that
+     * went quiet otherwise needs nothing kept).
      * {@link Long#MAX_VALUE} when no member needs anything, and on a member that does not lead.
      */
     public long firstIndexPeersNeed() {

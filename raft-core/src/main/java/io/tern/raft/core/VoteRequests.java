@@ -77,6 +77,9 @@ final class VoteRequests {
                 if (grant) {
                     core.vote = r.from();
                     core.electionTimer.restart();
+                    if (core.roleState() instanceof FollowerState follower) {
+                        follower.grantedAVote();
+                    }
                 }
                 core.send(new RequestVoteResponse(core.id, r.from(), core.term, grant));
             }

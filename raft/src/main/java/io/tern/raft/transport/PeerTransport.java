@@ -63,7 +63,7 @@ public interface PeerTransport extends AutoCloseable {
     @Override
     void close();
 
-    /** Where inbound traffic goes. Both methods are called on a network thread and must return quickly. */
+    /** Where inbound traffic goes. Its methods are called on a network thread and must return quickly. */
     interface InboundHandler {
 
         /** A Raft message arrived; hand it to the driver's queue. */
@@ -76,8 +76,10 @@ public interface PeerTransport extends AutoCloseable {
         CompletableFuture<Void> onSnapshotChunk(long fromPeer, long snapshotIndex, SnapshotChunk chunk);
 
         /**
-         * This member's connection to {@code peerId} opened: what is sent to it from now on can reach
-         * it, while what was sent before was dropped. Called on each (re)connection.
+         * This member's connection to {@code peerId} opened, so what is sent to it from now on may reach
+         * it, while what was sent before was dropped. Called on each (re)connection, as soon as it is
+         * made: before a TLS handshake ends and before the peer has accepted the hello, so a peer that
+         * then refuses the connection may be reported more than once.
          */
         default void onPeerReachable(long peerId) {
         }

@@ -75,8 +75,8 @@ public final class ProgressTracker {
     }
 
     /**
-     * The lowest log index that a member being caught up still needs: the entry after the snapshot
-     * on its way to it, or after its match if it answered within the last {@code activeTicks} ticks.
+     * The lowest log index that another member still needs: the entry after the snapshot on its way
+     * to it, or after its match if it answered within the last {@code activeTicks} ticks.
      * {@link Long#MAX_VALUE} if none does.
      */
     public long firstIndexNeeded(int activeTicks) {
