@@ -470,11 +470,12 @@ public final class RaftCore {
     }
 
     /**
-     * For a leader, the lowest log index that a member it is catching up still needs, so that its
-     * driver does not compact the log from under that member and send it snapshot after snapshot:
-     * the entry after the snapshot on its way to a member (until that transfer ends or times out),
-     * or after the match of a member that answered within the base election timeout (a member that
-     * went quiet otherwise needs nothing kept).
+     * For a leader, the lowest log index that replicating to a member it is catching up still needs,
+     * so that its driver does not compact the log from under that member and send it snapshot after
+     * snapshot: the index of the snapshot on its way to a member (until that transfer ends or times
+     * out), or the match of a member that answered within the base election timeout (a member that
+     * went quiet otherwise needs nothing kept). The entry at that index is needed too: the
+     * AppendEntries after it carry its term.
      * {@link Long#MAX_VALUE} when no member needs anything, and on a member that does not lead.
      */
     public long firstIndexPeersNeed() {

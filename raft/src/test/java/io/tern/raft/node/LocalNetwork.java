@@ -23,6 +23,8 @@ final class LocalNetwork implements AutoCloseable {
     private final Map<Long, PeerTransport.InboundHandler> handlers = new ConcurrentHashMap<>();
     private final Set<Long> isolated = ConcurrentHashMap.newKeySet();
     private final Set<Long> disconnected = ConcurrentHashMap.newKeySet();
+    /** Snapshot chunks to a member wait for its gate, if it has one, before they are delivered. */
+    private final Map<Long, CompletableFuture<Void>> chunkGates = new ConcurrentHashMap<>();
     private final ExecutorService delivery = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("local-network").daemon().factory());
 
@@ -42,6 +44,11 @@ final class LocalNetwork implements AutoCloseable {
     /** Takes down every connection to and from {@code id}: what is sent on them is refused at once, not lost. */
     void disconnect(long id) {
         disconnected.add(id);
+    }
+
+    /** Holds the snapshot chunks sent to {@code id} until the returned future completes. */
+    CompletableFuture<Void> holdSnapshotChunksTo(long id) {
+        return chunkGates.computeIfAbsent(id, member -> new CompletableFuture<>());
     }
 
     void reconnect(long id) {
@@ -97,7 +104,8 @@ final class LocalNetwork implements AutoCloseable {
             if (handler == null || cut(id, peerId)) {
                 return CompletableFuture.failedFuture(new IllegalStateException("member " + peerId + " is unreachable"));
             }
-            return handler.onSnapshotChunk(id, snapshotIndex, chunk);
+            CompletableFuture<Void> gate = chunkGates.getOrDefault(peerId, CompletableFuture.completedFuture(null));
+            return gate.thenCompose(open -> handler.onSnapshotChunk(id, snapshotIndex, chunk));
         }
 
         @Override

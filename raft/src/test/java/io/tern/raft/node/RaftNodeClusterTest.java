@@ -331,6 +331,49 @@ class RaftNodeClusterTest {
                 ClusterTesting.engineOf(laggard).scan(new byte[0], new byte[0], 0).entries());
     }
 
+    /**
+     * While a snapshot is on its way to a member, the leader takes newer ones and compacts, but keeps
+     * the log from the snapshot in flight: the member then catches up from the log, instead of
+     * finding those entries gone and being sent another snapshot.
+     */
+    @Test
+    void aLeaderKeepsTheLogAfterTheSnapshotItIsSending() {
+        start(1, 300);
+        start(2, 300);
+        RaftNode laggard = start(3, 1_000_000);
+        RaftNode leader = awaitLeader();
+        if (leader == laggard) {
+            leader.transferLeadership(1).join();
+            leader = nodes.get(1L);
+        }
+        RaftNode current = leader;
+        network.isolate(laggard.id());
+        long laggardLast = laggard.status().lastLogIndex();
+        writeAll(current, 1, 1_000);
+        awaitTrue(() -> current.status().firstLogIndex() > laggardLast + 1,
+                "the leader to compact away the entries the laggard lacks");
+        // The snapshot of what was just written, taken after the writes were applied, is the one to send.
+        awaitTrue(() -> current.status().snapshotIndex() > current.status().appliedIndex() - 300,
+                "the leader's snapshot of the writes");
+
+        CompletableFuture<Void> chunksHeld = network.holdSnapshotChunksTo(laggard.id());
+        network.reconnect(laggard.id());
+        awaitTrue(() -> current.describe().contains(" " + laggard.id() + ":SNAPSHOT["),
+                "the leader to start sending the laggard a snapshot");
+        long sending = current.status().snapshotIndex(); // its newest: nothing was written since
+        // One snapshot interval more: a newer snapshot, within the two intervals a member is kept for.
+        long last = writeAll(current, 1_001, 1_350);
+        awaitTrue(() -> current.status().snapshotIndex() > sending, "the leader to take a newer snapshot");
+        assertTrue(current.status().firstLogIndex() <= sending,
+                "the leader kept the log after the snapshot in flight, first index " + current.status().firstLogIndex()
+                        + ", snapshot sent " + sending);
+
+        chunksHeld.complete(null);
+        awaitAllApplied(last);
+        assertEquals(sending, laggard.status().snapshotIndex(), "one snapshot, then the log");
+        assertArrayEquals(bytes("value-1350"), ClusterTesting.engineOf(laggard).get(bytes("key-50")).value());
+    }
+
     @Test
     void withAMajorityCutOffWritesFailAndAreNeverAcknowledged() {
         for (long id = 1; id <= 3; id++) {

@@ -75,18 +75,19 @@ public final class ProgressTracker {
     }
 
     /**
-     * The lowest log index that another member still needs: the entry after the snapshot on its way
-     * to it, or after its match if it answered within the last {@code activeTicks} ticks.
-     * {@link Long#MAX_VALUE} if none does.
+     * The lowest log index that replicating to another member still needs: the index of the snapshot
+     * on its way to it, or its match if it answered within the last {@code activeTicks} ticks. That
+     * entry itself is needed too, since the AppendEntries after it carry its term.
+     * {@link Long#MAX_VALUE} if no member needs any.
      */
     public long firstIndexNeeded(int activeTicks) {
         long first = Long.MAX_VALUE;
         for (long peer : peers()) {
             ReplicationProgress p = progress.get(peer);
             if (p.state() == ReplicationProgress.State.SNAPSHOT) {
-                first = Math.min(first, p.pendingSnapshot() + 1);
+                first = Math.min(first, p.pendingSnapshot());
             } else if (p.heardWithin(activeTicks)) {
-                first = Math.min(first, p.match() + 1);
+                first = Math.min(first, p.match());
             }
         }
         return first;
