@@ -305,11 +305,18 @@ class RaftNodeClusterTest {
         assertArrayEquals(bytes("value-1000"), ClusterTesting.engineOf(nodes.get(firstId)).get(bytes("key-0")).value());
     }
 
-    @Test
-    void aLaggingFollowerCatchesUpThroughInstallSnapshot() {
+    /** Members 1 and 2 and their leader, and member 3 cut off while they write past what it holds. */
+    private record Lagging(RaftNode leader, RaftNode laggard, long laggardLast, long written) {
+    }
+
+    /**
+     * Starts members 1 and 2 snapshotting every 300 entries and member 3, which never snapshots on its
+     * own (a snapshot it ends up with can only have been installed); cuts member 3 off while the
+     * leader, never member 3, writes {@code writes} puts and compacts away what member 3 lacks.
+     */
+    private Lagging aLaggardBehindCompaction(int writes) {
         start(1, 300);
         start(2, 300);
-        // Member 3 never snapshots on its own: a snapshot it ends up with can only have been installed.
         RaftNode laggard = start(3, 1_000_000);
         RaftNode leader = awaitLeader();
         if (leader == laggard) {
@@ -319,9 +326,19 @@ class RaftNodeClusterTest {
         RaftNode current = leader;
         network.isolate(laggard.id());
         long laggardLast = laggard.status().lastLogIndex();
-        long last = writeAll(current, 1, 3_000);
+        long written = writeAll(current, 1, writes);
         awaitTrue(() -> current.status().firstLogIndex() > laggardLast + 1,
                 "the leader to compact away the entries the laggard lacks");
+        return new Lagging(current, laggard, laggardLast, written);
+    }
+
+    @Test
+    void aLaggingFollowerCatchesUpThroughInstallSnapshot() {
+        Lagging lagging = aLaggardBehindCompaction(3_000);
+        RaftNode current = lagging.leader();
+        RaftNode laggard = lagging.laggard();
+        long laggardLast = lagging.laggardLast();
+        long last = lagging.written();
 
         network.reconnect(laggard.id());
         awaitAllApplied(last);
@@ -338,20 +355,9 @@ class RaftNodeClusterTest {
      */
     @Test
     void aLeaderKeepsTheLogAfterTheSnapshotItIsSending() {
-        start(1, 300);
-        start(2, 300);
-        RaftNode laggard = start(3, 1_000_000);
-        RaftNode leader = awaitLeader();
-        if (leader == laggard) {
-            leader.transferLeadership(1).join();
-            leader = nodes.get(1L);
-        }
-        RaftNode current = leader;
-        network.isolate(laggard.id());
-        long laggardLast = laggard.status().lastLogIndex();
-        writeAll(current, 1, 1_000);
-        awaitTrue(() -> current.status().firstLogIndex() > laggardLast + 1,
-                "the leader to compact away the entries the laggard lacks");
+        Lagging lagging = aLaggardBehindCompaction(1_000);
+        RaftNode current = lagging.leader();
+        RaftNode laggard = lagging.laggard();
         // The snapshot of what was just written, taken after the writes were applied, is the one to send.
         awaitTrue(() -> current.status().snapshotIndex() > current.status().appliedIndex() - 300,
                 "the leader's snapshot of the writes");
