@@ -311,8 +311,9 @@ class RaftNodeClusterTest {
 
     /**
      * Starts members 1 and 2 snapshotting every 300 entries and member 3, which never snapshots on its
-     * own (a snapshot it ends up with can only have been installed); cuts member 3 off while the
-     * leader, never member 3, writes {@code writes} puts and compacts away what member 3 lacks.
+     * own (a snapshot it ends up with can only have been installed); cuts member 3 off and, once the
+     * leader (never member 3) counts it as gone quiet, writes {@code writes} puts and compacts away
+     * what member 3 lacks.
      */
     private Lagging aLaggardBehindCompaction(int writes) {
         start(1, 300);
@@ -324,12 +325,37 @@ class RaftNodeClusterTest {
             leader = nodes.get(1L);
         }
         RaftNode current = leader;
+        // Until a member has been silent for an election timeout, the leader keeps the log it needs:
+        // wait for it to have answered this leader, then for the leader to count it as gone quiet.
+        awaitTrue(() -> laggardContactMillis(current, laggard) >= 0, "the laggard to answer the leader");
         network.isolate(laggard.id());
+        awaitTrue(() -> laggardContactMillis(current, laggard) > 1_000, "the leader to count the laggard as gone quiet");
         long laggardLast = laggard.status().lastLogIndex();
         long written = writeAll(current, 1, writes);
         awaitTrue(() -> current.status().firstLogIndex() > laggardLast + 1,
                 "the leader to compact away the entries the laggard lacks");
         return new Lagging(current, laggard, laggardLast, written);
+    }
+
+    /**
+     * Reconnects the laggard once the leader has snapshotted what it wrote, and waits until that
+     * snapshot is on its way to it; returns its index.
+     */
+    private long reconnectUntilASnapshotIsOnItsWay(Lagging lagging) {
+        RaftNode leader = lagging.leader();
+        long laggardId = lagging.laggard().id();
+        // The snapshot of what was just written, taken after the writes were applied, is the one to send.
+        awaitTrue(() -> leader.status().snapshotIndex() > leader.status().appliedIndex() - 300,
+                "the leader's snapshot of the writes");
+        network.reconnect(laggardId);
+        awaitTrue(() -> leader.describe().contains(" " + laggardId + ":SNAPSHOT["),
+                "the leader to start sending the laggard a snapshot");
+        return leader.status().snapshotIndex(); // its newest: nothing was written since
+    }
+
+    private static long laggardContactMillis(RaftNode leader, RaftNode laggard) {
+        return leader.contact().followers().stream().filter(f -> f.id() == laggard.id())
+                .mapToLong(Contact.FollowerContact::lastContactMillis).findFirst().orElse(-1);
     }
 
     @Test
@@ -358,15 +384,8 @@ class RaftNodeClusterTest {
         Lagging lagging = aLaggardBehindCompaction(1_000);
         RaftNode current = lagging.leader();
         RaftNode laggard = lagging.laggard();
-        // The snapshot of what was just written, taken after the writes were applied, is the one to send.
-        awaitTrue(() -> current.status().snapshotIndex() > current.status().appliedIndex() - 300,
-                "the leader's snapshot of the writes");
-
         CompletableFuture<Void> chunksHeld = network.holdSnapshotChunksTo(laggard.id());
-        network.reconnect(laggard.id());
-        awaitTrue(() -> current.describe().contains(" " + laggard.id() + ":SNAPSHOT["),
-                "the leader to start sending the laggard a snapshot");
-        long sending = current.status().snapshotIndex(); // its newest: nothing was written since
+        long sending = reconnectUntilASnapshotIsOnItsWay(lagging);
         // One snapshot interval more: a newer snapshot, within the two intervals a member is kept for.
         long last = writeAll(current, 1_001, 1_350);
         awaitTrue(() -> current.status().snapshotIndex() > sending, "the leader to take a newer snapshot");
@@ -378,6 +397,28 @@ class RaftNodeClusterTest {
         awaitAllApplied(last);
         assertEquals(sending, laggard.status().snapshotIndex(), "one snapshot, then the log");
         assertArrayEquals(bytes("value-1350"), ClusterTesting.engineOf(laggard).get(bytes("key-50")).value());
+    }
+
+    /**
+     * The log kept for a member is bounded: once the leader's newest snapshot is more than two
+     * snapshot intervals past the one on its way, it compacts past it, and the member is sent a newer
+     * snapshot instead.
+     */
+    @Test
+    void aLeaderKeepsNoMoreThanTwoSnapshotIntervalsForAMember() {
+        Lagging lagging = aLaggardBehindCompaction(1_000);
+        RaftNode current = lagging.leader();
+        RaftNode laggard = lagging.laggard();
+        CompletableFuture<Void> chunksHeld = network.holdSnapshotChunksTo(laggard.id());
+        long sending = reconnectUntilASnapshotIsOnItsWay(lagging);
+        long last = writeAll(current, 1_001, 2_000);
+        awaitTrue(() -> current.status().firstLogIndex() > sending,
+                "the leader to compact past the snapshot in flight, more than two intervals behind");
+
+        chunksHeld.complete(null);
+        awaitAllApplied(last);
+        assertTrue(laggard.status().snapshotIndex() > sending, "a newer snapshot followed the one held");
+        assertArrayEquals(bytes("value-2000"), ClusterTesting.engineOf(laggard).get(bytes("key-0")).value());
     }
 
     @Test
