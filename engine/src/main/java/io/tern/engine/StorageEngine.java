@@ -455,7 +455,7 @@ public final class StorageEngine implements MemberStorage, AutoCloseable {
     /**
      * Snapshots the applied state (a RocksDB checkpoint: hard links, plus a flush). Appends to the
      * log go on meanwhile; only applying waits for the checkpoint. The log is not compacted here:
-     * {@link #compactLog()} does that, on the thread that reads the log for Raft.
+     * {@link #compactLog(long)} does that, on the thread that reads the log for Raft.
      */
     @Override
     public Snapshot createSnapshot() {

@@ -31,8 +31,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The applied state on RocksDB (its WAL unsynced, as a member runs it), without the log: applying
- * runs of 100 committed puts of {@code valueBytes}-byte values (100 by default; 256 is what {@code bin/tern bench} writes) (one {@code apply} call, one RocksDB write batch; the score is entries per
- * second), and consistent point reads of random existing keys among a million.
+ * runs of 100 committed puts of {@code valueBytes}-byte values (100 by default; 256 is what
+ * {@code bin/tern bench} writes), one {@code apply} call and one RocksDB write batch each, the score
+ * being entries per second; and consistent point reads of random existing keys among a million.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

@@ -133,7 +133,7 @@ public final class CrashWorker {
         }
         say("SNAPSHOTTING");
         Snapshot snapshot = engine.createSnapshot();
-        engine.compactLog();
+        engine.compactLog(Long.MAX_VALUE);
         say("SNAPSHOT " + snapshot.lastIncludedIndex());
     }
 

@@ -47,11 +47,6 @@ public interface StateMachine {
      */
     long compactLog(long keepFrom);
 
-    /** {@link #compactLog(long)} for a log no other member needs kept. */
-    default long compactLog() {
-        return compactLog(Long.MAX_VALUE);
-    }
-
     /** Streams {@code snapshot} (one of {@link #latestSnapshot()}) out in chunks of at most {@code maxChunkBytes}. */
     SnapshotSource openSnapshotReader(StoredSnapshot snapshot, int maxChunkBytes);
 

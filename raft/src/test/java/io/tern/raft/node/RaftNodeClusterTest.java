@@ -337,20 +337,25 @@ class RaftNodeClusterTest {
         return new Lagging(current, laggard, laggardLast, written);
     }
 
+    /** A snapshot on its way to the laggard, whose chunks wait until {@code release} completes. */
+    private record HeldSnapshot(long index, CompletableFuture<Void> release) {
+    }
+
     /**
-     * Reconnects the laggard once the leader has snapshotted what it wrote, and waits until that
-     * snapshot is on its way to it; returns its index.
+     * Reconnects the laggard once the leader has snapshotted what it wrote, and holds that snapshot's
+     * chunks on their way to it.
      */
-    private long reconnectUntilASnapshotIsOnItsWay(Lagging lagging) {
+    private HeldSnapshot reconnectHoldingTheSnapshot(Lagging lagging) {
         RaftNode leader = lagging.leader();
         long laggardId = lagging.laggard().id();
         // The snapshot of what was just written, taken after the writes were applied, is the one to send.
         awaitTrue(() -> leader.status().snapshotIndex() > leader.status().appliedIndex() - 300,
                 "the leader's snapshot of the writes");
+        CompletableFuture<Void> release = network.holdSnapshotChunksTo(laggardId);
         network.reconnect(laggardId);
         awaitTrue(() -> leader.describe().contains(" " + laggardId + ":SNAPSHOT["),
                 "the leader to start sending the laggard a snapshot");
-        return leader.status().snapshotIndex(); // its newest: nothing was written since
+        return new HeldSnapshot(leader.status().snapshotIndex(), release); // its newest: nothing was written since
     }
 
     private static long laggardContactMillis(RaftNode leader, RaftNode laggard) {
@@ -384,8 +389,8 @@ class RaftNodeClusterTest {
         Lagging lagging = aLaggardBehindCompaction(1_000);
         RaftNode current = lagging.leader();
         RaftNode laggard = lagging.laggard();
-        CompletableFuture<Void> chunksHeld = network.holdSnapshotChunksTo(laggard.id());
-        long sending = reconnectUntilASnapshotIsOnItsWay(lagging);
+        HeldSnapshot held = reconnectHoldingTheSnapshot(lagging);
+        long sending = held.index();
         // One snapshot interval more: a newer snapshot, within the two intervals a member is kept for.
         long last = writeAll(current, 1_001, 1_350);
         awaitTrue(() -> current.status().snapshotIndex() > sending, "the leader to take a newer snapshot");
@@ -393,7 +398,7 @@ class RaftNodeClusterTest {
                 "the leader kept the log after the snapshot in flight, first index " + current.status().firstLogIndex()
                         + ", snapshot sent " + sending);
 
-        chunksHeld.complete(null);
+        held.release().complete(null);
         awaitAllApplied(last);
         assertEquals(sending, laggard.status().snapshotIndex(), "one snapshot, then the log");
         assertArrayEquals(bytes("value-1350"), ClusterTesting.engineOf(laggard).get(bytes("key-50")).value());
@@ -409,13 +414,13 @@ class RaftNodeClusterTest {
         Lagging lagging = aLaggardBehindCompaction(1_000);
         RaftNode current = lagging.leader();
         RaftNode laggard = lagging.laggard();
-        CompletableFuture<Void> chunksHeld = network.holdSnapshotChunksTo(laggard.id());
-        long sending = reconnectUntilASnapshotIsOnItsWay(lagging);
+        HeldSnapshot held = reconnectHoldingTheSnapshot(lagging);
+        long sending = held.index();
         long last = writeAll(current, 1_001, 2_000);
         awaitTrue(() -> current.status().firstLogIndex() > sending,
                 "the leader to compact past the snapshot in flight, more than two intervals behind");
 
-        chunksHeld.complete(null);
+        held.release().complete(null);
         awaitAllApplied(last);
         assertTrue(laggard.status().snapshotIndex() > sending, "a newer snapshot followed the one held");
         assertArrayEquals(bytes("value-2000"), ClusterTesting.engineOf(laggard).get(bytes("key-0")).value());
