@@ -53,7 +53,11 @@ final class StateFamilies implements AutoCloseable {
                 // RocksDB would reserve 1.1 memtables (70 MB) of disk for each WAL file up front: on a
                 // small disk that alone set off the member's low-space alarm. (The option covers table
                 // files too, which are written in one go anyway.)
-                .setAllowFAllocate(false);
+                .setAllowFAllocate(false)
+                // A flush wrote its table files (about 90 MB under load) and synced each at its end: a
+                // burst of writeback on the disk the log syncs on, and the seconds with a flush had
+                // the worst p99s. Written back a megabyte at a time, it is spread out (bench/README.md).
+                .setBytesPerSync(1 << 20);
         ColumnFamilyOptions familyOptions = new ColumnFamilyOptions();
         List<ColumnFamilyHandle> handles = new ArrayList<>(2);
         try {
