@@ -15,6 +15,7 @@ import io.tern.engine.snapshot.SnapshotFile;
 import io.tern.engine.snapshot.SnapshotInstaller;
 import io.tern.engine.snapshot.SnapshotReader;
 import io.tern.engine.snapshot.SnapshotStore;
+import io.tern.engine.snapshot.StateCapture;
 import io.tern.engine.state.Alarm;
 import io.tern.engine.state.ChangeListener;
 import io.tern.engine.state.CompactedRevisionException;
@@ -44,6 +45,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -454,35 +456,49 @@ public final class StorageEngine implements MemberStorage, AutoCloseable {
 
     /**
      * Snapshots the applied state (a RocksDB checkpoint: hard links, plus a flush). Appends to the
-     * log go on meanwhile; only applying waits for the checkpoint. The log is not compacted here:
-     * {@link #compactLog(long)} does that, on the thread that reads the log for Raft.
+     * log go on meanwhile; applying waits only while the checkpoint is made, not while the snapshot's
+     * files are measured and forced to disk (reading them all took as long as the checkpoint again,
+     * and grows with the state). The log is not compacted here: {@link #compactLog(long)} does that,
+     * on the thread that reads the log for Raft.
      */
     @Override
     public Snapshot createSnapshot() {
-        Snapshot snapshot;
         synchronized (stateChange) {
-            StatePoint point = state.appliedPoint();
-            if (point.index() == 0) {
+            long applied = state.appliedIndex();
+            if (applied == 0) {
                 throw new IllegalStateException("nothing has been applied yet: there is nothing to snapshot");
             }
             Snapshot newest = newestSnapshot;
-            if (newest != null && newest.lastIncludedIndex() >= point.index()) {
+            if (newest != null && newest.lastIncludedIndex() >= applied) {
                 return newest;
             }
-            // Until a CONFIG entry is applied the membership is the bootstrap one, which lives in the
-            // hard state, not in the state machine: a snapshot must carry the one in force.
-            Membership membership = point.membership().members().isEmpty()
-                    ? memberRecord.current().bootstrapMembership() : point.membership();
-            snapshot = snapshots.create(point.index(), point.term(), membership, directory -> {
+        }
+        long[] heldNanos = new long[1];
+        Snapshot snapshot = snapshots.capture(directory -> {
+            synchronized (stateChange) {
+                long start = System.nanoTime();
+                StatePoint point = state.appliedPoint();
+                // Until a CONFIG entry is applied the membership is the bootstrap one, which lives in the
+                // hard state, not in the state machine: a snapshot must carry the one in force.
+                Membership membership = point.membership().members().isEmpty()
+                        ? memberRecord.current().bootstrapMembership() : point.membership();
                 StatePoint taken = state.checkpoint(directory);
                 if (!taken.equals(point)) {
                     throw new IllegalStateException("the state moved from " + point + " to " + taken + " during a checkpoint");
                 }
-            });
+                heldNanos[0] = System.nanoTime() - start;
+                return new StateCapture.Point(point.index(), point.term(), membership);
+            }
+        });
+        synchronized (stateChange) {
+            Snapshot newest = newestSnapshot;
+            if (newest != null && newest.lastIncludedIndex() >= snapshot.lastIncludedIndex()) {
+                return newest; // a snapshot installed meanwhile is further on
+            }
             newestSnapshot = snapshot;
         }
-        log.info("snapshot taken at index {} (term {}, {} bytes)", snapshot.lastIncludedIndex(),
-                snapshot.lastIncludedTerm(), snapshot.sizeBytes());
+        log.info("snapshot taken at index {} (term {}, {} bytes; applying waited {} ms)", snapshot.lastIncludedIndex(),
+                snapshot.lastIncludedTerm(), snapshot.sizeBytes(), TimeUnit.NANOSECONDS.toMillis(heldNanos[0]));
         return snapshot;
     }
 

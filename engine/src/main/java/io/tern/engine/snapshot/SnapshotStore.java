@@ -94,26 +94,42 @@ public final class SnapshotStore {
     }
 
     /**
-     * Makes a snapshot of the state at ({@code index}, {@code term}): {@code writer} fills a
-     * temporary directory, then each file is measured, the metadata written, everything forced to
-     * disk, and the directory renamed to its final name. A crash at any point leaves either no
-     * snapshot or the complete one. If a good snapshot with this id exists already, it is returned
-     * and {@code writer} is not called.
+     * Makes a snapshot of the state at ({@code index}, {@code term}) that {@code writer} writes, as
+     * {@link #capture} does. If a good snapshot with this id exists already, it is returned and
+     * {@code writer} is not called.
      *
      * @throws StorageException if the writer or the disk fails; nothing is left behind
      */
     public Snapshot create(long index, long term, Membership membership, CheckpointWriter writer) {
-        SnapshotId id = new SnapshotId(index, term);
         Objects.requireNonNull(membership, "membership");
         Objects.requireNonNull(writer, "writer");
-        Optional<Snapshot> existing = existing(id);
+        Optional<Snapshot> existing = existing(new SnapshotId(index, term));
         if (existing.isPresent()) {
             return existing.get();
         }
+        return capture(directory -> {
+            writer.writeInto(directory);
+            return new StateCapture.Point(index, term, membership);
+        });
+    }
+
+    /**
+     * Makes a snapshot of the point {@code capture} writes: it fills a temporary directory, then each
+     * file is measured, the metadata written, everything forced to disk, and the directory renamed to
+     * its final name. A crash at any point leaves either no snapshot or the complete one. Only the
+     * capture needs the state to hold still; the rest, which reads every file, does not. If a good
+     * snapshot of that point exists already, it is returned and the new files are deleted.
+     *
+     * @throws StorageException if the capture or the disk fails; nothing is left behind
+     */
+    public Snapshot capture(StateCapture capture) {
+        Objects.requireNonNull(capture, "capture");
         Path temporary = newTemporaryPath("create");
+        StateCapture.Point point = null;
         try {
-            writer.writeInto(temporary);
-            SnapshotMetadata metadata = new SnapshotMetadata(index, term, membership, measureCheckpoint(temporary));
+            point = capture.writeInto(temporary);
+            SnapshotMetadata metadata = new SnapshotMetadata(point.index(), point.term(), point.membership(),
+                    measureCheckpoint(temporary));
             Files.write(temporary.resolve(SnapshotMetadata.FILE_NAME), SnapshotMetadataJson.encode(metadata),
                     StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             DurableFiles.fsyncTree(temporary);
@@ -126,7 +142,9 @@ public final class SnapshotStore {
             if (e instanceof RuntimeException runtime) {
                 throw runtime;
             }
-            throw new StorageException("cannot create snapshot " + root.resolve(id.directoryName()) + ": " + describe(e), e);
+            String what = point == null ? "a snapshot in " + root
+                    : "snapshot " + root.resolve(new SnapshotId(point.index(), point.term()).directoryName());
+            throw new StorageException("cannot create " + what + ": " + describe(e), e);
         }
     }
 

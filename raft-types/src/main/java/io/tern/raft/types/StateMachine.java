@@ -24,8 +24,9 @@ public interface StateMachine {
     void markAppliedCommitted();
 
     /**
-     * Snapshots the applied state (or returns the newest snapshot if it is already that far). Applying
-     * waits while it runs.
+     * Snapshots the applied state (or returns the newest snapshot if it is already that far). Called
+     * from a thread of its own, concurrently with {@link #apply}: applying should wait only while the
+     * state is captured, not while the snapshot is written out.
      */
     StoredSnapshot createSnapshot();
 

@@ -300,13 +300,17 @@ final class Applier {
 
     CompletableFuture<Long> snapshotNow() {
         CompletableFuture<Long> future = new CompletableFuture<>();
-        enqueue(() -> {
-            try {
-                future.complete(takeSnapshot());
-            } catch (RuntimeException e) {
-                future.completeExceptionally(e);
-            }
-        });
+        try {
+            snapshotPreparer.execute(() -> takeSnapshot((index, failure) -> {
+                if (failure == null) {
+                    future.complete(index);
+                } else {
+                    future.completeExceptionally(failure);
+                }
+            }));
+        } catch (RejectedExecutionException stopping) {
+            future.completeExceptionally(stopReason != null ? stopReason : stopping);
+        }
         return future;
     }
 
@@ -353,9 +357,9 @@ final class Applier {
     }
 
     /**
-     * Applier: a periodic snapshot in two steps, so that applying waits only for the second. The
-     * state machine's preparation (the flush) runs on {@link #snapshotPreparer} while entries go on
-     * being applied; the snapshot is then taken on the applier, with little left to flush.
+     * Applier: a periodic snapshot, taken on {@link #snapshotPreparer} while entries go on being
+     * applied. The state machine's preparation (the flush) runs first; the snapshot itself holds
+     * applying only while it captures the state, not while it is measured and written out.
      */
     private void prepareThenSnapshot() {
         preparingSnapshot = true;
@@ -367,14 +371,29 @@ final class Applier {
                     // Only time is lost: the snapshot's own flush does the work, with applying held.
                     log.warn("preparing a snapshot failed: {}", RaftNode.oneLine(e));
                 }
-                enqueue(() -> {
-                    preparingSnapshot = false;
-                    takePeriodicSnapshot();
-                });
+                takeSnapshot(this::afterPeriodicSnapshot);
             });
         } catch (RejectedExecutionException stopping) {
             preparingSnapshot = false;
         }
+    }
+
+    /**
+     * Applier: a periodic snapshot only saves replay time and log space: one that failed (ENOSPC
+     * during the checkpoint) is logged and tried again after a backoff, and never stops the member
+     * while its log still works.
+     */
+    private void afterPeriodicSnapshot(long index, RuntimeException failure) {
+        preparingSnapshot = false;
+        if (failure == null) {
+            snapshotRetryMillis = 0;
+            return;
+        }
+        snapshotRetryMillis = snapshotRetryMillis == 0 ? SNAPSHOT_RETRY_FIRST_MILLIS
+                : Math.min(SNAPSHOT_RETRY_MAX_MILLIS, 2 * snapshotRetryMillis);
+        nextSnapshotAttemptNanos = runtime.nanoTime() + TimeUnit.MILLISECONDS.toNanos(snapshotRetryMillis);
+        log.warn("snapshot at applied index {} failed, trying again in {} ms: {}", stateMachine.appliedIndex(),
+                snapshotRetryMillis, RaftNode.oneLine(failure));
     }
 
     private void apply(List<LogEntry> committed) {
@@ -432,28 +451,30 @@ final class Applier {
     }
 
     /**
-     * A periodic snapshot only saves replay time and log space: one that fails (ENOSPC during the
-     * checkpoint) is logged and tried again after a backoff, and never stops the member while its
-     * log still works.
+     * On {@link #snapshotPreparer}: takes a snapshot, then, on the applier, records it and hands the
+     * outcome (the snapshot's index, or why it failed) to {@code then}.
      */
-    private void takePeriodicSnapshot() {
+    private void takeSnapshot(SnapshotOutcome then) {
+        long index = 0;
+        RuntimeException failure = null;
         try {
-            takeSnapshot();
-            snapshotRetryMillis = 0;
+            index = stateMachine.createSnapshot().lastIncludedIndex();
         } catch (RuntimeException e) {
-            snapshotRetryMillis = snapshotRetryMillis == 0 ? SNAPSHOT_RETRY_FIRST_MILLIS
-                    : Math.min(SNAPSHOT_RETRY_MAX_MILLIS, 2 * snapshotRetryMillis);
-            nextSnapshotAttemptNanos = runtime.nanoTime() + TimeUnit.MILLISECONDS.toNanos(snapshotRetryMillis);
-            log.warn("snapshot at applied index {} failed, trying again in {} ms: {}", stateMachine.appliedIndex(),
-                    snapshotRetryMillis, RaftNode.oneLine(e));
+            failure = e;
         }
+        long taken = index;
+        RuntimeException failed = failure;
+        enqueue(() -> {
+            if (failed == null) {
+                lastSnapshotIndex = Math.max(lastSnapshotIndex, taken);
+                onSnapshot.accept(taken);
+            }
+            then.accept(taken, failed);
+        });
     }
 
-    private long takeSnapshot() {
-        long index = stateMachine.createSnapshot().lastIncludedIndex();
-        lastSnapshotIndex = index;
-        onSnapshot.accept(index);
-        return index;
+    private interface SnapshotOutcome {
+        void accept(long index, RuntimeException failure);
     }
 
     /** After a snapshot was installed the applied index jumped: waiters below it are done. */

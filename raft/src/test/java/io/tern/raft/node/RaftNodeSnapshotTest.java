@@ -17,6 +17,8 @@ import io.tern.raft.core.Message;
 import io.tern.raft.core.SnapshotMeta;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -114,29 +116,31 @@ class RaftNodeSnapshotTest {
     }
 
     /**
-     * A periodic snapshot's flush (half a second under load) must not hold applying up: the entries
-     * committed while it runs are applied, and the snapshot follows once it is done.
+     * A periodic snapshot must not hold applying up, neither while it is prepared (a flush, half a
+     * second under load) nor while it is taken (the checkpoint, then reading every file to measure
+     * it): the entries committed meanwhile are applied, and the snapshot is recorded once it is done.
      */
-    @Test
-    void entriesAreAppliedWhileAPeriodicSnapshotIsBeingPrepared() throws Exception {
+    @ParameterizedTest
+    @EnumSource(SnapshotStepHeld.Step.class)
+    void entriesAreAppliedWhileAPeriodicSnapshotIsUnderWay(SnapshotStepHeld.Step step) throws Exception {
         StorageEngine engine = openEngine(2);
-        SnapshotPreparationHeld storage = new SnapshotPreparationHeld(engine);
+        SnapshotStepHeld storage = new SnapshotStepHeld(engine, step);
         NodeConfig options = new NodeConfig(2, MEMBERS, Duration.ofMillis(20), Duration.ofHours(1),
                 3, Duration.ofSeconds(10), 4096);
         RaftNode member = RaftNode.start(options, storage, peers);
         toClose.add(member);
         peers.deliver(new Message.AppendEntries(1, 2, 1, 0, 0, List.of(put(1, 1, "a", "1"), put(2, 1, "b", "2"),
                 put(3, 1, "c", "3")), 3));
-        assertTrue(storage.preparing.await(10, TimeUnit.SECONDS), "no snapshot was prepared after 3 entries");
+        assertTrue(storage.began.await(10, TimeUnit.SECONDS), "no snapshot was started after 3 entries");
 
         peers.deliver(new Message.AppendEntries(1, 2, 1, 3, 1, List.of(put(4, 1, "d", "4"), put(5, 1, "e", "5")), 5));
-        assertEquals(5L, member.awaitApplied(5).get(10, TimeUnit.SECONDS), "applying waited for the snapshot's flush");
+        assertEquals(5L, member.awaitApplied(5).get(10, TimeUnit.SECONDS), "applying waited for the snapshot");
         assertEquals("5", new String(engine.get(bytes("e")).value(), StandardCharsets.UTF_8));
-        assertEquals(0, member.status().snapshotIndex(), "the snapshot came before its preparation ended");
+        assertEquals(0, member.status().snapshotIndex(), "the snapshot was recorded before it was done");
 
         storage.release.countDown();
         ClusterTesting.awaitTrue(() -> member.status().snapshotIndex() >= 3, Duration.ofSeconds(10),
-                "the snapshot after its preparation", () -> member.status().toString());
+                "the snapshot once it is done", () -> member.status().toString());
     }
 
     @Test
