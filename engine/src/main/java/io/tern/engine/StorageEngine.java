@@ -57,8 +57,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * the log's committed entries after the state's applied index. Only entries known to be committed
  * (the log's commit watermark) are replayed: the rest may still be replaced by a new leader.
  *
- * <p>Threads: one applier calls {@link #apply}, {@link #createSnapshot()} and
- * {@link #installSnapshot}; any thread may read. The log has its own lock (see {@link RaftLog}).
+ * <p>Threads: one applier calls {@link #apply}, a snapshot thread {@link #createSnapshot()} and
+ * another {@link #installSnapshot}, serialised on one monitor only where they change or capture the
+ * state; any thread may read. The log has its own lock (see {@link RaftLog}).
  */
 public final class StorageEngine implements MemberStorage, AutoCloseable {
 
@@ -86,7 +87,8 @@ public final class StorageEngine implements MemberStorage, AutoCloseable {
     private final List<ChangeListener> changeListeners = new CopyOnWriteArrayList<>();
     /**
      * The newest of this member's snapshots, or null: read on open, then replaced (under
-     * {@link #stateChange}) by each snapshot taken or installed, never by one merely received.
+     * {@link #stateChange}) by each snapshot taken or installed that is further on, never by one
+     * merely received.
      * Kept here so that asking for it costs no directory listing, and it is current the moment
      * {@link #createSnapshot()} or {@link #installSnapshot} returns.
      */
@@ -463,6 +465,7 @@ public final class StorageEngine implements MemberStorage, AutoCloseable {
      */
     @Override
     public Snapshot createSnapshot() {
+        // A shortcut only: the capture below reads the point again, and an install may come between.
         synchronized (stateChange) {
             long applied = state.appliedIndex();
             if (applied == 0) {
@@ -507,8 +510,8 @@ public final class StorageEngine implements MemberStorage, AutoCloseable {
      * {@link #createSnapshot()} must flush too, with applying held, and then flushes only what was
      * applied since (under load, a flush of everything took about half a second, and every write
      * waited for it). Twice: what arrives during the first flush (some 3 MB per family under load)
-     * took the checkpoint 30-90 ms to flush; the second flush takes it, and leaves the checkpoint
-     * 3-25 ms (bench/README.md).
+     * took the checkpoint 33-87 ms to flush; the second flush takes it, and leaves the checkpoint
+     * 3-23 ms (bench/README.md).
      */
     @Override
     public void prepareSnapshot() {

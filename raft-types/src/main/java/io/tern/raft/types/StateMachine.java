@@ -32,8 +32,9 @@ public interface StateMachine {
 
     /**
      * Does ahead of a {@link #createSnapshot()} what may run while entries are applied (writing the
-     * applied state's memory to disk), so that the snapshot, which holds applying up, has little left
-     * to do. Called from a thread of its own, concurrently with {@link #apply}.
+     * applied state's memory to disk), so that the snapshot's capture, which holds applying up, has
+     * little left to do. Called from the same thread as {@link #createSnapshot()}, concurrently with
+     * {@link #apply}.
      */
     default void prepareSnapshot() {
     }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -82,8 +83,8 @@ final class Applier {
 
     private final StateMachine stateMachine;
     private final ExecutorService executor;
-    /** Where a periodic snapshot's flush runs, beside applying. */
-    private final ExecutorService snapshotPreparer;
+    /** Where snapshots are taken, beside applying; the applier records them afterwards. */
+    private final ExecutorService snapshotThread;
     private final NodeRuntime runtime;
     private final long snapshotEntries;
     private final Consumer<Long> onSnapshot;
@@ -94,14 +95,16 @@ final class Applier {
     private final Map<Long, PendingProposal> proposals = new ConcurrentHashMap<>();
     private final LongAdder proposalsFailed = new LongAdder();
     private final Map<Long, CompletableFuture<Long>> readsById = new ConcurrentHashMap<>();
+    /** The answers {@link #snapshotNow} owes, failed by {@link #stop} like every other waiter. */
+    private final Set<CompletableFuture<Long>> snapshotsAsked = ConcurrentHashMap.newKeySet();
     /** What waits for the applied index to reach a point: added from any thread, released by the applier. */
     private final ConcurrentSkipListMap<WaiterKey, CompletableFuture<Long>> waiters = new ConcurrentSkipListMap<>();
     private final AtomicLong arrivals = new AtomicLong();
     private final AtomicInteger localReadsWaiting = new AtomicInteger();
     private final AtomicLong backlog = new AtomicLong();
     private long lastSnapshotIndex;
-    /** A periodic snapshot's flush is under way on {@link #snapshotPreparer}; the snapshot follows it. */
-    private boolean preparingSnapshot;
+    /** A periodic snapshot is under way on {@link #snapshotThread}, until the applier has its outcome. */
+    private boolean periodicSnapshotUnderWay;
     private long snapshotRetryMillis;
     /** A point in nanoTime, which may be negative: 0 would put the first periodic snapshot off for ever. */
     private long nextSnapshotAttemptNanos;
@@ -116,11 +119,11 @@ final class Applier {
     private volatile RuntimeException stopReason;
 
     /** @param onCaughtUp told, on the applier thread, when the backlog drops under its bound after {@link #behind()} */
-    Applier(StateMachine stateMachine, ExecutorService executor, ExecutorService snapshotPreparer, NodeRuntime runtime,
+    Applier(StateMachine stateMachine, ExecutorService executor, ExecutorService snapshotThread, NodeRuntime runtime,
             long snapshotEntries, Consumer<Long> onSnapshot, Runnable onCaughtUp, Consumer<Throwable> onFailure) {
         this.stateMachine = stateMachine;
         this.executor = executor;
-        this.snapshotPreparer = snapshotPreparer;
+        this.snapshotThread = snapshotThread;
         this.runtime = runtime;
         this.nextSnapshotAttemptNanos = runtime.nanoTime();
         this.lastMarkNanos = runtime.nanoTime();
@@ -300,16 +303,17 @@ final class Applier {
 
     CompletableFuture<Long> snapshotNow() {
         CompletableFuture<Long> future = new CompletableFuture<>();
-        try {
-            snapshotPreparer.execute(() -> takeSnapshot((index, failure) -> {
-                if (failure == null) {
-                    future.complete(index);
-                } else {
-                    future.completeExceptionally(failure);
-                }
-            }));
-        } catch (RejectedExecutionException stopping) {
-            future.completeExceptionally(stopReason != null ? stopReason : stopping);
+        snapshotsAsked.add(future);
+        future.whenComplete((index, error) -> snapshotsAsked.remove(future));
+        failIfStopped(future);
+        if (!future.isDone() && !onSnapshotThread(() -> takeSnapshot((index, failure) -> {
+            if (failure == null) {
+                future.complete(index);
+            } else {
+                future.completeExceptionally(failure);
+            }
+        }))) {
+            future.completeExceptionally(new RaftOutcomeUnknownException("the node is stopping: no snapshot was taken"));
         }
         return future;
     }
@@ -351,30 +355,45 @@ final class Applier {
         }
         releaseWaitersUpTo(applied);
         if (applied - lastSnapshotIndex >= snapshotEntries && runtime.nanoTime() - nextSnapshotAttemptNanos >= 0
-                && !preparingSnapshot) {
-            prepareThenSnapshot();
+                && !periodicSnapshotUnderWay) {
+            startPeriodicSnapshot();
         }
     }
 
     /**
-     * Applier: a periodic snapshot, taken on {@link #snapshotPreparer} while entries go on being
+     * Applier: a periodic snapshot, taken on {@link #snapshotThread} while entries go on being
      * applied. The state machine's preparation (the flush) runs first; the snapshot itself holds
      * applying only while it captures the state, not while it is measured and written out.
      */
-    private void prepareThenSnapshot() {
-        preparingSnapshot = true;
+    private void startPeriodicSnapshot() {
+        periodicSnapshotUnderWay = onSnapshotThread(() -> {
+            try {
+                stateMachine.prepareSnapshot();
+            } catch (RuntimeException e) {
+                // Only time is lost: the snapshot's own flush does the work, with applying held.
+                log.warn("preparing a snapshot failed: {}", RaftNode.oneLine(e));
+            }
+            takeSnapshot(this::afterPeriodicSnapshot);
+        });
+    }
+
+    /**
+     * Runs {@code task} on {@link #snapshotThread}; false if that no longer takes tasks (stopping).
+     * An {@code Error} there stops the node as one on the applier does, rather than ending the thread
+     * quietly with a snapshot for ever under way.
+     */
+    private boolean onSnapshotThread(Runnable task) {
         try {
-            snapshotPreparer.execute(() -> {
+            snapshotThread.execute(() -> {
                 try {
-                    stateMachine.prepareSnapshot();
-                } catch (RuntimeException e) {
-                    // Only time is lost: the snapshot's own flush does the work, with applying held.
-                    log.warn("preparing a snapshot failed: {}", RaftNode.oneLine(e));
+                    task.run();
+                } catch (Error e) {
+                    enqueue(() -> stopAfterFailure(e));
                 }
-                takeSnapshot(this::afterPeriodicSnapshot);
             });
+            return true;
         } catch (RejectedExecutionException stopping) {
-            preparingSnapshot = false;
+            return false;
         }
     }
 
@@ -384,7 +403,7 @@ final class Applier {
      * while its log still works.
      */
     private void afterPeriodicSnapshot(long index, RuntimeException failure) {
-        preparingSnapshot = false;
+        periodicSnapshotUnderWay = false;
         if (failure == null) {
             snapshotRetryMillis = 0;
             return;
@@ -451,8 +470,9 @@ final class Applier {
     }
 
     /**
-     * On {@link #snapshotPreparer}: takes a snapshot, then, on the applier, records it and hands the
-     * outcome (the snapshot's index, or why it failed) to {@code then}.
+     * On {@link #snapshotThread}: takes a snapshot, then, on the applier, records it and hands the
+     * outcome (the snapshot's index, or why it failed) to {@code then}. Once the applier has stopped,
+     * {@code then} is not called: {@link #stop} has failed whoever waited.
      */
     private void takeSnapshot(SnapshotOutcome then) {
         long index = 0;
@@ -504,6 +524,9 @@ final class Applier {
         }
         for (CompletableFuture<Long> waiter : waiters.values()) {
             waiter.completeExceptionally(reason);
+        }
+        for (CompletableFuture<Long> asked : new ArrayList<>(snapshotsAsked)) {
+            asked.completeExceptionally(reason);
         }
     }
 }

@@ -74,7 +74,7 @@ public final class RaftNode implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final Applier applier;
     private final ExecutorService applierExecutor;
-    private final ExecutorService snapshotPreparer;
+    private final ExecutorService snapshotThread;
     private final SnapshotTransfers snapshots;
     private final FatalFailureListener onFatal;
 
@@ -128,8 +128,8 @@ public final class RaftNode implements AutoCloseable {
         this.timers = runtime.timers("tern-raft-timer-" + id);
         this.applierExecutor = runtime.serialExecutor("tern-raft-apply-" + id);
         // Once the applier's backlog drops under its bound, the loop's drive() hands it what Raft held back.
-        this.snapshotPreparer = runtime.serialExecutor("tern-snapshot-" + id);
-        this.applier = new Applier(storage, applierExecutor, snapshotPreparer, runtime, config.snapshotEntries(),
+        this.snapshotThread = runtime.serialExecutor("tern-snapshot-" + id);
+        this.applier = new Applier(storage, applierExecutor, snapshotThread, runtime, config.snapshotEntries(),
                 index -> onLoop(() -> afterSnapshotTaken(index)), () -> onLoop(() -> { }), this::fail);
         this.snapshots = new SnapshotTransfers(id, storage, transport, runtime, config.snapshotChunkBytes(),
                 config.requestTimeout(), peer -> onLoop(() -> core.reportSnapshot(peer, false)));
@@ -854,10 +854,10 @@ public final class RaftNode implements AutoCloseable {
         applier.stop(stopping);
         failForwardedProposals(stopping);
         applierExecutor.shutdown();
-        snapshotPreparer.shutdown();
+        snapshotThread.shutdown();
         try {
             applierExecutor.awaitTermination(5, TimeUnit.SECONDS);
-            snapshotPreparer.awaitTermination(5, TimeUnit.SECONDS);
+            snapshotThread.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -17,9 +17,9 @@ import io.tern.raft.core.Message;
 import io.tern.raft.core.SnapshotMeta;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -29,10 +29,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -129,18 +133,41 @@ class RaftNodeSnapshotTest {
                 3, Duration.ofSeconds(10), 4096);
         RaftNode member = RaftNode.start(options, storage, peers);
         toClose.add(member);
-        peers.deliver(new Message.AppendEntries(1, 2, 1, 0, 0, List.of(put(1, 1, "a", "1"), put(2, 1, "b", "2"),
-                put(3, 1, "c", "3")), 3));
-        assertTrue(storage.began.await(10, TimeUnit.SECONDS), "no snapshot was started after 3 entries");
+        try {
+            peers.deliver(new Message.AppendEntries(1, 2, 1, 0, 0, List.of(put(1, 1, "a", "1"), put(2, 1, "b", "2"),
+                    put(3, 1, "c", "3")), 3));
+            assertTrue(storage.began.await(10, TimeUnit.SECONDS), "no snapshot was started after 3 entries");
 
-        peers.deliver(new Message.AppendEntries(1, 2, 1, 3, 1, List.of(put(4, 1, "d", "4"), put(5, 1, "e", "5")), 5));
-        assertEquals(5L, member.awaitApplied(5).get(10, TimeUnit.SECONDS), "applying waited for the snapshot");
-        assertEquals("5", new String(engine.get(bytes("e")).value(), StandardCharsets.UTF_8));
-        assertEquals(0, member.status().snapshotIndex(), "the snapshot was recorded before it was done");
-
-        storage.release.countDown();
+            peers.deliver(new Message.AppendEntries(1, 2, 1, 3, 1, List.of(put(4, 1, "d", "4"), put(5, 1, "e", "5")), 5));
+            assertEquals(5L, member.awaitApplied(5).get(10, TimeUnit.SECONDS), "applying waited for the snapshot");
+            assertEquals("5", new String(engine.get(bytes("e")).value(), StandardCharsets.UTF_8));
+            assertEquals(0, member.status().snapshotIndex(), "the snapshot was recorded before it was done");
+        } finally {
+            storage.release.countDown();
+        }
         ClusterTesting.awaitTrue(() -> member.status().snapshotIndex() >= 3, Duration.ofSeconds(10),
                 "the snapshot once it is done", () -> member.status().toString());
+    }
+
+    /** A snapshot asked for and still being taken when the member closes is answered, not left waiting. */
+    @Test
+    void aSnapshotAskedForWhileTheMemberClosesIsAnswered() throws Exception {
+        SnapshotStepHeld storage = new SnapshotStepHeld(openEngine(2), SnapshotStepHeld.Step.CREATE);
+        RaftNode member = RaftNode.start(new NodeConfig(2, MEMBERS, Duration.ofMillis(20), Duration.ofHours(1),
+                1_000_000, Duration.ofSeconds(10), 4096), storage, peers);
+        toClose.add(member);
+        peers.deliver(new Message.AppendEntries(1, 2, 1, 0, 0, List.of(put(1, 1, "a", "1")), 1));
+        member.awaitApplied(1).get(10, TimeUnit.SECONDS);
+        CompletableFuture<Long> asked = member.snapshotNow();
+        assertTrue(storage.began.await(10, TimeUnit.SECONDS), "the snapshot was not started");
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(member::close);
+        try {
+            ExecutionException answer = assertThrows(ExecutionException.class, () -> asked.get(10, TimeUnit.SECONDS));
+            assertInstanceOf(RaftOutcomeUnknownException.class, answer.getCause());
+        } finally {
+            storage.release.countDown();
+        }
+        closing.get(10, TimeUnit.SECONDS);
     }
 
     @Test
