@@ -3,7 +3,6 @@ package io.tern.engine.snapshot;
 import io.tern.raft.types.SnapshotFileNames;
 import io.tern.engine.CorruptStorageException;
 import io.tern.engine.StorageException;
-import io.tern.raft.types.Membership;
 import io.tern.engine.io.DurableFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,26 +90,6 @@ public final class SnapshotStore {
     /** The directory that holds the snapshots. */
     public Path root() {
         return root;
-    }
-
-    /**
-     * Makes a snapshot of the state at ({@code index}, {@code term}) that {@code writer} writes, as
-     * {@link #capture} does. If a good snapshot with this id exists already, it is returned and
-     * {@code writer} is not called.
-     *
-     * @throws StorageException if the writer or the disk fails; nothing is left behind
-     */
-    public Snapshot create(long index, long term, Membership membership, CheckpointWriter writer) {
-        Objects.requireNonNull(membership, "membership");
-        Objects.requireNonNull(writer, "writer");
-        Optional<Snapshot> existing = existing(new SnapshotId(index, term));
-        if (existing.isPresent()) {
-            return existing.get();
-        }
-        return capture(directory -> {
-            writer.writeInto(directory);
-            return new StateCapture.Point(index, term, membership);
-        });
     }
 
     /**
@@ -387,17 +366,6 @@ public final class SnapshotStore {
             DurableFiles.deleteTree(temporary);
         } catch (IOException | RuntimeException e) {
             failure.addSuppressed(e);
-        }
-    }
-
-    private Optional<Snapshot> existing(SnapshotId id) {
-        Path target = root.resolve(id.directoryName());
-        if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-            return Optional.empty();
-        }
-        synchronized (this) {
-            // A bad one is quarantined when the new one is published.
-            return loadOrSkip(target);
         }
     }
 

@@ -4,9 +4,9 @@ import io.tern.raft.types.Membership;
 import java.nio.file.Path;
 
 /**
- * Fills a new snapshot with the state's files, as {@link CheckpointWriter} does, and says which point
- * of the state they hold: the engine captures whatever is applied at that moment, so the point is
- * known only once the files are written.
+ * Fills a new snapshot with the state's files (the engine passes a lambda that makes a RocksDB
+ * checkpoint) and says which point of the state they hold: the engine captures whatever is applied at
+ * that moment, so the point is known only once the files are written.
  */
 @FunctionalInterface
 public interface StateCapture {
@@ -15,6 +15,11 @@ public interface StateCapture {
     record Point(long index, long term, Membership membership) {
     }
 
-    /** As {@link CheckpointWriter#writeInto}, and returns the point the files hold. */
+    /**
+     * Creates the directory {@code emptyDirThatDoesNotExistYet}, writes regular files (no
+     * subdirectories) into it, and returns the point they hold. It may throw anything checked
+     * ({@code RocksDBException} is not an {@code IOException}); the store then deletes whatever was
+     * written and reports the failure.
+     */
     Point writeInto(Path emptyDirThatDoesNotExistYet) throws Exception;
 }

@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static io.tern.engine.snapshot.TestCheckpoints.MEMBERSHIP;
 import static io.tern.engine.snapshot.TestCheckpoints.entries;
 import static io.tern.engine.snapshot.TestCheckpoints.randomBytes;
 import static io.tern.engine.snapshot.TestCheckpoints.writing;
@@ -47,7 +46,7 @@ class SnapshotBackupTest {
         content.put("000010.sst", randomBytes(3 * CHUNK + 17, 1));
         content.put("CURRENT", "MANIFEST-000004\n".getBytes());
         content.put("MANIFEST-000004", randomBytes(1000, 3));
-        snapshot = source.create(500, 4, MEMBERSHIP, writing(content));
+        snapshot = source.capture(writing(500, 4, content));
     }
 
     @Test

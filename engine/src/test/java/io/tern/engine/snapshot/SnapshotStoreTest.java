@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.tern.engine.snapshot.TestCheckpoints.MEMBERSHIP;
 import static io.tern.engine.snapshot.TestCheckpoints.entries;
@@ -33,7 +32,7 @@ class SnapshotStoreTest {
     }
 
     private static Snapshot create(SnapshotStore store, long index, long term) {
-        return store.create(index, term, MEMBERSHIP, writing(smallCheckpoint(index)));
+        return store.capture(writing(index, term, smallCheckpoint(index)));
     }
 
     @Test
@@ -42,7 +41,7 @@ class SnapshotStoreTest {
         assertTrue(store.newest().isEmpty());
 
         Map<String, byte[]> content = smallCheckpoint(1);
-        Snapshot created = store.create(120, 3, MEMBERSHIP, writing(content));
+        Snapshot created = store.capture(writing(120, 3, content));
 
         Snapshot newest = store.newest().orElseThrow();
         assertEquals(created, newest);
@@ -72,19 +71,19 @@ class SnapshotStoreTest {
     }
 
     @Test
-    void creatingAnExistingSnapshotReturnsItWithoutWritingAgain() {
+    void capturingAPointThatHasASnapshotReturnsThatOneAndKeepsNothingElse() {
         SnapshotStore store = open();
         Snapshot first = create(store, 10, 1);
-        AtomicInteger calls = new AtomicInteger();
-        Snapshot again = store.create(10, 1, MEMBERSHIP, directory -> calls.incrementAndGet());
+        Snapshot again = store.capture(writing(10, 1, smallCheckpoint(99)));
         assertEquals(first, again);
-        assertEquals(0, calls.get());
+        assertEquals(List.of(first.directory().getFileName().toString()), entries(store.root()));
+        store.verify(again);
     }
 
     @Test
     void aFailingWriterLeavesNothingBehind() {
         SnapshotStore store = open();
-        StorageException e = assertThrows(StorageException.class, () -> store.create(10, 1, MEMBERSHIP, directory -> {
+        StorageException e = assertThrows(StorageException.class, () -> store.capture(directory -> {
             Files.createDirectory(directory);
             Files.write(directory.resolve("000001.sst"), new byte[100]);
             throw new IOException("disk full");
@@ -97,8 +96,9 @@ class SnapshotStoreTest {
     @Test
     void aCheckpointWithASubdirectoryIsRefused() {
         SnapshotStore store = open();
-        StorageException e = assertThrows(StorageException.class, () -> store.create(10, 1, MEMBERSHIP, directory -> {
+        StorageException e = assertThrows(StorageException.class, () -> store.capture(directory -> {
             Files.createDirectories(directory.resolve("nested"));
+            return new StateCapture.Point(10, 1, MEMBERSHIP);
         }));
         assertTrue(e.getMessage().contains("nested"), e.getMessage());
         assertEquals(List.of(), entries(store.root()));

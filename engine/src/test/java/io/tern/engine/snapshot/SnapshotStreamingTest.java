@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static io.tern.engine.snapshot.TestCheckpoints.MEMBERSHIP;
 import static io.tern.engine.snapshot.TestCheckpoints.entries;
 import static io.tern.engine.snapshot.TestCheckpoints.randomBytes;
 import static io.tern.engine.snapshot.TestCheckpoints.writing;
@@ -52,7 +51,7 @@ class SnapshotStreamingTest {
         content.put("LOCK", new byte[0]);
         content.put("MANIFEST-000004", randomBytes(1000, 3));
         content.put("zz-empty", new byte[0]);
-        snapshot = leader.create(500, 4, MEMBERSHIP, writing(content));
+        snapshot = leader.capture(writing(500, 4, content));
     }
 
     @Test
@@ -84,7 +83,7 @@ class SnapshotStreamingTest {
 
     @Test
     void aReceivedSnapshotIsNotOneOfTheStoresUntilAdopted() {
-        Snapshot own = follower.create(100, 2, MEMBERSHIP, writing(TestCheckpoints.smallCheckpoint(9)));
+        Snapshot own = follower.capture(writing(100, 2, TestCheckpoints.smallCheckpoint(9)));
         Snapshot received = install(readAll(snapshot, CHUNK));
 
         assertEquals(List.of(own), follower.list(), "list() shows only the store's own snapshots");
@@ -112,7 +111,7 @@ class SnapshotStreamingTest {
 
     @Test
     void receivedSnapshotsNeverInstalledAreDeletedOnOpen() {
-        Snapshot own = follower.create(100, 2, MEMBERSHIP, writing(TestCheckpoints.smallCheckpoint(9)));
+        Snapshot own = follower.capture(writing(100, 2, TestCheckpoints.smallCheckpoint(9)));
         install(readAll(snapshot, CHUNK));
 
         SnapshotStore reopened = SnapshotStore.open(follower.root());
@@ -145,7 +144,7 @@ class SnapshotStreamingTest {
 
     @Test
     void aSnapshotOfOnlyEmptyFilesEndsWithItsMetadata() {
-        Snapshot empty = leader.create(600, 4, MEMBERSHIP, writing(Map.of("LOCK", new byte[0], "OTHER", new byte[0])));
+        Snapshot empty = leader.capture(writing(600, 4, Map.of("LOCK", new byte[0], "OTHER", new byte[0])));
         List<SnapshotChunk> chunks = readAll(empty, 1 << 20);
         assertEquals(1, chunks.size());
         assertTrue(chunks.getFirst().last());
@@ -232,7 +231,7 @@ class SnapshotStreamingTest {
 
     @Test
     void aFailedInstallLeavesExistingSnapshotsUntouched() {
-        Snapshot existing = follower.create(100, 2, MEMBERSHIP, writing(TestCheckpoints.smallCheckpoint(9)));
+        Snapshot existing = follower.capture(writing(100, 2, TestCheckpoints.smallCheckpoint(9)));
         List<SnapshotChunk> chunks = readAll(snapshot, CHUNK);
         chunks.remove(chunks.size() - 2);
         assertThrows(IllegalStateException.class, () -> install(chunks));

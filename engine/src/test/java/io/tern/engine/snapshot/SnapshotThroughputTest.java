@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import static io.tern.engine.snapshot.TestCheckpoints.MEMBERSHIP;
 import static io.tern.engine.snapshot.TestCheckpoints.randomBytes;
 import static io.tern.engine.snapshot.TestCheckpoints.writing;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,7 +39,7 @@ class SnapshotThroughputTest {
             files.put(String.format("%06d.sst", i), randomBytes(64 << 20, i));
         }
         SnapshotStore leader = SnapshotStore.open(temp.resolve("leader"));
-        Snapshot snapshot = leader.create(1_000, 1, MEMBERSHIP, writing(files));
+        Snapshot snapshot = leader.capture(writing(1_000, 1, files));
         files.clear();
 
         double cold = install(leader, snapshot, temp.resolve("warm-up"));

@@ -24,13 +24,14 @@ final class TestCheckpoints {
     private TestCheckpoints() {
     }
 
-    /** A writer that creates the directory and writes exactly {@code files} into it. */
-    static CheckpointWriter writing(Map<String, byte[]> files) {
+    /** A capture of ({@code index}, {@code term}, {@link #MEMBERSHIP}) that writes exactly {@code files}. */
+    static StateCapture writing(long index, long term, Map<String, byte[]> files) {
         return directory -> {
             Files.createDirectory(directory);
             for (Map.Entry<String, byte[]> file : files.entrySet()) {
                 Files.write(directory.resolve(file.getKey()), file.getValue());
             }
+            return new StateCapture.Point(index, term, MEMBERSHIP);
         };
     }
 
