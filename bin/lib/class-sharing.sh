@@ -26,8 +26,8 @@ tern_class_sharing_flags() {
 # when the JVM writes the archive). With the profile of a recovery, a member killed right after a
 # million writes restarted in 1.65-2.11 s instead of 2.07-2.25 s (bench/README.md, "Restarts"; measured
 # before the state kept a WAL, when a recovery also replayed the log into the state). The archive is
-# written beside and renamed into place, so a JVM never maps a half-written one. A training run that fails leaves no
-# archive: members then start as before, only slower, so it never fails the caller.
+# written beside and renamed into place, so a JVM never maps a half-written one. A training run that
+# fails leaves no archive: members then start as before, only slower, so it never fails the caller.
 tern_train_class_sharing() {
   local java=$1 classpath=$2 archive=$3
   local work port pid major ready=0

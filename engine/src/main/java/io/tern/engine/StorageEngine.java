@@ -500,8 +500,9 @@ public final class StorageEngine implements MemberStorage, AutoCloseable {
             }
             newestSnapshot = snapshot;
         }
-        log.info("snapshot taken at index {} (term {}, {} bytes; applying waited {} ms)", snapshot.lastIncludedIndex(),
-                snapshot.lastIncludedTerm(), snapshot.sizeBytes(), TimeUnit.NANOSECONDS.toMillis(heldNanos[0]));
+        log.info("snapshot taken at index {} (term {}, {} bytes; applying waited {} ms)",
+                snapshot.lastIncludedIndex(), snapshot.lastIncludedTerm(), snapshot.sizeBytes(),
+                TimeUnit.NANOSECONDS.toMillis(heldNanos[0]));
         return snapshot;
     }
 

@@ -313,7 +313,8 @@ final class Applier {
                 future.completeExceptionally(failure);
             }
         }))) {
-            future.completeExceptionally(new RaftOutcomeUnknownException("the node is stopping: no snapshot was taken"));
+            future.completeExceptionally(
+                    new RaftOutcomeUnknownException("the node is stopping: no snapshot was taken"));
         }
         return future;
     }
