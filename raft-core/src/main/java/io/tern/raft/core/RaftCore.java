@@ -366,7 +366,8 @@ public final class RaftCore {
                 afterPersist,
                 readStates,
                 abandonedReads,
-                forwardedProposals);
+                forwardedProposals,
+                hard.term() != persisted.term() || hard.vote() != persisted.vote());
         outbox.clear();
         readStates.clear();
         abandonedReads.clear();

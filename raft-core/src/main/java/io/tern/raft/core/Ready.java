@@ -27,7 +27,8 @@ import java.util.Optional;
  * messages and ticks into the core; their effects show up in the next batch.
  *
  * <p>A hard state that differs from the last one only in its commit index needs no sync of its own:
- * losing it costs nothing but some replay. Term and vote changes must be synced as described above.
+ * losing it costs nothing but some replay. Term and vote changes must be synced as described above;
+ * {@code termOrVoteChanged} says whether there are any.
  */
 public record Ready(
         Optional<HardState> hardState,
@@ -39,7 +40,8 @@ public record Ready(
         List<Message> messagesAfterPersist,
         List<ReadState> readStates,
         List<Long> abandonedReads,
-        List<ForwardedProposal> forwardedProposals) {
+        List<ForwardedProposal> forwardedProposals,
+        boolean termOrVoteChanged) {
 
     public Ready {
         entries = List.copyOf(entries);
@@ -51,8 +53,11 @@ public record Ready(
         forwardedProposals = List.copyOf(forwardedProposals);
     }
 
-    /** Whether the driver must write anything before sending {@link #messagesAfterPersist()}. */
+    /**
+     * Whether the driver must write anything before sending {@link #messagesAfterPersist()}. A commit
+     * index alone is not written, so a Ready that only commits is applied without waiting for the disk.
+     */
     public boolean needsPersist() {
-        return hardState.isPresent() || snapshot.isPresent() || !entries.isEmpty();
+        return termOrVoteChanged || snapshot.isPresent() || truncateFrom > 0 || !entries.isEmpty();
     }
 }

@@ -1,6 +1,7 @@
 package io.tern.raft.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,6 +52,27 @@ class ReadyOrderingTest {
         assertEquals(List.of(LogEntry.noop(1, 1)), ready.entries());
         assertEquals(2, ready.messages().size(), "AppendEntries to both followers go out at once");
         assertTrue(ready.messages().stream().allMatch(m -> m instanceof Message.AppendEntries));
+    }
+
+    @Test
+    void aReadyThatOnlyAdvancesTheCommitIndexNeedsNoWrite() {
+        MemoryStorage storage = new MemoryStorage(THREE);
+        RaftCore core = RaftCore.start(RaftConfig.defaults(1).withPreVote(false), storage, new Random(1));
+        core.campaign();
+        Ready vote = core.ready();
+        storage.persist(vote);
+        core.advance(vote);
+        core.step(new Message.RequestVoteResponse(2, 1, 1, true));
+        Ready append = core.ready();
+        storage.persist(append);
+        core.advance(append);
+        core.step(Message.AppendEntriesResponse.accepted(2, 1, 1, 1));
+        Ready commit = core.ready();
+        assertEquals(List.of(LogEntry.noop(1, 1)), commit.committedEntries());
+        assertEquals(new HardState(1, 1, 1), commit.hardState().orElseThrow(), "the commit index moved");
+        // A commit index is never synced on its own (Ready's contract), so the driver must not hold the
+        // entries back for a write: that was a hand-off to the log thread and back on every commit.
+        assertFalse(commit.needsPersist());
     }
 
     @Test

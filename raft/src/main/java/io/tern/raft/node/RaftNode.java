@@ -571,7 +571,7 @@ public final class RaftNode implements AutoCloseable {
             // Term and vote are saved (and forced) by the hard state store. The commit index is not
             // persisted here: applying an entry marks it committed in the log (StorageEngine.apply),
             // which is all recovery needs, and Raft re-learns the rest from the leader. So a Ready
-            // that only moves the commit index costs no write and no fsync.
+            // that only moves the commit index never comes here (Ready.needsPersist).
             ready.hardState().ifPresent(hard -> {
                 TermStorage terms = storage.terms();
                 if (terms.term() != hard.term() || terms.votedFor() != hard.vote()) {

@@ -121,7 +121,7 @@ class ReplicatedLogTest {
         log.commitTo(3);
         assertEquals(terms(1, 1), log.nextCommittedEntries(1 << 20));
         s.persist(new Ready(Optional.empty(), Optional.empty(), 0, log.unstableEntries(), List.of(), List.of(), List.of(),
-                List.of(), List.of(), List.of()));
+                List.of(), List.of(), List.of(), false));
         log.stableTo(3, 1);
         assertEquals(3, log.nextCommittedEntries(1 << 20).size());
     }
