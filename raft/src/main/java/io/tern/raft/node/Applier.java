@@ -1,5 +1,7 @@
 package io.tern.raft.node;
 
+import io.tern.platform.StageTrace;
+import io.tern.platform.StageTrace.Stage;
 import io.tern.raft.types.LogEntry;
 import io.tern.raft.types.StateMachine;
 import io.tern.raft.core.ReadState;
@@ -420,6 +422,7 @@ final class Applier {
         if (committed.isEmpty()) {
             return;
         }
+        StageTrace.mark(Stage.APPLY_BEGUN, committed.getLast().index());
         boolean mark = committed.getLast().index() - lastMarked >= MARK_EVERY_ENTRIES
                 || runtime.nanoTime() - lastMarkNanos >= TimeUnit.MILLISECONDS.toNanos(MARK_EVERY_MILLIS);
         // The state machine skips what a snapshot installed meanwhile covers, under the lock the install takes.
@@ -445,6 +448,7 @@ final class Applier {
                         "a new leader replaced the proposal at index " + entry.index() + " before it committed", 0, ""));
             }
         }
+        StageTrace.mark(Stage.APPLIED, committed.getLast().index());
     }
 
     /** Any thread. */

@@ -1,6 +1,9 @@
 package io.tern.raft.node;
 
 import io.tern.platform.HostPort;
+import io.tern.platform.StageTrace;
+import io.tern.platform.StageTrace.Stage;
+import io.tern.raft.types.LogEntry;
 import io.tern.raft.types.LogStorage;
 import io.tern.raft.types.Member;
 import io.tern.raft.types.MemberStorage;
@@ -20,6 +23,7 @@ import io.tern.raft.core.Rejection;
 import io.tern.raft.core.Role;
 import io.tern.raft.core.SnapshotMeta;
 import io.tern.raft.core.Status;
+import io.tern.raft.transport.MessageStages;
 import io.tern.raft.transport.PeerFrame;
 import io.tern.raft.transport.PeerTransport;
 import org.slf4j.Logger;
@@ -212,6 +216,7 @@ public final class RaftNode implements AutoCloseable {
     public CompletableFuture<Applied> proposeHere(byte[] command) {
         CompletableFuture<Applied> future = withTimeout(new CompletableFuture<>(), "proposal");
         onLoopUnlessAnswered(future, () -> {
+            StageTrace.mark(Stage.PROPOSAL_ON_LOOP, 0);
             if (betterAtTheLeader(PeerFrame.Hello.FORWARDED_PROPOSALS_VERSION)) {
                 future.completeExceptionally(rejected(Rejection.NOT_LEADER, core.leaderId()));
                 return;
@@ -540,6 +545,7 @@ public final class RaftNode implements AutoCloseable {
             }
             Ready ready = core.ready();
             persisting = ready;
+            markEntries(Stage.READY_WITH_ENTRIES, ready.entries());
             // Before any entry of this Ready is applied: an accepted proposal's entry may be among them.
             for (ForwardedProposal forwarded : ready.forwardedProposals()) {
                 CompletableFuture<Applied> future = forwardedProposals.remove(forwarded.proposalId());
@@ -561,6 +567,7 @@ public final class RaftNode implements AutoCloseable {
     private void persist(Ready ready) {
         try {
             LogStorage raftLog = storage.log();
+            markEntries(Stage.LOG_WRITE_BEGUN, ready.entries());
             ready.snapshot().ifPresent(this::installReceivedSnapshot);
             if (ready.truncateFrom() > 0) {
                 raftLog.truncateFrom(ready.truncateFrom());
@@ -582,6 +589,7 @@ public final class RaftNode implements AutoCloseable {
             if (logChanged) {
                 raftLog.sync();
             }
+            markEntries(Stage.LOG_SYNCED, ready.entries());
             onLoop(() -> afterPersist(ready));
         } catch (Throwable e) {
             fail(e); // an Error too: a SIGBUS on a mapped write surfaces as InternalError
@@ -603,6 +611,7 @@ public final class RaftNode implements AutoCloseable {
     }
 
     private void afterPersist(Ready ready) {
+        markEntries(Stage.PERSISTED_ON_LOOP, ready.entries());
         ready.messagesAfterPersist().forEach(this::send);
         core.advance(ready);
         persisting = null;
@@ -610,10 +619,17 @@ public final class RaftNode implements AutoCloseable {
             RaftNotLeaderException abandonedWith = ready.abandonedReads().isEmpty() ? null
                     : notLeader("the read was not confirmed: leadership changed, or the leader did not answer in time",
                             core.leaderId());
+            markEntries(Stage.COMMITTED_TO_APPLIER, ready.committedEntries());
             applier.submit(new Applier.Batch(ready.committedEntries(), ready.readStates(), ready.abandonedReads(),
                     abandonedWith));
         }
         announceMembers();
+    }
+
+    private static void markEntries(Stage stage, List<LogEntry> entries) {
+        if (StageTrace.ON && !entries.isEmpty()) {
+            StageTrace.mark(stage, entries.getLast().index());
+        }
     }
 
     private void send(Message message) {
@@ -888,7 +904,11 @@ public final class RaftNode implements AutoCloseable {
                 log.debug("dropping InstallSnapshot {} from {}: its bytes have not arrived", install.snapshot().index(), install.from());
                 return;
             }
-            onLoop(() -> core.step(message));
+            MessageStages.mark(message, MessageStages.Step.RECEIVED);
+            onLoop(() -> {
+                MessageStages.mark(message, MessageStages.Step.STEPPED);
+                core.step(message);
+            });
         }
 
         @Override

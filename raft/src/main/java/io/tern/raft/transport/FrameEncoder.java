@@ -42,6 +42,9 @@ public final class FrameEncoder extends MessageToByteEncoder<PeerFrame> {
     @Override
     protected void encode(ChannelHandlerContext ctx, PeerFrame frame, ByteBuf out) {
         write(frame, out);
+        if (frame instanceof PeerFrame.RaftMessage raft) {
+            MessageStages.mark(raft.message(), MessageStages.Step.SENT);
+        }
     }
 
     private static int frameSize(PeerFrame frame) {

@@ -12,6 +12,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.tern.client.protocol.AuthResponses;
 import io.tern.client.protocol.FrameWriter;
 import io.tern.client.protocol.WatchRequests;
+import io.tern.platform.StageTrace;
 import io.tern.server.service.Caller;
 import java.util.Optional;
 import io.tern.client.protocol.ProtocolException;
@@ -80,6 +81,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
         long frameBytes = body.readableBytes() + 4L;
         long received = System.nanoTime();
+        StageTrace.mark(StageTrace.Stage.CLIENT_DECODED, 0);
         Request request;
         try {
             request = RequestCodec.decode(body);
@@ -187,6 +189,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.writeAndFlush(encode(ctx.alloc(), response), ctx.voidPromise());
+        StageTrace.mark(StageTrace.Stage.CLIENT_ANSWERED, 0);
         ChannelOutboundBuffer output = ctx.channel().unsafe().outboundBuffer();
         if (output != null && output.totalPendingWriteBytes() > maxPendingOutputBytes) {
             log.debug("closing {}: over {} bytes of answers unread", ctx.channel().remoteAddress(), maxPendingOutputBytes);
