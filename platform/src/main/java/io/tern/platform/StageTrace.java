@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * When a write passed each stage of its way through the members, for the per-stage breakdown of
@@ -40,9 +41,9 @@ public final class StageTrace {
         COMMITTED_TO_APPLIER,
         /** The applier began applying them. Key: the last one's index. */
         APPLY_BEGUN,
-        /** The applier applied them and completed their proposals. Key: the last one's index. */
+        /** The applier applied them, before it completes their proposals. Key: the last one's index. */
         APPLIED,
-        /** An answer handed to a client's connection. Key 0. */
+        /** An answer written to a client's connection, on its loop. Key 0. */
         CLIENT_ANSWERED,
         /** Peer messages (AppendEntries, its success, a follower's ProposeRequest): encoded on the
          * connection's loop just before the socket write (key: the peer it goes to), decoded off the
@@ -58,7 +59,11 @@ public final class StageTrace {
 
     static {
         if (ON) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> RECORDER.write(Path.of(FILE)), "tern-stage-trace"));
+            try {
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> RECORDER.write(Path.of(FILE)), "tern-stage-trace"));
+            } catch (IllegalStateException shuttingDown) {
+                // First used while the JVM exits: nothing will be written, and marking must still not fail.
+            }
         }
     }
 
@@ -77,6 +82,7 @@ public final class StageTrace {
         private final long[] keys;
         private final long[] nanos;
         private final AtomicInteger next = new AtomicInteger();
+        private final LongAdder dropped = new LongAdder();
 
         Recorder(int capacity) {
             stages = new byte[capacity];
@@ -84,18 +90,34 @@ public final class StageTrace {
             nanos = new long[capacity];
         }
 
-        /** Keeps the mark if there is room; later ones are dropped, so a long run keeps its start. */
+        /**
+         * Keeps the mark if there is room; later ones are counted and dropped, so a long run keeps its
+         * start. The counter stops at the capacity (give or take a mark per thread), so it never wraps.
+         */
         void mark(Stage stage, long key) {
             long now = System.nanoTime();
+            if (next.get() >= stages.length) {
+                dropped.increment();
+                return;
+            }
             int slot = next.getAndIncrement();
             if (slot < stages.length) {
                 stages[slot] = (byte) stage.ordinal();
                 keys[slot] = key;
                 nanos[slot] = now;
+            } else {
+                dropped.increment();
             }
         }
 
-        /** A mark another thread is still storing may come out half written; the analysis finds no path through it. */
+        long dropped() {
+            return dropped.sum();
+        }
+
+        /**
+         * Writes the marks, then {@code # dropped N}. A mark another thread is still storing may come out
+         * half written; the analysis finds no path through it.
+         */
         void write(Path file) {
             int count = Math.min(next.get(), stages.length);
             Stage[] names = Stage.values();
@@ -103,6 +125,10 @@ public final class StageTrace {
                 for (int i = 0; i < count; i++) {
                     out.append(names[stages[i]].name()).append(' ').print(keys[i]);
                     out.append(' ').println(nanos[i]);
+                }
+                out.append("# dropped ").println(dropped());
+                if (out.checkError()) {
+                    throw new IOException("a write failed (is the disk full?)");
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("could not write the stage trace to " + file, e);

@@ -25,7 +25,8 @@ class StageTraceTest {
         recorder.write(file);
 
         List<String[]> lines = Files.readAllLines(file).stream().map(line -> line.split(" ")).toList();
-        assertEquals(2, lines.size());
+        assertEquals(3, lines.size());
+        assertEquals("# dropped 0", String.join(" ", lines.get(2)));
         assertEquals("READY_WITH_ENTRIES", lines.get(0)[0]);
         assertEquals("41", lines.get(0)[1]);
         assertEquals("ACK_RECEIVED", lines.get(1)[0]);
@@ -45,8 +46,9 @@ class StageTraceTest {
         recorder.write(file);
 
         List<String> lines = Files.readAllLines(file);
-        assertEquals(2, lines.size());
+        assertEquals(3, lines.size());
         assertTrue(lines.get(1).startsWith("PROPOSAL_ON_LOOP "));
+        assertEquals("# dropped 1", lines.get(2), "the analysis must know the trace is not whole");
     }
 
     @Test

@@ -435,6 +435,8 @@ final class Applier {
             lastMarked = fresh.getLast().index();
             lastMarkNanos = runtime.nanoTime();
         }
+        // Before the proposals complete: completing one hands its answer to the connection's loop.
+        StageTrace.mark(Stage.APPLIED, fresh.getLast().index());
         for (int i = 0; i < fresh.size(); i++) {
             LogEntry entry = fresh.get(i);
             PendingProposal pending = proposals.remove(entry.index());
@@ -448,7 +450,6 @@ final class Applier {
                         "a new leader replaced the proposal at index " + entry.index() + " before it committed", 0, ""));
             }
         }
-        StageTrace.mark(Stage.APPLIED, committed.getLast().index());
     }
 
     /** Any thread. */

@@ -81,7 +81,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
         long frameBytes = body.readableBytes() + 4L;
         long received = System.nanoTime();
-        StageTrace.mark(StageTrace.Stage.CLIENT_DECODED, 0);
         Request request;
         try {
             request = RequestCodec.decode(body);
@@ -92,6 +91,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         } finally {
             body.release();
         }
+        StageTrace.mark(StageTrace.Stage.CLIENT_DECODED, 0);
         inFlight++;
         inFlightBytes += frameBytes;
         serverInFlight.begin();
