@@ -357,8 +357,13 @@ final class Applier {
             }
         }
         releaseWaitersUpTo(applied);
-        if (applied - lastSnapshotIndex >= snapshotEntries && runtime.nanoTime() - nextSnapshotAttemptNanos >= 0
-                && !periodicSnapshotUnderWay) {
+        startPeriodicSnapshotIfDue();
+    }
+
+    /** Applier: after each batch, and after each periodic snapshot, which entries applied meanwhile may have made due. */
+    private void startPeriodicSnapshotIfDue() {
+        if (stateMachine.appliedIndex() - lastSnapshotIndex >= snapshotEntries
+                && runtime.nanoTime() - nextSnapshotAttemptNanos >= 0 && !periodicSnapshotUnderWay) {
             startPeriodicSnapshot();
         }
     }
@@ -409,6 +414,8 @@ final class Applier {
         periodicSnapshotUnderWay = false;
         if (failure == null) {
             snapshotRetryMillis = 0;
+            // A burst that ended while this snapshot was taken brings no batch to look again.
+            startPeriodicSnapshotIfDue();
             return;
         }
         snapshotRetryMillis = snapshotRetryMillis == 0 ? SNAPSHOT_RETRY_FIRST_MILLIS

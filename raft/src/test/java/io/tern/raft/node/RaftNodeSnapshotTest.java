@@ -125,7 +125,7 @@ class RaftNodeSnapshotTest {
      * it): the entries committed meanwhile are applied, and the snapshot is recorded once it is done.
      */
     @ParameterizedTest
-    @EnumSource(SnapshotStepHeld.Step.class)
+    @EnumSource(value = SnapshotStepHeld.Step.class, names = {"PREPARE", "CREATE"})
     void entriesAreAppliedWhileAPeriodicSnapshotIsUnderWay(SnapshotStepHeld.Step step) throws Exception {
         StorageEngine engine = openEngine(2);
         SnapshotStepHeld storage = new SnapshotStepHeld(engine, step);
@@ -147,6 +147,32 @@ class RaftNodeSnapshotTest {
         }
         ClusterTesting.awaitTrue(() -> member.status().snapshotIndex() >= 3, Duration.ofSeconds(10),
                 "the snapshot once it is done", () -> member.status().toString());
+    }
+
+    /**
+     * Entries applied while a periodic snapshot is under way count toward the next one even when no
+     * more come: a burst that ends during a snapshot must not leave the member's log unsnapshotted (and
+     * so uncompacted) until the next write.
+     */
+    @Test
+    void entriesAppliedDuringASnapshotAreSnapshottedWhenItEndsThoughNoMoreCome() throws Exception {
+        StorageEngine engine = openEngine(2);
+        SnapshotStepHeld storage = new SnapshotStepHeld(engine, SnapshotStepHeld.Step.CREATED);
+        RaftNode member = RaftNode.start(new NodeConfig(2, MEMBERS, Duration.ofMillis(20), Duration.ofHours(1),
+                3, Duration.ofSeconds(10), 4096), storage, peers);
+        toClose.add(member);
+        try {
+            peers.deliver(new Message.AppendEntries(1, 2, 1, 0, 0, List.of(put(1, 1, "a", "1"), put(2, 1, "b", "2"),
+                    put(3, 1, "c", "3")), 3));
+            assertTrue(storage.began.await(10, TimeUnit.SECONDS), "no snapshot was taken after 3 entries");
+            peers.deliver(new Message.AppendEntries(1, 2, 1, 3, 1, List.of(put(4, 1, "d", "4"), put(5, 1, "e", "5"),
+                    put(6, 1, "f", "6"), put(7, 1, "g", "7")), 7));
+            member.awaitApplied(7).get(10, TimeUnit.SECONDS);
+        } finally {
+            storage.release.countDown();
+        }
+        ClusterTesting.awaitTrue(() -> member.status().snapshotIndex() == 7, Duration.ofSeconds(10),
+                "a snapshot of the entries applied while the first was taken", () -> member.status().toString());
     }
 
     /** A snapshot asked for and still being taken when the member closes is answered, not left waiting. */

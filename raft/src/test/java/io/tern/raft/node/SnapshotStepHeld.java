@@ -8,7 +8,8 @@ import java.util.concurrent.CountDownLatch;
 /** A member's storage that says when one step of a periodic snapshot began, then waits until the test lets it go. */
 final class SnapshotStepHeld extends ForwardingMemberStorage {
 
-    enum Step { PREPARE, CREATE }
+    /** Before the flush; before the capture; after the capture, before the applier records the snapshot. */
+    enum Step { PREPARE, CREATE, CREATED }
 
     final CountDownLatch began = new CountDownLatch(1);
     final CountDownLatch release = new CountDownLatch(1);
@@ -28,7 +29,9 @@ final class SnapshotStepHeld extends ForwardingMemberStorage {
     @Override
     public StoredSnapshot createSnapshot() {
         holdIf(Step.CREATE);
-        return super.createSnapshot();
+        StoredSnapshot taken = super.createSnapshot();
+        holdIf(Step.CREATED);
+        return taken;
     }
 
     private void holdIf(Step step) {
