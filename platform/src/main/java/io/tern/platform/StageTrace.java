@@ -60,7 +60,8 @@ public final class StageTrace {
     static {
         if (ON) {
             try {
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> RECORDER.write(Path.of(FILE)), "tern-stage-trace"));
+                Runtime.getRuntime().addShutdownHook(
+                        new Thread(() -> RECORDER.write(Path.of(FILE)), "tern-stage-trace"));
             } catch (IllegalStateException shuttingDown) {
                 // First used while the JVM exits: nothing will be written, and marking must still not fail.
             }

@@ -360,7 +360,10 @@ final class Applier {
         startPeriodicSnapshotIfDue();
     }
 
-    /** Applier: after each batch, and after each periodic snapshot, which entries applied meanwhile may have made due. */
+    /**
+     * Applier: after each batch, and after each periodic snapshot, which the entries applied meanwhile
+     * may have made due.
+     */
     private void startPeriodicSnapshotIfDue() {
         if (stateMachine.appliedIndex() - lastSnapshotIndex >= snapshotEntries
                 && runtime.nanoTime() - nextSnapshotAttemptNanos >= 0 && !periodicSnapshotUnderWay) {
