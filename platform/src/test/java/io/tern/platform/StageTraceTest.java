@@ -1,7 +1,6 @@
 package io.tern.platform;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tern.platform.StageTrace.Stage;
@@ -49,11 +48,5 @@ class StageTraceTest {
         assertEquals(3, lines.size());
         assertTrue(lines.get(1).startsWith("PROPOSAL_ON_LOOP "));
         assertEquals("# dropped 1", lines.get(2), "the analysis must know the trace is not whole");
-    }
-
-    @Test
-    void offUnlessTheEnvironmentNamesAFile() {
-        // The build's tests run without TERN_STAGE_TRACE: marking then must cost nothing and keep nothing.
-        assertFalse(StageTrace.ON);
     }
 }
