@@ -16,3 +16,17 @@ print(next((m["address"] for m in json.load(sys.stdin) if m.get("role") == "LEAD
   done
   return 1
 }
+
+# The --cluster value of COUNT members on the loopback address, member i at port PORT + i - 1.
+cluster_of() { # PORT COUNT
+  local i spec=""
+  for ((i = 1; i <= $2; i++)); do spec+="$i=127.0.0.1:$(($1 + i - 1)),"; done
+  echo "${spec%,}"
+}
+
+# The same members' client addresses, for --endpoints.
+endpoints_of() { # PORT COUNT
+  local i list=""
+  for ((i = 0; i < $2; i++)); do list+="127.0.0.1:$(($1 + i)),"; done
+  echo "${list%,}"
+}
