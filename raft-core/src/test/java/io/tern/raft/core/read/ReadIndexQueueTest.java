@@ -1,6 +1,8 @@
 package io.tern.raft.core.read;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tern.raft.core.read.ReadIndexQueue.ConfirmedRead;
 import java.util.List;
@@ -36,6 +38,25 @@ class ReadIndexQueueTest {
         assertEquals(List.of(own(100, 7)), q.acknowledge(3, first, VOTERS));
         assertEquals(List.of(), q.acknowledge(4, second, VOTERS));
         assertEquals(List.of(own(101, 8)), q.acknowledge(5, second, VOTERS));
+    }
+
+    @Test
+    void theNextRoundWaitsUntilTheOneInFlightIsConfirmed() {
+        ReadIndexQueue q = new ReadIndexQueue(LEADER);
+        q.add(LEADER, 100, 7);
+        assertTrue(q.needsRound());
+        long first = q.startRound();
+        q.add(LEADER, 101, 7);
+        q.add(LEADER, 102, 8);
+        assertFalse(q.needsRound(), "round " + first + " is in flight");
+        q.acknowledge(2, first, VOTERS);
+        assertFalse(q.needsRound(), "round " + first + " is not confirmed by two of five");
+        assertEquals(List.of(own(100, 7)), q.acknowledge(3, first, VOTERS));
+        assertTrue(q.needsRound());
+        long second = q.startRound();
+        q.acknowledge(2, second, VOTERS);
+        assertEquals(List.of(own(101, 7), own(102, 8)), q.acknowledge(3, second, VOTERS));
+        assertFalse(q.needsRound());
     }
 
     @Test
