@@ -11,6 +11,7 @@ import io.tern.platform.IoTransport;
 import io.tern.platform.tls.TlsConfigException;
 import io.tern.raft.node.FatalFailureListener;
 import io.tern.raft.node.NodeConfig;
+import io.tern.raft.node.NodeRuntime;
 import io.tern.raft.node.RaftNode;
 import io.tern.raft.transport.NettyPeerTransport;
 import io.tern.raft.transport.PeerTransport;
@@ -156,7 +157,8 @@ public final class TernServer implements AutoCloseable {
             RaftNode node = RaftNode.start(new NodeConfig(config.id(), config.join() ? Membership.EMPTY : bootstrap(config),
                     config.heartbeat(), config.electionTimeout(), config.snapshotEntries(), config.requestTimeout(),
                     SNAPSHOT_CHUNK_BYTES), new MeteredStorage(engine, metrics.registry()), joining.<PeerTransport>map(view -> new JoiningPeerTransport(peers,
-                    addressesOfOthers(config.id(), view.members()))).orElse(peers), onFatal);
+                    addressesOfOthers(config.id(), view.members()))).orElse(peers),
+                    NodeRuntime.threadsWithLoopOn(peers.eventLoop()), onFatal);
             started.add(0, node);
             if (node.status().members().voterIds().equals(List.of(config.id()))) {
                 node.campaign(); // a lone voter need not wait an election timeout to lead

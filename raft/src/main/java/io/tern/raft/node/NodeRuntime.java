@@ -1,8 +1,10 @@
 package io.tern.raft.node;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -20,6 +22,14 @@ public interface NodeRuntime {
 
     /** An executor that runs one task at a time, in order; {@code name} names its thread. */
     ExecutorService serialExecutor(String name);
+
+    /**
+     * The executor of the Raft loop ({@code name} names its thread): a serial executor, by default
+     * {@link #serialExecutor(String)}.
+     */
+    default ExecutorService raftLoop(String name) {
+        return serialExecutor(name);
+    }
 
     /** An executor for independent tasks that may run side by side. */
     ExecutorService pool(String name);
@@ -44,11 +54,29 @@ public interface NodeRuntime {
         return Threads.INSTANCE;
     }
 
+    /**
+     * As {@link #threads()}, but the Raft loop runs on {@code loopThread}, a serial executor that the
+     * caller owns and stops after the member: the event loop of the member's peer connections, so
+     * that the loop writes its messages itself instead of waking another thread for each.
+     */
+    static NodeRuntime threadsWithLoopOn(Executor loopThread) {
+        return new Threads(Objects.requireNonNull(loopThread, "loopThread"));
+    }
+
     /** The production runtime. */
     final class Threads implements NodeRuntime {
-        private static final Threads INSTANCE = new Threads();
+        private static final Threads INSTANCE = new Threads(null);
 
-        private Threads() {
+        /** Where the Raft loop runs; null for a thread of its own. */
+        private final Executor loopThread;
+
+        private Threads(Executor loopThread) {
+            this.loopThread = loopThread;
+        }
+
+        @Override
+        public ExecutorService raftLoop(String name) {
+            return loopThread == null ? serialExecutor(name) : new BorrowedSerialExecutor(loopThread, name);
         }
 
         @Override

@@ -53,7 +53,9 @@ import java.util.function.Supplier;
  * <p>Threads and who owns what:
  * <ul>
  *   <li>the <b>loop</b> thread owns the core: every input (a tick, a peer's message, a proposal, a
- *       read) runs on it, and so does taking each {@link Ready} and handing out its parts;</li>
+ *       read) runs on it, and so does taking each {@link Ready} and handing out its parts. It may be
+ *       the peer transport's own event loop ({@link NodeRuntime#threadsWithLoopOn}), which then
+ *       writes the loop's messages without a hand-off;</li>
  *   <li>the <b>log</b> thread makes a Ready durable: truncation, appends, hard state, one sync. While
  *       it syncs, the loop keeps taking inputs, and the next Ready gathers all of them into one
  *       append and one sync (group commit). The leader's messages leave before its own write;</li>
@@ -124,7 +126,7 @@ public final class RaftNode implements AutoCloseable {
         this.storageView = new MemberStorageView(storage);
         this.core = new RaftCore(config.raftConfig(), storageView, storage.appliedIndex(), runtime.random(config.id()));
         long id = config.id();
-        this.loop = runtime.serialExecutor("tern-raft-loop-" + id);
+        this.loop = runtime.raftLoop("tern-raft-loop-" + id);
         this.logWriter = runtime.serialExecutor("tern-raft-log-" + id);
         // Nearly every request deadline is cancelled by its answer; left queued until it would have
         // fired, each would hold its request's future for the whole request timeout: the runtime's

@@ -1,5 +1,6 @@
 package io.tern.raft.transport;
 
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.tern.raft.types.SnapshotChunk;
 import io.tern.raft.core.Message;
@@ -175,6 +176,15 @@ public final class NettyPeerTransport implements PeerTransport {
                 .awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS + 1_000)) {
             log.warn("The peer transport's threads did not stop within {} ms", SHUTDOWN_TIMEOUT_MILLIS);
         }
+    }
+
+    /**
+     * An event loop of this transport's connections, for a member's Raft loop to run on: with one I/O
+     * thread (the default) that loop then writes every message it sends itself, where a thread of its
+     * own would wake the I/O thread for each. It stops when the transport closes.
+     */
+    public EventLoop eventLoop() {
+        return group.next();
     }
 
     /** The I/O threads, for tests that must hold them still to fill a peer's queue deterministically. */

@@ -114,9 +114,10 @@ final class PeerConnection {
                             ch.pipeline().addLast(ssl);
                         }
                         ch.pipeline().addLast(
-                                // Consolidates the flush of every writeAndFlush queued in one event-loop turn.
+                                // A message written on the event loop itself (the Raft loop runs there)
+                                // leaves at once; only flushes during a read are consolidated.
                                 new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES,
-                                        true),
+                                        false),
                                 new FrameEncoder(),
                                 new FrameDecoder(),
                                 new AckReader());

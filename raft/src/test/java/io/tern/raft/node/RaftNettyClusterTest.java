@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -50,6 +51,7 @@ class RaftNettyClusterTest {
     Path dir;
 
     private final Map<Long, RaftNode> nodes = new HashMap<>();
+    private final Map<Long, NettyPeerTransport> transports = new HashMap<>();
     private Membership members;
 
     @AfterEach
@@ -79,13 +81,17 @@ class RaftNettyClusterTest {
                 .withListenAddress(socketAddress(self.address())));
         NodeConfig options = new NodeConfig(id, members, heartbeat, electionTimeout,
                 SNAPSHOT_ENTRIES, Duration.ofSeconds(20), 256 * 1024);
-        RaftNode node = RaftNode.start(options, engine, transport);
+        // As a server runs it: the Raft loop on the event loop of the member's peer connections.
+        RaftNode node = RaftNode.start(options, engine, transport, NodeRuntime.threadsWithLoopOn(transport.eventLoop()),
+                FatalFailureListener.NONE);
         nodes.put(id, node);
+        transports.put(id, transport);
         return node;
     }
 
     private void stop(long id) {
         RaftNode node = nodes.remove(id);
+        transports.remove(id);
         node.close();
         ClusterTesting.engineOf(node).close();
     }
@@ -98,6 +104,10 @@ class RaftNettyClusterTest {
         }
 
         RaftNode first = awaitLeader();
+        CompletableFuture<Boolean> onThePeerLoop = new CompletableFuture<>();
+        first.addLeadershipListener((leading, term) -> onThePeerLoop.complete(transports.get(first.id()).eventLoop().inEventLoop()));
+        assertTrue(onThePeerLoop.orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join(),
+                "the Raft loop runs on the transport's event loop");
         long written = writeAll(first, 1, 100_000);
         awaitAllApplied(written);
         assertArrayEquals(value(100_000), ClusterTesting.engineOf(nodes.get(2L)).get(key(100_000)).value());
