@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -30,6 +32,10 @@ public final class NettyPeerTransport implements PeerTransport {
 
     private final PeerTransportConfig config;
     private final EventLoopGroup group;
+    /** Peers' names are looked up here, off the event loop, which the Raft loop may share. */
+    private final ExecutorService lookups = Executors.newCachedThreadPool(
+            Thread.ofPlatform().name("tern-peer-lookup-", 0).daemon().factory());
+    private final OffLoopAddressResolverGroup resolver = new OffLoopAddressResolverGroup(lookups);
     private final Map<Long, PeerConnection> peers = new ConcurrentHashMap<>();
     private final LongAdder droppedForUnknownPeers = new LongAdder();
     /** A member that says hello is up: a connection to it waiting out its backoff goes at once. */
@@ -171,6 +177,8 @@ public final class NettyPeerTransport implements PeerTransport {
         }
         peers.values().forEach(peer -> peer.close("the transport is closed"));
         peers.clear();
+        resolver.close();
+        lookups.shutdownNow();
         // Queued closes run before the loops stop; no quiet period, since nothing new should arrive.
         if (!group.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
                 .awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS + 1_000)) {
@@ -197,7 +205,7 @@ public final class NettyPeerTransport implements PeerTransport {
     }
 
     private PeerConnection newConnection(long peerId, InetSocketAddress address, MessageCounters counters) {
-        PeerConnection connection = new PeerConnection(peerId, address, group.next(), config, counters, () -> {
+        PeerConnection connection = new PeerConnection(peerId, address, group.next(), config, resolver, counters, () -> {
             PeerTransport.InboundHandler handler = inbound;
             if (handler != null) {
                 handler.onPeerReachable(peerId);

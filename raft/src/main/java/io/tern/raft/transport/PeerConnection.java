@@ -10,6 +10,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.resolver.AddressResolverGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslHandler;
@@ -80,7 +81,7 @@ final class PeerConnection {
     private final Map<Long, PendingChunk> chunksWaitingForAck = new HashMap<>();
 
     PeerConnection(long peerId, InetSocketAddress address, EventLoop eventLoop, PeerTransportConfig config,
-            MessageCounters counters, Runnable onConnected) {
+            AddressResolverGroup<InetSocketAddress> resolver, MessageCounters counters, Runnable onConnected) {
         this.peerId = peerId;
         this.address = address;
         this.eventLoop = eventLoop;
@@ -93,6 +94,7 @@ final class PeerConnection {
         long highWater = Math.min(Integer.MAX_VALUE, config.maxQueuedBytesPerPeer());
         this.bootstrap = new Bootstrap()
                 .group(eventLoop)
+                .resolver(resolver)
                 .channel(config.io().socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
