@@ -10,7 +10,9 @@ import io.tern.engine.io.DurableFiles;
 import io.tern.engine.state.Command;
 import io.tern.platform.HostPort;
 import io.tern.raft.core.Role;
+import io.tern.raft.node.FatalFailureListener;
 import io.tern.raft.node.NodeConfig;
+import io.tern.raft.node.NodeRuntime;
 import io.tern.raft.node.RaftNode;
 import io.tern.raft.transport.NettyPeerTransport;
 import io.tern.raft.transport.PeerTransportConfig;
@@ -94,7 +96,9 @@ public class RaftClusterBenchmark {
                     .withListenAddress(new InetSocketAddress("127.0.0.1", HostPort.parse(member.address()).port())));
             NodeConfig options = new NodeConfig(member.id(), membership, Duration.ofMillis(100), Duration.ofMillis(1000),
                     1_000_000, Duration.ofSeconds(30), 1 << 20);
-            nodes.add(RaftNode.start(options, engine, transport));
+            // As a server runs it: the Raft loop on the event loop of the member's peer connections.
+            nodes.add(RaftNode.start(options, engine, transport, NodeRuntime.threadsWithLoopOn(transport.eventLoop()),
+                    FatalFailureListener.NONE));
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (leader == null) {

@@ -11,7 +11,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * An {@link java.util.concurrent.ExecutorService} over a serial executor that someone else owns and
  * stops, such as a Netty event loop: shutting this down refuses new tasks and lets those accepted
- * run, and {@link #awaitTermination} waits for them, while the owner's executor runs on.
+ * run, and {@link #awaitTermination} waits for them, while the owner's executor runs on. Shut this
+ * down before the owner stops: a task the owner drops unrun while stopping is never counted as
+ * finished, and {@link #awaitTermination} then runs out its timeout.
  */
 final class BorrowedSerialExecutor extends AbstractExecutorService {
 

@@ -2,9 +2,9 @@ package io.tern.raft.node;
 
 /**
  * Told when this member starts or stops leading (see {@link RaftNode#addLeadershipListener}). Called
- * on the member's loop thread, which every Raft input waits for: an implementation only records or
- * hands the news on, never calls back into the node and waits, and never throws (the member would
- * stop).
+ * on the member's loop thread, which every Raft input waits for, and which in a server also writes
+ * and reads the member's peer connections: an implementation only records or hands the news on,
+ * never blocks, never calls back into the node and waits, and never throws (the member would stop).
  */
 @FunctionalInterface
 public interface LeadershipListener {

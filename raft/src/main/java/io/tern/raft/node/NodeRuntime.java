@@ -24,8 +24,8 @@ public interface NodeRuntime {
     ExecutorService serialExecutor(String name);
 
     /**
-     * The executor of the Raft loop ({@code name} names its thread): a serial executor, by default
-     * {@link #serialExecutor(String)}.
+     * The executor of the Raft loop: a serial executor, by default {@link #serialExecutor(String)}
+     * ({@code name} then names its thread).
      */
     default ExecutorService raftLoop(String name) {
         return serialExecutor(name);

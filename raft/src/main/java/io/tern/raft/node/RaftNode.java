@@ -60,7 +60,8 @@ import java.util.function.Supplier;
  *       it syncs, the loop keeps taking inputs, and the next Ready gathers all of them into one
  *       append and one sync (group commit). The leader's messages leave before its own write;</li>
  *   <li>the <b>applier</b> thread applies committed entries and completes what waits on them;</li>
- *   <li>snapshot transfers run on their own threads, so heartbeats never wait for them.</li>
+ *   <li>snapshot transfers read and write their files on their own threads, one chunk at a time, so
+ *       heartbeats never queue behind a transfer.</li>
  * </ul>
  * The threads, the clock and the random source come from a {@link NodeRuntime}; the log, term and
  * vote, and the state machine from a {@link MemberStorage}. A simulation passes its own of both.

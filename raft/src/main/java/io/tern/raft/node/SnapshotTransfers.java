@@ -22,7 +22,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.LongConsumer;
 
 /**
- * Moves snapshots between members, off the Raft loop so heartbeats never wait for them.
+ * Moves snapshots between members, reading and writing their files off the Raft loop, one chunk at a
+ * time, so heartbeats never queue behind a transfer.
  *
  * <p>Sending: the core asks for it with an InstallSnapshot message; the snapshot's chunks go out one
  * at a time, each after the previous was acknowledged (the receiver's disk sets the pace), and the
