@@ -1,6 +1,6 @@
 # Sourced by bin/tern: an archive of the classes a member loads while it starts, so that a JVM maps
 # them ready-parsed instead of loading and verifying them one by one. On JDK 25+ it is an AOT cache
-# (JEP 483, 514, 515: classes loaded and linked, and method profiles, so the JIT starts sooner); on
+# (JEP 483, 514: classes loaded and linked; without JEP 515's method profiles, see below); on
 # JDK 21-24 a dynamic class data sharing archive. An empty member then starts in about half the time
 # (bench/README.md, "Restart"). The JVM archives only classes that came from jars, so the launcher
 # runs the built jars, never target/classes, when it uses one.
@@ -19,15 +19,16 @@ tern_class_sharing_flags() {
 }
 
 # Writes the archive at $3 from a training run with the JVM at $1 and the classpath $2. What the
-# recorded server does is what a restart does, so that the archive holds those classes and, on JDK 25,
-# the method profiles that let the JIT compile them at once: a first, unrecorded server takes writes
-# and is killed, leaving a log to scan and writes its state never flushed (RocksDB's WAL to read back);
-# the recorded one recovers them, takes writes itself, and is stopped (SIGTERM, a normal exit, which is
-# when the JVM writes the archive). With the profile of a recovery, a member killed right after a
-# million writes restarted in 1.65-2.11 s instead of 2.07-2.25 s (bench/README.md, "Restarts"; measured
-# before the state kept a WAL, when a recovery also replayed the log into the state). The archive is
-# written beside and renamed into place, so a JVM never maps a half-written one. A training run that
-# fails leaves no archive: members then start as before, only slower, so it never fails the caller.
+# recorded server does is what a restart does, so that the archive holds those classes: a first,
+# unrecorded server takes writes and is killed, leaving a log to scan and writes its state never flushed
+# (RocksDB's WAL to read back); the recorded one recovers them, takes writes itself, and is stopped
+# (SIGTERM, a normal exit, which is when the JVM writes the archive). On JDK 25 the cache leaves out the
+# training run's method profiles (AOTRecordTraining off): a member whose JIT compiled from them stayed
+# slower for good, a write at one in flight taking 0.93 ms at the median instead of 0.74 ms, and
+# restarts were no quicker with them (bench/README.md, "The AOT cache's method profiles made every
+# member slower"). The archive is written beside and renamed into place, so a JVM never maps a
+# half-written one. A training run that fails leaves no archive: members then start as before, only
+# slower, so it never fails the caller.
 tern_train_class_sharing() {
   local java=$1 classpath=$2 archive=$3
   local work port pid major ready=0
@@ -44,7 +45,8 @@ tern_train_class_sharing() {
   kill -KILL "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   if [[ $major -ge 25 ]]; then
-    jvm_flags+=("-XX:AOTCacheOutput=$work/tern.jsa" -Xlog:aot=off -Xlog:cds=off)
+    jvm_flags+=("-XX:AOTCacheOutput=$work/tern.jsa" -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining
+      -Xlog:aot=off -Xlog:cds=off)
   else
     jvm_flags+=("-XX:ArchiveClassesAtExit=$work/tern.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off)
   fi
