@@ -30,3 +30,16 @@ endpoints_of() { # PORT COUNT
   for ((i = 0; i < $2; i++)); do list+="127.0.0.1:$(($1 + i)),"; done
   echo "${list%,}"
 }
+
+# One line: the user and system CPU (in clock ticks) each of the processes PID... has used so far.
+members_cpu() { # PID...
+  local pid
+  for pid in "$@"; do awk '{ print $14 + $15 }' "/proc/$pid/stat"; done | paste -sd' '
+}
+
+# Writes the /metrics pages of members 1..COUNT, member i's at METRICS_BASE + i, to FILE, each line
+# prefixed with its member's number (bench/lib/meters.py reads it back).
+scrape_members() { # METRICS_BASE COUNT FILE
+  local i
+  for ((i = 1; i <= $2; i++)); do curl -s "http://127.0.0.1:$(($1 + i))/metrics" | sed "s/^/$i /"; done >"$3"
+}
