@@ -45,8 +45,9 @@ tern_train_class_sharing() {
   kill -KILL "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   if [[ $major -ge 25 ]]; then
-    jvm_flags+=("-XX:AOTCacheOutput=$work/tern.jsa" -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining
-      -Xlog:aot=off -Xlog:cds=off)
+    # A diagnostic flag a later JDK may drop: then the cache is made as that JDK makes it, not lost.
+    jvm_flags+=("-XX:AOTCacheOutput=$work/tern.jsa" -XX:+IgnoreUnrecognizedVMOptions -XX:+UnlockDiagnosticVMOptions
+      -XX:-AOTRecordTraining -Xlog:aot=off -Xlog:cds=off)
   else
     jvm_flags+=("-XX:ArchiveClassesAtExit=$work/tern.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off)
   fi
