@@ -49,6 +49,7 @@ public final class SnapshotStore {
     private final Path root;
     /** Directories with open readers: kept by {@link #retainNewest} until the last reader closes. */
     private final Map<Path, Integer> readersByDirectory = new HashMap<>();
+    private final CheckpointMeasurer measurer = new CheckpointMeasurer();
 
     private SnapshotStore(Path root) {
         this.root = root;
@@ -448,11 +449,11 @@ public final class SnapshotStore {
     }
 
     /** Lists the checkpoint's files with their sizes and checksums, refusing anything but plain files. */
-    private static List<SnapshotFile> measureCheckpoint(Path directory) throws IOException {
+    private List<SnapshotFile> measureCheckpoint(Path directory) throws IOException {
         if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException("the checkpoint writer did not create the directory " + directory);
         }
-        List<SnapshotFile> files = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
@@ -464,10 +465,10 @@ public final class SnapshotStore {
                 } catch (IllegalArgumentException e) {
                     throw new IOException("the checkpoint holds a file a snapshot cannot carry: " + e.getMessage());
                 }
-                files.add(Checksums.measure(entry, name));
+                files.add(entry);
             }
         }
-        files.sort(Comparator.comparing(SnapshotFile::name));
-        return files;
+        files.sort(Comparator.comparing(file -> file.getFileName().toString()));
+        return measurer.measure(files);
     }
 }

@@ -60,6 +60,30 @@ class SnapshotStoreTest {
                 "nothing but the snapshot is left in the root");
     }
 
+    /** As a RocksDB checkpoint does: the next snapshot hard-links the table files of the one before. */
+    @Test
+    void aSnapshotThatSharesFilesWithTheOneBeforeRecordsAndVerifiesThem() throws IOException {
+        SnapshotStore store = open();
+        Snapshot first = create(store, 10, 1);
+        Map<String, byte[]> rest = smallCheckpoint(2);
+        rest.remove("000012.sst");
+        rest.put("000014.sst", TestCheckpoints.randomBytes(3_000, 7));
+        StateCapture writeRest = writing(20, 1, rest);
+        Snapshot second = store.capture(directory -> {
+            StateCapture.Point point = writeRest.writeInto(directory);
+            Files.createLink(directory.resolve("000012.sst"), first.directory().resolve("000012.sst"));
+            return point;
+        });
+
+        assertEquals(List.of("000012.sst", "000013.log", "000014.sst", "CURRENT", "MANIFEST-000004"),
+                second.files().stream().map(SnapshotFile::name).toList());
+        assertEquals(first.files().getFirst(), second.files().getFirst());
+        assertEquals(Checksums.measure(second.directory().resolve("000014.sst"), "000014.sst"), second.files().get(2));
+        store.verify(second);
+        store.retainNewest(1);
+        store.verify(second);
+    }
+
     @Test
     void newestAndListOrderByIndexNotByCreation() {
         SnapshotStore store = open();
