@@ -500,6 +500,10 @@ public final class StorageEngine implements MemberStorage, AutoCloseable {
             }
             newestSnapshot = snapshot;
         }
+        // Here rather than with the log's compaction, which runs on Raft's thread: deleting a snapshot
+        // reads the metadata of those kept and unlinks state files that compactions have replaced
+        // since, and every write in flight waited while Raft's thread did it.
+        snapshots.retainNewest(config.snapshotsToKeep());
         log.info("snapshot taken at index {} (term {}, {} bytes; applying waited {} ms)",
                 snapshot.lastIncludedIndex(), snapshot.lastIncludedTerm(), snapshot.sizeBytes(),
                 TimeUnit.NANOSECONDS.toMillis(heldNanos[0]));
@@ -531,15 +535,13 @@ public final class StorageEngine implements MemberStorage, AutoCloseable {
 
     /**
      * Deletes the log files wholly below the newest snapshot, never past what RocksDB has made
-     * durable nor past {@code keepFrom}, and snapshots beyond the number to keep. Returns the log's
-     * first index after it.
+     * durable nor past {@code keepFrom}. Returns the log's first index after it.
      */
     @Override
     public long compactLog(long keepFrom) {
         Snapshot newest = newestSnapshot;
         if (newest != null) {
             raftLog.compactUpTo(Math.min(Math.min(newest.lastIncludedIndex(), state.durableAppliedIndex()), keepFrom));
-            snapshots.retainNewest(config.snapshotsToKeep());
         }
         return raftLog.firstIndex();
     }

@@ -212,6 +212,24 @@ class StorageEngineTest {
         }
     }
 
+    /** The deletion runs on the thread that took the snapshot, not on the one that compacts the log (Raft's). */
+    @Test
+    void takingASnapshotDeletesThoseBeyondTheNumberToKeep() throws IOException {
+        Path data = dir.resolve("data");
+        try (StorageEngine engine = open(data, member1)) {
+            List<Long> taken = new ArrayList<>();
+            for (int snapshot = 0; snapshot < 3; snapshot++) {
+                writeAndApply(engine, snapshot * 10L + 1, snapshot * 10L + 10, 1);
+                taken.add(engine.createSnapshot().lastIncludedIndex());
+            }
+            assertEquals(List.of(10L, 20L, 30L), taken);
+            try (Stream<Path> kept = Files.list(data.resolve("snapshots"))) {
+                assertEquals(List.of("snap-00000000000000000020-1", "snap-00000000000000000030-1"),
+                        kept.map(path -> path.getFileName().toString()).sorted().toList());
+            }
+        }
+    }
+
     @Test
     void aSnapshotCompactsTheLogAndRecoveryStartsFromTheState() throws IOException {
         Path data = dir.resolve("data");
