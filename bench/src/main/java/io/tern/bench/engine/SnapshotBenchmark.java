@@ -31,7 +31,9 @@ import java.util.concurrent.TimeUnit;
  * snapshot's size (printed) over the score.
  * <ul>
  *   <li>{@code create}: {@link StorageEngine#createSnapshot()}: a RocksDB checkpoint (flush of the
- *       memtable, hard links), a CRC32C of every file, fsyncs, the rename. Before each one, 4096 more
+ *       memtable, hard links), a CRC32C of every file the previous snapshot does not hold (since
+ *       {@code cffacb3}; before, of every file), fsyncs, the rename, and the deletion of the snapshots
+ *       beyond the number to keep. Before each one, 4096 more
  *       puts are applied (overwriting keys), so that there is a new applied index to snapshot and a
  *       memtable to flush, as for a periodic snapshot of a live member.</li>
  *   <li>{@code streamAndInstall}: what a lagging follower costs: a {@link SnapshotReader} over the

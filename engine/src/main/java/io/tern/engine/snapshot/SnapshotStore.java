@@ -34,7 +34,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * has forgotten them, and the leader sends another if it is still needed.
  *
  * <p>Safe to use from several threads: the slow parts (writing a checkpoint, reading files) run
- * unlocked, and the steps that rename or delete directories are serialized. Every failure surfaces
+ * outside the store's lock (measuring a checkpoint holds only the measurer's), and the steps that
+ * rename or delete directories are serialized. Every failure surfaces
  * as a {@link StorageException} (a {@link CorruptStorageException} when bytes on disk are wrong)
  * with a one-line message naming the directory.
  */
@@ -95,10 +96,11 @@ public final class SnapshotStore {
 
     /**
      * Makes a snapshot of the point {@code capture} writes: it fills a temporary directory, then each
-     * file is measured, the metadata written, everything forced to disk, and the directory renamed to
-     * its final name. A crash at any point leaves either no snapshot or the complete one. Only the
-     * capture needs the state to hold still; the rest, which reads every file, does not. If a good
-     * snapshot of that point exists already, it is returned and the new files are deleted.
+     * file is measured (read, unless the previous snapshot holds it already: {@link CheckpointMeasurer}),
+     * the metadata written, everything forced to disk, and the directory renamed to its final name. A
+     * crash at any point leaves either no snapshot or the complete one. Only the capture needs the state
+     * to hold still; the rest does not. If a good snapshot of that point exists already, it is returned
+     * and the new files are deleted.
      *
      * @throws StorageException if the capture or the disk fails; nothing is left behind
      */
@@ -113,7 +115,11 @@ public final class SnapshotStore {
             Files.write(temporary.resolve(SnapshotMetadata.FILE_NAME), SnapshotMetadataJson.encode(metadata),
                     StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             DurableFiles.fsyncTree(temporary);
-            return publish(temporary, metadata);
+            Snapshot published = publish(temporary, metadata);
+            // Also when an existing snapshot was returned instead: the measurer reuses only files
+            // still linked to the inodes it measured.
+            measurer.remember(published.directory());
+            return published;
         } catch (Exception e) {
             deleteAfterFailure(temporary, e);
             if (e instanceof InterruptedException) {

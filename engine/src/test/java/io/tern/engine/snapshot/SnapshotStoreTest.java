@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Map;
 
@@ -61,27 +62,50 @@ class SnapshotStoreTest {
     }
 
     /** As a RocksDB checkpoint does: the next snapshot hard-links the table files of the one before. */
-    @Test
-    void aSnapshotThatSharesFilesWithTheOneBeforeRecordsAndVerifiesThem() throws IOException {
-        SnapshotStore store = open();
-        Snapshot first = create(store, 10, 1);
-        Map<String, byte[]> rest = smallCheckpoint(2);
+    private static Snapshot createLinkingTheTableOf(SnapshotStore store, Snapshot before, long index) {
+        Map<String, byte[]> rest = smallCheckpoint(index);
         rest.remove("000012.sst");
-        rest.put("000014.sst", TestCheckpoints.randomBytes(3_000, 7));
-        StateCapture writeRest = writing(20, 1, rest);
-        Snapshot second = store.capture(directory -> {
+        rest.put("000014.sst", TestCheckpoints.randomBytes(3_000, index));
+        StateCapture writeRest = writing(index, 1, rest);
+        return store.capture(directory -> {
             StateCapture.Point point = writeRest.writeInto(directory);
-            Files.createLink(directory.resolve("000012.sst"), first.directory().resolve("000012.sst"));
+            Files.createLink(directory.resolve("000012.sst"), before.directory().resolve("000012.sst"));
             return point;
         });
+    }
+
+    @Test
+    void aTableFileSharedWithTheSnapshotBeforeStaysVerifiableOnceThatOneIsDeleted() throws IOException {
+        SnapshotStore store = open();
+        Snapshot first = create(store, 10, 1);
+        Snapshot second = createLinkingTheTableOf(store, first, 20);
 
         assertEquals(List.of("000012.sst", "000013.log", "000014.sst", "CURRENT", "MANIFEST-000004"),
                 second.files().stream().map(SnapshotFile::name).toList());
         assertEquals(first.files().getFirst(), second.files().getFirst());
         assertEquals(Checksums.measure(second.directory().resolve("000014.sst"), "000014.sst"), second.files().get(2));
-        store.verify(second);
         store.retainNewest(1);
         store.verify(second);
+    }
+
+    /**
+     * A table file that rots in place (same size and time) after its snapshot measured it is not read
+     * again for the next snapshot: that one records the checksum of what RocksDB wrote, and fails to
+     * verify rather than carry the damage on as good.
+     */
+    @Test
+    void aSharedTableFileKeepsTheChecksumOfWhatWasWritten() throws IOException {
+        SnapshotStore store = open();
+        Snapshot first = create(store, 10, 1);
+        Path table = first.directory().resolve("000012.sst");
+        FileTime modified = Files.getLastModifiedTime(table);
+        flipBits(table, 100, 0x10);
+        Files.setLastModifiedTime(table, modified);
+
+        Snapshot second = createLinkingTheTableOf(store, first, 20);
+        assertEquals(first.files().getFirst(), second.files().getFirst());
+        CorruptStorageException rot = assertThrows(CorruptStorageException.class, () -> store.verify(second));
+        assertTrue(rot.getMessage().contains("000012.sst"), rot.getMessage());
     }
 
     @Test

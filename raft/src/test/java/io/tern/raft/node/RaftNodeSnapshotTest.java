@@ -121,8 +121,8 @@ class RaftNodeSnapshotTest {
 
     /**
      * A periodic snapshot must not hold applying up, neither while it is prepared (a flush, half a
-     * second under load) nor while it is taken (the checkpoint, then reading every file to measure
-     * it): the entries committed meanwhile are applied, and the snapshot is recorded once it is done.
+     * second under load) nor while it is taken (the checkpoint, then reading its new files to measure
+     * them): the entries committed meanwhile are applied, and the snapshot is recorded once it is done.
      */
     @ParameterizedTest
     @EnumSource(value = SnapshotStepHeld.Step.class, names = {"PREPARE", "CREATE"})
