@@ -457,11 +457,11 @@ public final class StorageEngine implements MemberStorage, AutoCloseable {
     // ---------------------------------------------------------------- snapshots
 
     /**
-     * Snapshots the applied state (a RocksDB checkpoint: hard links, plus a flush). Appends to the
-     * log go on meanwhile; applying waits only while the checkpoint is made, not while the snapshot's
-     * files are measured and forced to disk (reading them all took as long as the checkpoint again,
-     * and grows with the state). The log is not compacted here: {@link #compactLog(long)} does that,
-     * on the thread that reads the log for Raft.
+     * Snapshots the applied state (a RocksDB checkpoint: hard links, plus a flush), then deletes the
+     * snapshots beyond the number to keep. Appends to the log go on meanwhile; applying waits only
+     * while the checkpoint is made, not while the snapshot's new files are measured and forced to disk.
+     * The log is not compacted here: {@link #compactLog(long)} does that, on the thread that reads the
+     * log for Raft.
      */
     @Override
     public Snapshot createSnapshot() {
@@ -493,21 +493,38 @@ public final class StorageEngine implements MemberStorage, AutoCloseable {
                 return new StateCapture.Point(point.index(), point.term(), membership);
             }
         });
+        Snapshot installedMeanwhile = null;
         synchronized (stateChange) {
             Snapshot newest = newestSnapshot;
             if (newest != null && newest.lastIncludedIndex() >= snapshot.lastIncludedIndex()) {
-                return newest; // a snapshot installed meanwhile is further on
+                installedMeanwhile = newest; // further on than the one just taken
+            } else {
+                newestSnapshot = snapshot;
             }
-            newestSnapshot = snapshot;
         }
-        // Here rather than with the log's compaction, which runs on Raft's thread: deleting a snapshot
-        // reads the metadata of those kept and unlinks state files that compactions have replaced
-        // since, and every write in flight waited while Raft's thread did it.
-        snapshots.retainNewest(config.snapshotsToKeep());
+        deleteSnapshotsBeyondTheNumberToKeep();
+        if (installedMeanwhile != null) {
+            return installedMeanwhile;
+        }
         log.info("snapshot taken at index {} (term {}, {} bytes; applying waited {} ms)",
                 snapshot.lastIncludedIndex(), snapshot.lastIncludedTerm(), snapshot.sizeBytes(),
                 TimeUnit.NANOSECONDS.toMillis(heldNanos[0]));
         return snapshot;
+    }
+
+    /**
+     * Here, on the snapshot thread, rather than with the log's compaction on Raft's thread: deleting a
+     * snapshot reads the metadata of those kept and unlinks state files that compactions have replaced
+     * since, and every write in flight waited while Raft's thread did it. A failure to delete is
+     * housekeeping, not a failed snapshot (which would stop the log's compaction): the next snapshot
+     * tries again, and the disk's trouble shows in the log.
+     */
+    private void deleteSnapshotsBeyondTheNumberToKeep() {
+        try {
+            snapshots.retainNewest(config.snapshotsToKeep());
+        } catch (StorageException e) {
+            log.warn("cannot delete old snapshots: {}", e.getMessage());
+        }
     }
 
     /**

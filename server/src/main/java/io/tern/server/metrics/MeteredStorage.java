@@ -34,7 +34,8 @@ public final class MeteredStorage extends ForwardingMemberStorage {
                 "The latency distributions of applying a run of committed entries to the state (one RocksDB batch)",
                 Duration.ofMillis(1), 14);
         this.snapshot = ServerMetrics.exponentialTimer(registry, "tern_snapshot_duration",
-                "How long taking a snapshot took (applying waits only for its RocksDB checkpoint)",
+                "How long taking a snapshot took, deleting those beyond the number to keep included (applying "
+                        + "waits only for its RocksDB checkpoint)",
                 Duration.ofMillis(10), 14);
         this.install = ServerMetrics.exponentialTimer(registry, "tern_snapshot_install_duration",
                 "How long installing a snapshot received from the leader took", Duration.ofMillis(10), 14);
