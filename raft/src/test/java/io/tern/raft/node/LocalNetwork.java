@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An in-memory network for in-JVM clusters of {@link RaftNode}s: messages are delivered on one
@@ -27,6 +28,10 @@ final class LocalNetwork implements AutoCloseable {
     private final Map<Long, CompletableFuture<Void>> chunkGates = new ConcurrentHashMap<>();
     private final ExecutorService delivery = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("local-network").daemon().factory());
+    /** Chunks are handed over in the order they were sent, as over one connection, held ones too. */
+    private final ExecutorService chunkDelivery = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("local-network-chunks").daemon().factory());
+    private final Map<Long, AtomicInteger> chunksSentTo = new ConcurrentHashMap<>();
 
     PeerTransport transportFor(long id) {
         return new LocalTransport(id);
@@ -51,6 +56,12 @@ final class LocalNetwork implements AutoCloseable {
         return chunkGates.computeIfAbsent(id, member -> new CompletableFuture<>());
     }
 
+    /** How many snapshot chunks have been sent to {@code id}, delivered or not. */
+    int snapshotChunksSentTo(long id) {
+        AtomicInteger sent = chunksSentTo.get(id);
+        return sent == null ? 0 : sent.get();
+    }
+
     void reconnect(long id) {
         isolated.remove(id);
         disconnected.remove(id);
@@ -67,6 +78,7 @@ final class LocalNetwork implements AutoCloseable {
     @Override
     public void close() {
         delivery.shutdownNow();
+        chunkDelivery.shutdownNow();
     }
 
     private final class LocalTransport implements PeerTransport {
@@ -104,8 +116,20 @@ final class LocalNetwork implements AutoCloseable {
             if (handler == null || cut(id, peerId)) {
                 return CompletableFuture.failedFuture(new IllegalStateException("member " + peerId + " is unreachable"));
             }
+            chunksSentTo.computeIfAbsent(peerId, member -> new AtomicInteger()).incrementAndGet();
             CompletableFuture<Void> gate = chunkGates.getOrDefault(peerId, CompletableFuture.completedFuture(null));
-            return gate.thenCompose(open -> handler.onSnapshotChunk(id, snapshotIndex, chunk));
+            CompletableFuture<Void> acknowledged = new CompletableFuture<>();
+            chunkDelivery.execute(() -> {
+                gate.join();
+                handler.onSnapshotChunk(id, snapshotIndex, chunk).whenComplete((ok, error) -> {
+                    if (error == null) {
+                        acknowledged.complete(null);
+                    } else {
+                        acknowledged.completeExceptionally(error);
+                    }
+                });
+            });
+            return acknowledged;
         }
 
         @Override

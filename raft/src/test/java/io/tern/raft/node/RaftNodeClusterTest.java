@@ -379,6 +379,20 @@ class RaftNodeClusterTest {
                 ClusterTesting.engineOf(laggard).scan(new byte[0], new byte[0], 0).entries());
     }
 
+    /** A snapshot's chunks go out ahead of their acknowledgements, so a transfer is not one round trip per chunk. */
+    @Test
+    void aSnapshotIsStreamedWithSeveralChunksUnacknowledged() {
+        Lagging lagging = aLaggardBehindCompaction(1_000);
+        long laggardId = lagging.laggard().id();
+        HeldSnapshot held = reconnectHoldingTheSnapshot(lagging);
+        awaitTrue(() -> network.snapshotChunksSentTo(laggardId) == SnapshotTransfers.CHUNKS_IN_FLIGHT,
+                "the leader to send " + SnapshotTransfers.CHUNKS_IN_FLIGHT + " chunks before the first is acknowledged");
+
+        held.release().complete(null);
+        awaitAllApplied(lagging.written());
+        assertEquals(held.index(), lagging.laggard().status().snapshotIndex(), "the held snapshot, installed");
+    }
+
     /**
      * While a snapshot is on its way to a member, the leader takes newer ones and compacts, but keeps
      * the log from the snapshot in flight: the member then catches up from the log, instead of
