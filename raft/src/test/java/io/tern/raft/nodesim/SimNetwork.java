@@ -14,11 +14,12 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The simulation's network: every message and snapshot chunk arrives after a random delay (so they
- * reorder), or is dropped or duplicated now and then, or not at all across a partition, where half
- * the messages are refused at once (the sender's transport knows the connection is down) and the
- * rest lost on the way. Each member incarnation has its own transport; a crashed one's traffic goes
- * nowhere.
+ * The simulation's network: every message arrives after a random delay (so messages reorder), or is
+ * dropped or duplicated now and then, or not at all across a partition, where half the messages are
+ * refused at once (the sender's transport knows the connection is down) and the rest lost on the
+ * way. Snapshot chunks arrive after a random delay too, but in the order they were sent to a member,
+ * as over the one connection the real transport streams them on. Each member incarnation has its own
+ * transport; a crashed one's traffic goes nowhere.
  */
 final class SimNetwork {
 
@@ -77,6 +78,8 @@ final class SimNetwork {
         private final long id;
         private InboundHandler handler;
         private boolean closed;
+        /** When the last chunk sent to each member arrives: a later one never arrives before it. */
+        private final Map<Long, Long> lastChunkArrivalNanos = new TreeMap<>();
 
         Endpoint(long id) {
             this.id = id;
@@ -117,7 +120,9 @@ final class SimNetwork {
             if (!reachable(id, peerId)) {
                 return CompletableFuture.failedFuture(new IllegalStateException("member " + peerId + " is unreachable"));
             }
-            clock.schedule(delayNanos(), () -> {
+            long arrival = Math.max(clock.nanoTime() + delayNanos(), lastChunkArrivalNanos.getOrDefault(peerId, 0L));
+            lastChunkArrivalNanos.put(peerId, arrival);
+            clock.schedule(arrival - clock.nanoTime(), () -> {
                 Endpoint target = endpoints.get(peerId);
                 if (!live()) {
                     return;
