@@ -14,7 +14,7 @@ import java.util.Map;
 
 /**
  * Measures the files of checkpoints (size and CRC32C), reading only the files the previous snapshot
- * already holds. A RocksDB checkpoint hard-links the table files, which RocksDB never changes once
+ * does not already hold. A RocksDB checkpoint hard-links the table files, which RocksDB never changes once
  * written, so most of one snapshot's bytes are the previous snapshot's: reading all of them at every
  * snapshot cost CPU that grew with the state, on a machine busy applying writes (bench/README.md,
  * "Snapshots read only their new files; old ones are deleted off the Raft loop").

@@ -22,15 +22,16 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.LongConsumer;
 
 /**
- * Moves snapshots between members, reading and writing their files off the Raft loop, one chunk at a
- * time, so heartbeats never queue behind a transfer.
+ * Moves snapshots between members, reading and writing their files off the Raft loop, a few chunks at
+ * a time, so heartbeats queue behind little of a transfer.
  *
  * <p>Sending: the core asks for it with an InstallSnapshot message; the snapshot's chunks go out with
  * at most {@link #CHUNKS_IN_FLIGHT} unacknowledged (the receiver's disk sets the pace), and the
  * InstallSnapshot message itself follows once every chunk is acknowledged; no thread waits for an
- * acknowledgement, the next chunk is read when one comes. Receiving: chunks are written into the state machine's snapshot store through a verified temporary directory and kept there as a received
- * snapshot, apart from the member's own, until the core installs it; the core is told of the
- * snapshot only once its bytes are all here.
+ * acknowledgement, the next chunk is read when one comes. Receiving: chunks are written into the
+ * state machine's snapshot store through a verified temporary directory and kept there as a
+ * received snapshot, apart from the member's own, until the core installs it; the core is told of
+ * the snapshot only once its bytes are all here.
  */
 final class SnapshotTransfers implements AutoCloseable {
 
