@@ -118,18 +118,10 @@ final class LocalNetwork implements AutoCloseable {
             }
             chunksSentTo.computeIfAbsent(peerId, member -> new AtomicInteger()).incrementAndGet();
             CompletableFuture<Void> gate = chunkGates.getOrDefault(peerId, CompletableFuture.completedFuture(null));
-            CompletableFuture<Void> acknowledged = new CompletableFuture<>();
-            chunkDelivery.execute(() -> {
+            return CompletableFuture.supplyAsync(() -> {
                 gate.join();
-                handler.onSnapshotChunk(id, snapshotIndex, chunk).whenComplete((ok, error) -> {
-                    if (error == null) {
-                        acknowledged.complete(null);
-                    } else {
-                        acknowledged.completeExceptionally(error);
-                    }
-                });
-            });
-            return acknowledged;
+                return handler.onSnapshotChunk(id, snapshotIndex, chunk);
+            }, chunkDelivery).thenCompose(installed -> installed);
         }
 
         @Override
